@@ -1,0 +1,3 @@
+from sogen.cli import main
+
+main()

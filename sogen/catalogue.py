@@ -1,0 +1,144 @@
+"""The product catalogue, loaded from ``catalogue.toml``.
+
+Plain frozen dataclasses (no pydantic) so that the linter can load it without
+paying for the topology model's imports.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+
+DATABASE_ROLE = "database"
+
+
+@dataclass(frozen=True)
+class Action:
+    """One batch line of a start or stop sequence, with {placeholders}."""
+
+    run: str
+    # None: on every path; "other": only when ARMS_SERVER=OTHER.
+    when: str | None = None
+
+
+@dataclass(frozen=True)
+class Instance:
+    """A product's identifiers for one StarOffice instance (1 or 2)."""
+
+    service: str
+    watch_id: str | None = None
+    registry_sync: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Product:
+    id: str
+    title: str
+    kind: str  # "arm" (ARMLOAD/ARMKILL) or "database" (net start/stop)
+    chapter: str
+    multi_standby: bool
+    depends_on: tuple[str, ...]
+    start: tuple[Action, ...]
+    stop: tuple[Action, ...]
+    instances: tuple[Instance, ...]
+    rank: int = 0
+
+    def instance(self, number: int) -> Instance:
+        """Identifiers for StarOffice instance ``number``; single-instance products have one."""
+        return self.instances[min(number, len(self.instances)) - 1]
+
+
+@dataclass(frozen=True)
+class Addon:
+    id: str
+    title: str
+    multi_standby: bool
+    icon_command: str | None = None
+
+
+@dataclass(frozen=True)
+class InstanceEnv:
+    """The alenvN.bat values that are fixed per instance (section 1.2.2)."""
+
+    number: int
+    alproc: str
+    alsocket: str
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    products: dict[str, Product]
+    addons: dict[str, Addon]
+    instance_envs: dict[int, InstanceEnv]
+    default_start: tuple[Action, ...] = field(default=())
+    default_stop: tuple[Action, ...] = field(default=())
+
+    def product(self, product_id: str) -> Product:
+        return self.products[product_id]
+
+    def databases(self) -> list[Product]:
+        return [p for p in self.products.values() if p.kind == DATABASE_ROLE]
+
+    def by_watch_id(self) -> dict[str, tuple[Product, int]]:
+        """Watch ID -> (product, instance number), for mapping script lines back."""
+        found: dict[str, tuple[Product, int]] = {}
+        for product in self.products.values():
+            for number, inst in enumerate(product.instances, start=1):
+                if inst.watch_id and inst.watch_id not in found:
+                    found[inst.watch_id] = (product, number)
+        return found
+
+    def by_service(self) -> dict[str, tuple[Product, int]]:
+        """Service name (lower case) -> (product, instance number)."""
+        found: dict[str, tuple[Product, int]] = {}
+        for product in self.products.values():
+            for number, inst in enumerate(product.instances, start=1):
+                found.setdefault(inst.service.lower(), (product, number))
+        return found
+
+
+def _actions(raw: list[dict]) -> tuple[Action, ...]:
+    return tuple(Action(run=a["run"], when=a.get("when")) for a in raw)
+
+
+def parse_catalogue(text: str) -> Catalogue:
+    data = tomllib.loads(text)
+    default_start = _actions(data["defaults"]["start"])
+    default_stop = _actions(data["defaults"]["stop"])
+    products: dict[str, Product] = {}
+    for rank, raw in enumerate(data["product"]):
+        products[raw["id"]] = Product(
+            id=raw["id"],
+            title=raw["title"],
+            kind=raw["kind"],
+            chapter=raw["chapter"],
+            multi_standby=raw["multi_standby"],
+            depends_on=tuple(raw["depends_on"]),
+            start=_actions(raw["start"]) if "start" in raw else default_start,
+            stop=_actions(raw["stop"]) if "stop" in raw else default_stop,
+            instances=tuple(
+                Instance(
+                    service=i["service"],
+                    watch_id=i.get("watch_id"),
+                    registry_sync=tuple(i.get("registry_sync", ())),
+                )
+                for i in raw["instances"]
+            ),
+            rank=rank,
+        )
+    addons = {
+        a["id"]: Addon(a["id"], a["title"], a["multi_standby"], a.get("icon_command"))
+        for a in data["addon"]
+    }
+    envs = {
+        int(n): InstanceEnv(int(n), v["alproc"], v["alsocket"]) for n, v in data["instances"].items()
+    }
+    return Catalogue(products, addons, envs, default_start, default_stop)
+
+
+@cache
+def load_catalogue() -> Catalogue:
+    text = resources.files("sogen").joinpath("catalogue.toml").read_text(encoding="utf-8")
+    return parse_catalogue(text)

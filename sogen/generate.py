@@ -1,0 +1,249 @@
+"""Render every artifact of a topology into memory: relative path -> bytes.
+
+Writing them to disk (atomically, without clobbering the user's files) is
+:mod:`sogen.output`'s job.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+from sogen import __version__
+from sogen.catalogue import load_catalogue
+from sogen.plan import instance_number, lines_for, start_order, stop_order
+from sogen.textio import encode_batch
+from sogen.topology.model import FormServer, Group, MailGatewaySmtp, StarOfficeServer, Topology, WorkFlow
+
+NEC_SOFTWARE = "HKEY_LOCAL_MACHINE\\SOFTWARE\\NEC"
+SERVICES_KEY = "HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Services"
+MANIFEST = "manifest.json"
+RUNBOOK = "RUNBOOK.md"
+
+
+def templates_dir() -> Path:
+    """Inside a wheel the templates live in the package; in a checkout, at the top."""
+    packaged = resources.files("sogen").joinpath("templates")
+    if packaged.is_dir():
+        return Path(str(packaged))
+    return Path(__file__).resolve().parent.parent / "templates"
+
+
+def reg_escape(value: str) -> str:
+    """A .reg string value: backslashes and double quotes are escaped."""
+    return value.replace("\\", "\\\\").replace('"', '\\"')
+
+
+FILE_ROLES = {
+    "start.bat": "CLUSTERPRO: start script of the group",
+    "stop.bat": "CLUSTERPRO: stop script of the group",
+    "backup.bat": "every node of the policy, outside the install root; schedule it",
+    "somg.ini": "merge into %ALROOT%\\bin\\somg\\somg.ini",
+    "services.txt": "append to %SystemRoot%\\system32\\drivers\\etc\\services on each node",
+    "registry/opcntrl.reg": "import on each node of the policy during setup",
+    "registry/imagepath.reg": "import on each node of the policy during setup",
+    "registry/procinfo.reg": "import on each node of the policy after checking the PROCINFO numbers",
+    "registry/formserver.reg": "import on each node of the policy during setup",
+}
+
+
+def file_role(name: str, group) -> str:
+    if name.startswith("alenv"):
+        return "every node, outside the install root; run it before StarOffice commands"
+    if name.startswith("registry/decommission-"):
+        node = name.removeprefix("registry/decommission-").removesuffix(".reg")
+        return f"import on {node} only when the group is taken out of the cluster"
+    return FILE_ROLES[name]
+
+
+@cache
+def environment():
+    import jinja2
+
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates_dir())),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        autoescape=False,
+    )
+    env.filters["reg_escape"] = reg_escape
+    env.filters["add_colon"] = lambda drive: f"{drive}:"
+    env.filters["file_role"] = file_role
+    return env
+
+
+def render(template: str, **context) -> str:
+    return environment().get_template(template).render(version=__version__, **context)
+
+
+@dataclass(frozen=True)
+class RegKey:
+    path: str
+    values: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class InstanceEnvironment:
+    """What alenvN.bat and backup.bat set for one StarOffice instance."""
+
+    number: int
+    alroot: str
+    service: str
+    watch_id: str
+    alproc: str
+    alsocket: str
+
+
+def instance_environment(t: Topology, group_index: int) -> InstanceEnvironment:
+    catalogue = load_catalogue()
+    number = instance_number(group_index)
+    inst = catalogue.product("staroffice-server").instance(number)
+    fixed = catalogue.instance_envs[number]
+    return InstanceEnvironment(
+        number, t.groups[group_index].alroot or "", inst.service, inst.watch_id or "", fixed.alproc, fixed.alsocket
+    )
+
+
+def staroffice_key(t: Topology, env: InstanceEnvironment, *tail: str) -> str:
+    return "\\".join((NEC_SOFTWARE, env.service, t.settings.version_key, *tail))
+
+
+def image_path(env: InstanceEnvironment) -> str:
+    """The service command line that pins an instance to its root (section 1.2.2)."""
+    return f'{env.alroot}\\bin\\al2start.exe /R{env.alroot} /C "{env.service}" /P{env.alproc} /S{env.alsocket}'
+
+
+def render_reg(t: Topology, title: str, keys: list[RegKey]) -> bytes:
+    if t.settings.reg_format == "v5":
+        text = render("registry.reg.j2", header="Windows Registry Editor Version 5.00", title=title, keys=keys)
+        return b"\xff\xfe" + text.replace("\n", "\r\n").encode("utf-16-le")
+    text = render("registry.reg.j2", header="REGEDIT4", title=title, keys=keys)
+    return text.replace("\n", "\r\n").encode("cp932")
+
+
+def _has(group: Group, kind: type) -> bool:
+    return any(isinstance(p, kind) for p in group.products)
+
+
+def _first(group: Group, kind: type):
+    return next((p for p in group.products if isinstance(p, kind)), None)
+
+
+def group_artifacts(t: Topology, g: int) -> dict[str, bytes]:
+    group = t.groups[g]
+    multi = t.cluster.mode == "multi-standby"
+    common = {"group": group, "cluster": t.cluster, "instance": instance_number(g), "messages": t.settings.messages}
+    starting, stopping = start_order(t, g), stop_order(t, g)
+    files = {
+        "start.bat": encode_batch(
+            render("start.bat.j2", home=lines_for(starting, "start", "home"), other=lines_for(starting, "start", "other"), **common)
+        ),
+        "stop.bat": encode_batch(
+            render("stop.bat.j2", home=lines_for(stopping, "stop", "home"), other=lines_for(stopping, "stop", "other"), **common)
+        ),
+    }
+    if _has(group, StarOfficeServer):
+        env = instance_environment(t, g)
+        files[f"alenv{env.number}.bat"] = encode_batch(render("alenv.bat.j2", env=env, group=group))
+        files["backup.bat"] = encode_batch(
+            render("backup.bat.j2", env=env, group=group, backup_command=t.settings.backup_command)
+        )
+        opcntrl = staroffice_key(t, env, "OPCNTRL")
+        files["registry/opcntrl.reg"] = render_reg(
+            t,
+            f"OPCNTRL of StarOffice instance {env.number}: import on every node of {', '.join(group.policy)} (section 1.2.1)",
+            [
+                RegKey(
+                    opcntrl,
+                    (
+                        ("CLUSTER", "YES"),
+                        ("SELFHOST", group.virtual_host),
+                        ("SELFADDR", group.virtual_ip),
+                        ("URLPREFIX", f"http://{group.virtual_ip}"),
+                        ("MASTERHOST", group.virtual_host),
+                    ),
+                )
+            ],
+        )
+        for node_name in group.policy:
+            node = t.node(node_name)
+            files[f"registry/decommission-{node.name}.reg"] = render_reg(
+                t,
+                f"Take group {group.name} out of the cluster on {node.name}: OPCNTRL back to the real host (section 1.7, note 4)",
+                [
+                    RegKey(
+                        opcntrl,
+                        (("CLUSTER", "NO"), ("URLPREFIX", f"http://{node.ip}"), ("MASTERHOST", node.real_hostname)),
+                    )
+                ],
+            )
+        if multi:
+            files["registry/imagepath.reg"] = render_reg(
+                t,
+                f"Service command line of StarOffice instance {env.number}: import on every node (section 1.2.2)",
+                [RegKey(f"{SERVICES_KEY}\\{env.service}", (("ImagePath", image_path(env)),))],
+            )
+    mailgateway = _first(group, MailGatewaySmtp)
+    if mailgateway:
+        files["somg.ini"] = encode_batch(render("somg.ini.j2", group=group, mta=mailgateway.mta))
+    formserver = _first(group, FormServer)
+    if formserver and formserver.online_shells:
+        files["registry/formserver.reg"] = render_reg(
+            t,
+            "FormServer online shells answer on the virtual IP (section 4.2.1)",
+            [
+                RegKey(f"{NEC_SOFTWARE}\\StarOffice FormServer\\OnlineShellManager\\{title}", (("HostName", group.virtual_ip),))
+                for title in formserver.online_shells
+            ],
+        )
+    if multi and g == 1:
+        files.update(_server2_workflow_artifacts(t))
+    return files
+
+
+def _server2_workflow_artifacts(t: Topology) -> dict[str, bytes]:
+    """WorkFlow runs in group 1 but reaches server 2 through its own entries (section 3.4.1)."""
+    workflow = _first(t.groups[0], WorkFlow)
+    if workflow is None:
+        return {}
+    group = t.groups[1]
+    files = {"services.txt": render("services.txt.j2", nodes=group.policy).replace("\n", "\r\n").encode("ascii")}
+    if workflow.procinfo and _has(group, StarOfficeServer):
+        env = instance_environment(t, 1)
+        procinfo = staroffice_key(t, env, "SRVCNTRL")
+        files["registry/procinfo.reg"] = render_reg(
+            t,
+            "WorkFlow processes of StarOffice server 2 (section 3.4.1); check the PROCINFO numbers before importing",
+            [
+                RegKey(f"{procinfo}\\PROCINFO[{workflow.procinfo.mvm}]", (("EXECLINE", f"{env.alroot}\\bin\\sowfmvm.exe -smvm2"),)),
+                RegKey(
+                    f"{procinfo}\\PROCINFO[{workflow.procinfo.wfocom}]",
+                    (("EXECLINE", f"{env.alroot}\\bin\\wfocom.exe -h {group.virtual_host}"),),
+                ),
+            ],
+        )
+    return files
+
+
+def generate(t: Topology, topology_digest: str, source_name: str) -> dict[str, bytes]:
+    """Every artifact of ``t``, plus RUNBOOK.md and manifest.json."""
+    from sogen.runbook import runbook
+
+    files: dict[str, bytes] = {}
+    for g, group in enumerate(t.groups):
+        for name, data in group_artifacts(t, g).items():
+            files[f"{group.name}/{name}"] = data
+    files[RUNBOOK] = runbook(t, sorted(files)).encode("utf-8")
+    manifest = {
+        "sogen": __version__,
+        "topology": {"file": source_name, "sha256": topology_digest},
+        "files": {name: hashlib.sha256(data).hexdigest() for name, data in sorted(files.items())},
+    }
+    files[MANIFEST] = (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+    return dict(sorted(files.items()))

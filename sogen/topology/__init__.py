@@ -1,0 +1,1 @@
+"""The topology file: model, loader with positions, and cross-field rules."""

@@ -1,0 +1,327 @@
+"""The topology: nodes, failover groups and the products they run.
+
+Field-level rules (types, formats, characters that would change the meaning
+of a batch or registry line) live here; rules that relate fields to each
+other live in :mod:`sogen.topology.rules` so that every problem is reported
+with its position, all at once.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from typing import Annotated, Literal, Union
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+# Characters that change what a batch line means (&|<> redirect or chain,
+# ^ escapes, % and ! expand variables, " opens a quoted argument) or what a
+# .reg value means ("). Line breaks and control characters end or corrupt a line.
+FORBIDDEN_CHARACTERS = '&|<>^%!"'
+FORBIDDEN_DESCRIPTION = '& | < > ^ % ! " and control characters'
+
+
+def _reject_unsafe(value: str) -> str:
+    for ch in value:
+        if ch in FORBIDDEN_CHARACTERS:
+            raise ValueError(
+                f"contains {ch!r}, which would change the meaning of the batch or registry "
+                f"line it is written to (not allowed: {FORBIDDEN_DESCRIPTION})"
+            )
+        if ord(ch) < 0x20 or ord(ch) == 0x7F:
+            name = {"\r": "a carriage return", "\n": "a line break", "\t": "a tab"}.get(
+                ch, f"control character U+{ord(ch):04X}"
+            )
+            raise ValueError(
+                f"contains {name}, which would split or corrupt the line it is written to "
+                f"(not allowed: {FORBIDDEN_DESCRIPTION})"
+            )
+    try:
+        value.encode("cp932")
+    except UnicodeEncodeError as exc:
+        bad = value[exc.start]
+        raise ValueError(
+            f"contains {bad!r} (U+{ord(bad):04X}), which code page 932 cannot represent; "
+            "batch files are written in code page 932"
+        ) from None
+    return value
+
+
+def _pattern(regex: str, allowed: str):
+    compiled = re.compile(regex)
+
+    def check(value: str) -> str:
+        if not compiled.fullmatch(value):
+            raise ValueError(f"{value!r} is not allowed: {allowed}")
+        return value
+
+    return check
+
+
+def _ipv4(value: str) -> str:
+    try:
+        address = ipaddress.IPv4Address(value)
+    except ValueError:
+        raise ValueError(f"{value!r} is not a valid IPv4 address (four numbers 0-255, e.g. 192.168.10.11)") from None
+    if address.is_unspecified or address.is_loopback or address.is_multicast or str(address) == "255.255.255.255":
+        raise ValueError(f"{value} cannot be a server address (unspecified, loopback, multicast or broadcast)")
+    return value
+
+
+def _host_or_ip(value: str) -> str:
+    if re.fullmatch(r"[0-9.]+", value):
+        return _ipv4(value)
+    return _HOST_CHECK(value)
+
+
+def _not_nec_prefix(value: str) -> str:
+    if value.upper().startswith("NEC_"):
+        raise ValueError(f"{value!r} starts with NEC_, which CLUSTERPRO reserves for its own watch IDs")
+    return value
+
+
+SafeText = Annotated[str, Field(min_length=1), AfterValidator(_reject_unsafe)]
+_HOST_CHECK = _pattern(
+    r"(?=.*[A-Za-z])[A-Za-z0-9](?:[A-Za-z0-9-]{0,13}[A-Za-z0-9])?",
+    "a host name has 1-15 letters, digits and hyphens (a NetBIOS name), "
+    "not starting or ending with a hyphen and not only digits",
+)
+HostName = Annotated[str, AfterValidator(_HOST_CHECK)]
+NodeName = HostName
+IPv4 = Annotated[str, AfterValidator(_ipv4)]
+HostOrIP = Annotated[str, AfterValidator(_host_or_ip)]
+Identifier = Annotated[
+    str,
+    AfterValidator(
+        _pattern(
+            r"[A-Za-z][A-Za-z0-9_-]{0,30}",
+            "1-31 letters, digits, '_' and '-', starting with a letter",
+        )
+    ),
+]
+WatchId = Annotated[
+    str,
+    AfterValidator(
+        _pattern(r"[A-Za-z0-9_]{1,255}", "a watch ID has 1-255 letters, digits and '_'")
+    ),
+    AfterValidator(_not_nec_prefix),
+]
+DriveLetter = Annotated[
+    str,
+    AfterValidator(_pattern(r"[A-Za-z]:?", "a drive letter such as E or E:")),
+    AfterValidator(lambda v: v[0].upper()),
+]
+WindowsPath = Annotated[
+    str,
+    AfterValidator(_reject_unsafe),
+    AfterValidator(
+        _pattern(
+            r"[A-Za-z]:\\(?:[^\\/:*?<>|\"]+(?:\\[^\\/:*?<>|\"]+)*)?",
+            "an absolute Windows path such as D:\\SO (drive letter, backslashes, "
+            "no trailing backslash, none of / : * ? < > | \")",
+        )
+    ),
+]
+SpacelessPath = Annotated[
+    WindowsPath,
+    AfterValidator(
+        _pattern(r"\S+", "no spaces: the path is written where it cannot be quoted (after command=@ or /R)")
+    ),
+]
+CommandName = Annotated[
+    str,
+    AfterValidator(_pattern(r"[A-Za-z0-9_.-]{1,64}", "a command name of letters, digits, '_', '.' and '-'")),
+]
+ServiceName = Annotated[
+    str,
+    AfterValidator(_reject_unsafe),
+    AfterValidator(_pattern(r"[^\\/]{1,256}", "a Windows service name: 1-256 characters, no / or \\")),
+]
+RegistryKey = Annotated[
+    str,
+    AfterValidator(_reject_unsafe),
+    AfterValidator(
+        _pattern(
+            r"HKEY_LOCAL_MACHINE(?:\\[^\\]+)+",
+            "a full key path under HKEY_LOCAL_MACHINE, e.g. HKEY_LOCAL_MACHINE\\SOFTWARE\\NEC\\MyProduct",
+        )
+    ),
+]
+RegistrySegment = Annotated[
+    str,
+    AfterValidator(_reject_unsafe),
+    AfterValidator(_pattern(r"[^\\]{1,255}", "one registry key name, without backslashes")),
+]
+OracleSid = Annotated[
+    str, AfterValidator(_pattern(r"[A-Za-z][A-Za-z0-9_]{0,7}", "an Oracle SID: a letter, then up to 7 letters, digits or '_'"))
+]
+
+
+class StrictModel(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False)
+
+
+class Node(StrictModel):
+    """A cluster node (server)."""
+
+    name: NodeName = Field(description="CLUSTERPRO server name, e.g. SV1")
+    ip: IPv4 = Field(description="Real (public LAN) IP address of the node")
+    hostname: HostName | None = Field(
+        default=None, description="Real host name when it differs from the node name"
+    )
+
+    @property
+    def real_hostname(self) -> str:
+        return self.hostname or self.name
+
+
+Mode = Literal["single-standby", "multi-standby"]
+
+
+class Cluster(StrictModel):
+    name: Identifier = Field(description="Cluster name (used in file headers and the runbook)")
+    mode: Mode = Field(description="single-standby: one failover group; multi-standby: two, each node active for one")
+    nodes: list[Node] = Field(min_length=2, max_length=4, description="2 to 4 nodes")
+
+
+Addon = Literal[
+    "server-link",
+    "distributed-operation-tool",
+    "text-extraction",
+    "jtopic",
+    "encryption",
+    "virusbuster-scan",
+    "groupshield-scan",
+]
+
+
+class StarOfficeServer(StrictModel):
+    """StarOffice server (chapter 1). Group 1 runs instance 1, group 2 instance 2."""
+
+    type: Literal["staroffice-server"]
+    addons: list[Addon] = Field(default_factory=list, description="Server add-on products installed on this instance")
+
+
+class MailGatewaySmtp(StrictModel):
+    """StarOffice/MailGateway-SMTP (chapter 2); single standby only, needs StarOffice in its group."""
+
+    type: Literal["mailgateway-smtp"]
+    mta: HostOrIP = Field(description="External MTA (e.g. sendmail) host name or IP; Mail*Hub cannot be used in a cluster")
+    workdirs: list[WindowsPath] = Field(
+        default_factory=list, description="The six working directories; each must be on a switched partition of the group"
+    )
+
+
+class ProcInfo(StrictModel):
+    """PROCINFO[n] indexes under StarOffice Server2's SRVCNTRL (section 3.4.1)."""
+
+    mvm: int = Field(ge=1, le=99, description="n of PROCINFO[n] whose EXECLINE runs sowfmvm.exe -smvm")
+    wfocom: int = Field(ge=1, le=99, description="n of PROCINFO[n] whose EXECLINE runs wfocom.exe")
+
+
+class WorkFlow(StrictModel):
+    """StarOffice/WorkFlow server (chapter 3) with its database; group 1 only."""
+
+    type: Literal["workflow"]
+    database: Literal["sqlserver", "oracle"]
+    sql_dir: WindowsPath | None = Field(
+        default=None,
+        description="Folder of the start/stop SQL scripts (SQL Server: ACT.SQL, deact.sql; "
+        "Oracle: startup.sql, shutdown.sql). Default C:\\MSSQL or C:\\ORANT",
+    )
+    isql: WindowsPath | None = Field(default=None, description="SQL Server isql command; default <sql_dir>\\BINN\\isql")
+    oracle_sid: OracleSid = Field(default="ORCL", description="Oracle SID (service OracleService<SID>)")
+    svrmgr: CommandName = Field(default="svrmgr30", description="Oracle Server Manager command name (svrmgrXX)")
+    procinfo: ProcInfo | None = Field(
+        default=None, description="Multi standby only: PROCINFO indexes of server 2's mail movement process and wfocom"
+    )
+
+    @property
+    def script_dir(self) -> str:
+        return self.sql_dir or ("C:\\MSSQL" if self.database == "sqlserver" else "C:\\ORANT")
+
+    @property
+    def isql_command(self) -> str:
+        return self.isql or f"{self.script_dir}\\BINN\\isql"
+
+
+class FormServer(StrictModel):
+    """StarOffice FormServer (chapter 4)."""
+
+    type: Literal["formserver"]
+    online_shells: list[RegistrySegment] = Field(
+        default_factory=list, description="Online shell titles (OnlineShellManager\\<title>\\HostName = virtual IP)"
+    )
+
+
+class CustomProduct(StrictModel):
+    """A service the catalogue does not know (e.g. Surprise server, WEBINTERFACE, Forum server)."""
+
+    type: Literal["custom"]
+    name: Identifier = Field(description="Name used in depends_on and in the runbook")
+    title: SafeText | None = None
+    watch_id: WatchId
+    service: ServiceName
+    depends_on: list[str] = Field(default_factory=list, description="Product types or custom names it needs")
+    registry_sync: list[RegistryKey] = Field(default_factory=list)
+    multi_standby: bool = Field(default=True, description="Whether it may run in group 2 of a multi standby cluster")
+
+
+Product = Annotated[
+    Union[StarOfficeServer, MailGatewaySmtp, WorkFlow, FormServer, CustomProduct],
+    Field(discriminator="type"),
+]
+
+
+class Group(StrictModel):
+    name: Identifier = Field(description="Failover group name; also the output folder name")
+    policy: list[NodeName] = Field(min_length=2, description="Failover policy: active node first, then standby node(s)")
+    virtual_host: HostName = Field(description="Virtual host name (resolves to the virtual IP; not a real computer name)")
+    virtual_ip: IPv4
+    partitions: list[DriveLetter] = Field(min_length=1, description="Switched partitions (drive letters)")
+    alroot: SpacelessPath | None = Field(
+        default=None,
+        description="StarOffice install root (ALROOT) on a switched partition; needed with staroffice-server. "
+        "No spaces: it is written unquoted after /R in the service ImagePath",
+    )
+    products: list[Product] = Field(min_length=1)
+
+
+class Messages(StrictModel):
+    """ARMBCAST texts. Defaults are the guide's (section 1.4.1)."""
+
+    start_home: SafeText = "最高プライオリティサーバで起動中です"
+    start_other: SafeText = "プライオリティサーバ以外で起動中です"
+    start_home_failover: SafeText = "最高プライオリティサーバで起動中です(フェイルオーバ後)"
+    start_other_failover: SafeText = "プライオリティサーバ以外で起動中です(フェイルオーバ後)"
+    start_recover: SafeText = "Serverの復旧が終了しました"
+    stop_home: SafeText = "最高プライオリティサーバで終了中です"
+    # The guide's sample says 終了です here (no 中); kept as printed.
+    stop_other: SafeText = "プライオリティサーバ以外で終了です"
+    stop_home_failover: SafeText = "最高プライオリティサーバで終了中です(フェイルオーバ後)"
+    stop_other_failover: SafeText = "プライオリティサーバ以外で終了中です(フェイルオーバ後)"
+    disk_error: SafeText = "切替パーティションの接続に失敗しました"
+    no_arm: SafeText = "ActiveRecoveryManagerが動作状態にありません"
+
+
+class Settings(StrictModel):
+    version_key: RegistrySegment = Field(
+        default="CurrentVersion", description="StarOffice's version key name (the guide also writes 'Current Version')"
+    )
+    reg_format: Literal["v5", "regedit4"] = Field(
+        default="v5", description="v5: Windows Registry Editor 5.00, UTF-16LE with BOM; regedit4: REGEDIT4, code page 932"
+    )
+    messages: Messages = Field(default_factory=Messages)
+    db_settle_seconds: int = Field(default=30, ge=1, le=3600, description="ARMSLEEP after the database stops")
+    backup_command: SafeText | None = Field(
+        default=None, description="Command that backs up the StarOffice data (runs while the service is stopped)"
+    )
+
+
+class Topology(StrictModel):
+    cluster: Cluster
+    groups: list[Group] = Field(min_length=1, max_length=2)
+    settings: Settings = Field(default_factory=Settings)
+
+    def node(self, name: str) -> Node:
+        return next(n for n in self.cluster.nodes if n.name.lower() == name.lower())

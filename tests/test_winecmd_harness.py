@@ -1,0 +1,250 @@
+"""Tests of the Wine batch harness itself (tests/winecmd.py, tests/wine/stub.c).
+
+The expected command lists below were written by hand from reading the sample start
+script of the guide (shared/DOMAIN.md, "Shape of the sample start script"), not by
+running anything.
+
+Without Wine these tests are skipped, except under CI=true, where they fail: CI must
+have run .ci/wine-setup.sh.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from winecmd import WineBatchRunner, wine_available  # noqa: E402
+
+pytestmark = pytest.mark.wine
+
+
+def _require_wine() -> None:
+    reason = wine_available()
+    if reason is None:
+        return
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"Wine harness unavailable under CI=true: {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="module")
+def runner():
+    _require_wine()
+    with WineBatchRunner(path_stubs=[r"c:\mssql\binn\isql"]) as r:
+        yield r
+
+
+def write_batch(path: Path, text: str) -> Path:
+    """Write text as a cp932 batch file with CRLF line endings."""
+    body = "\r\n".join(text.strip("\n").split("\n")) + "\r\n"
+    path.write_bytes(body.encode("cp932"))
+    return path
+
+
+# The sample start script of section 1.4.1, with the GOTO EXIT lines the extraction lost.
+SAMPLE_START = """\
+IF "%ARMS_EVENT%" == "START" GOTO NORMAL
+IF "%ARMS_EVENT%" == "FAILOVER" GOTO FAILOVER
+IF "%ARMS_EVENT%" == "RECOVER" GOTO RECOVER
+GOTO no_arm
+:NORMAL
+IF "%ARMS_DISK%" == "FAILURE" GOTO ERROR_DISK
+IF "%ARMS_SERVER%" == "OTHER" GOTO ON_OTHER1
+ARMBCAST /MSG "最高プライオリティサーバで起動中です" /A
+ARMLOAD StarOffice /S /M "StarOffice Server"
+GOTO EXIT
+:ON_OTHER1
+ARMBCAST /MSG "プライオリティサーバ以外で起動中です" /A
+ARMLOAD StarOffice /S /M "StarOffice Server"
+GOTO EXIT
+:RECOVER
+ARMBCAST /MSG "Serverの復旧が終了しました" /A
+GOTO EXIT
+:FAILOVER
+IF "%ARMS_DISK%" == "FAILURE" GOTO ERROR_DISK
+IF "%ARMS_SERVER%" == "OTHER" GOTO ON_OTHER2
+ARMBCAST /MSG "最高プライオリティサーバで起動中です(フェイルオーバ後)" /A
+ARMLOAD StarOffice /S /M "StarOffice Server"
+GOTO EXIT
+:ON_OTHER2
+ARMBCAST /MSG "プライオリティサーバ以外で起動中です(フェイルオーバ後)" /A
+ARMLOAD StarOffice /S /M "StarOffice Server"
+GOTO EXIT
+:ERROR_DISK
+ARMBCAST /MSG "切替パーティションの接続に失敗しました" /A
+GOTO EXIT
+:no_arm
+ARMBCAST /MSG "ActiveRecoveryManagerが動作状態にありません" /A
+:EXIT
+exit
+"""
+
+LOAD = 'ARMLOAD StarOffice /S /M "StarOffice Server"'
+DISK_ERROR = ['ARMBCAST /MSG "切替パーティションの接続に失敗しました" /A']
+NO_ARM = ['ARMBCAST /MSG "ActiveRecoveryManagerが動作状態にありません" /A']
+RECOVERED = ['ARMBCAST /MSG "Serverの復旧が終了しました" /A']
+
+# (ARMS_EVENT, ARMS_SERVER, ARMS_DISK) -> expected calls, written out by hand.
+EXPECTED: dict[tuple[str | None, str, str], list[str]] = {
+    ("START", "HOME", "SUCCESS"): ['ARMBCAST /MSG "最高プライオリティサーバで起動中です" /A', LOAD],
+    ("START", "OTHER", "SUCCESS"): ['ARMBCAST /MSG "プライオリティサーバ以外で起動中です" /A', LOAD],
+    ("START", "HOME", "FAILURE"): DISK_ERROR,
+    ("START", "OTHER", "FAILURE"): DISK_ERROR,
+    ("FAILOVER", "HOME", "SUCCESS"): [
+        'ARMBCAST /MSG "最高プライオリティサーバで起動中です(フェイルオーバ後)" /A',
+        LOAD,
+    ],
+    ("FAILOVER", "OTHER", "SUCCESS"): [
+        'ARMBCAST /MSG "プライオリティサーバ以外で起動中です(フェイルオーバ後)" /A',
+        LOAD,
+    ],
+    ("FAILOVER", "HOME", "FAILURE"): DISK_ERROR,
+    ("FAILOVER", "OTHER", "FAILURE"): DISK_ERROR,
+    ("RECOVER", "HOME", "SUCCESS"): RECOVERED,
+    ("RECOVER", "OTHER", "SUCCESS"): RECOVERED,
+    ("RECOVER", "HOME", "FAILURE"): RECOVERED,
+    ("RECOVER", "OTHER", "FAILURE"): RECOVERED,
+    (None, "HOME", "SUCCESS"): NO_ARM,
+    (None, "OTHER", "SUCCESS"): NO_ARM,
+    (None, "HOME", "FAILURE"): NO_ARM,
+    (None, "OTHER", "FAILURE"): NO_ARM,
+}
+
+COMBOS = list(itertools.product(["START", "FAILOVER", "RECOVER", None], ["HOME", "OTHER"], ["SUCCESS", "FAILURE"]))
+
+
+def arm_env(event: str | None, server: str, disk: str) -> dict[str, str | None]:
+    return {"ARMS_EVENT": event, "ARMS_SERVER": server, "ARMS_DISK": disk}
+
+
+def test_expected_table_covers_the_matrix():
+    assert sorted(EXPECTED, key=repr) == sorted(COMBOS, key=repr)
+
+
+@pytest.fixture(scope="module")
+def sample_start(tmp_path_factory) -> Path:
+    return write_batch(tmp_path_factory.mktemp("sample") / "start.bat", SAMPLE_START)
+
+
+@pytest.fixture(scope="module")
+def matrix_results(runner, sample_start):
+    """All 16 combinations in one run_many call (the fast path)."""
+    results = runner.run_many([(sample_start, arm_env(*combo)) for combo in COMBOS])
+    return dict(zip(COMBOS, results))
+
+
+@pytest.mark.parametrize("combo", COMBOS, ids=lambda c: "-".join(str(x) for x in c))
+def test_sample_start_script_matrix(matrix_results, combo):
+    assert matrix_results[combo] == EXPECTED[combo]
+
+
+@pytest.mark.parametrize(
+    "combo", [("START", "HOME", "SUCCESS"), ("FAILOVER", "OTHER", "FAILURE"), (None, "OTHER", "SUCCESS")]
+)
+def test_single_run_matches(runner, sample_start, combo):
+    assert runner.run(sample_start, arm_env(*combo)) == EXPECTED[combo]
+
+
+def test_japanese_message_survives_cp932(runner, tmp_path):
+    script = write_batch(
+        tmp_path / "jp.bat", 'ARMBCAST /MSG "切替パーティションの接続に失敗しました" /A\nexit'
+    )
+    assert script.read_bytes().count(b"\r\n") == 2
+    assert "切替".encode("cp932") in script.read_bytes()
+    assert runner.run(script, {}) == DISK_ERROR
+
+
+def test_net_is_the_stub_not_wines_builtin(runner, tmp_path):
+    script = write_batch(
+        tmp_path / "net.bat",
+        'net start "StarOffice Server"\nnet stop MSSQLServer\nNET START MSSQLServer\nexit',
+    )
+    result = runner.run_result(script, {})
+    assert result.calls == [
+        'net start "StarOffice Server"',
+        "net stop MSSQLServer",
+        "net START MSSQLServer",
+    ]
+    # Wine's own net.exe would not have written to the log at all.
+
+
+def test_stub_on_path_after_cd(runner, tmp_path):
+    """The stub folder is first on PATH too, so a script that changes directory still hits it.
+
+    (Not into C:\\windows\\system32: there Wine's net.exe is in the current directory and
+    wins, as Windows' would.)
+    """
+    script = write_batch(tmp_path / "cd.bat", "cd /d C:\\windows\nnet stop MSSQLServer\nexit")
+    assert runner.run(script, {}) == ["net stop MSSQLServer"]
+
+
+def test_full_path_commands(runner, tmp_path):
+    script = write_batch(
+        tmp_path / "paths.bat",
+        "\n".join(
+            [
+                r"ARMLOADC StarOffice /W PAUSE",
+                r"%ALROOT%\bin\al2stop /q",
+                r"c:\mssql\binn\isql /Usa /P /I D:\SO1\ACT.SQL /o D:\SO1\ACT.LOG",
+                r'"%ALROOT%\bin\backupcmd" /all',
+                r'net start "StarOffice Server"',
+                r"ARMLOADC StarOffice /W CONTINUE",
+                r"exit",
+            ]
+        ),
+    )
+    assert runner.run(script, {"ALROOT": runner.alroot}) == [
+        "ARMLOADC StarOffice /W PAUSE",
+        "al2stop /q",
+        r"isql /Usa /P /I D:\SO1\ACT.SQL /o D:\SO1\ACT.LOG",
+        "backupcmd /all",
+        'net start "StarOffice Server"',
+        "ARMLOADC StarOffice /W CONTINUE",
+    ]
+
+
+def test_unset_means_unset_and_host_env_does_not_leak(runner, tmp_path, monkeypatch):
+    monkeypatch.setenv("ARMS_EVENT", "START")
+    script = write_batch(
+        tmp_path / "env.bat",
+        'IF DEFINED ARMS_EVENT ARMBCAST /MSG "defined %ARMS_EVENT%" /A\n'
+        'IF NOT DEFINED ARMS_EVENT ARMBCAST /MSG "undefined" /A\n'
+        "ARMBCAST /MSG \"%ARMS_SERVER%|%PCT%\" /A\n"
+        "exit",
+    )
+    assert runner.run_many(
+        [
+            (script, {}),
+            (script, {"ARMS_EVENT": "FAILOVER", "ARMS_SERVER": "OTHER", "PCT": "100%"}),
+            (script, {"ARMS_EVENT": None}),
+        ]
+    ) == [
+        # in a batch file an undefined %VAR% expands to nothing
+        ['ARMBCAST /MSG "undefined" /A', 'ARMBCAST /MSG "|" /A'],
+        ['ARMBCAST /MSG "defined FAILOVER" /A', 'ARMBCAST /MSG "OTHER|100%" /A'],
+        ['ARMBCAST /MSG "undefined" /A', 'ARMBCAST /MSG "|" /A'],
+    ]
+
+
+def test_exit_ends_only_its_own_job_and_errorlevel(runner, tmp_path):
+    first = write_batch(tmp_path / "first.bat", "ARMSLEEP 30\nexit\nARMSLEEP 99")
+    second = write_batch(tmp_path / "second.bat", "net stop MSSQLServer\nexit /b %ERRORLEVEL%")
+    results = runner.run_many_results(
+        [(first, {}), (second, {"SOGEN_STUB_RC_NET": "2"}), (second, {})]
+    )
+    assert [r.calls for r in results] == [["ARMSLEEP 30"], ["net stop MSSQLServer"], ["net stop MSSQLServer"]]
+    assert [r.returncode for r in results[1:]] == [2, 0]
+
+
+def test_script_path_with_blanks_and_no_calls(runner, tmp_path):
+    folder = tmp_path / "a dir & 100%"
+    folder.mkdir()
+    script = write_batch(folder / "start script.bat", "echo nothing to call\nexit")
+    result = runner.run_result(script, {})
+    assert result.calls == []
+    assert "nothing to call" in result.output

@@ -1,0 +1,623 @@
+"""Run Windows batch files under Wine's ``cmd.exe`` and record the commands they run.
+
+This is the "real interpreter" harness of the sogen tests.  A batch file (code page
+932 / Shift_JIS, CRLF) is run by Wine's ``cmd.exe`` with the ARM variables
+(``ARMS_EVENT``, ``ARMS_SERVER``, ``ARMS_DISK``, or any other) set or unset.  The
+commands it calls (``ARMLOAD``, ``net``, ``isql``, ...) are *stubs*: one tiny
+Windows program (``tests/wine/stub.c``) copied under every name, which appends one
+line ``<NAME> <arguments as cmd passed them>`` to a log.  The harness returns those
+lines, in order::
+
+    from tests.winecmd import WineBatchRunner, wine_available
+
+    with WineBatchRunner() as runner:
+        calls = runner.run(Path("start.bat"), {"ARMS_EVENT": "START", "ARMS_DISK": None})
+        # ['ARMBCAST /MSG "最高プライオリティサーバで起動中です" /A',
+        #  'ARMLOAD StarOffice /S /M "StarOffice Server"']
+        many = runner.run_many([(Path("start.bat"), env1), (Path("stop.bat"), env2)])
+
+The core functions do not depend on pytest.
+
+What is recorded
+----------------
+* ``NAME`` is the stub's file name without ``.exe``, whatever path the script used:
+  ``c:\\mssql\\binn\\isql /Usa /P`` is recorded as ``isql /Usa /P``.
+* The arguments are the raw command-line text after the program name, quotes kept,
+  leading and trailing blanks removed (``ARMLOAD StarOffice /S /M "StarOffice Server"``).
+* Lines are UTF-8 in the log (the stub converts from UTF-16), so Japanese messages
+  come back as ``str`` with the right characters.
+* Commands that are not stubs (``echo``, ``set``, an unknown program...) are not
+  recorded; their console output and cmd's error messages are in
+  :attr:`RunResult.output`.
+* A stub exits with 0, or with the integer in the variable ``SOGEN_STUB_RC_<NAME>``
+  (e.g. ``{"SOGEN_STUB_RC_NET": "2"}`` makes every ``net`` fail with errorlevel 2).
+
+How commands reach the stubs
+----------------------------
+* Bare names (``ARMLOAD``, ``net``, ``isql`` ...): the stub folder
+  :attr:`WineBatchRunner.stub_dir` is the working directory of every run *and* first
+  on ``PATH``, so the stubs win over Wine's own ``net.exe`` and anything else.
+  (If a job's env sets ``PATH`` itself, that value is used as given.)
+* ``%ALROOT%\\bin\\al2stop`` and the like: the stub folder is ``<root>\\bin``; pass
+  ``ALROOT=runner.alroot`` in the job's env.
+* Absolute paths (``c:\\mssql\\binn\\isql``, ``D:\\orant\\bin\\svrmgr30``): list them in
+  ``WineBatchRunner(path_stubs=[...])``.  The stub is copied there inside the Wine
+  prefix (drive ``C:`` is the prefix's ``drive_c``; another letter ``D:`` .. ``Y:`` is
+  mapped to a folder ``drive_d`` of the prefix if the prefix has no such drive yet).
+  ``Z:`` (the Unix root) is refused.
+* More names: ``WineBatchRunner(extra_stubs=["svrmgr80", ...])``.
+
+Running
+-------
+Each job runs as ``cmd /c <script> <nul`` from a driver batch file, inside
+``SETLOCAL``/``ENDLOCAL``, so the script's final ``exit`` (without ``/B``) ends only
+its own ``cmd``.  :meth:`WineBatchRunner.run_many` puts many jobs in ONE driver and
+ONE Wine invocation: that is the fast path.  A persistent ``wineserver`` (lingering
+``linger`` seconds after the last Wine process) is started on entry, so Wine's
+system processes are started once per session, not once per run.
+
+Environment: every job starts from Wine's default Windows environment (the Unix
+environment given to Wine is reduced to a few variables, so a host ``ARMS_EVENT``
+does not leak in); a value ``None`` in the job's env means "unset".  Values may not
+contain ``"``, CR or LF; ``%`` is escaped.
+
+Wine prefix: ``$SOGEN_WINEPREFIX``, else ``$XDG_CACHE_HOME/sogen-wine/prefix``
+(``~/.cache/sogen-wine/prefix``).  It is created once (about 10 s) and reused; the
+stub is compiled once per source hash with ``x86_64-w64-mingw32-gcc`` and cached in
+the prefix (``C:\\sogen\\stub-cache``).  Wine runs with ``LANG=LC_ALL=ja_JP.SJIS``
+(code page 932), which must exist (``localedef -i ja_JP -f SHIFT_JIS ja_JP.SJIS``).
+``.ci/wine-setup.sh`` installs all of this.
+
+Known Wine deviations (do NOT rely on them in tests)
+----------------------------------------------------
+* An ``IF`` syntax error (e.g. ``IF %ARMS_EVENT% == START`` with the variable unset)
+  makes Windows' cmd print "== was unexpected at this time." and stop the script;
+  Wine's cmd prints its syntax-error message and goes on with the next line.
+* Windows' cmd mis-finds labels in LF-only files (the 512-byte block bug); Wine
+  does not reproduce it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import hashlib
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from typing import Iterable, Iterator, Mapping, Sequence
+
+__all__ = [
+    "DEFAULT_STUBS",
+    "RunResult",
+    "WineBatchRunner",
+    "WineError",
+    "WineUnavailable",
+    "wine_available",
+]
+
+#: Commands that get a stub in every runner.
+DEFAULT_STUBS: tuple[str, ...] = (
+    "ARMLOAD",
+    "ARMKILL",
+    "ARMLOADC",
+    "ARMBCAST",
+    "ARMSLEEP",
+    "net",
+    "isql",
+    "svrmgr23",
+    "svrmgr30",
+    "al2stop",
+    "backupcmd",
+)
+
+LOCALE = "ja_JP.SJIS"
+BATCH_ENCODING = "cp932"
+STUB_SOURCE = Path(__file__).resolve().parent / "wine" / "stub.c"
+MINGW_GCC = "x86_64-w64-mingw32-gcc"
+STUB_CFLAGS = (
+    "-O2",
+    "-s",
+    "-nostdlib",
+    "-ffreestanding",
+    "-fno-builtin",
+    "-fno-tree-loop-distribute-patterns",
+    "-e",
+    "stub_entry",
+)
+STUB_LIBS = ("-lkernel32",)
+
+_NAME_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.\-]*$")
+_ENV_NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+# A Unix path that can be written bare (no quoting) into a batch file as Z:\...
+_SAFE_PATH_RE = re.compile(r"^[A-Za-z0-9_./+\-@~]+$")
+_READY_MARK = ".sogen-ready"
+_CREATING_MARK = ".sogen-creating"
+
+
+class WineUnavailable(RuntimeError):
+    """Wine, the MinGW compiler or the ja_JP.SJIS locale is missing."""
+
+
+class WineError(RuntimeError):
+    """Wine failed; the message carries Wine's stderr/stdout."""
+
+    def __init__(self, message: str, stdout: str = "", stderr: str = "") -> None:
+        full = message
+        if stderr.strip():
+            full += "\n--- wine stderr ---\n" + stderr.rstrip()
+        if stdout.strip():
+            full += "\n--- wine stdout ---\n" + stdout.rstrip()
+        super().__init__(full)
+        self.stdout = stdout
+        self.stderr = stderr
+
+
+@dataclasses.dataclass
+class RunResult:
+    """What one script run did."""
+
+    #: recorded stub calls, one ``"NAME args"`` string each, in order
+    calls: list[str]
+    #: the script's console output (stdout and stderr, decoded from cp932)
+    output: str
+    #: errorlevel after ``cmd /c script`` returned
+    returncode: int | None
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "sogen-wine"
+
+
+def default_prefix() -> Path:
+    """The Wine prefix the harness uses: ``$SOGEN_WINEPREFIX`` or the cache default."""
+    env = os.environ.get("SOGEN_WINEPREFIX")
+    if env:
+        return Path(env).expanduser().resolve()
+    return (_cache_dir() / "prefix").resolve()
+
+
+def _locale_installed(name: str = LOCALE) -> bool:
+    def norm(s: str) -> str:
+        lang, _, codeset = s.partition(".")
+        return lang + "." + codeset.lower().replace("-", "").replace("_", "")
+
+    try:
+        out = subprocess.run(
+            ["locale", "-a"], capture_output=True, text=True, errors="replace", timeout=30
+        ).stdout
+    except (OSError, subprocess.SubprocessError):
+        return False
+    want = norm(name)
+    return any(norm(line.strip()) == want for line in out.splitlines())
+
+
+def _stub_hash() -> str:
+    h = hashlib.sha256()
+    h.update(STUB_SOURCE.read_bytes())
+    h.update(repr((STUB_CFLAGS, STUB_LIBS)).encode())
+    return h.hexdigest()[:16]
+
+
+def wine_available() -> str | None:
+    """Return None if the harness can run, else a reason string (cheap checks only)."""
+    for tool in ("wine", "wineserver", "wineboot"):
+        if shutil.which(tool) is None:
+            return f"'{tool}' not found on PATH (run .ci/wine-setup.sh)"
+    if not STUB_SOURCE.is_file():
+        return f"stub source missing: {STUB_SOURCE}"
+    cached = default_prefix() / "drive_c" / "sogen" / "stub-cache" / f"stub-{_stub_hash()}.exe"
+    if shutil.which(MINGW_GCC) is None and not cached.is_file():
+        return f"'{MINGW_GCC}' not found on PATH (package gcc-mingw-w64-x86-64-win32)"
+    if not _locale_installed():
+        return f"locale {LOCALE} not installed (localedef -i ja_JP -f SHIFT_JIS {LOCALE})"
+    return None
+
+
+@contextlib.contextmanager
+def _file_lock(path: Path) -> Iterator[None]:
+    import fcntl
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a+b") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def _read_text(path: Path, encoding: str) -> str:
+    try:
+        return path.read_bytes().decode(encoding, errors="replace")
+    except FileNotFoundError:
+        return ""
+
+
+def _escape_batch_value(name: str, value: str) -> str:
+    if any(c in value for c in '"\r\n\x00'):
+        raise ValueError(f"env value for {name!r} may not contain '\"', CR, LF or NUL: {value!r}")
+    return value.replace("%", "%%")
+
+
+# --------------------------------------------------------------------------- runner
+
+
+class WineBatchRunner:
+    """Runs batch files under Wine's cmd.exe with recording stubs.  Use as a context manager.
+
+    Parameters:
+        prefix: the Wine prefix (default :func:`default_prefix`).
+        extra_stubs: more command names to stub, besides :data:`DEFAULT_STUBS`.
+        path_stubs: absolute Windows paths (``c:\\mssql\\binn\\isql``) to put a stub at.
+        job_timeout: seconds allowed per job (a batch gets ``30 + n * job_timeout``).
+        linger: seconds the persistent wineserver stays up after the last Wine process.
+        kill_server_on_exit: stop the wineserver on exit if this runner started it.
+        keep_files: keep the per-batch driver, logs and outputs (for debugging).
+    """
+
+    def __init__(
+        self,
+        prefix: Path | str | None = None,
+        *,
+        extra_stubs: Iterable[str] = (),
+        path_stubs: Iterable[str] = (),
+        job_timeout: float = 20.0,
+        linger: int = 30,
+        kill_server_on_exit: bool = True,
+        keep_files: bool = False,
+    ) -> None:
+        self.prefix = Path(prefix).expanduser().resolve() if prefix else default_prefix()
+        self.stub_names = tuple(dict.fromkeys(list(DEFAULT_STUBS) + list(extra_stubs)))
+        for name in self.stub_names:
+            if not _NAME_RE.match(name):
+                raise ValueError(f"bad stub name {name!r}")
+        self.path_stubs = tuple(path_stubs)
+        self.job_timeout = job_timeout
+        self.linger = linger
+        self.kill_server_on_exit = kill_server_on_exit
+        self.keep_files = keep_files
+        self._root: Path | None = None
+        self._root_win: str | None = None
+        self._stub_exe: Path | None = None
+        self._owns_server = False
+        self._batch_no = 0
+        #: seconds spent in the last :meth:`run_many_results` Wine invocation
+        self.last_batch_seconds: float = 0.0
+
+    # ---------------------------------------------------------------- properties
+
+    @property
+    def alroot(self) -> str:
+        """Windows path of a folder whose ``bin`` subfolder holds the stubs (for ALROOT)."""
+        self._require_started()
+        assert self._root_win is not None
+        return self._root_win
+
+    @property
+    def stub_dir(self) -> str:
+        """Windows path of the stub folder (working directory and first on PATH)."""
+        return self.alroot + "\\bin"
+
+    # ---------------------------------------------------------------- lifecycle
+
+    def __enter__(self) -> "WineBatchRunner":
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def start(self) -> None:
+        """Create the prefix if needed, build the stub, start wineserver, lay out the stubs."""
+        if self._root is not None:
+            return
+        reason = wine_available()
+        if reason:
+            raise WineUnavailable(reason)
+        self._ensure_prefix()
+        self._stub_exe = self._build_stub()
+        self._start_server()
+        drive_c = self.prefix / "drive_c"
+        run_id = f"run-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+        self._root = drive_c / "sogen" / run_id
+        self._root_win = "C:\\sogen\\" + run_id
+        bindir = self._root / "bin"
+        bindir.mkdir(parents=True)
+        for name in self.stub_names:
+            shutil.copyfile(self._stub_exe, bindir / f"{name}.exe")
+        for winpath in self.path_stubs:
+            self._install_path_stub(winpath)
+
+    def close(self) -> None:
+        """Remove this runner's files; stop the wineserver if this runner started it."""
+        if self._root is not None and not self.keep_files:
+            shutil.rmtree(self._root, ignore_errors=True)
+        self._root = None
+        if self._owns_server and self.kill_server_on_exit:
+            subprocess.run(
+                ["wineserver", "-k"],
+                env=self._wine_env(),
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                timeout=60,
+                check=False,
+            )
+        self._owns_server = False
+
+    def _require_started(self) -> None:
+        if self._root is None:
+            raise RuntimeError("WineBatchRunner not started: use it as a context manager")
+
+    # ---------------------------------------------------------------- wine plumbing
+
+    def _wine_env(self) -> dict[str, str]:
+        """A small Unix environment for Wine: nothing from the host leaks into the scripts."""
+        env = {
+            "PATH": os.environ.get("PATH", "/usr/local/bin:/usr/bin:/bin"),
+            "HOME": os.environ.get("HOME", str(Path.home())),
+            "USER": os.environ.get("USER", "root"),
+            "WINEPREFIX": str(self.prefix),
+            "WINEDEBUG": "-all",
+            "WINEDLLOVERRIDES": "mscoree,mshtml=;winemenubuilder.exe=d",
+            "DISPLAY": "",
+            "LANG": LOCALE,
+            "LC_ALL": LOCALE,
+        }
+        for key in ("TMPDIR", "WINEARCH", "WINESERVER", "WINELOADER"):
+            if os.environ.get(key):
+                env[key] = os.environ[key]
+        return env
+
+    def _run_wine_tool(self, argv: Sequence[str], timeout: float, what: str) -> None:
+        with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+            try:
+                proc = subprocess.run(
+                    list(argv),
+                    env=self._wine_env(),
+                    stdin=subprocess.DEVNULL,
+                    stdout=out,
+                    stderr=err,
+                    timeout=timeout,
+                    check=False,
+                )
+            except subprocess.TimeoutExpired:
+                raise WineError(f"{what}: timed out after {timeout}s: {argv}") from None
+            if proc.returncode != 0:
+                out.seek(0)
+                err.seek(0)
+                raise WineError(
+                    f"{what}: {argv} exited with {proc.returncode}",
+                    out.read().decode("utf-8", "replace"),
+                    err.read().decode("utf-8", "replace"),
+                )
+
+    def _ensure_prefix(self) -> None:
+        lock = self.prefix.parent / (self.prefix.name + ".lock")
+        with _file_lock(lock):
+            if (self.prefix / _READY_MARK).is_file():
+                return
+            if (self.prefix / _CREATING_MARK).is_file():
+                # an earlier creation was interrupted: start over
+                shutil.rmtree(self.prefix, ignore_errors=True)
+            if self.prefix.exists() and (self.prefix / "system.reg").is_file():
+                # an existing prefix we did not create: adopt it
+                (self.prefix / _READY_MARK).write_text("adopted\n")
+                return
+            self.prefix.mkdir(parents=True, exist_ok=True)
+            (self.prefix / _CREATING_MARK).write_text("creating\n")
+            self._run_wine_tool(["wineboot", "-i"], 600, "creating the Wine prefix")
+            self._run_wine_tool(["wineserver", "-w"], 600, "waiting for wineboot")
+            if not (self.prefix / "drive_c" / "windows" / "system32").is_dir():
+                raise WineError(f"wineboot did not create {self.prefix}/drive_c/windows/system32")
+            (self.prefix / _READY_MARK).write_text("ready\n")
+            (self.prefix / _CREATING_MARK).unlink()
+
+    def _build_stub(self) -> Path:
+        cache = self.prefix / "drive_c" / "sogen" / "stub-cache"
+        exe = cache / f"stub-{_stub_hash()}.exe"
+        if exe.is_file():
+            return exe
+        cache.mkdir(parents=True, exist_ok=True)
+        tmp = cache / f".build-{os.getpid()}-{uuid.uuid4().hex[:8]}.exe"
+        argv = [MINGW_GCC, *STUB_CFLAGS, "-o", str(tmp), str(STUB_SOURCE), *STUB_LIBS]
+        proc = subprocess.run(argv, capture_output=True, text=True, check=False, timeout=300)
+        if proc.returncode != 0:
+            tmp.unlink(missing_ok=True)
+            raise WineError(f"building the stub failed: {argv}", proc.stdout, proc.stderr)
+        os.replace(tmp, exe)
+        return exe
+
+    def _start_server(self) -> None:
+        # Exit code 0: we started it; 2: a wineserver already runs for this prefix.
+        # Never give the daemon a pipe: it would keep it open (and us waiting) for its lifetime.
+        with tempfile.TemporaryFile() as err:
+            proc = subprocess.run(
+                ["wineserver", f"-p{self.linger}"],
+                env=self._wine_env(),
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=err,
+                timeout=60,
+                check=False,
+            )
+            if proc.returncode not in (0, 2):
+                err.seek(0)
+                raise WineError(
+                    f"wineserver -p{self.linger} exited with {proc.returncode}",
+                    stderr=err.read().decode("utf-8", "replace"),
+                )
+        self._owns_server = proc.returncode == 0
+
+    def _install_path_stub(self, winpath: str) -> None:
+        m = re.match(r"^([A-Za-z]):[\\/](.+)$", winpath)
+        if not m:
+            raise ValueError(f"path stub must be an absolute Windows path like c:\\dir\\name: {winpath!r}")
+        letter = m.group(1).lower()
+        parts = [p for p in re.split(r"[\\/]+", m.group(2)) if p]
+        if letter == "z":
+            raise ValueError(f"path stub on Z: (the Unix root) refused: {winpath!r}")
+        if any(p in (".", "..") for p in parts):
+            raise ValueError(f"path stub may not contain '.' or '..': {winpath!r}")
+        if not parts[-1].lower().endswith(".exe"):
+            parts[-1] += ".exe"
+        drive_link = self.prefix / "dosdevices" / f"{letter}:"
+        if not os.path.lexists(drive_link):
+            target = self.prefix / f"drive_{letter}"
+            target.mkdir(exist_ok=True)
+            os.symlink(f"../drive_{letter}", drive_link)
+        base = drive_link.resolve()
+        dest = base.joinpath(*parts)
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        assert self._stub_exe is not None
+        shutil.copyfile(self._stub_exe, dest)
+
+    def _script_winpath(self, script: Path, batch_dir: Path, index: int) -> str:
+        script = Path(script).resolve()
+        if not script.is_file():
+            raise FileNotFoundError(script)
+        posix = script.as_posix()
+        if _SAFE_PATH_RE.match(posix):
+            return "Z:" + posix.replace("/", "\\")
+        # Awkward characters (blanks, %, &, non-ASCII...): run a copy instead.
+        suffix = script.suffix if script.suffix.lower() in (".bat", ".cmd") else ".bat"
+        copy = batch_dir / f"script{index:04d}{suffix}"
+        shutil.copyfile(script, copy)
+        return self._to_win(copy)
+
+    def _to_win(self, path: Path) -> str:
+        rel = path.relative_to(self.prefix / "drive_c")
+        return "C:\\" + "\\".join(rel.parts)
+
+    # ---------------------------------------------------------------- public API
+
+    def run(self, script: Path, env: Mapping[str, str | None] | None = None) -> list[str]:
+        """Run one script; return the recorded stub calls."""
+        return self.run_many([(script, env or {})])[0]
+
+    def run_result(self, script: Path, env: Mapping[str, str | None] | None = None) -> RunResult:
+        """Run one script; return calls, console output and errorlevel."""
+        return self.run_many_results([(script, env or {})])[0]
+
+    def run_many(
+        self, jobs: Sequence[tuple[Path, Mapping[str, str | None]]]
+    ) -> list[list[str]]:
+        """Run many scripts in one Wine invocation (the fast path); calls per job, in order."""
+        return [r.calls for r in self.run_many_results(jobs)]
+
+    def run_many_results(
+        self, jobs: Sequence[tuple[Path, Mapping[str, str | None]]]
+    ) -> list[RunResult]:
+        """Like :meth:`run_many`, with each job's console output and errorlevel."""
+        self._require_started()
+        assert self._root is not None
+        if not jobs:
+            return []
+        self._batch_no += 1
+        batch_dir = self._root / f"batch{self._batch_no:04d}"
+        batch_dir.mkdir()
+        try:
+            return self._run_batch(jobs, batch_dir)
+        finally:
+            if not self.keep_files:
+                shutil.rmtree(batch_dir, ignore_errors=True)
+
+    def _run_batch(
+        self, jobs: Sequence[tuple[Path, Mapping[str, str | None]]], batch_dir: Path
+    ) -> list[RunResult]:
+        bwin = self._to_win(batch_dir)
+        stub_dir = self.stub_dir
+        lines = [
+            "@echo off",
+            f'SET "PATH={stub_dir};%PATH%"',
+            f"cd /d {stub_dir}",
+        ]
+        for i, (script, env) in enumerate(jobs):
+            spath = self._script_winpath(script, batch_dir, i)
+            lines.append("SETLOCAL")
+            lines.append(f'SET "SOGEN_TRACE_LOG={bwin}\\log{i:04d}.txt"')
+            for name, value in (env or {}).items():
+                if not _ENV_NAME_RE.match(name):
+                    raise ValueError(f"bad environment variable name {name!r}")
+                if value is None:
+                    lines.append(f'SET "{name}="')
+                else:
+                    lines.append(f'SET "{name}={_escape_batch_value(name, value)}"')
+            lines.append(f"cd /d {stub_dir}")
+            lines.append(f"cmd /c {spath} <nul >{bwin}\\out{i:04d}.txt 2>&1")
+            lines.append(f"echo rc %ERRORLEVEL% >{bwin}\\rc{i:04d}.txt")
+            lines.append("ENDLOCAL")
+        lines.append(f"echo done >{bwin}\\done.txt")
+        lines.append("exit /b 0")
+        driver = batch_dir / "driver.bat"
+        try:
+            driver.write_bytes(("\r\n".join(lines) + "\r\n").encode(BATCH_ENCODING))
+        except UnicodeEncodeError as e:
+            raise ValueError(f"an env value cannot be written in code page 932: {e}") from None
+
+        timeout = 30 + self.job_timeout * len(jobs)
+        stdout, stderr = self._run_driver(self._to_win(driver), timeout)
+
+        if not (batch_dir / "done.txt").is_file():
+            raise WineError(
+                f"the driver did not finish ({len(jobs)} jobs, {driver})", stdout, stderr
+            )
+        results = []
+        for i, (script, _env) in enumerate(jobs):
+            output = _read_text(batch_dir / f"out{i:04d}.txt", BATCH_ENCODING)
+            rc_text = _read_text(batch_dir / f"rc{i:04d}.txt", "ascii").split()
+            if len(rc_text) < 2 or rc_text[0] != "rc":
+                raise WineError(
+                    f"job {i} ({script}) left no errorlevel; its output:\n{output}", stdout, stderr
+                )
+            try:
+                rc: int | None = int(rc_text[1])
+            except ValueError:
+                rc = None
+            log = _read_text(batch_dir / f"log{i:04d}.txt", "utf-8")
+            calls = [line.rstrip("\r") for line in log.split("\n")]
+            if calls and calls[-1] == "":
+                calls.pop()
+            results.append(RunResult(calls=calls, output=output, returncode=rc))
+        return results
+
+    def _run_driver(self, driver_win: str, timeout: float) -> tuple[str, str]:
+        assert self._root is not None
+        t0 = time.monotonic()
+        with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+            proc = subprocess.Popen(
+                ["wine", "cmd", "/c", driver_win],
+                env=self._wine_env(),
+                cwd=self._root / "bin",
+                stdin=subprocess.DEVNULL,
+                stdout=out,
+                stderr=err,
+                start_new_session=True,
+            )
+            try:
+                rc = proc.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(proc.pid, 9)
+                proc.wait()
+                rc = None
+            self.last_batch_seconds = time.monotonic() - t0
+            out.seek(0)
+            err.seek(0)
+            stdout = out.read().decode(BATCH_ENCODING, "replace")
+            stderr = err.read().decode(BATCH_ENCODING, "replace")
+        if rc is None:
+            raise WineError(f"wine cmd /c {driver_win} timed out after {timeout:.0f}s", stdout, stderr)
+        if rc != 0:
+            raise WineError(f"wine cmd /c {driver_win} exited with {rc}", stdout, stderr)
+        return stdout, stderr
