@@ -43,7 +43,7 @@ def err(message: str) -> None:
     print(message, file=sys.stderr)
 
 
-def _load(topology: Path):
+def _load(topology: Path, *, writing: bool = True):
     """Load and validate, or print every problem and exit 2."""
     from sogen.topology.load import TopologyError, load_topology
 
@@ -53,7 +53,8 @@ def _load(topology: Path):
         for problem in exc.problems:
             err(str(problem))
         count = len(exc.problems)
-        err(f"{count} problem{'s' if count != 1 else ''} in {topology}; nothing was written")
+        consequence = "; nothing was written" if writing else ""
+        err(f"{count} problem{'s' if count != 1 else ''} in {topology}{consequence}")
         raise typer.Exit(EXIT_USAGE) from None
 
 
@@ -63,7 +64,7 @@ TopologyArg = Annotated[Path, typer.Argument(help="Topology file (YAML or JSON).
 @app.command()
 def validate(topology: TopologyArg) -> None:
     """Check a topology file and report every problem with its line and column."""
-    t = _load(topology)
+    t = _load(topology, writing=False)
     groups = ", ".join(g.name for g in t.groups)
     print(f"{topology}: valid {t.cluster.mode} topology ({len(t.cluster.nodes)} nodes; groups: {groups})")
 

@@ -259,7 +259,9 @@ class WineBatchRunner:
         prefix: the Wine prefix (default :func:`default_prefix`).
         extra_stubs: more command names to stub, besides :data:`DEFAULT_STUBS`.
         path_stubs: absolute Windows paths (``c:\\mssql\\binn\\isql``) to put a stub at.
-        job_timeout: seconds allowed per job (a batch gets ``30 + n * job_timeout``).
+        job_timeout: seconds allowed per job (a driver of n jobs gets ``30 + n * job_timeout``).
+        workers: how many Wine ``cmd`` drivers :meth:`run_many` runs side by side
+            (default: the number of CPUs, at most 4; each driver gets at least 4 jobs).
         linger: seconds the persistent wineserver stays up after the last Wine process.
         kill_server_on_exit: stop the wineserver on exit if this runner started it.
         keep_files: keep the per-batch driver, logs and outputs (for debugging).
@@ -272,6 +274,7 @@ class WineBatchRunner:
         extra_stubs: Iterable[str] = (),
         path_stubs: Iterable[str] = (),
         job_timeout: float = 20.0,
+        workers: int | None = None,
         linger: int = 30,
         kill_server_on_exit: bool = True,
         keep_files: bool = False,
@@ -283,6 +286,7 @@ class WineBatchRunner:
                 raise ValueError(f"bad stub name {name!r}")
         self.path_stubs = tuple(path_stubs)
         self.job_timeout = job_timeout
+        self.workers = workers if workers and workers > 0 else max(1, min(4, os.cpu_count() or 1))
         self.linger = linger
         self.kill_server_on_exit = kill_server_on_exit
         self.keep_files = keep_files
@@ -537,48 +541,57 @@ class WineBatchRunner:
     ) -> list[RunResult]:
         bwin = self._to_win(batch_dir)
         stub_dir = self.stub_dir
-        lines = [
-            "@echo off",
-            f'SET "PATH={stub_dir};%PATH%"',
-            f"cd /d {stub_dir}",
-        ]
-        for i, (script, env) in enumerate(jobs):
-            spath = self._script_winpath(script, batch_dir, i)
-            lines.append("SETLOCAL")
-            lines.append(f'SET "SOGEN_TRACE_LOG={bwin}\\log{i:04d}.txt"')
-            for name, value in (env or {}).items():
-                if not _ENV_NAME_RE.match(name):
-                    raise ValueError(f"bad environment variable name {name!r}")
-                if value is None:
-                    lines.append(f'SET "{name}="')
-                else:
-                    lines.append(f'SET "{name}={_escape_batch_value(name, value)}"')
-            lines.append(f"cd /d {stub_dir}")
-            lines.append(f"cmd /c {spath} <nul >{bwin}\\out{i:04d}.txt 2>&1")
-            lines.append(f"echo rc %ERRORLEVEL% >{bwin}\\rc{i:04d}.txt")
-            lines.append("ENDLOCAL")
-        lines.append(f"echo done >{bwin}\\done.txt")
-        lines.append("exit /b 0")
-        driver = batch_dir / "driver.bat"
-        try:
-            driver.write_bytes(("\r\n".join(lines) + "\r\n").encode(BATCH_ENCODING))
-        except UnicodeEncodeError as e:
-            raise ValueError(f"an env value cannot be written in code page 932: {e}") from None
+        # Split the jobs into contiguous chunks, one driver (one Wine cmd) per chunk, run
+        # side by side.  Every job has its own log/out/rc files, so chunks do not mix.
+        n_drivers = max(1, min(self.workers, (len(jobs) + 3) // 4))
+        bounds = [len(jobs) * k // n_drivers for k in range(n_drivers + 1)]
+        drivers: list[str] = []
+        for d in range(n_drivers):
+            lines = [
+                "@echo off",
+                f'SET "PATH={stub_dir};%PATH%"',
+                f"cd /d {stub_dir}",
+            ]
+            for i in range(bounds[d], bounds[d + 1]):
+                script, env = jobs[i]
+                spath = self._script_winpath(script, batch_dir, i)
+                lines.append("SETLOCAL")
+                lines.append(f'SET "SOGEN_TRACE_LOG={bwin}\\log{i:04d}.txt"')
+                for name, value in (env or {}).items():
+                    if not _ENV_NAME_RE.match(name):
+                        raise ValueError(f"bad environment variable name {name!r}")
+                    if value is None:
+                        lines.append(f'SET "{name}="')
+                    else:
+                        lines.append(f'SET "{name}={_escape_batch_value(name, value)}"')
+                lines.append(f"cd /d {stub_dir}")
+                lines.append(f"cmd /c {spath} <nul >{bwin}\\out{i:04d}.txt 2>&1")
+                lines.append(f"echo rc %ERRORLEVEL% >{bwin}\\rc{i:04d}.txt")
+                lines.append("ENDLOCAL")
+            lines.append(f"echo done >{bwin}\\done{d:02d}.txt")
+            lines.append("exit /b 0")
+            driver = batch_dir / f"driver{d:02d}.bat"
+            try:
+                driver.write_bytes(("\r\n".join(lines) + "\r\n").encode(BATCH_ENCODING))
+            except UnicodeEncodeError as e:
+                raise ValueError(f"an env value cannot be written in code page 932: {e}") from None
+            drivers.append(self._to_win(driver))
 
-        timeout = 30 + self.job_timeout * len(jobs)
-        stdout, stderr = self._run_driver(self._to_win(driver), timeout)
+        longest = max(bounds[d + 1] - bounds[d] for d in range(n_drivers))
+        timeout = 30 + self.job_timeout * longest
+        outputs = self._run_drivers(drivers, timeout)
 
-        if not (batch_dir / "done.txt").is_file():
-            raise WineError(
-                f"the driver did not finish ({len(jobs)} jobs, {driver})", stdout, stderr
-            )
+        for d, (stdout, stderr) in enumerate(outputs):
+            if not (batch_dir / f"done{d:02d}.txt").is_file():
+                raise WineError(f"driver {drivers[d]} did not finish", stdout, stderr)
         results = []
         for i, (script, _env) in enumerate(jobs):
             output = _read_text(batch_dir / f"out{i:04d}.txt", BATCH_ENCODING)
             rc_text = _read_text(batch_dir / f"rc{i:04d}.txt", "ascii").split()
             if len(rc_text) < 2 or rc_text[0] != "rc":
+                d = next(k for k in range(n_drivers) if bounds[k] <= i < bounds[k + 1])
                 raise WineError(
-                    f"job {i} ({script}) left no errorlevel; its output:\n{output}", stdout, stderr
+                    f"job {i} ({script}) left no errorlevel; its output:\n{output}", *outputs[d]
                 )
             try:
                 rc: int | None = int(rc_text[1])
@@ -591,33 +604,47 @@ class WineBatchRunner:
             results.append(RunResult(calls=calls, output=output, returncode=rc))
         return results
 
-    def _run_driver(self, driver_win: str, timeout: float) -> tuple[str, str]:
+    def _run_drivers(self, drivers: Sequence[str], timeout: float) -> list[tuple[str, str]]:
+        """Run ``wine cmd /c <driver>`` for each driver, concurrently; (stdout, stderr) each."""
         assert self._root is not None
         t0 = time.monotonic()
-        with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-            proc = subprocess.Popen(
-                ["wine", "cmd", "/c", driver_win],
-                env=self._wine_env(),
-                cwd=self._root / "bin",
-                stdin=subprocess.DEVNULL,
-                stdout=out,
-                stderr=err,
-                start_new_session=True,
-            )
-            try:
-                rc = proc.wait(timeout=timeout)
-            except subprocess.TimeoutExpired:
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(proc.pid, 9)
-                proc.wait()
-                rc = None
+        with contextlib.ExitStack() as stack:
+            procs = []
+            for driver_win in drivers:
+                # Files, not pipes: Wine's helper processes may outlive cmd and hold them.
+                out = stack.enter_context(tempfile.TemporaryFile())
+                err = stack.enter_context(tempfile.TemporaryFile())
+                proc = subprocess.Popen(
+                    ["wine", "cmd", "/c", driver_win],
+                    env=self._wine_env(),
+                    cwd=self._root / "bin",
+                    stdin=subprocess.DEVNULL,
+                    stdout=out,
+                    stderr=err,
+                    start_new_session=True,
+                )
+                procs.append((driver_win, proc, out, err))
+            codes: list[int | None] = []
+            for _driver_win, proc, _out, _err in procs:
+                try:
+                    codes.append(proc.wait(timeout=max(1.0, t0 + timeout - time.monotonic())))
+                except subprocess.TimeoutExpired:
+                    with contextlib.suppress(ProcessLookupError):
+                        os.killpg(proc.pid, 9)
+                    proc.wait()
+                    codes.append(None)
             self.last_batch_seconds = time.monotonic() - t0
-            out.seek(0)
-            err.seek(0)
-            stdout = out.read().decode(BATCH_ENCODING, "replace")
-            stderr = err.read().decode(BATCH_ENCODING, "replace")
-        if rc is None:
-            raise WineError(f"wine cmd /c {driver_win} timed out after {timeout:.0f}s", stdout, stderr)
-        if rc != 0:
-            raise WineError(f"wine cmd /c {driver_win} exited with {rc}", stdout, stderr)
-        return stdout, stderr
+            outputs = []
+            for (driver_win, _proc, out, err), rc in zip(procs, codes):
+                out.seek(0)
+                err.seek(0)
+                stdout = out.read().decode(BATCH_ENCODING, "replace")
+                stderr = err.read().decode(BATCH_ENCODING, "replace")
+                if rc is None:
+                    raise WineError(
+                        f"wine cmd /c {driver_win} timed out after {timeout:.0f}s", stdout, stderr
+                    )
+                if rc != 0:
+                    raise WineError(f"wine cmd /c {driver_win} exited with {rc}", stdout, stderr)
+                outputs.append((stdout, stderr))
+        return outputs

@@ -58,6 +58,17 @@ def _pattern(regex: str, allowed: str):
     return check
 
 
+def constrained(regex: str, allowed: str, *more):
+    """A string type checked against ``regex`` (also published in the JSON Schema)."""
+    return Annotated[
+        str,
+        Field(json_schema_extra={"pattern": f"^(?:{regex})$"}),
+        AfterValidator(_reject_unsafe),
+        *more,
+        AfterValidator(_pattern(regex, allowed)),
+    ]
+
+
 def _ipv4(value: str) -> str:
     try:
         address = ipaddress.IPv4Address(value)
@@ -81,80 +92,45 @@ def _not_nec_prefix(value: str) -> str:
 
 
 SafeText = Annotated[str, Field(min_length=1), AfterValidator(_reject_unsafe)]
-_HOST_CHECK = _pattern(
-    r"(?=.*[A-Za-z])[A-Za-z0-9](?:[A-Za-z0-9-]{0,13}[A-Za-z0-9])?",
+HOST_REGEX = r"(?=.*[A-Za-z])[A-Za-z0-9](?:[A-Za-z0-9-]{0,13}[A-Za-z0-9])?"
+HOST_ALLOWED = (
     "a host name has 1-15 letters, digits and hyphens (a NetBIOS name), "
-    "not starting or ending with a hyphen and not only digits",
+    "not starting or ending with a hyphen and not only digits"
 )
-HostName = Annotated[str, AfterValidator(_HOST_CHECK)]
+_HOST_CHECK = _pattern(HOST_REGEX, HOST_ALLOWED)
+HostName = constrained(HOST_REGEX, HOST_ALLOWED)
 NodeName = HostName
-IPv4 = Annotated[str, AfterValidator(_ipv4)]
-HostOrIP = Annotated[str, AfterValidator(_host_or_ip)]
-Identifier = Annotated[
-    str,
-    AfterValidator(
-        _pattern(
-            r"[A-Za-z][A-Za-z0-9_-]{0,30}",
-            "1-31 letters, digits, '_' and '-', starting with a letter",
-        )
-    ),
-]
-WatchId = Annotated[
-    str,
-    AfterValidator(
-        _pattern(r"[A-Za-z0-9_]{1,255}", "a watch ID has 1-255 letters, digits and '_'")
-    ),
-    AfterValidator(_not_nec_prefix),
-]
+IPv4 = Annotated[str, AfterValidator(_reject_unsafe), AfterValidator(_ipv4)]
+HostOrIP = Annotated[str, AfterValidator(_reject_unsafe), AfterValidator(_host_or_ip)]
+Identifier = constrained(r"[A-Za-z][A-Za-z0-9_-]{0,30}", "1-31 letters, digits, '_' and '-', starting with a letter")
+WatchId = constrained(
+    r"[A-Za-z0-9_]{1,255}", "a watch ID has 1-255 letters, digits and '_'", AfterValidator(_not_nec_prefix)
+)
 DriveLetter = Annotated[
-    str,
-    AfterValidator(_pattern(r"[A-Za-z]:?", "a drive letter such as E or E:")),
+    constrained(r"[A-Za-z]:?", "a drive letter such as E or E:"),
     AfterValidator(lambda v: v[0].upper()),
 ]
-WindowsPath = Annotated[
-    str,
-    AfterValidator(_reject_unsafe),
-    AfterValidator(
-        _pattern(
-            r"[A-Za-z]:\\(?:[^\\/:*?<>|\"]+(?:\\[^\\/:*?<>|\"]+)*)?",
-            "an absolute Windows path such as D:\\SO (drive letter, backslashes, "
-            "no trailing backslash, none of / : * ? < > | \")",
-        )
-    ),
-]
-SpacelessPath = Annotated[
-    WindowsPath,
-    AfterValidator(
-        _pattern(r"\S+", "no spaces: the path is written where it cannot be quoted (after command=@ or /R)")
-    ),
-]
-CommandName = Annotated[
-    str,
-    AfterValidator(_pattern(r"[A-Za-z0-9_.-]{1,64}", "a command name of letters, digits, '_', '.' and '-'")),
-]
-ServiceName = Annotated[
-    str,
-    AfterValidator(_reject_unsafe),
-    AfterValidator(_pattern(r"[^\\/]{1,256}", "a Windows service name: 1-256 characters, no / or \\")),
-]
-RegistryKey = Annotated[
-    str,
-    AfterValidator(_reject_unsafe),
-    AfterValidator(
-        _pattern(
-            r"HKEY_LOCAL_MACHINE(?:\\[^\\]+)+",
-            "a full key path under HKEY_LOCAL_MACHINE, e.g. HKEY_LOCAL_MACHINE\\SOFTWARE\\NEC\\MyProduct",
-        )
-    ),
-]
-RegistrySegment = Annotated[
-    str,
-    AfterValidator(_reject_unsafe),
-    AfterValidator(_pattern(r"[^\\]{1,255}", "one registry key name, without backslashes")),
-]
-OracleSid = Annotated[
-    str, AfterValidator(_pattern(r"[A-Za-z][A-Za-z0-9_]{0,7}", "an Oracle SID: a letter, then up to 7 letters, digits or '_'"))
-]
+WINDOWS_PATH_REGEX = r'[A-Za-z]:\\(?:[^\\/:*?<>|"]+(?:\\[^\\/:*?<>|"]+)*)?'
+WINDOWS_PATH_ALLOWED = (
+    "an absolute Windows path such as D:\\SO (drive letter, backslashes, "
+    'no trailing backslash, none of / : * ? < > | ")'
+)
+WindowsPath = constrained(WINDOWS_PATH_REGEX, WINDOWS_PATH_ALLOWED)
+SpacelessPath = constrained(
+    r"[A-Za-z]:\\[^\s\\/:*?<>|\"]+(?:\\[^\s\\/:*?<>|\"]+)*",
+    "an absolute Windows path such as D:\\SO, without spaces: it is written where it cannot be quoted "
+    "(after /R in the service command line, or after command=@)",
+)
+CommandName = constrained(r"[A-Za-z0-9_.-]{1,64}", "a command name of letters, digits, '_', '.' and '-'")
+ServiceName = constrained(
+    r"[^\\/]{1,256}", "a Windows service name: 1-256 characters, no / or \\"
+)
+RegistryKey = constrained(
+    r"HKEY_LOCAL_MACHINE(?:\\[^\\]+)+",
+    "a full key path under HKEY_LOCAL_MACHINE, e.g. HKEY_LOCAL_MACHINE\\SOFTWARE\\NEC\\MyProduct",
+)
+RegistrySegment = constrained(r"[^\\]{1,255}", "one registry key name, without backslashes")
+OracleSid = constrained(r"[A-Za-z][A-Za-z0-9_]{0,7}", "an Oracle SID: a letter, then up to 7 letters, digits or '_'")
 
 
 class StrictModel(BaseModel):

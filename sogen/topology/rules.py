@@ -161,6 +161,11 @@ def check_products(t: Topology) -> Iterator[Finding]:
                         yield loc + ("addons", a), f"{addon} does not support multi standby: install it on group 1's StarOffice only"
                     if addon in product.addons[:a]:
                         yield loc + ("addons", a), f"{addon} is listed twice"
+            if isinstance(product, WorkFlow) and product.database == "oracle" and " " in product.script_dir:
+                yield loc + ("sql_dir",), (
+                    f"{product.script_dir!r} has a space; with Oracle it is written after command=@, "
+                    "where it cannot be quoted"
+                )
             if isinstance(product, WorkFlow) and product.procinfo is not None:
                 if not multi:
                     yield loc + ("procinfo",), "is used only in a multi standby cluster (server 2's PROCINFO edits, section 3.4.1); remove it"

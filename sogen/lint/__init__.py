@@ -1,0 +1,1 @@
+"""Linting and tracing of batch scripts and registry patches."""

@@ -1,0 +1,158 @@
+"""The intermediate representation of a batch script.
+
+The Lark parse tree becomes these small statements with positions; the
+control-flow analysis, ``sogen trace`` and every lint rule read only this.
+Positions are 1-based; columns count characters of the decoded line.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Span:
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+
+@dataclass(frozen=True)
+class Word:
+    """One argument as written. ``text`` keeps quotes; ``value`` has them removed."""
+
+    text: str
+    span: Span
+
+    @property
+    def quoted(self) -> bool:
+        return len(self.text) >= 2 and self.text[0] == '"' and self.text[-1] == '"'
+
+    @property
+    def value(self) -> str:
+        return self.text.replace('"', "")
+
+
+@dataclass(frozen=True)
+class Redirection:
+    op: str  # ">", ">>", "<", "2>", "2>&1", ...
+    target: str
+
+
+@dataclass(frozen=True)
+class Stmt:
+    span: Span
+
+
+@dataclass(frozen=True)
+class Label(Stmt):
+    name: str  # without the colon, as written
+
+
+@dataclass(frozen=True)
+class Comment(Stmt):
+    text: str  # after "rem " or "::"
+
+
+@dataclass(frozen=True)
+class Goto(Stmt):
+    target: str  # without a leading colon; "EOF" for GOTO :EOF
+    target_span: Span
+
+
+@dataclass(frozen=True)
+class Call(Stmt):
+    target: str  # label name (without colon) or a file/command
+    is_label: bool
+    args: tuple[Word, ...]
+
+
+@dataclass(frozen=True)
+class Condition:
+    """The test of an IF."""
+
+    kind: str  # "compare", "exist", "defined", "errorlevel"
+    negated: bool
+    case_insensitive: bool
+    left: Word | None  # compare: left operand; exist/defined/errorlevel: the operand
+    op: str | None  # "==", "EQU", "NEQ", "LSS", "LEQ", "GTR", "GEQ"
+    right: Word | None
+
+
+@dataclass(frozen=True)
+class If(Stmt):
+    condition: Condition
+    then: tuple[Stmt, ...]
+    otherwise: tuple[Stmt, ...] | None
+
+
+@dataclass(frozen=True)
+class Set(Stmt):
+    name: str
+    value: str
+    arithmetic: bool  # SET /A
+    prompt: bool  # SET /P
+
+
+@dataclass(frozen=True)
+class Exit(Stmt):
+    batch_only: bool  # EXIT /B
+    code: str | None
+
+
+@dataclass(frozen=True)
+class Block(Stmt):
+    """A parenthesised block that is not the body of an IF or FOR."""
+
+    body: tuple[Stmt, ...]
+
+
+@dataclass(frozen=True)
+class For(Stmt):
+    variable: str  # "%%a" or "%a"
+    switch: str | None  # None, "/L", "/F", "/D", "/R"
+    items: str  # the text inside IN ( ... )
+    body: tuple[Stmt, ...]
+
+
+@dataclass(frozen=True)
+class Command(Stmt):
+    """Any other command: ARMLOAD, net, echo, setlocal, a program path...
+
+    ``name`` is how it was written (without a leading @); ``program`` is the
+    lower-cased base name without directory or extension, for matching
+    (``c:\\mssql\\binn\\isql.exe`` -> ``isql``).
+    """
+
+    name: str
+    program: str
+    args: tuple[Word, ...]
+    redirections: tuple[Redirection, ...] = ()
+    raw: str = ""  # the command's text as written (without redirections)
+
+
+@dataclass(frozen=True)
+class Chain(Stmt):
+    """Commands joined by &, &&, || or | on one line."""
+
+    parts: tuple[Stmt, ...]
+    operators: tuple[str, ...]  # len(parts) - 1 of "&", "&&", "||", "|"
+
+
+@dataclass(frozen=True)
+class ParseError(Stmt):
+    """A line the grammar could not parse (SO703); analysis goes on after it."""
+
+    message: str
+    text: str
+
+
+@dataclass
+class Script:
+    path: str
+    statements: list[Stmt]  # top level, in file order
+    lines: list[str]  # the decoded source lines, without line endings
+    encoding: str
+    newline: str  # "\r\n", "\n" or "mixed"
+    raw: bytes = field(repr=False, default=b"")
