@@ -52,7 +52,7 @@ def _pattern(regex: str, allowed: str):
 
     def check(value: str) -> str:
         if not compiled.fullmatch(value):
-            raise ValueError(f"{value!r} is not allowed: {allowed}")
+            raise ValueError(f"'{value}' is not allowed: {allowed}")
         return value
 
     return check

@@ -1,0 +1,425 @@
+"""Every validation rule, with its exact message and position.
+
+Each case edits a valid topology; the expected position is found in the
+edited text itself (the line and column of a marker string), never taken
+from sogen's output.
+"""
+
+from __future__ import annotations
+
+import codecs
+from pathlib import Path
+
+import pytest
+
+from sogen.topology.load import TopologyError, load_topology
+
+VALID_SINGLE = """\
+cluster:
+  name: c1
+  mode: single-standby
+  nodes:
+    - name: SV1
+      ip: 192.168.10.11
+    - name: SV2
+      ip: 192.168.10.12
+groups:
+  - name: g1
+    policy: [SV1, SV2]
+    virtual_host: vhost1
+    virtual_ip: 192.168.10.100
+    partitions: [D]
+    alroot: 'D:\\SO'
+    products:
+      - type: staroffice-server
+      - type: workflow
+        database: sqlserver
+"""
+
+VALID_MULTI = """\
+cluster:
+  name: c2
+  mode: multi-standby
+  nodes:
+    - name: SV1
+      ip: 192.168.10.11
+    - name: SV2
+      ip: 192.168.10.12
+groups:
+  - name: g1
+    policy: [SV1, SV2]
+    virtual_host: vhost1
+    virtual_ip: 192.168.10.101
+    partitions: [D]
+    alroot: 'D:\\SO1'
+    products:
+      - type: staroffice-server
+  - name: g2
+    policy: [SV2, SV1]
+    virtual_host: vhost2
+    virtual_ip: 192.168.10.102
+    partitions: [E]
+    alroot: 'E:\\SO2'
+    products:
+      - type: staroffice-server
+"""
+
+
+def position(text: str, marker: str, occurrence: int = 1) -> tuple[int, int]:
+    """1-based line and column of the ``occurrence``-th ``marker`` in ``text``."""
+    index = -1
+    for _ in range(occurrence):
+        index = text.index(marker, index + 1)
+    line = text.count("\n", 0, index) + 1
+    column = index - (text.rfind("\n", 0, index) + 1) + 1
+    return line, column
+
+
+def problems_of(tmp_path: Path, text: str) -> list[str]:
+    path = tmp_path / "t.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(TopologyError) as info:
+        load_topology(path)
+    return [str(p).removeprefix(f"{path}:") for p in info.value.problems]
+
+
+def expect(tmp_path, text, marker, field, message, occurrence=1):
+    line, column = position(text, marker, occurrence)
+    assert f"{line}:{column}: {field}: {message}" in problems_of(tmp_path, text)
+
+
+def edit(base: str, old: str, new: str) -> str:
+    assert old in base, old
+    return base.replace(old, new, 1)
+
+
+def test_valid_files_load(tmp_path):
+    for text in (VALID_SINGLE, VALID_MULTI):
+        path = tmp_path / "ok.yaml"
+        path.write_text(text, encoding="utf-8")
+        load_topology(path)
+
+
+def test_mode_needs_matching_number_of_groups(tmp_path):
+    text = edit(VALID_MULTI, "mode: multi-standby", "mode: single-standby")
+    expect(tmp_path, text, "- name: g1", "groups", "a single-standby cluster has exactly 1 failover group, this file has 2")
+    text = edit(VALID_SINGLE, "mode: single-standby", "mode: multi-standby")
+    expect(tmp_path, text, "- name: g1", "groups", "a multi-standby cluster has exactly 2 failover groups, this file has 1")
+
+
+def test_unknown_mode_lists_the_allowed_ones(tmp_path):
+    text = edit(VALID_SINGLE, "mode: single-standby", "mode: single")
+    expect(tmp_path, text, "single\n", "cluster.mode", "'single' is not allowed; allowed: 'single-standby' or 'multi-standby'")
+
+
+def test_two_to_four_nodes(tmp_path):
+    text = edit(VALID_SINGLE, "    - name: SV2\n      ip: 192.168.10.12\n", "")
+    text = edit(text, "policy: [SV1, SV2]", "policy: [SV1, SV1]")
+    expect(tmp_path, text, "- name: SV1", "cluster.nodes", "List should have at least 2 items after validation, not 1")
+    extra = "".join(f"    - name: SV{n}\n      ip: 192.168.10.{10 + n}\n" for n in range(3, 6))
+    text = edit(VALID_SINGLE, "groups:", extra + "groups:")
+    expect(tmp_path, text, "- name: SV1", "cluster.nodes", "List should have at most 4 items after validation, not 5")
+
+
+def test_node_names_and_ips_are_unique(tmp_path):
+    text = edit(VALID_SINGLE, "name: SV2\n      ip: 192.168.10.12", "name: sv1\n      ip: 192.168.10.11")
+    problems = problems_of(tmp_path, text)
+    line, col = position(text, "sv1")
+    assert f"{line}:{col}: cluster.nodes[1].name: name 'sv1' is already used by nodes[0]" in problems
+    line, col = position(text, "192.168.10.11", 2)
+    assert f"{line}:{col}: cluster.nodes[1].ip: IP address '192.168.10.11' is already used by nodes[0]" in problems
+
+
+def test_policy_names_must_exist_once(tmp_path):
+    text = edit(VALID_SINGLE, "policy: [SV1, SV2]", "policy: [SV1, SV9, SV1]")
+    problems = problems_of(tmp_path, text)
+    line, col = position(text, "SV9")
+    assert f"{line}:{col}: groups[0].policy[1]: node 'SV9' is not in cluster.nodes (nodes: SV1, SV2)" in problems
+    line, col = position(text, "SV1]")
+    assert f"{line}:{col}: groups[0].policy[2]: node 'SV1' appears twice in the failover policy" in problems
+
+
+def test_multi_standby_groups_start_on_different_nodes(tmp_path):
+    text = edit(VALID_MULTI, "policy: [SV2, SV1]", "policy: [SV1, SV2]")
+    line, col = position(text, "SV1, SV2]", 2)
+    assert (
+        f"{line}:{col}: groups[1].policy[0]: in multi standby each node is active for one group: "
+        "group 2 must start on a different node than group 1 (SV1)"
+    ) in problems_of(tmp_path, text)
+
+
+def test_virtual_ip_differs_from_node_ips_and_other_groups(tmp_path):
+    text = edit(VALID_SINGLE, "virtual_ip: 192.168.10.100", "virtual_ip: 192.168.10.12")
+    expect(
+        tmp_path, text, "192.168.10.12", "groups[0].virtual_ip",
+        "192.168.10.12 is the real IP of node SV2; a virtual IP must be an unused address", occurrence=2,
+    )
+    text = edit(VALID_MULTI, "virtual_ip: 192.168.10.102", "virtual_ip: 192.168.10.101")
+    expect(
+        tmp_path, text, "192.168.10.101", "groups[1].virtual_ip",
+        "192.168.10.101 is already the virtual IP of group 'g1'", occurrence=2,
+    )
+
+
+def test_virtual_host_differs_from_real_names_and_other_groups(tmp_path):
+    text = edit(VALID_SINGLE, "virtual_host: vhost1", "virtual_host: sv2")
+    expect(
+        tmp_path, text, "sv2", "groups[0].virtual_host",
+        "'sv2' is the name of node SV2; the virtual host name must differ from every real computer name",
+    )
+    text = edit(VALID_MULTI, "virtual_host: vhost2", "virtual_host: VHOST1")
+    expect(tmp_path, text, "VHOST1", "groups[1].virtual_host", "'VHOST1' is already the virtual host name of group 'g1'")
+
+
+def test_real_host_name_counts_as_a_computer_name(tmp_path):
+    text = edit(VALID_SINGLE, "ip: 192.168.10.12\n", "ip: 192.168.10.12\n      hostname: realtwo\n")
+    text = edit(text, "virtual_host: vhost1", "virtual_host: realtwo")
+    expect(
+        tmp_path, text, "realtwo", "groups[0].virtual_host",
+        "'realtwo' is the name of node SV2; the virtual host name must differ from every real computer name",
+        occurrence=2,
+    )
+
+
+def test_install_root_on_a_switched_partition(tmp_path):
+    text = edit(VALID_SINGLE, "alroot: 'D:\\SO'", "alroot: 'C:\\SO'")
+    expect(
+        tmp_path, text, "'C:\\SO'", "groups[0].alroot",
+        "install root C:\\SO is not on a switched partition of group 'g1' (D:); it would not move on failover",
+    )
+
+
+def test_install_root_is_required_with_staroffice(tmp_path):
+    text = edit(VALID_SINGLE, "    alroot: 'D:\\SO'\n", "")
+    expect(
+        tmp_path, text, "name: g1", "groups[0].alroot",
+        "is required when the group runs staroffice-server (the install root on a switched partition, e.g. D:\\SO)",
+    )
+
+
+def test_install_root_without_spaces(tmp_path):
+    text = edit(VALID_SINGLE, "alroot: 'D:\\SO'", "alroot: 'D:\\Star Office'")
+    problems = problems_of(tmp_path, text)
+    assert any("groups[0].alroot: 'D:\\Star Office' is not allowed: an absolute Windows path" in p and "without spaces" in p for p in problems)
+
+
+def test_partition_in_one_group_only(tmp_path):
+    text = edit(VALID_MULTI, "partitions: [E]", "partitions: [d]")
+    text = edit(text, "alroot: 'E:\\SO2'", "alroot: 'D:\\SO2'")
+    expect(
+        tmp_path, text, "d]", "groups[1].partitions[0]",
+        "drive D: is already a switched partition of group 'g1'; a partition moves with one group only",
+    )
+
+
+def test_invalid_ipv4(tmp_path):
+    for bad, why in (
+        ("192.168.10.300", "'192.168.10.300' is not a valid IPv4 address (four numbers 0-255, e.g. 192.168.10.11)"),
+        ("127.0.0.1", "127.0.0.1 cannot be a server address (unspecified, loopback, multicast or broadcast)"),
+    ):
+        text = edit(VALID_SINGLE, "ip: 192.168.10.12", f"ip: {bad}")
+        expect(tmp_path, text, bad, "cluster.nodes[1].ip", why)
+
+
+@pytest.mark.parametrize("name", ["-sv", "sv_1", "ABCDEFGHIJKLMNOP", "1234", "sv.1"])
+def test_invalid_host_names(tmp_path, name):
+    text = edit(VALID_SINGLE, "virtual_host: vhost1", f"virtual_host: '{name}'")
+    expect(
+        tmp_path, text, f"'{name}'", "groups[0].virtual_host",
+        f"'{name}' is not allowed: a host name has 1-15 letters, digits and hyphens (a NetBIOS name), "
+        "not starting or ending with a hyphen and not only digits",
+    )
+
+
+def test_watch_ids_unique_and_not_reserved(tmp_path):
+    custom = "      - type: custom\n        name: extra\n        watch_id: {wid}\n        service: Extra Service\n"
+    text = VALID_SINGLE + custom.format(wid="StarOffice")
+    expect(
+        tmp_path, text, "type: custom", "groups[0].products[2]",
+        "watch ID 'StarOffice' is already used by staroffice-server in group 'g1'",
+    )
+    text = VALID_SINGLE + custom.format(wid="NEC_Watch")
+    expect(
+        tmp_path, text, "NEC_Watch", "groups[0].products[2].watch_id",
+        "'NEC_Watch' starts with NEC_, which CLUSTERPRO reserves for its own watch IDs",
+    )
+    text = VALID_SINGLE + custom.format(wid="bad-id")
+    expect(
+        tmp_path, text, "bad-id", "groups[0].products[2].watch_id",
+        "'bad-id' is not allowed: a watch ID has 1-255 letters, digits and '_'",
+    )
+    text = VALID_SINGLE + custom.format(wid="W" * 256)
+    expect(
+        tmp_path, text, "W" * 256, "groups[0].products[2].watch_id",
+        f"'{'W' * 256}' is not allowed: a watch ID has 1-255 letters, digits and '_'",
+    )
+
+
+def test_watch_ids_unique_across_groups(tmp_path):
+    custom = "      - type: custom\n        name: extra\n        watch_id: StarOffice\n        service: Extra\n"
+    text = VALID_MULTI + custom
+    expect(
+        tmp_path, text, "type: custom", "groups[1].products[1]",
+        "watch ID 'StarOffice' is already used by staroffice-server in group 'g1'",
+    )
+
+
+def test_products_that_need_staroffice(tmp_path):
+    text = edit(VALID_SINGLE, "      - type: staroffice-server\n", "")
+    expect(
+        tmp_path, text, "type: workflow", "groups[0].products[0]",
+        "workflow runs in the StarOffice server's group: add a staroffice-server product to group 'g1'",
+    )
+
+
+def test_single_standby_products_only_in_group_1_of_multi_standby(tmp_path):
+    text = VALID_MULTI + "      - type: mailgateway-smtp\n        mta: mailhub\n"
+    expect(
+        tmp_path, text, "mailgateway-smtp", "groups[1].products[1].type",
+        "mailgateway-smtp does not support multi standby: in a multi standby cluster it runs in group 1 only",
+    )
+    text = edit(VALID_MULTI, "staroffice-server\n  - name: g2", "staroffice-server\n  - name: g2")
+    text = text.rstrip("\n") + "\n        addons: [groupshield-scan]\n"
+    expect(
+        tmp_path, text, "groupshield-scan", "groups[1].products[0].addons[0]",
+        "groupshield-scan does not support multi standby: install it on group 1's StarOffice only",
+    )
+
+
+def test_unknown_keys_get_a_hint(tmp_path):
+    text = edit(VALID_SINGLE, "virtual_ip:", "virtual_iq:")
+    problems = problems_of(tmp_path, text)
+    line, col = position(text, "virtual_iq")
+    assert any(p.startswith(f"{line}:{col}: groups[0].virtual_iq: unknown key 'virtual_iq'; did you mean 'virtual_ip'?") for p in problems)
+    text = edit(VALID_SINGLE, "database: sqlserver", "database: sqlserver\n        oracle_sdi: X")
+    problems = problems_of(tmp_path, text)
+    line, col = position(text, "oracle_sdi")
+    assert any(p.startswith(f"{line}:{col}: groups[0].products[1].oracle_sdi: unknown key 'oracle_sdi'; did you mean 'oracle_sid'?") for p in problems)
+
+
+def test_unknown_product_type_gets_a_hint(tmp_path):
+    text = edit(VALID_SINGLE, "type: workflow", "type: workflw")
+    expect(
+        tmp_path, text, "workflw", "groups[0].products[1].type",
+        "unknown product type 'workflw'; did you mean 'workflow'? "
+        "(allowed: custom, formserver, mailgateway-smtp, staroffice-server, workflow)",
+    )
+
+
+@pytest.mark.parametrize("char", list('&|<>^%!"'))
+def test_characters_that_change_a_batch_line_are_named(tmp_path, char):
+    value = f"Start{char}ing"
+    quoted = "'" + value + "'"
+    text = VALID_SINGLE + f"settings:\n  messages:\n    start_home: {quoted}\n"
+    expect(
+        tmp_path, text, quoted, "settings.messages.start_home",
+        f"contains {char!r}, which would change the meaning of the batch or registry line it is written to "
+        "(not allowed: & | < > ^ % ! \" and control characters)",
+    )
+
+
+def test_line_breaks_and_control_characters_are_named(tmp_path):
+    text = VALID_SINGLE + 'settings:\n  messages:\n    start_home: "one\\ntwo"\n'
+    expect(
+        tmp_path, text, '"one', "settings.messages.start_home",
+        "contains a line break, which would split or corrupt the line it is written to "
+        "(not allowed: & | < > ^ % ! \" and control characters)",
+    )
+    text = VALID_SINGLE + 'settings:\n  backup_command: "run\\x07"\n'
+    expect(
+        tmp_path, text, '"run', "settings.backup_command",
+        "contains control character U+0007, which would split or corrupt the line it is written to "
+        "(not allowed: & | < > ^ % ! \" and control characters)",
+    )
+
+
+def test_characters_outside_code_page_932(tmp_path):
+    text = VALID_SINGLE + "settings:\n  messages:\n    no_arm: 'ARM down 😀'\n"
+    expect(
+        tmp_path, text, "'ARM down", "settings.messages.no_arm",
+        "contains '😀' (U+1F600), which code page 932 cannot represent; batch files are written in code page 932",
+    )
+
+
+def test_procinfo_only_in_multi_standby(tmp_path):
+    text = edit(VALID_SINGLE, "database: sqlserver", "database: sqlserver\n        procinfo: {mvm: 1, wfocom: 2}")
+    expect(
+        tmp_path, text, "{mvm", "groups[0].products[1].procinfo",
+        "is used only in a multi standby cluster (server 2's PROCINFO edits, section 3.4.1); remove it",
+    )
+
+
+def test_custom_dependencies(tmp_path):
+    custom = (
+        "      - type: custom\n        name: a\n        watch_id: A\n        service: A\n        depends_on: [b]\n"
+        "      - type: custom\n        name: b\n        watch_id: B\n        service: B\n        depends_on: [a, nothere]\n"
+    )
+    problems = problems_of(tmp_path, VALID_SINGLE + custom)
+    text = VALID_SINGLE + custom
+    line, col = position(text, "nothere")
+    assert (
+        f"{line}:{col}: groups[0].products[3].depends_on[1]: 'nothere' does not run in this group "
+        "(products here: staroffice-server, workflow, a, b)"
+    ) in problems
+    line, col = position(text, "[b]")
+    assert f"{line}:{col}: groups[0].products[2].depends_on: depends_on forms a cycle: a -> b -> a" in problems
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (b"", "is empty; run `sogen init` for a starter topology"),
+        (b"  \n\n", "is empty; run `sogen init` for a starter topology"),
+        (b"\x00\x01\x02binary", "is a binary file, not a YAML or JSON topology"),
+        (b"- just\n- a list\n", "the top level must be a mapping with the keys cluster, groups and settings"),
+    ],
+)
+def test_unusable_files_give_one_line(tmp_path, content, message):
+    path = tmp_path / "t.yaml"
+    path.write_bytes(content)
+    with pytest.raises(TopologyError) as info:
+        load_topology(path)
+    assert [str(p) for p in info.value.problems] == [f"{path}:1:1: {message}"]
+
+
+def test_malformed_yaml_points_at_the_problem(tmp_path):
+    path = tmp_path / "t.yaml"
+    path.write_text("cluster:\n  name: [unclosed\n  mode: x\n", encoding="utf-8")
+    with pytest.raises(TopologyError) as info:
+        load_topology(path)
+    (problem,) = info.value.problems
+    assert problem.line == 3 and problem.message.startswith("malformed YAML: ")
+
+
+def test_missing_file_and_directory(tmp_path):
+    for path, message in ((tmp_path / "nope.yaml", "no such file"), (tmp_path, "is a directory, not a topology file")):
+        with pytest.raises(TopologyError) as info:
+            load_topology(path)
+        assert [str(p) for p in info.value.problems] == [f"{path}:1:1: {message}"]
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-16", "cp932"])
+def test_topology_in_any_encoding(tmp_path, encoding):
+    text = VALID_SINGLE + "settings:\n  messages:\n    start_home: 起動中です\n"
+    path = tmp_path / "t.yaml"
+    path.write_bytes(text.encode(encoding))
+    assert load_topology(path).settings.messages.start_home == "起動中です"
+    assert encoding != "utf-16" or path.read_bytes().startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+
+
+def test_json_topology_is_accepted(tmp_path):
+    import json
+
+    from ruamel.yaml import YAML
+
+    data = YAML(typ="safe").load(VALID_SINGLE)
+    path = tmp_path / "t.json"
+    path.write_text(json.dumps(data, indent=1), encoding="utf-8")
+    assert load_topology(path).groups[0].virtual_ip == "192.168.10.100"
+
+
+def test_all_problems_reported_at_once(tmp_path):
+    text = edit(VALID_SINGLE, "virtual_ip: 192.168.10.100", "virtual_ip: 192.168.10.12")
+    text = edit(text, "policy: [SV1, SV2]", "policy: [SV1, SV3]")
+    text = edit(text, "alroot: 'D:\\SO'", "alroot: 'C:\\SO'")
+    assert len(problems_of(tmp_path, text)) == 3
