@@ -1,0 +1,189 @@
+"""`sogen generate`, `validate`, `init`, `schema`, `products` as a user runs them."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from sogen.cli import app
+
+ROOT = Path(__file__).resolve().parent.parent
+SINGLE = ROOT / "samples" / "single-standby.yaml"
+MULTI = ROOT / "samples" / "multi-standby.yaml"
+
+
+def run(*args: str):
+    return CliRunner().invoke(app, [str(a) for a in args])
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_generate_writes_every_artifact(tmp_path):
+    out = tmp_path / "out"
+    result = run("generate", SINGLE, "-o", out)
+    assert result.exit_code == 0, result.output
+    files = tree(out)
+    assert {"RUNBOOK.md", "manifest.json", "sogroup/start.bat", "sogroup/stop.bat", "sogroup/alenv1.bat",
+            "sogroup/backup.bat", "sogroup/somg.ini", "sogroup/registry/opcntrl.reg",
+            "sogroup/registry/decommission-SV1.reg", "sogroup/registry/decommission-SV2.reg"} == set(files)
+    assert "10 created" in result.stderr
+
+
+def test_regenerating_changes_nothing(tmp_path):
+    out = tmp_path / "out"
+    run("generate", SINGLE, "-o", out)
+    before = tree(out)
+    result = run("generate", SINGLE, "-o", out)
+    assert result.exit_code == 0 and "0 created, 0 updated, 10 unchanged" in result.stderr
+    assert tree(out) == before
+
+
+def test_edited_file_is_not_overwritten_without_force(tmp_path):
+    out = tmp_path / "out"
+    run("generate", SINGLE, "-o", out)
+    edited = out / "sogroup" / "start.bat"
+    edited.write_bytes(b"rem my local change\r\n")
+    before = tree(out)
+    result = run("generate", SINGLE, "-o", out)
+    assert result.exit_code == 2
+    assert "were not written by sogen or were edited since; nothing was written" in result.stderr
+    assert str(edited) in result.stderr
+    assert tree(out) == before
+    result = run("generate", SINGLE, "-o", out, "--force")
+    assert result.exit_code == 0
+    assert edited.read_bytes().startswith(b"rem ****")
+
+
+def test_foreign_file_in_the_way_is_kept(tmp_path):
+    out = tmp_path / "out"
+    (out / "sogroup").mkdir(parents=True)
+    mine = out / "sogroup" / "stop.bat"
+    mine.write_bytes(b"my own stop script\r\n")
+    unrelated = out / "notes.txt"
+    unrelated.write_text("keep me")
+    result = run("generate", SINGLE, "-o", out)
+    assert result.exit_code == 2
+    assert mine.read_bytes() == b"my own stop script\r\n"
+    assert not (out / "sogroup" / "start.bat").exists()
+    assert run("generate", SINGLE, "-o", out, "--force").exit_code == 0
+    assert unrelated.read_text() == "keep me"
+
+
+def test_files_no_longer_generated_are_removed_only_if_untouched(tmp_path):
+    out = tmp_path / "out"
+    topology = tmp_path / "t.yaml"
+    topology.write_text(SINGLE.read_text(encoding="utf-8"), encoding="utf-8")
+    run("generate", topology, "-o", out)
+    assert (out / "sogroup" / "somg.ini").exists()
+    text = topology.read_text(encoding="utf-8")
+    start = text.index("      - type: mailgateway-smtp")
+    end = text.index("      - type: workflow")
+    topology.write_text(text[:start] + text[end:], encoding="utf-8")
+    result = run("generate", topology, "-o", out)
+    assert result.exit_code == 0 and "1 removed" in result.stderr
+    assert not (out / "sogroup" / "somg.ini").exists()
+
+
+def test_invalid_topology_writes_nothing(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(SINGLE.read_text(encoding="utf-8").replace("192.168.10.100", "192.168.10.11"), encoding="utf-8")
+    out = tmp_path / "out"
+    result = run("generate", bad, "-o", out)
+    assert result.exit_code == 2
+    assert "groups[0].virtual_ip: 192.168.10.11 is the real IP of node SV1" in result.stderr
+    assert "1 problem in" in result.stderr and "nothing was written" in result.stderr
+    assert not out.exists()
+    assert list(tmp_path.iterdir()) == [bad]  # no staging folder left behind
+
+
+def test_check_and_diff(tmp_path):
+    out = tmp_path / "out"
+    result = run("generate", SINGLE, "-o", out, "--check")
+    assert result.exit_code == 1
+    assert "+++ b/sogroup/start.bat" in result.stdout
+    assert not out.exists()
+    run("generate", SINGLE, "-o", out)
+    result = run("generate", SINGLE, "-o", out, "--check")
+    assert result.exit_code == 0 and result.stdout == ""
+    (out / "sogroup" / "somg.ini").write_bytes(b"[SendSMTP]\r\nSelfIPAddress=10.0.0.1\r\n")
+    result = run("generate", SINGLE, "-o", out, "--diff")
+    assert result.exit_code == 0
+    assert "-SelfIPAddress=10.0.0.1" in result.stdout and "+SelfIPAddress=192.168.10.100" in result.stdout
+    assert (out / "sogroup" / "somg.ini").read_bytes() == b"[SendSMTP]\r\nSelfIPAddress=10.0.0.1\r\n"
+    assert run("generate", SINGLE, "-o", out, "--check").exit_code == 1
+
+
+def test_diff_decodes_japanese_text(tmp_path):
+    out = tmp_path / "out"
+    result = run("generate", SINGLE, "-o", out, "--diff")
+    assert "+ARMBCAST /MSG \"最高プライオリティサーバで起動中です\" /A" in result.stdout
+    assert '+"CLUSTER"="YES"' in result.stdout
+
+
+def test_output_path_is_a_file(tmp_path):
+    out = tmp_path / "out"
+    out.write_text("x")
+    result = run("generate", SINGLE, "-o", out)
+    assert result.exit_code == 2 and "exists and is not a folder" in result.stderr
+
+
+def test_validate_reports_and_exits(tmp_path):
+    result = run("validate", MULTI)
+    assert result.exit_code == 0
+    assert "valid multi-standby topology (2 nodes; groups: group1, group2)" in result.stdout
+    result = run("validate", tmp_path / "missing.yaml")
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[0] == f"{tmp_path / 'missing.yaml'}:1:1: no such file"
+
+
+@pytest.mark.parametrize("mode", ["single-standby", "multi-standby"])
+def test_init_writes_a_valid_starter(tmp_path, mode):
+    target = tmp_path / "cluster.yaml"
+    assert run("init", "--mode", mode, "-o", target).exit_code == 0
+    assert run("validate", target).exit_code == 0
+    assert target.read_text(encoding="utf-8").startswith("# yaml-language-server: $schema=")
+    result = run("init", "-o", target)
+    assert result.exit_code == 2 and "exists; use --force" in result.stderr
+
+
+def test_schema_is_committed_and_fresh():
+    committed = (ROOT / "schemas" / "topology.schema.json").read_text(encoding="utf-8")
+    assert run("schema").stdout == committed, "run: sogen schema > schemas/topology.schema.json"
+
+
+def test_samples_validate_against_the_json_schema():
+    import jsonschema
+    from ruamel.yaml import YAML
+
+    schema = json.loads((ROOT / "schemas" / "topology.schema.json").read_text(encoding="utf-8"))
+    for sample in sorted((ROOT / "samples").glob("*.yaml")):
+        text = sample.read_text(encoding="utf-8")
+        assert text.startswith("# yaml-language-server: $schema=../schemas/topology.schema.json")
+        jsonschema.validate(YAML(typ="safe").load(text), schema)
+
+
+def test_products_lists_the_catalogue():
+    result = run("products")
+    assert result.exit_code == 0
+    assert 'instance 2:    watch ID StarOffice2; service "StarOffice Server2"' in result.stdout
+    assert "sync HKEY_LOCAL_MACHINE\\SOFTWARE\\NEC\\StarOffice MailGateway" in result.stdout
+
+
+def test_no_traceback_on_bad_input(tmp_path):
+    binary = tmp_path / "b.yaml"
+    binary.write_bytes(b"\x00\xff\x00")
+    for target in (binary, tmp_path):
+        proc = subprocess.run(
+            [sys.executable, "-m", "sogen", "generate", str(target), "-o", str(tmp_path / "o")],
+            capture_output=True, text=True,
+        )
+        assert proc.returncode == 2
+        assert "Traceback" not in proc.stderr
+        assert len(proc.stderr.strip().splitlines()) == 2
