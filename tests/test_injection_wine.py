@@ -1,0 +1,119 @@
+"""No topology value can smuggle a command into a generated script.
+
+Hypothesis builds topologies whose free-text values mix ordinary text,
+Japanese, the names of the stub commands and the characters that change a
+batch line's meaning. A topology sogen rejects must say why; one it accepts
+is generated and its start/stop scripts run under Wine's cmd.exe: every
+recorded command must be one the topology implies.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from sogen.catalogue import load_catalogue
+from sogen.generate import generate
+from sogen.topology.load import TopologyError, load_topology, topology_hash
+from sogen.topology.model import FORBIDDEN_CHARACTERS
+
+from tests.winecmd import WineBatchRunner, wine_available
+
+pytestmark = pytest.mark.wine
+
+# Pieces an attacker (or a careless copy-paste) would put into a value.
+FRAGMENTS = st.sampled_from(
+    ["Start", "起動中", " ", "ARMKILL", "StarOffice", "net", "stop", "ARMLOAD", "X", "GOTO", "EXIT", ":EXIT",
+     "rem", "(", ")", "^", "&", "|", "<", ">", "%", "!", '"', "\r\n", "\n", "\t", "\x1a", "%ARMS_EVENT%", "&&"]
+)
+TEXT = st.lists(FRAGMENTS, min_size=1, max_size=6).map("".join)
+NAME = st.one_of(st.from_regex(r"[A-Za-z][A-Za-z0-9]{0,8}", fullmatch=True), TEXT)
+
+
+@st.composite
+def topologies(draw):
+    custom = {
+        "type": "custom",
+        "name": "extra",
+        "watch_id": draw(NAME),
+        "service": draw(st.one_of(TEXT, st.just("Extra Service"))),
+        "depends_on": ["staroffice-server"],
+    }
+    messages = {key: draw(TEXT) for key in draw(st.sets(st.sampled_from(["start_home", "stop_other", "disk_error", "no_arm"])))}
+    return {
+        "cluster": {
+            "name": "fuzz",
+            "mode": "single-standby",
+            "nodes": [{"name": "SV1", "ip": "10.0.0.1"}, {"name": "SV2", "ip": "10.0.0.2"}],
+        },
+        "groups": [
+            {
+                "name": "g",
+                "policy": ["SV1", "SV2"],
+                "virtual_host": draw(st.one_of(st.just("vhost"), NAME)),
+                "virtual_ip": "10.0.0.10",
+                "partitions": ["D"],
+                "alroot": draw(st.one_of(st.just("D:\\SO"), TEXT.map(lambda t: "D:\\" + t))),
+                "products": [{"type": "staroffice-server"}, custom],
+            }
+        ],
+        "settings": {"messages": messages, "backup_command": draw(st.one_of(st.just("rem nothing"), TEXT))},
+    }
+
+
+@pytest.fixture(scope="module")
+def runner():
+    reason = wine_available()
+    if reason:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"Wine is required in CI: {reason}")
+        pytest.skip(reason)
+    with WineBatchRunner() as wine:
+        yield wine
+
+
+def implied_commands(t) -> set[str]:
+    """Every command line the topology can make a start/stop/backup script run."""
+    messages = t.settings.messages.model_dump().values()
+    custom = t.groups[0].products[1]
+    staroffice = load_catalogue().product("staroffice-server").instance(1)
+    return {f'ARMBCAST /MSG "{m}" /A' for m in messages} | {
+        f'ARMLOAD {staroffice.watch_id} /S /M "{staroffice.service}"',
+        f"ARMKILL {staroffice.watch_id}",
+        f'ARMLOAD {custom.watch_id} /S /M "{custom.service}"',
+        f"ARMKILL {custom.watch_id}",
+    }
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=topologies())
+def test_accepted_values_cannot_inject_commands(runner, tmp_path_factory, data):
+    folder = tmp_path_factory.mktemp("fuzz")
+    source = folder / "t.json"
+    source.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    try:
+        t = load_topology(source)
+    except TopologyError as exc:
+        text = json.dumps(data, ensure_ascii=False)
+        if any(ch in text for ch in FORBIDDEN_CHARACTERS + "\r\n\t\x1a"):
+            assert any("contains" in p.message or "is not allowed" in p.message for p in exc.problems)
+        return
+    files = generate(t, topology_hash(t.model_dump(mode="json")), source.name)
+    jobs = []
+    for name in ("start.bat", "stop.bat"):
+        script = folder / name
+        script.write_bytes(files[f"g/{name}"])
+        for event, server, disk in itertools.product(("START", "FAILOVER", "RECOVER", None), ("HOME", "OTHER"), ("SUCCESS", "FAILURE")):
+            jobs.append((script, {"ARMS_EVENT": event, "ARMS_SERVER": server, "ARMS_DISK": disk}))
+    allowed = implied_commands(t)
+    for (script, env), calls in zip(jobs, runner.run_many(jobs)):
+        unexpected = [c for c in calls if c not in allowed]
+        assert not unexpected, f"{script.name} {env}: {unexpected}"
+        assert sum(c.startswith("ARMBCAST") for c in calls) == 1, f"{script.name} {env}: {calls}"
+

@@ -1,0 +1,84 @@
+"""sogen as a user gets it: a built wheel in a fresh venv, and the README's quick start."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def fresh_venv(folder: Path) -> Path:
+    """A venv that sees the already-installed dependencies but not sogen's source tree."""
+    venv.EnvBuilder(system_site_packages=True, with_pip=True).create(folder)
+    return folder / "bin"
+
+
+def run(argv, **kwargs) -> subprocess.CompletedProcess:
+    result = subprocess.run(argv, capture_output=True, text=True, **kwargs)
+    assert result.returncode == 0, f"{argv}\n{result.stdout}\n{result.stderr}"
+    return result
+
+
+@pytest.fixture(scope="module")
+def installed_wheel(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("wheel")
+    run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-w", str(folder / "dist"), str(ROOT)])
+    (wheel,) = (folder / "dist").glob("sogen-*.whl")
+    bin_dir = fresh_venv(folder / "venv")
+    run([str(bin_dir / "python"), "-m", "pip", "install", "--no-deps", "--force-reinstall", "--quiet", str(wheel)])
+    return bin_dir
+
+
+def test_wheel_contains_templates_catalogue_and_schema(installed_wheel):
+    code = (
+        "import sogen, pathlib; root = pathlib.Path(sogen.__file__).parent; "
+        "print(sorted(p.name for p in (root / 'templates').iterdir())); "
+        "print((root / 'catalogue.toml').is_file(), (root / 'schemas' / 'topology.schema.json').is_file())"
+    )
+    out = run([str(installed_wheel / "python"), "-c", code], cwd="/").stdout
+    assert "'start.bat.j2'" in out and "'RUNBOOK.md.j2'" in out
+    assert out.strip().endswith("True True")
+
+
+def test_installed_sogen_generates_the_golden_output(installed_wheel, tmp_path):
+    out = tmp_path / "out"
+    run([str(installed_wheel / "sogen"), "generate", str(ROOT / "samples" / "four-node.yaml"), "-o", str(out)], cwd=tmp_path)
+    golden = ROOT / "tests" / "golden" / "four-node"
+    for path in golden.rglob("*"):
+        if path.is_file():
+            assert (out / path.relative_to(golden)).read_bytes() == path.read_bytes(), path
+
+
+def readme_command(marker: str) -> str:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    match = re.search(rf"<!-- {marker} -->\n```sh\n(.+?)\n```", text)
+    assert match, f"README has no {marker} block"
+    return match.group(1)
+
+
+def test_readme_has_exactly_two_quick_start_commands():
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text.split("## Quick start", 1)[1].split("\n## ", 1)[0]
+    assert section.count("```sh") == 2
+    assert readme_command("quickstart-test") == "bash .ci/install && python3 -m pytest"
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert "bash .ci/install" in ci and "python3 -m pytest" in ci
+
+
+def test_readme_generate_command_works_from_a_fresh_clone(tmp_path):
+    clone = tmp_path / "clone"
+    run(["git", "clone", "--quiet", str(ROOT), str(clone)])
+    bin_dir = fresh_venv(tmp_path / "venv")
+    env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}", "VIRTUAL_ENV": str(tmp_path / "venv")}
+    env.pop("PYTHONPATH", None)
+    run(["bash", "-c", readme_command("quickstart-generate")], cwd=clone, env=env)
+    runbook = (clone / "out" / "RUNBOOK.md").read_text(encoding="utf-8")
+    assert "cluster `so-multi`" in runbook
+    assert (clone / "out" / "group2" / "start.bat").read_bytes().count(b"ARMLOAD StarOffice2") == 4
