@@ -12,13 +12,11 @@ from __future__ import annotations
 
 import itertools
 import os
-import sys
 from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from winecmd import WineBatchRunner, wine_available  # noqa: E402
+from tests.winecmd import WineBatchRunner, WineError, wine_available
 
 pytestmark = pytest.mark.wine
 
@@ -35,7 +33,10 @@ def _require_wine() -> None:
 @pytest.fixture(scope="module")
 def runner():
     _require_wine()
-    with WineBatchRunner(path_stubs=[r"c:\mssql\binn\isql"]) as r:
+    with WineBatchRunner(
+        extra_stubs=["svrmgr80"],
+        path_stubs=[r"c:\mssql\binn\isql", r"D:\orant\bin\svrmgr30.exe"],
+    ) as r:
         yield r
 
 
@@ -208,6 +209,22 @@ def test_full_path_commands(runner, tmp_path):
     ]
 
 
+def test_extra_and_other_drive_stubs(runner, tmp_path):
+    script = write_batch(
+        tmp_path / "oracle.bat",
+        "set ORACLE_SID=ORCL\n"
+        "D:\\orant\\bin\\svrmgr30 command=@D:\\orant\\startup.sql\n"
+        "svrmgr80 command=@%ORACLE_SID%\n"
+        "net start OracleTNSListener\n"
+        "exit",
+    )
+    assert runner.run(script, {}) == [
+        r"svrmgr30 command=@D:\orant\startup.sql",
+        "svrmgr80 command=@ORCL",
+        "net start OracleTNSListener",
+    ]
+
+
 def test_unset_means_unset_and_host_env_does_not_leak(runner, tmp_path, monkeypatch):
     monkeypatch.setenv("ARMS_EVENT", "START")
     script = write_batch(
@@ -248,3 +265,9 @@ def test_script_path_with_blanks_and_no_calls(runner, tmp_path):
     result = runner.run_result(script, {})
     assert result.calls == []
     assert "nothing to call" in result.output
+
+
+def test_a_stub_that_cannot_log_is_an_error(runner, tmp_path):
+    script = write_batch(tmp_path / "lost.bat", "ARMSLEEP 30\nexit")
+    with pytest.raises(WineError, match="could not log"):
+        runner.run(script, {"SOGEN_TRACE_LOG": "C:\\no\\such\\folder\\log.txt"})

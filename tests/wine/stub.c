@@ -19,6 +19,8 @@
  * Exit code: 0, or the integer in the environment variable
  * SOGEN_STUB_RC_<NAME> (e.g. SOGEN_STUB_RC_NET=2) so tests can exercise
  * "IF ERRORLEVEL" branches.  Without SOGEN_TRACE_LOG the line goes to stdout.
+ * If the log cannot be opened, the stub writes "sogen-stub: ..." to stderr and
+ * exits with 254 (the harness turns that into an error).
  *
  * Built without the C runtime (no msvcrt import: smaller, faster to start):
  *   x86_64-w64-mingw32-gcc -O2 -s -nostdlib -ffreestanding -fno-builtin \
@@ -165,7 +167,14 @@ void stub_entry(void)
         h = GetStdHandle(STD_OUTPUT_HANDLE);
     } else {
         h = open_log(logpath);
-        if (h == INVALID_HANDLE_VALUE) ExitProcess(254);
+        if (h == INVALID_HANDLE_VALUE) {
+            /* Say so on stderr: the harness looks for "sogen-stub:" in the output. */
+            static const char msg[] = "sogen-stub: cannot open SOGEN_TRACE_LOG; lost line: ";
+            HANDLE err = GetStdHandle(STD_ERROR_HANDLE);
+            write_all(err, msg, sizeof(msg) - 1);
+            write_all(err, utf8, (DWORD)ulen);
+            ExitProcess(254);
+        }
     }
     write_all(h, utf8, (DWORD)ulen);
     if (!to_stdout) CloseHandle(h);
