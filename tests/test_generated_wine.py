@@ -9,7 +9,6 @@ arguments.
 from __future__ import annotations
 
 import itertools
-import os
 from pathlib import Path
 
 import pytest
@@ -17,7 +16,6 @@ import pytest
 from sogen.generate import generate
 from sogen.topology.load import load_topology, topology_hash
 
-from tests.winecmd import WineBatchRunner, wine_available
 
 pytestmark = pytest.mark.wine
 
@@ -115,15 +113,6 @@ def environment(event, server, disk) -> dict[str, str | None]:
     return {"ARMS_EVENT": event, "ARMS_SERVER": server, "ARMS_DISK": disk}
 
 
-@pytest.fixture(scope="module")
-def runner():
-    reason = wine_available()
-    if reason:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"Wine is required in CI: {reason}")
-        pytest.skip(reason)
-    with WineBatchRunner(path_stubs=["C:\\MSSQL\\BINN\\isql", "F:\\StarOffice\\bin\\al2stop"]) as wine:
-        yield wine
 
 
 @pytest.fixture(scope="module")
@@ -138,7 +127,7 @@ def outputs(tmp_path_factory):
     return folder
 
 
-def test_every_combination_of_every_generated_script(runner, outputs):
+def test_every_combination_of_every_generated_script(wine_runner, outputs):
     jobs, expectations = [], []
     for (sample, group), actions in EXPECTED_ACTIONS.items():
         for kind in ("start", "stop"):
@@ -149,7 +138,7 @@ def test_every_combination_of_every_generated_script(runner, outputs):
                     (f"{sample}/{group}/{kind}.bat {event}/{server}/{disk}",
                      expected_sequence(kind, event, server, disk, actions, SAMPLE_MESSAGES[sample]))
                 )
-    recorded = runner.run_many(jobs)
+    recorded = wine_runner.run_many(jobs)
     mismatches = [
         f"{where}:\n  expected {want}\n  recorded {got}"
         for (where, want), got in zip(expectations, recorded)
@@ -159,8 +148,8 @@ def test_every_combination_of_every_generated_script(runner, outputs):
     assert len(jobs) == 4 * 2 * 16
 
 
-def test_backup_script_pauses_stops_starts_and_continues(runner, outputs):
-    (calls,) = runner.run_many([(outputs / "four-node" / "so-main" / "backup.bat", {})])
+def test_backup_script_pauses_stops_starts_and_continues(wine_runner, outputs):
+    (calls,) = wine_runner.run_many([(outputs / "four-node" / "so-main" / "backup.bat", {})])
     assert calls == [
         "ARMLOADC StarOffice /W PAUSE",
         "al2stop /q",

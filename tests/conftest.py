@@ -1,0 +1,28 @@
+"""Shared fixtures."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from tests.winecmd import WineBatchRunner, wine_available
+
+# Absolute command paths that scripts under test call: the generated scripts'
+# isql and al2stop, and the guide's section 3.2 samples.
+PATH_STUBS = ["C:\\MSSQL\\BINN\\isql", "F:\\StarOffice\\bin\\al2stop"]
+
+
+@pytest.fixture(scope="session")
+def wine_runner():
+    """One Wine cmd.exe runner for the whole session (starting Wine costs about a second).
+
+    Skips where Wine is missing, except in CI, where the Wine tests must run.
+    """
+    reason = wine_available()
+    if reason:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"Wine is required in CI: {reason}")
+        pytest.skip(reason)
+    with WineBatchRunner(path_stubs=PATH_STUBS) as runner:
+        yield runner
