@@ -44,6 +44,7 @@ class Product:
     stop: tuple[Action, ...]
     instances: tuple[Instance, ...]
     rank: int = 0
+    also_services: tuple[str, ...] = ()
 
     def instance(self, number: int) -> Instance:
         """Identifiers for StarOffice instance ``number``; single-instance products have one."""
@@ -91,12 +92,50 @@ class Catalogue:
         return found
 
     def by_service(self) -> dict[str, tuple[Product, int]]:
-        """Service name (lower case) -> (product, instance number)."""
+        """Service name (lower case) -> (product, instance number), for names without placeholders."""
         found: dict[str, tuple[Product, int]] = {}
         for product in self.products.values():
             for number, inst in enumerate(product.instances, start=1):
-                found.setdefault(inst.service.lower(), (product, number))
+                if "{" not in inst.service:
+                    found.setdefault(inst.service.lower(), (product, number))
+            for service in product.also_services:
+                found.setdefault(service.lower(), (product, 1))
         return found
+
+    def identify_service(self, name: str) -> tuple[Product, int] | None:
+        """The product (and instance) a service name belongs to; templated names
+        such as OracleService{sid} match any value of the placeholder."""
+        known = self.by_service().get(name.lower())
+        if known:
+            return known
+        for product in self.products.values():
+            for number, inst in enumerate(product.instances, start=1):
+                if "{" in inst.service and _template_regex(inst.service).fullmatch(name):
+                    return product, number
+        return None
+
+    def instance_specific_ids(self) -> dict[str, tuple[str, int]]:
+        """Watch IDs and service names (lower case) that belong to one StarOffice instance only:
+        identifier -> (product id, instance number). The rest are shared or single-instance."""
+        result: dict[str, tuple[str, int]] = {}
+        for product in self.products.values():
+            if len(product.instances) < 2:
+                continue
+            for number, inst in enumerate(product.instances, start=1):
+                others = [o for n, o in enumerate(product.instances, start=1) if n != number]
+                if inst.watch_id and all(inst.watch_id != o.watch_id for o in others):
+                    result[inst.watch_id.lower()] = (product.id, number)
+                if all(inst.service != o.service for o in others):
+                    result[inst.service.lower()] = (product.id, number)
+        return result
+
+
+@cache
+def _template_regex(template: str):
+    import re
+
+    parts = re.split(r"\{[a-z_]+\}", template)
+    return re.compile(r"\w+".join(re.escape(p) for p in parts), re.I)
 
 
 def _actions(raw: list[dict]) -> tuple[Action, ...]:
@@ -127,6 +166,7 @@ def parse_catalogue(text: str) -> Catalogue:
                 for i in raw["instances"]
             ),
             rank=rank,
+            also_services=tuple(raw.get("also_services", ())),
         )
     addons = {
         a["id"]: Addon(a["id"], a["title"], a["multi_standby"], a.get("icon_command"))
