@@ -1,0 +1,1 @@
+"""Import legacy scripts into a topology, and migrate them with a behaviour diff."""

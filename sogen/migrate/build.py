@@ -1,0 +1,191 @@
+"""Turn recovered groups into a commented topology YAML.
+
+Every value carries a comment saying where it came from; what no file holds
+is the placeholder ``FILL_IN`` with a comment saying what to put there.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass
+
+from sogen.migrate.recover import ImportError_, RecoveredGroup, Sourced
+from sogen.topology.load import PLACEHOLDER
+
+HEADER = """\
+yaml-language-server: $schema=topology.schema.json
+Imported by sogen import from: {folders}
+Values say where they came from; FILL_IN marks what the legacy files do not
+hold. Fill those in, then run: sogen validate {output}
+"""
+
+
+@dataclass(frozen=True)
+class Placeholder:
+    """A value to fill in, and what it is."""
+
+    what: str
+
+
+def order_groups(groups: list[RecoveredGroup]) -> list[RecoveredGroup]:
+    """Group 1 runs StarOffice instance 1: order by instance; two folders may not claim one."""
+    claimed: dict[int, RecoveredGroup] = {}
+    for group in groups:
+        number = group.instance.value if group.instance else 1
+        if number in claimed:
+            first = claimed[number]
+            raise ImportError_(
+                f"{group.scripts['start']}: claims StarOffice instance {number}, like {first.scripts['start']}: "
+                "one failover group per instance"
+            )
+        claimed[number] = group
+    if len(claimed) > 2:
+        raise ImportError_("more than two failover groups: a cluster has one (single standby) or two (multi standby)")
+    return [claimed[n] for n in sorted(claimed)]
+
+
+def _nodes(groups: list[RecoveredGroup]) -> list[dict[str, object]]:
+    known: dict[str, dict[str, Sourced]] = {}
+    for group in groups:
+        for name, data in group.nodes.items():
+            known.setdefault(name, {}).update(data)
+    nodes = []
+    for name, data in known.items():
+        node = {"name": Sourced(name, data.get("ip", Sourced(None, "")).source)}
+        node["ip"] = data.get("ip") or Placeholder("the real IP address of this node")
+        if "hostname" in data and data["hostname"].value.lower() != name.lower():
+            node["hostname"] = data["hostname"]
+        nodes.append(node)
+    while len(nodes) < 2:
+        number = len(nodes) + 1
+        nodes.append(
+            {
+                "name": Placeholder(f"the CLUSTERPRO server name of node {number} (e.g. SV{number})"),
+                "ip": Placeholder(f"the real IP address of node {number}"),
+            }
+        )
+    return nodes
+
+
+def _product(product, procinfo: dict[str, Sourced]) -> dict[str, object]:
+    entry: dict[str, object] = {"type": Sourced(product.type, product.source)}
+    if product.type == "staroffice-server":
+        entry["addons"] = Sourced([], "")
+    elif product.type == "mailgateway-smtp":
+        entry["mta"] = Placeholder("the external MTA (host name or IP) MailGateway sends to; scripts do not name it")
+    elif product.type == "workflow":
+        entry.update({k: v for k, v in product.options.items()})
+        if procinfo.keys() >= {"mvm", "wfocom"}:
+            entry["procinfo"] = {"mvm": procinfo["mvm"], "wfocom": procinfo["wfocom"]}
+    else:
+        entry.update(product.options)
+    return entry
+
+
+def topology_data(groups: list[RecoveredGroup]) -> dict[str, object]:
+    """The topology as nested dicts whose leaves are Sourced or Placeholder values."""
+    groups = order_groups(groups)
+    nodes = _nodes(groups)
+    names = [n["name"] for n in nodes]
+    # Server 2's PROCINFO patch describes group 1's WorkFlow (section 3.4.1).
+    procinfo = {k: v for g in groups for k, v in g.procinfo.items()}
+    data_groups = []
+    for index, group in enumerate(groups):
+        rotated = names[index:] + names[:index]
+        policy = Sourced([n.value if isinstance(n, Sourced) else PLACEHOLDER for n in rotated],
+                         "order assumed (active node first): check it")
+        has_staroffice = any(p.type == "staroffice-server" for p in group.products)
+        entry: dict[str, object] = {
+            "name": Sourced(group.name, ""),
+            "policy": policy,
+            "virtual_host": group.virtual_host or Placeholder("the virtual host name (OPCNTRL SELFHOST)"),
+            "virtual_ip": group.virtual_ip or Placeholder("the virtual IP address of the group"),
+            "partitions": [Sourced(group.alroot.value[0].upper(), group.alroot.source)]
+            if group.alroot
+            else [Placeholder("the switched partition's drive letter")],
+        }
+        if has_staroffice:
+            entry["alroot"] = group.alroot or Placeholder("the StarOffice install root on the switched partition")
+        entry["products"] = [_product(p, procinfo) for p in group.products]
+        data_groups.append(entry)
+    settings: dict[str, object] = {}
+    first = groups[0]
+    for attribute, key in (
+        ("version_key", "version_key"),
+        ("reg_format", "reg_format"),
+        ("settle_seconds", "db_settle_seconds"),
+        ("backup_command", "backup_command"),
+    ):
+        value = next((getattr(g, attribute) for g in groups if getattr(g, attribute)), None)
+        if value is not None:
+            settings[key] = value
+    messages = {}
+    for group in groups:
+        for key, value in group.messages.items():
+            messages.setdefault(key, value)
+    if messages:
+        settings["messages"] = messages
+    mode = "single-standby" if len(groups) == 1 else "multi-standby"
+    data = {
+        "cluster": {
+            "name": Sourced(first.name if len(groups) == 1 else "cluster", ""),
+            "mode": Sourced(mode, f"{len(groups)} group folder{'s' if len(groups) > 1 else ''} given"),
+            "nodes": nodes,
+        },
+        "groups": data_groups,
+    }
+    if settings:
+        data["settings"] = settings
+    return data
+
+
+def _to_yaml_node(value):
+    """Nested data -> ruamel nodes with end-of-line comments."""
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+    if isinstance(value, dict):
+        node = CommentedMap()
+        for key, item in value.items():
+            node[key] = _to_yaml_node(item)
+            comment = _comment(item)
+            if comment:
+                node.yaml_add_eol_comment(comment, key)
+        return node
+    if isinstance(value, list):
+        node = CommentedSeq()
+        for index, item in enumerate(value):
+            node.append(_to_yaml_node(item))
+            comment = _comment(item)
+            if comment and not isinstance(item, (dict, list)):
+                node.yaml_add_eol_comment(comment, index)
+        if all(not isinstance(i, (dict, list)) for i in value) and not any(_comment(i) for i in value):
+            node.fa.set_flow_style()
+        return node
+    if isinstance(value, Placeholder):
+        return PLACEHOLDER
+    if isinstance(value, Sourced):
+        return _to_yaml_node(value.value) if isinstance(value.value, (list, dict)) else value.value
+    return value
+
+
+def _comment(value) -> str | None:
+    if isinstance(value, Placeholder):
+        return f"# FILL_IN: {value.what}"
+    if isinstance(value, Sourced) and value.source:
+        return f"# from {value.source}" if re.search(r":\d+$", value.source) else f"# {value.source}"
+    return None
+
+
+def topology_yaml(groups: list[RecoveredGroup], folders: list[str], output: str) -> str:
+    from ruamel.yaml import YAML
+
+    node = _to_yaml_node(topology_data(groups))
+    header = HEADER.format(folders=", ".join(folders), output=output)
+    node.yaml_set_start_comment(header)
+    yaml = YAML(typ="rt")
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    yaml.width = 120
+    stream = io.StringIO()
+    yaml.dump(node, stream)
+    return stream.getvalue()

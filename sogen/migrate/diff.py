@@ -1,0 +1,184 @@
+"""The behaviour diff of a migration: legacy script against generated script.
+
+Both run through the same analyser as `sogen trace`, for every ARMS_EVENT x
+ARMS_SERVER x ARMS_DISK combination. Each difference is explained by a lint
+finding of the legacy file or by a choice of the topology; what nothing
+explains is called out for review.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from sogen.lint.flow import COMBINATIONS, ClusterAction, Combination, PathResult
+from sogen.lint.ir import Exit, Label
+
+_ARGUMENT = re.compile(r'"[^"]*"?|[^\s"]+')
+_QUOTES_AND_BLANKS = re.compile(r'"|\s+')
+
+
+def canonical(action: ClusterAction) -> str:
+    """An action as compared: what the program receives, not how it was spelt.
+
+    The program name is upper-cased, blanks between arguments collapse, and
+    quotes around an argument without blanks go (``net start "MSSQLServer"``
+    is ``net start MSSQLServer``); quotes that hold an argument together stay,
+    because without them the program receives something else.
+    """
+    program, _, arguments = action.text.partition(" ")
+    words = []
+    for word in _ARGUMENT.findall(arguments):
+        inner = word.strip('"')
+        words.append(inner if word.startswith('"') and not re.search(r"\s", inner) else word)
+    return " ".join([program.upper(), *words])
+
+
+@dataclass
+class Explanation:
+    text: str
+    code: str | None = None  # the lint rule behind it, or None for a topology choice
+
+
+@dataclass
+class PathDifference:
+    combination: Combination
+    legacy: list[str]
+    generated: list[str]
+    explanations: list[Explanation] = field(default_factory=list)
+
+    @property
+    def explained(self) -> bool:
+        return bool(self.explanations)
+
+
+@dataclass
+class ScriptDiff:
+    group: str
+    kind: str  # "start" or "stop"
+    legacy_path: str
+    differences: list[PathDifference]
+    identical: int  # combinations with the same behaviour
+
+
+def _findings_by_code(findings) -> dict[str, list]:
+    by_code: dict[str, list] = {}
+    for finding in findings:
+        by_code.setdefault(finding.code, []).append(finding)
+    return by_code
+
+
+def _cite(by_code: dict[str, list], *codes: str) -> tuple[str, int] | None:
+    for code in codes:
+        if by_code.get(code):
+            return code, by_code[code][0].line
+    return None
+
+
+def fallen_into(legacy: PathResult, falls_into: dict) -> list:
+    """Labels this path enters by running on from the section above (no GOTO EXIT)."""
+    entered = []
+    steps = legacy.steps
+    for index in range(1, len(steps)):
+        step = steps[index]
+        if not (isinstance(step, Label) and falls_into.get(step.name.lower()) is steps[index - 1]):
+            continue
+        # Running on into the closing ":EXIT / exit" changes nothing.
+        following = steps[index + 1] if index + 1 < len(steps) else None
+        if following is not None and not isinstance(following, Exit):
+            entered.append(step)
+    return entered
+
+
+def explain(legacy: PathResult, generated: PathResult, findings, falls_into: dict) -> list[Explanation]:
+    """Why ``legacy`` and ``generated`` differ on one combination, as far as the findings tell."""
+    by_code = _findings_by_code(findings)
+    old = [canonical(a) for a in legacy.actions]
+    new = [canonical(a) for a in generated.actions]
+    extra = Counter(old) - Counter(new)
+    missing = Counter(new) - Counter(old)
+    reasons: list[Explanation] = []
+    combination = legacy.combination
+
+    if not extra and not missing:
+        cited = _cite(by_code, "SO401", "SO402")
+        if cited:
+            reasons.append(Explanation(
+                f"legacy runs the same actions in another order ({cited[0]} at line {cited[1]}); generated follows the "
+                "dependencies: database, StarOffice, then what needs it, and the reverse to stop", cited[0]))
+        return reasons
+    if legacy.end == "syntax-error":
+        cited = _cite(by_code, "SO201", "SO703")
+        if cited:
+            reasons.append(Explanation(
+                f"legacy stops at an IF syntax error when {'ARMS_EVENT is unset' if combination.event is None else 'a variable is empty'} "
+                f"({cited[0]} at line {cited[1]}); generated quotes every IF operand", cited[0]))
+    if legacy.end == "undefined-label":
+        cited = _cite(by_code, "SO101")
+        if cited:
+            reasons.append(Explanation(f"legacy jumps to a label that does not exist and ends there ({cited[0]} at line {cited[1]})", cited[0]))
+    entered = fallen_into(legacy, falls_into)
+    if extra and entered:
+        labels = ", ".join(f":{label.name} (line {label.span.line})" for label in entered)
+        reasons.append(Explanation(
+            f"legacy runs on from one section into the next at {labels} without GOTO EXIT (SO103), so it also runs "
+            f"{', '.join(dict.fromkeys(a for a in old if a in extra))}; generated closes every section with GOTO EXIT",
+            "SO103"))
+    if combination.disk == "FAILURE" and any(a.phase == "start" for a in legacy.actions):
+        cited = _cite(by_code, "SO204")
+        if cited:
+            reasons.append(Explanation(
+                f"legacy starts services before it checks ARMS_DISK ({cited[0]} at line {cited[1]}); generated checks the disk first",
+                cited[0]))
+    if combination.event is None and legacy.end != "syntax-error" and extra:
+        cited = _cite(by_code, "SO205")
+        if cited:
+            reasons.append(Explanation(
+                f"with ARMS_EVENT unset legacy falls into a handler ({cited[0]} at line {cited[1]}); generated only broadcasts "
+                "that ARM is not running", cited[0]))
+    if missing and legacy.end not in ("syntax-error", "undefined-label"):
+        cited = _cite(by_code, "SO203", "SO403")
+        if cited:
+            reasons.append(Explanation(
+                f"legacy does not run {', '.join(sorted(missing))} on this path ({cited[0]} at line {cited[1]})", cited[0]))
+    quoting = {_QUOTES_AND_BLANKS.sub("", a) for a in extra} & {_QUOTES_AND_BLANKS.sub("", a) for a in missing}
+    if quoting:
+        cited = _cite(by_code, "SO301")
+        if cited:
+            reasons.append(Explanation(f"legacy passes a service name without quotes ({cited[0]} at line {cited[1]})", cited[0]))
+    return reasons
+
+
+def topology_explanation(legacy_results: dict[Combination, PathResult], difference: PathDifference) -> Explanation | None:
+    """A generated action the legacy script runs on other paths but not this one: the topology's product."""
+    missing = Counter(difference.generated) - Counter(difference.legacy)
+    extra = Counter(difference.legacy) - Counter(difference.generated)
+    if extra or not missing:
+        return None
+    elsewhere = {canonical(a) for r in legacy_results.values() for a in r.actions}
+    if all(action in elsewhere for action in missing):
+        return Explanation(
+            f"generated runs {', '.join(sorted(missing))} here too: the topology's group has the product, and legacy runs it "
+            "on other paths only"
+        )
+    return None
+
+
+def diff_script(group: str, kind: str, legacy_path: str, legacy: dict[Combination, PathResult],
+                generated: dict[Combination, PathResult], findings, falls_into: dict) -> ScriptDiff:
+    differences = []
+    identical = 0
+    for combination in COMBINATIONS:
+        old = [canonical(a) for a in legacy[combination].actions]
+        new = [canonical(a) for a in generated[combination].actions]
+        if old == new:
+            identical += 1
+            continue
+        difference = PathDifference(combination, old, new, explain(legacy[combination], generated[combination], findings, falls_into))
+        if not difference.explanations:
+            chosen = topology_explanation(legacy, difference)
+            if chosen:
+                difference.explanations.append(chosen)
+        differences.append(difference)
+    return ScriptDiff(group, kind, legacy_path, differences, identical)

@@ -1,0 +1,50 @@
+"""Orchestration of `sogen import`: group folders in, commented topology and report out."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from sogen.migrate.build import order_groups, topology_yaml
+from sogen.migrate.recover import ImportError_, RecoveredGroup, recover_group
+
+
+@dataclass
+class ImportResult:
+    groups: list[RecoveredGroup]  # in group order (instance 1 first)
+    yaml_text: str
+    findings: list  # lint findings of the legacy files
+
+
+def parse_group_spec(spec: str) -> tuple[str, Path]:
+    """``name=DIR`` or ``DIR`` (the group is named after the folder)."""
+    name, sep, folder = spec.partition("=")
+    if sep and name and re.fullmatch(r"[A-Za-z][A-Za-z0-9_-]{0,30}", name):
+        return name, Path(folder)
+    path = Path(spec)
+    base = re.sub(r"[^A-Za-z0-9_-]", "-", path.resolve().name) or "group"
+    if not base[0].isalpha():
+        base = "g" + base
+    return base[:31], path
+
+
+def legacy_findings(folders: list[Path]) -> list:
+    """What `sogen lint` says of the legacy files: the import reports, never silently fixes."""
+    from sogen.lint.config import LintConfig
+    from sogen.lint.engine import lint_paths
+
+    return lint_paths([str(f) for f in folders], LintConfig()).findings
+
+
+def import_folders(specs: list[str], output_name: str) -> ImportResult:
+    if not specs:
+        raise ImportError_("give at least one group folder (one per failover group)")
+    parsed = [parse_group_spec(spec) for spec in specs]
+    names = [name for name, _ in parsed]
+    duplicate = next((n for n in names if names.count(n) > 1), None)
+    if duplicate:
+        raise ImportError_(f"two group folders are both named {duplicate!r}: name them with NAME=DIR")
+    groups = order_groups([recover_group(name, folder) for name, folder in parsed])
+    text = topology_yaml(groups, [str(folder) for _, folder in parsed], output_name)
+    return ImportResult(groups, text, legacy_findings([folder for _, folder in parsed]))

@@ -1,0 +1,151 @@
+"""`sogen migrate`: import (or take a topology), generate, and diff the behaviour."""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sogen.lint.flow import analyse, control_flow
+from sogen.lint.parser import parse_script
+from sogen.migrate.diff import ScriptDiff, diff_script
+from sogen.migrate.importer import import_folders, legacy_findings, parse_group_spec
+from sogen.migrate.recover import ImportError_, find_scripts
+from sogen.topology.load import PLACEHOLDER, load_topology, topology_hash
+
+MIGRATION = "MIGRATION.md"
+IMPORTED = "cluster.yaml"
+
+# Stand-ins that let the scripts be generated while node data is still to be
+# filled in; nothing generated from them is written (TEST-NET-1 addresses).
+STAND_INS = {
+    "name": lambda n: f"NODE{n}",
+    "ip": lambda n: f"192.0.2.{n}",
+    "virtual_ip": lambda n: f"192.0.2.{100 + n}",
+    "virtual_host": lambda n: f"VHOST{n}",
+    "mta": lambda n: "mta",
+    "alroot": lambda n: f"{'DEFGH'[n - 1]}:\\SO{n}",
+    "partitions": lambda n: "DEFGH"[n - 1],
+}
+
+
+@dataclass
+class Migration:
+    files: dict[str, bytes]
+    diffs: list[ScriptDiff]
+    pending: list[str] = field(default_factory=list)  # artifacts not written until placeholders are filled
+    placeholders: list[str] = field(default_factory=list)  # field paths still FILL_IN
+    findings: list = field(default_factory=list)
+
+    @property
+    def unexplained(self) -> int:
+        return sum(not d.explained for s in self.diffs for d in s.differences)
+
+
+def _fill(node, path: str, found: list[str], counter: dict[str, int]):
+    """Replace FILL_IN leaves with stand-ins; ``found`` collects their paths."""
+    if isinstance(node, dict):
+        return {k: _fill(v, f"{path}.{k}" if path else k, found, counter) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_fill(v, f"{path}[{i}]", found, counter) for i, v in enumerate(node)]
+    if node == PLACEHOLDER:
+        found.append(path)
+        key = path.rsplit(".", 1)[-1].split("[")[0]
+        counter[key] = counter.get(key, 0) + 1
+        return STAND_INS.get(key, lambda n: f"X{n}")(counter[key])
+    return node
+
+
+def topology_for_scripts(yaml_text: str):
+    """The imported topology with stand-ins for its placeholders, and the placeholder paths."""
+    import json
+
+    from ruamel.yaml import YAML
+
+    data = YAML(typ="safe").load(yaml_text)
+    found: list[str] = []
+    filled = _fill(data, "", found, {})
+    # A policy naming placeholder nodes names their stand-ins, in the imported order.
+    names = [n["name"] for n in filled["cluster"]["nodes"]]
+    for index, group in enumerate(filled["groups"]):
+        if PLACEHOLDER in data["groups"][index]["policy"]:
+            group["policy"] = names[index:] + names[:index]
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / IMPORTED
+        path.write_text(json.dumps(filled, ensure_ascii=False), encoding="utf-8")
+        return load_topology(path), found
+
+
+def pending_artifacts(files: dict[str, bytes], placeholders: list[str], group_names: list[str]) -> list[str]:
+    """Artifacts built from values that are still placeholders."""
+    pending = []
+    node_data = any(p.startswith("cluster.nodes") for p in placeholders)
+    for name in files:
+        folder = name.split("/", 1)[0]
+        addresses = any(
+            p.startswith(f"groups[{index}].") and p.endswith(("virtual_ip", "virtual_host"))
+            for index, group_name in enumerate(group_names)
+            if group_name == folder
+            for p in placeholders
+        )
+        if name == "RUNBOOK.md" and placeholders:
+            pending.append(name)
+        elif "/registry/decommission-" in name and node_data:
+            pending.append(name)
+        elif name.endswith(("/registry/opcntrl.reg", "/registry/formserver.reg", "/somg.ini", "/registry/procinfo.reg")) and addresses:
+            pending.append(name)
+    return pending
+
+
+def migrate(specs: list[str], topology_path: Path | None) -> Migration:
+    from sogen.generate import generate
+
+    parsed = [parse_group_spec(spec) for spec in specs]
+    placeholders: list[str] = []
+    extra: dict[str, bytes] = {}
+    if topology_path is not None:
+        t = load_topology(topology_path)
+        if len(parsed) != len(t.groups):
+            raise ImportError_(f"{topology_path} has {len(t.groups)} group(s) but {len(parsed)} folder(s) were given")
+        folders = [folder for _, folder in parsed]
+        findings = legacy_findings(folders)
+        source_name = topology_path.name
+    else:
+        imported = import_folders(specs, IMPORTED)
+        t, placeholders = topology_for_scripts(imported.yaml_text)
+        folders = [g.folder for g in imported.groups]
+        findings = imported.findings
+        extra[IMPORTED] = imported.yaml_text.encode("utf-8")
+        source_name = IMPORTED
+    files = generate(t, topology_hash(t.model_dump(mode="json")), source_name)
+    pending = pending_artifacts(files, placeholders, [g.name for g in t.groups])
+    diffs = []
+    for group, folder in zip(t.groups, folders):
+        scripts = find_scripts(folder)
+        for kind in ("start", "stop"):
+            legacy_path = scripts[kind]
+            script = parse_script(str(legacy_path), legacy_path.read_bytes())
+            legacy = analyse(script)
+            name = f"{group.name}/{kind}.bat"
+            generated = analyse(parse_script(name, files[name]))
+            own = [f for f in findings if Path(f.path).resolve() == legacy_path.resolve()]
+            falls_into = control_flow(script).falls_into
+            diffs.append(diff_script(group.name, kind, str(legacy_path), legacy, generated, own, falls_into))
+    kept = {name: data for name, data in files.items() if name not in pending and name != "manifest.json"}
+    result = Migration(kept, diffs, pending, placeholders, findings)
+    report = migration_report(result, [str(f) for f in folders]).encode("utf-8")
+    from sogen.generate import with_manifest
+
+    result.files = with_manifest({**kept, **extra, MIGRATION: report}, topology_hash(t.model_dump(mode="json")), source_name)
+    return result
+
+
+def _actions(actions: list[str]) -> str:
+    """A table cell: one action per line; a | would end the cell."""
+    return "<br>".join(f"`{a}`".replace("|", "\\|") for a in actions) if actions else "(nothing)"
+
+
+def migration_report(result: Migration, folders: list[str]) -> str:
+    from sogen.generate import render
+
+    return render("MIGRATION.md.j2", result=result, folders=folders, actions=_actions)

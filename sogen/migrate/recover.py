@@ -1,0 +1,331 @@
+"""`sogen import`: recover a topology from the files found on the servers.
+
+Each failover group's folder holds at least a start and a stop script; the
+alenv files, backup script, registry patches and somg.ini add install roots,
+virtual addresses and node data. Every recovered value remembers where it came
+from (``stop.bat:12``) so that the written YAML can say so. What no file holds
+becomes a ``FILL_IN`` placeholder that ``sogen validate`` asks for.
+"""
+
+from __future__ import annotations
+
+import ntpath
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sogen.catalogue import load_catalogue
+from sogen.lint.flow import COMBINATIONS, Combination, PathResult, analyse
+from sogen.lint.parser import parse_script
+from sogen.lint.registry import parse_registry
+from sogen.topology.model import Messages
+
+SCRIPT_NAMES = re.compile(r"(start|stop)(\d?)\.(bat|cmd)$", re.I)
+ALENV_NAME = re.compile(r"alenv(\d)\.(bat|cmd)$", re.I)
+_MESSAGE = re.compile(r'/MSG\s+"([^"]*)"', re.I)
+_SERVICE = re.compile(r'/M\s+(?:"([^"]*)"|(.+?))\s*(?=\s/[A-Za-z]|$)', re.I)
+_SQL_PATH = re.compile(r'"?([A-Za-z]:\\[^"]*?)\\(?:ACT|deact|startup|shutdown)\.(?:sql|SQL)"?', re.I)
+
+START_PATH = Combination("START", "HOME", "SUCCESS")
+
+
+class ImportError_(Exception):
+    """A folder cannot be imported; the message names the file."""
+
+
+@dataclass(frozen=True)
+class Sourced:
+    value: object
+    source: str  # "start.bat:12", "registry/opcntrl.reg:7", or "" when defaulted
+
+
+@dataclass
+class RecoveredProduct:
+    type: str
+    source: str
+    options: dict[str, Sourced] = field(default_factory=dict)
+
+
+@dataclass
+class RecoveredGroup:
+    name: str
+    folder: Path
+    instance: Sourced | None = None
+    alroot: Sourced | None = None
+    virtual_host: Sourced | None = None
+    virtual_ip: Sourced | None = None
+    products: list[RecoveredProduct] = field(default_factory=list)
+    messages: dict[str, Sourced] = field(default_factory=dict)
+    settle_seconds: Sourced | None = None
+    reg_format: Sourced | None = None
+    backup_command: Sourced | None = None
+    version_key: Sourced | None = None
+    nodes: dict[str, dict[str, Sourced]] = field(default_factory=dict)  # from decommission patches
+    procinfo: dict[str, Sourced] = field(default_factory=dict)  # "mvm"/"wfocom" -> PROCINFO index
+    scripts: dict[str, Path] = field(default_factory=dict)  # "start"/"stop" -> path
+    analyses: dict[str, dict[Combination, PathResult]] = field(default_factory=dict)
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise ImportError_(f"{path}: cannot be read: {exc.strerror}") from None
+
+
+def _where(path: Path, folder: Path, line: int) -> str:
+    return f"{folder.name}/{path.relative_to(folder).as_posix()}:{line}"
+
+
+def find_scripts(folder: Path) -> dict[str, Path]:
+    """start/stop scripts of the folder: start.bat + stop.bat, else the first numbered pair."""
+    if not folder.is_dir():
+        raise ImportError_(f"{folder}: is not a folder (give one folder per failover group)")
+    found: dict[str, list[Path]] = {"start": [], "stop": []}
+    for path in sorted(folder.iterdir()):
+        match = SCRIPT_NAMES.fullmatch(path.name)
+        if match and path.is_file():
+            found[match.group(1).lower()].append(path)
+    if not found["start"] or not found["stop"]:
+        missing = " and ".join(kind for kind in ("start", "stop") if not found[kind])
+        raise ImportError_(f"{folder}: no {missing} script (start.bat / stop.bat) in this folder")
+    return {kind: paths[0] for kind, paths in found.items()}
+
+
+def _message_of(action) -> str | None:
+    match = _MESSAGE.search(action.text)
+    return match.group(1) if match else None
+
+
+def _service_of(action) -> str | None:
+    match = _SERVICE.search(action.text)
+    if not match:
+        return None
+    return match.group(1) if match.group(1) is not None else match.group(2).strip()
+
+
+# Which broadcast of which path is which message (section 1.4.1's shape).
+MESSAGE_PATHS = {
+    "start": {
+        "start_home": Combination("START", "HOME", "SUCCESS"),
+        "start_other": Combination("START", "OTHER", "SUCCESS"),
+        "start_home_failover": Combination("FAILOVER", "HOME", "SUCCESS"),
+        "start_other_failover": Combination("FAILOVER", "OTHER", "SUCCESS"),
+        "start_recover": Combination("RECOVER", "HOME", "SUCCESS"),
+        "disk_error": Combination("START", "HOME", "FAILURE"),
+        "no_arm": Combination(None, "HOME", "SUCCESS"),
+    },
+    "stop": {
+        "stop_home": Combination("START", "HOME", "SUCCESS"),
+        "stop_other": Combination("START", "OTHER", "SUCCESS"),
+        "stop_home_failover": Combination("FAILOVER", "HOME", "SUCCESS"),
+        "stop_other_failover": Combination("FAILOVER", "OTHER", "SUCCESS"),
+    },
+}
+
+
+def _first_path_with_starts(results: dict[Combination, PathResult]) -> PathResult:
+    """START/HOME with a good disk, or else the first path that starts anything."""
+    preferred = results[START_PATH]
+    if any(a.phase == "start" for a in preferred.actions):
+        return preferred
+    for combination in COMBINATIONS:
+        if any(a.phase == "start" for a in results[combination].actions):
+            return results[combination]
+    return preferred
+
+
+def recover_group(name: str, folder: Path) -> RecoveredGroup:
+    group = RecoveredGroup(name, folder)
+    group.scripts = find_scripts(folder)
+    for kind, path in group.scripts.items():
+        group.analyses[kind] = analyse(parse_script(str(path), _read(path)))
+    if not any(a.verb.startswith("ARM") for results in group.analyses.values() for r in results.values() for a in r.actions):
+        raise ImportError_(
+            f"{group.scripts['start']}: is not a CLUSTERPRO script: no path runs ARMLOAD, ARMKILL or ARMBCAST"
+        )
+    _recover_products(group)
+    _recover_messages(group)
+    for path in sorted(folder.iterdir()):
+        if ALENV_NAME.fullmatch(path.name):
+            _recover_alenv(group, path)
+        elif path.name.lower() == "somg.ini":
+            _recover_somg(group, path)
+        elif path.name.lower() == "backup.bat":
+            _recover_backup(group, path)
+    for path in sorted(folder.rglob("*.reg")):
+        _recover_registry(group, path)
+    return group
+
+
+def _recover_products(group: RecoveredGroup) -> None:
+    catalogue = load_catalogue()
+    folder = group.folder
+    start_path = group.scripts["start"]
+    starting = _first_path_with_starts(group.analyses["start"])
+    other = group.analyses["start"][Combination(starting.combination.event, "OTHER", "SUCCESS")]
+    seen: dict[str, RecoveredProduct] = {}
+    database: RecoveredProduct | None = None
+    for action in starting.actions + other.actions:
+        where = _where(start_path, folder, action.stmt.span.line)
+        if action.verb == "ARMLOAD" and action.product is None and action.target:
+            if action.target not in seen:
+                previous = list(seen.values())
+                seen[action.target] = RecoveredProduct(
+                    "custom", where,
+                    {
+                        "name": Sourced(re.sub(r"[^A-Za-z0-9_-]", "-", action.target).lower(), where),
+                        "watch_id": Sourced(action.target, where),
+                        "service": Sourced(_service_of(action) or action.target, where),
+                        "depends_on": Sourced([_key(p) for p in previous if p.type != "database"], where),
+                    },
+                )
+            continue
+        product = action.product
+        if product is None or action.phase != "start":
+            continue
+        if product == "staroffice-server" and group.instance is None:
+            group.instance = Sourced(action.instance, where)
+        if catalogue.product(product).kind == "database":
+            database = database or RecoveredProduct("database", where, {"database": Sourced(product, where)})
+            _database_options(database, action, where)
+            continue
+        if product not in seen:
+            seen[product] = RecoveredProduct(product, where)
+    for results in group.analyses["stop"].values():
+        for action in results.actions:
+            if action.verb == "ARMSLEEP" and group.settle_seconds is None:
+                seconds = action.text.split()[1:2]
+                if seconds and seconds[0].isdigit():
+                    group.settle_seconds = Sourced(int(seconds[0]), _where(group.scripts["stop"], folder, action.stmt.span.line))
+    workflow = seen.get("workflow")
+    if database is not None and workflow is not None:
+        workflow.options.update(database.options)
+    group.products = list(seen.values())
+
+
+def _key(product: RecoveredProduct) -> str:
+    return product.options["name"].value if product.type == "custom" else product.type
+
+
+def _database_options(database: RecoveredProduct, action, where: str) -> None:
+    options = database.options
+    if action.verb == "NET START" and action.target and action.target.lower().startswith("oracleservice"):
+        options.setdefault("oracle_sid", Sourced(action.target[len("OracleService") :], where))
+    if action.verb == "DB":
+        program = action.program.strip('"')
+        path_match = _SQL_PATH.search(action.text)
+        if path_match:
+            options.setdefault("sql_dir", Sourced(path_match.group(1), where))
+        if options["database"].value == "oracle":
+            options.setdefault("svrmgr", Sourced(ntpath.basename(program), where))
+        elif re.match(r"[A-Za-z]:\\", program):
+            options.setdefault("isql", Sourced(re.sub(r"\.exe$", "", program, flags=re.I), where))
+
+
+def _recover_messages(group: RecoveredGroup) -> None:
+    defaults = Messages().model_dump()
+    for kind, paths in MESSAGE_PATHS.items():
+        script = group.scripts[kind]
+        for key, combination in paths.items():
+            result = group.analyses[kind][combination]
+            broadcast = next((a for a in result.actions if a.verb == "ARMBCAST"), None)
+            text = _message_of(broadcast) if broadcast else None
+            if text is not None and text != defaults[key] and key not in group.messages:
+                group.messages[key] = Sourced(text, _where(script, group.folder, broadcast.stmt.span.line))
+
+
+def _recover_alenv(group: RecoveredGroup, path: Path) -> None:
+    from sogen.lint.ir import Set
+
+    script = parse_script(str(path), _read(path))
+    for stmt in script.statements:
+        if isinstance(stmt, Set) and stmt.name.upper() == "ALROOT" and "%" not in stmt.value:
+            group.alroot = Sourced(stmt.value.strip(), _where(path, group.folder, stmt.span.line))
+
+
+def _recover_backup(group: RecoveredGroup, path: Path) -> None:
+    """The backup command is what runs between al2stop and the service's restart (section 1.5.1)."""
+    from sogen.lint.ir import Command, Comment
+
+    script = parse_script(str(path), _read(path))
+    stopped = False
+    for stmt in script.statements:
+        if isinstance(stmt, Command) and stmt.program == "al2stop":
+            stopped = True
+        elif stopped and isinstance(stmt, Command) and stmt.program == "net":
+            return
+        elif stopped and not isinstance(stmt, Comment):
+            group.backup_command = Sourced(script.lines[stmt.span.line - 1].strip(), _where(path, group.folder, stmt.span.line))
+            return
+
+
+def _recover_somg(group: RecoveredGroup, path: Path) -> None:
+    from sogen.textio import decode_bytes
+
+    text = decode_bytes(_read(path)).text
+    for number, line in enumerate(text.splitlines(), start=1):
+        key, _, value = line.partition("=")
+        if key.strip().lower() == "selfipaddress" and value.strip() and group.virtual_ip is None:
+            group.virtual_ip = Sourced(value.strip(), _where(path, group.folder, number))
+
+
+def _recover_registry(group: RecoveredGroup, path: Path) -> None:
+    reg = parse_registry(str(path), _read(path))
+
+    def where(line: int) -> str:
+        return _where(path, group.folder, line)
+
+    if reg.header and group.reg_format is None:
+        group.reg_format = Sourced(reg.header, where(1))
+    for key in reg.keys:
+        segments = key.path.split("\\")
+        upper = key.path.upper()
+        if upper.endswith("\\OPCNTRL"):
+            _recover_opcntrl(group, path, key, segments, where)
+        elif upper.split("\\")[-2:-1] == ["SERVICES"] and key.value("ImagePath") and group.alroot is None:
+            match = re.search(r"/R(\S+)", str(key.value("ImagePath").data))
+            if match:
+                group.alroot = Sourced(match.group(1), where(key.value("ImagePath").span.line))
+        elif "ONLINESHELLMANAGER" in upper and segments[-2].upper() == "ONLINESHELLMANAGER":
+            _add_option(group, "formserver", "online_shells", segments[-1], where(key.span.line))
+            host = key.value("HostName")
+            if host and group.virtual_ip is None:
+                group.virtual_ip = Sourced(host.data, where(host.span.line))
+        elif re.search(r"\\PROCINFO\[(\d+)\]$", key.path, re.I) and key.value("EXECLINE"):
+            index = int(re.search(r"\[(\d+)\]$", key.path).group(1))
+            line = str(key.value("EXECLINE").data).lower()
+            role = "mvm" if "sowfmvm" in line else "wfocom" if "wfocom" in line else None
+            if role:
+                group.procinfo[role] = Sourced(index, where(key.span.line))
+
+
+def _add_option(group: RecoveredGroup, product_type: str, option: str, value: str, where: str) -> None:
+    product = next((p for p in group.products if p.type == product_type), None)
+    if product is None:
+        return
+    current = product.options.get(option)
+    values = list(current.value) if current else []
+    if value not in values:
+        values.append(value)
+    product.options[option] = Sourced(values, current.source if current else where)
+
+
+def _recover_opcntrl(group: RecoveredGroup, path: Path, key, segments: list[str], where) -> None:
+    cluster = key.value("CLUSTER")
+    if len(segments) >= 3 and group.version_key is None:
+        group.version_key = Sourced(segments[-2], where(key.span.line))
+    if cluster is not None and str(cluster.data).upper() == "NO":
+        node = re.sub(r"^decommission-", "", path.stem, flags=re.I)
+        entry = group.nodes.setdefault(node, {})
+        prefix = key.value("URLPREFIX")
+        if prefix is not None:
+            entry["ip"] = Sourced(re.sub(r"^[a-z]+://", "", str(prefix.data), flags=re.I).split("/")[0], where(prefix.span.line))
+        master = key.value("MASTERHOST")
+        if master is not None:
+            entry["hostname"] = Sourced(str(master.data), where(master.span.line))
+        return
+    for value_name, attribute in (("SELFHOST", "virtual_host"), ("SELFADDR", "virtual_ip")):
+        value = key.value(value_name)
+        if value is not None and value.kind == "string" and getattr(group, attribute) is None:
+            setattr(group, attribute, Sourced(value.data, where(value.span.line)))
