@@ -83,6 +83,15 @@ def _product(product, procinfo: dict[str, Sourced]) -> dict[str, object]:
     return entry
 
 
+def _assumed_policy(group: RecoveredGroup, names: list, index: int) -> Sourced:
+    """The group's nodes (from its decommission patches), else all nodes; group 2 starts on another node."""
+    known = sorted(n for n in group.nodes)
+    if len(known) < 2:
+        known = [n.value if isinstance(n, Sourced) else PLACEHOLDER for n in names]
+    rotated = known[index % len(known):] + known[: index % len(known)]
+    return Sourced(rotated, "order assumed (active node first): check it")
+
+
 def topology_data(groups: list[RecoveredGroup]) -> dict[str, object]:
     """The topology as nested dicts whose leaves are Sourced or Placeholder values."""
     groups = order_groups(groups)
@@ -92,9 +101,7 @@ def topology_data(groups: list[RecoveredGroup]) -> dict[str, object]:
     procinfo = {k: v for g in groups for k, v in g.procinfo.items()}
     data_groups = []
     for index, group in enumerate(groups):
-        rotated = names[index:] + names[:index]
-        policy = Sourced([n.value if isinstance(n, Sourced) else PLACEHOLDER for n in rotated],
-                         "order assumed (active node first): check it")
+        policy = group.policy or _assumed_policy(group, names, index)
         has_staroffice = any(p.type == "staroffice-server" for p in group.products)
         entry: dict[str, object] = {
             "name": Sourced(group.name, ""),
@@ -129,7 +136,7 @@ def topology_data(groups: list[RecoveredGroup]) -> dict[str, object]:
     mode = "single-standby" if len(groups) == 1 else "multi-standby"
     data = {
         "cluster": {
-            "name": Sourced(first.name if len(groups) == 1 else "cluster", ""),
+            "name": first.cluster_name or Sourced(first.name if len(groups) == 1 else "cluster", ""),
             "mode": Sourced(mode, f"{len(groups)} group folder{'s' if len(groups) > 1 else ''} given"),
             "nodes": nodes,
         },

@@ -62,6 +62,8 @@ class RecoveredGroup:
     version_key: Sourced | None = None
     nodes: dict[str, dict[str, Sourced]] = field(default_factory=dict)  # from decommission patches
     procinfo: dict[str, Sourced] = field(default_factory=dict)  # "mvm"/"wfocom" -> PROCINFO index
+    policy: Sourced | None = None  # from the header sogen writes into its scripts
+    cluster_name: Sourced | None = None
     scripts: dict[str, Path] = field(default_factory=dict)  # "start"/"stop" -> path
     analyses: dict[str, dict[Combination, PathResult]] = field(default_factory=dict)
 
@@ -146,6 +148,7 @@ def recover_group(name: str, folder: Path) -> RecoveredGroup:
         )
     _recover_products(group)
     _recover_messages(group)
+    _recover_header(group)
     for path in sorted(folder.iterdir()):
         if ALENV_NAME.fullmatch(path.name):
             _recover_alenv(group, path)
@@ -221,6 +224,23 @@ def _database_options(database: RecoveredProduct, action, where: str) -> None:
             options.setdefault("svrmgr", Sourced(ntpath.basename(program), where))
         elif re.match(r"[A-Za-z]:\\", program):
             options.setdefault("isql", Sourced(re.sub(r"\.exe$", "", program, flags=re.I), where))
+
+
+_HEADER_POLICY = re.compile(r"^rem \* policy\s*:\s*(\S.*?)\s*$", re.I)
+_HEADER_CLUSTER = re.compile(r"^rem \* group\s*:.*\(cluster ([A-Za-z][\w-]*),", re.I)
+
+
+def _recover_header(group: RecoveredGroup) -> None:
+    """Scripts sogen generated name their cluster and failover policy in the header."""
+    path = group.scripts["start"]
+    lines = parse_script(str(path), _read(path)).lines[:20]
+    for number, line in enumerate(lines, start=1):
+        policy = _HEADER_POLICY.match(line)
+        if policy:
+            group.policy = Sourced([n.strip() for n in policy.group(1).split(",")], _where(path, group.folder, number))
+        cluster = _HEADER_CLUSTER.match(line)
+        if cluster:
+            group.cluster_name = Sourced(cluster.group(1), _where(path, group.folder, number))
 
 
 def _recover_messages(group: RecoveredGroup) -> None:

@@ -1,0 +1,310 @@
+"""`sogen import` and `sogen migrate` on generated output, the guide's samples and bad input."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from ruamel.yaml import YAML
+from typer.testing import CliRunner
+
+from sogen.cli import app
+from sogen.generate import generate
+from sogen.migrate.importer import import_folders
+from sogen.migrate.migrate import migrate
+from sogen.topology.load import TopologyError, load_topology, topology_hash
+from sogen.topology.model import Topology
+
+ROOT = Path(__file__).resolve().parent.parent
+LEGACY = Path(__file__).parent / "legacy"
+SAMPLES = sorted((ROOT / "samples").glob("*.yaml"))
+
+
+def run(*args):
+    return CliRunner().invoke(app, [str(a) for a in args])
+
+
+def write_generated(t: Topology, folder: Path) -> list[Path]:
+    files = generate(t, topology_hash(t.model_dump(mode="json")), "t.yaml")
+    for name, data in files.items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_bytes(data)
+    return [folder / g.name for g in t.groups]
+
+
+def comparable(data: dict) -> dict:
+    """What the files on a server hold: drop what only the topology knows."""
+    data = json.loads(json.dumps(data))
+    # The decommission patches name only the nodes of the groups' policies.
+    used = {n for g in data["groups"] for n in g["policy"]}
+    data["cluster"]["nodes"] = [n for n in data["cluster"]["nodes"] if n["name"] in used]
+    if not any(p["type"] == "workflow" for g in data["groups"] for p in g["products"]):
+        data["settings"].pop("db_settle_seconds")  # no database, no ARMSLEEP to read it from
+    for group in data["groups"]:
+        # Only the install root's partition shows in the files; the others are CLUSTERPRO's.
+        group["partitions"] = [group["alroot"][0]] if group.get("alroot") else group["partitions"]
+        for product in group["products"]:
+            product.pop("addons", None)  # installed software, not in any script
+            product.pop("mta", None)  # somg.ini's MTA settings are the SE's
+            product.pop("workdirs", None)
+            if product["type"] == "workflow":
+                # Compare the values in effect: a default spelt out is the same topology.
+                default_dir = "C:\\MSSQL" if product["database"] == "sqlserver" else "C:\\ORANT"
+                product["sql_dir"] = product["sql_dir"] or default_dir
+                product["isql"] = (product["isql"] or product["sql_dir"] + "\\BINN\\isql").lower()
+            if product["type"] == "custom":
+                # Scripts hold a custom product's watch ID, service and place in the order (checked by
+                # the migrate tests), not the names and sync keys the topology gives it.
+                for key in ("name", "title", "registry_sync", "depends_on"):
+                    product.pop(key)
+    return data
+
+
+def imported_topology(folders: list[Path], tmp_path: Path, fill: dict) -> Topology:
+    result = import_folders([str(f) for f in folders], "cluster.yaml")
+    text = result.yaml_text
+    for placeholder_line, value in fill.items():
+        text = text.replace(placeholder_line, value)
+    path = tmp_path / "cluster.yaml"
+    path.write_text(text, encoding="utf-8")
+    return load_topology(path)
+
+
+def round_trip(t: Topology, tmp_path: Path) -> Topology:
+    folders = write_generated(t, tmp_path / "out")
+    mta = next((p.mta for g in t.groups for p in g.products if p.type == "mailgateway-smtp"), "mta")
+    return imported_topology(folders, tmp_path, {"mta: FILL_IN": f"mta: {mta}"})
+
+
+@pytest.mark.parametrize("sample", SAMPLES, ids=lambda p: p.stem)
+def test_import_of_generated_output_gives_the_topology_back(sample, tmp_path):
+    original = load_topology(sample)
+    recovered = round_trip(original, tmp_path)
+    assert comparable(recovered.model_dump(mode="json")) == comparable(original.model_dump(mode="json"))
+
+
+@pytest.mark.parametrize("sample", SAMPLES, ids=lambda p: p.stem)
+def test_migrating_generated_scripts_changes_no_behaviour(sample, tmp_path):
+    folders = write_generated(load_topology(sample), tmp_path / "out")
+    result = migrate([str(f) for f in folders], None)
+    assert [d for script in result.diffs for d in script.differences] == []
+    assert all(script.identical == 16 for script in result.diffs)
+    assert result.unexplained == 0
+
+
+# -- topologies from hypothesis ------------------------------------------------------
+
+NAMES = st.from_regex(r"[A-Z][A-Za-z0-9]{1,6}", fullmatch=True)
+
+
+@st.composite
+def topologies(draw):
+    multi = draw(st.booleans())
+    nodes = [{"name": f"SV{i}", "ip": f"10.0.0.{i}"} for i in range(1, draw(st.integers(2, 4)) + 1)]
+    groups = []
+    for index in range(2 if multi else 1):
+        products = [{"type": "staroffice-server"}]
+        if index == 0 and draw(st.booleans()):
+            products.append({"type": "mailgateway-smtp", "mta": "mailhub"})
+        if index == 0 and draw(st.booleans()):
+            database = draw(st.sampled_from(["sqlserver", "oracle"]))
+            workflow = {"type": "workflow", "database": database}
+            if database == "oracle":
+                workflow["oracle_sid"] = draw(st.from_regex(r"[A-Z][A-Z0-9]{0,5}", fullmatch=True))
+            groups_sql = draw(st.sampled_from(["C:\\MSSQL", "C:\\ORANT", "D:\\db"]))
+            workflow["sql_dir"] = groups_sql
+            products.append(workflow)
+        if draw(st.booleans()) and not any(p["type"] == "formserver" for g in groups for p in g["products"]):
+            products.append({"type": "formserver", "online_shells": draw(st.lists(NAMES, max_size=2, unique=True))})
+        if draw(st.booleans()):
+            products.append(
+                {"type": "custom", "name": f"extra{index}", "watch_id": f"Extra{index}", "service": f"Extra Service {index}",
+                 "depends_on": ["staroffice-server"]}
+            )
+        drive = "DE"[index]
+        groups.append(
+            {
+                "name": f"group{index + 1}",
+                "policy": [n["name"] for n in (nodes[index:] + nodes[:index])][:2],
+                "virtual_host": f"vhost{index + 1}",
+                "virtual_ip": f"10.0.1.{index + 1}",
+                "partitions": [drive],
+                "alroot": f"{drive}:\\SO{index + 1}",
+                "products": products,
+            }
+        )
+    settings = {"messages": {"start_home": draw(st.sampled_from(["起動します", "Starting", "最高プライオリティサーバで起動中です"]))},
+                "db_settle_seconds": draw(st.integers(1, 120))}
+    return {"cluster": {"name": "h", "mode": "multi-standby" if multi else "single-standby", "nodes": nodes},
+            "groups": groups, "settings": settings}
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=topologies())
+def test_round_trip_of_generated_topologies(data, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("rt")
+    source = folder / "t.json"
+    source.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    original = load_topology(source)
+    recovered = round_trip(original, folder)
+    assert comparable(recovered.model_dump(mode="json")) == comparable(original.model_dump(mode="json"))
+    result = migrate([str(folder / "out" / g.name) for g in original.groups], None)
+    assert result.unexplained == 0 and not any(s.differences for s in result.diffs)
+
+
+# -- the guide's samples as SEs typed them --------------------------------------------
+
+def test_guide_sample_as_printed_is_recovered_and_every_difference_explained(tmp_path):
+    result = import_folders([str(LEGACY / "guide-141-as-printed")], "cluster.yaml")
+    data = YAML(typ="safe").load(result.yaml_text)
+    group = data["groups"][0]
+    assert data["cluster"]["mode"] == "single-standby"
+    assert [p["type"] for p in group["products"]] == ["staroffice-server"]
+    assert group["virtual_ip"] == "FILL_IN" and group["alroot"] == "FILL_IN"
+    assert {f.code for f in result.findings} >= {"SO103", "SO306"}
+    migration = migrate([str(LEGACY / "guide-141-as-printed")], None)
+    start = next(s for s in migration.diffs if s.kind == "start")
+    start_home = next(d for d in start.differences if str(d.combination) == "START/HOME/SUCCESS")
+    assert start_home.legacy.count('ARMLOAD StarOffice /S /M "StarOffice Server"') == 4
+    assert start_home.generated.count('ARMLOAD StarOffice /S /M "StarOffice Server"') == 1
+    assert "SO103" in {e.code for e in start_home.explanations}
+    assert migration.unexplained == 0
+    assert "decommission" in " ".join(migration.pending) and "RUNBOOK.md" in migration.pending
+
+
+def test_section_32_sample_recovers_workflow_on_sql_server():
+    result = import_folders([str(LEGACY / "guide-32-sqlserver")], "cluster.yaml")
+    data = YAML(typ="safe").load(result.yaml_text)
+    group = data["groups"][0]
+    workflow = next(p for p in group["products"] if p["type"] == "workflow")
+    assert workflow["database"] == "sqlserver"
+    assert workflow["sql_dir"].lower() == "c:\\mssql" and workflow["isql"].lower() == "c:\\mssql\\binn\\isql"
+    assert group["virtual_ip"] == "192.168.1.50"  # from somg.ini
+    assert "# from guide-32-sqlserver/somg.ini:2" in result.yaml_text
+    assert {"SO201", "SO301", "SO401"} <= {f.code for f in result.findings}
+
+
+def test_section_32_sample_differences_are_explained_by_its_mistakes():
+    migration = migrate([str(LEGACY / "guide-32-sqlserver")], None)
+    by_kind = {s.kind: s for s in migration.diffs}
+    unset = next(d for d in by_kind["start"].differences if d.combination.event is None)
+    assert unset.legacy == [] and "SO201" in {e.code for e in unset.explanations}
+    stop_home = next(d for d in by_kind["stop"].differences if str(d.combination) == "START/HOME/SUCCESS")
+    assert stop_home.legacy.index("ARMKILL StarOffice") < stop_home.legacy.index("ARMKILL WorkFlow")
+    assert stop_home.generated.index("ARMKILL WorkFlow") < stop_home.generated.index("ARMKILL StarOffice")
+    assert "SO401" in {e.code for e in stop_home.explanations}
+    assert migration.unexplained == 0
+    report = migration.files["MIGRATION.md"].decode("utf-8")
+    assert "legacy runs the same actions in another order (SO401" in report
+
+
+def test_multi_standby_folders_with_variations_and_the_guides_mistakes():
+    result = import_folders([f"g2={LEGACY / 'multi' / 'so2'}", f"g1={LEGACY / 'multi' / 'so1'}"], "cluster.yaml")
+    data = YAML(typ="safe").load(result.yaml_text)
+    assert data["cluster"]["mode"] == "multi-standby"
+    assert [g["name"] for g in data["groups"]] == ["g1", "g2"]  # instance 1 first, whatever the order given
+    assert data["groups"][0]["alroot"] == "D:\\SO1" and data["groups"][1]["alroot"] == "E:\\SO2"
+    assert data["groups"][1]["virtual_host"] == "sovhost2"
+    assert {"SO502", "SO603", "SO605"} <= {f.code for f in result.findings}
+    migration = migrate([str(LEGACY / "multi" / "so1"), str(LEGACY / "multi" / "so2")], None)
+    assert migration.unexplained == 0
+
+
+# -- the command line and bad input -----------------------------------------------------
+
+def test_import_command_writes_a_commented_topology(tmp_path):
+    output = tmp_path / "cluster.yaml"
+    result = run("import", LEGACY / "guide-32-sqlserver", "-o", output)
+    assert result.exit_code == 0, result.output
+    text = output.read_text(encoding="utf-8")
+    assert "FILL_IN  # FILL_IN: the virtual host name" in text.replace("FILL_IN # FILL_IN", "FILL_IN  # FILL_IN")
+    assert "Lint findings of the legacy files" in result.stderr
+    assert "To fill in before generating" in result.stderr
+    assert run("import", LEGACY / "guide-32-sqlserver", "-o", output).exit_code == 2  # no overwrite without --force
+
+
+def test_migrate_command_exit_code_and_report(tmp_path):
+    out = tmp_path / "out"
+    result = run("migrate", LEGACY / "guide-32-sqlserver", "-o", out)
+    assert result.exit_code == 0, result.output
+    assert (out / "MIGRATION.md").is_file() and (out / "cluster.yaml").is_file()
+    assert (out / "guide-32-sqlserver" / "start.bat").is_file()
+    assert not (out / "RUNBOOK.md").exists()
+    assert "need review" in result.stderr
+
+
+def test_unexplained_difference_fails_the_migration(tmp_path):
+    legacy = tmp_path / "grp"
+    shutil.copytree(LEGACY / "guide-141-lf-utf8", legacy)
+    # A hand edit no rule knows about: an extra command on the START/HOME path.
+    start = legacy / "start.bat"
+    text = start.read_bytes().replace(b'ARMLOAD StarOffice /S /M "StarOffice Server"\n',
+                                      b'ARMLOAD StarOffice /S /M "StarOffice Server"\nnotify-admin.exe started\n', 1)
+    start.write_bytes(text)
+    result = run("migrate", legacy, "-o", tmp_path / "out")
+    assert result.exit_code == 1
+    assert "1 need review" in result.stderr
+    assert "**needs review**" in (tmp_path / "out" / "MIGRATION.md").read_text(encoding="utf-8")
+
+
+def test_migrate_with_a_given_topology(tmp_path):
+    topology = tmp_path / "t.yaml"
+    topology.write_text((ROOT / "samples" / "single-standby.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    folders = write_generated(load_topology(topology), tmp_path / "legacy")
+    out = tmp_path / "out"
+    result = run("migrate", *folders, "--topology", topology, "-o", out)
+    assert result.exit_code == 0, result.output
+    assert (out / "RUNBOOK.md").is_file() and not (out / "cluster.yaml").exists()
+
+
+def echo_scripts(folder: Path) -> None:
+    (folder / "start.bat").write_bytes(b"echo hello\r\n")
+    (folder / "stop.bat").write_bytes(b"echo bye\r\n")
+
+
+@pytest.mark.parametrize(
+    "setup, message",
+    [
+        (lambda folder: None, "no start and stop script (start.bat / stop.bat) in this folder"),
+        (echo_scripts, "is not a CLUSTERPRO script: no path runs ARMLOAD, ARMKILL or ARMBCAST"),
+    ],
+    ids=["empty", "not-clusterpro"],
+)
+def test_bad_group_folders(tmp_path, setup, message):
+    folder = tmp_path / "grp"
+    folder.mkdir()
+    setup(folder)
+    for command in (["import", folder, "-o", tmp_path / "c.yaml"], ["migrate", folder, "-o", tmp_path / "out"]):
+        result = run(*command)
+        assert result.exit_code == 2
+        assert message in result.stderr and "nothing was written" in result.stderr
+        assert str(folder) in result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["grp"]
+
+
+def test_two_folders_claiming_one_instance(tmp_path):
+    for name in ("a", "b"):
+        shutil.copytree(LEGACY / "guide-141-lf-utf8", tmp_path / name)
+    result = run("import", tmp_path / "a", tmp_path / "b", "-o", tmp_path / "c.yaml")
+    assert result.exit_code == 2
+    assert "claims StarOffice instance 1, like" in result.stderr
+    assert not (tmp_path / "c.yaml").exists()
+
+
+def test_missing_folder(tmp_path):
+    result = run("import", tmp_path / "nope", "-o", tmp_path / "c.yaml")
+    assert result.exit_code == 2 and "is not a folder" in result.stderr
+
+
+def test_placeholders_are_named_by_validate(tmp_path):
+    output = tmp_path / "cluster.yaml"
+    run("import", LEGACY / "guide-141-as-printed", "-o", output)
+    with pytest.raises(TopologyError) as info:
+        load_topology(output)
+    messages = [str(p) for p in info.value.problems]
+    assert any("groups[0].virtual_ip: is a placeholder left by sogen import: fill it in" in m for m in messages)
+    assert any("cluster.nodes[0].ip: is a placeholder left by sogen import: fill it in (Real (public LAN) IP address" in m for m in messages)
