@@ -256,6 +256,12 @@ def generate(t: Topology, topology_digest: str, source_name: str) -> dict[str, b
         for name, data in group_artifacts(t, g).items():
             files[f"{group.name}/{name}"] = data
     files[RUNBOOK] = runbook(t, sorted(files)).encode("utf-8")
+    return with_manifest(files, topology_digest, source_name)
+
+
+def with_manifest(files: dict[str, bytes], topology_digest: str, source_name: str) -> dict[str, bytes]:
+    """``files`` plus manifest.json: every file's SHA-256, the sogen version, the topology's hash."""
+    files = {name: data for name, data in files.items() if name != MANIFEST}
     manifest = {
         "sogen": __version__,
         "topology": {"file": source_name, "sha256": topology_digest},

@@ -17,6 +17,8 @@ from typing import Any
 from sogen.textio import decode_bytes, looks_binary
 
 Loc = tuple[str | int, ...]
+# What `sogen import` writes where the legacy files hold no value.
+PLACEHOLDER = "FILL_IN"
 
 
 @dataclass(frozen=True, order=True)
@@ -209,11 +211,35 @@ def _union_member(loc: Loc):
     return None, loc
 
 
+def _field_description(tag_loc: Loc) -> str | None:
+    """The schema description of the field at ``tag_loc``, for placeholder messages."""
+    from pydantic import BaseModel
+
+    from sogen.topology.model import Topology
+
+    member, rest = _union_member(tag_loc)
+    current: Any = member or Topology
+    path = rest if member else tag_loc
+    description = None
+    for part in path:
+        if isinstance(part, int) or not (isinstance(current, type) and issubclass(current, BaseModel)):
+            continue
+        info = current.model_fields.get(part)
+        if info is None:
+            break
+        description = info.description
+        current = _inner_model(info.annotation)
+    return description
+
+
 def _message_for(error: dict, doc: LoadedDocument, user_loc: Loc, tag_loc: Loc) -> tuple[str, bool]:
     """A user-facing message for one pydantic error, and whether it is about a key."""
     from sogen.topology.model import Topology
 
     kind = error["type"]
+    if isinstance(error.get("input"), str) and error["input"].startswith(PLACEHOLDER):
+        what = _field_description(tag_loc)
+        return f"is a placeholder left by sogen import: fill it in{f' ({what})' if what else ''}", False
     if kind == "extra_forbidden":
         name = str(user_loc[-1])
         member, rest = _union_member(tag_loc)
