@@ -202,6 +202,13 @@ def test_section_32_sample_differences_are_explained_by_its_mistakes():
     assert "legacy runs the same actions in another order (SO401" in report
 
 
+def test_utf8_legacy_script_differences_are_explained_by_its_encoding():
+    migration = migrate([str(LEGACY / "guide-141-lf-utf8")], None)
+    differences = [d for s in migration.diffs for d in s.differences]
+    assert differences and all("SO702" in {e.code for e in d.explanations} for d in differences)
+    assert migration.unexplained == 0
+
+
 def test_multi_standby_folders_with_variations_and_the_guides_mistakes():
     result = import_folders([f"g2={LEGACY / 'multi' / 'so2'}", f"g1={LEGACY / 'multi' / 'so1'}"], "cluster.yaml")
     data = YAML(typ="safe").load(result.yaml_text)
@@ -239,11 +246,11 @@ def test_migrate_command_exit_code_and_report(tmp_path):
 
 def test_unexplained_difference_fails_the_migration(tmp_path):
     legacy = tmp_path / "grp"
-    shutil.copytree(LEGACY / "guide-141-lf-utf8", legacy)
+    shutil.copytree(LEGACY / "multi" / "so1", legacy)
     # A hand edit no rule knows about: an extra command on the START/HOME path.
     start = legacy / "start.bat"
-    text = start.read_bytes().replace(b'ARMLOAD StarOffice /S /M "StarOffice Server"\n',
-                                      b'ARMLOAD StarOffice /S /M "StarOffice Server"\nnotify-admin.exe started\n', 1)
+    text = start.read_bytes().replace(b'ARMLOAD StarOffice /S /M "StarOffice Server"\r\n',
+                                      b'ARMLOAD StarOffice /S /M "StarOffice Server"\r\nnotify-admin.exe started\r\n', 1)
     start.write_bytes(text)
     result = run("migrate", legacy, "-o", tmp_path / "out")
     assert result.exit_code == 1

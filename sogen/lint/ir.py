@@ -146,6 +146,9 @@ class ParseError(Stmt):
 
     message: str
     text: str
+    # False when cmd.exe itself runs the line anyway (a ")" that closes no block:
+    # "')' is not recognized as a command") and goes on; True when it stops the script.
+    fatal: bool = True
 
 
 @dataclass
@@ -156,3 +159,5 @@ class Script:
     encoding: str
     newline: str  # "\r\n", "\n" or "mixed"
     raw: bytes = field(repr=False, default=b"")
+    # The bytes were neither UTF-8 nor cp932: decoded with replacement characters (SO702).
+    decode_errors: bool = False

@@ -101,6 +101,11 @@ def explain(legacy: PathResult, generated: PathResult, findings, falls_into: dic
     reasons: list[Explanation] = []
     combination = legacy.combination
 
+    encoding = _cite(by_code, "SO702")
+    if encoding:
+        reasons.append(Explanation(
+            f"legacy is not code page 932 text ({encoding[0]} at line {encoding[1]}): cmd.exe reads it in code page 932, "
+            "where its Japanese text swallows quotes, line ends and labels; generated is code page 932", encoding[0]))
     if not extra and not missing:
         cited = _cite(by_code, "SO401", "SO402")
         if cited:

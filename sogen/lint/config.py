@@ -1,0 +1,180 @@
+"""`[tool.sogen.lint]` in pyproject.toml, or `.sogen.toml`, found upward from the linted path."""
+
+from __future__ import annotations
+
+import fnmatch
+import tomllib
+from dataclasses import dataclass, field, replace
+from pathlib import Path, PurePath
+
+from sogen.lint.context import NamePatterns
+from sogen.lint.rules import RULES
+from sogen.lint.rules.base import SEVERITIES, WARNING
+
+SOGEN_TOML = ".sogen.toml"
+PYPROJECT = "pyproject.toml"
+KEYS = ("select", "ignore", "per-file-ignores", "fail-on", "start-patterns", "stop-patterns")
+
+
+class ConfigError(Exception):
+    """A configuration the linter cannot use: the CLI prints it and exits 2."""
+
+
+@dataclass(frozen=True)
+class LintConfig:
+    select: tuple[str, ...] = ("SO",)
+    ignore: tuple[str, ...] = ()
+    # (glob, codes): globs are matched against paths relative to ``root``.
+    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    fail_on: str = WARNING
+    patterns: NamePatterns = field(default_factory=NamePatterns)
+    root: str = "."
+    source: str | None = None  # the file the settings came from
+
+    def selected(self) -> frozenset[str]:
+        """The codes that run, before per-file-ignores."""
+        return frozenset(code for code in RULES if code.startswith(self.select) and not code.startswith(self.ignore))
+
+    def codes_for(self, path: str) -> frozenset[str]:
+        """The codes that run on ``path``: selected, minus its per-file-ignores."""
+        codes = self.selected()
+        if not self.per_file_ignores:
+            return codes
+        relative = _relative(path, self.root)
+        name = PurePath(path).name
+        for glob, ignored in self.per_file_ignores:
+            if fnmatch.fnmatchcase(relative, glob) or ("/" not in glob and fnmatch.fnmatchcase(name, glob)):
+                codes = frozenset(c for c in codes if not c.startswith(ignored))
+        return codes
+
+    def with_options(
+        self, select: list[str] | None = None, ignore: list[str] | None = None, fail_on: str | None = None
+    ) -> LintConfig:
+        """Command-line flags: --select replaces the selection, --ignore adds to it."""
+        changed = self
+        if select:
+            changed = replace(changed, select=_codes(select, "--select"))
+        if ignore:
+            changed = replace(changed, ignore=changed.ignore + _codes(ignore, "--ignore"))
+        if fail_on:
+            changed = replace(changed, fail_on=_severity(fail_on, "--fail-on"))
+        return changed
+
+
+def _relative(path: str, root: str) -> str:
+    try:
+        return Path(path).resolve().relative_to(Path(root).resolve()).as_posix()
+    except ValueError:
+        return Path(path).as_posix()
+
+
+def _codes(values: list[str], where: str) -> tuple[str, ...]:
+    """Codes or prefixes (SO1 stands for SO101-SO105); commas separate several in one value."""
+    codes = []
+    for value in values:
+        if not isinstance(value, str):
+            raise ConfigError(f"{where}: expected rule codes as strings, got {value!r}")
+        for code in (c.strip().upper() for c in value.split(",")):
+            if not code:
+                continue
+            if not any(known.startswith(code) for known in RULES):
+                raise ConfigError(f"{where}: unknown rule code or prefix {code!r} (run `sogen rule --all`)")
+            codes.append(code)
+    return tuple(codes)
+
+
+def _severity(value: object, where: str) -> str:
+    if value not in SEVERITIES:
+        raise ConfigError(f"{where}: expected one of {', '.join(SEVERITIES)}, got {value!r}")
+    return value
+
+
+def _strings(value: object, where: str) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"{where}: expected a list of strings")
+    return tuple(value)
+
+
+def parse_settings(table: dict, source: str, root: str) -> LintConfig:
+    unknown = sorted(set(table) - set(KEYS))
+    if unknown:
+        raise ConfigError(f"{source}: unknown key {', '.join(map(repr, unknown))} (known keys: {', '.join(KEYS)})")
+    config = LintConfig(root=root, source=source)
+    if "select" in table:
+        config = replace(
+            config, select=_codes(list(_strings(table["select"], f"{source}: select")), f"{source}: select")
+        )
+    if "ignore" in table:
+        config = replace(
+            config, ignore=_codes(list(_strings(table["ignore"], f"{source}: ignore")), f"{source}: ignore")
+        )
+    if "per-file-ignores" in table:
+        raw = table["per-file-ignores"]
+        if not isinstance(raw, dict):
+            raise ConfigError(f"{source}: per-file-ignores: expected a table of glob = [codes]")
+        config = replace(
+            config,
+            per_file_ignores=tuple(
+                (
+                    glob,
+                    _codes(
+                        list(_strings(codes, f"{source}: per-file-ignores {glob!r}")), f"{source}: per-file-ignores"
+                    ),
+                )
+                for glob, codes in raw.items()
+            ),
+        )
+    if "fail-on" in table:
+        config = replace(config, fail_on=_severity(table["fail-on"], f"{source}: fail-on"))
+    patterns = config.patterns
+    if "start-patterns" in table:
+        patterns = replace(patterns, start=_strings(table["start-patterns"], f"{source}: start-patterns"))
+    if "stop-patterns" in table:
+        patterns = replace(patterns, stop=_strings(table["stop-patterns"], f"{source}: stop-patterns"))
+    return replace(config, patterns=patterns)
+
+
+def _lint_table(path: Path) -> dict | None:
+    """The lint settings in ``path``; None for a pyproject.toml without [tool.sogen.lint]."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read: {exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    if path.name == PYPROJECT:
+        table = data.get("tool", {}).get("sogen", {}).get("lint")
+        if table is not None and not isinstance(table, dict):
+            raise ConfigError(f"{path}: [tool.sogen.lint] must be a table")
+        return table
+    if "lint" in data:
+        if not isinstance(data["lint"], dict):
+            raise ConfigError(f"{path}: [lint] must be a table")
+        others = sorted(set(data) - {"lint"})
+        if others:
+            raise ConfigError(f"{path}: unknown key {', '.join(map(repr, others))} beside the [lint] table")
+        return data["lint"]
+    return data
+
+
+def load_config(path: Path) -> LintConfig:
+    """Settings from an explicit file (--config): a .sogen.toml or a pyproject.toml."""
+    if not path.is_file():
+        raise ConfigError(f"{path}: no such configuration file")
+    table = _lint_table(path)
+    return parse_settings(table or {}, str(path), str(path.resolve().parent))
+
+
+def discover_config(start: Path) -> LintConfig:
+    """The nearest .sogen.toml, or pyproject.toml with [tool.sogen.lint], at or above ``start``."""
+    folder = start.resolve()
+    if not folder.is_dir():
+        folder = folder.parent
+    for candidate_dir in (folder, *folder.parents):
+        for name in (SOGEN_TOML, PYPROJECT):
+            candidate = candidate_dir / name
+            if candidate.is_file():
+                table = _lint_table(candidate)
+                if table is not None:
+                    return parse_settings(table, str(candidate), str(candidate_dir))
+    return LintConfig()

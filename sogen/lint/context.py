@@ -1,0 +1,190 @@
+"""Everything the rules know about one file, each part computed at most once.
+
+The parse happens when the context is made; the control flow and the path
+analysis only when a selected rule first asks for them.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from functools import cache, cached_property
+
+from sogen.lint.flow import (
+    ARMS_VARIABLES,
+    COMBINATIONS,
+    Combination,
+    ControlFlow,
+    PathResult,
+    analyse,
+    control_flow,
+    walk,
+)
+from sogen.lint.ir import Command, Comment, If, Label, Script, Stmt, Word
+from sogen.lint.parser import parse_script
+from sogen.textio import DecodedText, decode_bytes
+
+START, STOP = "start", "stop"
+# A whole operand that is one ARMS_* variable, quoted or not.
+_ARMS_OPERAND = re.compile(r'^"?%(ARMS_EVENT|ARMS_SERVER|ARMS_DISK)%"?$', re.I)
+
+
+@dataclass(frozen=True)
+class NamePatterns:
+    start: tuple[str, ...] = ("start*.bat",)
+    stop: tuple[str, ...] = ("stop*.bat",)
+
+
+@cache
+def _pattern_regex(pattern: str) -> re.Pattern:
+    """A glob as a regex whose groups capture what the wildcards matched."""
+    parts = []
+    for char in pattern:
+        if char == "*":
+            parts.append("(.*)")
+        elif char == "?":
+            parts.append("(.)")
+        else:
+            parts.append(re.escape(char))
+    return re.compile("".join(parts), re.I | re.S)
+
+
+def kind_from_name(filename: str, patterns: NamePatterns) -> tuple[str, tuple[str, ...]] | None:
+    """("start" | "stop", pair key): start2.bat and stop2.bat share the key ("2",)."""
+    for kind, globs in ((START, patterns.start), (STOP, patterns.stop)):
+        for glob in globs:
+            match = _pattern_regex(glob).fullmatch(filename)
+            if match:
+                return kind, tuple(g.lower() for g in match.groups())
+    return None
+
+
+def arms_variable(operand_text: str | None) -> str | None:
+    """ "ARMS_EVENT" when the operand is exactly %ARMS_EVENT% (quoted or not)."""
+    match = _ARMS_OPERAND.match(operand_text or "")
+    return match.group(1).upper() if match else None
+
+
+def tested_arms_variable(stmt: If) -> tuple[str, Word | None] | None:
+    """(variable, the operand it is compared with) for an IF on an ARMS_* variable.
+
+    The operand is None for IF DEFINED and for a comparison with another variable.
+    """
+    cond = stmt.condition
+    if cond.kind == "defined" and cond.left and cond.left.value.upper() in ARMS_VARIABLES:
+        return cond.left.value.upper(), None
+    if cond.kind != "compare" or cond.left is None or cond.right is None:
+        return None
+    for this, other in ((cond.left, cond.right), (cond.right, cond.left)):
+        variable = arms_variable(this.text)
+        if variable:
+            return variable, None if "%" in other.text else other
+    return None
+
+
+class FileContext:
+    def __init__(self, path: str, display_path: str, data: bytes, patterns: NamePatterns):
+        self.path = path
+        self.display_path = display_path
+        self.data = data
+        self.patterns = patterns
+        self.script: Script = parse_script(path, data)
+
+    # -- what the rules read --------------------------------------------------
+
+    @cached_property
+    def flow(self) -> ControlFlow:
+        return control_flow(self.script)
+
+    @cached_property
+    def analysis(self) -> dict[Combination, PathResult]:
+        """Combination -> PathResult for the 16 ARMS_* combinations."""
+        return analyse(self.script)
+
+    @cached_property
+    def paths(self) -> list[PathResult]:
+        """The path results in a fixed order, so that findings come out the same every run."""
+        return [self.analysis[c] for c in COMBINATIONS if c in self.analysis]
+
+    @cached_property
+    def distinct_paths(self) -> list[PathResult]:
+        """One path per distinct sequence of actions (most scripts have a handful, not 16),
+        for the rules that look at the actions only."""
+        distinct: dict[tuple, PathResult] = {}
+        for result in self.paths:
+            distinct.setdefault(tuple((id(a.stmt), a.text) for a in result.actions), result)
+        return list(distinct.values())
+
+    @cached_property
+    def statements(self) -> list[Stmt]:
+        """All statements, nested ones included, in file order; comments left out."""
+        return [s for s in walk(self.script.statements) if not isinstance(s, Comment)]
+
+    @cached_property
+    def commands(self) -> list[Command]:
+        return [s for s in self.statements if isinstance(s, Command)]
+
+    @cached_property
+    def ifs(self) -> list[If]:
+        return [s for s in self.statements if isinstance(s, If)]
+
+    @cached_property
+    def labels(self) -> list[Label]:
+        """Top-level labels in file order."""
+        return [s for s in self.script.statements if isinstance(s, Label)]
+
+    @cached_property
+    def event_tests(self) -> list[If]:
+        """The IFs that test ARMS_EVENT, in file order."""
+        return [s for s in self.ifs if (tested := tested_arms_variable(s)) and tested[0] == "ARMS_EVENT"]
+
+    @cached_property
+    def kind(self) -> str | None:
+        """ "start", "stop" or None: by file name, else by what the script does."""
+        named = kind_from_name(os.path.basename(self.path), self.patterns)
+        if named:
+            return named[0]
+        programs = {c.program for c in self.commands}
+        loads, kills = "armload" in programs, "armkill" in programs
+        if loads != kills:
+            return START if loads else STOP
+        return None
+
+    # -- text and positions ---------------------------------------------------
+
+    def line_text(self, line: int) -> str:
+        lines = self.script.lines
+        return lines[line - 1] if 0 < line <= len(lines) else ""
+
+    @cached_property
+    def decoded(self) -> DecodedText | None:
+        """The text as the fixes edit it; None when the bytes do not decode (no fixes then)."""
+        try:
+            return decode_bytes(self.data)
+        except UnicodeDecodeError:
+            return None
+
+    @cached_property
+    def _line_starts(self) -> list[int]:
+        text = self.decoded.text if self.decoded else ""
+        starts = [0]
+        starts.extend(m.end() for m in re.finditer("\n", text))
+        return starts
+
+    def offset(self, line: int, column: int) -> int:
+        """Offset in the decoded text of a 1-based (line, column)."""
+        return self._line_starts[line - 1] + column - 1
+
+    def line_end(self, line: int) -> int:
+        """Offset of the end of ``line``, before its line ending."""
+        return self.offset(line, len(self.line_text(line)) + 1)
+
+    def newline_after(self, line: int) -> str:
+        """The line ending ``line`` has ("\\r\\n" or "\\n")."""
+        text = self.decoded.text if self.decoded else ""
+        return "\r\n" if text.startswith("\r\n", self.line_end(line)) else "\n"
+
+    @property
+    def fixable(self) -> bool:
+        return self.decoded is not None

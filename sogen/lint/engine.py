@@ -1,0 +1,403 @@
+"""Find the files, lint each (in parallel when there are many), pair start/stop scripts, apply policy.
+
+A worker only analyses one file: it parses it, runs the selected rules and, for
+--fix/--diff, applies fixes until none is left. Everything that needs more than
+one file (pair rules) or is policy (suppressions, baseline, order) happens here,
+in the main process, so the output does not depend on how work was split.
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+import os
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sogen.lint.config import LintConfig
+from sogen.lint.context import STOP, FileContext, NamePatterns, kind_from_name
+from sogen.lint.rules import RULES, Finding
+from sogen.lint.rules.base import BATCH, REGISTRY, SEVERITIES, Edit
+from sogen.lint.rules.suppression import Suppression, apply_suppressions, by_line, find_suppressions, is_suppressed
+
+LANGUAGES = {".bat": BATCH, ".cmd": BATCH, ".reg": REGISTRY}
+MAX_FIX_ROUNDS = 10
+# Below this many files a process pool costs more start-up time than it saves.
+PARALLEL_MIN_FILES = 48
+
+
+class LintUsageError(Exception):
+    """A path that does not exist and the like: the CLI prints it and exits 2."""
+
+
+@dataclass(frozen=True)
+class Job:
+    path: str
+    display_path: str
+    codes: frozenset[str]
+    patterns: NamePatterns
+    fix: bool
+
+
+@dataclass
+class FileResult:
+    path: str
+    display_path: str
+    folder: str
+    kind: str | None = None
+    pair_key: tuple[str, ...] | None = None  # from the file name: start2.bat and stop2.bat share ("2",)
+    findings: list[Finding] = field(default_factory=list)
+    suppressions: list[Suppression] = field(default_factory=list)
+    summaries: dict[str, object] = field(default_factory=dict)  # pair or tree rule code -> its summary
+    original: bytes | None = None  # set, with ``fixed``, only when fixes changed the file
+    fixed: bytes | None = None
+    fixes_applied: int = 0
+    error: str | None = None
+
+
+@dataclass
+class LintResult:
+    files: list[FileResult]
+    findings: list[Finding]
+    config: LintConfig
+
+    @property
+    def errors(self) -> list[str]:
+        return [f.error for f in self.files if f.error]
+
+    @property
+    def changed(self) -> list[FileResult]:
+        return [f for f in self.files if f.fixed is not None]
+
+
+def fails(findings: list[Finding], fail_on: str) -> bool:
+    """Is anything at or above the --fail-on severity?"""
+    threshold = SEVERITIES.index(fail_on)
+    return any(SEVERITIES.index(f.severity) >= threshold for f in findings)
+
+
+# -- discovery -------------------------------------------------------------------
+
+
+def display_path(path: str) -> str:
+    """Relative to the working directory when below it, else as absolute."""
+    absolute = os.path.abspath(path)
+    relative = os.path.relpath(absolute)
+    return absolute if relative.startswith(os.pardir) else relative
+
+
+def language_of(path: str) -> str | None:
+    return LANGUAGES.get(os.path.splitext(path)[1].lower())
+
+
+def discover(paths: list[str]) -> list[str]:
+    """The files to lint under ``paths``: folders recursively (hidden ones skipped), in a fixed order."""
+    found: list[str] = []
+    for path in paths:
+        if os.path.isdir(path):
+            for folder, dirs, files in os.walk(path):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                found.extend(os.path.join(folder, f) for f in sorted(files) if language_of(f))
+        elif os.path.isfile(path):
+            if language_of(path):
+                found.append(path)
+        else:
+            raise LintUsageError(f"{path}: no such file or directory")
+    return list(dict.fromkeys(found))
+
+
+# -- one file (runs in a worker) ----------------------------------------------------
+
+
+def run_rules(ctx: FileContext, codes: frozenset[str]) -> list[Finding]:
+    findings = []
+    for code in sorted(codes):
+        findings.extend(RULES[code].check(ctx))
+    return findings
+
+
+def _touches(taken: list[tuple[int, int]], edit: Edit) -> bool:
+    """Does ``edit`` overlap or touch one of the sorted ranges in ``taken``?"""
+    i = bisect.bisect_left(taken, (edit.start, edit.start))
+    neighbours = taken[max(0, i - 1) : i + 1]
+    return any(start <= edit.end and edit.start <= end for start, end in neighbours)
+
+
+def apply_fixes(ctx: FileContext, findings: list[Finding]) -> tuple[bytes, int]:
+    """The file's bytes with the non-overlapping fixes applied, and how many were.
+
+    Only the edited characters are re-encoded: the rest of the file keeps its
+    bytes exactly (cp932 has characters with two encodings), its encoding and BOM.
+    """
+    decoded = ctx.decoded
+    accepted: list[Edit] = []
+    taken: list[tuple[int, int]] = []  # sorted (start, end) of the accepted edits
+    applied = 0
+    for finding in sorted((f for f in findings if f.fix), key=lambda f: f.fix.edits[0].start):
+        edits = finding.fix.edits
+        # Two fixes touching the same place wait for the next round.
+        if any(_touches(taken, e) for e in edits):
+            continue
+        for edit in edits:
+            bisect.insort(taken, (edit.start, edit.end))
+        accepted.extend(edits)
+        applied += 1
+    if not accepted:
+        return ctx.data, 0
+    encoding, text, data = decoded.encoding, decoded.text, ctx.data
+    byte_pos = len(data) - len(text.encode(encoding))  # the BOM, if any
+    out = [data[:byte_pos]]
+    char_pos = 0
+    for edit in sorted(accepted, key=lambda e: e.start):
+        kept = len(text[char_pos : edit.start].encode(encoding))
+        out.append(data[byte_pos : byte_pos + kept])
+        out.append(edit.text.encode(encoding))
+        byte_pos += kept + len(text[edit.start : edit.end].encode(encoding))
+        char_pos = edit.end
+    out.append(data[byte_pos:])
+    return b"".join(out), applied
+
+
+def make_context(job: Job, data: bytes):
+    if language_of(job.path) == REGISTRY:
+        from sogen.lint.registry import RegContext
+
+        return RegContext(job.path, job.display_path, data)
+    return FileContext(job.path, job.display_path, data, job.patterns)
+
+
+def source_lines(ctx) -> list[str]:
+    return ctx.reg.lines if language_of(ctx.path) == REGISTRY else ctx.script.lines
+
+
+def lint_file(job: Job) -> FileResult:
+    result = FileResult(job.path, job.display_path, os.path.dirname(os.path.abspath(job.path)))
+    try:
+        with open(job.path, "rb") as handle:
+            data = handle.read()
+    except OSError as exc:
+        result.error = f"{job.display_path}: cannot read: {exc.strerror}"
+        return result
+    language = language_of(job.path)
+    codes = frozenset(c for c in job.codes if RULES[c].language == language)
+    ctx = make_context(job, data)
+    findings = run_rules(ctx, codes)
+    if job.fix and language == BATCH and ctx.fixable:
+        for _ in range(MAX_FIX_ROUNDS):
+            index = by_line(find_suppressions(ctx.script.lines))
+            wanted = [f for f in findings if not is_suppressed(f, index)]
+            fixed, applied = apply_fixes(ctx, wanted)
+            if not applied:
+                break
+            result.fixes_applied += applied
+            ctx = make_context(job, fixed)
+            findings = run_rules(ctx, codes)
+        if ctx.data != data:
+            result.original, result.fixed = data, ctx.data
+    result.findings = findings
+    result.suppressions = find_suppressions(source_lines(ctx))
+    if language == BATCH:
+        named = kind_from_name(os.path.basename(job.path), job.patterns)
+        result.pair_key = named[1] if named else None
+        result.kind = ctx.kind
+    summaries: dict[object, object] = {}
+    for code in sorted(codes):
+        rule = RULES[code]
+        if rule.pair or rule.tree:
+            summarize = type(rule).summarize
+            if summarize not in summaries:
+                summaries[summarize] = summarize(ctx)
+            result.summaries[code] = summaries[summarize]
+    return result
+
+
+# -- many files ---------------------------------------------------------------------
+
+
+def _run(jobs: list[Job]) -> list[FileResult]:
+    workers = os.cpu_count() or 1
+    if len(jobs) < PARALLEL_MIN_FILES or workers < 2:
+        return [lint_file(job) for job in jobs]
+    from concurrent.futures import ProcessPoolExecutor
+
+    import sogen.lint.flow  # noqa: F401  (loaded once here, inherited by forked workers)
+    import sogen.lint.parser  # noqa: F401
+
+    chunk = max(1, len(jobs) // (workers * 8))
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(lint_file, jobs, chunksize=chunk))
+
+
+def pairs(results: list[FileResult]) -> list[tuple[FileResult, FileResult]]:
+    """Start/stop scripts of one folder: same name key first (start2/stop2), then a lone start with a lone stop."""
+    by_folder: dict[str, list[FileResult]] = defaultdict(list)
+    for result in results:
+        if result.error is None and result.kind:
+            by_folder[result.folder].append(result)
+    found = []
+    for folder in sorted(by_folder):
+        files = by_folder[folder]
+        keyed = {(f.kind, f.pair_key): f for f in files if f.pair_key is not None}
+        paired: set[int] = set()
+        for (kind, key), start in sorted(keyed.items(), key=lambda item: item[1].display_path):
+            stop = keyed.get((STOP, key))
+            if kind != STOP and stop is not None:
+                found.append((start, stop))
+                paired.update((id(start), id(stop)))
+        rest = [f for f in files if id(f) not in paired]
+        starts = [f for f in rest if f.kind != STOP]
+        stops = [f for f in rest if f.kind == STOP]
+        if len(starts) == 1 and len(stops) == 1:
+            found.append((starts[0], stops[0]))
+    return found
+
+
+def lint_paths(paths: list[str], config: LintConfig, fix: bool = False, topology=None) -> LintResult:
+    """Lint files and folders; with ``fix``, the results carry the fixed bytes (nothing is written).
+
+    With ``topology`` the files are also checked against it (rules SO8xx).
+    """
+    files = discover(paths)
+    jobs = [Job(p, display_path(p), config.codes_for(p), config.patterns, fix) for p in files]
+    results = _run(jobs)
+    codes_by_file = {job.display_path: job.codes for job in jobs}
+
+    # Findings on more than one file: each is kept only where its rule runs on that file.
+    shared: list[Finding] = []
+    for start, stop in pairs(results):
+        for code in sorted(set(start.summaries) & set(stop.summaries)):
+            if RULES[code].pair:
+                shared.extend(RULES[code].check_pair(start.summaries[code], stop.summaries[code]))
+    for code in sorted(c for c in config.selected() if RULES[c].tree):
+        summaries = {r.display_path: r.summaries[code] for r in results if r.summaries.get(code) is not None}
+        shared.extend(RULES[code].check_tree(summaries))
+    shared_by_file: dict[str, list[Finding]] = defaultdict(list)
+    for finding in shared:
+        if finding.code in codes_by_file.get(finding.path, ()):
+            shared_by_file[finding.path].append(finding)
+    if topology is not None:  # already limited to the codes each file runs
+        for finding in topology_findings(paths, files, topology, config):
+            shared_by_file[finding.path].append(finding)
+
+    findings: list[Finding] = []
+    for result in results:
+        codes = codes_by_file[result.display_path]
+        own = result.findings + shared_by_file.pop(result.display_path, [])
+        kept, unused = apply_suppressions(own, result.suppressions, codes.__contains__, result.display_path)
+        findings.extend(kept + unused)
+    # Files only the topology rules read (somg.ini, RUNBOOK.md) carry no suppressions.
+    findings.extend(f for rest in shared_by_file.values() for f in rest)
+    return LintResult(results, unique(findings), config)
+
+
+# -- against a topology -------------------------------------------------------------
+
+TOPOLOGY_TEXT_FILES = ("somg.ini", "runbook.md")
+
+
+def _group_of(path: str, group_names: list[str]) -> int | None:
+    """The group a file belongs to: the nearest folder named like a group; the only group otherwise."""
+    parts = [p.lower() for p in Path(os.path.abspath(path)).parent.parts]
+    for part in reversed(parts):
+        for index, name in enumerate(group_names):
+            if part == name.lower():
+                return index
+    return 0 if len(group_names) == 1 else None
+
+
+def topology_findings(paths: list[str], files: list[str], topology, config: LintConfig) -> list[Finding]:
+    """Run the SO8xx rules on the linted files and on somg.ini / RUNBOOK.md beside them."""
+    from sogen.lint.registry import RegContext
+    from sogen.lint.rules.base import TOPOLOGY
+    from sogen.lint.rules.topology import TextContext
+    from sogen.textio import decode_bytes
+
+    texts = []
+    for path in paths:
+        if os.path.isdir(path):
+            for folder, dirs, names in os.walk(path):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                texts.extend(os.path.join(folder, n) for n in sorted(names) if n.lower() in TOPOLOGY_TEXT_FILES)
+        elif os.path.basename(path).lower() in TOPOLOGY_TEXT_FILES:
+            texts.append(path)
+    group_names = [g.name for g in topology.groups]
+    findings: list[Finding] = []
+    for path in list(files) + texts:
+        codes = [c for c in sorted(config.codes_for(path)) if RULES[c].language == TOPOLOGY]
+        if not codes:
+            continue
+        with open(path, "rb") as handle:
+            data = handle.read()
+        shown = display_path(path)
+        language = language_of(path)
+        if language == REGISTRY:
+            ctx = RegContext(path, shown, data)
+        elif language == BATCH:
+            ctx = FileContext(path, shown, data, config.patterns)
+        else:
+            ctx = TextContext(path, shown, decode_bytes(data).text.splitlines())
+        group = _group_of(path, group_names)
+        for code in codes:
+            rule = RULES[code]
+            if group is not None or getattr(rule, "whole_tree", False):
+                findings.extend(rule.check_topology(ctx, topology, 0 if group is None else group))
+    return findings
+
+
+def unique(findings: list[Finding]) -> list[Finding]:
+    """One finding per (file, line, code), the leftmost; sorted for output."""
+    seen: set[tuple[str, int, str]] = set()
+    out = []
+    for finding in sorted(findings, key=Finding.sort_key):
+        key = (finding.path, finding.line, finding.code)
+        if key not in seen:
+            seen.add(key)
+            out.append(finding)
+    return out
+
+
+# -- baseline -----------------------------------------------------------------------
+
+
+def _fingerprint(path: str, code: str, source: str) -> tuple[str, str, str]:
+    return (path, code, source.strip())
+
+
+def _baseline_path(finding_path: str, baseline: Path) -> str:
+    """Paths in a baseline are relative to the baseline's folder, so it works from any directory."""
+    return Path(os.path.relpath(os.path.abspath(finding_path), baseline.resolve().parent)).as_posix()
+
+
+def write_baseline(findings: list[Finding], baseline: Path) -> None:
+    entries = [
+        {
+            "path": _baseline_path(f.path, baseline),
+            "code": f.code,
+            "source": f.source.strip(),
+            "line": f.line,
+            "message": f.message,
+        }
+        for f in findings
+    ]
+    baseline.write_text(
+        json.dumps({"version": 1, "findings": entries}, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
+    )
+
+
+def filter_baseline(findings: list[Finding], baseline: Path) -> list[Finding]:
+    """The findings that are not in the baseline. A fingerprint ignores the line number, so
+    edits above a finding do not make it new; each baseline entry excuses one finding."""
+    try:
+        data = json.loads(baseline.read_text(encoding="utf-8"))
+        known = Counter(_fingerprint(e["path"], e["code"], e["source"]) for e in data["findings"])
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise LintUsageError(f"{baseline}: not a sogen baseline ({exc})") from None
+    new = []
+    for finding in findings:
+        key = _fingerprint(_baseline_path(finding.path, baseline), finding.code, finding.source)
+        if known[key] > 0:
+            known[key] -= 1
+        else:
+            new.append(finding)
+    return new

@@ -1,0 +1,1201 @@
+"""Control flow of a batch script, and what it does under every cluster event.
+
+:func:`control_flow` is static: labels, jumps, fall-through into labels,
+unreachable statements, jumps to nowhere.
+
+:func:`analyse` runs the script in an abstract cmd.exe for each
+:data:`COMBINATIONS` of ``ARMS_EVENT`` x ``ARMS_SERVER`` x ``ARMS_DISK`` and
+records the cluster actions (ARMLOAD, net start, isql ...) each one performs.
+It follows cmd where it matters for these scripts:
+
+* ``%VAR%`` is expanded when a command line is read (a whole block at once),
+  and the expanded text is parsed again: an unset ``%ARMS_EVENT%`` in an
+  unquoted ``IF %ARMS_EVENT% == START`` leaves ``IF  == START``, a syntax error
+  that makes Windows' cmd stop the script (end ``"syntax-error"``);
+* GOTO and CALL search labels case-insensitively from the current position,
+  wrapping around to the top (so of two equal labels the one after the jump
+  wins); a GOTO to a missing label ends the batch (or the CALLed routine);
+* CALL :label returns at the end of the file, EXIT /B or GOTO :EOF;
+  SETLOCAL / ENDLOCAL (also ended by a CALL's return), ``!VAR!`` once delayed
+  expansion is enabled, FOR /L and FOR over a list, SET /A;
+* the file is read as cmd reads it on these servers, in code page 932, whatever
+  encoding sogen decoded it with (``chcp 65001`` is not followed: Windows reads
+  the lines after it as UTF-8);
+* external programs succeed (errorlevel 0): IF ERRORLEVEL, ``&&`` and ``||``
+  after one are decided on that assumption, and the path is marked uncertain,
+  as it is when a condition reads a variable that neither the script nor the
+  caller set (cmd sees it empty here; a real server may have it).
+
+The combinations are not run one by one: a walk stands for every combination
+until a command line mentions an ARMS_* variable whose value differs among them,
+and only then splits.
+"""
+
+from __future__ import annotations
+
+import bisect
+import ntpath
+import re
+from dataclasses import dataclass
+from typing import Iterator, Mapping, Sequence
+
+from sogen.lint.ir import (
+    Block,
+    Call,
+    Chain,
+    Command,
+    Comment,
+    Exit,
+    For,
+    Goto,
+    If,
+    Label,
+    ParseError,
+    Script,
+    Set,
+    Stmt,
+)
+from sogen.lint.parser import BUILTINS, parse_lines, program_of, split_lines, unescape
+from sogen.textio import BATCH_ENCODING
+
+__all__ = [
+    "ARMS_VARIABLES",
+    "COMBINATIONS",
+    "ClusterAction",
+    "Combination",
+    "ControlFlow",
+    "PathResult",
+    "analyse",
+    "control_flow",
+    "normalise_recorded",
+]
+
+ARMS_VARIABLES = ("ARMS_EVENT", "ARMS_SERVER", "ARMS_DISK")
+EVENTS = ("START", "FAILOVER", "RECOVER", None)
+SERVERS = ("HOME", "OTHER")
+DISKS = ("SUCCESS", "FAILURE")
+
+#: Statements one path may execute before it is cut off as a loop, on top of one
+#: per statement of the script (a straight script of any length runs through).
+LOOP_LIMIT = 10_000
+#: cmd itself gives up on deeper CALL recursion.
+CALL_DEPTH_LIMIT = 64
+
+
+@dataclass(frozen=True)
+class Combination:
+    """One way CLUSTERPRO can run a script. ``event`` None: ARMS_EVENT unset (ARM not running)."""
+
+    event: str | None
+    server: str
+    disk: str
+
+    def environment(self) -> dict[str, str | None]:
+        """The ARMS_* variables as ARM sets them (None: unset)."""
+        return {"ARMS_EVENT": self.event, "ARMS_SERVER": self.server, "ARMS_DISK": self.disk}
+
+    def __str__(self) -> str:
+        return f"{self.event or 'unset'}/{self.server}/{self.disk}"
+
+
+COMBINATIONS: tuple[Combination, ...] = tuple(
+    Combination(event, server, disk) for event in EVENTS for server in SERVERS for disk in DISKS
+)
+
+
+@dataclass(frozen=True)
+class ClusterAction:
+    """An external program the script runs on one path.
+
+    ``text`` is what a stub program would record: the program's base name upper-cased,
+    a blank, and the arguments as cmd passes them (``NET start "MSSQLServer"``).
+    """
+
+    stmt: Command
+    verb: str  # ARMLOAD ARMKILL ARMLOADC ARMBCAST ARMSLEEP "NET START" "NET STOP" DB AL2STOP OTHER
+    target: str | None  # watch ID (ARM commands) or service name (net)
+    product: str | None  # catalogue product id
+    instance: int | None  # StarOffice instance (1 or 2) of that product
+    phase: str | None  # "start" or "stop" for what starts or stops a product
+    text: str
+    program: str  # the command as cmd looks it up, after expansion ("c:\mssql\binn\isql")
+
+
+@dataclass
+class PathResult:
+    combination: Combination
+    steps: list[Stmt]  # executed statements (labels passed included, comments not), in order
+    actions: list[ClusterAction]
+    tests: list[tuple[int, str]]  # (len(actions) when an IF tested it, "ARMS_EVENT"|"ARMS_SERVER"|"ARMS_DISK")
+    end: str  # "exit", "eof", "syntax-error", "loop-limit", "undefined-label"
+    uncertain: bool
+
+
+def normalise_recorded(line: str) -> str:
+    """A line recorded by the Wine stubs (tests/winecmd.py) in :attr:`ClusterAction.text` form.
+
+    The stubs record their own file name (``net start x``, ``isql /Usa``); sogen
+    upper-cases the program (``NET start x``), so both sides compare upper-cased.
+    """
+    program, blank, arguments = line.partition(" ")
+    return program.upper() + blank + arguments
+
+
+# -- static control flow ---------------------------------------------------------------
+
+
+@dataclass
+class ControlFlow:
+    labels: dict[str, list[Label]]  # lower-case name -> definitions in file order (only the first is reachable)
+    jumps: dict[str, list[Goto | Call]]  # lower-case target -> GOTOs and CALL :labels naming it
+    falls_into: dict[str, Stmt]  # lower-case label -> the statement before it that runs on into it
+    unreachable: list[Stmt]  # after an unconditional GOTO/EXIT, before the next label
+    undefined: list[Goto | Call]  # naming no label (":EOF" is built in; "%var%" targets are not judged)
+
+
+def walk(statements: Sequence[Stmt]) -> Iterator[Stmt]:
+    """Every statement, nested ones included, in file order."""
+    stack = [iter(statements)]
+    while stack:
+        stmt = next(stack[-1], None)
+        if stmt is None:
+            stack.pop()
+            continue
+        yield stmt
+        children = _children(stmt)
+        if children:
+            stack.append(iter(children))
+
+
+def _children(stmt: Stmt) -> tuple[Stmt, ...]:
+    if isinstance(stmt, If):
+        return stmt.then + (stmt.otherwise or ())
+    if isinstance(stmt, (Block, For)):
+        return stmt.body
+    if isinstance(stmt, Chain):
+        return stmt.parts
+    return ()
+
+
+def _sequences(statements: Sequence[Stmt]) -> Iterator[Sequence[Stmt]]:
+    """The top level and every statement list inside it (block bodies, IF branches)."""
+    yield statements
+    for stmt in walk(statements):
+        if isinstance(stmt, If):
+            yield stmt.then
+            if stmt.otherwise:
+                yield stmt.otherwise
+        elif isinstance(stmt, (Block, For)):
+            yield stmt.body
+
+
+def transfers(stmt: Stmt) -> bool:
+    """True when ``stmt`` never lets execution run on to the next statement."""
+    if isinstance(stmt, (Goto, Exit)):
+        return True
+    if isinstance(stmt, Chain):
+        for index, part in enumerate(stmt.parts):
+            if index and stmt.operators[index - 1] != "&":
+                return False  # conditional, or a pipe (its parts run in child processes)
+            if transfers(part):
+                return True
+        return False
+    if isinstance(stmt, If):
+        return stmt.otherwise is not None and any(map(transfers, stmt.then)) and any(map(transfers, stmt.otherwise))
+    if isinstance(stmt, Block):
+        return any(map(transfers, stmt.body))
+    return False
+
+
+def _dynamic(target: str) -> bool:
+    return "%" in target or "!" in target
+
+
+def control_flow(script: Script) -> ControlFlow:
+    labels: dict[str, list[Label]] = {}
+    jumps: dict[str, list[Goto | Call]] = {}
+    ordered_jumps: list[Goto | Call] = []
+    for stmt in walk(script.statements):
+        if isinstance(stmt, Label):
+            labels.setdefault(stmt.name.lower(), []).append(stmt)
+        elif isinstance(stmt, Goto) or (isinstance(stmt, Call) and stmt.is_label):
+            jumps.setdefault(stmt.target.lower(), []).append(stmt)
+            ordered_jumps.append(stmt)
+    undefined = [
+        jump
+        for jump in ordered_jumps
+        if jump.target.lower() not in labels and jump.target.lower() != "eof" and not _dynamic(jump.target)
+    ]
+
+    falls_into: dict[str, Stmt] = {}
+    previous: Stmt | None = None
+    for stmt in script.statements:
+        if isinstance(stmt, Comment):
+            continue
+        if isinstance(stmt, Label) and previous is not None and not transfers(previous):
+            falls_into.setdefault(stmt.name.lower(), previous)
+        previous = stmt
+
+    unreachable: list[Stmt] = []
+    for sequence in _sequences(script.statements):
+        dead = False
+        for stmt in sequence:
+            if isinstance(stmt, Label):
+                dead = False
+            elif dead and not isinstance(stmt, Comment):
+                unreachable.append(stmt)
+            elif transfers(stmt):
+                dead = True
+    unreachable.sort(key=lambda stmt: (stmt.span.line, stmt.span.column))
+    return ControlFlow(labels, jumps, falls_into, unreachable, undefined)
+
+
+# -- what the actions are -------------------------------------------------------------
+
+_ARM_VERBS = {"armload": "ARMLOAD", "armkill": "ARMKILL", "armloadc": "ARMLOADC", "armbcast": "ARMBCAST", "armsleep": "ARMSLEEP"}
+_WATCHED = ("ARMLOAD", "ARMKILL", "ARMLOADC")
+_SQLSERVER_TOOLS = frozenset(("isql", "osql"))
+_ORACLE_TOOL = re.compile(r"svrmgr\w*|sqlplus")
+_SQL_FILE = re.compile(r"([\w.$-]+)\.sql\b", re.I)
+_SQL_PHASES = {"startup": "start", "act": "start", "shutdown": "stop", "deact": "stop"}
+_ORACLE_SERVICE = re.compile(r"oracleservice\w+|oracle\w*tnslistener", re.I)
+_BLANKS = " \t"
+
+
+class _Catalogue:
+    """Watch IDs and service names of the product catalogue, for mapping lines back."""
+
+    def __init__(self) -> None:
+        from sogen.catalogue import load_catalogue
+
+        catalogue = load_catalogue()
+        self.watch_ids = {key: (product.id, number) for key, (product, number) in catalogue.by_watch_id().items()}
+        self.watch_ids_folded = {key.lower(): value for key, value in self.watch_ids.items()}
+        self.services = {key: (product.id, number) for key, (product, number) in catalogue.by_service().items()}
+
+    def by_watch_id(self, watch_id: str) -> tuple[str | None, int | None]:
+        found = self.watch_ids.get(watch_id) or self.watch_ids_folded.get(watch_id.lower())
+        return found if found else (None, None)
+
+    def by_service(self, service: str) -> tuple[str | None, int | None]:
+        found = self.services.get(service.lower())
+        if found:
+            return found
+        if _ORACLE_SERVICE.fullmatch(service):
+            return "oracle", 1
+        return None, None
+
+
+def _stub_arguments(command_line: str) -> str:
+    """The arguments a program sees: skip its name like the C runtime, strip blanks."""
+    pos = 0
+    if command_line.startswith('"'):
+        closing = command_line.find('"', 1)
+        pos = len(command_line) if closing < 0 else closing + 1
+    while pos < len(command_line) and command_line[pos] not in _BLANKS:
+        pos += 1
+    return command_line[pos:].strip(_BLANKS)
+
+
+def _classify(program: str, words: list[str], catalogue: _Catalogue):
+    """(verb, target, product, instance, phase) of an external program and its argument values."""
+    verb = _ARM_VERBS.get(program)
+    if verb is not None:
+        if verb not in _WATCHED or not words:
+            return verb, None, None, None, None
+        product, instance = catalogue.by_watch_id(words[0])
+        phase = {"ARMLOAD": "start", "ARMKILL": "stop"}.get(verb)
+        return verb, words[0], product, instance, phase
+    if program == "net" and words and words[0].lower() in ("start", "stop"):
+        service = " ".join(words[1:])
+        product, instance = catalogue.by_service(service)
+        direction = words[0].lower()
+        return f"NET {direction.upper()}", service, product, instance, direction
+    if program in _SQLSERVER_TOOLS or _ORACLE_TOOL.fullmatch(program):
+        product = "sqlserver" if program in _SQLSERVER_TOOLS else "oracle"
+        phase = None
+        for sql in _SQL_FILE.finditer(" ".join(words)):
+            phase = _SQL_PHASES.get(ntpath.basename(sql.group(1)).lower(), phase)
+        return "DB", None, product, 1, phase
+    if program == "al2stop":
+        return "AL2STOP", None, None, None, None
+    return "OTHER", None, None, None, None
+
+
+# -- the abstract interpreter -------------------------------------------------------------
+
+# Code page 932 unit by unit: a lead byte and whatever byte follows it, or a run
+# of single-byte characters.
+_CP932_UNITS = re.compile(rb"[\x81-\x9f\xe0-\xfc][\x00-\xff]?|[^\x81-\x9f\xe0-\xfc]+", re.S)
+_NO_CHARACTER = "\u30fb"  # "・", what Windows makes of a pair that is no cp932 character
+_SWALLOWED_LF = "\ufdd2"  # marks an LF taken as the second byte of a pair
+
+
+def cmd_lines(data: bytes) -> list[str]:
+    """The lines cmd.exe reads from a batch file on a code page 932 system.
+
+    Unlike Python's decoder, cmd takes a lead byte and the byte after it as one
+    unit even when they make no character ("・"): a UTF-8 message can swallow the
+    quote that closes it, and a comment can swallow the LF that ends it, joining
+    the next line. (Seen in Wine's cmd; Windows' has not been checked.) A joined
+    line is followed by an empty one, so that later lines keep their numbers.
+    """
+    try:
+        return split_lines(data.decode(BATCH_ENCODING))
+    except UnicodeDecodeError:
+        pass
+    units = []
+    for unit in _CP932_UNITS.findall(data):
+        try:
+            units.append(unit.decode(BATCH_ENCODING))
+        except UnicodeDecodeError:
+            units.append(_NO_CHARACTER + (_SWALLOWED_LF if unit.endswith(b"\n") else ""))
+    lines = []
+    for line in split_lines("".join(units)):
+        lines.append(line.replace(_SWALLOWED_LF, ""))
+        lines.extend([""] * line.count(_SWALLOWED_LF))
+    return lines
+
+
+_ARMS_MENTION = re.compile(r"arms_(event|server|disk)", re.I)
+_PERCENT_REF = re.compile(r"%([^%:\s]+)(?=[%:])")
+_DELAYED_REF = re.compile(r"!([^!:\s]+)(?=[!:])")
+_ARG_REF = re.compile(r"~([a-z$]*)([0-9])", re.I)
+_FOR_REF = re.compile(r"%(~?)([^\s%~])")
+_INTEGER = re.compile(r"\s*([+-]?)(0x[0-9a-f]+|0[0-7]*|[1-9][0-9]*)\s*\Z", re.I)
+_LIST_DELIMITERS = re.compile(r'(?:"[^"]*"?|[^ \t,;="])+')
+
+
+class _Seq:
+    """Statements being run. With ``lines`` (one :class:`_FileLine` per statement) they
+    are command lines read from the file, expanded as they are read."""
+
+    __slots__ = ("statements", "index", "lines", "resume", "deferred")
+
+    def __init__(
+        self,
+        statements: Sequence[Stmt],
+        index: int = 0,
+        lines: Sequence[_FileLine] | None = None,
+        resume: int | None = None,
+        deferred: bool = False,
+    ):
+        self.statements = statements
+        self.index = index
+        self.lines = lines
+        self.resume = resume  # after a GOTO into a block: the script's position after that block
+        self.deferred = deferred  # part of a command line whose %VAR% expansion is deferred
+
+    def copy(self) -> _Seq:
+        return _Seq(self.statements, self.index, self.lines, self.resume, self.deferred)
+
+
+class _Return:
+    """Where a CALL :label returns to."""
+
+    __slots__ = ("scope_depth", "args", "depth")
+
+    def __init__(self, scope_depth: int, args: list[str], depth: int):
+        self.scope_depth = scope_depth
+        self.args = args  # %0 %1 ...
+        self.depth = depth
+
+    def copy(self) -> _Return:
+        return _Return(self.scope_depth, list(self.args), self.depth)
+
+
+class _Loop:
+    __slots__ = ("variable", "values", "index", "body", "saved")
+
+    def __init__(self, variable: str, values: list[str], body: Sequence[Stmt], saved: str | None):
+        self.variable = variable
+        self.values = values
+        self.index = 0
+        self.body = body
+        self.saved = saved
+
+    def copy(self) -> _Loop:
+        clone = _Loop(self.variable, self.values, self.body, self.saved)
+        clone.index = self.index
+        return clone
+
+
+class _Links:
+    """A chain ``a & b && c || d | e`` being run."""
+
+    __slots__ = ("chain", "index", "deferred")
+
+    def __init__(self, chain: Chain, deferred: bool):
+        self.chain = chain
+        self.index = 0
+        self.deferred = deferred
+
+    def copy(self) -> _Links:
+        clone = _Links(self.chain, self.deferred)
+        clone.index = self.index
+        return clone
+
+
+class _Path:
+    """One walk through the script, for the combinations it still stands for."""
+
+    __slots__ = (
+        "combinations", "env", "known", "varying", "scopes", "frames", "for_vars", "delayed",
+        "errorlevel", "success", "assumed", "steps", "actions", "tests", "uncertain", "count", "deferred",
+    )  # fmt: skip
+
+    def fork(self, combinations: list[Combination]) -> _Path:
+        clone = _Path()
+        clone.combinations = combinations
+        clone.env = dict(self.env)
+        clone.known = set(self.known)
+        clone.varying = self.varying
+        clone.scopes = list(self.scopes)
+        clone.frames = [frame.copy() for frame in self.frames]
+        clone.for_vars = dict(self.for_vars)
+        clone.delayed = self.delayed
+        clone.errorlevel = self.errorlevel
+        clone.success = self.success
+        clone.assumed = self.assumed
+        clone.steps = list(self.steps)
+        clone.actions = list(self.actions)
+        clone.tests = list(self.tests)
+        clone.uncertain = self.uncertain
+        clone.count = self.count
+        clone.deferred = self.deferred
+        return clone
+
+
+class _FileLine:
+    """What the interpreter needs to know about one top-level statement, worked out once."""
+
+    __slots__ = ("first", "last", "percent", "arms", "deferrable")
+
+    def __init__(self, stmt: Stmt, lines: Sequence[str]):
+        self.first, self.last = stmt.span.line, stmt.span.end_line
+        text = lines[self.first - 1] if self.first == self.last else "\n".join(lines[self.first - 1 : self.last])
+        self.percent = "%" in text
+        self.arms = tuple(sorted({m.group(0).upper() for m in _ARMS_MENTION.finditer(text)})) if "rms_" in text.lower() else ()
+        # Parsing the line again after each expansion is the costly part of a walk.
+        # It can be skipped when every %...% sits inside quotes (so the values cannot
+        # change how the line splits, unless they bring quotes of their own) and
+        # nothing in the line changes variables before they are read: the words
+        # are then expanded as they are used.
+        self.deferrable = self.percent and _only_quoted_percent(text) and all(map(_reads_only, walk((stmt,))))
+
+
+def _only_quoted_percent(text: str) -> bool:
+    return all(index % 2 for index, part in enumerate(text.split('"')) if "%" in part)
+
+
+def _reads_only(stmt: Stmt) -> bool:
+    if isinstance(stmt, (Set, For)):
+        return False
+    return not (isinstance(stmt, Command) and stmt.program in ("setlocal", "endlocal"))
+
+
+class _Interpreter:
+    def __init__(self, script: Script, environment: Mapping[str, str]):
+        self.script = script
+        self.statements = script.statements
+        self.lines = script.lines
+        if script.encoding != BATCH_ENCODING and not script.raw.isascii():
+            # cmd reads the bytes in the console's code page, 932 on these servers,
+            # whatever sogen decoded them as: a UTF-8 message turns into other
+            # characters and may swallow the quote after it; a byte order mark
+            # glues onto the first command ("'・ｿ@echo' is not recognized").
+            self.lines = cmd_lines(script.raw)
+            self.statements = parse_lines(self.lines)
+        self.environment = {name.upper(): value for name, value in environment.items()}
+        self.file_lines = [_FileLine(stmt, self.lines) for stmt in self.statements]
+        self.limit = LOOP_LIMIT + len(self.statements)
+        # lower-case label -> (top-level position, label) in file order; a label inside
+        # a block is filed under the position of the statement that holds it.
+        self.labels: dict[str, list[tuple[int, Label]]] = {}
+        for index, stmt in enumerate(self.statements):
+            for nested in walk((stmt,)):
+                if isinstance(nested, Label):
+                    self.labels.setdefault(nested.name.lower(), []).append((index, nested))
+        self.expansions: dict[tuple[int, tuple[str, ...]], Sequence[Stmt]] = {}  # (id(_FileLine), expanded lines)
+        self.rest_of_block: dict[int, tuple[list[Stmt], list[_FileLine]]] = {}
+        self.stand_ins: dict[int, Command] = {}  # id(CALL of a program) -> the Command it runs
+        self.origin: dict[int, Stmt] = {}  # id(statement parsed after expansion) -> statement in the script
+        self.actions: dict[tuple[int, str, str], ClusterAction] = {}
+        self._catalogue: _Catalogue | None = None
+
+    # -- driving ---------------------------------------------------------------------
+
+    def run(self) -> dict[Combination, PathResult]:
+        start = _Path()
+        start.combinations = list(COMBINATIONS)
+        start.env = {name: value for name, value in self.environment.items() if name not in ARMS_VARIABLES}
+        start.known = set(self.environment)
+        start.varying = tuple(name for name in ARMS_VARIABLES if name not in self.environment)
+        for name in ARMS_VARIABLES:
+            if self.environment.get(name):
+                start.env[name] = self.environment[name]
+        start.scopes = []
+        start.frames = [_Seq(self.statements, 0, self.file_lines)]
+        start.for_vars = {}
+        start.delayed = False
+        start.errorlevel = 0
+        start.success = True
+        start.assumed = False
+        start.steps, start.actions, start.tests = [], [], []
+        start.uncertain = False
+        start.count = 0
+        start.deferred = False
+        results: dict[Combination, PathResult] = {}
+        pending = [start]
+        while pending:
+            path = pending.pop()
+            end = self._walk(path, pending)
+            if end is None:
+                continue  # split: its parts are pending
+            for combination in path.combinations:
+                results[combination] = PathResult(
+                    combination, list(path.steps), list(path.actions), list(path.tests), end, path.uncertain
+                )
+        return {combination: results[combination] for combination in COMBINATIONS}
+
+    def _walk(self, path: _Path, pending: list[_Path]) -> str | None:
+        """Run ``path`` to its end (returned) or until it splits (None; the parts go to ``pending``)."""
+        frames = path.frames
+        while True:
+            if path.count > self.limit:
+                return "loop-limit"
+            frame = frames[-1]
+            kind = type(frame)
+            if kind is _Seq:
+                if frame.index >= len(frame.statements):
+                    frames.pop()
+                    if frame.lines is None:
+                        continue
+                    if frame.resume is not None:
+                        frames.append(_Seq(self.statements, frame.resume, self.file_lines))
+                        continue
+                    end = self._return(path, "eof")
+                    if end is not None:
+                        return end
+                    continue
+                stmt = frame.statements[frame.index]
+                if frame.lines is not None:
+                    if type(stmt) is Comment:
+                        frame.index += 1
+                        continue
+                    line = frame.lines[frame.index]
+                    varying = [name for name in line.arms if name in path.varying]
+                    if varying and self._split(path, varying, pending):
+                        return None
+                    frame.index += 1
+                    expanded, path.deferred = self._read(stmt, line, path)
+                    if len(expanded) != 1:
+                        frames.append(_Seq(expanded))
+                        continue
+                    stmt = expanded[0]
+                else:
+                    frame.index += 1
+                    path.deferred = frame.deferred
+                end = self._execute(stmt, path)
+                if end is not None:
+                    return end
+            elif kind is _Links:
+                end = self._next_link(frame, path)
+                if end is not None:
+                    return end
+            else:  # _Loop
+                if frame.index < len(frame.values):
+                    path.for_vars[frame.variable] = frame.values[frame.index]
+                    frame.index += 1
+                    frames.append(_Seq(frame.body))
+                else:
+                    frames.pop()
+                    if frame.saved is None:
+                        path.for_vars.pop(frame.variable, None)
+                    else:
+                        path.for_vars[frame.variable] = frame.saved
+
+    def _split(self, path: _Path, names: list[str], pending: list[_Path]) -> bool:
+        """Give ``names`` one value per walk; True when ``path`` was split into ``pending``."""
+        groups: dict[tuple[str | None, ...], list[Combination]] = {}
+        for combination in path.combinations:
+            values = combination.environment()
+            groups.setdefault(tuple(values[name] for name in names), []).append(combination)
+        parts = [(values, members) for values, members in groups.items()]
+        for values, members in parts:
+            part = path if len(parts) == 1 else path.fork(members)
+            part.varying = tuple(name for name in part.varying if name not in names)
+            for name, value in zip(names, values):
+                if value is not None:
+                    part.env[name] = value
+            if len(parts) > 1:
+                pending.append(part)
+        return len(parts) > 1
+
+    # -- reading a command line: %VAR% expansion ------------------------------------------
+
+    def _read(self, stmt: Stmt, line: _FileLine, path: _Path) -> tuple[Sequence[Stmt], bool]:
+        """The statements cmd runs for this command line once ``%...%`` is expanded,
+        and whether their words are still to be expanded as they are used."""
+        if not line.percent:
+            return (stmt,), False
+        source = self.lines[line.first - 1 : line.last]
+        expanded = tuple(self._expand_percent(text, path) for text in source)
+        if line.deferrable and all(new.count('"') == old.count('"') for new, old in zip(expanded, source)):
+            return (stmt,), True
+        key = (id(line), expanded)
+        statements = self.expansions.get(key)
+        if statements is None:
+            if list(expanded) == list(source):
+                statements = (stmt,)
+            else:
+                statements = tuple(s for s in parse_lines(expanded, line.first) if type(s) is not Comment)
+                if len(statements) == 1:
+                    self._pair(stmt, statements[0])
+            self.expansions[key] = statements
+        return statements, False
+
+    def _pair(self, original: Stmt, expanded: Stmt) -> None:
+        """Remember which statement of the script each re-parsed statement stands for."""
+        self.origin[id(expanded)] = original
+        old, new = _children(original), _children(expanded)
+        if type(original) is type(expanded) and len(old) == len(new):
+            for a, b in zip(old, new):
+                if type(a) is type(b):
+                    self._pair(a, b)
+
+    def _expand_percent(self, text: str, path: _Path) -> str:
+        """cmd's phase 1 in a batch file: %%, %0-%9, %*, %~dp0, %VAR%, %VAR:~1,2%, %VAR:a=b%."""
+        if "%" not in text:
+            return text
+        out: list[str] = []
+        pos = 0
+        while True:
+            start = text.find("%", pos)
+            if start < 0:
+                out.append(text[pos:])
+                return "".join(out)
+            out.append(text[pos:start])
+            following = text[start + 1 : start + 2]
+            if following == "%":
+                out.append("%")
+                pos = start + 2
+                continue
+            if following == "*":
+                out.append(" ".join(self._arguments(path)[1:]))
+                pos = start + 2
+                continue
+            argument = _ARG_REF.match(text, start + 1) if following == "~" else None
+            if following.isdigit() or argument:
+                number = int(argument.group(2) if argument else following)
+                modifiers = argument.group(1).lower() if argument else None
+                out.append(self._argument(path, number, modifiers))
+                pos = argument.end() if argument else start + 2
+                continue
+            close = re.compile(r"[%:]").search(text, start + 1)
+            if close is None:
+                pos = start + 1  # a lone % vanishes
+                continue
+            name = text[start + 1 : close.start()]
+            value = self._lookup(name, path)
+            if text[close.start()] == "%":
+                out.append(value or "")
+                pos = close.end()
+                continue
+            end = text.find("%", close.end())
+            if value is None or end < 0:
+                pos = close.end()  # "%UNSET:" vanishes and the scan goes on after the colon
+                continue
+            out.append(_modify(value, text[close.end() : end]))
+            pos = end + 1
+
+    def _arguments(self, path: _Path) -> list[str]:
+        for frame in reversed(path.frames):
+            if type(frame) is _Return:
+                return frame.args
+        return [self.script.path]
+
+    def _argument(self, path: _Path, number: int, modifiers: str | None) -> str:
+        args = self._arguments(path)
+        value = args[number] if number < len(args) else ""
+        if modifiers is None:
+            return value
+        value = value.replace('"', "")
+        if number == 0 and modifiers:
+            # %~dp0 and friends: the script's folder (with the trailing backslash) or name.
+            folder, name = ntpath.split(value.replace("/", "\\"))
+            stem, ext = ntpath.splitext(name)
+            parts = {"d": ntpath.splitdrive(folder)[0], "p": ntpath.splitdrive(folder)[1] + "\\", "n": stem, "x": ext}
+            if "f" in modifiers:
+                return value
+            return "".join(parts.get(letter, "") for letter in "dpnx" if letter in modifiers)
+        return value
+
+    def _lookup(self, name: str, path: _Path) -> str | None:
+        key = name.upper()
+        value = path.env.get(key)
+        if value is None and key == "ERRORLEVEL":
+            return str(path.errorlevel)
+        return value
+
+    def _resolve(self, text: str, path: _Path) -> str:
+        """Expansions at execution time: a deferred %VAR% (see :class:`_FileLine`), FOR
+        variables, then !VAR! under delayed expansion."""
+        if path.deferred:
+            text = self._expand_percent(text, path)
+        if path.for_vars and "%" in text:
+            text = _FOR_REF.sub(lambda m: _for_value(m, path.for_vars), text)
+        if path.delayed and "!" in text:
+            text = _expand_delayed(text, lambda name: self._lookup(name, path))
+        return text
+
+    # -- executing ---------------------------------------------------------------------
+
+    def _execute(self, stmt: Stmt, path: _Path) -> str | None:
+        """Run one statement; a string ends the path."""
+        kind = type(stmt)
+        if kind is Comment:
+            return None
+        path.count += 1
+        original = self.origin.get(id(stmt), stmt)
+        path.steps.append(original)
+        if kind is Command:
+            self._command(stmt, original, path)
+        elif kind is If:
+            self._if(stmt, original, path)
+        elif kind is Goto:
+            return self._goto(self._resolve(stmt.target, path), path)
+        elif kind is Call:
+            return self._call(stmt, original, path)
+        elif kind is Set:
+            self._set(stmt, path)
+        elif kind is Exit:
+            code = _integer(self._resolve(stmt.code or "0", path))
+            path.errorlevel = code if code is not None else 0
+            if stmt.batch_only:
+                return self._return(path, "exit")
+            return "exit"
+        elif kind is Block:
+            path.frames.append(_Seq(stmt.body, deferred=path.deferred))
+        elif kind is Chain:
+            path.frames.append(_Links(stmt, path.deferred))
+        elif kind is For:
+            self._for(stmt, original, path)
+        elif kind is ParseError and stmt.fatal:
+            return "syntax-error"
+        return None
+
+    def _next_link(self, frame: _Links, path: _Path) -> str | None:
+        chain = frame.chain
+        if frame.index >= len(chain.parts):
+            path.frames.pop()
+            return None
+        index = frame.index
+        frame.index += 1
+        path.deferred = frame.deferred
+        if index:
+            operator = chain.operators[index - 1]
+            if operator in ("&&", "||"):
+                if path.assumed:
+                    path.uncertain = True
+                if path.success != (operator == "&&"):
+                    return None  # skipped; the chain's outcome so far stands
+        return self._execute(chain.parts[index], path)
+
+    def _command(self, stmt: Command, original: Stmt, path: _Path) -> None:
+        name = self._resolve(stmt.name, path)
+        program = program_of(name)
+        if program == "setlocal":
+            path.scopes.append((dict(path.env), set(path.known), path.delayed))
+            for word in stmt.args:
+                option = word.value.lower()
+                if option in ("enabledelayedexpansion", "disabledelayedexpansion"):
+                    path.delayed = option.startswith("enable")
+            path.success, path.assumed = True, False
+            return
+        if program == "endlocal":
+            if len(path.scopes) > self._scope_floor(path):
+                path.env, path.known, path.delayed = path.scopes.pop()
+            path.success, path.assumed = True, False
+            return
+        if program == "shift":
+            args = self._arguments(path)
+            if len(args) > 1:
+                del args[1]
+            return
+        if program in BUILTINS:
+            path.success, path.assumed = True, False
+            return
+        command_line = unescape(self._resolve(stmt.raw, path))
+        self._external(original if isinstance(original, Command) else stmt, name, command_line, path)
+
+    def _external(self, original: Command, name: str, command_line: str, path: _Path) -> None:
+        """An external program: record the action; it succeeds (errorlevel 0), by assumption."""
+        key = (id(original), name, command_line)
+        action = self.actions.get(key)
+        if action is None:
+            program = program_of(name)
+            arguments = _stub_arguments(command_line)
+            values = [word.replace('"', "") for word in _LIST_DELIMITERS.findall(arguments)]
+            if self._catalogue is None:
+                self._catalogue = _Catalogue()
+            verb, target, product, instance, phase = _classify(program, values, self._catalogue)
+            text = program.upper() + (" " + arguments if arguments else "")
+            action = ClusterAction(original, verb, target, product, instance, phase, text, unescape(name).replace('"', ""))
+            self.actions[key] = action
+        path.actions.append(action)
+        path.errorlevel, path.success, path.assumed = 0, True, True
+
+    def _if(self, stmt: If, original: Stmt, path: _Path) -> None:
+        condition = stmt.condition
+        kind = condition.kind
+        left = self._resolve(condition.left.text, path) if condition.left else ""
+        if kind == "compare":
+            right = self._resolve(condition.right.text, path) if condition.right else ""
+            result = _compare(left, condition.op or "==", right, condition.case_insensitive)
+        elif kind == "defined":
+            result = self._lookup(left, path) is not None
+        elif kind == "errorlevel":
+            threshold = _integer(left)
+            result = threshold is not None and path.errorlevel >= threshold
+            if path.assumed:
+                path.uncertain = True
+        else:  # exist: the file system of the server is unknown; take "not there"
+            result = False
+            path.uncertain = True
+        if condition.negated:
+            result = not result
+        original_condition = original.condition if isinstance(original, If) else condition
+        for name in _variables(original_condition):
+            if name in ARMS_VARIABLES:
+                path.tests.append((len(path.actions), name))
+            elif name not in path.known:
+                path.uncertain = True
+        branch = stmt.then if result else stmt.otherwise
+        if branch:
+            path.frames.append(_Seq(branch, deferred=path.deferred))
+
+    def _goto(self, target: str, path: _Path) -> str | None:
+        name = target.lower()
+        if name == "eof":
+            return self._return(path, "eof")
+        found = self._find_label(name, path)
+        if found is None:
+            # cmd: "The system cannot find the batch label specified"; the batch (or the CALLed routine) ends.
+            path.errorlevel, path.success, path.assumed = 1, False, False
+            return self._return(path, "undefined-label")
+        frames = path.frames
+        while frames[-1].__class__ is not _Seq or frames[-1].lines is None:
+            frames.pop()
+        frames[-1] = self._read_from(found, path)
+        return None
+
+    def _call(self, stmt: Call, original: Stmt, path: _Path) -> str | None:
+        target = self._resolve(stmt.target, path)
+        args = [self._resolve(word.text, path) for word in stmt.args]
+        if not stmt.is_label:
+            if program_of(target) in BUILTINS:
+                return None
+            stand_in = self.stand_ins.get(id(original))
+            if stand_in is None:
+                stand_in = Command(original.span, target, program_of(target), stmt.args, (), "")
+                self.stand_ins[id(original)] = stand_in
+            self._external(stand_in, target, unescape(" ".join([target, *args])), path)
+            return None
+        found = self._find_label(target.lower(), path)
+        if found is None:
+            path.errorlevel, path.success, path.assumed = 1, False, False
+            return None  # CALL to a missing label fails; the script goes on
+        depth = sum(1 for frame in path.frames if frame.__class__ is _Return) + 1
+        if depth > CALL_DEPTH_LIMIT:
+            return "loop-limit"
+        path.frames.append(_Return(len(path.scopes), [":" + target, *args], depth))
+        path.frames.append(self._read_from(found, path))
+        return None
+
+    def _return(self, path: _Path, end: str) -> str | None:
+        """Leave the current CALL (None), or end the path with ``end`` at the top level."""
+        frames = path.frames
+        while frames:
+            frame = frames.pop()
+            if frame.__class__ is _Return:
+                del path.scopes[frame.scope_depth :]  # a CALLed routine's SETLOCALs end with it
+                return None
+        return end
+
+    def _scope_floor(self, path: _Path) -> int:
+        for frame in reversed(path.frames):
+            if frame.__class__ is _Return:
+                return frame.scope_depth
+        return 0
+
+    def _find_label(self, name: str, path: _Path) -> tuple[int, Label] | None:
+        """The label a GOTO/CALL reaches: the first after the current command line,
+        else the first from the top (cmd wraps around)."""
+        found = self.labels.get(name)
+        if not found:
+            return None
+        current = self._current_position(path)
+        at = bisect.bisect_left(found, current, key=lambda entry: entry[0])
+        return found[at] if at < len(found) else found[0]
+
+    def _current_position(self, path: _Path) -> int:
+        """Top-level position of the line after the command line being run."""
+        for frame in reversed(path.frames):
+            if frame.__class__ is _Seq and frame.lines is not None:
+                return frame.resume if frame.resume is not None else frame.index
+        return len(self.statements)
+
+    def _read_from(self, found: tuple[int, Label], path: _Path) -> _Seq:
+        """The file frame that reads on from a label. For a label inside a block, cmd
+        reads the rest of the block's lines as ordinary lines, then goes on."""
+        index, label = found
+        if self.statements[index] is label:
+            return _Seq(self.statements, index, self.file_lines)
+        rest = self.rest_of_block.get(id(label))
+        if rest is None:
+            holder = self.statements[index]
+            statements = [label, *parse_lines(self.lines[label.span.line : holder.span.end_line], label.span.line + 1)]
+            rest = (statements, [_FileLine(stmt, self.lines) for stmt in statements])
+            self.rest_of_block[id(label)] = rest
+        return _Seq(rest[0], 0, rest[1], resume=index + 1)
+
+    def _set(self, stmt: Set, path: _Path) -> None:
+        path.success, path.assumed = True, False
+        if stmt.prompt:
+            return  # SET /P reads the console: the value is unknown, the variable stays as it was
+        if stmt.arithmetic:
+            for name, value in _arithmetic(self._resolve(stmt.value, path), lambda n: self._lookup(n, path)):
+                path.env[name.upper()] = str(value)
+                path.known.add(name.upper())
+            return
+        name = self._resolve(stmt.name, path).upper()
+        value = self._resolve(stmt.value, path)
+        if value:
+            path.env[name] = value
+        else:
+            path.env.pop(name, None)
+        path.known.add(name)
+        if name in path.varying:
+            path.varying = tuple(other for other in path.varying if other != name)
+
+    def _for(self, stmt: For, original: Stmt, path: _Path) -> None:
+        variable = stmt.variable.lstrip("%")
+        items = self._resolve(stmt.items, path)
+        values: list[str] = []
+        if stmt.switch == "/L":
+            numbers = [_integer(part) for part in re.split(r"[ \t,;=]+", items.strip(" \t,;="))]
+            if len(numbers) == 3 and None not in numbers:
+                first, step, last = numbers
+                budget = self.limit - path.count
+                if step:
+                    values = [str(n) for n in _bounded_range(first, step, last, budget)]
+        elif stmt.switch is None:
+            for item in _LIST_DELIMITERS.findall(items):
+                if "*" in item or "?" in item:
+                    path.uncertain = True  # a file pattern: the server's files are unknown
+                else:
+                    values.append(item)
+        else:
+            path.uncertain = True  # /F, /D, /R read files, folders or a command's output
+        if values:
+            path.frames.append(_Loop(variable, values, stmt.body, path.for_vars.get(variable)))
+
+
+def _bounded_range(first: int, step: int, last: int, budget: int) -> Iterator[int]:
+    value = first
+    while (value <= last if step > 0 else value >= last) and budget > 0:
+        yield value
+        value += step
+        budget -= 1
+
+
+def _for_value(match: re.Match[str], bound: dict[str, str]) -> str:
+    value = bound.get(match.group(2))
+    if value is None:
+        return match.group(0)
+    return value.replace('"', "") if match.group(1) else value
+
+
+def _modify(value: str, modifier: str) -> str:
+    """``%VAR:modifier%``: ``~start[,length]`` substring or ``old=new`` replacement."""
+    if modifier.startswith("~"):
+        numbers = [_integer(part) for part in modifier[1:].split(",")]
+        if None in numbers or not 1 <= len(numbers) <= 2:
+            return value
+        start = numbers[0]
+        if start < 0:
+            start = max(0, len(value) + start)
+        result = value[start:]
+        if len(numbers) == 2:
+            length = numbers[1]
+            result = result[:length] if length >= 0 else result[: max(0, len(result) + length)]
+        return result
+    old, equals, new = modifier.partition("=")
+    if not equals or not old:
+        return value
+    if old.startswith("*"):
+        at = value.lower().find(old[1:].lower())
+        return value if at < 0 else new + value[at + len(old) - 1 :]
+    return re.sub(re.escape(old), lambda _m: new, value, flags=re.I)
+
+
+def _expand_delayed(text: str, lookup) -> str:
+    out: list[str] = []
+    pos = 0
+    while True:
+        start = text.find("!", pos)
+        if start < 0:
+            out.append(text[pos:])
+            return "".join(out)
+        out.append(text[pos:start])
+        close = re.compile(r"[!:]").search(text, start + 1)
+        if close is None:
+            pos = start + 1
+            continue
+        value = lookup(text[start + 1 : close.start()])
+        if text[close.start()] == "!":
+            out.append(value or "")
+            pos = close.end()
+            continue
+        end = text.find("!", close.end())
+        if value is None or end < 0:
+            pos = close.end()
+            continue
+        out.append(_modify(value, text[close.end() : end]))
+        pos = end + 1
+
+
+def _variables(condition) -> list[str]:
+    """Upper-case names of the variables an IF condition reads."""
+    names: list[str] = []
+    for word in (condition.left, condition.right):
+        if word is None:
+            continue
+        if condition.kind == "defined":
+            names.append(word.text.upper())
+            continue
+        names.extend(m.group(1).upper() for m in _PERCENT_REF.finditer(word.text))
+        names.extend(m.group(1).upper() for m in _DELAYED_REF.finditer(word.text))
+    return names
+
+
+def _integer(text: str | None) -> int | None:
+    """cmd's number syntax: decimal, 0x hex, 0 octal."""
+    if text is None:
+        return None
+    m = _INTEGER.match(text)
+    if m is None:
+        return None
+    digits = m.group(2).lower()
+    value = int(digits, 16) if digits.startswith("0x") else int(digits, 8) if digits.startswith("0") and len(digits) > 1 else int(digits)
+    return -value if m.group(1) == "-" else value
+
+
+def _compare(left: str, op: str, right: str, case_insensitive: bool) -> bool:
+    if op == "==":
+        return left.lower() == right.lower() if case_insensitive else left == right
+    a, b = _integer(left), _integer(right)
+    if a is None or b is None:
+        a, b = (left.lower(), right.lower()) if case_insensitive else (left, right)
+    return {"EQU": a == b, "NEQ": a != b, "LSS": a < b, "LEQ": a <= b, "GTR": a > b, "GEQ": a >= b}[op]
+
+
+_ARITHMETIC_TOKEN = re.compile(r"\s*(?:(0x[0-9a-fA-F]+|[0-9]+)|([A-Za-z_$#@][\w$#@.]*)|(<<=|>>=|[-+*/%&|^]=|<<|>>|.))")
+_BINARY = [("|",), ("^",), ("&",), ("<<", ">>"), ("+", "-"), ("*", "/", "%")]
+
+
+def _arithmetic(expression: str, lookup) -> list[tuple[str, int]]:
+    """SET /A: evaluate ``expression``; return the assignments it makes, in order.
+
+    Integers (32-bit, as cmd), variables, unary - + ! ~, the binary operators and
+    parentheses, ``=`` and the compound assignments, and ``,`` between expressions.
+    Anything it cannot read assigns nothing.
+    """
+    tokens = [m.groups() for m in _ARITHMETIC_TOKEN.finditer(expression.replace('"', ""))]
+    assignments: list[tuple[str, int]] = []
+    values: dict[str, int] = {}
+    pos = 0
+
+    def variable(name: str) -> int:
+        if name.upper() in values:
+            return values[name.upper()]
+        return _integer(lookup(name)) or 0
+
+    def peek() -> tuple[str | None, str | None, str | None]:
+        return tokens[pos] if pos < len(tokens) else (None, None, None)
+
+    def primary() -> int:
+        nonlocal pos
+        number, name, op = peek()
+        pos += 1
+        if number is not None:
+            return _integer(number) or 0
+        if name is not None:
+            return variable(name)
+        if op == "(":
+            value = assignment()
+            if peek()[2] == ")":
+                pos += 1
+            return value
+        if op in ("-", "+", "!", "~"):
+            value = primary()
+            return {"-": -value, "+": value, "!": int(not value), "~": ~value}[op]
+        raise ValueError(op)
+
+    def binary(level: int) -> int:
+        nonlocal pos
+        if level == len(_BINARY):
+            return primary()
+        value = binary(level + 1)
+        while peek()[2] in _BINARY[level]:
+            op = peek()[2]
+            pos += 1
+            value = _apply(op, value, binary(level + 1))
+        return value
+
+    def assignment() -> int:
+        nonlocal pos
+        number, name, op = peek()
+        following = tokens[pos + 1][2] if pos + 1 < len(tokens) else None
+        if name is not None and following is not None and following.endswith("=") and following not in ("==",):
+            pos += 2
+            value = assignment()
+            if following != "=":
+                value = _apply(following[:-1], variable(name), value)
+            value = _wrap32(value)
+            values[name.upper()] = value
+            assignments.append((name, value))
+            return value
+        return binary(0)
+
+    try:
+        assignment()
+        while peek()[2] == ",":
+            pos += 1
+            assignment()
+    except (ValueError, ZeroDivisionError, RecursionError):
+        return assignments
+    return assignments
+
+
+def _apply(op: str, a: int, b: int) -> int:
+    if op == "/":
+        return int(a / b)
+    if op == "%":
+        return a - b * int(a / b)
+    return {"+": a + b, "-": a - b, "*": a * b, "&": a & b, "|": a | b, "^": a ^ b, "<<": a << (b & 31), ">>": a >> (b & 31)}[op]
+
+
+def _wrap32(value: int) -> int:
+    value &= 0xFFFFFFFF
+    return value - 0x100000000 if value & 0x80000000 else value
+
+
+def analyse(script: Script, environment: Mapping[str, str] | None = None) -> dict[Combination, PathResult]:
+    """Run ``script`` for each of :data:`COMBINATIONS`.
+
+    ``environment``: variables the caller sets besides ARMS_* (e.g. ALROOT), which
+    the script may read; ARMS_* given here override the combinations.
+    """
+    return _Interpreter(script, environment or {}).run()

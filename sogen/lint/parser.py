@@ -1,0 +1,779 @@
+"""Batch files to :mod:`sogen.lint.ir`: the parser behind ``sogen lint`` and ``sogen trace``.
+
+cmd.exe reads a batch file one command line at a time: a physical line, or more
+when a parenthesised block or a ``^`` continuation goes on. So does this parser.
+Each command line is parsed on its own, so a line that cannot be parsed becomes a
+:class:`~sogen.lint.ir.ParseError` and the lines after it are still read.
+
+Three ways through, cheapest first:
+
+* comment and label lines, recognised by a regular expression;
+* lines without special characters outside quotes (most lines of these scripts:
+  ``ARMLOAD ...``, ``IF "%ARMS_EVENT%" == "START" GOTO NORMAL``), split by regular
+  expressions that mirror the grammar's terminals token for token;
+* everything else: the Lark LALR grammar ``batch.lark``. Lark is imported and the
+  parser built (from Lark's cache) only when a file has such a line.
+
+Positions: lines are what cmd.exe reads, so only LF ends a line (a CR before it
+belongs to the line ending; any other CR is a blank). Columns count characters of
+the decoded line from 1; ``end_column`` is the column just after the last character.
+"""
+
+from __future__ import annotations
+
+import codecs
+import os
+import re
+from functools import cache
+from typing import NamedTuple, Sequence
+
+from sogen.lint.ir import (
+    Block,
+    Call,
+    Chain,
+    Comment,
+    Condition,
+    Exit,
+    For,
+    Goto,
+    If,
+    Label,
+    ParseError,
+    Redirection,
+    Script,
+    Set,
+    Span,
+    Stmt,
+    Word,
+)
+from sogen.lint.ir import Command
+from sogen.textio import BATCH_ENCODING, decode_bytes
+
+__all__ = ["BUILTINS", "MAX_LINE", "MAX_NESTING", "parse_lines", "parse_script", "program_of", "split_lines", "unescape"]
+
+#: cmd.exe refuses longer command lines ("The input line is too long").
+MAX_LINE = 8191
+#: Deeper blocks are reported instead of parsed, so that every walk of the IR
+#: (analysis, rules, equality) stays far from Python's recursion limit.
+MAX_NESTING = 32
+
+# A ")" that closes no block (cmd takes it as text) reaches the grammar as this
+# Unicode noncharacter, which no real script contains.
+_TEXT_PAREN = "\ufdd1"
+
+#: cmd.exe's internal commands: they run no program.
+BUILTINS = frozenset(
+    "assoc break call cd chdir cls color copy date del dir dpath echo endlocal erase exit for "
+    "ftype goto if keys md mkdir mklink move path pause popd prompt pushd rd rem ren rename "
+    "rmdir set setlocal shift start time title type ver verify vol".split()
+)
+# cmd recognises an internal command glued to some punctuation: echo. goto:eof cd..
+_BUILTIN_PREFIX = re.compile(r"([a-z]+)(?=[.:\\\[\]+]|$)")
+
+# -- the cheap paths: regular expressions that agree with batch.lark -------------------
+_LEAD_CHARS = " \t\r\x0b\x0c,;=@"  # and "", so that an empty line is blank
+_LEAD = re.compile(r"[ \t\r\x0b\x0c,;=@]*")
+_REM = re.compile(r"rem(?=[ \t\r\x0b\x0c,;=]|$)", re.I)
+_KEYWORD = re.compile(r"(?:(if)(?=[ \t\r\x0b\x0c(]|$)|(for)(?=[ \t\r\x0b\x0c]|$))", re.I)
+# No special character outside quotes (a quote left open runs to the end of the line).
+_SPECIAL = re.compile(r'[&|<>()^\r\x0b\x0c]')
+_SIMPLE = re.compile(r'(?:[^"&|<>()^\r\x0b\x0c]++|"[^"]*+(?:"|$))*+\Z')
+# On such a line these are exactly the grammar's NAME and WORD terminals.
+_NAME = re.compile(r'(?:"[^"]*+"?|[^ \t,;="/@:])(?:"[^"]*+"?|[^ \t,;="/])*+')
+_WORD = re.compile(r'(?:"[^"]*+"?|[^ \t"])++')
+
+
+def _if_condition(operand: str, blank: str) -> re.Pattern[str]:
+    """IF's ``[/I] [NOT] condition``. Possessive and atomic parts make the choices
+    the LALR lexer makes: a keyword wins where it matches, a token is as long as
+    it can be."""
+    keyword = "(?:exist|defined|errorlevel)"
+    return re.compile(
+        rf"""
+        (?P<ci>/i{blank}++)?+
+        (?P<neg>not{blank}++)?+
+        (?:
+            (?P<kind>{keyword}){blank}++(?P<arg>{operand})
+          | (?!{keyword}{blank})(?P<left>{operand}){blank}*+
+            (?P<op>==|(?:equ|neq|lss|leq|gtr|geq)(?={blank})){blank}*+(?P<right>{operand})
+        )
+        """,
+        re.I | re.X,
+    )
+
+
+# IF on such a line; when the expression fails, the line goes to the grammar.
+_SIMPLE_IF = re.compile(r"if[ \t]++", re.I)
+_SIMPLE_CONDITION = _if_condition(r'(?:"[^"]*+"?|[^ \t,;="])++', r"[ \t]")
+_LABEL_END = re.compile(r"[ \t\r\x0b\x0c:+,;=]")
+
+# -- cutting a file into command lines (cmd's "phase 2" bookkeeping) -----------------
+_CMD_SKIP = _LEAD
+_CMD_WORD = re.compile(r'(?:"[^"]*+"?|\^.|[^ \t\r\x0b\x0c,;=&|<>()"^])++')
+_IF_CONDITION = _if_condition(r'(?:"[^"]*+"?|\^.|[^ \t\r\x0b\x0c,;=&|<>()"^])++', r"[ \t\r\x0b\x0c]")
+_FOR_HEADER = re.compile(
+    r'(?:[ \t\r\x0b\x0c]++(?!in[ \t\r\x0b\x0c(])(?:"[^"]*+"?|[^ \t\r\x0b\x0c"(]++))*+'
+    r'[ \t\r\x0b\x0c]++in[ \t\r\x0b\x0c]*+\((?:"[^"]*+"?|[^)"])*+\)[ \t\r\x0b\x0c]*+do(?=[ \t\r\x0b\x0c(]|$)',
+    re.I,
+)
+_REDIRECT = re.compile(r'[0-9]?(?:>>?|<)(?:&[0-9])?[ \t\r\x0b\x0c]*+(?:"[^"]*+"?|\^.|[^ \t\r\x0b\x0c&|<>()"^])*+')
+_ARG_SPECIAL = re.compile(r'["^&|()]')
+_ELSE = re.compile(r"else(?=[ \t\r\x0b\x0c(]|$)", re.I)
+_BLANKS = re.compile(r"[ \t\r\x0b\x0c]*")
+
+_CARET = re.compile(r'"[^"\n]*"?|\^(\n|.)?', re.S)
+
+_new = object.__new__
+
+
+def _span(line: int, column: int, end_line: int, end_column: int) -> Span:
+    """``Span(...)`` at half the cost of the frozen dataclass' ``__init__``: the
+    parser makes one for every word of every line."""
+    span = _new(Span)
+    fields = span.__dict__
+    fields["line"] = line
+    fields["column"] = column
+    fields["end_line"] = end_line
+    fields["end_column"] = end_column
+    return span
+
+
+def _word(text: str, line: int, column: int, end_column: int) -> Word:
+    """``Word(text, Span(line, column, line, end_column))``, as cheaply as :func:`_span`."""
+    word = _new(Word)
+    fields = word.__dict__
+    fields["text"] = text
+    fields["span"] = _span(line, column, line, end_column)
+    return word
+
+
+def parse_script(path: str, data: bytes) -> Script:
+    """Parse a batch file as stored on disk. Never raises for any ``data``."""
+    text, encoding, decode_errors = _decode(data)
+    crlf, lf = text.count("\r\n"), text.count("\n")
+    newline = "\r\n" if crlf == lf else "\n" if crlf == 0 else "mixed"
+    lines = split_lines(text)
+    return Script(
+        path=path,
+        statements=parse_lines(lines),
+        lines=lines,
+        encoding=encoding,
+        newline=newline,
+        raw=data,
+        decode_errors=decode_errors,
+    )
+
+
+def split_lines(text: str) -> list[str]:
+    """The lines cmd reads: only LF ends one; the CR of a CRLF is dropped."""
+    lines = text.split("\n")
+    if text.endswith("\n"):
+        lines.pop()
+    return [line[:-1] if line.endswith("\r") else line for line in lines]
+
+
+def _decode(data: bytes) -> tuple[str, str, bool]:
+    try:
+        decoded = decode_bytes(data)
+        return decoded.text, decoded.encoding, False
+    except UnicodeDecodeError:
+        for bom, codec in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")):
+            if data.startswith(bom):
+                return data[len(bom) :].decode(codec, errors="replace"), codec, True
+        return data.decode(BATCH_ENCODING, errors="replace"), BATCH_ENCODING, True
+
+
+def parse_lines(lines: Sequence[str], first_line: int = 1) -> list[Stmt]:
+    """Parse decoded lines (without line endings); ``lines[0]`` is line ``first_line``."""
+    statements: list[Stmt] = []
+    append = statements.append
+    i, count = 0, len(lines)
+    while i < count:
+        line = lines[i]
+        lineno = first_line + i
+        pos = _LEAD.match(line).end() if line[:1] in _LEAD_CHARS else 0
+        if pos == len(line):
+            i += 1
+            continue
+        first = line[pos]
+        if first == ":":
+            append(_label_line(line, lineno, pos))
+            i += 1
+            continue
+        if first in "rR" and _REM.match(line, pos):
+            append(_comment(line[pos + 4 :], _span(lineno, pos + 1, lineno, len(line) + 1)))
+            i += 1
+            continue
+        if len(line) > MAX_LINE:
+            append(_error_lines(lines, i, i + 1, first_line, f"line longer than cmd's limit of {MAX_LINE} characters"))
+            i += 1
+            continue
+        if first == ")":
+            # cmd runs it as a command named ")", which does not exist, and goes on.
+            append(_error_lines(lines, i, i + 1, first_line, "')' closes no block", fatal=False))
+            i += 1
+            continue
+        if _SPECIAL.search(line) is None or _SIMPLE.match(line):
+            stmt = _simple_line(line, lineno, pos)
+            if stmt is not None:
+                append(stmt)
+                i += 1
+                continue
+        cut = _Cutter(lines, i).run()
+        if cut.problem is None:
+            append(_parse_with_grammar(lines, i, cut.end, first_line, cut.text_parens))
+        else:
+            append(_error_lines(lines, i, cut.end, first_line, cut.problem))
+        i = cut.end
+    return statements
+
+
+# -- comments and labels ----------------------------------------------------------------
+
+
+def _label_line(line: str, lineno: int, pos: int) -> Stmt:
+    """``:name [text]`` is a label; ``::text`` (or a ":" without a name) a comment."""
+    span = _span(lineno, pos + 1, lineno, len(line) + 1)
+    if line.startswith("::", pos):
+        return Comment(span, line[pos + 2 :])
+    return _label_or_comment(line[pos + 1 :], span)
+
+
+def _label_or_comment(after_colon: str, span: Span) -> Stmt:
+    if after_colon.startswith(":"):
+        return Comment(span, after_colon[1:])
+    end = _LABEL_END.search(after_colon)
+    name = after_colon[: end.start()] if end else after_colon
+    if not name:
+        return Comment(span, after_colon)
+    return Label(span, name)
+
+
+def _comment(after_rem: str, span: Span) -> Comment:
+    """The text after ``rem`` and the one delimiter that ends the keyword."""
+    return Comment(span, after_rem[1:] if after_rem[:1] in " \t\r\x0b\x0c,;=" else after_rem)
+
+
+def _error_lines(lines: Sequence[str], start: int, end: int, first_line: int, message: str, fatal: bool = True) -> ParseError:
+    text = "\n".join(lines[start:end])
+    span = _span(first_line + start, 1, first_line + end - 1, len(lines[end - 1]) + 1)
+    return ParseError(span, message, text, fatal)
+
+
+# -- the fast path -------------------------------------------------------------------------
+
+
+def _simple_line(line: str, lineno: int, pos: int) -> Stmt | None:
+    """A line without special characters; None when it needs the grammar after all."""
+    keyword = _KEYWORD.match(line, pos)
+    if keyword is None:
+        return _simple_command(line, lineno, pos)
+    if keyword.group(1) is None:  # FOR always has parentheses; never here
+        return None
+    return _simple_if(line, lineno, pos)
+
+
+def _simple_command(line: str, lineno: int, pos: int) -> Stmt | None:
+    name = _NAME.match(line, pos)
+    if name is None:
+        return None
+    cursor = name.end()
+    # Only blanks separate the words: str.split finds them faster than a regex.
+    texts = _WORD.findall(line, cursor) if '"' in line or "\t" in line else line[cursor:].split(" ")
+    words = []
+    for text in texts:
+        if text:
+            start = line.index(text, cursor)
+            cursor = start + len(text)
+            words.append(_word(text, lineno, start + 1, cursor + 1))
+    end = cursor + 1 if words else name.end() + 1
+    return _command(
+        name.group(),
+        _span(lineno, pos + 1, lineno, name.end() + 1),
+        words,
+        (),
+        line[pos:],
+        _span(lineno, pos + 1, lineno, end),
+    )
+
+
+def _simple_if(line: str, lineno: int, pos: int) -> Stmt | None:
+    keyword = _SIMPLE_IF.match(line, pos)
+    m = keyword and _SIMPLE_CONDITION.match(line, keyword.end())
+    if not m:
+        return None
+    then_pos = _LEAD.match(line, m.end()).end()
+    if then_pos == len(line) or line[then_pos] == ":" or _REM.match(line, then_pos) or _KEYWORD.match(line, then_pos):
+        return None
+    then = _simple_command(line, lineno, then_pos)
+    if then is None:
+        return None
+
+    def word(group: str) -> Word:
+        return _word(m.group(group), lineno, m.start(group) + 1, m.end(group) + 1)
+
+    negated, case_insensitive = m.group("neg") is not None, m.group("ci") is not None
+    if m.group("kind"):
+        condition = Condition(m.group("kind").lower(), negated, case_insensitive, word("arg"), None, None)
+    else:
+        condition = Condition("compare", negated, case_insensitive, word("left"), m.group("op").upper(), word("right"))
+    return If(_span(lineno, pos + 1, lineno, then.span.end_column), condition, (then,), None)
+
+
+# -- statements from a command's name and words (both paths) ----------------------------
+
+
+def program_of(name: str) -> str:
+    """Lower-case base name without folder, extension or quotes: what runs.
+
+    ``c:\\mssql\\binn\\isql.exe`` -> ``isql``; ``"%ALROOT%\\bin\\al2stop"`` -> ``al2stop``;
+    ``echo.`` -> ``echo``; ``goto:eof`` -> ``goto``.
+    """
+    program = _programs.get(name)
+    if program is None:
+        if len(_programs) > 4096:
+            _programs.clear()
+        program = _programs[name] = _program_of(name)
+    return program
+
+
+_programs: dict[str, str] = {}  # scripts name few programs, over and over
+
+
+def _program_of(name: str) -> str:
+    bare = name.replace("^", "").lower()
+    if '"' not in bare:
+        builtin = _BUILTIN_PREFIX.match(bare)
+        if builtin and builtin.group(1) in BUILTINS:
+            return builtin.group(1)
+    base = re.split(r"[\\/]", bare.replace('"', ""))[-1]
+    stem, dot, _ext = base.rpartition(".")
+    return stem if dot and stem else base
+
+
+def unescape(text: str) -> str:
+    """Remove ``^`` escapes outside quotes, as cmd does before running a command."""
+    if "^" not in text:
+        return text
+    return _CARET.sub(_unescape_one, text)
+
+
+def _unescape_one(match: re.Match[str]) -> str:
+    if not match.group().startswith("^"):
+        return match.group()  # a quoted string keeps its carets
+    escaped = match.group(1)
+    return "" if escaped in (None, "\n") else escaped  # ^ at the end of a line joins the next one
+
+
+def _command(
+    name: str, name_span: Span, words: list[Word], redirections: tuple[Redirection, ...], raw: str, span: Span
+) -> Stmt:
+    program = program_of(name)
+    if program in ("goto", "call"):
+        # "goto:eof", "call:sub": what follows the keyword in the name is the target.
+        glued = name[len(program) :] if name[: len(program)].lower() == program else ""
+        if glued:
+            target = Word(glued, _span(name_span.line, name_span.column + len(program), name_span.line, name_span.end_column))
+            words = [target, *words]
+        if program == "goto":
+            return _goto(span, words)
+        return _call(span, words)
+    if program == "set":
+        statement = _set(span, raw[len(name) :])
+        if statement is not None:
+            return statement
+    if program == "exit":
+        batch_only = bool(words) and words[0].text.lower() == "/b"
+        rest = words[1:] if batch_only else words
+        return Exit(span, batch_only, rest[0].text if rest else None)
+    return Command(span, name, program, tuple(words), redirections, raw)
+
+
+def _label_reference(word: Word) -> tuple[str, Span]:
+    """The label a GOTO/CALL names: without the colon, up to a delimiter."""
+    text = word.text
+    skip = 1 if text.startswith(":") else 0
+    end = _LABEL_END.search(text, skip)
+    stop = end.start() if end else len(text)
+    span = word.span
+    return text[skip:stop], _span(span.line, span.column + skip, span.line, span.column + stop)
+
+
+def _goto(span: Span, words: list[Word]) -> Goto:
+    if not words:
+        return Goto(span, "", span)
+    target, target_span = _label_reference(words[0])
+    return Goto(span, target, target_span)
+
+
+def _call(span: Span, words: list[Word]) -> Call:
+    if not words:
+        return Call(span, "", False, ())
+    first = words[0]
+    if first.text.startswith(":"):
+        target, _ = _label_reference(first)
+        return Call(span, target, True, tuple(words[1:]))
+    return Call(span, first.text, False, tuple(words[1:]))
+
+
+def _set(span: Span, rest: str) -> Set | None:
+    """SET's assignment, or None for a SET that only lists variables."""
+    rest = unescape(rest).lstrip(" \t")
+    switch = rest[:2].lower()
+    arithmetic, prompt = switch == "/a", switch == "/p"
+    if arithmetic or prompt:
+        rest = rest[2:].lstrip(" \t")
+    if rest.startswith('"'):
+        closing = rest.rfind('"')
+        rest = rest[1:closing] if closing > 0 else rest[1:]
+    name, equals, value = rest.partition("=")
+    if not equals:
+        return None
+    if arithmetic:
+        # "n+=1": the variable is n; the value is the whole expression, to evaluate.
+        return Set(span, name.rstrip(" \t+-*/%&|^<>").strip(" \t"), rest.strip(" \t"), True, False)
+    return Set(span, name, value, False, prompt)
+
+
+# -- cutting command lines -------------------------------------------------------------
+
+
+class _Cut(NamedTuple):
+    end: int  # index of the first line after the command line
+    problem: str | None  # why it cannot be parsed (it then ends the ParseError)
+    text_parens: list[tuple[int, int]]  # (line index, column index) of ")" that close nothing
+
+
+class _Cutter:
+    """Where the command line starting at ``lines[start]`` ends.
+
+    Tracks what cmd tracks while it reads: quotes, ^ escapes and continuations,
+    and how many blocks are open (an "(" opens one only where a command may start).
+    """
+
+    def __init__(self, lines: Sequence[str], start: int) -> None:
+        self.lines = lines
+        self.start = start
+        self.depth = 0
+        self.text_parens: list[tuple[int, int]] = []  # (line index, column index) of ")" that close nothing
+
+    def run(self) -> _Cut:
+        lines, index = self.lines, self.start
+        state = "command"
+        while True:
+            line = lines[index]
+            if len(line) > MAX_LINE:
+                return _Cut(index + 1, f"line longer than cmd's limit of {MAX_LINE} characters", [])
+            state, continued = self._scan_line(line, index, state)
+            if self.depth > MAX_NESTING:
+                return _Cut(index + 1, f"blocks nested deeper than {MAX_NESTING}", [])
+            index += 1
+            if self.depth == 0 and (not continued or index == len(lines)):
+                return _Cut(index, None, self.text_parens)
+            if index == len(lines):
+                # Report the opening line only: the lines after it are read again.
+                return _Cut(self.start + 1, "'(' opens a block that is never closed", [])
+            if not continued:
+                state = "command"
+
+    def _scan_line(self, line: str, index: int, state: str) -> tuple[str, bool]:
+        """Scan one physical line; return the state at its end and whether ^ continues it."""
+        pos, end = 0, len(line)
+        while pos < end:
+            if state == "command":
+                pos = _CMD_SKIP.match(line, pos).end()
+                if pos == end:
+                    break
+                char = line[pos]
+                if char == "(":
+                    self.depth += 1
+                    if self.depth > MAX_NESTING:
+                        return state, False
+                    pos += 1
+                elif char == ")":
+                    pos += 1
+                    if self.depth:
+                        self.depth -= 1
+                        state = "after_block"
+                    else:
+                        state = "arguments"
+                elif char == ":":
+                    pos = end  # a label or "::" comment
+                elif char in "<>" or (char.isdigit() and line[pos + 1 : pos + 2] in ("<", ">")):
+                    pos = _REDIRECT.match(line, pos).end()
+                elif char in "&|":
+                    pos += 1
+                elif char == "^" and pos + 1 == end:
+                    return state, True
+                else:
+                    pos, state = self._command_word(line, pos)
+            elif state == "after_block":
+                pos = _BLANKS.match(line, pos).end()
+                if pos == end:
+                    break
+                char = line[pos]
+                if char == ")" and self.depth:
+                    self.depth -= 1
+                    pos += 1
+                elif char in "&|":
+                    pos += 2 if line[pos + 1 : pos + 2] == char else 1
+                    state = "command"
+                elif _ELSE.match(line, pos):
+                    pos += 4
+                    state = "command"
+                else:
+                    state = "arguments"
+            else:  # arguments
+                special = _ARG_SPECIAL.search(line, pos)
+                if special is None:
+                    break
+                pos = special.start()
+                char = line[pos]
+                if char == '"':
+                    closing = line.find('"', pos + 1)
+                    pos = end if closing < 0 else closing + 1
+                elif char == "^":
+                    if pos + 1 == end:
+                        return state, True
+                    pos += 2
+                elif char in "&|":
+                    pos += 2 if line[pos + 1 : pos + 2] == char else 1
+                    state = "command"
+                elif char == ")":
+                    if self.depth:
+                        self.depth -= 1
+                        state = "after_block"
+                    else:
+                        self.text_parens.append((index, pos))
+                    pos += 1
+                else:  # "(" in an argument is text
+                    pos += 1
+        return state, False
+
+    def _command_word(self, line: str, pos: int) -> tuple[int, str]:
+        """Read a command's name; REM, IF and FOR change how the rest is read."""
+        word = _CMD_WORD.match(line, pos)
+        if word is None:  # a lone ^ before a special character
+            return pos + 1, "arguments"
+        after = word.end()
+        keyword = word.group().lower()
+        delimited = after == len(line) or line[after] in " \t\r\x0b\x0c"
+        if keyword == "rem" and (delimited or line[after] in ",;="):
+            return len(line), "arguments"
+        if keyword == "if" and (delimited or line[after] == "("):
+            return self._if_header(line, after)
+        if keyword == "for" and delimited:
+            header = _FOR_HEADER.match(line, after)
+            if header:
+                return header.end(), "command"
+        return after, "arguments"
+
+    def _if_header(self, line: str, pos: int) -> tuple[int, str]:
+        """Skip IF's [/I] [NOT] and condition: a command (or a block) follows."""
+        condition = _IF_CONDITION.match(line, _BLANKS.match(line, pos).end())
+        if condition is None:
+            return pos, "arguments"
+        return condition.end(), "command"
+
+
+# -- the grammar ---------------------------------------------------------------------------
+
+
+def _parse_with_grammar(
+    lines: Sequence[str], start: int, end: int, first_line: int, text_parens: list[tuple[int, int]]
+) -> Stmt:
+    """Parse lines[start:end], one command line, with batch.lark."""
+    from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedInput, UnexpectedToken
+
+    chunk = lines[start:end]
+    if text_parens:
+        chunk = list(chunk)
+        for index, column in text_parens:
+            line = chunk[index - start]
+            chunk[index - start] = line[:column] + _TEXT_PAREN + line[column + 1 :]
+    text = "\n".join(chunk)
+    parser, builder = _grammar()
+    builder.text = text
+    builder.line_offset = first_line + start - 1
+    try:
+        return parser.parse(text)
+    except UnexpectedInput as exc:
+        where = f"line {exc.line + builder.line_offset}, column {exc.column}" if exc.line > 0 else "the end"
+        if isinstance(exc, UnexpectedToken):
+            found = "the end of the line" if exc.token.type in ("$END", "_NL") else repr(_visible(str(exc.token)))
+        elif isinstance(exc, UnexpectedCharacters):
+            found = repr(_visible(text[exc.pos_in_stream]))
+        else:
+            found = "the end of the line"
+        message = f"unexpected {found} at {where}"
+    except LarkError as exc:  # the grammar's own limits; never expected
+        message = f"cannot parse: {exc}"
+    return _error_lines(lines, start, end, first_line, message)
+
+
+def _visible(text: str) -> str:
+    return text.replace(_TEXT_PAREN, ")")
+
+
+@cache
+def _grammar():
+    """The LALR parser with the IR builder inlined (no parse tree is built)."""
+    from lark import Lark
+
+    builder = _IRBuilder()
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "batch.lark")
+    with open(path, encoding="utf-8") as grammar:
+        parser = Lark(grammar.read(), parser="lalr", lexer="contextual", transformer=builder, cache=True)
+    return parser, builder
+
+
+class _Redirect(NamedTuple):
+    redirection: Redirection
+    start_pos: int
+    end_pos: int
+    span: Span
+
+
+class _Condition(NamedTuple):
+    kind: str
+    left: Word
+    op: str | None
+    right: Word | None
+
+
+def _stmt_body(stmt: Stmt) -> tuple[Stmt, ...]:
+    """What an IF branch or FOR runs: a block's statements, or the one command line."""
+    return stmt.body if isinstance(stmt, Block) else (stmt,)
+
+
+def _from(first: Span, last: Span) -> Span:
+    return _span(first.line, first.column, last.end_line, last.end_column)
+
+
+class _IRBuilder:
+    """Lark callbacks, one per rule, building the IR while the LALR parser reduces.
+
+    ``text`` and ``line_offset`` describe the command line being parsed (the parser
+    is not re-entrant; each process parses one line at a time).
+    """
+
+    def __init__(self) -> None:
+        self.text = ""
+        self.line_offset = 0
+
+    # Lark looks callbacks up by rule name.
+    def _token_span(self, token) -> Span:
+        offset = self.line_offset
+        return _span(token.line + offset, token.column, token.end_line + offset, token.end_column)
+
+    def _word(self, token) -> Word:
+        value = str(token)
+        if _TEXT_PAREN in value:
+            value = value.replace(_TEXT_PAREN, ")")
+        return Word(value, self._token_span(token))
+
+    def start(self, children):
+        return children[0]
+
+    def chain(self, children):
+        if len(children) == 1:
+            return children[0]
+        parts = tuple(children[0::2])
+        return Chain(_from(parts[0].span, parts[-1].span), parts, tuple(str(op) for op in children[1::2]))
+
+    def simple(self, children):
+        """``[redirections] NAME (WORD | redirection)*``; raw text without the redirections."""
+        name_index = next(i for i, child in enumerate(children) if not isinstance(child, _Redirect))
+        name = self._word(children[name_index])
+        redirects = list(children[:name_index])
+        words: list[Word] = []
+        raw_parts: list[str] = []
+        cursor = children[name_index].start_pos
+        for child in children[name_index + 1 :]:
+            if isinstance(child, _Redirect):
+                raw_parts.append(self.text[cursor : child.start_pos])
+                cursor = child.end_pos
+                redirects.append(child)
+            else:
+                words.append(self._word(child))
+        # SET keeps the blanks before a "&" or the end of the line in its value.
+        raw_parts.append(self.text[cursor : _BLANKS.match(self.text, children[-1].end_pos).end()])
+        raw = "".join(raw_parts)
+        if _TEXT_PAREN in raw:
+            raw = raw.replace(_TEXT_PAREN, ")")
+        first, last = children[0], children[-1]
+        span = _from(
+            first.span if isinstance(first, _Redirect) else self._token_span(first),
+            last.span if isinstance(last, _Redirect) else self._token_span(last),
+        )
+        return _command(name.text, name.span, words, tuple(r.redirection for r in redirects), raw, span)
+
+    def redirection(self, children):
+        op = children[0]
+        if len(children) == 1:
+            return _Redirect(Redirection(str(op), ""), op.start_pos, op.end_pos, self._token_span(op))
+        target = self._word(children[1])
+        return _Redirect(
+            Redirection(str(op), target.text), op.start_pos, children[1].end_pos, _from(self._token_span(op), target.span)
+        )
+
+    def block(self, children):
+        body = tuple(child for child in children[1:] if isinstance(child, Stmt))
+        close = next(child for child in reversed(children) if not isinstance(child, (Stmt, _Redirect)))
+        return Block(_from(self._token_span(children[0]), self._token_span(close)), body)
+
+    def comment(self, children):
+        token = children[0]
+        span = self._token_span(token)
+        value = str(token)
+        if token.type == "REM":
+            return _comment(value[3:], span)
+        return _label_or_comment(value[1:], span)
+
+    def _if(self, children, otherwise):
+        keyword = children[0]
+        flags = {str(child).lower() for child in children[1:3] if not isinstance(child, (_Condition, Stmt))}
+        condition = next(child for child in children if isinstance(child, _Condition))
+        then = next(child for child in children if isinstance(child, Stmt))
+        last = otherwise if otherwise is not None else then
+        return If(
+            _from(self._token_span(keyword), last.span),
+            Condition(condition.kind, "not" in flags, "/i" in flags, condition.left, condition.op, condition.right),
+            _stmt_body(then),
+            _stmt_body(otherwise) if otherwise is not None else None,
+        )
+
+    def if_then(self, children):
+        return self._if(children, None)
+
+    def if_else(self, children):
+        return self._if(children[:-2], children[-1])
+
+    def compare(self, children):
+        left, op, right = children
+        return _Condition("compare", self._word(left), str(op).upper(), self._word(right))
+
+    def _single(self, kind, children):
+        return _Condition(kind, self._word(children[1]), None, None)
+
+    def exist(self, children):
+        return self._single("exist", children)
+
+    def defined(self, children):
+        return self._single("defined", children)
+
+    def errorlevel(self, children):
+        return self._single("errorlevel", children)
+
+    def for_stmt(self, children):
+        tokens = {child.type: child for child in children[:-1]}
+        switch = tokens.get("FOR_SWITCH")
+        items = str(tokens["FOR_ITEMS"])[1:-1]
+        body = children[-1]
+        return For(
+            _from(self._token_span(children[0]), body.span),
+            str(tokens["FOR_VAR"]),
+            str(switch).upper() if switch is not None else None,
+            items,
+            _stmt_body(body),
+        )

@@ -1,0 +1,210 @@
+"""Registry patches (.reg): reading, parsing, and the small IR the rules use.
+
+Both formats regedit writes are understood: ``Windows Registry Editor Version
+5.00`` (UTF-16LE with BOM) and ``REGEDIT4`` (the ANSI code page, 932 here).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from sogen.lint.ir import Span
+from sogen.textio import decode_bytes
+
+V5_HEADER = "Windows Registry Editor Version 5.00"
+V4_HEADER = "REGEDIT4"
+HIVES = ("HKEY_LOCAL_MACHINE", "HKEY_CURRENT_USER", "HKEY_CLASSES_ROOT", "HKEY_USERS", "HKEY_CURRENT_CONFIG")
+_STRING_ESCAPE = re.compile(r"\\(.)")
+
+
+@dataclass(frozen=True)
+class RegValue:
+    span: Span
+    name: str | None  # None for the default value (@)
+    kind: str  # "string", "delete", "dword", "hex"
+    data: str | int | bytes | None
+    hex_type: int | None = None  # N of hex(N):, None for plain hex:
+
+
+@dataclass(frozen=True)
+class RegKey:
+    span: Span
+    path: str
+    delete: bool
+    values: tuple[RegValue, ...]
+
+    def value(self, name: str) -> RegValue | None:
+        """The last value of that name (regedit applies them in order); names are case-insensitive."""
+        found = [v for v in self.values if v.name is not None and v.name.lower() == name.lower()]
+        return found[-1] if found else None
+
+
+@dataclass(frozen=True)
+class RegProblem:
+    span: Span
+    message: str
+
+
+@dataclass
+class RegFile:
+    path: str
+    header: str | None  # "v5", "regedit4" or None (unknown)
+    keys: list[RegKey]
+    problems: list[RegProblem]  # syntax: unknown header, malformed line, bad escape, value before a key
+    lines: list[str]
+    encoding: str
+    bom: bool
+    decodable: bool = True
+    raw: bytes = field(repr=False, default=b"")
+
+
+@cache
+def _parser():
+    from importlib import resources
+
+    from lark import Lark
+
+    grammar = resources.files("sogen.lint").joinpath("reg.lark").read_text(encoding="utf-8")
+    return Lark(grammar, parser="lalr", lexer="contextual")
+
+
+def _decode(data: bytes) -> tuple[str, str, bool, bool]:
+    try:
+        decoded = decode_bytes(data)
+        return decoded.text, decoded.encoding, decoded.bom, True
+    except UnicodeDecodeError:
+        return data.decode("cp932", errors="replace"), "cp932", False, False
+
+
+def _unescape(token: str, span: Span, problems: list[RegProblem]) -> str:
+    body = token[1:-1]
+    for match in _STRING_ESCAPE.finditer(body):
+        if match.group(1) not in '\\"':
+            problems.append(RegProblem(span, f"bad escape \\{match.group(1)} in a string: only \\\\ and \\\" are escapes"))
+    return _STRING_ESCAPE.sub(r"\1", body)
+
+
+def _logical_lines(lines: list[str]):
+    """(first line number, last line number, text) with backslash-continued lines joined."""
+    index = 0
+    while index < len(lines):
+        start = index
+        text = lines[index]
+        while text.rstrip().endswith("\\") and not text.lstrip().startswith(("[", ";")) and index + 1 < len(lines):
+            index += 1
+            text = text.rstrip()[:-1] + lines[index].strip()
+        yield start + 1, index + 1, text
+        index += 1
+
+
+def parse_registry(path: str, data: bytes) -> RegFile:
+    from lark import Token, Tree
+    from lark.exceptions import LarkError
+
+    text, encoding, bom, decodable = _decode(data)
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    problems: list[RegProblem] = []
+    keys: list[RegKey] = []
+    header = None
+    first = next((i for i, line in enumerate(lines) if line.strip()), None)
+    if first is not None:
+        head = lines[first].strip()
+        if head == V5_HEADER:
+            header = "v5"
+        elif head == V4_HEADER:
+            header = "regedit4"
+        else:
+            problems.append(
+                RegProblem(Span(first + 1, 1, first + 1, len(lines[first]) + 1),
+                           f"unknown header {head[:40]!r}: a .reg file starts with {V5_HEADER!r} or {V4_HEADER!r}")
+            )
+    current: tuple[Span, str, bool, list[RegValue]] | None = None
+
+    def close_key():
+        if current is not None:
+            keys.append(RegKey(current[0], current[1], current[2], tuple(current[3])))
+
+    for start, end, line in _logical_lines(lines[(first or 0) + 1 :] if header else lines):
+        offset = (first or 0) + 1 if header else 0
+        start, end = start + offset, end + offset
+        stripped = line.strip()
+        if not stripped:
+            continue
+        span = Span(start, len(line) - len(line.lstrip()) + 1, end, len(lines[end - 1]) + 1)
+        try:
+            tree = _parser().parse(stripped)
+        except LarkError:
+            problems.append(RegProblem(span, f"malformed line: {stripped[:60]!r} is neither a [key], a \"name\"=value line nor a ; comment"))
+            continue
+        if tree.data == "comment_line":
+            continue
+        if tree.data == "key_line":
+            close_key()
+            token: Token = tree.children[0]
+            delete = token.type == "DELETE_KEY"
+            key_path = token[2:-1] if delete else token[1:-1]
+            current = (span, key_path, delete, [])
+            continue
+        name_node, data_node = tree.children[0], tree.children[1]
+        name = _unescape(name_node.children[0], span, problems) if name_node.data == "named" else None
+        value = _value(data_node, span, problems)
+        if current is None:
+            problems.append(RegProblem(span, "value before any [key] line: regedit does not know where to write it"))
+            continue
+        current[3].append(RegValue(span, name, *value))
+    close_key()
+    return RegFile(path, header, keys, problems, lines, encoding, bom, decodable, data)
+
+
+def _value(node, span: Span, problems: list[RegProblem]) -> tuple[str, object, int | None]:
+    kind = node.data
+    if kind == "string":
+        return "string", _unescape(node.children[0], span, problems), None
+    if kind == "delete":
+        return "delete", None, None
+    token = str(node.children[0])
+    if kind == "dword":
+        return "dword", int(token.split(":", 1)[1], 16), None
+    prefix, _, body = token.partition(":")
+    hex_type = int(prefix[4:-1], 16) if "(" in prefix else None
+    digits = [b.strip() for b in body.split(",") if b.strip()]
+    return "hex", bytes(int(b, 16) for b in digits), hex_type
+
+
+def expected_encoding_problem(reg: RegFile) -> str | None:
+    """SO602's question: is the file in the encoding its header promises?"""
+    if reg.header == "v5" and not (reg.bom and reg.encoding == "utf-16-le"):
+        found = f"{reg.encoding}{' with BOM' if reg.bom else ''}"
+        return f"a version 5.00 .reg file should be UTF-16LE with a BOM (as regedit writes it); this one is {found}"
+    if reg.header == "regedit4" and (not reg.decodable or reg.encoding not in ("cp932", "utf-8") or reg.bom):
+        return "a REGEDIT4 file is read in the ANSI code page (932): it must be cp932 text without a BOM"
+    return None
+
+
+def read_registry(path: Path) -> RegFile:
+    return parse_registry(str(path), path.read_bytes())
+
+
+
+class RegContext:
+    """What the registry rules read about one .reg file (the batch rules' FileContext counterpart)."""
+
+    kind = "reg"
+
+    def __init__(self, path: str, display_path: str, data: bytes):
+        self.path = path
+        self.display_path = display_path
+        self.data = data
+        self.reg = parse_registry(path, data)
+
+    def line_text(self, line: int) -> str:
+        lines = self.reg.lines
+        return lines[line - 1] if 0 < line <= len(lines) else ""
+
+    def first_line_span(self) -> Span:
+        return Span(1, 1, 1, len(self.line_text(1)) + 1)

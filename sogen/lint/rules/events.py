@@ -1,0 +1,382 @@
+"""SO201-SO205: how a script tells the cluster events apart."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterator
+
+from sogen.lint.context import START, STOP, FileContext, tested_arms_variable
+from sogen.lint.ir import Comment, Exit, Goto, Label, Set, Span, Word
+from sogen.lint.rules.base import ERROR, WARNING, Edit, Finding, Fix, Rule, register
+
+# The values ARM sets; an empty string is how a script tests "not set".
+ARMS_VALUES = {
+    "ARMS_EVENT": ("START", "FAILOVER", "RECOVER"),
+    "ARMS_SERVER": ("HOME", "OTHER"),
+    "ARMS_DISK": ("SUCCESS", "FAILURE"),
+}
+EVENTS_BY_KIND = {START: ("START", "FAILOVER", "RECOVER"), STOP: ("START", "FAILOVER")}
+SERVICE_STARTS = ("ARMLOAD", "NET START", "DB")
+
+
+def unquoted_variables(word: Word) -> list[str]:
+    """The %VAR% and %1 references of an operand that are outside double quotes."""
+    found, text, i, quoted = [], word.text, 0, False
+    while i < len(text):
+        char = text[i]
+        if char == '"':
+            quoted = not quoted
+        elif char == "%" and i + 1 < len(text):
+            nxt = text[i + 1]
+            if nxt == "%":  # %%a: a FOR variable, never empty inside its loop
+                i += 2
+                continue
+            if nxt.isdigit() or nxt in "~*":
+                ref = "%" + nxt
+            else:
+                close = text.find("%", i + 1)
+                if close < 0:
+                    break
+                ref = text[i : close + 1]
+            if not quoted:
+                found.append(ref)
+            i += len(ref)
+            continue
+        i += 1
+    return found
+
+
+def matches_value(value: str, expected: str, case_insensitive: bool) -> bool:
+    return value == expected or (case_insensitive and value.upper() == expected)
+
+
+@register
+class UnquotedIfOperand(Rule):
+    """
+    ## What it does
+    Checks for IF comparisons whose operand holds a `%variable%` outside double quotes.
+
+    ## Why it matters in a cluster
+    cmd.exe expands the variable before it parses the IF. When ARM does not set
+    `ARMS_EVENT` (the script is run by hand, or ARM is not running), the line becomes
+    `IF  == START GOTO NORMAL`, a syntax error that ends the whole script: no
+    message, no `GOTO no_arm`, nothing started or stopped. Section 3.2 of the guide
+    writes its WorkFlow scripts this way.
+
+    ## Example
+    ```batch
+    IF %ARMS_EVENT% == START GOTO NORMAL
+    ```
+
+    ## Use instead
+    ```batch
+    IF "%ARMS_EVENT%" == "START" GOTO NORMAL
+    ```
+
+    ## Fix
+    Automatic for `==`: both operands are put in double quotes (the quotes are part
+    of what IF compares, so quoting one side only would never match). Not for the
+    numeric comparisons (`EQU`, `GTR` ...), which quotes would make textual.
+    """
+
+    code = "SO201"
+    name = "unquoted-if-operand"
+    severity = ERROR
+
+    def check(self, ctx: FileContext) -> Iterator[Finding]:
+        assigned = {f"%{s.name.upper()}%" for s in ctx.statements if isinstance(s, Set)}
+        for stmt in ctx.ifs:
+            cond = stmt.condition
+            if cond.kind != "compare" or cond.left is None or cond.right is None:
+                continue
+            refs = unquoted_variables(cond.left) + unquoted_variables(cond.right)
+            if cond.op != "==":
+                # A counter the script sets itself (SET /A TRIES+=1 ... IF %TRIES% LSS 3) is never empty.
+                refs = [r for r in refs if r.upper() not in assigned]
+            if not refs:
+                continue
+            names = " and ".join(dict.fromkeys(refs))
+            problem = (
+                f"IF compares {names} without double quotes: when it is empty cmd reads "
+                f"`IF {cond.op} ...`, a syntax error that ends the script"
+            )
+            span = Span(stmt.span.line, stmt.span.column, cond.right.span.end_line, cond.right.span.end_column)
+            if cond.op == "==":
+                advice = f"write {quoted(cond.left)} == {quoted(cond.right)}"
+                yield self.finding(ctx, span, f"{problem}; {advice}", self.fix(ctx, (cond.left, cond.right)))
+            else:
+                # Quotes would turn a numeric comparison (GTR, LSS ...) into a textual one.
+                yield self.finding(ctx, span, f"{problem}; make sure the variable is set (IF DEFINED) first")
+
+    def fix(self, ctx: FileContext, operands: tuple[Word, Word]) -> Fix | None:
+        # An operand with quotes in the middle ("a"b) has no obvious quoted form.
+        if not ctx.fixable or any('"' in w.text and not w.quoted for w in operands):
+            return None
+        edits = []
+        for word in operands:
+            if not word.quoted:
+                start = ctx.offset(word.span.line, word.span.column)
+                end = ctx.offset(word.span.end_line, word.span.end_column)
+                edits += [Edit(start, start, '"'), Edit(end, end, '"')]
+        return Fix("quote both IF operands", tuple(edits))
+
+
+def quoted(word: Word) -> str:
+    return word.text if word.quoted else f'"{word.value}"'
+
+
+@register
+class UnknownEventValue(Rule):
+    """
+    ## What it does
+    Checks for comparisons of `ARMS_EVENT`, `ARMS_SERVER` or `ARMS_DISK` with a value
+    ARM never sets.
+
+    ## Why it matters in a cluster
+    ARM sets `ARMS_EVENT` to `START`, `FAILOVER` or `RECOVER`, `ARMS_SERVER` to
+    `HOME` or `OTHER` and `ARMS_DISK` to `SUCCESS` or `FAILURE`, in capitals. `==`
+    is case-sensitive, so `"%ARMS_EVENT%" == "Failover"` or a misspelt
+    `"FAILOVR"` is never true: the branch is dead and, on a failover, the script
+    takes whatever path comes next, often the "ARM is not running" one. An empty
+    string (`""`) is accepted: it tests that the variable is not set.
+
+    ## Example
+    ```batch
+    IF "%ARMS_EVENT%" == "FAILOVR" GOTO FAILOVER
+    IF "%ARMS_DISK%" == "failure" GOTO ERROR_DISK
+    ```
+
+    ## Use instead
+    ```batch
+    IF "%ARMS_EVENT%" == "FAILOVER" GOTO FAILOVER
+    IF /I "%ARMS_DISK%" == "failure" GOTO ERROR_DISK
+    ```
+
+    ## Fix
+    Not automatic: write the value ARM sets, in capitals, or compare with `IF /I`.
+    """
+
+    code = "SO202"
+    name = "unknown-event-value"
+    severity = ERROR
+
+    def check(self, ctx: FileContext) -> Iterator[Finding]:
+        for stmt in ctx.ifs:
+            tested = tested_arms_variable(stmt)
+            if tested is None or tested[1] is None or tested[1].value == "":
+                continue
+            variable, word = tested
+            value = word.value
+            allowed = ARMS_VALUES[variable]
+            if any(matches_value(value, v, stmt.condition.case_insensitive) for v in allowed):
+                continue
+            choices = ", ".join(allowed)
+            if value.upper() in allowed:
+                message = (
+                    f'{variable} is compared with "{value}" but ARM sets "{value.upper()}" and IF compares '
+                    f'case-sensitively: the branch never runs; write "{value.upper()}" or use IF /I'
+                )
+            else:
+                close = difflib.get_close_matches(value.upper(), allowed, n=1, cutoff=0.6)
+                hint = f'; did you mean "{close[0]}"?' if close else ""
+                message = (
+                    f'{variable} is compared with "{value}", a value ARM never sets ({choices}): '
+                    f"the branch never runs{hint}"
+                )
+            yield self.finding(ctx, word.span, message)
+
+
+@register
+class UnhandledEvent(Rule):
+    """
+    ## What it does
+    Checks that a script has a branch for every `ARMS_EVENT` value ARM runs it with.
+    A start script needs `START`, `FAILOVER` and `RECOVER`, a stop script `START`
+    and `FAILOVER`.
+
+    ## Why it matters in a cluster
+    ARM runs the start script with `ARMS_EVENT=START` when the group starts,
+    `FAILOVER` after a failover and `RECOVER` when a failed server comes back; the
+    stop script with `START` or `FAILOVER`. An event without its `IF` takes the
+    script's fallback path (usually the "ARM is not running" message) and the group
+    comes up, or goes down, without its services. The kind of script comes from its
+    name (`start*.bat`, `stop*.bat`, configurable) or, failing that, from whether
+    it runs ARMLOAD or ARMKILL; a misspelt value does not count as a branch. Scripts
+    that never test `ARMS_EVENT` are left alone.
+
+    ## Example
+    ```batch
+    rem start.bat
+    IF "%ARMS_EVENT%" == "START" GOTO NORMAL
+    IF "%ARMS_EVENT%" == "FAILOVER" GOTO FAILOVER
+    GOTO no_arm
+    ```
+
+    ## Use instead
+    ```batch
+    rem start.bat
+    IF "%ARMS_EVENT%" == "START" GOTO NORMAL
+    IF "%ARMS_EVENT%" == "FAILOVER" GOTO FAILOVER
+    IF "%ARMS_EVENT%" == "RECOVER" GOTO RECOVER
+    GOTO no_arm
+    ```
+
+    ## Fix
+    Not automatic: add the missing `IF` and the section it jumps to.
+    """
+
+    code = "SO203"
+    name = "unhandled-event"
+    severity = WARNING
+
+    def check(self, ctx: FileContext) -> Iterator[Finding]:
+        if not ctx.event_tests or ctx.kind is None:
+            return
+        handled = set()
+        for stmt in ctx.event_tests:
+            _, word = tested_arms_variable(stmt)
+            for event in ARMS_VALUES["ARMS_EVENT"]:
+                if word is not None and matches_value(word.value, event, stmt.condition.case_insensitive):
+                    handled.add(event)
+        missing = [e for e in EVENTS_BY_KIND[ctx.kind] if e not in handled]
+        if missing:
+            names = " and ".join(missing)
+            message = (
+                f"this {ctx.kind} script has no branch for ARMS_EVENT={names}: ARM runs it with "
+                f"{'that value' if len(missing) == 1 else 'those values'} and it takes the fallback path; "
+                f'add IF "%ARMS_EVENT%" == "{missing[0]}" GOTO ...'
+            )
+            yield self.finding(ctx, ctx.event_tests[0].span, message)
+
+
+@register
+class MissingDiskCheck(Rule):
+    """
+    ## What it does
+    Checks that no service starts before the script has tested `ARMS_DISK`. This
+    holds on the `START` and `FAILOVER` paths, for ARMLOAD, net start and the
+    database start commands.
+
+    ## Why it matters in a cluster
+    StarOffice, MailGateway and the WorkFlow database keep their data on the
+    switched partition. When ARM could not connect it, `ARMS_DISK` is `FAILURE`; a
+    service started anyway runs without its data, or creates a fresh empty data
+    directory on the local disk, and users log in to an empty post office. The
+    guide's section 3.2 start sample starts Oracle before the disk check. Only
+    scripts that test `ARMS_EVENT` are checked: others are not run by ARM.
+
+    ## Example
+    ```batch
+    :NORMAL
+    net start "MSSQLServer"
+    IF "%ARMS_DISK%" == "FAILURE" GOTO ERROR_DISK
+    ARMLOAD StarOffice /S /M "StarOffice Server"
+    ```
+
+    ## Use instead
+    ```batch
+    :NORMAL
+    IF "%ARMS_DISK%" == "FAILURE" GOTO ERROR_DISK
+    net start "MSSQLServer"
+    ARMLOAD StarOffice /S /M "StarOffice Server"
+    ```
+
+    ## Fix
+    Not automatic: move the `ARMS_DISK` test to the top of the section.
+    """
+
+    code = "SO204"
+    name = "missing-disk-check"
+    severity = ERROR
+
+    def check(self, ctx: FileContext) -> Iterator[Finding]:
+        if not ctx.event_tests:
+            return
+        reported: set[int] = set()
+        for result in ctx.paths:
+            combination = result.combination
+            if combination.event not in ("START", "FAILOVER"):
+                continue
+            disk_tested_at = min((i for i, var in result.tests if var == "ARMS_DISK"), default=None)
+            for index, action in enumerate(result.actions):
+                if action.phase != "start" or action.verb not in SERVICE_STARTS:
+                    continue
+                if disk_tested_at is not None and disk_tested_at <= index:
+                    continue
+                line = action.stmt.span.line
+                if line not in reported:
+                    reported.add(line)
+                    yield self.finding(
+                        ctx,
+                        action.stmt.span,
+                        f"{action.text.strip()} runs on the {combination.event} path before ARMS_DISK is "
+                        f"tested: when the switched partition failed it starts without its data; put IF "
+                        f'"%ARMS_DISK%" == "FAILURE" GOTO ... first',
+                    )
+
+
+@register
+class NoEventFallback(Rule):
+    """
+    ## What it does
+    Checks that the `ARMS_EVENT` tests are followed by an unconditional `GOTO`. A
+    `GOTO` (or `EXIT`) must come before the next label.
+
+    ## Why it matters in a cluster
+    When none of the tests matches (ARM not running, someone running the script by
+    hand, an event the script does not know), cmd simply goes on with the next
+    line. Without a `GOTO no_arm` there, it runs into the first handler and starts
+    or stops the services of a normal start, on a node that may not own the
+    switched partition.
+
+    ## Example
+    ```batch
+    IF "%ARMS_EVENT%" == "START" GOTO NORMAL
+    IF "%ARMS_EVENT%" == "FAILOVER" GOTO FAILOVER
+    :NORMAL
+    ```
+
+    ## Use instead
+    ```batch
+    IF "%ARMS_EVENT%" == "START" GOTO NORMAL
+    IF "%ARMS_EVENT%" == "FAILOVER" GOTO FAILOVER
+    GOTO no_arm
+    :NORMAL
+    ```
+
+    ## Fix
+    Not automatic: add `GOTO` to a section that reports that ARM is not running.
+    """
+
+    code = "SO205"
+    name = "no-event-fallback"
+    severity = WARNING
+
+    def check(self, ctx: FileContext) -> Iterator[Finding]:
+        event_tests = {id(s) for s in ctx.event_tests}
+        top = [s for s in ctx.script.statements if not isinstance(s, Comment)]
+        first = next((i for i, s in enumerate(top) if id(s) in event_tests), None)
+        if first is None:
+            return
+        rest = top[first:]
+        while rest and id(rest[0]) in event_tests:
+            rest = rest[1:]
+        for stmt in rest:
+            if isinstance(stmt, (Goto, Exit)):
+                return
+            if isinstance(stmt, Label):
+                if not self.reached_without_event(ctx, stmt):
+                    return  # the unset event is handled some other way (IF "%ARMS_EVENT%" == "" ...)
+                yield self.finding(
+                    ctx,
+                    top[first].span,
+                    f"no GOTO follows the ARMS_EVENT tests: when ARM is not running the script falls "
+                    f"into :{stmt.name} (line {stmt.span.line}); add GOTO to a fallback section after the tests",
+                )
+                return
+
+    @staticmethod
+    def reached_without_event(ctx: FileContext, label: Label) -> bool:
+        return any(
+            result.combination.event is None and any(step is label for step in result.steps) for result in ctx.paths
+        )

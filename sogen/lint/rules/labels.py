@@ -1,0 +1,313 @@
+"""SO101-SO105: labels, jumps and the control flow between them."""
+
+from __future__ import annotations
+
+import bisect
+import difflib
+from collections.abc import Iterator
+
+from sogen.lint.context import FileContext
+from sogen.lint.ir import Call, Comment, Exit, Label, Stmt
+from sogen.lint.rules.base import (
+    ERROR,
+    INFO,
+    WARNING,
+    Edit,
+    Finding,
+    Fix,
+    Rule,
+    register,
+)
+
+# The actions whose repetition a fall-through causes (a broadcast twice is harmless).
+CLUSTER_ACTIONS = ("ARMLOAD", "ARMKILL", "ARMLOADC", "NET START", "NET STOP", "DB")
+
+
+def sections(ctx: FileContext) -> list[tuple[Label | None, list[Stmt]]]:
+    """The top-level statements grouped under the label before them (None: before the first label)."""
+    grouped: list[tuple[Label | None, list[Stmt]]] = [(None, [])]
+    for stmt in ctx.script.statements:
+        if isinstance(stmt, Label):
+            grouped.append((stmt, []))
+        elif not isinstance(stmt, Comment):
+            grouped[-1][1].append(stmt)
+    return grouped
+
+
+def only_exits(body: list[Stmt], is_last: bool) -> bool:
+    """A section that ends the script at once: `:EXIT` / `exit`, or an empty last label."""
+    return all(isinstance(s, Exit) for s in body) and (bool(body) or is_last)
+
+
+def exit_label(grouped: list[tuple[Label | None, list[Stmt]]]) -> Label | None:
+    """The label a fixing GOTO jumps to: the first whose section only ends the script."""
+    for index, (label, body) in enumerate(grouped[1:], start=2):
+        if only_exits(body, index == len(grouped)):
+            return label
+    return None
+
+
+def indentation(line: str) -> str:
+    return line[: len(line) - len(line.lstrip())]
+
+
+@register
+class UndefinedLabel(Rule):
+    """
+    ## What it does
+    Checks that every `GOTO label` and `CALL :label` names a label of the script.
+    Labels are compared without regard to case; `:EOF` is built in.
+
+    ## Why it matters in a cluster
+    cmd.exe reports "The system cannot find the batch label specified" and ends
+    the script there. On a failover that means the services of the group are not
+    started (or not stopped) and ARM is not told why.
+
+    ## Example
+    ```batch
+    IF "%ARMS_DISK%" == "FAILURE" GOTO ERR_DISK
+    :ERROR_DISK
+    ```
+
+    ## Use instead
+    ```batch
+    IF "%ARMS_DISK%" == "FAILURE" GOTO ERROR_DISK
+    :ERROR_DISK
+    ```
+
+    ## Fix
+    Not automatic: correct the name, or add the label.
+    """
+
+    code = "SO101"
+    name = "undefined-label"
+    severity = ERROR
+
+    def check(self, ctx: FileContext) -> Iterator[Finding]:
+        names = {label.name.upper(): label.name for label in ctx.labels}
+        for stmt in ctx.flow.undefined:
+            close = difflib.get_close_matches(stmt.target.upper(), list(names), n=1)
+            hint = f"; did you mean {names[close[0]]}?" if close else ""
+            if isinstance(stmt, Call):
+                span, jump = stmt.span, f"CALL :{stmt.target}"
+            else:
+                span, jump = stmt.target_span, f"GOTO {stmt.target}"
+            yield self.finding(ctx, span, f"{jump} names no label in this script: cmd.exe stops the script here{hint}")
+
+
+@register
+class DuplicateLabel(Rule):
+    """
+    ## What it does
+    Checks for a label defined more than once. Labels are compared without regard
+    to case.
+
+    ## Why it matters in a cluster
+    cmd.exe's GOTO searches forward from the current line and wraps around at the
+    end of the file: which copy it lands on depends on where the GOTO is. Copying a
+    section (`:ON_OTHER1` for the failover path) without renaming its label makes
+    the failover path run the normal start's commands, or the reverse.
+
+    ## Example
+    ```batch
+    :ON_OTHER1
+    ARMLOAD StarOffice /S /M "StarOffice Server"
+    GOTO EXIT
+    :ON_OTHER1
+    ```
+
+    ## Use instead
+    ```batch
+    :ON_OTHER1
+    ARMLOAD StarOffice /S /M "StarOffice Server"
+    GOTO EXIT
+    :ON_OTHER2
+    ```
+
+    ## Fix
+    Not automatic: rename the second label and the GOTOs meant for it.
+    """
+
+    code = "SO102"
+    name = "duplicate-label"
+    severity = ERROR
+
+    def check(self, ctx: FileContext) -> Iterator[Finding]:
+        first: dict[str, Label] = {}
+        for label in ctx.labels:
+            earlier = first.setdefault(label.name.lower(), label)
+            if earlier is not label:
+                yield self.finding(
+                    ctx,
+                    label.span,
+                    f"label :{label.name} is already defined on line {earlier.span.line}: a GOTO lands on "
+                    f"whichever copy comes first after it",
+                )
+
+
+@register
+class FallThrough(Rule):
+    """
+    ## What it does
+    Checks for a section that runs a cluster action and then runs on into the next
+    label. Cluster actions are ARMLOAD, ARMKILL, ARMLOADC, net start/stop and the
+    database commands; the section does not end with `GOTO` or `EXIT`. Running into
+    a label whose section only exits is fine.
+
+    ## Why it matters in a cluster
+    Batch labels are only jump targets: without `GOTO EXIT` the normal start runs
+    on into the "other server" section and then into the failover section,
+    starting every service two or three times, or, in the stop script, stopping
+    them in the wrong order. The text of the guide's samples shows every section
+    without its closing `GOTO EXIT`.
+
+    ## Example
+    ```batch
+    :NORMAL
+    ARMLOAD StarOffice /S /M "StarOffice Server"
+    :ON_OTHER1
+    ```
+
+    ## Use instead
+    ```batch
+    :NORMAL
+    ARMLOAD StarOffice /S /M "StarOffice Server"
+    GOTO EXIT
+    :ON_OTHER1
+    ```
+
+    ## Fix
+    Automatic when the script has an exit label (a label whose section only
+    exits, like `:EXIT` / `exit`): `GOTO` to it is inserted after the section's
+    last command.
+    """
+
+    code = "SO103"
+    name = "fall-through"
+    severity = ERROR
+
+    def check(self, ctx: FileContext) -> Iterator[Finding]:
+        falls_into = ctx.flow.falls_into
+        if not falls_into:
+            return
+        action_lines = sorted(
+            {
+                action.stmt.span.line
+                for result in ctx.distinct_paths
+                for action in result.actions
+                if action.verb in CLUSTER_ACTIONS
+            }
+        )
+        unreachable = {id(stmt) for stmt in ctx.flow.unreachable}
+        grouped = sections(ctx)
+        target = exit_label(grouped)
+        for index, ((_, body), (label, next_body)) in enumerate(zip(grouped, grouped[1:]), start=2):
+            if not body or falls_into.get(label.name.lower()) is not body[-1] or id(body[-1]) in unreachable:
+                continue
+            if only_exits(next_body, index == len(grouped)):
+                continue
+            first, last = body[0].span.line, body[-1].span.end_line
+            after_last = bisect.bisect_right(action_lines, last)
+            if after_last == 0 or action_lines[after_last - 1] < first:
+                continue  # no cluster action in this section
+            fix = None
+            if target is not None and ctx.fixable:
+                at = ctx.line_end(last)
+                goto = f"{ctx.newline_after(last)}{indentation(ctx.line_text(body[-1].span.line))}GOTO {target.name}"
+                fix = Fix(f"insert GOTO {target.name} before :{label.name}", (Edit(at, at, goto),))
+            yield self.finding(
+                ctx,
+                label.span,
+                f"the section above (cluster action on line {action_lines[after_last - 1]}) runs on into :{label.name} "
+                f"without GOTO or EXIT, so its commands run too",
+                fix,
+            )
+
+
+@register
+class Unreachable(Rule):
+    """
+    ## What it does
+    Checks for statements that nothing can run. They follow an unconditional `GOTO`
+    or `EXIT`, before the next label; comments and blank lines do not count.
+
+    ## Why it matters in a cluster
+    Such a line was meant to run, usually an ARMLOAD added below the section's
+    `GOTO EXIT` during an upgrade, or a `GOTO EXIT` pasted one line too early. The
+    service it starts or stops never does, and nothing says so.
+
+    ## Example
+    ```batch
+    ARMLOAD StarOffice /S /M "StarOffice Server"
+    GOTO EXIT
+    ARMLOAD WorkFlow /S /M "WWF Server"
+    ```
+
+    ## Use instead
+    ```batch
+    ARMLOAD StarOffice /S /M "StarOffice Server"
+    ARMLOAD WorkFlow /S /M "WWF Server"
+    GOTO EXIT
+    ```
+
+    ## Fix
+    Not automatic: move the statement before the jump, or delete it.
+    """
+
+    code = "SO104"
+    name = "unreachable"
+    severity = WARNING
+
+    def check(self, ctx: FileContext) -> Iterator[Finding]:
+        for stmt in ctx.flow.unreachable:
+            yield self.finding(
+                ctx,
+                stmt.span,
+                "this statement can never run: it follows an unconditional GOTO or EXIT with no label between",
+            )
+
+
+@register
+class UnusedLabel(Rule):
+    """
+    ## What it does
+    Checks for labels that no `GOTO` or `CALL` names and that nothing runs into.
+
+    ## Why it matters in a cluster
+    An unused label is a section nobody reaches: a handler the dispatch forgot
+    (`:RECOVER` without its `IF`), or the leftover of a misspelt GOTO. Harmless by
+    itself, it is often the visible half of a real mistake.
+
+    ## Example
+    ```batch
+    IF "%ARMS_EVENT%" == "START" GOTO NORMAL
+    GOTO no_arm
+    :RECOVER
+    ```
+
+    ## Use instead
+    ```batch
+    IF "%ARMS_EVENT%" == "START" GOTO NORMAL
+    IF "%ARMS_EVENT%" == "RECOVER" GOTO RECOVER
+    GOTO no_arm
+    :RECOVER
+    ```
+
+    ## Fix
+    Not automatic: jump to the label, or delete it.
+    """
+
+    code = "SO105"
+    name = "unused-label"
+    severity = INFO
+
+    def check(self, ctx: FileContext) -> Iterator[Finding]:
+        flow = ctx.flow
+        if any("%" in target or "!" in target for target in flow.jumps):
+            return  # a computed GOTO may reach any label
+        first = next((s for s in ctx.script.statements if not isinstance(s, Comment)), None)
+        for label in ctx.labels:
+            name = label.name.lower()
+            if label is first or name in flow.falls_into or name in flow.jumps:
+                continue
+            yield self.finding(ctx, label.span, f"label :{label.name} is never jumped to, and nothing runs into it")

@@ -1,0 +1,148 @@
+"""SO304, SO305: a group's start script and its stop script must agree on the watch IDs."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from sogen.lint.context import FileContext
+from sogen.lint.ir import Span
+from sogen.lint.rules.arm import watch_id
+from sogen.lint.rules.base import ERROR, WARNING, Finding, PairRule, register
+
+
+@dataclass(frozen=True)
+class WatchUse:
+    """One ARMLOAD or ARMKILL line, reduced to what a pair rule reports."""
+
+    program: str  # "armload" or "armkill"
+    watch_id: str
+    span: Span
+    source: str
+
+
+@dataclass(frozen=True)
+class WatchUses:
+    display_path: str
+    uses: tuple[WatchUse, ...]
+
+    def ids(self, program: str) -> set[str]:
+        return {u.watch_id.lower() for u in self.uses if u.program == program}
+
+
+class WatchPairRule(PairRule):
+    @staticmethod
+    def summarize(ctx: FileContext) -> WatchUses:
+        uses = []
+        for command in ctx.commands:
+            word = watch_id(command) if command.program in ("armload", "armkill") else None
+            if word is not None:
+                uses.append(WatchUse(command.program, word.value, command.span, ctx.line_text(command.span.line)))
+        return WatchUses(ctx.display_path, tuple(uses))
+
+    def report(self, own: WatchUses, program: str, other: WatchUses, wanted: str, message: str) -> Iterator[Finding]:
+        """A finding on each ``program`` line of ``own`` whose watch ID ``other`` never ``wanted``s."""
+        present = other.ids(wanted)
+        for use in own.uses:
+            if use.program == program and use.watch_id.lower() not in present:
+                span = use.span
+                yield Finding(
+                    path=own.display_path,
+                    line=span.line,
+                    column=span.column,
+                    end_line=span.end_line,
+                    end_column=span.end_column,
+                    code=self.code,
+                    message=message.format(id=use.watch_id, other=other.display_path),
+                    source=use.source,
+                )
+
+
+@register
+class KillWithoutLoad(WatchPairRule):
+    """
+    ## What it does
+    Checks that a stop script ARMKILLs only watch IDs its start script ARMLOADs. The
+    start script is the one beside it (`start.bat` / `stop.bat`, `start2.bat` /
+    `stop2.bat`).
+
+    ## Why it matters in a cluster
+    An ARMKILL of a watch ID that nothing loads fails on every stop. It usually
+    means the two scripts were edited apart: a renamed watch ID (`StarOffice2` in
+    one, `StarOffice` in the other), or a product removed from one script only.
+
+    ## Example
+    ```batch
+    rem start.bat
+    ARMLOAD StarOffice /S /M "StarOffice Server"
+    rem stop.bat
+    ARMKILL WorkFlow
+    ARMKILL StarOffice
+    ```
+
+    ## Use instead
+    ```batch
+    rem stop.bat
+    ARMKILL StarOffice
+    ```
+
+    ## Fix
+    Not automatic: make both scripts name the same watch IDs.
+    """
+
+    code = "SO304"
+    name = "kill-without-load"
+    severity = WARNING
+
+    def check_pair(self, start: WatchUses, stop: WatchUses) -> Iterator[Finding]:
+        return self.report(
+            stop, "armkill", start, "armload", "ARMKILL {id} stops a watch ID that {other} never ARMLOADs"
+        )
+
+
+@register
+class LoadWithoutKill(WatchPairRule):
+    """
+    ## What it does
+    Checks that a stop script ARMKILLs every watch ID its start script ARMLOADs. The
+    stop script is the one beside it (`start.bat` / `stop.bat`, `start2.bat` /
+    `stop2.bat`).
+
+    ## Why it matters in a cluster
+    When the group stops or moves, the stop script must stop every service the
+    start script started. A service left running keeps its files open on the
+    switched partition: CLUSTERPRO cannot release the disk, and the failover
+    stalls or the other node starts on a disk still in use.
+
+    ## Example
+    ```batch
+    rem start.bat
+    ARMLOAD StarOffice /S /M "StarOffice Server"
+    ARMLOAD WorkFlow /S /M "WWF Server"
+    rem stop.bat
+    ARMKILL StarOffice
+    ```
+
+    ## Use instead
+    ```batch
+    rem stop.bat
+    ARMKILL WorkFlow
+    ARMKILL StarOffice
+    ```
+
+    ## Fix
+    Not automatic: add the ARMKILL to the stop script, in the reverse start order.
+    """
+
+    code = "SO305"
+    name = "load-without-kill"
+    severity = ERROR
+
+    def check_pair(self, start: WatchUses, stop: WatchUses) -> Iterator[Finding]:
+        return self.report(
+            start,
+            "armload",
+            stop,
+            "armkill",
+            "ARMLOAD {id} starts a watch that {other} never ARMKILLs: the service keeps the switched partition busy",
+        )

@@ -1,0 +1,357 @@
+"""SO601-SO605: registry patches (.reg), where a typo silently does nothing."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterator
+from functools import cache
+
+from sogen.catalogue import load_catalogue
+from sogen.lint.registry import HIVES, RegContext, RegKey, RegValue, expected_encoding_problem
+from sogen.lint.rules.base import ERROR, WARNING, Finding, RegistryRule, register
+
+HIVE_ABBREVIATIONS = {
+    "HKLM": "HKEY_LOCAL_MACHINE",
+    "HKCU": "HKEY_CURRENT_USER",
+    "HKCR": "HKEY_CLASSES_ROOT",
+    "HKU": "HKEY_USERS",
+    "HKCC": "HKEY_CURRENT_CONFIG",
+}
+# Key names a StarOffice cluster's patches use; a near miss of one is a typo.
+WELL_KNOWN_SEGMENTS = (
+    "SOFTWARE",
+    "SYSTEM",
+    "CurrentControlSet",
+    "ControlSet001",
+    "ControlSet002",
+    "Services",
+    "Control",
+    "Microsoft",
+    "Windows",
+    "Windows NT",
+    "CurrentVersion",
+    "Current Version",
+    "NEC",
+    "OPCNTRL",
+    "SRVCNTRL",
+    "PROCINFO",
+    "OnlineShellManager",
+    "Environment",
+    "Session Manager",
+)
+_INDEXED = re.compile(r"^(.*)\[\d+\]$")
+
+
+@cache
+def known_segments() -> dict[str, str]:
+    """Lower-case -> canonical spelling, catalogue product keys included."""
+    names = set(WELL_KNOWN_SEGMENTS)
+    for product in load_catalogue().products.values():
+        for instance in product.instances:
+            names.add(instance.service)
+            for key in instance.registry_sync:
+                names.update(key.split("\\")[1:])
+    return {name.lower(): name for name in names}
+
+
+def near_miss(segment: str) -> str | None:
+    """The well-known name ``segment`` is a misspelling of, if any."""
+    base = _INDEXED.sub(r"\1", segment)
+    known = known_segments()
+    if base.lower() in known or len(base) < 3:
+        return None
+    close = difflib.get_close_matches(base.lower(), list(known), n=1, cutoff=0.85)
+    return known[close[0]] if close else None
+
+
+@register
+class RegistrySyntax(RegistryRule):
+    """
+    ## What it does
+    Checks that a `.reg` file has a known header and that every line is a
+    `[key]`, a `"name"=value` line or a `;` comment, with only `\\\\` and `\\"`
+    as escapes in strings and no value before the first key.
+
+    ## Why it matters in a cluster
+    regedit skips what it cannot read without saying which line it skipped: a
+    patch with a malformed line imports "successfully" and leaves the cluster
+    value unset, which is found only when the group fails over.
+
+    ## Example
+    ```text
+    Windows Registry Editor Version 5.00
+    "CLUSTER"="YES"
+    [HKEY_LOCAL_MACHINE\\SOFTWARE\\NEC\\StarOffice Server\\CurrentVersion\\OPCNTRL]
+    "SELFADDR"=192.168.10.100
+    ```
+
+    ## Use instead
+    ```text
+    Windows Registry Editor Version 5.00
+
+    [HKEY_LOCAL_MACHINE\\SOFTWARE\\NEC\\StarOffice Server\\CurrentVersion\\OPCNTRL]
+    "CLUSTER"="YES"
+    "SELFADDR"="192.168.10.100"
+    ```
+
+    ## Fix
+    Not automatic: correct the line the finding points at.
+    """
+
+    code = "SO601"
+    name = "reg-syntax"
+    severity = ERROR
+
+    def check(self, ctx: RegContext) -> Iterator[Finding]:
+        for problem in ctx.reg.problems:
+            yield self.finding(ctx, problem.span, problem.message)
+
+
+@register
+class RegistryEncoding(RegistryRule):
+    """
+    ## What it does
+    Checks that a version 5.00 `.reg` file is UTF-16LE with a BOM and that a
+    `REGEDIT4` file is code page 932 text.
+
+    ## Why it matters in a cluster
+    regedit reads a version 5.00 file without a BOM in the ANSI code page and a
+    REGEDIT4 file always in it: Japanese key names (FormServer online shell titles)
+    and messages arrive garbled, and the patch creates keys nobody reads.
+
+    ## Example
+    ```text
+    Windows Registry Editor Version 5.00   (saved as UTF-8)
+    ```
+
+    ## Use instead
+    ```text
+    Windows Registry Editor Version 5.00   (saved as UTF-16LE with BOM, as regedit exports)
+    ```
+
+    ## Fix
+    Not automatic: save the file as "Unicode" (UTF-16LE) in an editor, or
+    regenerate it with `sogen generate`.
+    """
+
+    code = "SO602"
+    name = "reg-encoding"
+    severity = WARNING
+
+    def check(self, ctx: RegContext) -> Iterator[Finding]:
+        problem = expected_encoding_problem(ctx.reg)
+        if problem:
+            yield self.finding(ctx, ctx.first_line_span(), problem)
+
+
+@register
+class RegistryUnknownPath(RegistryRule):
+    """
+    ## What it does
+    Checks every key path: it must start with a full hive name, and no segment
+    may be a near miss of a well-known name (`CurrentControSet`, `SOFTWRE`,
+    `StarOfice Server`).
+
+    ## Why it matters in a cluster
+    regedit creates whatever key it is told to: a misspelt segment writes the
+    value into a new key that Windows and StarOffice never read. Section 1.2.2 of
+    the guide itself writes `CurrentControSet`, so the instance keeps its old
+    service command line and the two StarOffice instances collide.
+
+    ## Example
+    ```text
+    [HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControSet\\Services\\StarOffice Server2]
+    [HKLM\\SOFTWARE\\NEC\\StarOffice Server]
+    ```
+
+    ## Use instead
+    ```text
+    [HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Services\\StarOffice Server2]
+    [HKEY_LOCAL_MACHINE\\SOFTWARE\\NEC\\StarOffice Server]
+    ```
+
+    ## Fix
+    Not automatic: correct the segment the message names.
+    """
+
+    code = "SO603"
+    name = "reg-unknown-path"
+    severity = ERROR
+
+    def check(self, ctx: RegContext) -> Iterator[Finding]:
+        for key in ctx.reg.keys:
+            message = self.problem(key)
+            if message:
+                yield self.finding(ctx, key.span, message)
+
+    @staticmethod
+    def problem(key: RegKey) -> str | None:
+        segments = key.path.split("\\")
+        hive = segments[0].upper()
+        if hive in HIVE_ABBREVIATIONS:
+            return f"{segments[0]} is an abbreviation regedit does not accept in a .reg file: write {HIVE_ABBREVIATIONS[hive]}"
+        if hive not in HIVES:
+            return f"unknown hive {segments[0]!r}: a key starts with one of {', '.join(HIVES)}"
+        for segment in segments[1:]:
+            if not segment:
+                return "empty key name (two backslashes in a row, or one at the end)"
+            intended = near_miss(segment)
+            if intended:
+                return f"{segment!r} looks like a misspelling of {intended!r}: regedit would create a key nothing reads"
+        return None
+
+
+def _string(value: RegValue | None) -> str | None:
+    return value.data if value is not None and value.kind == "string" else None
+
+
+@register
+class OpcntrlInconsistent(RegistryRule):
+    """
+    ## What it does
+    Checks the values of a StarOffice `OPCNTRL` key against each other:
+    `CLUSTER` is the string `"YES"` or `"NO"`, the host in `URLPREFIX` is
+    `SELFADDR`, and `MASTERHOST` is `SELFHOST`.
+
+    ## Why it matters in a cluster
+    In a cluster StarOffice must answer on the virtual IP and virtual host name
+    (section 1.2.1). A `URLPREFIX` left at the real IP sends clients to the node
+    that just failed; a `MASTERHOST` left at the real host name breaks server
+    links after failover; a DWORD `CLUSTER` is not read at all.
+
+    ## Example
+    ```text
+    "CLUSTER"=dword:00000001
+    "SELFADDR"="192.168.10.100"
+    "URLPREFIX"="http://192.168.10.11"
+    ```
+
+    ## Use instead
+    ```text
+    "CLUSTER"="YES"
+    "SELFADDR"="192.168.10.100"
+    "URLPREFIX"="http://192.168.10.100"
+    ```
+
+    ## Fix
+    Not automatic: set the value to the one the message names.
+    """
+
+    code = "SO604"
+    name = "opcntrl-inconsistent"
+    severity = ERROR
+
+    def check(self, ctx: RegContext) -> Iterator[Finding]:
+        for key in ctx.reg.keys:
+            if key.delete or not key.path.upper().endswith("\\OPCNTRL"):
+                continue
+            cluster = key.value("CLUSTER")
+            if cluster is not None and cluster.kind != "delete" and _string(cluster) not in ("YES", "NO"):
+                shown = repr(cluster.data) if cluster.kind == "string" else f"a {cluster.kind} value"
+                yield self.finding(ctx, cluster.span, f'CLUSTER is {shown}; StarOffice reads the string "YES" or "NO"')
+            prefix, address = key.value("URLPREFIX"), _string(key.value("SELFADDR"))
+            if _string(prefix) is not None and address is not None:
+                host = re.sub(r"^[a-z]+://", "", _string(prefix), flags=re.I).split("/")[0].split(":")[0]
+                if host.lower() != address.lower():
+                    yield self.finding(
+                        ctx,
+                        prefix.span,
+                        f"URLPREFIX points at {host}, but SELFADDR is {address}: clients must reach the virtual IP",
+                    )
+            master, selfhost = key.value("MASTERHOST"), _string(key.value("SELFHOST"))
+            if _string(master) is not None and selfhost is not None and _string(master).lower() != selfhost.lower():
+                yield self.finding(
+                    ctx,
+                    master.span,
+                    f"MASTERHOST is {_string(master)}, but SELFHOST is {selfhost}: both must be the virtual host name",
+                )
+
+
+_IMAGE_PATH = re.compile(
+    r"""^(?P<exe>.+?\\al2start\.exe)\s+/R(?P<root>\S+)\s+/C\s*(?P<name>"[^"]*"|[^/]+?)\s+/P(?P<proc>\S+)\s+/S(?P<sock>\S+)\s*$""",
+    re.I,
+)
+
+
+def _instance_of_service(name: str) -> tuple[int, str] | None:
+    """(instance number, its process name) for a StarOffice service name."""
+    catalogue = load_catalogue()
+    staroffice = catalogue.product("staroffice-server")
+    for number, inst in enumerate(staroffice.instances, start=1):
+        if inst.service.lower() == name.lower():
+            return number, catalogue.instance_envs[number].alproc
+    return None
+
+
+@register
+class ImagePathMismatch(RegistryRule):
+    """
+    ## What it does
+    Checks the `ImagePath` of a StarOffice service key
+    (`...\\Services\\StarOffice Server` or `StarOffice Server2`): the `/C` name
+    is the key's service name, in double quotes; `/P` is the instance's process
+    name (`al2` for instance 1, `alw2` for instance 2); `/R` is the root the
+    `al2start.exe` path starts with.
+
+    ## Why it matters in a cluster
+    In multi standby these arguments are all that keeps the two StarOffice
+    instances apart on one node (section 1.2.2). The guide's own section 3.4.1
+    gives `/Palw` and `/PAL2OBJ`; with a wrong `/P` or `/R`, the instance starts
+    with the other's environment and "may destroy the other server's environment".
+
+    ## Example
+    ```text
+    "ImagePath"="E:\\\\SO2\\\\bin\\\\al2start.exe /RE:\\\\SO2 /C StarOffice Server2 /Palw /Sal2"
+    ```
+
+    ## Use instead
+    ```text
+    "ImagePath"="E:\\\\SO2\\\\bin\\\\al2start.exe /RE:\\\\SO2 /C \\"StarOffice Server2\\" /Palw2 /Sal2"
+    ```
+
+    ## Fix
+    Not automatic: correct the argument the message names.
+    """
+
+    code = "SO605"
+    name = "imagepath-mismatch"
+    severity = ERROR
+
+    def check(self, ctx: RegContext) -> Iterator[Finding]:
+        for key in ctx.reg.keys:
+            parent, _, service = key.path.rpartition("\\")
+            if key.delete or not parent.lower().endswith("\\services"):
+                continue
+            image = _string(key.value("ImagePath"))
+            if image is None or "al2start" not in image.lower():
+                continue
+            problems = self.problems(service, image)
+            if problems:
+                yield self.finding(ctx, key.value("ImagePath").span, "; ".join(problems))
+
+    @staticmethod
+    def problems(service: str, image: str) -> list[str]:
+        match = _IMAGE_PATH.match(image)
+        if not match:
+            return [
+                'the command line is not `<root>\\bin\\al2start.exe /R<root> /C "<service>" /P<process> /S<socket>`'
+            ]
+        problems = []
+        name = match["name"].strip()
+        unquoted = name.strip('"')
+        if unquoted.lower() != service.lower():
+            problems.append(f"/C names {unquoted!r}, but this is the key of {service!r}")
+        if " " in unquoted and not name.startswith('"'):
+            problems.append(f"/C {unquoted} must be in double quotes")
+        instance = _instance_of_service(service)
+        if instance and match["proc"].lower() != instance[1]:
+            problems.append(f"/P{match['proc']} should be /P{instance[1]}, the process name of instance {instance[0]}")
+        exe_root = (
+            match["exe"][: -len("\\bin\\al2start.exe")]
+            if match["exe"].lower().endswith("\\bin\\al2start.exe")
+            else None
+        )
+        if exe_root is not None and exe_root.lower() != match["root"].lower():
+            problems.append(f"/R{match['root']} differs from the root {exe_root} that al2start.exe is in")
+        return problems

@@ -1,0 +1,175 @@
+"""SO701-SO703: the file as cmd.exe reads it: line endings, encoding, syntax."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from sogen.lint.context import FileContext, walk
+from sogen.lint.ir import ParseError
+from sogen.lint.rules.base import (
+    ERROR,
+    WARNING,
+    Edit,
+    Finding,
+    Fix,
+    Rule,
+    register,
+    span_of,
+)
+
+_BARE_LF = re.compile(r"(?<!\r)\n")
+
+
+@register
+class LfLineEndings(Rule):
+    """
+    ## What it does
+    Checks that a batch file ends every line with CRLF.
+
+    ## Why it matters in a cluster
+    cmd.exe looks for a `GOTO` target by reading the file in 512-byte blocks and
+    counting CRLFs; with LF-only (or mixed) line endings it misses labels that
+    straddle a block boundary and jumps to the wrong place, or reports "label not
+    found" and ends the script. The failure depends on byte offsets, so it appears
+    after an unrelated edit, typically when a script was saved by a Unix editor or
+    checked out by git with `core.autocrlf=false`.
+
+    ## Example
+    ```text
+    IF "%ARMS_EVENT%" == "START" GOTO NORMAL<LF>
+    ```
+
+    ## Use instead
+    ```text
+    IF "%ARMS_EVENT%" == "START" GOTO NORMAL<CR><LF>
+    ```
+
+    ## Fix
+    Automatic: every line ending becomes CRLF; the encoding is kept. Add
+    `*.bat text eol=crlf` to `.gitattributes` so that it stays so.
+    """
+
+    code = "SO701"
+    name = "lf-line-endings"
+    severity = ERROR
+
+    def check(self, ctx: FileContext) -> Iterator[Finding]:
+        newline = ctx.script.newline
+        if newline == "\r\n":
+            return
+        text = ctx.decoded.text if ctx.decoded else ""
+        bare = [m.start() for m in _BARE_LF.finditer(text)]
+        if newline == "mixed":
+            what = f"mixed line endings ({len(bare)} of {text.count(chr(10))} lines end in LF only)"
+        else:
+            what = "LF-only line endings"
+        fix = None
+        if ctx.fixable and bare:
+            fix = Fix("convert line endings to CRLF", tuple(Edit(i, i, "\r") for i in bare))
+        yield self.finding(
+            ctx,
+            span_of(1, 1, 1),
+            f"{what}: cmd.exe's label search reads 512-byte blocks and can miss a GOTO target; use CRLF",
+            fix,
+        )
+
+
+@register
+class Encoding(Rule):
+    """
+    ## What it does
+    Checks that the bytes are what cmd.exe on a Japanese Windows reads. That is code
+    page 932 (Shift_JIS), or UTF-8 only together with `chcp 65001`.
+
+    ## Why it matters in a cluster
+    cmd.exe decodes each line in the console code page, 932 on the nodes. UTF-8
+    Japanese text becomes mojibake: ARMBCAST messages are garbled, and a label or
+    service name with non-ASCII characters no longer matches. A UTF-8 byte order
+    mark becomes part of the first command, and cmd.exe cannot run UTF-16 at all.
+    Bytes that are neither cp932 nor UTF-8 come from a copy through another code
+    page and are garbled already.
+
+    ## Example
+    ```batch
+    rem saved as UTF-8, no chcp
+    ARMBCAST /MSG "最高プライオリティサーバで起動中です" /A
+    ```
+
+    ## Use instead
+    ```batch
+    rem saved as cp932 (Shift_JIS)
+    ARMBCAST /MSG "最高プライオリティサーバで起動中です" /A
+    ```
+
+    ## Fix
+    Not automatic: save the file as cp932 (Shift_JIS), or put `chcp 65001 >nul`
+    at the top of a UTF-8 file without a byte order mark.
+    """
+
+    code = "SO702"
+    name = "encoding"
+    severity = WARNING
+
+    def check(self, ctx: FileContext) -> Iterator[Finding]:
+        decoded = ctx.decoded
+        if decoded is None:
+            problem = "the bytes are valid neither as cp932 (Shift_JIS) nor as UTF-8: the text is garbled"
+        elif decoded.encoding.startswith("utf-16"):
+            problem = "the file is UTF-16: cmd.exe cannot run it; save it as cp932 (Shift_JIS)"
+        elif decoded.encoding == "utf-8" and decoded.bom:
+            problem = (
+                "UTF-8 with a byte order mark: cmd.exe reads the BOM as part of the first command; save it as cp932"
+            )
+        elif decoded.encoding == "utf-8" and not decoded.text.isascii() and not self.switches_to_utf8(ctx):
+            problem = (
+                "UTF-8 text without chcp 65001: cmd.exe reads it in code page 932 and the Japanese text is garbled; "
+                "save it as cp932 (Shift_JIS)"
+            )
+        else:
+            return
+        yield self.finding(ctx, span_of(1, 1, 1), problem)
+
+    @staticmethod
+    def switches_to_utf8(ctx: FileContext) -> bool:
+        return any(c.program == "chcp" and any(a.value == "65001" for a in c.args) for c in ctx.commands)
+
+
+@register
+class ParseErrorRule(Rule):
+    """
+    ## What it does
+    Reports lines the batch grammar cannot parse.
+
+    ## Why it matters in a cluster
+    A line sogen cannot parse is usually one cmd.exe cannot either (an unbalanced
+    parenthesis, an IF without a command, a stray quote): cmd reports a syntax
+    error and ends the script, and the group neither starts nor stops its services.
+    sogen also cannot follow that line's control flow, so the other rules may miss
+    problems around it.
+
+    ## Example
+    ```batch
+    IF "%ARMS_EVENT%" == "START" (
+        ARMLOAD StarOffice /S /M "StarOffice Server"
+    ```
+
+    ## Use instead
+    ```batch
+    IF "%ARMS_EVENT%" == "START" (
+        ARMLOAD StarOffice /S /M "StarOffice Server"
+    )
+    ```
+
+    ## Fix
+    Not automatic: correct the syntax.
+    """
+
+    code = "SO703"
+    name = "parse-error"
+    severity = ERROR
+
+    def check(self, ctx: FileContext) -> Iterator[Finding]:
+        for stmt in walk(ctx.script.statements):
+            if isinstance(stmt, ParseError):
+                yield self.finding(ctx, stmt.span, f"cannot parse this line: {stmt.message}")

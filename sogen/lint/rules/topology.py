@@ -1,0 +1,348 @@
+"""SO801-SO805: scripts and patches checked against what the topology says.
+
+These run only with ``sogen lint --topology cluster.yaml``. Files are matched to
+a failover group by the name of the folder they are in (the layout `sogen
+generate` writes); with one group, every file belongs to it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import PurePath
+
+from sogen.lint.ir import Set, Span
+from sogen.lint.rules.base import ERROR, WARNING, Finding, TopologyRule, register
+
+START_HOME = ("START", "HOME", "SUCCESS")
+
+
+@dataclass
+class TextContext:
+    """A plain text file (somg.ini, RUNBOOK.md) as the topology rules read it."""
+
+    path: str
+    display_path: str
+    lines: list[str]
+
+    def line_text(self, line: int) -> str:
+        return self.lines[line - 1] if 0 < line <= len(self.lines) else ""
+
+
+def first_line(ctx) -> Span:
+    return Span(1, 1, 1, len(ctx.line_text(1)) + 1)
+
+
+def planned_keys(topology, group_index: int) -> dict[str, object]:
+    """What the group runs: product key -> planned product (databases included)."""
+    from sogen.plan import group_products
+
+    return {p.key: p for p in group_products(topology, group_index)}
+
+
+def script_products(ctx) -> dict[str, tuple[int, str]]:
+    """Products a script starts or stops on START/HOME with a good disk: key -> (line, verb)."""
+    from sogen.lint.flow import Combination
+
+    result = ctx.analysis[Combination(*START_HOME)]
+    found: dict[str, tuple[int, str]] = {}
+    for action in result.actions:
+        if action.phase is None:
+            continue
+        key = action.product or (action.target if action.verb in ("ARMLOAD", "ARMKILL") else None)
+        if key:
+            found.setdefault(key, (action.stmt.span.line, action.verb))
+    return found
+
+
+def _custom_key(planned: dict[str, object], key: str) -> str:
+    """A custom product is found in scripts by its watch ID; map it back to its name."""
+    for name, product in planned.items():
+        if product.watch_id and product.watch_id.lower() == key.lower():
+            return name
+    return key
+
+
+@register
+class TopologyProductMissing(TopologyRule):
+    """
+    ## What it does
+    With `--topology`, checks that the start script starts, and the stop script
+    stops, every product the topology puts in the group (on the START path of
+    the highest-priority server).
+
+    ## Why it matters in a cluster
+    A product missing from the start script does not come up after a failover;
+    one missing from the stop script keeps the switched partition busy, so the
+    group cannot move. Both happen when a product is added to a running cluster
+    and only one script is edited.
+
+    ## Example
+    ```yaml
+    products: [{type: staroffice-server}, {type: workflow, database: sqlserver}]
+    ```
+    ```batch
+    rem stop.bat
+    ARMKILL StarOffice
+    ```
+
+    ## Use instead
+    ```batch
+    ARMKILL WorkFlow
+    ARMKILL StarOffice
+    net stop "MSSQLServer"
+    ```
+
+    ## Fix
+    Not automatic: regenerate the scripts with `sogen generate`.
+    """
+
+    code = "SO801"
+    name = "topology-product-missing"
+    severity = ERROR
+
+    def check_topology(self, ctx, topology, group_index: int) -> Iterator[Finding]:
+        if getattr(ctx, "kind", None) not in ("start", "stop") or not hasattr(ctx, "analysis"):
+            return
+        planned = planned_keys(topology, group_index)
+        found = {_custom_key(planned, k) for k in script_products(ctx)}
+        group = topology.groups[group_index].name
+        for key, product in planned.items():
+            if key not in found:
+                verb = "starts" if ctx.kind == "start" else "stops"
+                yield self.finding(ctx, first_line(ctx), f"group {group} runs {product.title}, but this script never {verb} it")
+
+
+@register
+class TopologyProductExtra(TopologyRule):
+    """
+    ## What it does
+    With `--topology`, checks that a script starts or stops no product the
+    topology does not put in its group.
+
+    ## Why it matters in a cluster
+    A script that starts a product of another group (or one since removed)
+    starts it twice after a failover, or fails because the service is not
+    installed on this group's switched partition.
+
+    ## Example
+    ```batch
+    rem group 2 of a multi standby cluster
+    ARMLOAD WorkFlow /S /M "WWF Server"
+    ```
+
+    ## Use instead
+    ```batch
+    ARMLOAD StarOffice2 /S /M "StarOffice Server2"
+    ```
+
+    ## Fix
+    Not automatic: remove the line, or add the product to the group in the
+    topology and regenerate.
+    """
+
+    code = "SO802"
+    name = "topology-product-extra"
+    severity = ERROR
+
+    def check_topology(self, ctx, topology, group_index: int) -> Iterator[Finding]:
+        if getattr(ctx, "kind", None) not in ("start", "stop") or not hasattr(ctx, "analysis"):
+            return
+        planned = planned_keys(topology, group_index)
+        group = topology.groups[group_index].name
+        for key, (line, verb) in script_products(ctx).items():
+            if _custom_key(planned, key) not in planned:
+                yield self.finding(
+                    ctx, Span(line, 1, line, len(ctx.line_text(line)) + 1),
+                    f"{verb} of {key}, which the topology does not put in group {group}",
+                )
+
+
+@register
+class TopologyVirtualAddress(TopologyRule):
+    """
+    ## What it does
+    With `--topology`, checks that OPCNTRL's `SELFHOST`, `SELFADDR`,
+    `URLPREFIX` and `MASTERHOST`, FormServer's `HostName` and somg.ini's
+    `SelfIPAddress` name the group's virtual host name and virtual IP.
+
+    ## Why it matters in a cluster
+    Clients follow the group by its virtual address. A patch or ini file with
+    another group's address (or the node's real one) works until the first
+    failover, then sends everyone to a server that is no longer there.
+
+    ## Example
+    ```text
+    "SELFADDR"="192.168.10.11"     (the node's real IP)
+    ```
+
+    ## Use instead
+    ```text
+    "SELFADDR"="192.168.10.100"    (the group's virtual IP)
+    ```
+
+    ## Fix
+    Not automatic: regenerate the patches with `sogen generate`.
+    """
+
+    code = "SO803"
+    name = "topology-virtual-address"
+    severity = ERROR
+
+    def check_topology(self, ctx, topology, group_index: int) -> Iterator[Finding]:
+        group = topology.groups[group_index]
+        if hasattr(ctx, "reg"):
+            yield from self._registry(ctx, group)
+        elif PurePath(ctx.path).name.lower() == "somg.ini":
+            for number, line in enumerate(ctx.lines, start=1):
+                key, _, value = line.partition("=")
+                if key.strip().lower() == "selfipaddress" and value.strip() != group.virtual_ip:
+                    yield self.finding(
+                        ctx, Span(number, 1, number, len(line) + 1),
+                        f"SelfIPAddress is {value.strip()}, but group {group.name}'s virtual IP is {group.virtual_ip}",
+                    )
+
+    def _registry(self, ctx, group) -> Iterator[Finding]:
+        expected = {
+            "SELFHOST": group.virtual_host,
+            "SELFADDR": group.virtual_ip,
+            "URLPREFIX": f"http://{group.virtual_ip}",
+            "MASTERHOST": group.virtual_host,
+        }
+        for key in ctx.reg.keys:
+            upper = key.path.upper()
+            if upper.endswith("\\OPCNTRL"):
+                cluster = key.value("CLUSTER")
+                if cluster is not None and str(cluster.data).upper() == "NO":
+                    continue  # a decommission patch points back at the real host on purpose
+                pairs = expected.items()
+            elif "\\ONLINESHELLMANAGER\\" in upper:
+                pairs = (("HostName", group.virtual_ip),)
+            else:
+                continue
+            for name, wanted in pairs:
+                value = key.value(name)
+                if value is not None and value.kind == "string" and str(value.data).lower() != wanted.lower():
+                    yield self.finding(
+                        ctx, value.span, f"{name} is {value.data}, but group {group.name} has {wanted}"
+                    )
+
+
+_IMAGE_ROOT = re.compile(r"/R(\S+)", re.I)
+
+
+@register
+class TopologyInstallRoot(TopologyRule):
+    """
+    ## What it does
+    With `--topology`, checks that `ALROOT` in the alenv files and backup
+    script and the `/R` root of the service `ImagePath` are the group's
+    install root.
+
+    ## Why it matters in a cluster
+    The install root must be on the group's switched partition: a root on
+    another drive points maintenance commands and the service at data that
+    does not move with the group, or at the other instance's data.
+
+    ## Example
+    ```batch
+    SET ALROOT=D:\\SO1      (group 2's root is E:\\SO2)
+    ```
+
+    ## Use instead
+    ```batch
+    SET ALROOT=E:\\SO2
+    ```
+
+    ## Fix
+    Not automatic: regenerate with `sogen generate`.
+    """
+
+    code = "SO804"
+    name = "topology-install-root"
+    severity = ERROR
+
+    def check_topology(self, ctx, topology, group_index: int) -> Iterator[Finding]:
+        group = topology.groups[group_index]
+        if not group.alroot:
+            return
+        if hasattr(ctx, "reg"):
+            for key in ctx.reg.keys:
+                image = key.value("ImagePath")
+                match = _IMAGE_ROOT.search(str(image.data)) if image is not None else None
+                if match and match.group(1).lower() != group.alroot.lower():
+                    yield self.finding(ctx, image.span, f"/R{match.group(1)}, but group {group.name}'s install root is {group.alroot}")
+            return
+        if not hasattr(ctx, "statements"):
+            return
+        for stmt in ctx.statements:
+            if isinstance(stmt, Set) and stmt.name.upper() == "ALROOT" and stmt.value.strip().lower() != group.alroot.lower():
+                yield self.finding(
+                    ctx, stmt.span, f"ALROOT={stmt.value.strip()}, but group {group.name}'s install root is {group.alroot}"
+                )
+
+
+_SYNC_KEY = re.compile(r"^\s*- `(HKEY_[^`]+)`\s*$")
+_GROUP_HEADING = re.compile(r"^## \d+\. Failover group `([^`]+)`")
+
+
+@register
+class TopologySyncKeys(TopologyRule):
+    """
+    ## What it does
+    With `--topology`, checks the registry synchronization keys that
+    `RUNBOOK.md` tells the SE to enter for each group against the keys of the
+    group's products.
+
+    ## Why it matters in a cluster
+    A key missing from the group's registry synchronization is not copied to
+    the standby node: after a failover the product starts with the settings it
+    had at install time (section 1.2.1 step 4, 2.2.4.1, 3.2 step 4).
+
+    ## Example
+    ```text
+    1. Registry synchronization keys:
+       - `HKEY_LOCAL_MACHINE\\SOFTWARE\\NEC\\StarOffice Server`
+    ```
+
+    ## Use instead
+    ```text
+       - `HKEY_LOCAL_MACHINE\\SOFTWARE\\NEC\\StarOffice Server`
+       - `HKEY_LOCAL_MACHINE\\SOFTWARE\\NEC\\WWF Server`
+    ```
+
+    ## Fix
+    Not automatic: regenerate RUNBOOK.md with `sogen generate`.
+    """
+
+    code = "SO805"
+    name = "topology-sync-keys"
+    severity = WARNING
+    whole_tree = True  # RUNBOOK.md describes every group
+
+    def check_topology(self, ctx, topology, group_index: int) -> Iterator[Finding]:
+        if PurePath(ctx.path).name != "RUNBOOK.md":
+            return
+        from sogen.plan import start_order
+
+        listed: dict[str, tuple[int, list[str]]] = {}
+        current = None
+        for number, line in enumerate(ctx.lines, start=1):
+            heading = _GROUP_HEADING.match(line)
+            if heading:
+                current = heading.group(1)
+                listed[current] = (number, [])
+            elif current and _SYNC_KEY.match(line):
+                listed[current][1].append(_SYNC_KEY.match(line).group(1))
+        for index, group in enumerate(topology.groups):
+            wanted = [key for product in start_order(topology, index) for key in product.registry_sync]
+            line, keys = listed.get(group.name, (1, []))
+            if sorted(k.lower() for k in keys) != sorted(k.lower() for k in wanted):
+                missing = [k for k in wanted if k.lower() not in {x.lower() for x in keys}]
+                extra = [k for k in keys if k.lower() not in {x.lower() for x in wanted}]
+                parts = ([f"missing {', '.join(missing)}"] if missing else []) + ([f"not for this group: {', '.join(extra)}"] if extra else [])
+                yield self.finding(
+                    ctx, Span(line, 1, line, len(ctx.line_text(line)) + 1),
+                    f"registry synchronization keys of group {group.name}: {'; '.join(parts)}",
+                )

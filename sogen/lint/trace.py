@@ -1,0 +1,216 @@
+"""``sogen trace``: what a start/stop script does, for one cluster event or for all of them."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import TextIO
+
+from sogen.lint.flow import COMBINATIONS, ClusterAction, Combination, PathResult, analyse
+from sogen.lint.parser import parse_script
+
+EXIT_OK, EXIT_USAGE = 0, 2
+
+_CHOICES = {
+    "event": {"START": "START", "FAILOVER": "FAILOVER", "RECOVER": "RECOVER", "UNSET": None},
+    "server": {"HOME": "HOME", "OTHER": "OTHER"},
+    "disk": {"SUCCESS": "SUCCESS", "FAILURE": "FAILURE"},
+}
+_DEFAULTS = {"event": "START", "server": "HOME", "disk": "SUCCESS"}
+
+
+class TraceError(Exception):
+    """A one-line problem with the command line or the file (exit 2)."""
+
+
+def choose(event: str | None, server: str | None, disk: str | None, matrix: bool) -> list[Combination]:
+    """The combinations asked for: all of them for ``--matrix`` or when none is named."""
+    given = {"event": event, "server": server, "disk": disk}
+    if matrix and any(value is not None for value in given.values()):
+        raise TraceError("--matrix shows every combination; leave out --event, --server and --disk")
+    if matrix or all(value is None for value in given.values()):
+        return list(COMBINATIONS)
+    values = {}
+    for option, value in given.items():
+        choices = _CHOICES[option]
+        key = (value if value is not None else _DEFAULTS[option]).upper()
+        if key not in choices:
+            names = ", ".join(name if name != "UNSET" else "unset" for name in choices)
+            raise TraceError(f"--{option} must be one of {names}, not {value!r}")
+        values[option] = choices[key]
+    return [Combination(values["event"], values["server"], values["disk"])]
+
+
+def load(path: Path):
+    """Parse the script, or raise TraceError with a one-line reason."""
+    try:
+        data = path.read_bytes()
+    except IsADirectoryError:
+        raise TraceError(f"{path}: is a folder; give one .bat or .cmd file") from None
+    except FileNotFoundError:
+        raise TraceError(f"{path}: no such file") from None
+    except OSError as exc:
+        raise TraceError(f"{path}: {exc.strerror or exc}") from None
+    return parse_script(str(path), data)
+
+
+def run_trace(
+    path: Path,
+    event: str | None = None,
+    server: str | None = None,
+    disk: str | None = None,
+    matrix: bool = False,
+    output_format: str = "text",
+    out: TextIO | None = None,
+) -> int:
+    """The ``sogen trace`` command; returns the exit code."""
+    out = out or sys.stdout
+    try:
+        if output_format not in ("text", "json"):
+            raise TraceError(f"--format must be text or json, not {output_format!r}")
+        combinations = choose(event, server, disk, matrix)
+        script = load(path)
+    except TraceError as exc:
+        print(f"sogen trace: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    results = analyse(script)
+    chosen = [results[combination] for combination in combinations]
+    if output_format == "json":
+        out.write(json.dumps(to_json(str(path), chosen), ensure_ascii=False, indent=2) + "\n")
+    elif len(chosen) == 1:
+        out.write(render_path(str(path), chosen[0]))
+    else:
+        render_matrix(str(path), chosen, out)
+    return EXIT_OK
+
+
+# -- one combination -------------------------------------------------------------------
+
+
+def describe(combination: Combination) -> str:
+    return f"ARMS_EVENT={combination.event or '(unset)'} ARMS_SERVER={combination.server} ARMS_DISK={combination.disk}"
+
+
+def where(action: ClusterAction) -> str:
+    return f"{action.stmt.span.line}:{action.stmt.span.column}"
+
+
+def ending(result: PathResult) -> str:
+    """How the path ended, in words, with the line it ended on."""
+    last = result.steps[-1].span.line if result.steps else None
+    at = f" at line {last}" if last else ""
+    return {
+        "exit": f"EXIT{at}",
+        "eof": "end of the file",
+        "syntax-error": f"syntax error{at}: Windows' cmd stops the script here",
+        "loop-limit": f"cut off after {len(result.steps)} statements{at}: a loop that does not end?",
+        "undefined-label": f"GOTO to a label that does not exist{at}: cmd stops the script here",
+    }[result.end]
+
+
+def render_path(path: str, result: PathResult) -> str:
+    lines = [f"{path}: {describe(result.combination)}"]
+    if not result.actions:
+        lines.append("  no cluster actions")
+    width = len(str(len(result.actions)))
+    places = [where(action) for action in result.actions]
+    place_width = max(map(len, places), default=0)
+    for number, (action, place) in enumerate(zip(result.actions, places), start=1):
+        note = _product_note(action)
+        lines.append(f"  {number:>{width}}  {place:<{place_width}}  {action.text}{note}")
+    lines.append(f"ends: {ending(result)}")
+    if result.uncertain:
+        lines.append("note: this path depends on something only the server knows (a variable the script")
+        lines.append("      does not set, a file, or a program's exit code); sogen assumed the usual case")
+    return "\n".join(lines) + "\n"
+
+
+def _product_note(action: ClusterAction) -> str:
+    if action.product is None:
+        return ""
+    parts = [action.product]
+    if action.instance:
+        parts.append(f"#{action.instance}")
+    if action.phase:
+        parts.append(action.phase)
+    return "  [" + " ".join(parts) + "]"
+
+
+# -- all combinations -------------------------------------------------------------------
+
+
+def compact(action: ClusterAction) -> str:
+    """A short name for an action in the matrix: ``ARMLOAD StarOffice``, ``NET START MSSQLServer``."""
+    if action.target:
+        return f"{action.verb} {action.target}"
+    if action.verb in ("DB", "OTHER"):
+        return action.text.split(" ", 1)[0]
+    return action.verb
+
+
+_HEADERS = ("ARMS_EVENT", "ARMS_SERVER", "ARMS_DISK", "ACTIONS", "ENDS")
+
+
+def _rows(results: list[PathResult]) -> list[tuple[str, ...]]:
+    rows = []
+    for result in results:
+        combination = result.combination
+        actions = ", ".join(compact(action) for action in result.actions) or "-"
+        end = result.end + (" (uncertain)" if result.uncertain else "")
+        rows.append((combination.event or "(unset)", combination.server, combination.disk, actions, end))
+    return rows
+
+
+def render_matrix(path: str, results: list[PathResult], out: TextIO) -> None:
+    rows = _rows(results)
+    if out.isatty():
+        from rich.console import Console
+        from rich.table import Table
+
+        table = Table(title=path, title_justify="left")
+        for header in _HEADERS:
+            table.add_column(header, overflow="fold", no_wrap=header != "ACTIONS")
+        for row in rows:
+            table.add_row(*row, style="red" if row[-1].startswith(("syntax", "undefined", "loop")) else None)
+        Console(file=out, no_color=bool(os.environ.get("NO_COLOR")), highlight=False).print(table)
+        return
+    widths = [max(len(row[i]) for row in [_HEADERS, *rows]) for i in range(len(_HEADERS))]
+    out.write(f"{path}\n")
+    for row in [_HEADERS, *rows]:
+        out.write("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() + "\n")
+
+
+# -- JSON --------------------------------------------------------------------------------
+
+
+def to_json(path: str, results: list[PathResult]) -> dict:
+    return {
+        "version": 1,
+        "script": path,
+        "combinations": [
+            {
+                "event": result.combination.event,
+                "server": result.combination.server,
+                "disk": result.combination.disk,
+                "end": result.end,
+                "uncertain": result.uncertain,
+                "actions": [
+                    {
+                        "line": action.stmt.span.line,
+                        "column": action.stmt.span.column,
+                        "verb": action.verb,
+                        "target": action.target,
+                        "product": action.product,
+                        "instance": action.instance,
+                        "phase": action.phase,
+                        "text": action.text,
+                    }
+                    for action in result.actions
+                ],
+                "tests": [{"before_action": index, "variable": name} for index, name in result.tests],
+            }
+            for result in results
+        ],
+    }

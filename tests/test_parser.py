@@ -1,0 +1,426 @@
+"""The batch parser: the IR of every construct, positions, encodings, recovery, robustness."""
+
+from __future__ import annotations
+
+import codecs
+import time
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
+from sogen.lint.ir import (
+    Block,
+    Call,
+    Chain,
+    Comment,
+    Condition,
+    Exit,
+    For,
+    Goto,
+    If,
+    Label,
+    ParseError,
+    Redirection,
+    Set,
+    Span,
+    Word,
+)
+from sogen.lint.ir import Command
+from sogen.lint.parser import (
+    MAX_LINE,
+    MAX_NESTING,
+    _parse_with_grammar,
+    parse_lines,
+    parse_script,
+    program_of,
+    unescape,
+)
+
+TRACE_CASES = Path(__file__).resolve().parent / "trace_cases"
+
+
+def one(line: str):
+    """The single statement of a one-line script."""
+    statements = parse_lines([line])
+    assert len(statements) == 1, statements
+    return statements[0]
+
+
+def grammar(*lines: str):
+    """The same, through the Lark grammar only (no fast path)."""
+    return _parse_with_grammar(list(lines), 0, len(lines), 1, [])
+
+
+def w(text: str, column: int, line: int = 1) -> Word:
+    return Word(text, Span(line, column, line, column + len(text)))
+
+
+# -- one construct at a time ---------------------------------------------------------
+
+
+def test_comments_and_labels():
+    assert one("rem ディスクチェック") == Comment(Span(1, 1, 1, 13), "ディスクチェック")
+    assert one("  @REM") == Comment(Span(1, 4, 1, 7), "")
+    assert one("rem,x") == Comment(Span(1, 1, 1, 6), "x")
+    assert one(":: note") == Comment(Span(1, 1, 1, 8), " note")
+    assert one(":EXIT") == Label(Span(1, 1, 1, 6), "EXIT")
+    assert one("  :EXIT trailing text") == Label(Span(1, 3, 1, 22), "EXIT")
+    assert one(":exit2:") == Label(Span(1, 1, 1, 8), "exit2")
+    assert one(": not a label") == Comment(Span(1, 1, 1, 14), " not a label")
+    assert isinstance(one("remark x"), Command)  # "rem" must end in a delimiter
+
+
+def test_plain_command_and_words():
+    stmt = one('ARMLOAD StarOffice /S /M "StarOffice Server"')
+    assert stmt == Command(
+        Span(1, 1, 1, 45),
+        "ARMLOAD",
+        "armload",
+        (w("StarOffice", 9), w("/S", 20), w("/M", 23), w('"StarOffice Server"', 26)),
+        (),
+        'ARMLOAD StarOffice /S /M "StarOffice Server"',
+    )
+    assert stmt.args[3].quoted and stmt.args[3].value == "StarOffice Server"
+
+
+@pytest.mark.parametrize(
+    ("name", "program"),
+    [
+        ("c:\\mssql\\binn\\isql", "isql"),
+        ('"%ALROOT%\\bin\\al2stop"', "al2stop"),
+        ("%ALROOT%\\bin\\al2stop", "al2stop"),
+        ("ARMLOAD.EXE", "armload"),
+        ("echo.", "echo"),
+        ("goto:eof", "goto"),
+        ("cd..", "cd"),
+        ("svrmgr30", "svrmgr30"),
+    ],
+)
+def test_program_of(name, program):
+    assert program_of(name) == program
+
+
+def test_command_paths():
+    stmt = one(r'"%ALROOT%\bin\al2stop" /q')
+    assert (stmt.name, stmt.program, stmt.args) == (r'"%ALROOT%\bin\al2stop"', "al2stop", (w("/q", 24),))
+    stmt = one(r"c:\mssql\binn\isql /Usa /P /I c:\mssql\ACT.SQL")
+    assert stmt.program == "isql" and stmt.args[-1] == w(r"c:\mssql\ACT.SQL", 31)
+
+
+def test_at_and_delimiters_before_a_command():
+    assert one("@echo off") == Command(Span(1, 2, 1, 10), "echo", "echo", (w("off", 7),), (), "echo off")
+    assert one(";ARMLOAD x").span == Span(1, 2, 1, 11)
+    assert one("ARMLOAD,x").args == (w(",x", 8),)  # cmd ends the name at "," and passes the rest
+
+
+def test_echo_free_text():
+    assert one("echo.") == Command(Span(1, 1, 1, 6), "echo.", "echo", (), (), "echo.")
+    stmt = one("echo  a) b(c")
+    assert stmt.program == "echo" and stmt.raw == "echo  a) b(c"  # ")" closes nothing outside a block
+    assert [a.text for a in stmt.args] == ["a)", "b(c"]
+
+
+def test_goto_forms():
+    assert one("GOTO EXIT") == Goto(Span(1, 1, 1, 10), "EXIT", Span(1, 6, 1, 10))
+    assert one("goto :exit") == Goto(Span(1, 1, 1, 11), "exit", Span(1, 7, 1, 11))
+    assert one("GOTO :EOF") == Goto(Span(1, 1, 1, 10), "EOF", Span(1, 7, 1, 10))
+    assert one("goto:eof") == Goto(Span(1, 1, 1, 9), "eof", Span(1, 6, 1, 9))
+    assert one("goto exit2 extra").target == "exit2"
+
+
+def test_call_forms():
+    assert one("CALL :sub a b") == Call(Span(1, 1, 1, 14), "sub", True, (w("a", 11), w("b", 13)))
+    assert one("call:sub") == Call(Span(1, 1, 1, 9), "sub", True, ())
+    assert one(r"CALL alenv2.bat x") == Call(Span(1, 1, 1, 18), "alenv2.bat", False, (w("x", 17),))
+
+
+def test_set_forms():
+    assert one("SET ALROOT=D:\\SO1") == Set(Span(1, 1, 1, 18), "ALROOT", "D:\\SO1", False, False)
+    assert one('set "A=b c" junk') == Set(Span(1, 1, 1, 17), "A", "b c", False, False)
+    assert one("set B=x ").value == "x "  # cmd keeps trailing blanks
+    assert one("set x=").value == ""
+    assert one("SET /A N+=1") == Set(Span(1, 1, 1, 12), "N", "N+=1", True, False)
+    assert one('set /a "x=1+2"') == Set(Span(1, 1, 1, 15), "x", "x=1+2", True, False)
+    assert one("SET /P ANSWER=Continue?") == Set(Span(1, 1, 1, 24), "ANSWER", "Continue?", False, True)
+    assert one("set x=a^&b").value == "a&b"
+    assert isinstance(one("SET PATH"), Command)  # lists variables, assigns nothing
+
+
+def test_exit_forms():
+    assert one("exit") == Exit(Span(1, 1, 1, 5), False, None)
+    assert one("EXIT /B") == Exit(Span(1, 1, 1, 8), True, None)
+    assert one("exit /b 3") == Exit(Span(1, 1, 1, 10), True, "3")
+    assert one("EXIT 1") == Exit(Span(1, 1, 1, 7), False, "1")
+
+
+def test_setlocal_pushd_popd_are_commands():
+    for line, program in [("SETLOCAL EnableDelayedExpansion", "setlocal"), ("ENDLOCAL", "endlocal"), ("pushd %~dp0", "pushd"), ("popd", "popd")]:
+        assert one(line).program == program
+
+
+def test_if_compare():
+    stmt = one('IF "%ARMS_EVENT%" == "START" GOTO NORMAL')
+    assert stmt == If(
+        Span(1, 1, 1, 41),
+        Condition("compare", False, False, w('"%ARMS_EVENT%"', 4), "==", w('"START"', 22)),
+        (Goto(Span(1, 30, 1, 41), "NORMAL", Span(1, 35, 1, 41)),),
+        None,
+    )
+
+
+@pytest.mark.parametrize(
+    ("line", "condition"),
+    [
+        ("IF %ARMS_EVENT%==START goto x", Condition("compare", False, False, w("%ARMS_EVENT%", 4), "==", w("START", 18))),
+        ('if /i not "%A%"=="x" goto x', Condition("compare", True, True, w('"%A%"', 11), "==", w('"x"', 18))),
+        ("IF 2 GTR 10 goto x", Condition("compare", False, False, w("2", 4), "GTR", w("10", 10))),
+        ("if %N% lss 3 goto x", Condition("compare", False, False, w("%N%", 4), "LSS", w("3", 12))),
+        ('IF EXIST "c:\\x y" goto x', Condition("exist", False, False, w('"c:\\x y"', 10), None, None)),
+        ("IF NOT DEFINED ARMS_EVENT goto x", Condition("defined", True, False, w("ARMS_EVENT", 16), None, None)),
+        ("IF ERRORLEVEL 1 goto x", Condition("errorlevel", False, False, w("1", 15), None, None)),
+        ("IF not==x goto x", Condition("compare", False, False, w("not", 4), "==", w("x", 9))),
+    ],
+)
+def test_if_conditions(line, condition):
+    assert one(line).condition == condition
+
+
+def test_if_else_blocks_over_lines():
+    stmts = parse_lines(['IF "%ARMS_SERVER%" == "OTHER" (', "  ARMLOAD a >nul", ") ELSE (", "  ARMLOAD b", ")", "echo after"])
+    assert len(stmts) == 2
+    stmt = stmts[0]
+    assert isinstance(stmt, If) and stmt.span == Span(1, 1, 5, 2)
+    assert stmt.then == (Command(Span(2, 3, 2, 17), "ARMLOAD", "armload", (w("a", 11, 2),), (Redirection(">", "nul"),), "ARMLOAD a "),)
+    assert stmt.otherwise == (Command(Span(4, 3, 4, 12), "ARMLOAD", "armload", (w("b", 11, 4),), (), "ARMLOAD b"),)
+    assert stmts[1].span.line == 6
+
+
+def test_if_then_takes_the_rest_of_the_line():
+    stmt = one("IF x==x ARMLOAD a & ARMLOAD b")
+    assert isinstance(stmt.then[0], Chain) and stmt.then[0].operators == ("&",)
+    stmt = one("if exist x echo a else echo b")  # ELSE only after a block
+    assert stmt.otherwise is None and [a.text for a in stmt.then[0].args] == ["a", "else", "echo", "b"]
+    stmt = one("IF a==b (echo a) ELSE IF c==d (echo c) ELSE echo e")
+    assert isinstance(stmt.otherwise[0], If) and stmt.otherwise[0].otherwise[0].program == "echo"
+
+
+def test_bare_block_labels_and_comments_inside():
+    stmts = parse_lines(["(", ":inner", ":: note", "rem r )", "echo a)", "echo b"])
+    block = stmts[0]
+    assert isinstance(block, Block) and block.span == Span(1, 1, 5, 8)
+    assert [type(s) for s in block.body] == [Label, Comment, Comment, Command]
+    assert block.body[2].text == "r )"  # REM swallows its line, ")" and all
+    assert stmts[1].span.line == 6
+
+
+def test_for_forms():
+    stmt = one("FOR /L %%i IN (1,1,3) DO ARMSLEEP %%i")
+    assert (stmt.variable, stmt.switch, stmt.items) == ("%%i", "/L", "1,1,3")
+    assert stmt.body == (Command(Span(1, 26, 1, 38), "ARMSLEEP", "armsleep", (w("%%i", 35),), (), "ARMSLEEP %%i"),)
+    stmt = one("FOR /F \"tokens=1,2\" %%a IN ('dir /b') DO @echo %%a")
+    assert (stmt.switch, stmt.items) == ("/F", "'dir /b'")
+    assert one("for %%a in (x y) do echo %%a").switch is None
+    assert one("for /d %%a in (*) do echo %%a").switch == "/D"
+    stmt = parse_lines(["for /r c:\\x %%f in (*.txt) do (", "  echo %%f", ")"])[0]
+    assert isinstance(stmt, For) and stmt.switch == "/R" and stmt.span == Span(1, 1, 3, 2)
+
+
+def test_redirections_pipes_and_chains():
+    stmt = one('2>nul ARMLOAD x >>log 2>&1 | find "x" && goto:eof || exit /b 1')
+    assert isinstance(stmt, Chain) and stmt.operators == ("|", "&&", "||")
+    first = stmt.parts[0]
+    assert first.redirections == (Redirection("2>", "nul"), Redirection(">>", "log"), Redirection("2>&1", ""))
+    assert first.raw == "ARMLOAD x   " and first.span == Span(1, 1, 1, 27)
+    assert isinstance(stmt.parts[2], Goto) and isinstance(stmt.parts[3], Exit)
+    assert one("ARMSLEEP 30>nul").args == (w("30", 10),)  # "30" is a word, not a handle
+    assert one("echo a <in.txt").redirections == (Redirection("<", "in.txt"),)
+
+
+def test_carets_and_continuation():
+    stmt = one("echo a^&b")
+    assert stmt.raw == "echo a^&b" and unescape(stmt.raw) == "echo a&b"
+    stmts = parse_lines(["ARMBCAST /MSG x ^", "  /A", "echo next"])
+    assert len(stmts) == 2 and stmts[0].span == Span(1, 1, 2, 5)
+    assert unescape(stmts[0].raw) == "ARMBCAST /MSG x   /A"
+    assert unescape('a "^&" ^^ ^') == 'a "^&" ^ '
+
+
+def test_variables_stay_as_written():
+    stmt = one("echo %VAR% %~dp0 %%a !VAR! %VAR:a=b%")
+    assert [a.text for a in stmt.args] == ["%VAR%", "%~dp0", "%%a", "!VAR!", "%VAR:a=b%"]
+
+
+def test_keywords_are_case_insensitive():
+    assert isinstance(one("If 1==1 GoTo x"), If)
+    assert isinstance(one("iF 1==1 (echo a) eLsE (echo b)").otherwise[0], Command)
+    assert isinstance(parse_lines(["FoR %%a In (x) Do echo %%a"])[0], For)
+
+
+# -- the fast path and the grammar agree ---------------------------------------------
+
+SIMPLE_LINES = [
+    'ARMLOAD StarOffice /S /M "StarOffice Server"',
+    "ARMLOAD,x y",
+    "@ARMKILL StarOffice",
+    'IF "%ARMS_EVENT%" == "START" GOTO NORMAL',
+    "IF %ARMS_EVENT%==START goto:eof",
+    'if /i not "%A%"=="x" echo x',
+    "IF EXIST c:\\x del c:\\x",
+    "IF ERRORLEVEL 1 exit /b 1",
+    "SET /A N+=1",
+    'set "A=b c" ',
+    "call :sub a b",
+    'net start "MSSQLServer"',
+    "echo.",
+    'ARMBCAST /MSG "unclosed',
+    "svrmgr30 command=@C:\\ORANT\\startup.sql",
+    "goto exit2 extra",
+    "IF 1==1 ARMLOAD a",
+]
+
+
+@pytest.mark.parametrize("line", SIMPLE_LINES)
+def test_fast_path_matches_the_grammar(line):
+    assert one(line) == grammar(line)
+
+
+# -- files: encodings, line ends ------------------------------------------------------
+
+
+def test_encodings():
+    text = "rem 日本語\r\nARMLOAD x\r\n"
+    assert parse_script("a.bat", text.encode("cp932")).encoding == "cp932"
+    assert parse_script("a.bat", text.encode("utf-8")).encoding == "utf-8"
+    bom = parse_script("a.bat", codecs.BOM_UTF8 + text.encode("utf-8"))
+    assert bom.encoding == "utf-8" and bom.statements[0].span == Span(1, 1, 1, 8)  # columns after the BOM
+    utf16 = parse_script("a.bat", codecs.BOM_UTF16_LE + text.encode("utf-16-le"))
+    assert utf16.encoding == "utf-16-le" and utf16.statements[1].program == "armload"
+    bad = parse_script("a.bat", b"ARMLOAD \x81\x20x\r\nARMKILL y\r\n")  # neither UTF-8 nor cp932
+    assert bad.encoding == "cp932" and bad.decode_errors and "\ufffd" in bad.lines[0]
+    assert not parse_script("a.bat", text.encode("cp932")).decode_errors
+
+
+@pytest.mark.parametrize(
+    ("data", "newline"),
+    [(b"a\r\nb\r\n", "\r\n"), (b"a\nb\n", "\n"), (b"a\r\nb\n", "mixed"), (b"one line", "\r\n"), (b"", "\r\n")],
+)
+def test_newline_style(data, newline):
+    assert parse_script("a.bat", data).newline == newline
+
+
+def test_lines_are_what_cmd_reads():
+    script = parse_script("a.bat", b"echo a\rARMLOAD x\r\nGOTO b\n")
+    assert script.lines == ["echo a\rARMLOAD x", "GOTO b"]  # a lone CR ends no line
+    assert script.statements[1].span.line == 2
+
+
+# -- recovery -----------------------------------------------------------------------
+
+
+def test_a_bad_line_is_a_parse_error_and_parsing_goes_on():
+    stmts = parse_lines(["IF == START GOTO X", "ARMLOAD after"])
+    assert isinstance(stmts[0], ParseError) and stmts[0].fatal and "'=='" in stmts[0].message
+    assert stmts[1].program == "armload"
+
+
+def test_an_error_inside_a_block_stays_inside_it():
+    stmts = parse_lines(["IF 1==1 (", "  echo a", "  IF == x echo b", ")", "ARMLOAD after"])
+    assert isinstance(stmts[0], ParseError) and stmts[0].span == Span(1, 1, 4, 2)
+    assert "line 3" in stmts[0].message
+    assert stmts[1].program == "armload"
+
+
+def test_an_unclosed_block_costs_its_first_line():
+    stmts = parse_lines(["IF 1==1 (", "  ARMLOAD a", "ARMLOAD b"])
+    assert isinstance(stmts[0], ParseError) and stmts[0].span == Span(1, 1, 1, 10)
+    assert [s.program for s in stmts[1:]] == ["armload", "armload"]
+
+
+def test_a_stray_closing_parenthesis_is_not_fatal():
+    stmt = one(") ELSE (")
+    assert isinstance(stmt, ParseError) and not stmt.fatal
+
+
+# -- no input crashes or hangs -----------------------------------------------------------
+
+
+def _timed(data: bytes, budget: float):
+    start = time.perf_counter()
+    script = parse_script("x.bat", data)
+    assert time.perf_counter() - start < budget
+    return script
+
+
+def test_five_megabyte_line():
+    script = _timed(b"echo " + b"a b " * 1_300_000, 5)
+    assert isinstance(script.statements[0], ParseError) and str(MAX_LINE) in script.statements[0].message
+
+
+def test_fifty_thousand_labels():
+    script = _timed(b"".join(b":L%d\r\nGOTO L%d\r\n" % (i, i + 1) for i in range(50_000)), 10)
+    assert len(script.statements) == 100_000
+
+
+def test_ten_thousand_nested_parentheses():
+    one_line = _timed(b"(" * 10_000 + b"echo x" + b")" * 10_000, 5)
+    assert isinstance(one_line.statements[0], ParseError)
+    across = _timed(b"(\r\n" * 10_000 + b"echo x\r\n" + b")\r\n" * 10_000, 10)
+    assert isinstance(across.statements[0], ParseError) and str(MAX_NESTING) in across.statements[0].message
+
+
+# -- properties ------------------------------------------------------------------------
+
+
+def _blank(line: str) -> bool:
+    return not line.strip(" \t\r\x0b\x0c,;=@")
+
+
+def _assert_every_line_covered(script) -> None:
+    covered = set()
+    for stmt in script.statements:
+        covered.update(range(stmt.span.line, stmt.span.end_line + 1))
+    missing = [n for n, line in enumerate(script.lines, start=1) if n not in covered and not _blank(line)]
+    assert not missing, (missing, script.lines)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.binary(max_size=400))
+def test_random_bytes_never_crash(data):
+    _assert_every_line_covered(parse_script("x.bat", data))
+
+
+_REAL = [path.read_bytes() for path in sorted(TRACE_CASES.glob("*.bat"))]
+_SPECIALS = list(b'()"^&|<>%!:\r\n @=,;')
+
+
+@st.composite
+def mutated_script(draw):
+    data = bytearray(draw(st.sampled_from(_REAL)))
+    for _ in range(draw(st.integers(1, 8))):
+        at = draw(st.integers(0, len(data)))
+        kind = draw(st.sampled_from(["insert", "delete", "replace"]))
+        if kind == "delete" and at < len(data):
+            del data[at : at + draw(st.integers(1, 5))]
+        else:
+            byte = draw(st.sampled_from(_SPECIALS) | st.integers(0, 255))
+            if kind == "insert" or at == len(data):
+                data.insert(at, byte)
+            else:
+                data[at] = byte
+    return bytes(data)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(mutated_script())
+def test_mutated_real_scripts_never_crash(data):
+    _assert_every_line_covered(parse_script("x.bat", data))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(['ARMLOAD', 'x', '"a b"', "/S", "%V%", "!V!", "^&", ",", "=", "echo."]), min_size=1, max_size=6))
+def test_fast_path_and_grammar_agree_on_simple_lines(words):
+    line = " ".join(words)
+    assume(not _blank(line))
+    assert one(line) == grammar(line)

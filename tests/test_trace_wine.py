@@ -1,0 +1,288 @@
+"""``sogen trace`` against a real interpreter: Wine's cmd.exe.
+
+For every script -- tests/trace_cases/*.bat, tests/lint_cases/**/*.bat and every
+batch file sogen generates from samples/*.yaml -- and every one of the 16
+combinations of ARMS_EVENT x ARMS_SERVER x ARMS_DISK, the commands that Wine's
+stub programs record (tests/winecmd.py) must be exactly the actions
+:func:`sogen.lint.flow.analyse` predicts, in order. ``analyse`` models Windows'
+cmd.exe; where Wine's cmd (8.0) is known to differ, the comparison is loosened
+as documented here:
+
+1. IF syntax error. ``IF %ARMS_EVENT% == START GOTO NORMAL`` with ARMS_EVENT
+   unset reads ``IF  == START GOTO NORMAL``: Windows prints "== was unexpected at
+   this time." and stops the script, so ``analyse`` ends the path with
+   "syntax-error". Wine prints its syntax error and goes on with the next line.
+   Compared: Wine's calls start with the predicted ones, and Wine made at least
+   as many (for the guide's section 3.2 samples, strictly more:
+   :func:`test_wine_goes_on_after_an_if_syntax_error`).
+2. ``&&`` and ``||``. Wine runs the right-hand side whatever the left-hand side's
+   exit code (``ver || ARMSLEEP 1`` runs ARMSLEEP). On a path that ran such a
+   chain, the predicted calls must be a subsequence of Wine's.
+3. ``chcp 65001``. Windows' cmd reads the lines after it as UTF-8; Wine's keeps
+   reading code page 932. ``analyse`` does not follow chcp (it reads code page
+   932 throughout, as cmd does before any chcp), so it agrees with Wine here and
+   nothing is loosened; for Windows, the trace of a UTF-8 file that runs
+   ``chcp 65001`` is right up to the chcp only.
+4. UTF-16. Wine's cmd hangs on a UTF-16 batch file (Windows' cmd cannot run one
+   either: it reads the bytes as code page 932). Such files are not run.
+5. ``^`` continuation. Wine drops the blanks that start the continued line (and
+   does not escape its first character); Windows keeps them. On a path that ran
+   a continued command line, runs of blanks are folded into one before comparing.
+
+Not compared: ``CALL other.bat`` (another batch file, not a program: ``analyse``
+records it as an OTHER action, Wine would run a stub under a different name) and
+programs whose name cannot be a file name.
+
+Found and not loosened here because no case depends on it: Wine expands ``%`` in
+a variable's value again (tests/winecmd.py), and prints "(text" for ``echo(text``.
+"""
+
+from __future__ import annotations
+
+import codecs
+import os
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from sogen.lint.flow import COMBINATIONS, ClusterAction, Combination, PathResult, analyse, normalise_recorded
+from sogen.lint.ir import Chain, Command
+from sogen.lint.parser import parse_script, program_of
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from winecmd import DEFAULT_STUBS, WineBatchRunner, wine_available  # noqa: E402
+
+pytestmark = pytest.mark.wine
+
+ROOT = Path(__file__).resolve().parent.parent
+TRACE_CASES = ROOT / "tests" / "trace_cases"
+LINT_CASES = ROOT / "tests" / "lint_cases"
+# What %ALROOT% stands for while the stubs are being chosen (the runner's real
+# folder is known only once Wine runs); commands under it need no stub of their own.
+ALROOT_PLACEHOLDER = "C:\\ALROOT-PLACEHOLDER"
+# Never stubbed: the harness itself runs the scripts with cmd.
+NOT_STUBBED = {"cmd"}
+_DRIVE_PATH = re.compile(r"^[A-Ya-y]:\\")
+# A stub needs a file name; a program called "\ufeffrem" (a UTF-8 BOM glued to the
+# first command) cannot have one, runs nothing under Wine and is not compared.
+_STUB_NAME = re.compile(r"^[a-z0-9_][a-z0-9_.\-]*$")
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    path: Path
+
+
+def _generated_scripts(folder: Path) -> list[Case]:
+    from sogen.generate import generate
+    from sogen.topology.load import load_topology, topology_hash
+
+    cases = []
+    for sample in sorted((ROOT / "samples").glob("*.yaml")):
+        topology = load_topology(sample)
+        files = generate(topology, topology_hash(topology.model_dump(mode="json")), sample.name)
+        for name, data in files.items():
+            if name.endswith(".bat"):
+                target = folder / sample.stem / name
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(data)
+                cases.append(Case(f"generated/{sample.stem}/{name}", target))
+    return cases
+
+
+def _file_cases() -> list[Case]:
+    """Trace and lint cases (UTF-16 ones included: see :func:`test_utf16_cases_are_not_run`)."""
+    found = sorted(TRACE_CASES.glob("*.bat")) + sorted(LINT_CASES.glob("**/*.bat"))
+    return [Case(str(path.relative_to(ROOT / "tests")), path) for path in found]
+
+
+def _require_wine() -> None:
+    reason = wine_available()
+    if reason is None:
+        return
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"Wine harness unavailable under CI=true: {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+def _analyse(path: Path, alroot: str) -> dict[Combination, PathResult]:
+    return analyse(parse_script(str(path), path.read_bytes()), {"ALROOT": alroot})
+
+
+def stub_name(action: ClusterAction) -> str | None:
+    """The stub that stands for the action's program, if it can have one."""
+    if action.program.lower().endswith((".bat", ".cmd")):
+        return None
+    name = program_of(action.program)
+    return name if _STUB_NAME.match(name) and name not in NOT_STUBBED else None
+
+
+def _stubs_needed(cases: list[Case]) -> tuple[set[str], set[str]]:
+    """Program names and absolute program paths the scripts run, per ``analyse``."""
+    names: set[str] = set()
+    paths: set[str] = set()
+    for case in cases:
+        for result in _analyse(case.path, ALROOT_PLACEHOLDER).values():
+            for action in result.actions:
+                name = stub_name(action)
+                if name is None:
+                    continue
+                names.add(name)
+                if _DRIVE_PATH.match(action.program) and not action.program.startswith(ALROOT_PLACEHOLDER):
+                    paths.add(action.program)
+    return names, paths
+
+
+def _combinations_to_run(path: Path) -> list[Combination]:
+    """cmd cannot tell apart combinations that differ only in a variable the script
+    never names: run one of each kind."""
+    text = path.read_bytes().lower()
+    named = {name: name.lower().encode() in text for name in ("ARMS_EVENT", "ARMS_SERVER", "ARMS_DISK")}
+    kinds = {}
+    for combination in COMBINATIONS:
+        values = combination.environment()
+        kinds.setdefault(tuple(values[name] for name, used in named.items() if used), combination)
+    return list(kinds.values())
+
+
+def _same_run(combination: Combination, ran: dict[Combination, list[str]], path: Path) -> list[str]:
+    """What Wine recorded for the combination that stands for ``combination``."""
+    text = path.read_bytes().lower()
+    values = combination.environment()
+    for other, calls in ran.items():
+        others = other.environment()
+        if all(values[name] == others[name] for name in values if name.lower().encode() in text):
+            return calls
+    raise KeyError(combination)
+
+
+@dataclass
+class Observed:
+    predicted: dict[Combination, PathResult]
+    recorded: dict[Combination, list[str]]
+    stubbed: set[str]
+
+
+@pytest.fixture(scope="module")
+def observed(tmp_path_factory) -> dict[str, Observed]:
+    """Every case under Wine and under ``analyse``, in one Wine batch."""
+    _require_wine()
+    cases = [case for case in _file_cases() if not _utf16(case.path)]
+    cases += _generated_scripts(tmp_path_factory.mktemp("generated"))
+    names, paths = _stubs_needed(cases)
+    default = {name.lower() for name in DEFAULT_STUBS}
+    with WineBatchRunner(extra_stubs=sorted(names - default), path_stubs=sorted(paths), job_timeout=15) as runner:
+        jobs = [
+            (case, combination, {**combination.environment(), "ALROOT": runner.alroot})
+            for case in cases
+            for combination in _combinations_to_run(case.path)
+        ]
+        calls = runner.run_many([(case.path, env) for case, _, env in jobs])
+        ran: dict[str, dict[Combination, list[str]]] = {}
+        for (case, combination, _), lines in zip(jobs, calls):
+            ran.setdefault(case.name, {})[combination] = [normalise_recorded(line) for line in lines]
+        stubbed = names | default
+        return {
+            case.name: Observed(
+                _analyse(case.path, runner.alroot),
+                {combination: _same_run(combination, ran[case.name], case.path) for combination in COMBINATIONS},
+                stubbed,
+            )
+            for case in cases
+        }
+
+
+def _utf16(path: Path) -> bool:
+    return path.read_bytes()[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+
+
+def _ran_conditional_chain(result: PathResult) -> bool:
+    return any(isinstance(stmt, Chain) and {"&&", "||"} & set(stmt.operators) for stmt in result.steps)
+
+
+def _ran_continued_line(result: PathResult) -> bool:
+    return any(isinstance(stmt, Command) and "^\n" in stmt.raw for stmt in result.steps)
+
+
+_BLANK_RUN = re.compile(r"[ \t]+")
+
+
+def _is_subsequence(short: list[str], long: list[str]) -> bool:
+    remaining = iter(long)
+    return all(any(item == other for other in remaining) for item in short)
+
+
+def mismatch(result: PathResult, recorded: list[str], stubbed: set[str]) -> str | None:
+    """Why Wine's calls disagree with the prediction (None: they agree, deviations allowed for)."""
+    predicted = [action.text for action in result.actions if stub_name(action) in stubbed]
+    if _ran_continued_line(result):  # deviation 5
+        predicted = [_BLANK_RUN.sub(" ", text) for text in predicted]
+        recorded = [_BLANK_RUN.sub(" ", text) for text in recorded]
+    if result.end == "syntax-error":  # deviation 1
+        if recorded[: len(predicted)] == predicted:
+            return None
+        return f"before the syntax error: predicted {predicted}, Wine {recorded}"
+    if _ran_conditional_chain(result):  # deviation 2
+        if _is_subsequence(predicted, recorded):
+            return None
+        return f"predicted {predicted} is not a subsequence of Wine's {recorded}"
+    if recorded == predicted:
+        return None
+    return f"predicted {predicted} ({result.end}), Wine {recorded}"
+
+
+def _all_cases() -> list[str]:
+    # Generated scripts are named after the samples; their list needs no generation.
+    from sogen.topology.load import load_topology
+
+    names = [case.name for case in _file_cases()]
+    for sample in sorted((ROOT / "samples").glob("*.yaml")):
+        topology = load_topology(sample)
+        names += [f"generated/{sample.stem}/{group.name}/{script}" for group in topology.groups for script in ("start.bat", "stop.bat")]
+    return names
+
+
+@pytest.mark.parametrize("case", _all_cases())
+def test_trace_matches_wine(observed, case):
+    if case not in observed:
+        pytest.skip("UTF-16: deviation 4, not run")
+    seen = observed[case]
+    problems = []
+    for combination in COMBINATIONS:
+        problem = mismatch(seen.predicted[combination], seen.recorded[combination], seen.stubbed)
+        if problem:
+            problems.append(f"{combination}: {problem}")
+    assert not problems, "\n".join(problems)
+
+
+def test_every_generated_batch_file_is_compared(observed):
+    generated = {name for name in observed if name.startswith("generated/")}
+    assert {name for name in _all_cases() if name.startswith("generated/")} <= generated
+    assert any(name.endswith("backup.bat") for name in generated)
+
+
+def test_utf16_cases_are_not_run(observed):
+    utf16 = [case.name for case in _file_cases() if _utf16(case.path)]
+    assert not set(utf16) & set(observed)
+
+
+def test_wine_goes_on_after_an_if_syntax_error(observed):
+    """Deviation 1, seen where it matters: the section 3.2 sample, ARM not running."""
+    seen = observed["trace_cases/wf_sqlserver_start_as_printed.bat"]
+    for combination in COMBINATIONS:
+        if combination.event is None:
+            assert seen.predicted[combination].end == "syntax-error"
+            assert seen.predicted[combination].actions == []
+            # Wine: three IF syntax errors, then GOTO no_arm and its broadcast.
+            assert seen.recorded[combination] == ['ARMBCAST /MSG "ActiveRecoveryManagerが動作状態にありません" /A']
+
+
+def test_stubs_cover_the_guide_sample_commands(observed):
+    seen = observed["trace_cases/wf_sqlserver_start_as_printed.bat"]
+    texts = [action.text for action in seen.predicted[Combination("START", "OTHER", "SUCCESS")].actions]
+    assert "ISQL /Usa /P /I c:\\mssql\\ACT.SQL /o c:\\mssql\\ACT.LOG" in texts
+    assert texts == seen.recorded[Combination("START", "OTHER", "SUCCESS")]
