@@ -318,14 +318,20 @@ def trace(
 
 
 def main() -> None:
-    # `sogen lint` parses its own options (argparse): going around Typer keeps
-    # the start-up of a single-file lint in CI light.
-    if sys.argv[1:2] == ["lint"]:
-        from sogen.lint.command import main as lint_main
-
-        sys.exit(lint_main(sys.argv[2:]))
     try:
+        # `sogen lint` parses its own options (argparse): going around Typer keeps
+        # the start-up of a single-file lint in CI light.
+        if sys.argv[1:2] == ["lint"]:
+            from sogen.lint.command import main as lint_main
+
+            sys.exit(lint_main(sys.argv[2:]))
         app()
     except KeyboardInterrupt:
         err("interrupted")
         sys.exit(130)
+    except BrokenPipeError:
+        # The reader (head, less) went away: stop quietly, as other tools do.
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(1)

@@ -187,3 +187,13 @@ def test_no_traceback_on_bad_input(tmp_path):
         assert proc.returncode == 2
         assert "Traceback" not in proc.stderr
         assert len(proc.stderr.strip().splitlines()) == 2
+
+
+def test_closed_pipe_ends_quietly():
+    """`sogen lint ... | head -1` must not print a traceback when head exits."""
+    legacy = Path(__file__).parent / "legacy"
+    proc = subprocess.run(
+        f"{sys.executable} -m sogen lint {legacy} | head -1", shell=True, capture_output=True, text=True
+    )
+    assert proc.stdout.count("\n") == 1
+    assert "Traceback" not in proc.stderr and "BrokenPipe" not in proc.stderr

@@ -1,0 +1,114 @@
+"""Lint throughput against blinter, cold start, and pathological inputs.
+
+    python3 bench/lint.py [--files 2000] [--seed 1]
+
+Builds a corpus of realistic start/stop scripts (generated ones, the guide's
+samples with their mistakes, hand-edited variations) in a temporary folder,
+then times whole processes: `sogen lint` and `blinter` on the same folder,
+`sogen lint` on one file, and `sogen lint` on pathological files.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SOGEN = [sys.executable, "-m", "sogen", "lint"]
+
+
+def templates() -> list[bytes]:
+    """Scripts to vary: every generated and legacy fixture start/stop script."""
+    found = sorted((ROOT / "tests" / "golden").rglob("st*.bat")) + sorted((ROOT / "tests" / "legacy").rglob("st*.bat"))
+    return [p.read_bytes() for p in found]
+
+
+def vary(data: bytes, rng: random.Random) -> bytes:
+    """A hand edit of the kind the lint rules are about."""
+    text = data.decode("cp932", errors="replace")
+    choice = rng.randrange(6)
+    if choice == 0:
+        text = text.replace("GOTO EXIT\r\n", "", 1)
+    elif choice == 1:
+        text = text.replace('"%ARMS_EVENT%"', "%ARMS_EVENT%").replace('"START"', "START")
+    elif choice == 2:
+        text = text.replace("ON_OTHER1", f"OTHER_{rng.randrange(1000)}")
+    elif choice == 3:
+        text = text.replace("\r\n", "\r\nrem " + "保守メモ " * rng.randrange(1, 4) + "\r\n", 3)
+    elif choice == 4:
+        text = text.replace("/W CONTINUE", "/W continu")
+    return text.encode("cp932", errors="replace")
+
+
+def build_corpus(folder: Path, count: int, seed: int) -> int:
+    rng = random.Random(seed)
+    sources = templates()
+    lines = 0
+    for index in range(count):
+        group = folder / f"site{index // 40:03d}" / f"group{index // 2:04d}"
+        group.mkdir(parents=True, exist_ok=True)
+        data = vary(rng.choice(sources), rng)
+        (group / ("start.bat" if index % 2 == 0 else "stop.bat")).write_bytes(data)
+        lines += data.count(b"\n")
+    return lines
+
+
+def wall(argv: list[str], cwd: Path, runs: int = 1) -> float:
+    best = float("inf")
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(argv, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def pathological(folder: Path) -> dict[str, Path]:
+    cases = {
+        "5 MB line": b"echo " + b"x" * 5_000_000 + b"\r\n",
+        "50,000 labels": b"".join(b":L%d\r\nGOTO L%d\r\n" % (i, i + 1) for i in range(50_000)) + b":L50000\r\n",
+        "10,000 nested parentheses": b"IF 1==1 (\r\n" * 10_000 + b"echo deep\r\n" + b")\r\n" * 10_000,
+    }
+    paths = {}
+    for name, data in cases.items():
+        path = folder / (name.split()[1].replace(",", "") + ".bat")
+        path.write_bytes(data)
+        paths[name] = path
+    return paths
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--files", type=int, default=2000)
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="sogen-lint-bench-"))
+    try:
+        corpus = work / "corpus"
+        lines = build_corpus(corpus, args.files, args.seed)
+        print(f"corpus: {args.files} scripts, {lines} lines")
+        sogen = wall(SOGEN + ["corpus"], work)
+        print(f"sogen lint corpus/      {sogen:7.2f} s  {lines / sogen:10.0f} lines/s  (target 100,000)")
+        blinter = shutil.which("blinter")
+        if blinter:
+            other = wall([blinter, "corpus"], work)
+            print(f"blinter corpus/         {other:7.2f} s  {lines / other:10.0f} lines/s")
+            print(f"ratio                   sogen is {other / sogen:.1f}x blinter's speed")
+        else:
+            print("blinter: not installed (pip install blinter)")
+        one = next(corpus.rglob("start.bat"))
+        cold = wall(SOGEN + [str(one.relative_to(work))], work, runs=5)
+        print(f"sogen lint one file     {cold:7.3f} s  (target 0.25, fastest of 5)")
+        for name, path in pathological(work).items():
+            print(f"{name:24}{wall(SOGEN + [path.name], work):7.2f} s")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
