@@ -2,14 +2,21 @@
 
 A case is either a file ``<case>.bat`` (or .cmd, .reg) with ``<case>.expected`` beside it (one
 ``line:col CODE`` per finding, nothing for a negative case), or a folder
-``<case>/`` with several files (a start/stop pair) and ``expected`` (``file:line:col CODE``).
+``<case>/`` with several files (a start/stop pair) and ``expected`` (``file:line:col CODE``,
+``file`` relative to the case folder with ``/``, e.g. ``g1/start.bat``).
 Only the folder's rule runs, unless the expected file starts with a line
 ``# select: CODES`` (comma-separated codes or prefixes). Adding a case needs
 no Python.
+
+A folder case with a ``topology.yaml`` is linted against it, as by
+``sogen lint --topology topology.yaml <case>`` (rules SO8xx): files belong to the
+failover group named like the folder they are in (``g1/start.bat``,
+``g1/registry/opcntrl.reg``); ``somg.ini`` and ``RUNBOOK.md`` are read too.
 """
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -17,9 +24,11 @@ import pytest
 from sogen.lint.config import LintConfig
 from sogen.lint.engine import lint_paths
 from sogen.lint.rules import RULES
+from sogen.topology.load import load_topology
 
 CASES = Path(__file__).parent / "lint_cases"
 SCRIPT_SUFFIXES = (".bat", ".cmd", ".reg")
+TOPOLOGY = "topology.yaml"  # in a folder case: lint against this topology
 
 
 def discover() -> list[tuple[Path, Path]]:
@@ -46,6 +55,11 @@ def read_expected(path: Path) -> tuple[tuple[str, ...], list[str]]:
     return select, sorted(findings)
 
 
+def case_relative(path: str, case: Path) -> str:
+    """A finding's file as the expected file names it: relative to the case folder, with ``/``."""
+    return Path(os.path.relpath(os.path.abspath(path), os.path.abspath(case))).as_posix()
+
+
 ALL_CASES = discover()
 
 
@@ -53,9 +67,11 @@ ALL_CASES = discover()
 def test_case(case: Path, expected_file: Path):
     assert expected_file.is_file(), f"{case.name} has no {expected_file.name} beside it"
     select, expected = read_expected(expected_file)
-    result = lint_paths([str(case)], LintConfig(select=select))
+    topology = load_topology(case / TOPOLOGY) if (case / TOPOLOGY).is_file() else None
+    result = lint_paths([str(case)], LintConfig(select=select), topology=topology)
+    assert not result.errors, result.errors
     if case.is_dir():
-        got = sorted(f"{Path(f.path).name}:{f.line}:{f.column} {f.code}" for f in result.findings)
+        got = sorted(f"{case_relative(f.path, case)}:{f.line}:{f.column} {f.code}" for f in result.findings)
     else:
         got = sorted(f"{f.line}:{f.column} {f.code}" for f in result.findings)
     messages = "\n".join(f"{f.path}:{f.line}:{f.column} {f.code} {f.message}" for f in result.findings)

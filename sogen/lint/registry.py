@@ -20,6 +20,9 @@ HIVES = ("HKEY_LOCAL_MACHINE", "HKEY_CURRENT_USER", "HKEY_CLASSES_ROOT", "HKEY_U
 _STRING_ESCAPE = re.compile(r"\\(.)")
 
 
+REG_SZ, REG_EXPAND_SZ = 1, 2
+
+
 @dataclass(frozen=True)
 class RegValue:
     span: Span
@@ -27,6 +30,19 @@ class RegValue:
     kind: str  # "string", "delete", "dword", "hex"
     data: str | int | bytes | None
     hex_type: int | None = None  # N of hex(N):, None for plain hex:
+
+    @property
+    def text(self) -> str | None:
+        """The value as a string: a "string", or a hex(1)/hex(2) string as regedit exports
+        REG_SZ / REG_EXPAND_SZ (UTF-16LE in version 5 files, the ANSI code page in REGEDIT4)."""
+        if self.kind == "string":
+            return self.data
+        if self.kind != "hex" or self.hex_type not in (REG_SZ, REG_EXPAND_SZ):
+            return None
+        raw = self.data
+        wide = len(raw) >= 2 and raw[1::2].count(0) >= len(raw) // 4
+        text = raw.decode("utf-16-le" if wide else "cp932", errors="replace")
+        return text.rstrip("\x00")
 
 
 @dataclass(frozen=True)
@@ -71,7 +87,20 @@ def _parser():
     return Lark(grammar, parser="lalr", lexer="contextual")
 
 
+def _looks_utf16le(data: bytes) -> bool:
+    """UTF-16LE without a BOM: ASCII text with a NUL after every character."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff", b"\xef\xbb\xbf")):
+        return False
+    head = data[:200]
+    return len(head) >= 4 and head[1::2].count(0) > len(head) // 4 and head[0::2].count(0) == 0
+
+
 def _decode(data: bytes) -> tuple[str, str, bool, bool]:
+    if _looks_utf16le(data):
+        try:
+            return data.decode("utf-16-le"), "utf-16-le", False, True
+        except UnicodeDecodeError:
+            pass
     try:
         decoded = decode_bytes(data)
         return decoded.text, decoded.encoding, decoded.bom, True
@@ -181,9 +210,17 @@ def expected_encoding_problem(reg: RegFile) -> str | None:
     if reg.header == "v5" and not (reg.bom and reg.encoding == "utf-16-le"):
         found = f"{reg.encoding}{' with BOM' if reg.bom else ''}"
         return f"a version 5.00 .reg file should be UTF-16LE with a BOM (as regedit writes it); this one is {found}"
-    if reg.header == "regedit4" and (not reg.decodable or reg.encoding not in ("cp932", "utf-8") or reg.bom):
+    if reg.header == "regedit4" and (reg.bom or not _is_cp932(reg.raw)):
         return "a REGEDIT4 file is read in the ANSI code page (932): it must be cp932 text without a BOM"
     return None
+
+
+def _is_cp932(data: bytes) -> bool:
+    try:
+        data.decode("cp932")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def read_registry(path: Path) -> RegFile:
@@ -201,6 +238,17 @@ class RegContext:
         self.display_path = display_path
         self.data = data
         self.reg = parse_registry(path, data)
+
+    def merged_keys(self) -> list[RegKey]:
+        """One key per path: regedit applies sections of the same key one after the other."""
+        merged: dict[str, RegKey] = {}
+        for key in self.reg.keys:
+            known = merged.get(key.path.lower())
+            if known is None or key.delete or known.delete:
+                merged[key.path.lower()] = key
+            else:
+                merged[key.path.lower()] = RegKey(known.span, known.path, False, known.values + key.values)
+        return list(merged.values())
 
     def line_text(self, line: int) -> str:
         lines = self.reg.lines

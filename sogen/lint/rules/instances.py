@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ntpath
 import os
 import re
 from collections.abc import Iterator
@@ -176,11 +177,11 @@ class AlenvMismatch(Rule):
                     file_start,
                     f"alenv{number}.bat does not set {variable} (instance {number}: {variable}={wanted})",
                 )
-            elif found.value.strip() != wanted:
+            elif found.value != wanted:  # cmd keeps trailing blanks: "StarOffice Server " names no service
                 yield self.finding(
                     ctx,
                     found.span,
-                    f"{variable}={found.value.strip()} is not instance {number}'s value: {variable}={wanted}",
+                    f"{variable}={found.value!r} is not instance {number}'s value: {variable}={wanted}",
                 )
         if "ALROOT" not in sets:
             yield self.finding(
@@ -193,6 +194,12 @@ class AlenvMismatch(Rule):
             yield self.finding(
                 ctx, path.span, "PATH does not add %ALROOT%\\BIN: StarOffice commands would come from elsewhere"
             )
+
+
+def _same_value(variable: str, value: str) -> str:
+    """A value as compared: ALROOT as a Windows path (case and a trailing backslash do not matter)."""
+    value = value.strip().lower()
+    return ntpath.normpath(value).rstrip("\\") if variable == "ALROOT" else value
 
 
 @register
@@ -235,7 +242,7 @@ class AlenvCollision(TreeRule):
         if not ALENV_NAME.fullmatch(os.path.basename(ctx.path)):
             return None
         return {
-            name: (stmt.value.strip().lower(), stmt.value.strip(), stmt.span, ctx.line_text(stmt.span.line))
+            name: (_same_value(name, stmt.value), stmt.value.strip(), stmt.span, ctx.line_text(stmt.span.line))
             for name, stmt in _alenv_sets(ctx).items()
             if name in AlenvCollision.VARIABLES
         }
@@ -304,13 +311,19 @@ class SingleStandbyProduct(Rule):
         if found is None or found[0] != 2:
             return
         catalogue = load_catalogue()
-        by_watch = catalogue.by_watch_id()
+        by_watch = {watch.lower(): found for watch, found in catalogue.by_watch_id().items()}
         for command in ctx.commands:
-            product = None
-            if command.program == "armload" and command.args:
-                product = by_watch.get(command.args[0].value, (None,))[0]
-            elif command.program == "net" and len(command.args) >= 2 and command.args[0].value.lower() == "start":
-                product = (catalogue.identify_service(" ".join(w.value for w in command.args[1:])) or (None,))[0]
+            starts = command.program == "armload" or (
+                command.program == "net" and command.args and command.args[0].value.lower() == "start"
+            )
+            if not starts:
+                continue
+            # Known by its watch ID, or by the service it starts under any watch ID.
+            watch = watch_target(command)
+            service = service_target(command)
+            product = by_watch.get(watch.lower(), (None,))[0] if watch else None
+            if product is None and service:
+                product = (catalogue.identify_service(service[0]) or (None,))[0]
             if product is not None and not product.multi_standby:
                 yield self.finding(
                     ctx,

@@ -41,6 +41,8 @@ WELL_KNOWN_SEGMENTS = (
     "Session Manager",
 )
 _INDEXED = re.compile(r"^(.*)\[\d+\]$")
+# Windows numbers its control sets; any number is a real key name.
+_NUMBERED_CONTROL_SET = re.compile(r"ControlSet\d{3}", re.I)
 
 
 @cache
@@ -59,7 +61,7 @@ def near_miss(segment: str) -> str | None:
     """The well-known name ``segment`` is a misspelling of, if any."""
     base = _INDEXED.sub(r"\1", segment)
     known = known_segments()
-    if base.lower() in known or len(base) < 3:
+    if base.lower() in known or len(base) < 3 or _NUMBERED_CONTROL_SET.fullmatch(base):
         return None
     close = difflib.get_close_matches(base.lower(), list(known), n=1, cutoff=0.85)
     return known[close[0]] if close else None
@@ -196,6 +198,8 @@ class RegistryUnknownPath(RegistryRule):
         for segment in segments[1:]:
             if not segment:
                 return "empty key name (two backslashes in a row, or one at the end)"
+            if key.delete:
+                continue  # deleting a misspelt key is how a stray one is cleaned up
             intended = near_miss(segment)
             if intended:
                 return f"{segment!r} looks like a misspelling of {intended!r}: regedit would create a key nothing reads"
@@ -203,7 +207,7 @@ class RegistryUnknownPath(RegistryRule):
 
 
 def _string(value: RegValue | None) -> str | None:
-    return value.data if value is not None and value.kind == "string" else None
+    return value.text if value is not None else None
 
 
 @register
@@ -243,7 +247,7 @@ class OpcntrlInconsistent(RegistryRule):
     severity = ERROR
 
     def check(self, ctx: RegContext) -> Iterator[Finding]:
-        for key in ctx.reg.keys:
+        for key in ctx.merged_keys():
             if key.delete or not key.path.upper().endswith("\\OPCNTRL"):
                 continue
             cluster = key.value("CLUSTER")
@@ -269,7 +273,7 @@ class OpcntrlInconsistent(RegistryRule):
 
 
 _IMAGE_PATH = re.compile(
-    r"""^(?P<exe>.+?\\al2start\.exe)\s+/R(?P<root>\S+)\s+/C\s*(?P<name>"[^"]*"|[^/]+?)\s+/P(?P<proc>\S+)\s+/S(?P<sock>\S+)\s*$""",
+    r"""^"?(?P<exe>[^"]+?\\al2start\.exe)"?\s+/R(?P<root>\S+)\s+/C\s*(?P<name>"[^"]*"|[^/]+?)\s+/P(?P<proc>\S+)\s+/S(?P<sock>\S+)\s*$""",
     re.I,
 )
 

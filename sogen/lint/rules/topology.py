@@ -34,34 +34,33 @@ def first_line(ctx) -> Span:
     return Span(1, 1, 1, len(ctx.line_text(1)) + 1)
 
 
+def identity(watch_id: str | None, product: str | None) -> str | None:
+    """How a product is told apart in a script: an ARM product by its watch ID (which also
+    names the StarOffice instance), a database by its catalogue id."""
+    return watch_id.lower() if watch_id else product
+
+
 def planned_keys(topology, group_index: int) -> dict[str, object]:
-    """What the group runs: product key -> planned product (databases included)."""
+    """What the group runs: identity -> planned product (databases included)."""
     from sogen.plan import group_products
 
-    return {p.key: p for p in group_products(topology, group_index)}
+    return {identity(p.watch_id, p.key): p for p in group_products(topology, group_index)}
 
 
-def script_products(ctx) -> dict[str, tuple[int, str]]:
-    """Products a script starts or stops on START/HOME with a good disk: key -> (line, verb)."""
+def script_products(ctx) -> dict[str, tuple[int, str, str]]:
+    """What a script starts or stops on START/HOME with a good disk: identity -> (line, verb, shown name)."""
     from sogen.lint.flow import Combination
 
     result = ctx.analysis[Combination(*START_HOME)]
-    found: dict[str, tuple[int, str]] = {}
+    found: dict[str, tuple[int, str, str]] = {}
     for action in result.actions:
         if action.phase is None:
             continue
-        key = action.product or (action.target if action.verb in ("ARMLOAD", "ARMKILL") else None)
+        arm = action.verb in ("ARMLOAD", "ARMKILL")
+        key = identity(action.target if arm else None, action.product)
         if key:
-            found.setdefault(key, (action.stmt.span.line, action.verb))
+            found.setdefault(key, (action.stmt.span.line, action.verb, action.target if arm else action.product))
     return found
-
-
-def _custom_key(planned: dict[str, object], key: str) -> str:
-    """A custom product is found in scripts by its watch ID; map it back to its name."""
-    for name, product in planned.items():
-        if product.watch_id and product.watch_id.lower() == key.lower():
-            return name
-    return key
 
 
 @register
@@ -106,7 +105,7 @@ class TopologyProductMissing(TopologyRule):
         if getattr(ctx, "kind", None) not in ("start", "stop") or not hasattr(ctx, "analysis"):
             return
         planned = planned_keys(topology, group_index)
-        found = {_custom_key(planned, k) for k in script_products(ctx)}
+        found = set(script_products(ctx))
         group = topology.groups[group_index].name
         for key, product in planned.items():
             if key not in found:
@@ -151,11 +150,12 @@ class TopologyProductExtra(TopologyRule):
             return
         planned = planned_keys(topology, group_index)
         group = topology.groups[group_index].name
-        for key, (line, verb) in script_products(ctx).items():
-            if _custom_key(planned, key) not in planned:
+        for key, (line, verb, shown) in script_products(ctx).items():
+            if key not in planned:
                 yield self.finding(
-                    ctx, Span(line, 1, line, len(ctx.line_text(line)) + 1),
-                    f"{verb} of {key}, which the topology does not put in group {group}",
+                    ctx,
+                    Span(line, 1, line, len(ctx.line_text(line)) + 1),
+                    f"{verb} of {shown}, which the topology does not put in group {group}",
                 )
 
 
@@ -270,7 +270,7 @@ class TopologyInstallRoot(TopologyRule):
         if hasattr(ctx, "reg"):
             for key in ctx.reg.keys:
                 image = key.value("ImagePath")
-                match = _IMAGE_ROOT.search(str(image.data)) if image is not None else None
+                match = _IMAGE_ROOT.search(image.text or "") if image is not None else None
                 if match and match.group(1).lower() != group.alroot.lower():
                     yield self.finding(ctx, image.span, f"/R{match.group(1)}, but group {group.name}'s install root is {group.alroot}")
             return
@@ -283,7 +283,7 @@ class TopologyInstallRoot(TopologyRule):
                 )
 
 
-_SYNC_KEY = re.compile(r"^\s*- `(HKEY_[^`]+)`\s*$")
+_SYNC_KEY = re.compile(r"^\s*- `(HKEY_[^`]+)`\s*$", re.I)
 _GROUP_HEADING = re.compile(r"^## \d+\. Failover group `([^`]+)`")
 
 

@@ -1,0 +1,5 @@
+rem alenv1.bat
+SET ALROOT=D:\SO1
+SET ALSERVICE=StarOffice Server
+SET ALPROC=alw2
+SET PATH=%PATH%;D:\SO1\BIN

@@ -1,0 +1,2 @@
+rem alenv3.bat
+SET ALROOT=F:\SO3

@@ -1,0 +1,1 @@
+SET ALSERVICE=StarOffice Server
