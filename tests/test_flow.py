@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import io
+import json
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from sogen.lint.flow import (
     COMBINATIONS,
@@ -16,6 +20,7 @@ from sogen.lint.flow import (
 )
 from sogen.lint.ir import Command, Goto, If
 from sogen.lint.parser import parse_script
+from sogen.lint.trace import run_trace
 
 TRACE_CASES = Path(__file__).resolve().parent / "trace_cases"
 
@@ -72,7 +77,9 @@ def test_guide_start_as_printed_falls_through_every_section():
         HOME + OTHER + RECOVERED + HOME_FAILOVER + OTHER_FAILOVER + DISK_ERROR + NO_ARM
     )
     assert [a.text for a in results[Combination(None, "OTHER", "FAILURE")].actions] == NO_ARM
-    assert [a.text for a in results[Combination("RECOVER", "HOME", "FAILURE")].actions] == RECOVERED + DISK_ERROR + NO_ARM
+    assert [
+        a.text for a in results[Combination("RECOVER", "HOME", "FAILURE")].actions
+    ] == RECOVERED + DISK_ERROR + NO_ARM
 
 
 def test_stop_sample_before_revision_5_jumps_to_a_missing_label():
@@ -152,9 +159,13 @@ def test_tests_record_where_the_arm_variables_were_tested():
 
 
 def test_call_returns_and_args():
-    src = "CALL :sub a \"b c\"\nARMLOAD back\nGOTO :EOF\n:sub\nARMLOAD sub %1 %~2\nEXIT /B\nARMLOAD never\n"
+    src = 'CALL :sub a "b c"\nARMLOAD back\nGOTO :EOF\n:sub\nARMLOAD sub %1 %~2\nEXIT /B\nARMLOAD never\n'
     assert texts(src) == ["ARMLOAD sub a b c", "ARMLOAD back"]
     assert analyse(script_of(src))[COMBINATIONS[0]].end == "eof"
+
+
+def test_setlocal_inside_a_call_ends_when_it_returns():
+    assert texts("CALL :s\nARMLOAD [%X%]\nGOTO :EOF\n:s\nSETLOCAL\nSET X=1\nGOTO :EOF\n") == ["ARMLOAD []"]
 
 
 def test_exit_inside_a_call_ends_everything():
@@ -186,8 +197,9 @@ def test_chain_with_goto_and_conditional_parts():
 
 def test_labels_differ_in_case_and_duplicates_are_searched_from_here():
     src = "GOTO b\n:B\nARMLOAD first\nGOTO b2\n:b\nARMLOAD second\n:b2\nGOTO b\n"
-    # The first GOTO finds :B (the next "b" after it); the last finds :b after
-    # wrapping around to the top? No: from line 8 the search wraps and finds :B.
+    # Labels match whatever their case. GOTO b on line 1 finds :B on line 2, the
+    # first after it; GOTO b on line 8 finds nothing below, wraps to the top and
+    # finds :B again: :b on line 5 is never reached, and the script loops.
     result = analyse(script_of(src))[COMBINATIONS[0]]
     assert [a.text for a in result.actions][:3] == ["ARMLOAD first", "ARMLOAD first", "ARMLOAD first"]
     assert result.end == "loop-limit"
@@ -248,6 +260,13 @@ def test_a_condition_on_an_unknown_variable_is_uncertain():
     assert not analyse(script_of('set SITE=x\nIF "%SITE%"=="x" ARMLOAD t\n'))[COMBINATIONS[0]].uncertain
 
 
+def test_environment_given_by_the_caller():
+    src = '"%ALROOT%\\bin\\al2stop" /q\nIF "%ARMS_EVENT%"=="START" ARMLOAD x\n'
+    results = analyse(script_of(src), {"ALROOT": "D:\\SO", "ARMS_EVENT": ""})
+    assert {tuple(a.text for a in r.actions) for r in results.values()} == {("AL2STOP /q",)}
+    assert results[COMBINATIONS[0]].actions[0].program == "D:\\SO\\bin\\al2stop"
+
+
 def test_arms_server_home_and_disk_success_are_set():
     src = 'IF DEFINED ARMS_SERVER ARMLOAD s\nIF "%ARMS_DISK%"=="SUCCESS" ARMLOAD d\nIF DEFINED ARMS_EVENT ARMLOAD e\n'
     assert texts(src, Combination(None, "HOME", "SUCCESS")) == ["ARMLOAD s", "ARMLOAD d"]
@@ -280,7 +299,7 @@ def test_call_of_a_program_and_of_another_batch_file():
 
 
 def test_action_text_is_what_the_program_receives():
-    assert texts("ARMLOAD   a    b   \nARMLOAD a >nul b\nARMLOAD a^&b\nARMLOAD \"a^&b\"\nARMLOAD,x\n") == [
+    assert texts('ARMLOAD   a    b   \nARMLOAD a >nul b\nARMLOAD a^&b\nARMLOAD "a^&b"\nARMLOAD,x\n') == [
         "ARMLOAD a    b",
         "ARMLOAD a  b",
         "ARMLOAD a&b",
@@ -332,3 +351,137 @@ def test_if_with_both_branches_jumping_makes_the_rest_unreachable():
     assert [stmt.span.line for stmt in flow.unreachable] == [2]
     # Unreachable or not, line 2 runs on into :a, and :a into :b.
     assert {name: stmt.span.line for name, stmt in flow.falls_into.items()} == {"a": 2, "b": 3}
+
+
+# -- no script makes the analyser crash or run away ---------------------------------------------
+
+_PIECES = [
+    b"GOTO x",
+    b":x",
+    b"CALL :x %1",
+    b"EXIT /B",
+    b"SET /A n+=1",
+    b"IF %n% LSS 3 GOTO x",
+    b"FOR /L %%i IN (1,1,3) DO (",
+    b")",
+    b"%ARMS_EVENT%",
+    b"!x!",
+    b"setlocal enabledelayedexpansion",
+    b"endlocal",
+    b"shift",
+    b"^",
+    b'"',
+    b"&&",
+    b"||",
+]
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.sampled_from(sorted(TRACE_CASES.glob("*.bat"))),
+    st.lists(st.tuples(st.floats(0, 1), st.sampled_from(_PIECES)), max_size=8),
+)
+def test_analyse_survives_edited_scripts(path, edits):
+    data = path.read_bytes()
+    for where, piece in edits:
+        at = int(where * len(data))
+        data = data[:at] + piece + b"\r\n" + data[at:]
+    results = analyse(parse_script("x.bat", data))
+    assert list(results) == list(COMBINATIONS)
+    assert {result.end for result in results.values()} <= {
+        "exit",
+        "eof",
+        "syntax-error",
+        "loop-limit",
+        "undefined-label",
+    }
+
+
+# -- sogen trace ----------------------------------------------------------------------------
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def run(*args: str, out: io.StringIO | None = None, **options) -> tuple[int, str]:
+    out = out if out is not None else io.StringIO()
+    code = run_trace(Path(args[0]), *args[1:], out=out, **options)
+    return code, out.getvalue()
+
+
+def test_trace_one_combination():
+    code, text = run(str(TRACE_CASES / "wf_sqlserver_start_as_printed.bat"), "start", "other")
+    assert code == 0
+    lines = text.splitlines()
+    assert lines[0].endswith("ARMS_EVENT=START ARMS_SERVER=OTHER ARMS_DISK=SUCCESS")
+    assert lines[1].split() == ["1", "22:1", "ARMBCAST", "/MSG", '"プライオリティサーバ以外で起動中です"', "/A"]
+    assert "NET start MSSQLServer  [sqlserver #1 start]" in lines[2]
+    assert lines[-1] == "ends: EXIT at line 47"
+
+
+def test_trace_syntax_error_and_unset_event():
+    _, text = run(str(TRACE_CASES / "wf_sqlserver_start_as_printed.bat"), "unset")
+    assert "no cluster actions" in text and "ends: syntax error at line 4: Windows' cmd stops the script here" in text
+
+
+def test_trace_matrix_plain_text(capsys):
+    code, text = run(str(TRACE_CASES / "guide_start.bat"), matrix=True)
+    lines = text.splitlines()
+    assert code == 0 and len(lines) == 2 + len(COMBINATIONS)
+    assert lines[1].split()[:5] == ["ARMS_EVENT", "ARMS_SERVER", "ARMS_DISK", "ACTIONS", "ENDS"]
+    assert lines[2].split() == ["START", "HOME", "SUCCESS", "ARMBCAST,", "ARMLOAD", "StarOffice", "exit"]
+    assert "\x1b" not in text
+
+
+def test_trace_matrix_in_a_terminal(monkeypatch):
+    script = str(TRACE_CASES / "guide_stop_rev4_no_error_disk.bat")
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    red = "\x1b[31m"  # the rows of paths that end badly
+    _, coloured = run(script, out=Terminal())
+    assert "ARMKILL StarOffice" in coloured and red in coloured
+    monkeypatch.setenv("NO_COLOR", "1")
+    _, plain = run(script, out=Terminal())
+    assert "undefined-label" in plain and red not in plain
+
+
+def test_trace_json():
+    _, text = run(str(TRACE_CASES / "guide_start.bat"), "failover", "home", "failure", output_format="json")
+    data = json.loads(text)
+    [only] = data["combinations"]
+    assert (only["event"], only["server"], only["disk"], only["end"]) == ("FAILOVER", "HOME", "FAILURE", "exit")
+    assert only["actions"][0]["text"] == 'ARMBCAST /MSG "切替パーティションの接続に失敗しました" /A'
+    assert only["actions"][0]["line"] == 64
+    assert only["tests"] == [
+        {"before_action": 0, "variable": name} for name in ("ARMS_EVENT", "ARMS_EVENT", "ARMS_DISK")
+    ]
+    _, text = run(str(TRACE_CASES / "guide_start.bat"), matrix=True, output_format="json")
+    assert len(json.loads(text)["combinations"]) == 16
+
+
+@pytest.mark.parametrize(
+    ("args", "options", "message"),
+    [
+        (("missing.bat",), {}, "missing.bat: no such file"),
+        ((str(TRACE_CASES),), {}, "is a folder"),
+        ((str(TRACE_CASES / "guide_start.bat"), "LATER"), {}, "--event must be one of START, FAILOVER, RECOVER, unset"),
+        ((str(TRACE_CASES / "guide_start.bat"), "START"), {"matrix": True}, "--matrix shows every combination"),
+        ((str(TRACE_CASES / "guide_start.bat"),), {"output_format": "xml"}, "--format must be text or json"),
+    ],
+)
+def test_trace_bad_input(capsys, args, options, message):
+    code, out = run(*args, **options)
+    error = capsys.readouterr().err
+    assert code == 2 and out == "" and error.count("\n") == 1 and message in error and error.startswith("sogen trace: ")
+
+
+def test_trace_command_line():
+    from typer.testing import CliRunner
+
+    from sogen.cli import app
+
+    result = CliRunner().invoke(app, ["trace", str(TRACE_CASES / "guide_start.bat"), "--event", "recover"])
+    assert result.exit_code == 0 and 'ARMBCAST /MSG "Serverの復旧が終了しました" /A' in result.output
+    result = CliRunner().invoke(app, ["trace", "nowhere.bat"])
+    assert result.exit_code == 2 and "Traceback" not in result.output

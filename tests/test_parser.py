@@ -156,7 +156,12 @@ def test_exit_forms():
 
 
 def test_setlocal_pushd_popd_are_commands():
-    for line, program in [("SETLOCAL EnableDelayedExpansion", "setlocal"), ("ENDLOCAL", "endlocal"), ("pushd %~dp0", "pushd"), ("popd", "popd")]:
+    for line, program in [
+        ("SETLOCAL EnableDelayedExpansion", "setlocal"),
+        ("ENDLOCAL", "endlocal"),
+        ("pushd %~dp0", "pushd"),
+        ("popd", "popd"),
+    ]:
         assert one(line).program == program
 
 
@@ -173,7 +178,10 @@ def test_if_compare():
 @pytest.mark.parametrize(
     ("line", "condition"),
     [
-        ("IF %ARMS_EVENT%==START goto x", Condition("compare", False, False, w("%ARMS_EVENT%", 4), "==", w("START", 18))),
+        (
+            "IF %ARMS_EVENT%==START goto x",
+            Condition("compare", False, False, w("%ARMS_EVENT%", 4), "==", w("START", 18)),
+        ),
         ('if /i not "%A%"=="x" goto x', Condition("compare", True, True, w('"%A%"', 11), "==", w('"x"', 18))),
         ("IF 2 GTR 10 goto x", Condition("compare", False, False, w("2", 4), "GTR", w("10", 10))),
         ("if %N% lss 3 goto x", Condition("compare", False, False, w("%N%", 4), "LSS", w("3", 12))),
@@ -188,11 +196,15 @@ def test_if_conditions(line, condition):
 
 
 def test_if_else_blocks_over_lines():
-    stmts = parse_lines(['IF "%ARMS_SERVER%" == "OTHER" (', "  ARMLOAD a >nul", ") ELSE (", "  ARMLOAD b", ")", "echo after"])
+    stmts = parse_lines(
+        ['IF "%ARMS_SERVER%" == "OTHER" (', "  ARMLOAD a >nul", ") ELSE (", "  ARMLOAD b", ")", "echo after"]
+    )
     assert len(stmts) == 2
     stmt = stmts[0]
     assert isinstance(stmt, If) and stmt.span == Span(1, 1, 5, 2)
-    assert stmt.then == (Command(Span(2, 3, 2, 17), "ARMLOAD", "armload", (w("a", 11, 2),), (Redirection(">", "nul"),), "ARMLOAD a "),)
+    assert stmt.then == (
+        Command(Span(2, 3, 2, 17), "ARMLOAD", "armload", (w("a", 11, 2),), (Redirection(">", "nul"),), "ARMLOAD a "),
+    )
     assert stmt.otherwise == (Command(Span(4, 3, 4, 12), "ARMLOAD", "armload", (w("b", 11, 4),), (), "ARMLOAD b"),)
     assert stmts[1].span.line == 6
 
@@ -419,7 +431,11 @@ def test_mutated_real_scripts_never_crash(data):
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.sampled_from(['ARMLOAD', 'x', '"a b"', "/S", "%V%", "!V!", "^&", ",", "=", "echo."]), min_size=1, max_size=6))
+@given(
+    st.lists(
+        st.sampled_from(["ARMLOAD", "x", '"a b"', "/S", "%V%", "!V!", "^&", ",", "=", "echo."]), min_size=1, max_size=6
+    )
+)
 def test_fast_path_and_grammar_agree_on_simple_lines(words):
     line = " ".join(words)
     assume(not _blank(line))

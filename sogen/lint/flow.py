@@ -29,6 +29,13 @@ It follows cmd where it matters for these scripts:
 The combinations are not run one by one: a walk stands for every combination
 until a command line mentions an ARMS_* variable whose value differs among them,
 and only then splits.
+
+Not followed (the path goes on as if they did nothing, or marks itself
+uncertain): what FOR /F reads (a file or a command's output), FOR over file
+patterns, /D and /R, IF EXIST (taken as false), the second expansion CALL does,
+a called batch file (an OTHER action), START. ``%~dp0`` is the folder of the
+script's path as given. A ParseError stops the path like a syntax error, unless
+cmd would run the line anyway (see :attr:`ParseError.fatal`).
 """
 
 from __future__ import annotations
@@ -37,6 +44,7 @@ import bisect
 import ntpath
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Iterator, Mapping, Sequence
 
 from sogen.lint.ir import (
@@ -77,7 +85,7 @@ DISKS = ("SUCCESS", "FAILURE")
 
 #: Statements one path may execute before it is cut off as a loop, on top of one
 #: per statement of the script (a straight script of any length runs through).
-LOOP_LIMIT = 10_000
+LOOP_LIMIT = 5_000
 #: cmd itself gives up on deeper CALL recursion.
 CALL_DEPTH_LIMIT = 64
 
@@ -252,13 +260,18 @@ def control_flow(script: Script) -> ControlFlow:
 
 # -- what the actions are -------------------------------------------------------------
 
-_ARM_VERBS = {"armload": "ARMLOAD", "armkill": "ARMKILL", "armloadc": "ARMLOADC", "armbcast": "ARMBCAST", "armsleep": "ARMSLEEP"}
+_ARM_VERBS = {
+    "armload": "ARMLOAD",
+    "armkill": "ARMKILL",
+    "armloadc": "ARMLOADC",
+    "armbcast": "ARMBCAST",
+    "armsleep": "ARMSLEEP",
+}
 _WATCHED = ("ARMLOAD", "ARMKILL", "ARMLOADC")
 _SQLSERVER_TOOLS = frozenset(("isql", "osql"))
 _ORACLE_TOOL = re.compile(r"svrmgr\w*|sqlplus")
 _SQL_FILE = re.compile(r"([\w.$-]+)\.sql\b", re.I)
 _SQL_PHASES = {"startup": "start", "act": "start", "shutdown": "stop", "deact": "stop"}
-_ORACLE_SERVICE = re.compile(r"oracleservice\w+|oracle\w*tnslistener", re.I)
 _BLANKS = " \t"
 
 
@@ -268,22 +281,19 @@ class _Catalogue:
     def __init__(self) -> None:
         from sogen.catalogue import load_catalogue
 
-        catalogue = load_catalogue()
-        self.watch_ids = {key: (product.id, number) for key, (product, number) in catalogue.by_watch_id().items()}
+        self.catalogue = load_catalogue()
+        self.watch_ids = {key: (product.id, number) for key, (product, number) in self.catalogue.by_watch_id().items()}
+        # A script may spell a watch ID in another case; it still names the product.
         self.watch_ids_folded = {key.lower(): value for key, value in self.watch_ids.items()}
-        self.services = {key: (product.id, number) for key, (product, number) in catalogue.by_service().items()}
 
     def by_watch_id(self, watch_id: str) -> tuple[str | None, int | None]:
         found = self.watch_ids.get(watch_id) or self.watch_ids_folded.get(watch_id.lower())
         return found if found else (None, None)
 
     def by_service(self, service: str) -> tuple[str | None, int | None]:
-        found = self.services.get(service.lower())
-        if found:
-            return found
-        if _ORACLE_SERVICE.fullmatch(service):
-            return "oracle", 1
-        return None, None
+        """Also OracleService<SID> and the listener, which the catalogue knows as patterns."""
+        found = self.catalogue.identify_service(service)
+        return (found[0].id, found[1]) if found else (None, None)
 
 
 def _stub_arguments(command_line: str) -> str:
@@ -295,6 +305,23 @@ def _stub_arguments(command_line: str) -> str:
     while pos < len(command_line) and command_line[pos] not in _BLANKS:
         pos += 1
     return command_line[pos:].strip(_BLANKS)
+
+
+@lru_cache(maxsize=4096)
+def _described(name: str, command_line: str) -> tuple:
+    """ClusterAction's fields after ``stmt`` for a program and its command line:
+    scripts run the same few command lines over and over."""
+    program = program_of(name)
+    arguments = _stub_arguments(command_line)
+    values = [word.replace('"', "") for word in _LIST_DELIMITERS.findall(arguments)]
+    verb, target, product, instance, phase = _classify(program, values, _catalogue())
+    text = program.upper() + (" " + arguments if arguments else "")
+    return verb, target, product, instance, phase, text, unescape(name).replace('"', "")
+
+
+@lru_cache(maxsize=1)
+def _catalogue() -> _Catalogue:
+    return _Catalogue()
 
 
 def _classify(program: str, words: list[str], catalogue: _Catalogue):
@@ -376,7 +403,7 @@ class _Seq:
         self,
         statements: Sequence[Stmt],
         index: int = 0,
-        lines: Sequence[_FileLine] | None = None,
+        lines: _FileLines | None = None,
         resume: int | None = None,
         deferred: bool = False,
     ):
@@ -393,18 +420,19 @@ class _Seq:
 class _Return:
     """Where a CALL :label returns to."""
 
-    __slots__ = ("scope_depth", "args", "depth")
+    __slots__ = ("scope_depth", "args")
 
-    def __init__(self, scope_depth: int, args: list[str], depth: int):
-        self.scope_depth = scope_depth
+    def __init__(self, scope_depth: int, args: list[str]):
+        self.scope_depth = scope_depth  # SETLOCALs above this end with the routine
         self.args = args  # %0 %1 ...
-        self.depth = depth
 
     def copy(self) -> _Return:
-        return _Return(self.scope_depth, list(self.args), self.depth)
+        return _Return(self.scope_depth, list(self.args))
 
 
 class _Loop:
+    """A FOR loop being run: the values its variable takes, and the one it had before."""
+
     __slots__ = ("variable", "values", "index", "body", "saved")
 
     def __init__(self, variable: str, values: list[str], body: Sequence[Stmt], saved: str | None):
@@ -437,7 +465,16 @@ class _Links:
 
 
 class _Path:
-    """One walk through the script, for the combinations it still stands for."""
+    """One walk through the script, for the combinations it still stands for.
+
+    ``env``: variables by upper-case name; ``known``: the names the script or the
+    caller set (reading any other is an uncertain guess); ``varying``: the ARMS_*
+    names whose value still differs among ``combinations`` (absent from ``env``);
+    ``scopes``: what SETLOCAL saved; ``frames``: what is being run, innermost
+    last; ``success``/``assumed``: whether the last command succeeded, and whether
+    that is an assumption about an external program; ``deferred``: the statement
+    being run expands its %VAR% as it goes (see :class:`_FileLine`).
+    """
 
     __slots__ = (
         "combinations", "env", "known", "varying", "scopes", "frames", "for_vars", "delayed",
@@ -466,6 +503,23 @@ class _Path:
         return clone
 
 
+class _FileLines:
+    """The :class:`_FileLine` of each statement of a list, worked out when first read."""
+
+    __slots__ = ("statements", "lines", "known")
+
+    def __init__(self, statements: Sequence[Stmt], lines: Sequence[str]):
+        self.statements = statements
+        self.lines = lines
+        self.known: list[_FileLine | None] = [None] * len(statements)
+
+    def __getitem__(self, index: int) -> _FileLine:
+        line = self.known[index]
+        if line is None:
+            line = self.known[index] = _FileLine(self.statements[index], self.lines)
+        return line
+
+
 class _FileLine:
     """What the interpreter needs to know about one top-level statement, worked out once."""
 
@@ -475,7 +529,9 @@ class _FileLine:
         self.first, self.last = stmt.span.line, stmt.span.end_line
         text = lines[self.first - 1] if self.first == self.last else "\n".join(lines[self.first - 1 : self.last])
         self.percent = "%" in text
-        self.arms = tuple(sorted({m.group(0).upper() for m in _ARMS_MENTION.finditer(text)})) if "rms_" in text.lower() else ()
+        self.arms = (
+            tuple(sorted({m.group(0).upper() for m in _ARMS_MENTION.finditer(text)})) if "rms_" in text.lower() else ()
+        )
         # Parsing the line again after each expansion is the costly part of a walk.
         # It can be skipped when every %...% sits inside quotes (so the values cannot
         # change how the line splits, unless they bring quotes of their own) and
@@ -507,33 +563,33 @@ class _Interpreter:
             self.lines = cmd_lines(script.raw)
             self.statements = parse_lines(self.lines)
         self.environment = {name.upper(): value for name, value in environment.items()}
-        self.file_lines = [_FileLine(stmt, self.lines) for stmt in self.statements]
+        self.file_lines = _FileLines(self.statements, self.lines)
         self.limit = LOOP_LIMIT + len(self.statements)
         # lower-case label -> (top-level position, label) in file order; a label inside
         # a block is filed under the position of the statement that holds it.
         self.labels: dict[str, list[tuple[int, Label]]] = {}
         for index, stmt in enumerate(self.statements):
-            for nested in walk((stmt,)):
-                if isinstance(nested, Label):
-                    self.labels.setdefault(nested.name.lower(), []).append((index, nested))
+            if type(stmt) is Label:
+                self.labels.setdefault(stmt.name.lower(), []).append((index, stmt))
+            elif _children(stmt):
+                for nested in walk(_children(stmt)):
+                    if type(nested) is Label:
+                        self.labels.setdefault(nested.name.lower(), []).append((index, nested))
         self.expansions: dict[tuple[int, tuple[str, ...]], Sequence[Stmt]] = {}  # (id(_FileLine), expanded lines)
-        self.rest_of_block: dict[int, tuple[list[Stmt], list[_FileLine]]] = {}
+        self.rest_of_block: dict[int, tuple[list[Stmt], _FileLines]] = {}
         self.stand_ins: dict[int, Command] = {}  # id(CALL of a program) -> the Command it runs
+        self.condition_variables: dict[int, list[str]] = {}
         self.origin: dict[int, Stmt] = {}  # id(statement parsed after expansion) -> statement in the script
         self.actions: dict[tuple[int, str, str], ClusterAction] = {}
-        self._catalogue: _Catalogue | None = None
 
     # -- driving ---------------------------------------------------------------------
 
     def run(self) -> dict[Combination, PathResult]:
         start = _Path()
         start.combinations = list(COMBINATIONS)
-        start.env = {name: value for name, value in self.environment.items() if name not in ARMS_VARIABLES}
+        start.env = {name: value for name, value in self.environment.items() if value}  # "" is unset
         start.known = set(self.environment)
         start.varying = tuple(name for name in ARMS_VARIABLES if name not in self.environment)
-        for name in ARMS_VARIABLES:
-            if self.environment.get(name):
-                start.env[name] = self.environment[name]
         start.scopes = []
         start.frames = [_Seq(self.statements, 0, self.file_lines)]
         start.for_vars = {}
@@ -583,16 +639,20 @@ class _Interpreter:
                     if type(stmt) is Comment:
                         frame.index += 1
                         continue
-                    line = frame.lines[frame.index]
-                    varying = [name for name in line.arms if name in path.varying]
-                    if varying and self._split(path, varying, pending):
-                        return None
+                    line = frame.lines.known[frame.index] or frame.lines[frame.index]
+                    if line.arms:
+                        varying = [name for name in line.arms if name in path.varying]
+                        if varying and self._split(path, varying, pending):
+                            return None
                     frame.index += 1
-                    expanded, path.deferred = self._read(stmt, line, path)
-                    if len(expanded) != 1:
-                        frames.append(_Seq(expanded))
-                        continue
-                    stmt = expanded[0]
+                    if line.percent:
+                        expanded, path.deferred = self._read(stmt, line, path)
+                        if len(expanded) != 1:
+                            frames.append(_Seq(expanded))
+                            continue
+                        stmt = expanded[0]
+                    else:
+                        path.deferred = False
                 else:
                     frame.index += 1
                     path.deferred = frame.deferred
@@ -621,7 +681,7 @@ class _Interpreter:
         for combination in path.combinations:
             values = combination.environment()
             groups.setdefault(tuple(values[name] for name in names), []).append(combination)
-        parts = [(values, members) for values, members in groups.items()]
+        parts = list(groups.items())
         for values, members in parts:
             part = path if len(parts) == 1 else path.fork(members)
             part.varying = tuple(name for name in part.varying if name not in names)
@@ -637,8 +697,6 @@ class _Interpreter:
     def _read(self, stmt: Stmt, line: _FileLine, path: _Path) -> tuple[Sequence[Stmt], bool]:
         """The statements cmd runs for this command line once ``%...%`` is expanded,
         and whether their words are still to be expanded as they are used."""
-        if not line.percent:
-            return (stmt,), False
         source = self.lines[line.first - 1 : line.last]
         expanded = tuple(self._expand_percent(text, path) for text in source)
         if line.deferrable and all(new.count('"') == old.count('"') for new, old in zip(expanded, source)):
@@ -757,7 +815,7 @@ class _Interpreter:
         if kind is Comment:
             return None
         path.count += 1
-        original = self.origin.get(id(stmt), stmt)
+        original = self.origin.get(id(stmt), stmt) if self.origin else stmt
         path.steps.append(original)
         if kind is Command:
             self._command(stmt, original, path)
@@ -780,7 +838,7 @@ class _Interpreter:
         elif kind is Chain:
             path.frames.append(_Links(stmt, path.deferred))
         elif kind is For:
-            self._for(stmt, original, path)
+            self._for(stmt, path)
         elif kind is ParseError and stmt.fatal:
             return "syntax-error"
         return None
@@ -834,15 +892,7 @@ class _Interpreter:
         key = (id(original), name, command_line)
         action = self.actions.get(key)
         if action is None:
-            program = program_of(name)
-            arguments = _stub_arguments(command_line)
-            values = [word.replace('"', "") for word in _LIST_DELIMITERS.findall(arguments)]
-            if self._catalogue is None:
-                self._catalogue = _Catalogue()
-            verb, target, product, instance, phase = _classify(program, values, self._catalogue)
-            text = program.upper() + (" " + arguments if arguments else "")
-            action = ClusterAction(original, verb, target, product, instance, phase, text, unescape(name).replace('"', ""))
-            self.actions[key] = action
+            action = self.actions[key] = ClusterAction(original, *_described(name, command_line))
         path.actions.append(action)
         path.errorlevel, path.success, path.assumed = 0, True, True
 
@@ -866,7 +916,10 @@ class _Interpreter:
         if condition.negated:
             result = not result
         original_condition = original.condition if isinstance(original, If) else condition
-        for name in _variables(original_condition):
+        names = self.condition_variables.get(id(original_condition))
+        if names is None:
+            names = self.condition_variables[id(original_condition)] = _variables(original_condition)
+        for name in names:
             if name in ARMS_VARIABLES:
                 path.tests.append((len(path.actions), name))
             elif name not in path.known:
@@ -909,7 +962,7 @@ class _Interpreter:
         depth = sum(1 for frame in path.frames if frame.__class__ is _Return) + 1
         if depth > CALL_DEPTH_LIMIT:
             return "loop-limit"
-        path.frames.append(_Return(len(path.scopes), [":" + target, *args], depth))
+        path.frames.append(_Return(len(path.scopes), [":" + target, *args]))
         path.frames.append(self._read_from(found, path))
         return None
 
@@ -919,7 +972,9 @@ class _Interpreter:
         while frames:
             frame = frames.pop()
             if frame.__class__ is _Return:
-                del path.scopes[frame.scope_depth :]  # a CALLed routine's SETLOCALs end with it
+                if len(path.scopes) > frame.scope_depth:  # a CALLed routine's SETLOCALs end with it
+                    path.env, path.known, path.delayed = path.scopes[frame.scope_depth]
+                    del path.scopes[frame.scope_depth :]
                 return None
         return end
 
@@ -956,7 +1011,7 @@ class _Interpreter:
         if rest is None:
             holder = self.statements[index]
             statements = [label, *parse_lines(self.lines[label.span.line : holder.span.end_line], label.span.line + 1)]
-            rest = (statements, [_FileLine(stmt, self.lines) for stmt in statements])
+            rest = (statements, _FileLines(statements, self.lines))
             self.rest_of_block[id(label)] = rest
         return _Seq(rest[0], 0, rest[1], resume=index + 1)
 
@@ -979,7 +1034,7 @@ class _Interpreter:
         if name in path.varying:
             path.varying = tuple(other for other in path.varying if other != name)
 
-    def _for(self, stmt: For, original: Stmt, path: _Path) -> None:
+    def _for(self, stmt: For, path: _Path) -> None:
         variable = stmt.variable.lstrip("%")
         items = self._resolve(stmt.items, path)
         values: list[str] = []
@@ -1088,7 +1143,13 @@ def _integer(text: str | None) -> int | None:
     if m is None:
         return None
     digits = m.group(2).lower()
-    value = int(digits, 16) if digits.startswith("0x") else int(digits, 8) if digits.startswith("0") and len(digits) > 1 else int(digits)
+    value = (
+        int(digits, 16)
+        if digits.startswith("0x")
+        else int(digits, 8)
+        if digits.startswith("0") and len(digits) > 1
+        else int(digits)
+    )
     return -value if m.group(1) == "-" else value
 
 
@@ -1184,7 +1245,16 @@ def _apply(op: str, a: int, b: int) -> int:
         return int(a / b)
     if op == "%":
         return a - b * int(a / b)
-    return {"+": a + b, "-": a - b, "*": a * b, "&": a & b, "|": a | b, "^": a ^ b, "<<": a << (b & 31), ">>": a >> (b & 31)}[op]
+    return {
+        "+": a + b,
+        "-": a - b,
+        "*": a * b,
+        "&": a & b,
+        "|": a | b,
+        "^": a ^ b,
+        "<<": a << (b & 31),
+        ">>": a >> (b & 31),
+    }[op]
 
 
 def _wrap32(value: int) -> int:

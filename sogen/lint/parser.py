@@ -31,6 +31,7 @@ from sogen.lint.ir import (
     Block,
     Call,
     Chain,
+    Command,
     Comment,
     Condition,
     Exit,
@@ -46,10 +47,18 @@ from sogen.lint.ir import (
     Stmt,
     Word,
 )
-from sogen.lint.ir import Command
 from sogen.textio import BATCH_ENCODING, decode_bytes
 
-__all__ = ["BUILTINS", "MAX_LINE", "MAX_NESTING", "parse_lines", "parse_script", "program_of", "split_lines", "unescape"]
+__all__ = [
+    "BUILTINS",
+    "MAX_LINE",
+    "MAX_NESTING",
+    "parse_lines",
+    "parse_script",
+    "program_of",
+    "split_lines",
+    "unescape",
+]
 
 #: cmd.exe refuses longer command lines ("The input line is too long").
 MAX_LINE = 8191
@@ -76,7 +85,7 @@ _LEAD = re.compile(r"[ \t\r\x0b\x0c,;=@]*")
 _REM = re.compile(r"rem(?=[ \t\r\x0b\x0c,;=]|$)", re.I)
 _KEYWORD = re.compile(r"(?:(if)(?=[ \t\r\x0b\x0c(]|$)|(for)(?=[ \t\r\x0b\x0c]|$))", re.I)
 # No special character outside quotes (a quote left open runs to the end of the line).
-_SPECIAL = re.compile(r'[&|<>()^\r\x0b\x0c]')
+_SPECIAL = re.compile(r"[&|<>()^\r\x0b\x0c]")
 _SIMPLE = re.compile(r'(?:[^"&|<>()^\r\x0b\x0c]++|"[^"]*+(?:"|$))*+\Z')
 # On such a line these are exactly the grammar's NAME and WORD terminals.
 _NAME = re.compile(r'(?:"[^"]*+"?|[^ \t,;="/@:])(?:"[^"]*+"?|[^ \t,;="/])*+')
@@ -108,7 +117,6 @@ _SIMPLE_CONDITION = _if_condition(r'(?:"[^"]*+"?|[^ \t,;="])++', r"[ \t]")
 _LABEL_END = re.compile(r"[ \t\r\x0b\x0c:+,;=]")
 
 # -- cutting a file into command lines (cmd's "phase 2" bookkeeping) -----------------
-_CMD_SKIP = _LEAD
 _CMD_WORD = re.compile(r'(?:"[^"]*+"?|\^.|[^ \t\r\x0b\x0c,;=&|<>()"^])++')
 _IF_CONDITION = _if_condition(r'(?:"[^"]*+"?|\^.|[^ \t\r\x0b\x0c,;=&|<>()"^])++', r"[ \t\r\x0b\x0c]")
 _FOR_HEADER = re.compile(
@@ -177,7 +185,11 @@ def _decode(data: bytes) -> tuple[str, str, bool]:
         decoded = decode_bytes(data)
         return decoded.text, decoded.encoding, False
     except UnicodeDecodeError:
-        for bom, codec in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")):
+        for bom, codec in (
+            (codecs.BOM_UTF8, "utf-8"),
+            (codecs.BOM_UTF16_LE, "utf-16-le"),
+            (codecs.BOM_UTF16_BE, "utf-16-be"),
+        ):
             if data.startswith(bom):
                 return data[len(bom) :].decode(codec, errors="replace"), codec, True
         return data.decode(BATCH_ENCODING, errors="replace"), BATCH_ENCODING, True
@@ -254,7 +266,9 @@ def _comment(after_rem: str, span: Span) -> Comment:
     return Comment(span, after_rem[1:] if after_rem[:1] in " \t\r\x0b\x0c,;=" else after_rem)
 
 
-def _error_lines(lines: Sequence[str], start: int, end: int, first_line: int, message: str, fatal: bool = True) -> ParseError:
+def _error_lines(
+    lines: Sequence[str], start: int, end: int, first_line: int, message: str, fatal: bool = True
+) -> ParseError:
     text = "\n".join(lines[start:end])
     span = _span(first_line + start, 1, first_line + end - 1, len(lines[end - 1]) + 1)
     return ParseError(span, message, text, fatal)
@@ -373,7 +387,9 @@ def _command(
         # "goto:eof", "call:sub": what follows the keyword in the name is the target.
         glued = name[len(program) :] if name[: len(program)].lower() == program else ""
         if glued:
-            target = Word(glued, _span(name_span.line, name_span.column + len(program), name_span.line, name_span.end_column))
+            target = Word(
+                glued, _span(name_span.line, name_span.column + len(program), name_span.line, name_span.end_column)
+            )
             words = [target, *words]
         if program == "goto":
             return _goto(span, words)
@@ -481,7 +497,7 @@ class _Cutter:
         pos, end = 0, len(line)
         while pos < end:
             if state == "command":
-                pos = _CMD_SKIP.match(line, pos).end()
+                pos = _LEAD.match(line, pos).end()
                 if pos == end:
                     break
                 char = line[pos]
@@ -714,7 +730,10 @@ class _IRBuilder:
             return _Redirect(Redirection(str(op), ""), op.start_pos, op.end_pos, self._token_span(op))
         target = self._word(children[1])
         return _Redirect(
-            Redirection(str(op), target.text), op.start_pos, children[1].end_pos, _from(self._token_span(op), target.span)
+            Redirection(str(op), target.text),
+            op.start_pos,
+            children[1].end_pos,
+            _from(self._token_span(op), target.span),
         )
 
     def block(self, children):
