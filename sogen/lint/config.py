@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fnmatch
+from functools import cache
 import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePath
@@ -33,7 +34,7 @@ class LintConfig:
 
     def selected(self) -> frozenset[str]:
         """The codes that run, before per-file-ignores."""
-        return frozenset(code for code in RULES if code.startswith(self.select) and not code.startswith(self.ignore))
+        return _selected(self.select, self.ignore)
 
     def codes_for(self, path: str) -> frozenset[str]:
         """The codes that run on ``path``: selected, minus its per-file-ignores."""
@@ -59,6 +60,12 @@ class LintConfig:
         if fail_on:
             changed = replace(changed, fail_on=_severity(fail_on, "--fail-on"))
         return changed
+
+
+@cache
+def _selected(select: tuple[str, ...], ignore: tuple[str, ...]) -> frozenset[str]:
+    """Asked once per file and rule: worth remembering."""
+    return frozenset(code for code in RULES if code.startswith(select) and not code.startswith(ignore))
 
 
 def _relative(path: str, root: str) -> str:

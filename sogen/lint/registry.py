@@ -18,6 +18,8 @@ V5_HEADER = "Windows Registry Editor Version 5.00"
 V4_HEADER = "REGEDIT4"
 HIVES = ("HKEY_LOCAL_MACHINE", "HKEY_CURRENT_USER", "HKEY_CLASSES_ROOT", "HKEY_USERS", "HKEY_CURRENT_CONFIG")
 _STRING_ESCAPE = re.compile(r"\\(.)")
+_QUOTED = r'"(?:[^"\\\r\n]|\\[^\r\n])*"'
+_STRING_VALUE = re.compile(rf"({_QUOTED}|@)[ \t]*=[ \t]*({_QUOTED})")
 
 
 REG_SZ, REG_EXPAND_SZ = 1, 2
@@ -165,6 +167,21 @@ def parse_registry(path: str, data: bytes) -> RegFile:
         if not stripped:
             continue
         span = Span(start, len(line) - len(line.lstrip()) + 1, end, len(lines[end - 1]) + 1)
+        if stripped.startswith(";"):
+            continue
+        # The two shapes nearly every line has are read without the grammar: it costs
+        # twenty times more, and the fixture corpus checks that both agree.
+        if stripped.startswith("[") and stripped.endswith("]"):
+            close_key()
+            delete = stripped.startswith("[-")
+            current = (span, stripped[2:-1] if delete else stripped[1:-1], delete, [])
+            continue
+        simple = _STRING_VALUE.fullmatch(stripped)
+        if simple and current is not None:
+            name_token, data_token = simple.groups()
+            name = None if name_token == "@" else _unescape(name_token, span, problems)
+            current[3].append(RegValue(span, name, "string", _unescape(data_token, span, problems), None))
+            continue
         try:
             tree = _parser().parse(stripped)
         except LarkError:
