@@ -271,3 +271,19 @@ def test_a_stub_that_cannot_log_is_an_error(runner, tmp_path):
     script = write_batch(tmp_path / "lost.bat", "ARMSLEEP 30\nexit")
     with pytest.raises(WineError, match="could not log"):
         runner.run(script, {"SOGEN_TRACE_LOG": "C:\\no\\such\\folder\\log.txt"})
+
+
+def test_a_lost_line_is_run_again_and_a_repeatable_result_kept(monkeypatch):
+    """A flaky run is outvoted; results that agree twice are returned as they are."""
+    from tests.winecmd import RunResult
+
+    runs = iter([
+        [RunResult(["A", "B"], "", 0), RunResult(["C"], "", 0)],
+        [RunResult(["B"], "", 0), RunResult(["C"], "", 0)],  # job 0 lost its first line
+        [RunResult(["A", "B"], "", 0)],  # job 0 again: agrees with the first run
+    ])
+    runner = WineBatchRunner.__new__(WineBatchRunner)
+    monkeypatch.setattr(runner, "_require_started", lambda: None, raising=False)
+    runner._root = Path("/nonexistent")
+    monkeypatch.setattr(runner, "_run_once", lambda jobs: next(runs), raising=False)
+    assert [r.calls for r in runner.run_many_results([(Path("a.bat"), {}), (Path("b.bat"), {})])] == [["A", "B"], ["C"]]

@@ -74,7 +74,7 @@ static HANDLE open_log(const wchar_t *path)
 {
     int attempt;
     for (attempt = 0; attempt < 200; attempt++) {
-        HANDLE h = CreateFileW(path, FILE_APPEND_DATA,
+        HANDLE h = CreateFileW(path, FILE_APPEND_DATA | GENERIC_WRITE,
                                FILE_SHARE_READ | FILE_SHARE_WRITE, NULL,
                                OPEN_ALWAYS, FILE_ATTRIBUTE_NORMAL, NULL);
         if (h != INVALID_HANDLE_VALUE) return h;
@@ -176,8 +176,16 @@ void stub_entry(void)
             ExitProcess(254);
         }
     }
+    if (!to_stdout) {
+        /* Append explicitly and flush before exiting: the next stub of the same run
+           opens the log at once, and a write it overtook would be lost. */
+        SetFilePointer(h, 0, NULL, FILE_END);
+    }
     write_all(h, utf8, (DWORD)ulen);
-    if (!to_stdout) CloseHandle(h);
+    if (!to_stdout) {
+        FlushFileBuffers(h);
+        CloseHandle(h);
+    }
 
     ExitProcess(exit_code_for(name));
 }
