@@ -335,3 +335,8 @@ def main() -> None:
 
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         sys.exit(1)
+    except OSError as exc:
+        # A folder that cannot be created, a disk that is full: say where, not how.
+        where = exc.filename or "sogen"
+        err(f"{where}: {exc.strerror or exc}; nothing was written")
+        sys.exit(EXIT_USAGE)

@@ -197,3 +197,20 @@ def test_closed_pipe_ends_quietly():
     )
     assert proc.stdout.count("\n") == 1
     assert "Traceback" not in proc.stderr and "BrokenPipe" not in proc.stderr
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["generate", "samples/four-node.yaml", "-o", "/proc/sogen-test/out"],
+        ["import", "tests/legacy/guide-32-sqlserver", "-o", "/proc/sogen-test.yaml"],
+        ["migrate", "tests/legacy/guide-32-sqlserver", "-o", "/proc/sogen-test/out"],
+        ["init", "-o", "/proc/sogen-test.yaml"],
+    ],
+    ids=["generate", "import", "migrate", "init"],
+)
+def test_unwritable_output_is_a_one_line_error(command):
+    proc = subprocess.run([sys.executable, "-m", "sogen", *command], capture_output=True, text=True, cwd=ROOT)
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr
+    assert proc.stderr.strip().splitlines()[-1].endswith("nothing was written")
