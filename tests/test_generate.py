@@ -149,6 +149,13 @@ def statements(data: bytes) -> list[str]:
     return [line for line in text.split("\r\n") if line and not line.lower().startswith("rem")]
 
 
+def actions_after_broadcast(data: bytes, label: str, next_label: str) -> list[str]:
+    """The lines of section ``label`` after its ARMBCAST: what the section starts or stops."""
+    lines = statements(data)
+    section = lines[lines.index(label) : lines.index(next_label)]
+    return section[next(i for i, line in enumerate(section) if line.startswith("ARMBCAST")) + 1 :]
+
+
 def test_staroffice_only_pair_matches_the_guide_sample(tmp_path):
     files = generated(write_topology(tmp_path, STAROFFICE_ONLY))
     assert statements(files["so/start.bat"]) == GUIDE_START.splitlines()
@@ -215,18 +222,14 @@ def test_mailgateway_ini_and_order():
     ini = files["sogroup/somg.ini"].decode("cp932")
     assert "[SendSMTP]\r\nSelfIPAddress=192.168.10.100\r\n" in ini
     assert "[RecvSMTP]\r\nSelfIPAddress=192.168.10.100\r\n" in ini
-    start = statements(files["sogroup/start.bat"])
-    normal = start[start.index(":NORMAL") : start.index(":ON_OTHER1")]
-    assert normal[4:] == [
+    assert actions_after_broadcast(files["sogroup/start.bat"], ":NORMAL", ":ON_OTHER1") == [
         'net start "MSSQLServer"',
         'ARMLOAD StarOffice /S /M "StarOffice Server"',
         'ARMLOAD SOMailGateway /S /M "StarOffice-MailGateway-Service"',
         'ARMLOAD WorkFlow /S /M "WWF Server"',
         "GOTO EXIT",
     ]
-    stop = statements(files["sogroup/stop.bat"])
-    other = stop[stop.index(":ON_OTHER1") : stop.index(":FAILOVER")]
-    assert other[2:] == [
+    assert actions_after_broadcast(files["sogroup/stop.bat"], ":ON_OTHER1", ":FAILOVER") == [
         "ARMKILL WorkFlow",
         "ARMKILL SOMailGateway",
         "ARMKILL StarOffice",
@@ -239,9 +242,7 @@ def test_mailgateway_ini_and_order():
 
 def test_oracle_start_and_stop_order():
     files = generated(ROOT / "samples" / "multi-standby.yaml")
-    start = statements(files["group1/start.bat"])
-    normal = start[start.index(":NORMAL") : start.index(":ON_OTHER1")]
-    assert normal[4:] == [
+    assert actions_after_broadcast(files["group1/start.bat"], ":NORMAL", ":ON_OTHER1") == [
         'net start "OracleServiceORCL"',
         'net start "OracleTNSListener"',
         "set ORACLE_SID=ORCL",
@@ -250,9 +251,7 @@ def test_oracle_start_and_stop_order():
         'ARMLOAD WorkFlow /S /M "WWF Server"',
         "GOTO EXIT",
     ]
-    stop = statements(files["group1/stop.bat"])
-    normal = stop[stop.index(":NORMAL") : stop.index(":ON_OTHER1")]
-    assert normal[4:] == [
+    assert actions_after_broadcast(files["group1/stop.bat"], ":NORMAL", ":ON_OTHER1") == [
         "ARMKILL WorkFlow",
         "ARMKILL StarOffice",
         "set ORACLE_SID=ORCL",
@@ -266,9 +265,7 @@ def test_oracle_start_and_stop_order():
 
 def test_custom_product_follows_its_dependency():
     files = generated(ROOT / "samples" / "four-node.yaml")
-    start = statements(files["so-main/start.bat"])
-    normal = start[start.index(":NORMAL") : start.index(":ON_OTHER1")]
-    assert normal[4:] == [
+    assert actions_after_broadcast(files["so-main/start.bat"], ":NORMAL", ":ON_OTHER1") == [
         'ARMLOAD StarOffice /S /M "StarOffice Server"',
         'ARMLOAD SOMailGateway /S /M "StarOffice-MailGateway-Service"',
         'ARMLOAD SOWebIF /S /M "StarOffice WEBINTERFACE"',
