@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import os
-
 import pytest
 
-from tests.winecmd import WineBatchRunner, wine_available
+from tests.winecmd import WineBatchRunner, require_wine
 
 # Absolute command paths that scripts under test call: the generated scripts'
 # isql and al2stop, and the guide's section 3.2 samples.
@@ -19,10 +17,6 @@ def wine_runner():
 
     Skips where Wine is missing, except in CI, where the Wine tests must run.
     """
-    reason = wine_available()
-    if reason:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"Wine is required in CI: {reason}")
-        pytest.skip(reason)
+    require_wine()
     with WineBatchRunner(path_stubs=PATH_STUBS) as runner:
         yield runner

@@ -47,9 +47,7 @@ from __future__ import annotations
 
 import codecs
 import hashlib
-import os
 import re
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -58,9 +56,7 @@ import pytest
 from sogen.lint.flow import COMBINATIONS, ClusterAction, Combination, PathResult, analyse, normalise_recorded
 from sogen.lint.ir import Chain, Command
 from sogen.lint.parser import parse_script, program_of
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from winecmd import DEFAULT_STUBS, WineBatchRunner, wine_available  # noqa: E402
+from tests.winecmd import DEFAULT_STUBS, WineBatchRunner, require_wine
 
 pytestmark = pytest.mark.wine
 
@@ -108,14 +104,6 @@ def _file_cases() -> list[Case]:
     found = sorted(TRACE_CASES.glob("*.bat")) + sorted(LINT_CASES.glob("**/*.bat")) + sorted(LEGACY.glob("**/*.bat"))
     return [Case(str(path.relative_to(ROOT / "tests")), path) for path in found]
 
-
-def _require_wine() -> None:
-    reason = wine_available()
-    if reason is None:
-        return
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(f"Wine harness unavailable under CI=true: {reason}", pytrace=False)
-    pytest.skip(reason)
 
 
 def _analyse(path: Path, alroot: str) -> dict[Combination, PathResult]:
@@ -179,7 +167,7 @@ class Observed:
 @pytest.fixture(scope="module")
 def observed(tmp_path_factory) -> dict[str, Observed]:
     """Every case under Wine and under ``analyse``, in one Wine batch."""
-    _require_wine()
+    require_wine()
     # Run copies: a script may write beside itself (echo ... >> %~dp0arms.log).
     copies = tmp_path_factory.mktemp("cases")
     cases = []

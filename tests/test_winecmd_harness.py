@@ -11,28 +11,19 @@ have run .ci/wine-setup.sh.
 from __future__ import annotations
 
 import itertools
-import os
 from pathlib import Path
 
 import pytest
 
-from tests.winecmd import WineBatchRunner, WineError, wine_available
+from tests.winecmd import WineBatchRunner, WineError, require_wine
 
 pytestmark = pytest.mark.wine
 
 
-def _require_wine() -> None:
-    reason = wine_available()
-    if reason is None:
-        return
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(f"Wine harness unavailable under CI=true: {reason}", pytrace=False)
-    pytest.skip(reason)
-
 
 @pytest.fixture(scope="module")
 def runner():
-    _require_wine()
+    require_wine()
     with WineBatchRunner(
         extra_stubs=["svrmgr80"],
         path_stubs=[r"c:\mssql\binn\isql", r"D:\orant\bin\svrmgr30.exe"],

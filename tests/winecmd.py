@@ -114,6 +114,7 @@ __all__ = [
     "WineBatchRunner",
     "WineError",
     "WineUnavailable",
+    "require_wine",
     "wine_available",
 ]
 
@@ -241,6 +242,21 @@ def wine_available() -> str | None:
     if not _locale_installed():
         return f"locale {LOCALE} not installed (localedef -i ja_JP -f SHIFT_JIS {LOCALE})"
     return None
+
+
+def require_wine() -> None:
+    """For tests: skip where Wine is missing, but fail under CI=true, where the Wine tests must run.
+
+    The only function here that uses pytest, imported when it is called.
+    """
+    reason = wine_available()
+    if reason is None:
+        return
+    import pytest
+
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"Wine harness unavailable under CI=true: {reason}", pytrace=False)
+    pytest.skip(reason)
 
 
 @contextlib.contextmanager
