@@ -17,7 +17,7 @@ from sogen import __version__
 from sogen.catalogue import load_catalogue
 from sogen.plan import instance_number, lines_for, start_order, stop_order
 from sogen.textio import encode_batch
-from sogen.topology.model import FormServer, Group, MailGatewaySmtp, StarOfficeServer, Topology, WorkFlow
+from sogen.topology.model import FormServer, MailGatewaySmtp, StarOfficeServer, Topology, WorkFlow
 
 NEC_SOFTWARE = "HKEY_LOCAL_MACHINE\\SOFTWARE\\NEC"
 SERVICES_KEY = "HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Services"
@@ -143,14 +143,6 @@ def render_reg(t: Topology, title: str, keys: list[RegKey]) -> bytes:
     return text.replace("\n", "\r\n").encode("cp932")
 
 
-def _has(group: Group, kind: type) -> bool:
-    return any(isinstance(p, kind) for p in group.products)
-
-
-def _first(group: Group, kind: type):
-    return next((p for p in group.products if isinstance(p, kind)), None)
-
-
 def group_artifacts(t: Topology, g: int) -> dict[str, bytes]:
     group = t.groups[g]
     multi = t.cluster.mode == "multi-standby"
@@ -164,7 +156,7 @@ def group_artifacts(t: Topology, g: int) -> dict[str, bytes]:
             render("stop.bat.j2", home=lines_for(stopping, "stop", "home"), other=lines_for(stopping, "stop", "other"), **common)
         ),
     }
-    if _has(group, StarOfficeServer):
+    if group.product(StarOfficeServer) is not None:
         env = instance_environment(t, g)
         files[f"alenv{env.number}.bat"] = encode_batch(render("alenv.bat.j2", env=env, group=group))
         files["backup.bat"] = encode_batch(
@@ -205,10 +197,10 @@ def group_artifacts(t: Topology, g: int) -> dict[str, bytes]:
                 f"Service command line of StarOffice instance {env.number}: import on every node (section 1.2.2)",
                 [RegKey(f"{SERVICES_KEY}\\{env.service}", (("ImagePath", image_path(env)),))],
             )
-    mailgateway = _first(group, MailGatewaySmtp)
+    mailgateway = group.product(MailGatewaySmtp)
     if mailgateway:
         files["somg.ini"] = encode_batch(render("somg.ini.j2", group=group, mta=mailgateway.mta))
-    formserver = _first(group, FormServer)
+    formserver = group.product(FormServer)
     if formserver and formserver.online_shells:
         files["registry/formserver.reg"] = render_reg(
             t,
@@ -225,12 +217,12 @@ def group_artifacts(t: Topology, g: int) -> dict[str, bytes]:
 
 def _server2_workflow_artifacts(t: Topology) -> dict[str, bytes]:
     """WorkFlow runs in group 1 but reaches server 2 through its own entries (section 3.4.1)."""
-    workflow = _first(t.groups[0], WorkFlow)
+    workflow = t.groups[0].product(WorkFlow)
     if workflow is None:
         return {}
     group = t.groups[1]
     files = {"services.txt": render("services.txt.j2", nodes=group.policy).replace("\n", "\r\n").encode("ascii")}
-    if workflow.procinfo and _has(group, StarOfficeServer):
+    if workflow.procinfo and group.product(StarOfficeServer) is not None:
         env = instance_environment(t, 1)
         procinfo = staroffice_key(t, env, "SRVCNTRL")
         files["registry/procinfo.reg"] = render_reg(

@@ -26,15 +26,11 @@ class GroupRunbook:
     files: list[str]
 
 
-def _first(group, kind):
-    return next((p for p in group.products if isinstance(p, kind)), None)
-
-
 def runbook(t: Topology, files: list[str]) -> str:
     catalogue = load_catalogue()
     groups = []
     for g, group in enumerate(t.groups):
-        staroffice = _first(group, StarOfficeServer)
+        staroffice = group.product(StarOfficeServer)
         order = start_order(t, g)
         groups.append(
             GroupRunbook(
@@ -44,9 +40,9 @@ def runbook(t: Topology, files: list[str]) -> str:
                 standby=t.node(group.policy[1]),
                 env=instance_environment(t, g) if staroffice else None,
                 addons=[catalogue.addons[a] for a in staroffice.addons] if staroffice else [],
-                mailgateway=_first(group, MailGatewaySmtp),
-                workflow=_first(group, WorkFlow),
-                formserver=_first(group, FormServer),
+                mailgateway=group.product(MailGatewaySmtp),
+                workflow=group.product(WorkFlow),
+                formserver=group.product(FormServer),
                 products=order,
                 sync_keys=[key for product in order for key in product.registry_sync],
                 files=[f.split("/", 1)[1] for f in files if f.startswith(group.name + "/")],

@@ -262,6 +262,10 @@ class Group(StrictModel):
     )
     products: list[Product] = Field(min_length=1)
 
+    def product(self, kind: type):
+        """The group's product of that model class, or None."""
+        return next((p for p in self.products if isinstance(p, kind)), None)
+
 
 class Messages(StrictModel):
     """ARMBCAST texts. Defaults are the guide's (section 1.4.1)."""
