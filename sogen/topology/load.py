@@ -190,21 +190,16 @@ def _inner_model(annotation: Any) -> Any:
     return None
 
 
-# pydantic names the member of a discriminated union after its tag; the user
-# never wrote that, so it is dropped from the field path.
-_PRODUCT_TAGS = {"staroffice-server", "mailgateway-smtp", "workflow", "formserver", "custom"}
+def _product_types() -> dict[str, type]:
+    from sogen.topology.model import PRODUCT_TYPES
+
+    return PRODUCT_TYPES
 
 
 def _union_member(loc: Loc):
-    from sogen.topology import model
-
-    members = {
-        "staroffice-server": model.StarOfficeServer,
-        "mailgateway-smtp": model.MailGatewaySmtp,
-        "workflow": model.WorkFlow,
-        "formserver": model.FormServer,
-        "custom": model.CustomProduct,
-    }
+    """pydantic names the member of a discriminated union after its tag (the product
+    type) in an error's loc: the model it stands for, and the loc after it."""
+    members = _product_types()
     for index, part in enumerate(loc):
         if part in members:
             return members[part], loc[index + 1 :]
@@ -252,13 +247,13 @@ def _message_for(error: dict, doc: LoadedDocument, user_loc: Loc, tag_loc: Loc) 
         return "is required but missing", True
     if kind == "union_tag_invalid":
         tag = error["ctx"]["tag"]
-        hint = difflib.get_close_matches(tag, _PRODUCT_TAGS, n=1)
+        hint = difflib.get_close_matches(tag, list(_product_types()), n=1)
         suggestion = f"; did you mean {hint[0]!r}?" if hint else ""
-        return f"unknown product type {tag!r}{suggestion} (allowed: {', '.join(sorted(_PRODUCT_TAGS))})", False
+        return f"unknown product type {tag!r}{suggestion} (allowed: {', '.join(sorted(_product_types()))})", False
     if kind == "literal_error":
         return f"{error['input']!r} is not allowed; allowed: {error['ctx']['expected']}", False
     if kind == "union_tag_not_found":
-        return f"needs a 'type' key; allowed: {', '.join(sorted(_PRODUCT_TAGS))}", False
+        return f"needs a 'type' key; allowed: {', '.join(sorted(_product_types()))}", False
     message = error["msg"]
     if message.startswith("Value error, "):
         message = message[len("Value error, ") :]
@@ -269,7 +264,8 @@ def validation_problems(doc: LoadedDocument, exc: Any) -> list[Problem]:
     problems = []
     for error in exc.errors(include_url=False):
         tag_loc = tuple(error["loc"])
-        user_loc = tuple(p for p in tag_loc if p not in _PRODUCT_TAGS)
+        # The user never wrote the tag pydantic puts into the loc.
+        user_loc = tuple(p for p in tag_loc if p not in _product_types())
         # pydantic reports `X | None` and `A | B` members as extra loc parts.
         user_loc = tuple(p for p in user_loc if not (isinstance(p, str) and ("[" in p or p in ("str", "int"))))
         message, about_key = _message_for(error, doc, user_loc, tag_loc)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from typing import Annotated, Literal, Union
+from typing import Annotated, Literal, Union, get_args
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
@@ -243,10 +243,10 @@ class CustomProduct(StrictModel):
     multi_standby: bool = Field(default=True, description="Whether it may run in group 2 of a multi standby cluster")
 
 
-Product = Annotated[
-    Union[StarOfficeServer, MailGatewaySmtp, WorkFlow, FormServer, CustomProduct],
-    Field(discriminator="type"),
-]
+PRODUCT_MODELS = (StarOfficeServer, MailGatewaySmtp, WorkFlow, FormServer, CustomProduct)
+# The value of `type` that selects each product model.
+PRODUCT_TYPES = {get_args(m.model_fields["type"].annotation)[0]: m for m in PRODUCT_MODELS}
+Product = Annotated[Union[PRODUCT_MODELS], Field(discriminator="type")]
 
 
 class Group(StrictModel):
