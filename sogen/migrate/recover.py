@@ -18,10 +18,10 @@ from sogen.catalogue import load_catalogue
 from sogen.lint.flow import COMBINATIONS, Combination, PathResult, analyse
 from sogen.lint.parser import parse_script
 from sogen.lint.registry import parse_registry
+from sogen.lint.rules.instances import ALENV_NAME
 from sogen.topology.model import Messages
 
 SCRIPT_NAMES = re.compile(r"(start|stop)(\d?)\.(bat|cmd)$", re.I)
-ALENV_NAME = re.compile(r"alenv(\d)\.(bat|cmd)$", re.I)
 _MESSAGE = re.compile(r'/MSG\s+"([^"]*)"', re.I)
 _SERVICE = re.compile(r'/M\s+(?:"([^"]*)"|(.+?))\s*(?=\s/[A-Za-z]|$)', re.I)
 _SQL_PATH = re.compile(r'"?([A-Za-z]:\\[^"]*?)\\(?:ACT|deact|startup|shutdown)\.(?:sql|SQL)"?', re.I)
