@@ -1,3 +1,3 @@
-from sogen.cli import main
+from sogen.entry import main
 
 main()

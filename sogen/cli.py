@@ -9,7 +9,9 @@ from typing import Annotated, Optional
 
 import typer
 
-from sogen import __version__
+from sogen import EXIT_FINDINGS, EXIT_USAGE, __version__
+from sogen.entry import run_fast
+from sogen.generate_command import GENERATE_HELP, VALIDATE_HELP
 
 app = typer.Typer(
     name="sogen",
@@ -20,8 +22,6 @@ app = typer.Typer(
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-
-EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
 
 def _version(value: bool) -> None:
@@ -43,76 +43,19 @@ def err(message: str) -> None:
     print(message, file=sys.stderr)
 
 
-def _load(topology: Path, *, writing: bool = True):
-    """Load and validate, or print every problem and exit 2."""
-    from sogen.topology.load import TopologyError, load_topology
-
-    try:
-        return load_topology(topology)
-    except TopologyError as exc:
-        for problem in exc.problems:
-            err(str(problem))
-        count = len(exc.problems)
-        consequence = "; nothing was written" if writing else ""
-        err(f"{count} problem{'s' if count != 1 else ''} in {topology}{consequence}")
-        raise typer.Exit(EXIT_USAGE) from None
+# `sogen validate`, `generate` and `lint` are run by sogen.entry before Typer is
+# imported (see there); Typer only lists them and hands them their arguments.
+PASS_THROUGH = {"allow_extra_args": True, "ignore_unknown_options": True}
 
 
-TopologyArg = Annotated[Path, typer.Argument(help="Topology file (YAML or JSON).", show_default=False)]
+@app.command(help=VALIDATE_HELP, context_settings=PASS_THROUGH, add_help_option=False)
+def validate(ctx: typer.Context) -> None:
+    raise typer.Exit(run_fast("validate", ctx.args))
 
 
-@app.command()
-def validate(topology: TopologyArg) -> None:
-    """Check a topology file and report every problem with its line and column."""
-    t = _load(topology, writing=False)
-    groups = ", ".join(g.name for g in t.groups)
-    print(f"{topology}: valid {t.cluster.mode} topology ({len(t.cluster.nodes)} nodes; groups: {groups})")
-
-
-def _generated(topology: Path):
-    from sogen.generate import generate
-    from sogen.topology.load import topology_hash
-
-    t = _load(topology)
-    return generate(t, topology_hash(t.model_dump(mode="json")), topology.name)
-
-
-@app.command()
-def generate(
-    topology: TopologyArg,
-    out: Annotated[Path, typer.Option("-o", "--out", help="Output folder.")] = Path("out"),
-    force: Annotated[bool, typer.Option("--force", help="Overwrite files sogen did not write or that were edited.")] = False,
-    check: Annotated[
-        bool, typer.Option("--check", help="Write nothing; exit 1 with a diff when OUT is not up to date (for CI).")
-    ] = False,
-    diff: Annotated[bool, typer.Option("--diff", help="Print what would change as a unified diff; write nothing.")] = False,
-) -> None:
-    """Write start/stop scripts, alenv, backup, registry patches, RUNBOOK.md and manifest.json."""
-    from sogen.output import OutputError, compare, unified_diff, write
-
-    files = _generated(topology)
-    try:
-        if check or diff:
-            text = unified_diff(out, files)
-            sys.stdout.write(text)
-            if check:
-                changes = compare(out, files)
-                if changes.differs:
-                    err(f"{out} is not up to date with {topology}: run sogen generate {topology} -o {out}")
-                    raise typer.Exit(EXIT_FINDINGS)
-                err(f"{out} is up to date")
-            return
-        changes = write(out, files, force=force)
-    except OutputError as exc:
-        err(str(exc))
-        raise typer.Exit(EXIT_USAGE) from None
-    except OSError as exc:
-        err(f"{exc.filename or out}: {exc.strerror}; nothing was written")
-        raise typer.Exit(EXIT_USAGE) from None
-    parts = [f"{len(changes.created)} created", f"{len(changes.updated)} updated", f"{len(changes.unchanged)} unchanged"]
-    if changes.removed:
-        parts.append(f"{len(changes.removed)} removed")
-    err(f"{out}: {', '.join(parts)}; read {out / 'RUNBOOK.md'} for the manual steps")
+@app.command(help=GENERATE_HELP, context_settings=PASS_THROUGH, add_help_option=False)
+def generate(ctx: typer.Context) -> None:
+    raise typer.Exit(run_fast("generate", ctx.args))
 
 
 class Mode(str, Enum):
@@ -169,18 +112,13 @@ def products() -> None:
         print(f"  {addon.id}  ({addon.title}){note}")
 
 
-# The options of `sogen lint` are parsed by argparse in sogen.lint.command: this
-# version of Typer imports pydantic (a quarter of a second) to coerce any declared
-# parameter, and a pre-commit hook or an editor runs `sogen lint` on every save.
-@app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True}, add_help_option=False)
+@app.command(context_settings=PASS_THROUGH, add_help_option=False)
 def lint(ctx: typer.Context) -> None:
-    """Check start/stop scripts: control flow under every cluster event, ARM commands, start/stop order.
+    """Check start/stop scripts and registry patches for ordering, flow, quoting and consistency errors.
 
     Run `sogen lint --help` for the options.
     """
-    from sogen.lint.command import main as lint_main
-
-    raise typer.Exit(lint_main(ctx.args))
+    raise typer.Exit(run_fast("lint", ctx.args))
 
 
 @app.command()
@@ -315,28 +253,3 @@ def trace(
     from sogen.lint.trace import run_trace
 
     raise typer.Exit(run_trace(script, event, server, disk, matrix, output_format.value))
-
-
-def main() -> None:
-    try:
-        # `sogen lint` parses its own options (argparse): going around Typer keeps
-        # the start-up of a single-file lint in CI light.
-        if sys.argv[1:2] == ["lint"]:
-            from sogen.lint.command import main as lint_main
-
-            sys.exit(lint_main(sys.argv[2:]))
-        app()
-    except KeyboardInterrupt:
-        err("interrupted")
-        sys.exit(130)
-    except BrokenPipeError:
-        # The reader (head, less) went away: stop quietly, as other tools do.
-        import os
-
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        sys.exit(1)
-    except OSError as exc:
-        # A folder that cannot be created, a disk that is full: say where, not how.
-        where = exc.filename or "sogen"
-        err(f"{where}: {exc.strerror or exc}; nothing was written")
-        sys.exit(EXIT_USAGE)

@@ -12,13 +12,12 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
+from sogen import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
 from sogen.lint.config import ConfigError, LintConfig, discover_config, load_config
 from sogen.lint.engine import LintUsageError, fails, filter_baseline, lint_paths, write_baseline
 from sogen.lint.report import FORMATS, plural, render
 from sogen.lint.rules.base import SEVERITIES
 from sogen.textio import decode_bytes
-
-EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
 
 def common_folder(paths: list[str]) -> Path:

@@ -8,10 +8,9 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
+from sogen import EXIT_OK, EXIT_USAGE
 from sogen.lint.flow import COMBINATIONS, ClusterAction, Combination, PathResult, analyse
 from sogen.lint.parser import parse_script
-
-EXIT_OK, EXIT_USAGE = 0, 2
 
 _CHOICES = {
     "event": {"START": "START", "FAILOVER": "FAILOVER", "RECOVER": "RECOVER", "UNSET": None},

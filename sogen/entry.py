@@ -1,0 +1,50 @@
+"""The `sogen` command's entry point.
+
+`sogen validate`, `sogen generate` and `sogen lint` parse their own options
+(argparse) and are run from here before Typer is imported: they run on every
+edit, in pre-commit hooks and in CI, where start-up time counts, and this
+version of Typer imports and builds pydantic adapters to coerce any declared
+parameter. Every other command, and `sogen --help`, goes to the Typer app.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from sogen import EXIT_USAGE
+
+FAST_COMMANDS = {
+    "validate": ("sogen.generate_command", "validate_main"),
+    "generate": ("sogen.generate_command", "generate_main"),
+    "lint": ("sogen.lint.command", "main"),
+}
+
+
+def run_fast(command: str, args: list[str]) -> int:
+    from importlib import import_module
+
+    module, function = FAST_COMMANDS[command]
+    return getattr(import_module(module), function)(args)
+
+
+def main() -> None:
+    try:
+        if sys.argv[1:2] and sys.argv[1] in FAST_COMMANDS:
+            sys.exit(run_fast(sys.argv[1], sys.argv[2:]))
+        from sogen.cli import app
+
+        app()
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        sys.exit(130)
+    except BrokenPipeError:
+        # The reader (head, less) went away: stop quietly, as other tools do.
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(1)
+    except OSError as exc:
+        # A folder that cannot be created, a disk that is full: say where, not how.
+        where = exc.filename or "sogen"
+        print(f"{where}: {exc.strerror or exc}; nothing was written", file=sys.stderr)
+        sys.exit(EXIT_USAGE)
