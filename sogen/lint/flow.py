@@ -43,7 +43,7 @@ from __future__ import annotations
 import bisect
 import ntpath
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from functools import lru_cache
 from typing import Iterator, Mapping, Sequence
 
@@ -110,6 +110,8 @@ COMBINATIONS: tuple[Combination, ...] = tuple(
     Combination(event, server, disk) for event in EVENTS for server in SERVERS for disk in DISKS
 )
 
+_ENVIRONMENTS = {combination: combination.environment() for combination in COMBINATIONS}
+
 
 @dataclass(frozen=True)
 class ClusterAction:
@@ -127,6 +129,17 @@ class ClusterAction:
     phase: str | None  # "start" or "stop" for what starts or stops a product
     text: str
     program: str  # the command as cmd looks it up, after expansion ("c:\mssql\binn\isql")
+
+    @classmethod
+    def of(cls, stmt: Command, described: tuple) -> ClusterAction:
+        """``ClusterAction(stmt, *described)`` without the frozen dataclass' per-field
+        ``__setattr__``: the interpreter makes one for every command line it runs."""
+        action = object.__new__(cls)
+        action.__dict__.update(zip(_ACTION_FIELDS, (stmt, *described)))
+        return action
+
+
+_ACTION_FIELDS = tuple(f.name for f in fields(ClusterAction))
 
 
 @dataclass
@@ -387,6 +400,8 @@ def cmd_lines(data: bytes) -> list[str]:
 _ARMS_MENTION = re.compile(r"arms_(event|server|disk)", re.I)
 _PERCENT_REF = re.compile(r"%([^%:\s]+)(?=[%:])")
 _DELAYED_REF = re.compile(r"!([^!:\s]+)(?=[!:])")
+_PERCENT_CLOSE = re.compile(r"[%:]")
+_DELAYED_CLOSE = re.compile(r"[!:]")
 _ARG_REF = re.compile(r"~([a-z$]*)([0-9])", re.I)
 _FOR_REF = re.compile(r"%(~?)([^\s%~])")
 _INTEGER = re.compile(r"\s*([+-]?)(0x[0-9a-f]+|0[0-7]*|[1-9][0-9]*)\s*\Z", re.I)
@@ -540,6 +555,63 @@ class _FileLine:
         self.deferrable = self.percent and _only_quoted_percent(text) and all(map(_reads_only, walk((stmt,))))
 
 
+@lru_cache(maxsize=4096)
+def _parse_expanded(lines: tuple[str, ...], first_line: int) -> tuple[Stmt, ...]:
+    """A command line as it reads after %VAR% expansion. Shared by every script: the
+    IR is immutable, and many scripts expand the same line to the same text."""
+    return tuple(stmt for stmt in parse_lines(lines, first_line) if type(stmt) is not Comment)
+
+
+_VARIABLE, _ARGUMENT, _ALL_ARGUMENTS = "variable", "argument", "all arguments"
+
+
+@lru_cache(maxsize=8192)
+def _percent_template(text: str) -> tuple[tuple, tuple[str, str, str, str | None] | None]:
+    """How cmd's phase 1 reads ``text``, worked out once for every script that has the line.
+
+    Returns (parts, modified): parts are literal strings, (_VARIABLE, name),
+    (_ARGUMENT, number, modifiers) and (_ALL_ARGUMENTS,). ``modified`` is the
+    first %NAME:modifier% (name, modifier, rest of the text if NAME is unset, rest
+    if set, None when no % closes it): how the rest reads depends on the value.
+    """
+    parts: list = []
+    pos = 0
+    while True:
+        start = text.find("%", pos)
+        if start < 0:
+            parts.append(text[pos:])
+            return tuple(part for part in parts if part != ""), None
+        parts.append(text[pos:start])
+        following = text[start + 1 : start + 2]
+        if following == "%":
+            parts.append("%")
+            pos = start + 2
+            continue
+        if following == "*":
+            parts.append((_ALL_ARGUMENTS,))
+            pos = start + 2
+            continue
+        argument = _ARG_REF.match(text, start + 1) if following == "~" else None
+        if following.isdigit() or argument:
+            number = int(argument.group(2) if argument else following)
+            modifiers = argument.group(1).lower() if argument else None
+            parts.append((_ARGUMENT, number, modifiers))
+            pos = argument.end() if argument else start + 2
+            continue
+        close = _PERCENT_CLOSE.search(text, start + 1)
+        if close is None:
+            pos = start + 1  # a lone % vanishes
+            continue
+        name = text[start + 1 : close.start()]
+        if text[close.start()] == "%":
+            parts.append((_VARIABLE, name))
+            pos = close.end()
+            continue
+        end = text.find("%", close.end())
+        modified = (name, text[close.end() : end], text[close.end() :], text[end + 1 :] if end >= 0 else None)
+        return tuple(part for part in parts if part != ""), modified
+
+
 def _only_quoted_percent(text: str) -> bool:
     return all(index % 2 for index, part in enumerate(text.split('"')) if "%" in part)
 
@@ -679,7 +751,7 @@ class _Interpreter:
         """Give ``names`` one value per walk; True when ``path`` was split into ``pending``."""
         groups: dict[tuple[str | None, ...], list[Combination]] = {}
         for combination in path.combinations:
-            values = combination.environment()
+            values = _ENVIRONMENTS[combination]
             groups.setdefault(tuple(values[name] for name in names), []).append(combination)
         parts = list(groups.items())
         for values, members in parts:
@@ -707,7 +779,7 @@ class _Interpreter:
             if list(expanded) == list(source):
                 statements = (stmt,)
             else:
-                statements = tuple(s for s in parse_lines(expanded, line.first) if type(s) is not Comment)
+                statements = _parse_expanded(expanded, line.first)
                 if len(statements) == 1:
                     self._pair(stmt, statements[0])
             self.expansions[key] = statements
@@ -727,45 +799,26 @@ class _Interpreter:
         if "%" not in text:
             return text
         out: list[str] = []
-        pos = 0
         while True:
-            start = text.find("%", pos)
-            if start < 0:
-                out.append(text[pos:])
+            parts, modified = _percent_template(text)
+            for part in parts:
+                if part.__class__ is str:
+                    out.append(part)
+                elif part[0] is _VARIABLE:
+                    out.append(self._lookup(part[1], path) or "")
+                elif part[0] is _ARGUMENT:
+                    out.append(self._argument(path, part[1], part[2]))
+                else:
+                    out.append(" ".join(self._arguments(path)[1:]))
+            if modified is None:
                 return "".join(out)
-            out.append(text[pos:start])
-            following = text[start + 1 : start + 2]
-            if following == "%":
-                out.append("%")
-                pos = start + 2
-                continue
-            if following == "*":
-                out.append(" ".join(self._arguments(path)[1:]))
-                pos = start + 2
-                continue
-            argument = _ARG_REF.match(text, start + 1) if following == "~" else None
-            if following.isdigit() or argument:
-                number = int(argument.group(2) if argument else following)
-                modifiers = argument.group(1).lower() if argument else None
-                out.append(self._argument(path, number, modifiers))
-                pos = argument.end() if argument else start + 2
-                continue
-            close = re.compile(r"[%:]").search(text, start + 1)
-            if close is None:
-                pos = start + 1  # a lone % vanishes
-                continue
-            name = text[start + 1 : close.start()]
+            name, modifier, if_unset, if_set = modified
             value = self._lookup(name, path)
-            if text[close.start()] == "%":
-                out.append(value or "")
-                pos = close.end()
-                continue
-            end = text.find("%", close.end())
-            if value is None or end < 0:
-                pos = close.end()  # "%UNSET:" vanishes and the scan goes on after the colon
-                continue
-            out.append(_modify(value, text[close.end() : end]))
-            pos = end + 1
+            if value is None or if_set is None:
+                text = if_unset  # "%UNSET:" vanishes and the scan goes on after the colon
+            else:
+                out.append(_modify(value, modifier))
+                text = if_set
 
     def _arguments(self, path: _Path) -> list[str]:
         for frame in reversed(path.frames):
@@ -892,7 +945,7 @@ class _Interpreter:
         key = (id(original), name, command_line)
         action = self.actions.get(key)
         if action is None:
-            action = self.actions[key] = ClusterAction(original, *_described(name, command_line))
+            action = self.actions[key] = ClusterAction.of(original, _described(name, command_line))
         path.actions.append(action)
         path.errorlevel, path.success, path.assumed = 0, True, True
 
@@ -1104,7 +1157,7 @@ def _expand_delayed(text: str, lookup) -> str:
             out.append(text[pos:])
             return "".join(out)
         out.append(text[pos:start])
-        close = re.compile(r"[!:]").search(text, start + 1)
+        close = _DELAYED_CLOSE.search(text, start + 1)
         if close is None:
             pos = start + 1
             continue
@@ -1121,18 +1174,24 @@ def _expand_delayed(text: str, lookup) -> str:
         pos = end + 1
 
 
-def _variables(condition) -> list[str]:
+def _variables(condition) -> tuple[str, ...]:
     """Upper-case names of the variables an IF condition reads."""
+    words = (condition.left, condition.right)
+    return _variables_in(condition.kind, *(word.text if word else None for word in words))
+
+
+@lru_cache(maxsize=4096)
+def _variables_in(kind: str, *operands: str | None) -> tuple[str, ...]:
     names: list[str] = []
-    for word in (condition.left, condition.right):
-        if word is None:
+    for text in operands:
+        if text is None:
             continue
-        if condition.kind == "defined":
-            names.append(word.text.upper())
+        if kind == "defined":
+            names.append(text.upper())
             continue
-        names.extend(m.group(1).upper() for m in _PERCENT_REF.finditer(word.text))
-        names.extend(m.group(1).upper() for m in _DELAYED_REF.finditer(word.text))
-    return names
+        names.extend(m.group(1).upper() for m in _PERCENT_REF.finditer(text))
+        names.extend(m.group(1).upper() for m in _DELAYED_REF.finditer(text))
+    return tuple(names)
 
 
 def _integer(text: str | None) -> int | None:
