@@ -174,28 +174,33 @@ class ControlFlow:
     undefined: list[Goto | Call]  # naming no label (":EOF" is built in; "%var%" targets are not judged)
 
 
-def walk(statements: Sequence[Stmt]) -> Iterator[Stmt]:
+def walk(statements: Sequence[Stmt]) -> list[Stmt]:
     """Every statement, nested ones included, in file order."""
-    stack = [iter(statements)]
-    while stack:
-        stmt = next(stack[-1], None)
-        if stmt is None:
-            stack.pop()
-            continue
-        yield stmt
-        children = _children(stmt)
-        if children:
-            stack.append(iter(children))
+    found: list[Stmt] = []
+    _collect(statements, found)
+    return found
+
+
+def _collect(statements: Sequence[Stmt], found: list[Stmt]) -> None:
+    # Recursion is bounded: the parser reports blocks deeper than MAX_NESTING.
+    for stmt in statements:
+        found.append(stmt)
+        if type(stmt) in _NESTING:
+            _collect(_children(stmt), found)
 
 
 def _children(stmt: Stmt) -> tuple[Stmt, ...]:
-    if isinstance(stmt, If):
-        return stmt.then + (stmt.otherwise or ())
-    if isinstance(stmt, (Block, For)):
+    kind = type(stmt)
+    if kind is If:
+        return stmt.then + stmt.otherwise if stmt.otherwise else stmt.then
+    if kind is Block or kind is For:
         return stmt.body
-    if isinstance(stmt, Chain):
+    if kind is Chain:
         return stmt.parts
     return ()
+
+
+_NESTING = frozenset((If, Block, For, Chain))
 
 
 def _sequences(statements: Sequence[Stmt]) -> Iterator[Sequence[Stmt]]:
