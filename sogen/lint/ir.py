@@ -8,18 +8,19 @@ Positions are 1-based; columns count characters of the decoded line.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 
-@dataclass(frozen=True)
-class Span:
+class Span(NamedTuple):
+    # A tuple: the parser makes one for every word of every line, and a tuple is
+    # the cheapest immutable object Python makes.
     line: int
     column: int
     end_line: int
     end_column: int
 
 
-@dataclass(frozen=True)
-class Word:
+class Word(NamedTuple):
     """One argument as written. ``text`` keeps quotes; ``value`` has them removed."""
 
     text: str

@@ -131,28 +131,18 @@ _BLANKS = re.compile(r"[ \t\r\x0b\x0c]*")
 
 _CARET = re.compile(r'"[^"\n]*"?|\^(\n|.)?', re.S)
 
-_new = object.__new__
+_tuple = tuple.__new__
 
 
 def _span(line: int, column: int, end_line: int, end_column: int) -> Span:
-    """``Span(...)`` at half the cost of the frozen dataclass' ``__init__``: the
-    parser makes one for every word of every line."""
-    span = _new(Span)
-    fields = span.__dict__
-    fields["line"] = line
-    fields["column"] = column
-    fields["end_line"] = end_line
-    fields["end_column"] = end_column
-    return span
+    """``Span(...)`` without NamedTuple's ``__new__`` wrapper: the parser makes one
+    for every word of every line."""
+    return _tuple(Span, (line, column, end_line, end_column))
 
 
 def _word(text: str, line: int, column: int, end_column: int) -> Word:
     """``Word(text, Span(line, column, line, end_column))``, as cheaply as :func:`_span`."""
-    word = _new(Word)
-    fields = word.__dict__
-    fields["text"] = text
-    fields["span"] = _span(line, column, line, end_column)
-    return word
+    return _tuple(Word, (text, _tuple(Span, (line, column, line, end_column))))
 
 
 def parse_script(path: str, data: bytes) -> Script:

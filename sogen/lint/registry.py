@@ -132,7 +132,7 @@ def _logical_lines(lines: list[str]):
 
 
 def parse_registry(path: str, data: bytes) -> RegFile:
-    from lark import Token, Tree
+    from lark import Token
     from lark.exceptions import LarkError
 
     text, encoding, bom, decodable = _decode(data)
