@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 
 DATABASE_ROLE = "database"
@@ -82,6 +82,7 @@ class Catalogue:
     def databases(self) -> list[Product]:
         return [p for p in self.products.values() if p.kind == DATABASE_ROLE]
 
+    @cached_property
     def by_watch_id(self) -> dict[str, tuple[Product, int]]:
         """Watch ID -> (product, instance number), for mapping script lines back."""
         found: dict[str, tuple[Product, int]] = {}
@@ -91,6 +92,7 @@ class Catalogue:
                     found[inst.watch_id] = (product, number)
         return found
 
+    @cached_property
     def by_service(self) -> dict[str, tuple[Product, int]]:
         """Service name (lower case) -> (product, instance number), for names without placeholders."""
         found: dict[str, tuple[Product, int]] = {}
@@ -105,7 +107,7 @@ class Catalogue:
     def identify_service(self, name: str) -> tuple[Product, int] | None:
         """The product (and instance) a service name belongs to; templated names
         such as OracleService{sid} match any value of the placeholder."""
-        known = self.by_service().get(name.lower())
+        known = self.by_service.get(name.lower())
         if known:
             return known
         for product in self.products.values():
@@ -114,6 +116,7 @@ class Catalogue:
                     return product, number
         return None
 
+    @cached_property
     def instance_specific_ids(self) -> dict[str, tuple[str, int]]:
         """Watch IDs and service names (lower case) that belong to one StarOffice instance only:
         identifier -> (product id, instance number). The rest are shared or single-instance."""

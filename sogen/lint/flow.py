@@ -203,32 +203,21 @@ def _children(stmt: Stmt) -> tuple[Stmt, ...]:
 _NESTING = frozenset((If, Block, For, Chain))
 
 
-def _sequences(statements: Sequence[Stmt]) -> Iterator[Sequence[Stmt]]:
-    """The top level and every statement list inside it (block bodies, IF branches)."""
-    yield statements
-    for stmt in walk(statements):
-        if isinstance(stmt, If):
-            yield stmt.then
-            if stmt.otherwise:
-                yield stmt.otherwise
-        elif isinstance(stmt, (Block, For)):
-            yield stmt.body
-
-
 def transfers(stmt: Stmt) -> bool:
     """True when ``stmt`` never lets execution run on to the next statement."""
-    if isinstance(stmt, (Goto, Exit)):
+    kind = type(stmt)
+    if kind is Goto or kind is Exit:
         return True
-    if isinstance(stmt, Chain):
+    if kind is Chain:
         for index, part in enumerate(stmt.parts):
             if index and stmt.operators[index - 1] != "&":
                 return False  # conditional, or a pipe (its parts run in child processes)
             if transfers(part):
                 return True
         return False
-    if isinstance(stmt, If):
+    if kind is If:
         return stmt.otherwise is not None and any(map(transfers, stmt.then)) and any(map(transfers, stmt.otherwise))
-    if isinstance(stmt, Block):
+    if kind is Block:
         return any(map(transfers, stmt.body))
     return False
 
@@ -241,12 +230,21 @@ def control_flow(script: Script) -> ControlFlow:
     labels: dict[str, list[Label]] = {}
     jumps: dict[str, list[Goto | Call]] = {}
     ordered_jumps: list[Goto | Call] = []
+    # The top level and every statement list inside it (block bodies, IF branches).
+    sequences: list[Sequence[Stmt]] = [script.statements]
     for stmt in walk(script.statements):
-        if isinstance(stmt, Label):
+        kind = type(stmt)
+        if kind is Label:
             labels.setdefault(stmt.name.lower(), []).append(stmt)
-        elif isinstance(stmt, Goto) or (isinstance(stmt, Call) and stmt.is_label):
+        elif kind is Goto or (kind is Call and stmt.is_label):
             jumps.setdefault(stmt.target.lower(), []).append(stmt)
             ordered_jumps.append(stmt)
+        elif kind is If:
+            sequences.append(stmt.then)
+            if stmt.otherwise:
+                sequences.append(stmt.otherwise)
+        elif kind is Block or kind is For:
+            sequences.append(stmt.body)
     undefined = [
         jump
         for jump in ordered_jumps
@@ -256,19 +254,21 @@ def control_flow(script: Script) -> ControlFlow:
     falls_into: dict[str, Stmt] = {}
     previous: Stmt | None = None
     for stmt in script.statements:
-        if isinstance(stmt, Comment):
+        kind = type(stmt)
+        if kind is Comment:
             continue
-        if isinstance(stmt, Label) and previous is not None and not transfers(previous):
+        if kind is Label and previous is not None and not transfers(previous):
             falls_into.setdefault(stmt.name.lower(), previous)
         previous = stmt
 
     unreachable: list[Stmt] = []
-    for sequence in _sequences(script.statements):
+    for sequence in sequences:
         dead = False
         for stmt in sequence:
-            if isinstance(stmt, Label):
+            kind = type(stmt)
+            if kind is Label:
                 dead = False
-            elif dead and not isinstance(stmt, Comment):
+            elif dead and kind is not Comment:
                 unreachable.append(stmt)
             elif transfers(stmt):
                 dead = True
@@ -300,7 +300,7 @@ class _Catalogue:
         from sogen.catalogue import load_catalogue
 
         self.catalogue = load_catalogue()
-        self.watch_ids = {key: (product.id, number) for key, (product, number) in self.catalogue.by_watch_id().items()}
+        self.watch_ids = {key: (product.id, number) for key, (product, number) in self.catalogue.by_watch_id.items()}
         # A script may spell a watch ID in another case; it still names the product.
         self.watch_ids_folded = {key.lower(): value for key, value in self.watch_ids.items()}
 

@@ -38,7 +38,7 @@ def service_target(command: Command) -> tuple[str, Span] | None:
 
 def script_instance(ctx: FileContext) -> tuple[int, Command] | None:
     """The StarOffice instance a script works on: that of its first instance-specific watch ID."""
-    specific = load_catalogue().instance_specific_ids()
+    specific = load_catalogue().instance_specific_ids
     for command in ctx.commands:
         target = watch_target(command)
         if target and target.lower() in specific:
@@ -84,7 +84,7 @@ class InstanceMismatch(Rule):
         if found is None:
             return
         instance, first = found
-        specific = load_catalogue().instance_specific_ids()
+        specific = load_catalogue().instance_specific_ids
         for command in ctx.commands:
             watch = watch_target(command)
             watch_instance = specific.get(watch.lower(), (None, None))[1] if watch else None
@@ -311,7 +311,7 @@ class SingleStandbyProduct(Rule):
         if found is None or found[0] != 2:
             return
         catalogue = load_catalogue()
-        by_watch = {watch.lower(): found for watch, found in catalogue.by_watch_id().items()}
+        by_watch = {watch.lower(): found for watch, found in catalogue.by_watch_id.items()}
         for command in ctx.commands:
             starts = command.program == "armload" or (
                 command.program == "net" and command.args and command.args[0].value.lower() == "start"
