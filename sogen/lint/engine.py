@@ -16,6 +16,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from sogen.lint.config import LintConfig
@@ -113,9 +114,9 @@ def discover(paths: list[str]) -> list[str]:
 # -- one file (runs in a worker) ----------------------------------------------------
 
 
-def run_rules(ctx: FileContext, codes: frozenset[str]) -> list[Finding]:
+def run_rules(ctx: FileContext, codes: tuple[str, ...]) -> list[Finding]:
     findings = []
-    for code in sorted(codes):
+    for code in codes:
         findings.extend(RULES[code].check(ctx))
     return findings
 
@@ -162,16 +163,22 @@ def apply_fixes(ctx: FileContext, findings: list[Finding]) -> tuple[bytes, int]:
     return b"".join(out), applied
 
 
-def make_context(job: Job, data: bytes):
-    if language_of(job.path) == REGISTRY:
+def make_context(job: Job, data: bytes, language: str):
+    if language == REGISTRY:
         from sogen.lint.registry import RegContext
 
         return RegContext(job.path, job.display_path, data)
     return FileContext(job.path, job.display_path, data, job.patterns)
 
 
-def source_lines(ctx) -> list[str]:
-    return ctx.reg.lines if language_of(ctx.path) == REGISTRY else ctx.script.lines
+def source_lines(ctx, language: str) -> list[str]:
+    return ctx.reg.lines if language == REGISTRY else ctx.script.lines
+
+
+@lru_cache(maxsize=64)
+def codes_for_language(codes: frozenset[str], language: str) -> tuple[str, ...]:
+    """The selected rules that check this kind of file, in code order."""
+    return tuple(sorted(c for c in codes if RULES[c].language == language))
 
 
 def lint_file(job: Job) -> FileResult:
@@ -183,8 +190,8 @@ def lint_file(job: Job) -> FileResult:
         result.error = f"{job.display_path}: cannot read: {exc.strerror}"
         return result
     language = language_of(job.path)
-    codes = frozenset(c for c in job.codes if RULES[c].language == language)
-    ctx = make_context(job, data)
+    codes = codes_for_language(job.codes, language)
+    ctx = make_context(job, data, language)
     findings = run_rules(ctx, codes)
     if job.fix and language == BATCH and ctx.fixable:
         for _ in range(MAX_FIX_ROUNDS):
@@ -194,18 +201,18 @@ def lint_file(job: Job) -> FileResult:
             if not applied:
                 break
             result.fixes_applied += applied
-            ctx = make_context(job, fixed)
+            ctx = make_context(job, fixed, language)
             findings = run_rules(ctx, codes)
         if ctx.data != data:
             result.original, result.fixed = data, ctx.data
     result.findings = findings
-    result.suppressions = find_suppressions(source_lines(ctx))
+    result.suppressions = find_suppressions(source_lines(ctx, language))
     if language == BATCH:
         named = kind_from_name(os.path.basename(job.path), job.patterns)
         result.pair_key = named[1] if named else None
         result.kind = ctx.kind
     summaries: dict[object, object] = {}
-    for code in sorted(codes):
+    for code in codes:
         rule = RULES[code]
         if rule.pair or rule.tree:
             summarize = type(rule).summarize

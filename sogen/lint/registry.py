@@ -112,6 +112,8 @@ def _decode(data: bytes) -> tuple[str, str, bool, bool]:
 
 def _unescape(token: str, span: Span, problems: list[RegProblem]) -> str:
     body = token[1:-1]
+    if "\\" not in body:
+        return body
     for match in _STRING_ESCAPE.finditer(body):
         if match.group(1) not in '\\"':
             problems.append(RegProblem(span, f"bad escape \\{match.group(1)} in a string: only \\\\ and \\\" are escapes"))
@@ -132,9 +134,6 @@ def _logical_lines(lines: list[str]):
 
 
 def parse_registry(path: str, data: bytes) -> RegFile:
-    from lark import Token
-    from lark.exceptions import LarkError
-
     text, encoding, bom, decodable = _decode(data)
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     if lines and lines[-1] == "":
@@ -182,6 +181,8 @@ def parse_registry(path: str, data: bytes) -> RegFile:
             name = None if name_token == "@" else _unescape(name_token, span, problems)
             current[3].append(RegValue(span, name, "string", _unescape(data_token, span, problems), None))
             continue
+        from lark.exceptions import LarkError  # only lines of other shapes need Lark
+
         try:
             tree = _parser().parse(stripped)
         except LarkError:
@@ -191,7 +192,7 @@ def parse_registry(path: str, data: bytes) -> RegFile:
             continue
         if tree.data == "key_line":
             close_key()
-            token: Token = tree.children[0]
+            token = tree.children[0]
             delete = token.type == "DELETE_KEY"
             key_path = token[2:-1] if delete else token[1:-1]
             current = (span, key_path, delete, [])

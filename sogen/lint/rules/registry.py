@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterator
-from functools import cache
+from functools import cache, lru_cache
 
 from sogen.catalogue import load_catalogue
 from sogen.lint.registry import HIVES, RegContext, RegKey, RegValue, expected_encoding_problem
@@ -57,6 +57,7 @@ def known_segments() -> dict[str, str]:
     return {name.lower(): name for name in names}
 
 
+@lru_cache(maxsize=4096)
 def near_miss(segment: str) -> str | None:
     """The well-known name ``segment`` is a misspelling of, if any."""
     base = _INDEXED.sub(r"\1", segment)
