@@ -3,9 +3,10 @@
     python3 bench/lint.py [--files 2000] [--seed 1]
 
 Builds a corpus of realistic start/stop scripts (generated ones, the guide's
-samples with their mistakes, hand-edited variations) in a temporary folder,
-then times whole processes: `sogen lint` and `blinter` on the same folder,
-`sogen lint` on one file, and `sogen lint` on pathological files.
+samples with their mistakes, hand-edited variations) and one of registry
+patches in a temporary folder, then times whole processes: `sogen lint` and
+`blinter` on the same scripts, `sogen lint` on the patches (blinter reads no
+.reg files), on one file, and on pathological files.
 """
 
 from __future__ import annotations
@@ -44,6 +45,39 @@ def vary(data: bytes, rng: random.Random) -> bytes:
     elif choice == 4:
         text = text.replace("/W CONTINUE", "/W continu")
     return text.encode("cp932", errors="replace")
+
+
+def registry_patches() -> list[bytes]:
+    found = sorted((ROOT / "tests" / "golden").rglob("*.reg")) + sorted((ROOT / "tests" / "legacy").rglob("*.reg"))
+    return [p.read_bytes() for p in found]
+
+
+def vary_patch(data: bytes, rng: random.Random) -> bytes:
+    """A hand edit of a registry patch: a typo in a key, another value, or saved by Notepad as ANSI."""
+    utf16 = data.startswith(b"\xff\xfe")
+    text = data.decode("utf-16" if utf16 else "cp932")
+    choice = rng.randrange(4)
+    if choice == 0:
+        text = text.replace("SOFTWARE", "SOFWARE", 1)
+    elif choice == 1:
+        text = text.replace("CurrentVersion", f"CurrentVersion{rng.randrange(3)}", 1)
+    elif choice == 2:
+        utf16 = not utf16
+    return b"\xff\xfe" + text.encode("utf-16-le") if utf16 else text.encode("cp932", errors="replace")
+
+
+def build_registry(folder: Path, count: int, seed: int) -> int:
+    """``count`` registry patches, a few to a group folder, as sogen generate lays them out."""
+    rng = random.Random(seed)
+    sources = registry_patches()
+    lines = 0
+    for index in range(count):
+        group = folder / f"site{index // 160:03d}" / f"group{index // 4:04d}" / "registry"
+        group.mkdir(parents=True, exist_ok=True)
+        data = vary_patch(rng.choice(sources), rng)
+        (group / f"patch{index % 4}.reg").write_bytes(data)
+        lines += (data.decode("utf-16") if data.startswith(b"\xff\xfe") else data.decode("cp932")).count("\n")
+    return lines
 
 
 def build_corpus(folder: Path, count: int, seed: int) -> int:
@@ -101,6 +135,11 @@ def main() -> None:
             print(f"ratio                   sogen is {other / sogen:.1f}x blinter's speed")
         else:
             print("blinter: not installed (pip install blinter)")
+        registry = work / "registry"
+        patch_lines = build_registry(registry, args.files * 2, args.seed)
+        patches = wall(SOGEN + ["registry"], work)
+        print(f"registry: {args.files * 2} patches, {patch_lines} lines")
+        print(f"sogen lint registry/    {patches:7.2f} s  {patch_lines / patches:10.0f} lines/s  (target 100,000)")
         one = next(corpus.rglob("start.bat"))
         cold = wall(SOGEN + [str(one.relative_to(work))], work, runs=5)
         print(f"sogen lint one file     {cold:7.3f} s  (target 0.25, fastest of 5)")

@@ -86,6 +86,10 @@ def fails(findings: list[Finding], fail_on: str) -> bool:
 
 def display_path(path: str) -> str:
     """Relative to the working directory when below it, else as absolute."""
+    if not os.path.isabs(path):
+        normal = os.path.normpath(path)  # what relpath(abspath(path)) gives, for a fraction of the cost
+        if normal != os.pardir and not normal.startswith(os.pardir + os.sep):
+            return normal
     absolute = os.path.abspath(path)
     relative = os.path.relpath(absolute)
     return absolute if relative.startswith(os.pardir) else relative
