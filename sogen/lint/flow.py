@@ -548,16 +548,29 @@ class _FileLine:
     def __init__(self, stmt: Stmt, lines: Sequence[str]):
         self.first, self.last = stmt.span.line, stmt.span.end_line
         text = lines[self.first - 1] if self.first == self.last else "\n".join(lines[self.first - 1 : self.last])
-        self.percent = "%" in text
-        self.arms = (
-            tuple(sorted({m.group(0).upper() for m in _ARMS_MENTION.finditer(text)})) if "rms_" in text.lower() else ()
-        )
-        # Parsing the line again after each expansion is the costly part of a walk.
-        # It can be skipped when every %...% sits inside quotes (so the values cannot
-        # change how the line splits, unless they bring quotes of their own) and
-        # nothing in the line changes variables before they are read: the words
-        # are then expanded as they are used.
-        self.deferrable = self.percent and _only_quoted_percent(text) and all(map(_reads_only, walk((stmt,))))
+        facts = _line_facts.get(text)
+        if facts is None:
+            if len(_line_facts) > 8192:
+                _line_facts.clear()
+            facts = _line_facts[text] = _facts(stmt, text)
+        self.percent, self.arms, self.deferrable = facts
+
+
+# Command line text -> (percent, arms, deferrable): scripts share most of their lines,
+# and the statement is a function of the text.
+_line_facts: dict[str, tuple[bool, tuple[str, ...], bool]] = {}
+
+
+def _facts(stmt: Stmt, text: str) -> tuple[bool, tuple[str, ...], bool]:
+    percent = "%" in text
+    arms = tuple(sorted({m.group(0).upper() for m in _ARMS_MENTION.finditer(text)})) if "rms_" in text.lower() else ()
+    # Parsing the line again after each expansion is the costly part of a walk.
+    # It can be skipped when every %...% sits inside quotes (so the values cannot
+    # change how the line splits, unless they bring quotes of their own) and
+    # nothing in the line changes variables before they are read: the words
+    # are then expanded as they are used.
+    deferrable = percent and _only_quoted_percent(text) and all(map(_reads_only, walk((stmt,))))
+    return percent, arms, deferrable
 
 
 @lru_cache(maxsize=4096)
