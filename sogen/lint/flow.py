@@ -45,7 +45,7 @@ import ntpath
 import re
 from dataclasses import dataclass, fields
 from functools import lru_cache
-from typing import Iterator, Mapping, Sequence
+from typing import Iterator, Mapping, NamedTuple, Sequence
 
 from sogen.lint.ir import (
     Block,
@@ -90,9 +90,11 @@ LOOP_LIMIT = 5_000
 CALL_DEPTH_LIMIT = 64
 
 
-@dataclass(frozen=True)
-class Combination:
-    """One way CLUSTERPRO can run a script. ``event`` None: ARMS_EVENT unset (ARM not running)."""
+class Combination(NamedTuple):
+    """One way CLUSTERPRO can run a script. ``event`` None: ARMS_EVENT unset (ARM not running).
+
+    A tuple, so that hashing one (results are looked up by combination all the
+    time) happens in C."""
 
     event: str | None
     server: str
