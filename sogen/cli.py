@@ -11,7 +11,7 @@ import typer
 
 from sogen import EXIT_FINDINGS, EXIT_USAGE, __version__
 from sogen.entry import run_fast
-from sogen.generate_command import GENERATE_HELP, VALIDATE_HELP
+from sogen.generate_command import GENERATE_HELP, VALIDATE_HELP, err
 
 app = typer.Typer(
     name="sogen",
@@ -37,10 +37,6 @@ def _main(
     ] = None,
 ) -> None:
     """Generate, lint and migrate CLUSTERPRO failover scripts for StarOffice clusters."""
-
-
-def err(message: str) -> None:
-    print(message, file=sys.stderr)
 
 
 # `sogen validate`, `generate` and `lint` are run by sogen.entry before Typer is

@@ -278,3 +278,39 @@ def test_a_lost_line_is_run_again_and_a_repeatable_result_kept(monkeypatch):
     runner._root = Path("/nonexistent")
     monkeypatch.setattr(runner, "_run_once", lambda jobs: next(runs), raising=False)
     assert [r.calls for r in runner.run_many_results([(Path("a.bat"), {}), (Path("b.bat"), {})])] == [["A", "B"], ["C"]]
+
+
+def _failing_runs(monkeypatch, outcomes: list) -> tuple[WineBatchRunner, list[int]]:
+    """A runner whose batches end as ``outcomes`` say (an exception or a result); returns the call log."""
+    calls: list[int] = []
+    runner = WineBatchRunner.__new__(WineBatchRunner)
+    pending = iter(outcomes)
+
+    def run_in_fresh_folder(jobs):
+        calls.append(len(jobs))
+        outcome = next(pending)
+        if isinstance(outcome, Exception):
+            raise outcome
+        return outcome
+
+    monkeypatch.setattr(runner, "_run_in_fresh_folder", run_in_fresh_folder, raising=False)
+    return runner, calls
+
+
+def test_a_batch_whose_wine_cmd_dies_runs_again(monkeypatch):
+    from tests.winecmd import RunResult
+
+    done = [RunResult(["ARMLOAD W_SO1"], "", 0)]
+    runner, calls = _failing_runs(monkeypatch, [WineError("driver00.bat exited with 1", "", ""), done])
+    assert runner._run_once([(Path("a.bat"), {})]) == done
+    assert calls == [1, 1]
+
+
+def test_a_batch_that_fails_every_time_is_reported(monkeypatch):
+    from tests.winecmd import BATCH_ATTEMPTS
+
+    failures = [WineError(f"driver00.bat exited with {n}", "", "") for n in range(BATCH_ATTEMPTS)]
+    runner, calls = _failing_runs(monkeypatch, failures)
+    with pytest.raises(WineError, match=f"exited with {BATCH_ATTEMPTS - 1}"):
+        runner._run_once([(Path("a.bat"), {})])
+    assert len(calls) == BATCH_ATTEMPTS
