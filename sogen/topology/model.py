@@ -175,7 +175,7 @@ class StarOfficeServer(StrictModel):
     """StarOffice server (chapter 1). Group 1 runs instance 1, group 2 instance 2."""
 
     type: Literal["staroffice-server"]
-    addons: list[Addon] = Field(default_factory=list, description="Server add-on products installed on this instance")
+    addons: list[Addon] = Field(default=[], description="Server add-on products installed on this instance")
 
 
 class MailGatewaySmtp(StrictModel):
@@ -184,7 +184,7 @@ class MailGatewaySmtp(StrictModel):
     type: Literal["mailgateway-smtp"]
     mta: HostOrIP = Field(description="External MTA (e.g. sendmail) host name or IP; Mail*Hub cannot be used in a cluster")
     workdirs: list[WindowsPath] = Field(
-        default_factory=list, description="The six working directories; each must be on a switched partition of the group"
+        default=[], description="The six working directories; each must be on a switched partition of the group"
     )
 
 
@@ -226,7 +226,7 @@ class FormServer(StrictModel):
 
     type: Literal["formserver"]
     online_shells: list[RegistrySegment] = Field(
-        default_factory=list, description="Online shell titles (OnlineShellManager\\<title>\\HostName = virtual IP)"
+        default=[], description="Online shell titles (OnlineShellManager\\<title>\\HostName = virtual IP)"
     )
 
 
@@ -238,8 +238,8 @@ class CustomProduct(StrictModel):
     title: SafeText | None = None
     watch_id: WatchId
     service: ServiceName
-    depends_on: list[str] = Field(default_factory=list, description="Product types or custom names it needs")
-    registry_sync: list[RegistryKey] = Field(default_factory=list)
+    depends_on: list[str] = Field(default=[], description="Product types or custom names it needs")
+    registry_sync: list[RegistryKey] = Field(default=[])
     multi_standby: bool = Field(default=True, description="Whether it may run in group 2 of a multi standby cluster")
 
 
