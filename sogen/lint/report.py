@@ -56,6 +56,8 @@ def summary(findings: list[Finding], files: int, fixed: int = 0) -> dict:
 
 def _width(text: str) -> int:
     """Terminal cells: Japanese (wide) characters take two."""
+    if text.isascii():
+        return len(text)
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
