@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
-from functools import cache, cached_property
+from functools import cache
 
 from sogen.lint.flow import (
     ARMS_VARIABLES,
@@ -83,6 +83,25 @@ def tested_arms_variable(stmt: If) -> tuple[str, Word | None] | None:
     return None
 
 
+class computed_once:
+    """``functools.cached_property`` without its lock, which Python 3.11 takes on every
+    first access: a context lives in one thread, and a lint run reads a dozen of
+    these for each of thousands of files."""
+
+    def __init__(self, function):
+        self.function = function
+        self.__doc__ = function.__doc__
+
+    def __set_name__(self, owner, name: str) -> None:
+        self.name = name
+
+    def __get__(self, instance, owner=None):
+        if instance is None:
+            return self
+        value = instance.__dict__[self.name] = self.function(instance)
+        return value
+
+
 class FileContext:
     def __init__(self, path: str, display_path: str, data: bytes, patterns: NamePatterns):
         self.path = path
@@ -93,21 +112,21 @@ class FileContext:
 
     # -- what the rules read --------------------------------------------------
 
-    @cached_property
+    @computed_once
     def flow(self) -> ControlFlow:
         return control_flow(self.script)
 
-    @cached_property
+    @computed_once
     def analysis(self) -> dict[Combination, PathResult]:
         """Combination -> PathResult for the 16 ARMS_* combinations."""
         return analyse(self.script)
 
-    @cached_property
+    @computed_once
     def paths(self) -> list[PathResult]:
         """The path results in a fixed order, so that findings come out the same every run."""
         return [self.analysis[c] for c in COMBINATIONS if c in self.analysis]
 
-    @cached_property
+    @computed_once
     def distinct_paths(self) -> list[PathResult]:
         """One path per distinct sequence of actions (most scripts have a handful, not 16),
         for the rules that look at the actions only."""
@@ -116,30 +135,30 @@ class FileContext:
             distinct.setdefault(tuple((id(a.stmt), a.text) for a in result.actions), result)
         return list(distinct.values())
 
-    @cached_property
+    @computed_once
     def statements(self) -> list[Stmt]:
         """All statements, nested ones included, in file order; comments left out."""
         return [s for s in walk(self.script.statements) if not isinstance(s, Comment)]
 
-    @cached_property
+    @computed_once
     def commands(self) -> list[Command]:
         return [s for s in self.statements if isinstance(s, Command)]
 
-    @cached_property
+    @computed_once
     def ifs(self) -> list[If]:
         return [s for s in self.statements if isinstance(s, If)]
 
-    @cached_property
+    @computed_once
     def labels(self) -> list[Label]:
         """Top-level labels in file order."""
         return [s for s in self.script.statements if isinstance(s, Label)]
 
-    @cached_property
+    @computed_once
     def event_tests(self) -> list[If]:
         """The IFs that test ARMS_EVENT, in file order."""
         return [s for s in self.ifs if (tested := tested_arms_variable(s)) and tested[0] == "ARMS_EVENT"]
 
-    @cached_property
+    @computed_once
     def kind(self) -> str | None:
         """ "start", "stop" or None: by file name, else by what the script does."""
         named = kind_from_name(os.path.basename(self.path), self.patterns)
@@ -157,7 +176,7 @@ class FileContext:
         lines = self.script.lines
         return lines[line - 1] if 0 < line <= len(lines) else ""
 
-    @cached_property
+    @computed_once
     def decoded(self) -> DecodedText | None:
         """The text as the fixes edit it; None when the bytes do not decode (no fixes then)."""
         try:
@@ -165,7 +184,7 @@ class FileContext:
         except UnicodeDecodeError:
             return None
 
-    @cached_property
+    @computed_once
     def _line_starts(self) -> list[int]:
         text = self.decoded.text if self.decoded else ""
         starts = [0]
