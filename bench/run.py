@@ -12,20 +12,18 @@ import argparse
 import shutil
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-SOGEN = [sys.executable, "-m", "sogen"]
+from checkout import ROOT, SOGEN, sogen_environment
 
 
-def wall_times(argv: list[str], runs: int) -> list[float]:
+def wall_times(argv: list[str], runs: int, env: dict[str, str]) -> list[float]:
     times = []
     for _ in range(runs):
         start = time.perf_counter()
-        subprocess.run(argv, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT)
+        subprocess.run(argv, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT, env=env)
         times.append(time.perf_counter() - start)
     return times
 
@@ -34,6 +32,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=15)
     args = parser.parse_args()
+    env = sogen_environment()
     out = Path(tempfile.mkdtemp(prefix="sogen-bench-"))
     try:
         cases = [
@@ -51,7 +50,7 @@ def main() -> None:
         ]
         print(f"{'command':45} {'median':>8} {'fastest':>8} {'target':>8}")
         for name, argv, target in cases:
-            times = wall_times(argv, args.runs)
+            times = wall_times(argv, args.runs, env)
             median = statistics.median(times)
             verdict = "ok" if median <= target else "SLOW"
             print(f"{name:45} {median:8.3f} {min(times):8.3f} {target:8.2f}  {verdict}")
