@@ -34,9 +34,17 @@ def templates() -> list[bytes]:
     return [p.read_bytes() for p in found]
 
 
-def vary(data: bytes, rng: random.Random) -> bytes:
-    """A hand edit of the kind the lint rules are about."""
-    text = data.decode("cp932", errors="replace")
+def localize(text: str, site: int) -> str:
+    """What differs from site to site in the same script: the messages name the
+    system, the Oracle SID and home are the site's own, the header says whose it is."""
+    text = text.replace('ARMBCAST /MSG "', f'ARMBCAST /MSG "[SYS{site:03d}] ')
+    text = text.replace("ORCL", f"S{site:03d}").replace("C:\\ORANT", f"{'DEF'[site % 3]}:\\ORA{site:03d}")
+    return f"rem site {site:03d}: cluster scripts, maintained by SE team {site % 7}\r\n" + text
+
+
+def vary(data: bytes, rng: random.Random, site: int) -> bytes:
+    """A site's copy of a script with a hand edit of the kind the lint rules are about."""
+    text = localize(data.decode("cp932", errors="replace"), site)
     choice = rng.randrange(6)
     if choice == 0:
         text = text.replace("GOTO EXIT\r\n", "", 1)
@@ -89,9 +97,10 @@ def build_corpus(folder: Path, count: int, seed: int) -> int:
     sources = templates()
     lines = 0
     for index in range(count):
-        group = folder / f"site{index // 40:03d}" / f"group{index // 2:04d}"
+        site = index // 40
+        group = folder / f"site{site:03d}" / f"group{index // 2:04d}"
         group.mkdir(parents=True, exist_ok=True)
-        data = vary(rng.choice(sources), rng)
+        data = vary(rng.choice(sources), rng, site)
         (group / ("start.bat" if index % 2 == 0 else "stop.bat")).write_bytes(data)
         lines += data.count(b"\n")
     return lines
