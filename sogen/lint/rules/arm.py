@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from sogen.lint.context import FileContext
 from sogen.lint.ir import Command, Span, Word
-from sogen.lint.rules.base import ERROR, WARNING, Edit, Finding, Fix, Rule, register
+from sogen.lint.rules.base import ERROR, WARNING, Edit, Finding, Fix, Rule, one_per_line, register
 
 # What each ARM command accepts (CLUSTERPRO for Windows NT, as the guide uses them).
 ARM_OPTIONS = {
@@ -204,10 +204,10 @@ class PauseWithoutContinue(Rule):
     name = "pause-without-continue"
     severity = ERROR
 
+    @one_per_line
     def check(self, ctx: FileContext) -> Iterator[Finding]:
         if not any(c.program == "armloadc" for c in ctx.commands):
             return
-        reported: set[int] = set()
         for result in ctx.distinct_paths:
             paused = {}  # watch ID -> its PAUSE
             for action in result.actions:
@@ -220,14 +220,12 @@ class PauseWithoutContinue(Rule):
                 elif value == "CONTINUE":
                     paused.pop(action.target.lower(), None)
             for action in paused.values():
-                if action.stmt.span.line not in reported:
-                    reported.add(action.stmt.span.line)
-                    yield self.finding(
-                        ctx,
-                        action.stmt.span,
-                        f"the watch {action.target} is paused here and a path ends without "
-                        f"ARMLOADC {action.target} /W CONTINUE: ARM stops watching the service for good",
-                    )
+                yield self.finding(
+                    ctx,
+                    action.stmt.span,
+                    f"the watch {action.target} is paused here and a path ends without "
+                    f"ARMLOADC {action.target} /W CONTINUE: ARM stops watching the service for good",
+                )
 
 
 @register
@@ -271,8 +269,8 @@ class DuplicateLoad(Rule):
     severity = ERROR
     OPPOSITE = {"ARMLOAD": "ARMKILL", "ARMKILL": "ARMLOAD"}
 
+    @one_per_line
     def check(self, ctx: FileContext) -> Iterator[Finding]:
-        reported: set[int] = set()
         for result in ctx.distinct_paths:
             last: dict[str, object] = {}  # watch ID -> the ARMLOAD/ARMKILL that ran last
             for action in result.actions:
@@ -283,15 +281,12 @@ class DuplicateLoad(Rule):
                 last[key] = action
                 if previous is None or previous.verb != action.verb:
                     continue
-                line = action.stmt.span.line
-                if line not in reported:
-                    reported.add(line)
-                    yield self.finding(
-                        ctx,
-                        action.stmt.span,
-                        f"{action.verb} {action.target} runs a second time on one path (first on line "
-                        f"{previous.stmt.span.line}); a section probably runs on into the next without GOTO EXIT",
-                    )
+                yield self.finding(
+                    ctx,
+                    action.stmt.span,
+                    f"{action.verb} {action.target} runs a second time on one path (first on line "
+                    f"{previous.stmt.span.line}); a section probably runs on into the next without GOTO EXIT",
+                )
 
 
 @register

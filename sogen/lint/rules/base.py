@@ -8,9 +8,10 @@ instance to the registry; importing :mod:`sogen.lint.rules` registers them all.
 
 from __future__ import annotations
 
+import functools
 import inspect
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
@@ -162,6 +163,21 @@ class TopologyRule(Rule):
 
     def check_topology(self, ctx, topology, group_index: int) -> Iterator[Finding]:
         raise NotImplementedError
+
+
+def one_per_line(check: Callable[[Rule, FileContext], Iterable[Finding]]):
+    """Decorates a ``check`` that walks every path: it meets the same statement on
+    many of them, and reports the first finding on each line."""
+
+    @functools.wraps(check)
+    def first_on_each_line(self: Rule, ctx: FileContext) -> Iterator[Finding]:
+        seen: set[int] = set()
+        for finding in check(self, ctx):
+            if finding.line not in seen:
+                seen.add(finding.line)
+                yield finding
+
+    return first_on_each_line
 
 
 RULES: dict[str, Rule] = {}

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from sogen.lint.context import START, STOP, FileContext, tested_arms_variable
 from sogen.lint.ir import Comment, Exit, Goto, Label, Set, Span, Word
-from sogen.lint.rules.base import ERROR, WARNING, Edit, Finding, Fix, Rule, register
+from sogen.lint.rules.base import ERROR, WARNING, Edit, Finding, Fix, Rule, one_per_line, register
 
 # The values ARM sets; an empty string is how a script tests "not set".
 ARMS_VALUES = {
@@ -289,10 +289,10 @@ class MissingDiskCheck(Rule):
     name = "missing-disk-check"
     severity = ERROR
 
+    @one_per_line
     def check(self, ctx: FileContext) -> Iterator[Finding]:
         if not ctx.event_tests:
             return
-        reported: set[int] = set()
         for result in ctx.paths:
             combination = result.combination
             if combination.event not in ("START", "FAILOVER"):
@@ -303,16 +303,13 @@ class MissingDiskCheck(Rule):
                     continue
                 if disk_tested_at is not None and disk_tested_at <= index:
                     continue
-                line = action.stmt.span.line
-                if line not in reported:
-                    reported.add(line)
-                    yield self.finding(
-                        ctx,
-                        action.stmt.span,
-                        f"{action.text.strip()} runs on the {combination.event} path before ARMS_DISK is "
-                        f"tested: when the switched partition failed it starts without its data; put IF "
-                        f'"%ARMS_DISK%" == "FAILURE" GOTO ... first',
-                    )
+                yield self.finding(
+                    ctx,
+                    action.stmt.span,
+                    f"{action.text.strip()} runs on the {combination.event} path before ARMS_DISK is "
+                    f"tested: when the switched partition failed it starts without its data; put IF "
+                    f'"%ARMS_DISK%" == "FAILURE" GOTO ... first',
+                )
 
 
 @register

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from sogen.catalogue import DATABASE_ROLE, Action, Product, load_catalogue
 from sogen.lint.context import FileContext
-from sogen.lint.rules.base import ERROR, WARNING, Finding, Rule, register
+from sogen.lint.rules.base import ERROR, WARNING, Finding, Rule, one_per_line, register
 
 START_PHASE, STOP_PHASE = "start", "stop"
 
@@ -105,9 +105,9 @@ class OrderRule(Rule):
 
     phase: str
 
+    @one_per_line
     def check(self, ctx: FileContext) -> Iterator[Finding]:
         deps = dependencies()
-        reported: set[int] = set()
         for result in ctx.distinct_paths:
             # Only the first time a product, or a step of it, runs counts: a repeat (a section
             # run twice through a fall-through, SO103/SO306) does not put it out of order.
@@ -129,9 +129,7 @@ class OrderRule(Rule):
                     later_products[product] = action
                 if step is not None:
                     later_steps.setdefault(product, {})[step] = action
-                line = action.stmt.span.line
-                if conflict is not None and line not in reported:
-                    reported.add(line)
+                if conflict is not None:
                     yield self.finding(ctx, action.stmt.span, self.message(deps, action, conflict))
 
     def conflict(self, deps: Dependencies, product: str, step: int | None, later_products: dict, later_steps: dict):
@@ -290,9 +288,9 @@ class MissingDependency(Rule):
     name = "missing-dependency"
     severity = WARNING
 
+    @one_per_line
     def check(self, ctx: FileContext) -> Iterator[Finding]:
         deps = dependencies()
-        reported: set[int] = set()
         for result in ctx.distinct_paths:
             combination = result.combination
             starts = [a for a in result.actions if a.phase == START_PHASE and a.product]
@@ -301,12 +299,9 @@ class MissingDependency(Rule):
                 for dependency in deps.dependencies(action.product):
                     if any(deps.satisfies(p, dependency) for p in started):
                         continue
-                    line = action.stmt.span.line
-                    if line not in reported:
-                        reported.add(line)
-                        yield self.finding(
-                            ctx,
-                            action.stmt.span,
-                            f"{name_of(action)} starts on the {combination} path, which never starts "
-                            f"{deps.describe(dependency)}; start it first on that path",
-                        )
+                    yield self.finding(
+                        ctx,
+                        action.stmt.span,
+                        f"{name_of(action)} starts on the {combination} path, which never starts "
+                        f"{deps.describe(dependency)}; start it first on that path",
+                    )
