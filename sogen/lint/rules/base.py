@@ -95,15 +95,19 @@ class Rule:
         return re.split(r"(?<=\.)\s", text, maxsplit=1)[0]
 
     def finding(self, ctx: FileContext, span: Span, message: str, fix: Fix | None = None) -> Finding:
+        return self.finding_at(ctx.display_path, span, ctx.line_text(span.line), message, fix)
+
+    def finding_at(self, path: str, span: Span, source: str, message: str, fix: Fix | None = None) -> Finding:
+        """A finding in a file known by its summary (pair and tree rules): its path and the line's text."""
         return Finding(
-            path=ctx.display_path,
+            path=path,
             line=span.line,
             column=span.column,
             end_line=span.end_line,
             end_column=span.end_column,
             code=self.code,
             message=message,
-            source=ctx.line_text(span.line),
+            source=source,
             fix=fix,
         )
 

@@ -258,15 +258,11 @@ class AlenvCollision(TreeRule):
                     continue
                 key, shown, span, source = values[variable]
                 if (variable, key) in seen:
-                    yield Finding(
+                    yield self.finding_at(
                         display_path,
-                        span.line,
-                        span.column,
-                        span.end_line,
-                        span.end_column,
-                        self.code,
-                        f"{variable}={shown} is also set by {seen[(variable, key)]}: each instance needs its own",
+                        span,
                         source,
+                        f"{variable}={shown} is also set by {seen[(variable, key)]}: each instance needs its own",
                     )
                 else:
                     seen[(variable, key)] = display_path

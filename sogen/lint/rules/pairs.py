@@ -45,16 +45,8 @@ class WatchPairRule(PairRule):
         present = other.ids(wanted)
         for use in own.uses:
             if use.program == program and use.watch_id.lower() not in present:
-                span = use.span
-                yield Finding(
-                    path=own.display_path,
-                    line=span.line,
-                    column=span.column,
-                    end_line=span.end_line,
-                    end_column=span.end_column,
-                    code=self.code,
-                    message=message.format(id=use.watch_id, other=other.display_path),
-                    source=use.source,
+                yield self.finding_at(
+                    own.display_path, use.span, use.source, message.format(id=use.watch_id, other=other.display_path)
                 )
 
 

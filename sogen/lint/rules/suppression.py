@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from sogen.lint.rules.base import INFO, RULES, Finding, Rule, register
+from sogen.lint.rules.base import INFO, RULES, Finding, Rule, register, span_of
 
 # A comment at the start of a line (`rem`, `::`; `;` in a .reg file) or after `&` at the end of one.
 _SUPPRESSION = re.compile(r"(?:^[ \t]*@?|&[ \t]*)(?:rem\b|::|;)[ \t]*sogen:[ \t]*ignore\[([^\]\n]*)\]", re.I | re.M)
@@ -80,15 +80,11 @@ def apply_suppressions(
                 stale.append(code)
         if stale and enabled(rule.code):
             unused.append(
-                Finding(
-                    path=path,
-                    line=suppression.line,
-                    column=suppression.column,
-                    end_line=suppression.line,
-                    end_column=suppression.end_column,
-                    code=rule.code,
-                    message=f"unused suppression: nothing on this line or the next is reported as {', '.join(stale)}",
-                    source=suppression.source,
+                rule.finding_at(
+                    path,
+                    span_of(suppression.line, suppression.column, suppression.end_column),
+                    suppression.source,
+                    f"unused suppression: nothing on this line or the next is reported as {', '.join(stale)}",
                 )
             )
     return kept, unused
