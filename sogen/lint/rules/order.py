@@ -104,6 +104,11 @@ class OrderRule(Rule):
     """Both directions: ``phase`` actions must come after (start) or before (stop) their dependants."""
 
     phase: str
+    # The message's words: "stops"/"starts", the product's own order, how the two products relate.
+    verb: str
+    own_order: str
+    relation: str
+    imperative: str
 
     @one_per_line
     def check(self, ctx: FileContext) -> Iterator[Finding]:
@@ -143,7 +148,16 @@ class OrderRule(Rule):
         raise NotImplementedError
 
     def message(self, deps: Dependencies, action, conflict) -> str:
-        raise NotImplementedError
+        if conflict.product == action.product:
+            return (
+                f"{action.text.strip()} runs before {conflict.text.strip()} (line {conflict.stmt.span.line}); "
+                f"{deps.describe(action.product)} {self.verb} {self.own_order}"
+            )
+        early, late = name_of(action), name_of(conflict)
+        return (
+            f"{early} {self.verb} before {late} (line {conflict.stmt.span.line}), {self.relation}; "
+            f"{self.imperative} {late} first"
+        )
 
 
 @register
@@ -183,18 +197,10 @@ class StopOrder(OrderRule):
     name = "stop-order"
     severity = ERROR
     phase = STOP_PHASE
+    verb, own_order, relation, imperative = "stops", "in the reverse order", "which depends on it", "stop"
 
     def must_precede(self, deps: Dependencies, first: str, second: str) -> bool:
         return deps.needs(first, second)  # a dependant stops before what it needs
-
-    def message(self, deps: Dependencies, action, conflict) -> str:
-        if conflict.product == action.product:
-            return (
-                f"{action.text.strip()} runs before {conflict.text.strip()} (line {conflict.stmt.span.line}); "
-                f"{deps.describe(action.product)} stops in the reverse order"
-            )
-        early, late = name_of(action), name_of(conflict)
-        return f"{early} stops before {late} (line {conflict.stmt.span.line}), which depends on it; stop {late} first"
 
 
 @register
@@ -234,18 +240,10 @@ class StartOrder(OrderRule):
     name = "start-order"
     severity = ERROR
     phase = START_PHASE
+    verb, own_order, relation, imperative = "starts", "in the catalogue's order", "which it needs", "start"
 
     def must_precede(self, deps: Dependencies, first: str, second: str) -> bool:
         return deps.needs(second, first)  # a dependency starts before its dependant
-
-    def message(self, deps: Dependencies, action, conflict) -> str:
-        if conflict.product == action.product:
-            return (
-                f"{action.text.strip()} runs before {conflict.text.strip()} (line {conflict.stmt.span.line}); "
-                f"{deps.describe(action.product)} starts in the catalogue's order"
-            )
-        early, late = name_of(action), name_of(conflict)
-        return f"{early} starts before {late} (line {conflict.stmt.span.line}), which it needs; start {late} first"
 
 
 @register
