@@ -14,6 +14,7 @@ from sogen.lint.ir import (
     Block,
     Call,
     Chain,
+    Command,
     Comment,
     Condition,
     Exit,
@@ -27,11 +28,11 @@ from sogen.lint.ir import (
     Span,
     Word,
 )
-from sogen.lint.ir import Command
 from sogen.lint.parser import (
     MAX_LINE,
     MAX_NESTING,
     _parse_with_grammar,
+    _parsed_lines,
     parse_lines,
     parse_script,
     program_of,
@@ -355,6 +356,7 @@ def test_a_stray_closing_parenthesis_is_not_fatal():
     assert isinstance(stmt, ParseError) and not stmt.fatal
 
 
+
 # -- no input crashes or hangs -----------------------------------------------------------
 
 
@@ -440,3 +442,39 @@ def test_fast_path_and_grammar_agree_on_simple_lines(words):
     line = " ".join(words)
     assume(not _blank(line))
     assert one(line) == grammar(line)
+
+
+# -- a line met again: parsed once, moved to where it stands ------------------------------
+
+
+def test_a_line_met_again_further_down_has_its_own_positions():
+    first = parse_lines(['ARMLOAD "a b" /S', "GOTO EXIT"])
+    again = parse_lines(["rem", "", 'ARMLOAD "a b" /S', "IF 1==1 GOTO EXIT", "GOTO EXIT"])
+    assert again[1] == Command(
+        Span(3, 1, 3, 17), "ARMLOAD", "armload", (w('"a b"', 9, 3), w("/S", 15, 3)), (), 'ARMLOAD "a b" /S'
+    )
+    assert again[3] == Goto(Span(5, 1, 5, 10), "EXIT", Span(5, 6, 5, 10))
+    assert first[1] == Goto(Span(2, 1, 2, 10), "EXIT", Span(2, 6, 2, 10))
+
+
+def test_a_block_never_closed_is_not_taken_for_one_closed_later():
+    assert isinstance(parse_lines(["IF 1==1 (", "  ARMLOAD a"])[0], ParseError)
+    closed = parse_lines(["IF 1==1 (", "  ARMLOAD a", ")"])
+    assert isinstance(closed[0], If) and closed[0].then[0].program == "armload"
+
+
+def test_a_continued_last_line_is_not_taken_for_one_that_goes_on():
+    assert [w.text for w in parse_lines(["echo a ^"])[0].args] == ["a", "^"]
+    assert [w.text for w in parse_lines(["echo a ^", "b c"])[0].args] == ["a", "b", "c"]
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(mutated_script(), st.integers(1, 4))
+def test_lines_parsed_before_parse_as_they_would_afresh(data, shift):
+    """Whatever the memo of parsed lines holds, a script parses as it would with none."""
+    lines = parse_script("x.bat", data).lines
+    parse_lines(lines)  # remembered where they stand here
+    moved = [""] * shift + list(reversed(lines))
+    remembered = parse_lines(moved)
+    _parsed_lines.clear()
+    assert remembered == parse_lines(moved)

@@ -46,6 +46,8 @@ from sogen.lint.ir import (
     Span,
     Stmt,
     Word,
+    make_span,
+    make_word,
 )
 from sogen.textio import BATCH_ENCODING, decode_bytes
 
@@ -131,19 +133,6 @@ _BLANKS = re.compile(r"[ \t\r\x0b\x0c]*")
 
 _CARET = re.compile(r'"[^"\n]*"?|\^(\n|.)?', re.S)
 
-_tuple = tuple.__new__
-
-
-def _span(line: int, column: int, end_line: int, end_column: int) -> Span:
-    """``Span(...)`` without NamedTuple's ``__new__`` wrapper: the parser makes one
-    for every word of every line."""
-    return _tuple(Span, (line, column, end_line, end_column))
-
-
-def _word(text: str, line: int, column: int, end_column: int) -> Word:
-    """``Word(text, Span(line, column, line, end_column))``, as cheaply as :func:`_span`."""
-    return _tuple(Word, (text, _tuple(Span, (line, column, line, end_column))))
-
 
 def parse_script(path: str, data: bytes) -> Script:
     """Parse a batch file as stored on disk. Never raises for any ``data``."""
@@ -193,41 +182,58 @@ def parse_lines(lines: Sequence[str], first_line: int = 1) -> list[Stmt]:
     while i < count:
         line = lines[i]
         lineno = first_line + i
-        pos = _LEAD.match(line).end() if line[:1] in _LEAD_CHARS else 0
-        if pos == len(line):
+        known = _parsed_lines.get(line)
+        if known is not None:
+            where, stmt = known
+            append(stmt if where == lineno else stmt.moved(lineno - where))
             i += 1
             continue
-        first = line[pos]
-        if first == ":":
-            append(_label_line(line, lineno, pos))
-            i += 1
-            continue
-        if first in "rR" and _REM.match(line, pos):
-            append(_comment(line[pos + 4 :], _span(lineno, pos + 1, lineno, len(line) + 1)))
-            i += 1
-            continue
-        if len(line) > MAX_LINE:
-            append(_error_lines(lines, i, i + 1, first_line, f"line longer than cmd's limit of {MAX_LINE} characters"))
-            i += 1
-            continue
-        if first == ")":
-            # cmd runs it as a command named ")", which does not exist, and goes on.
-            append(_error_lines(lines, i, i + 1, first_line, "')' closes no block", fatal=False))
-            i += 1
-            continue
-        if _SPECIAL.search(line) is None or _SIMPLE.match(line):
-            stmt = _simple_line(line, lineno, pos)
-            if stmt is not None:
-                append(stmt)
-                i += 1
-                continue
-        cut = _Cutter(lines, i).run()
-        if cut.problem is None:
-            append(_parse_with_grammar(lines, i, cut.end, first_line, cut.text_parens))
-        else:
-            append(_error_lines(lines, i, cut.end, first_line, cut.problem))
-        i = cut.end
+        end, stmt = _parse_command_line(lines, i, first_line)
+        if stmt is not None:
+            append(stmt)
+            if end == i + 1 and not line.endswith("^") and not (type(stmt) is ParseError and stmt.fatal):
+                # A line that is a whole command line wherever it stands: its text is parsed
+                # once. (A continued line or a block never closed depends on what follows.)
+                if len(_parsed_lines) >= _PARSED_LINES_KEPT:
+                    _parsed_lines.clear()
+                _parsed_lines[line] = (lineno, stmt)
+        i = end
     return statements
+
+
+# Line text -> (line number, statement) of a command line that is one physical line:
+# these scripts are copies of a few samples, and most lines recur in file after file.
+_parsed_lines: dict[str, tuple[int, Stmt]] = {}
+_PARSED_LINES_KEPT = 16384
+
+
+def _parse_command_line(lines: Sequence[str], i: int, first_line: int) -> tuple[int, Stmt | None]:
+    """The command line starting at ``lines[i]``: the index after it and its statement
+    (None for a blank line)."""
+    line = lines[i]
+    lineno = first_line + i
+    pos = _LEAD.match(line).end() if line[:1] in _LEAD_CHARS else 0
+    if pos == len(line):
+        return i + 1, None
+    first = line[pos]
+    if first == ":":
+        return i + 1, _label_line(line, lineno, pos)
+    if first in "rR" and _REM.match(line, pos):
+        return i + 1, _comment(line[pos + 4 :], make_span(lineno, pos + 1, lineno, len(line) + 1))
+    if len(line) > MAX_LINE:
+        too_long = f"line longer than cmd's limit of {MAX_LINE} characters"
+        return i + 1, _error_lines(lines, i, i + 1, first_line, too_long)
+    if first == ")":
+        # cmd runs it as a command named ")", which does not exist, and goes on.
+        return i + 1, _error_lines(lines, i, i + 1, first_line, "')' closes no block", fatal=False)
+    if _SPECIAL.search(line) is None or _SIMPLE.match(line):
+        stmt = _simple_line(line, lineno, pos)
+        if stmt is not None:
+            return i + 1, stmt
+    cut = _Cutter(lines, i).run()
+    if cut.problem is None:
+        return cut.end, _parse_with_grammar(lines, i, cut.end, first_line, cut.text_parens)
+    return cut.end, _error_lines(lines, i, cut.end, first_line, cut.problem)
 
 
 # -- comments and labels ----------------------------------------------------------------
@@ -235,7 +241,7 @@ def parse_lines(lines: Sequence[str], first_line: int = 1) -> list[Stmt]:
 
 def _label_line(line: str, lineno: int, pos: int) -> Stmt:
     """``:name [text]`` is a label; ``::text`` (or a ":" without a name) a comment."""
-    span = _span(lineno, pos + 1, lineno, len(line) + 1)
+    span = make_span(lineno, pos + 1, lineno, len(line) + 1)
     if line.startswith("::", pos):
         return Comment(span, line[pos + 2 :])
     return _label_or_comment(line[pos + 1 :], span)
@@ -260,7 +266,7 @@ def _error_lines(
     lines: Sequence[str], start: int, end: int, first_line: int, message: str, fatal: bool = True
 ) -> ParseError:
     text = "\n".join(lines[start:end])
-    span = _span(first_line + start, 1, first_line + end - 1, len(lines[end - 1]) + 1)
+    span = make_span(first_line + start, 1, first_line + end - 1, len(lines[end - 1]) + 1)
     return ParseError(span, message, text, fatal)
 
 
@@ -289,15 +295,15 @@ def _simple_command(line: str, lineno: int, pos: int) -> Stmt | None:
         if text:
             start = line.index(text, cursor)
             cursor = start + len(text)
-            words.append(_word(text, lineno, start + 1, cursor + 1))
+            words.append(make_word(text, lineno, start + 1, cursor + 1))
     end = cursor + 1 if words else name.end() + 1
     return _command(
         name.group(),
-        _span(lineno, pos + 1, lineno, name.end() + 1),
+        make_span(lineno, pos + 1, lineno, name.end() + 1),
         words,
         (),
         line[pos:],
-        _span(lineno, pos + 1, lineno, end),
+        make_span(lineno, pos + 1, lineno, end),
     )
 
 
@@ -314,14 +320,14 @@ def _simple_if(line: str, lineno: int, pos: int) -> Stmt | None:
         return None
 
     def word(group: str) -> Word:
-        return _word(m.group(group), lineno, m.start(group) + 1, m.end(group) + 1)
+        return make_word(m.group(group), lineno, m.start(group) + 1, m.end(group) + 1)
 
     negated, case_insensitive = m.group("neg") is not None, m.group("ci") is not None
     if m.group("kind"):
         condition = Condition(m.group("kind").lower(), negated, case_insensitive, word("arg"), None, None)
     else:
         condition = Condition("compare", negated, case_insensitive, word("left"), m.group("op").upper(), word("right"))
-    return If(_span(lineno, pos + 1, lineno, then.span.end_column), condition, (then,), None)
+    return If(make_span(lineno, pos + 1, lineno, then.span.end_column), condition, (then,), None)
 
 
 # -- statements from a command's name and words (both paths) ----------------------------
@@ -378,7 +384,7 @@ def _command(
         glued = name[len(program) :] if name[: len(program)].lower() == program else ""
         if glued:
             target = Word(
-                glued, _span(name_span.line, name_span.column + len(program), name_span.line, name_span.end_column)
+                glued, make_span(name_span.line, name_span.column + len(program), name_span.line, name_span.end_column)
             )
             words = [target, *words]
         if program == "goto":
@@ -402,7 +408,7 @@ def _label_reference(word: Word) -> tuple[str, Span]:
     end = _LABEL_END.search(text, skip)
     stop = end.start() if end else len(text)
     span = word.span
-    return text[skip:stop], _span(span.line, span.column + skip, span.line, span.column + stop)
+    return text[skip:stop], make_span(span.line, span.column + skip, span.line, span.column + stop)
 
 
 def _goto(span: Span, words: list[Word]) -> Goto:
@@ -653,7 +659,7 @@ def _stmt_body(stmt: Stmt) -> tuple[Stmt, ...]:
 
 
 def _from(first: Span, last: Span) -> Span:
-    return _span(first.line, first.column, last.end_line, last.end_column)
+    return make_span(first.line, first.column, last.end_line, last.end_column)
 
 
 class _IRBuilder:
@@ -670,9 +676,9 @@ class _IRBuilder:
     # Lark looks callbacks up by rule name.
     def _token_span(self, token) -> Span:
         offset = self.line_offset
-        return _span(token.line + offset, token.column, token.end_line + offset, token.end_column)
+        return make_span(token.line + offset, token.column, token.end_line + offset, token.end_column)
 
-    def _word(self, token) -> Word:
+    def make_word(self, token) -> Word:
         value = str(token)
         if _TEXT_PAREN in value:
             value = value.replace(_TEXT_PAREN, ")")
@@ -690,7 +696,7 @@ class _IRBuilder:
     def simple(self, children):
         """``[redirections] NAME (WORD | redirection)*``; raw text without the redirections."""
         name_index = next(i for i, child in enumerate(children) if not isinstance(child, _Redirect))
-        name = self._word(children[name_index])
+        name = self.make_word(children[name_index])
         redirects = list(children[:name_index])
         words: list[Word] = []
         raw_parts: list[str] = []
@@ -701,7 +707,7 @@ class _IRBuilder:
                 cursor = child.end_pos
                 redirects.append(child)
             else:
-                words.append(self._word(child))
+                words.append(self.make_word(child))
         # SET keeps the blanks before a "&" or the end of the line in its value.
         raw_parts.append(self.text[cursor : _BLANKS.match(self.text, children[-1].end_pos).end()])
         raw = "".join(raw_parts)
@@ -718,7 +724,7 @@ class _IRBuilder:
         op = children[0]
         if len(children) == 1:
             return _Redirect(Redirection(str(op), ""), op.start_pos, op.end_pos, self._token_span(op))
-        target = self._word(children[1])
+        target = self.make_word(children[1])
         return _Redirect(
             Redirection(str(op), target.text),
             op.start_pos,
@@ -760,10 +766,10 @@ class _IRBuilder:
 
     def compare(self, children):
         left, op, right = children
-        return _Condition("compare", self._word(left), str(op).upper(), self._word(right))
+        return _Condition("compare", self.make_word(left), str(op).upper(), self.make_word(right))
 
     def _single(self, kind, children):
-        return _Condition(kind, self._word(children[1]), None, None)
+        return _Condition(kind, self.make_word(children[1]), None, None)
 
     def exist(self, children):
         return self._single("exist", children)
