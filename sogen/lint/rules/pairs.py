@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from sogen.lint.context import FileContext
 from sogen.lint.ir import Span
 from sogen.lint.rules.arm import watch_id
-from sogen.lint.rules.base import ERROR, WARNING, Finding, PairRule, register
+from sogen.lint.rules.base import ERROR, WARNING, Finding, PairRule, pickled_as_arguments, register
 
 
+@pickled_as_arguments
 @dataclass(frozen=True)
 class WatchUse:
     """One ARMLOAD or ARMKILL line, reduced to what a pair rule reports."""
@@ -21,6 +22,7 @@ class WatchUse:
     source: str
 
 
+@pickled_as_arguments
 @dataclass(frozen=True)
 class WatchUses:
     display_path: str

@@ -6,12 +6,13 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from sogen.lint.rules.base import INFO, RULES, Finding, Rule, register, span_of
+from sogen.lint.rules.base import INFO, RULES, Finding, Rule, pickled_as_arguments, register, span_of
 
 # A comment at the start of a line (`rem`, `::`; `;` in a .reg file) or after `&` at the end of one.
 _SUPPRESSION = re.compile(r"(?:^[ \t]*@?|&[ \t]*)(?:rem\b|::|;)[ \t]*sogen:[ \t]*ignore\[([^\]\n]*)\]", re.I | re.M)
 
 
+@pickled_as_arguments
 @dataclass(frozen=True)
 class Suppression:
     line: int
