@@ -23,7 +23,7 @@ from sogen.lint.flow import (
 )
 from sogen.lint.ir import Command, Comment, If, Label, Script, Stmt, Word
 from sogen.lint.parser import parse_script
-from sogen.textio import DecodedText, decode_bytes
+from sogen.textio import DecodedText
 
 START, STOP = "start", "stop"
 # A whole operand that is one ARMS_* variable, quoted or not.
@@ -176,13 +176,10 @@ class FileContext:
         lines = self.script.lines
         return lines[line - 1] if 0 < line <= len(lines) else ""
 
-    @computed_once
+    @property
     def decoded(self) -> DecodedText | None:
         """The text as the fixes edit it; None when the bytes do not decode (no fixes then)."""
-        try:
-            return decode_bytes(self.data)
-        except UnicodeDecodeError:
-            return None
+        return self.script.decoded
 
     @computed_once
     def _line_starts(self) -> list[int]:

@@ -14,7 +14,10 @@ five times slower, and a lint run builds hundreds of thousands of them.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:
+    from sogen.textio import DecodedText
 
 
 class Span(NamedTuple):
@@ -246,3 +249,5 @@ class Script:
     raw: bytes = field(repr=False, default=b"")
     # The bytes were neither UTF-8 nor cp932: decoded with replacement characters (SO702).
     decode_errors: bool = False
+    # The whole text as decoded, when it decoded without errors (what fixes edit).
+    decoded: DecodedText | None = field(repr=False, default=None)

@@ -49,7 +49,7 @@ from sogen.lint.ir import (
     make_span,
     make_word,
 )
-from sogen.textio import BATCH_ENCODING, decode_bytes
+from sogen.textio import BATCH_ENCODING, DecodedText, decode_bytes
 
 __all__ = [
     "BUILTINS",
@@ -136,7 +136,12 @@ _CARET = re.compile(r'"[^"\n]*"?|\^(\n|.)?', re.S)
 
 def parse_script(path: str, data: bytes) -> Script:
     """Parse a batch file as stored on disk. Never raises for any ``data``."""
-    text, encoding, decode_errors = _decode(data)
+    try:
+        decoded: DecodedText | None = decode_bytes(data)
+        text, encoding = decoded.text, decoded.encoding
+    except UnicodeDecodeError:
+        decoded = None
+        text, encoding = _decode_with_replacement(data)
     crlf, lf = text.count("\r\n"), text.count("\n")
     newline = "\r\n" if crlf == lf else "\n" if crlf == 0 else "mixed"
     lines = split_lines(text)
@@ -147,7 +152,8 @@ def parse_script(path: str, data: bytes) -> Script:
         encoding=encoding,
         newline=newline,
         raw=data,
-        decode_errors=decode_errors,
+        decode_errors=decoded is None,
+        decoded=decoded,
     )
 
 
@@ -159,19 +165,15 @@ def split_lines(text: str) -> list[str]:
     return [line[:-1] if line.endswith("\r") else line for line in lines]
 
 
-def _decode(data: bytes) -> tuple[str, str, bool]:
-    try:
-        decoded = decode_bytes(data)
-        return decoded.text, decoded.encoding, False
-    except UnicodeDecodeError:
-        for bom, codec in (
-            (codecs.BOM_UTF8, "utf-8"),
-            (codecs.BOM_UTF16_LE, "utf-16-le"),
-            (codecs.BOM_UTF16_BE, "utf-16-be"),
-        ):
-            if data.startswith(bom):
-                return data[len(bom) :].decode(codec, errors="replace"), codec, True
-        return data.decode(BATCH_ENCODING, errors="replace"), BATCH_ENCODING, True
+def _decode_with_replacement(data: bytes) -> tuple[str, str]:
+    for bom, codec in (
+        (codecs.BOM_UTF8, "utf-8"),
+        (codecs.BOM_UTF16_LE, "utf-16-le"),
+        (codecs.BOM_UTF16_BE, "utf-16-be"),
+    ):
+        if data.startswith(bom):
+            return data[len(bom) :].decode(codec, errors="replace"), codec
+    return data.decode(BATCH_ENCODING, errors="replace"), BATCH_ENCODING
 
 
 def parse_lines(lines: Sequence[str], first_line: int = 1) -> list[Stmt]:
