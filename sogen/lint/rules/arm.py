@@ -21,7 +21,7 @@ WATCH_ACTIONS = ("PAUSE", "CONTINUE")
 
 
 def is_option(word: Word) -> bool:
-    return not word.quoted and word.text.startswith("/")
+    return word.text[:1] == "/"  # so never a quoted word
 
 
 def option_value(command: Command, option: str) -> tuple[int, list[Word]] | None:

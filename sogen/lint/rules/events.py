@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import functools
 from collections.abc import Iterator
 
 from sogen.lint.context import START, STOP, FileContext, tested_arms_variable
@@ -19,9 +20,11 @@ EVENTS_BY_KIND = {START: ("START", "FAILOVER", "RECOVER"), STOP: ("START", "FAIL
 SERVICE_STARTS = ("ARMLOAD", "NET START", "DB")
 
 
-def unquoted_variables(word: Word) -> list[str]:
-    """The %VAR% and %1 references of an operand that are outside double quotes."""
-    found, text, i, quoted = [], word.text, 0, False
+@functools.lru_cache(maxsize=4096)
+def unquoted_variables(text: str) -> tuple[str, ...]:
+    """The %VAR% and %1 references of an IF operand that are outside double quotes.
+    (Scripts repeat their IF lines: each operand text is scanned once.)"""
+    found, i, quoted = [], 0, False
     while i < len(text):
         char = text[i]
         if char == '"':
@@ -43,7 +46,7 @@ def unquoted_variables(word: Word) -> list[str]:
             i += len(ref)
             continue
         i += 1
-    return found
+    return tuple(found)
 
 
 def matches_value(value: str, expected: str, case_insensitive: bool) -> bool:
@@ -84,14 +87,16 @@ class UnquotedIfOperand(Rule):
     severity = ERROR
 
     def check(self, ctx: FileContext) -> Iterator[Finding]:
-        assigned = {f"%{s.name.upper()}%" for s in ctx.statements if isinstance(s, Set)}
+        assigned = None
         for stmt in ctx.ifs:
             cond = stmt.condition
             if cond.kind != "compare" or cond.left is None or cond.right is None:
                 continue
-            refs = unquoted_variables(cond.left) + unquoted_variables(cond.right)
-            if cond.op != "==":
+            refs = unquoted_variables(cond.left.text) + unquoted_variables(cond.right.text)
+            if refs and cond.op != "==":
                 # A counter the script sets itself (SET /A TRIES+=1 ... IF %TRIES% LSS 3) is never empty.
+                if assigned is None:
+                    assigned = {f"%{s.name.upper()}%" for s in ctx.statements if isinstance(s, Set)}
                 refs = [r for r in refs if r.upper() not in assigned]
             if not refs:
                 continue
