@@ -700,10 +700,10 @@ class _Interpreter:
             end = self._walk(path, pending)
             if end is None:
                 continue  # split: its parts are pending
+            # The combinations of one walk share its lists: nothing changes a PathResult.
+            steps, actions, tests = path.steps, path.actions, path.tests
             for combination in path.combinations:
-                results[combination] = PathResult(
-                    combination, list(path.steps), list(path.actions), list(path.tests), end, path.uncertain
-                )
+                results[combination] = PathResult(combination, steps, actions, tests, end, path.uncertain)
         return {combination: results[combination] for combination in COMBINATIONS}
 
     def _walk(self, path: _Path, pending: list[_Path]) -> str | None:
