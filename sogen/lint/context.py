@@ -154,9 +154,15 @@ class FileContext:
         return [s for s in self.script.statements if isinstance(s, Label)]
 
     @computed_once
+    def arms_tests(self) -> list[tuple[If, str, Word | None]]:
+        """The IFs that test an ARMS_* variable, in file order, each with the variable
+        and the operand it is compared with (see :func:`tested_arms_variable`)."""
+        return [(s, *tested) for s in self.ifs if (tested := tested_arms_variable(s))]
+
+    @computed_once
     def event_tests(self) -> list[If]:
         """The IFs that test ARMS_EVENT, in file order."""
-        return [s for s in self.ifs if (tested := tested_arms_variable(s)) and tested[0] == "ARMS_EVENT"]
+        return [stmt for stmt, variable, _ in self.arms_tests if variable == "ARMS_EVENT"]
 
     @computed_once
     def kind(self) -> str | None:

@@ -6,7 +6,7 @@ import difflib
 import functools
 from collections.abc import Iterator
 
-from sogen.lint.context import START, STOP, FileContext, tested_arms_variable
+from sogen.lint.context import START, STOP, FileContext
 from sogen.lint.ir import Comment, Exit, Goto, Label, Set, Span, Word
 from sogen.lint.rules.base import ERROR, WARNING, Edit, Finding, Fix, Rule, one_per_line, register
 
@@ -166,11 +166,9 @@ class UnknownEventValue(Rule):
     severity = ERROR
 
     def check(self, ctx: FileContext) -> Iterator[Finding]:
-        for stmt in ctx.ifs:
-            tested = tested_arms_variable(stmt)
-            if tested is None or tested[1] is None or tested[1].value == "":
+        for stmt, variable, word in ctx.arms_tests:
+            if word is None or word.value == "":
                 continue
-            variable, word = tested
             value = word.value
             allowed = ARMS_VALUES[variable]
             if any(matches_value(value, v, stmt.condition.case_insensitive) for v in allowed):
@@ -238,8 +236,9 @@ class UnhandledEvent(Rule):
         if not ctx.event_tests or ctx.kind is None:
             return
         handled = set()
-        for stmt in ctx.event_tests:
-            _, word = tested_arms_variable(stmt)
+        for stmt, variable, word in ctx.arms_tests:
+            if variable != "ARMS_EVENT":
+                continue
             for event in ARMS_VALUES["ARMS_EVENT"]:
                 if word is not None and matches_value(word.value, event, stmt.condition.case_insensitive):
                     handled.add(event)

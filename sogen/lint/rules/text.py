@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from sogen.lint.context import FileContext, walk
+from sogen.lint.context import FileContext
 from sogen.lint.ir import ParseError
 from sogen.lint.rules.base import (
     ERROR,
@@ -170,6 +170,6 @@ class ParseErrorRule(Rule):
     severity = ERROR
 
     def check(self, ctx: FileContext) -> Iterator[Finding]:
-        for stmt in walk(ctx.script.statements):
+        for stmt in ctx.statements:
             if isinstance(stmt, ParseError):
                 yield self.finding(ctx, stmt.span, f"cannot parse this line: {stmt.message}")
