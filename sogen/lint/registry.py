@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from sogen.lint.ir import Span
@@ -110,13 +110,13 @@ def _decode(data: bytes) -> tuple[str, str, bool, bool]:
         return data.decode("cp932", errors="replace"), "cp932", False, False
 
 
-def _unescape(token: str, span: Span, problems: list[RegProblem]) -> str:
+def _unescape(token: str, problems: list[str]) -> str:
     body = token[1:-1]
     if "\\" not in body:
         return body
     for match in _STRING_ESCAPE.finditer(body):
         if match.group(1) not in '\\"':
-            problems.append(RegProblem(span, f"bad escape \\{match.group(1)} in a string: only \\\\ and \\\" are escapes"))
+            problems.append(f"bad escape \\{match.group(1)} in a string: only \\\\ and \\\" are escapes")
     return _STRING_ESCAPE.sub(r"\1", body)
 
 
@@ -163,55 +163,71 @@ def parse_registry(path: str, data: bytes) -> RegFile:
         offset = (first or 0) + 1 if header else 0
         start, end = start + offset, end + offset
         stripped = line.strip()
-        if not stripped:
+        if not stripped or stripped.startswith(";"):
             continue
         span = Span(start, len(line) - len(line.lstrip()) + 1, end, len(lines[end - 1]) + 1)
-        if stripped.startswith(";"):
-            continue
-        # The two shapes nearly every line has are read without the grammar: it costs
-        # twenty times more, and the fixture corpus checks that both agree.
-        if stripped.startswith("[") and stripped.endswith("]"):
+        reading = _read_line(stripped)
+        kind = reading[0]
+        if kind == _KEY:
             close_key()
-            delete = stripped.startswith("[-")
-            current = (span, stripped[2:-1] if delete else stripped[1:-1], delete, [])
-            continue
-        simple = _STRING_VALUE.fullmatch(stripped)
-        if simple and current is not None:
-            name_token, data_token = simple.groups()
-            name = None if name_token == "@" else _unescape(name_token, span, problems)
-            current[3].append(RegValue(span, name, "string", _unescape(data_token, span, problems), None))
-            continue
-        from lark.exceptions import LarkError  # only lines of other shapes need Lark
-
-        try:
-            tree = _parser().parse(stripped)
-        except LarkError:
-            problems.append(RegProblem(span, f"malformed line: {stripped[:60]!r} is neither a [key], a \"name\"=value line nor a ; comment"))
-            continue
-        if tree.data == "comment_line":
-            continue
-        if tree.data == "key_line":
-            close_key()
-            token = tree.children[0]
-            delete = token.type == "DELETE_KEY"
-            key_path = token[2:-1] if delete else token[1:-1]
-            current = (span, key_path, delete, [])
-            continue
-        name_node, data_node = tree.children[0], tree.children[1]
-        name = _unescape(name_node.children[0], span, problems) if name_node.data == "named" else None
-        value = _value(data_node, span, problems)
-        if current is None:
-            problems.append(RegProblem(span, "value before any [key] line: regedit does not know where to write it"))
-            continue
-        current[3].append(RegValue(span, name, *value))
+            current = (span, reading[1], reading[2], [])
+        elif kind == _VALUE:
+            _, name, value, messages = reading
+            problems.extend(RegProblem(span, message) for message in messages)
+            if current is None:
+                problems.append(RegProblem(span, _VALUE_BEFORE_KEY))
+            else:
+                current[3].append(RegValue(span, name, *value))
+        elif kind == _MALFORMED:
+            problems.append(RegProblem(span, reading[1]))
     close_key()
     return RegFile(path, header, keys, problems, lines, encoding, bom, decodable, data)
 
 
-def _value(node, span: Span, problems: list[RegProblem]) -> tuple[str, object, int | None]:
+_KEY, _VALUE, _COMMENT, _MALFORMED = "key", "value", "comment", "malformed"
+_VALUE_BEFORE_KEY = "value before any [key] line: regedit does not know where to write it"
+
+
+@lru_cache(maxsize=8192)
+def _read_line(stripped: str) -> tuple:
+    """What one logical line says, wherever it stands: (_KEY, path, delete),
+    (_VALUE, name, (kind, data, hex_type), bad-escape messages), (_COMMENT,) or
+    (_MALFORMED, message). Patches repeat their lines from file to file, so each
+    text is read once."""
+    # The two shapes nearly every line has are read without the grammar: it costs
+    # twenty times more, and the fixture corpus checks that both agree.
+    if stripped.startswith("[") and stripped.endswith("]"):
+        delete = stripped.startswith("[-")
+        return _KEY, stripped[2:-1] if delete else stripped[1:-1], delete
+    messages: list[str] = []
+    simple = _STRING_VALUE.fullmatch(stripped)
+    if simple:
+        name_token, data_token = simple.groups()
+        name = None if name_token == "@" else _unescape(name_token, messages)
+        return _VALUE, name, ("string", _unescape(data_token, messages), None), tuple(messages)
+    from lark.exceptions import LarkError  # only lines of other shapes need Lark
+
+    try:
+        tree = _parser().parse(stripped)
+    except LarkError:
+        shown = repr(stripped[:60])
+        return _MALFORMED, f"malformed line: {shown} is neither a [key], a \"name\"=value line nor a ; comment"
+    if tree.data == "comment_line":
+        return (_COMMENT,)
+    if tree.data == "key_line":
+        token = tree.children[0]
+        delete = token.type == "DELETE_KEY"
+        return _KEY, token[2:-1] if delete else token[1:-1], delete
+    name_node, data_node = tree.children[0], tree.children[1]
+    name = _unescape(name_node.children[0], messages) if name_node.data == "named" else None
+    value = _value(data_node, messages)
+    return _VALUE, name, value, tuple(messages)
+
+
+def _value(node, problems: list[str]) -> tuple[str, object, int | None]:
     kind = node.data
     if kind == "string":
-        return "string", _unescape(node.children[0], span, problems), None
+        return "string", _unescape(node.children[0], problems), None
     if kind == "delete":
         return "delete", None, None
     token = str(node.children[0])
