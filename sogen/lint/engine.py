@@ -179,6 +179,13 @@ def source_lines(ctx, language: str) -> list[str]:
     return ctx.reg.lines if language == REGISTRY else ctx.script.lines
 
 
+@lru_cache(maxsize=1024)
+def absolute_folder(folder: str) -> str:
+    """The folder as an absolute path, the key that pairs start and stop scripts (worked
+    out once per folder: abspath asks the OS for the working directory each time)."""
+    return os.path.abspath(folder)
+
+
 @lru_cache(maxsize=64)
 def codes_for_language(codes: frozenset[str], language: str) -> tuple[str, ...]:
     """The selected rules that check this kind of file, in code order."""
@@ -186,7 +193,7 @@ def codes_for_language(codes: frozenset[str], language: str) -> tuple[str, ...]:
 
 
 def lint_file(job: Job) -> FileResult:
-    result = FileResult(job.path, job.display_path, os.path.dirname(os.path.abspath(job.path)))
+    result = FileResult(job.path, job.display_path, absolute_folder(os.path.dirname(job.path)))
     try:
         with open(job.path, "rb") as handle:
             data = handle.read()
