@@ -19,10 +19,10 @@ import subprocess
 import sys
 import tempfile
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from checkout import ROOT
+
+sys.path.insert(0, str(ROOT))  # the checkout's sogen, timed in this process
 
 from sogen.lint.flow import analyse  # noqa: E402
 from sogen.lint.parser import parse_script  # noqa: E402

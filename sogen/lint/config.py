@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import fnmatch
-from functools import cache
 import tomllib
 from dataclasses import dataclass, field, replace
+from functools import cache
 from pathlib import Path, PurePath
 
 from sogen.lint.context import NamePatterns

@@ -670,7 +670,7 @@ class _Interpreter:
         self.expansions: dict[tuple[int, tuple[str, ...]], Sequence[Stmt]] = {}  # (id(_FileLine), expanded lines)
         self.rest_of_block: dict[int, tuple[list[Stmt], _FileLines]] = {}
         self.stand_ins: dict[int, Command] = {}  # id(CALL of a program) -> the Command it runs
-        self.condition_variables: dict[int, list[str]] = {}
+        self.condition_variables: dict[int, tuple[str, ...]] = {}
         self.origin: dict[int, Stmt] = {}  # id(statement parsed after expansion) -> statement in the script
         self.actions: dict[tuple[int, str, str], ClusterAction] = {}
 

@@ -6,9 +6,10 @@ Positions are 1-based; columns count characters of the decoded line.
 
 Statements are immutable by convention, not enforcement: the parser hands one
 statement to every script with the same line at the same place (see
-:meth:`Stmt.moved`), and nothing assigns to one. They are slotted dataclasses rather than frozen ones
-because a frozen dataclass is built field by field through ``object.__setattr__``,
-five times slower, and a lint run builds hundreds of thousands of them.
+:meth:`Stmt.moved`), and nothing assigns to one. They are slotted dataclasses
+rather than frozen ones because a frozen dataclass is built field by field
+through ``object.__setattr__``, five times slower, and a lint run builds
+hundreds of thousands of them.
 """
 
 from __future__ import annotations
@@ -66,12 +67,9 @@ def make_word(text: str, line: int, column: int, end_column: int) -> Word:
     return _new_tuple(Word, (text, _new_tuple(Span, (line, column, line, end_column))))
 
 
-def _moved_words(words: tuple[Word, ...], lines: int) -> tuple[Word, ...]:
-    return tuple([word.moved(lines) for word in words])
-
-
-def _moved_statements(statements: tuple[Stmt, ...], lines: int) -> tuple[Stmt, ...]:
-    return tuple([stmt.moved(lines) for stmt in statements])
+def _moved(items: tuple, lines: int) -> tuple:
+    """Words or statements, each ``lines`` lines further down."""
+    return tuple([item.moved(lines) for item in items])
 
 
 @dataclass(slots=True)
@@ -122,7 +120,7 @@ class Call(Stmt):
     args: tuple[Word, ...]
 
     def moved(self, lines: int) -> Call:
-        return Call(self.span.moved(lines), self.target, self.is_label, _moved_words(self.args, lines))
+        return Call(self.span.moved(lines), self.target, self.is_label, _moved(self.args, lines))
 
 
 @dataclass(slots=True)
@@ -149,8 +147,8 @@ class If(Stmt):
     otherwise: tuple[Stmt, ...] | None
 
     def moved(self, lines: int) -> If:
-        otherwise = None if self.otherwise is None else _moved_statements(self.otherwise, lines)
-        return If(self.span.moved(lines), self.condition.moved(lines), _moved_statements(self.then, lines), otherwise)
+        otherwise = None if self.otherwise is None else _moved(self.otherwise, lines)
+        return If(self.span.moved(lines), self.condition.moved(lines), _moved(self.then, lines), otherwise)
 
 
 @dataclass(slots=True)
@@ -180,7 +178,7 @@ class Block(Stmt):
     body: tuple[Stmt, ...]
 
     def moved(self, lines: int) -> Block:
-        return Block(self.span.moved(lines), _moved_statements(self.body, lines))
+        return Block(self.span.moved(lines), _moved(self.body, lines))
 
 
 @dataclass(slots=True)
@@ -191,7 +189,7 @@ class For(Stmt):
     body: tuple[Stmt, ...]
 
     def moved(self, lines: int) -> For:
-        return For(self.span.moved(lines), self.variable, self.switch, self.items, _moved_statements(self.body, lines))
+        return For(self.span.moved(lines), self.variable, self.switch, self.items, _moved(self.body, lines))
 
 
 @dataclass(slots=True)
@@ -210,7 +208,7 @@ class Command(Stmt):
     raw: str = ""  # the command's text as written (without redirections)
 
     def moved(self, lines: int) -> Command:
-        span, args = self.span.moved(lines), _moved_words(self.args, lines)
+        span, args = self.span.moved(lines), _moved(self.args, lines)
         return Command(span, self.name, self.program, args, self.redirections, self.raw)
 
 
@@ -222,7 +220,7 @@ class Chain(Stmt):
     operators: tuple[str, ...]  # len(parts) - 1 of "&", "&&", "||", "|"
 
     def moved(self, lines: int) -> Chain:
-        return Chain(self.span.moved(lines), _moved_statements(self.parts, lines), self.operators)
+        return Chain(self.span.moved(lines), _moved(self.parts, lines), self.operators)
 
 
 @dataclass(slots=True)

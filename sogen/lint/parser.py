@@ -680,7 +680,7 @@ class _IRBuilder:
         offset = self.line_offset
         return make_span(token.line + offset, token.column, token.end_line + offset, token.end_column)
 
-    def make_word(self, token) -> Word:
+    def _word(self, token) -> Word:
         value = str(token)
         if _TEXT_PAREN in value:
             value = value.replace(_TEXT_PAREN, ")")
@@ -698,7 +698,7 @@ class _IRBuilder:
     def simple(self, children):
         """``[redirections] NAME (WORD | redirection)*``; raw text without the redirections."""
         name_index = next(i for i, child in enumerate(children) if not isinstance(child, _Redirect))
-        name = self.make_word(children[name_index])
+        name = self._word(children[name_index])
         redirects = list(children[:name_index])
         words: list[Word] = []
         raw_parts: list[str] = []
@@ -709,7 +709,7 @@ class _IRBuilder:
                 cursor = child.end_pos
                 redirects.append(child)
             else:
-                words.append(self.make_word(child))
+                words.append(self._word(child))
         # SET keeps the blanks before a "&" or the end of the line in its value.
         raw_parts.append(self.text[cursor : _BLANKS.match(self.text, children[-1].end_pos).end()])
         raw = "".join(raw_parts)
@@ -726,7 +726,7 @@ class _IRBuilder:
         op = children[0]
         if len(children) == 1:
             return _Redirect(Redirection(str(op), ""), op.start_pos, op.end_pos, self._token_span(op))
-        target = self.make_word(children[1])
+        target = self._word(children[1])
         return _Redirect(
             Redirection(str(op), target.text),
             op.start_pos,
@@ -768,10 +768,10 @@ class _IRBuilder:
 
     def compare(self, children):
         left, op, right = children
-        return _Condition("compare", self.make_word(left), str(op).upper(), self.make_word(right))
+        return _Condition("compare", self._word(left), str(op).upper(), self._word(right))
 
     def _single(self, kind, children):
-        return _Condition(kind, self.make_word(children[1]), None, None)
+        return _Condition(kind, self._word(children[1]), None, None)
 
     def exist(self, children):
         return self._single("exist", children)
