@@ -24,7 +24,7 @@ from __future__ import annotations
 import codecs
 import os
 import re
-from functools import cache
+from functools import cache, lru_cache
 from typing import NamedTuple, Sequence
 
 from sogen.lint.ir import (
@@ -335,24 +335,13 @@ def _simple_if(line: str, lineno: int, pos: int) -> Stmt | None:
 # -- statements from a command's name and words (both paths) ----------------------------
 
 
+@lru_cache(maxsize=4096)  # scripts name few programs, over and over
 def program_of(name: str) -> str:
     """Lower-case base name without folder, extension or quotes: what runs.
 
     ``c:\\mssql\\binn\\isql.exe`` -> ``isql``; ``"%ALROOT%\\bin\\al2stop"`` -> ``al2stop``;
     ``echo.`` -> ``echo``; ``goto:eof`` -> ``goto``.
     """
-    program = _programs.get(name)
-    if program is None:
-        if len(_programs) > 4096:
-            _programs.clear()
-        program = _programs[name] = _program_of(name)
-    return program
-
-
-_programs: dict[str, str] = {}  # scripts name few programs, over and over
-
-
-def _program_of(name: str) -> str:
     bare = name.replace("^", "").lower()
     if '"' not in bare:
         builtin = _BUILTIN_PREFIX.match(bare)
