@@ -22,7 +22,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from checkout import ROOT, sogen_environment
+from checkout import ROOT, machine, sogen_environment
 from checkout import SOGEN as SOGEN_COMMAND
 
 SOGEN = [*SOGEN_COMMAND, "lint"]
@@ -146,6 +146,7 @@ def main() -> None:
     try:
         corpus = work / "corpus"
         lines = build_corpus(corpus, args.files, args.seed)
+        print(machine())
         print(f"corpus: {args.files} scripts, {lines} lines")
         sogen = wall(SOGEN + ["corpus"], work, runs=3, env=env)
         print(f"sogen lint corpus/      {sogen:7.2f} s  {lines / sogen:10.0f} lines/s  (target 100,000; fastest of 3)")

@@ -16,7 +16,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from checkout import ROOT, SOGEN, sogen_environment
+from checkout import ROOT, SOGEN, machine, sogen_environment
 
 
 def wall_times(argv: list[str], runs: int, env: dict[str, str]) -> list[float]:
@@ -48,6 +48,7 @@ def main() -> None:
                 0.5,
             ),
         ]
+        print(machine())
         print(f"{'command':45} {'median':>8} {'fastest':>8} {'target':>8}")
         for name, argv, target in cases:
             times = wall_times(argv, args.runs, env)
