@@ -73,21 +73,14 @@ def generate_main(argv: list[str]) -> int:
     if topology is None:
         return EXIT_USAGE
     from sogen.generate import generate
-    from sogen.output import OutputError, compare, unified_diff, write
+    from sogen.output import OutputError, write
     from sogen.topology.load import topology_hash
 
     files = generate(topology, topology_hash(topology.model_dump(mode="json")), args.topology.name)
     out = args.out
     try:
         if args.check or args.diff:
-            sys.stdout.write(unified_diff(out, files))
-            if not args.check:
-                return EXIT_OK
-            if compare(out, files).differs:
-                err(f"{out} is not up to date with {args.topology}: run sogen generate {args.topology} -o {out}")
-                return EXIT_FINDINGS
-            err(f"{out} is up to date")
-            return EXIT_OK
+            return _report_staleness(out, files, args)
         changes = write(out, files, force=args.force)
     except OutputError as exc:
         err(str(exc))
@@ -97,10 +90,28 @@ def generate_main(argv: list[str]) -> int:
         return EXIT_USAGE
     parts = [
         f"{len(changes.created)} created",
-        f"{len(changes.updated)} updated",
+        f"{len(changes.updated) + len(changes.conflicts)} updated",
         f"{len(changes.unchanged)} unchanged",
     ]
     if changes.removed:
         parts.append(f"{len(changes.removed)} removed")
     err(f"{out}: {', '.join(parts)}; read {out / 'RUNBOOK.md'} for the manual steps")
+    return EXIT_OK
+
+
+def _report_staleness(out: Path, files: dict[str, bytes], args) -> int:
+    """--diff and --check: read OUT (never through a link, never outside it), write nothing."""
+    from sogen.output import compare, pending_update, unified_diff
+
+    if pending_update(out):
+        err(f"{out} holds an update that was interrupted; run sogen generate {args.topology} -o {out} to complete it")
+        if args.check:
+            return EXIT_FINDINGS
+    sys.stdout.write(unified_diff(out, files))
+    if not args.check:
+        return EXIT_OK
+    if compare(out, files).differs:
+        err(f"{out} is not up to date with {args.topology}: run sogen generate {args.topology} -o {out}")
+        return EXIT_FINDINGS
+    err(f"{out} is up to date")
     return EXIT_OK

@@ -1,28 +1,56 @@
-"""Put generated files on disk without losing anything the user had.
+"""Put generated files on disk: inside OUT only, all or nothing, never losing the user's files.
 
-Files are written to a temporary folder beside OUT and moved into place only
-when all of them were written. A file already in OUT is overwritten only when
-sogen wrote it (it is in the old manifest with the same SHA-256), or with
-``force``.
+The guarantees (README "Safety"):
+
+* Confinement. Every path sogen reads, writes or removes is ``OUT/<name>`` where
+  ``name`` is made of plain parts (no ``..``, no drive, no backslash); no symbolic
+  link inside OUT is followed. A manifest entry that is not such a name is tampering:
+  nothing is touched.
+* Ownership. A file already in OUT is replaced or removed only when sogen wrote it
+  (the old manifest records its SHA-256), or with ``force``.
+* All or nothing. The new files are staged in ``OUT/.sogen/txn`` with a copy of every
+  file they replace; a journal renamed into place is the commit point; then the files
+  are moved in. An error while moving them puts the old ones back. A process killed
+  after the commit point leaves the journal, and the next run completes the update
+  before anything else; killed before it, OUT was never touched and the staging is
+  thrown away.
+* One writer at a time: runs into the same OUT wait for a lock in ``OUT/.sogen``.
 """
 
 from __future__ import annotations
 
 import difflib
+import errno
 import hashlib
 import json
 import os
+import re
 import shutil
-import tempfile
+import stat
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from sogen.generate import MANIFEST
 from sogen.textio import decode_bytes
 
+# sogen's own corner of OUT: the lock and the staging of an update.
+STATE = ".sogen"
+LOCK_WAIT_SECONDS = 60.0
+# A file this large is not one sogen wrote (the largest generated one is a few kB),
+# so it is never read whole just to compare it.
+LARGEST_OWN_FILE = 4 * 1024 * 1024
+_HEX_DIGEST = re.compile(r"[0-9a-f]{64}")
+# A part of a name sogen writes: none of the characters Windows refuses in a file name
+# (separators and the drive colon among them), no lone surrogate, no trailing dot or space.
+_PLAIN_PART = re.compile(r"[^\\/:*?\"<>|\x00-\x1f\ud800-\udfff]*[^\\/:*?\"<>|\x00-\x1f\ud800-\udfff. ]")
+
 
 class OutputError(Exception):
-    pass
+    """OUT cannot be written as asked; nothing was changed."""
 
 
 @dataclass
@@ -44,74 +72,461 @@ def _sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _old_manifest(out: Path) -> dict[str, str]:
-    try:
-        return dict(json.loads((out / MANIFEST).read_text(encoding="utf-8"))["files"])
-    except (OSError, ValueError, KeyError, TypeError):
-        return {}
+def is_plain_name(name: object) -> bool:
+    """A relative path of plain parts, the only kind of name sogen writes into OUT."""
+    if not isinstance(name, str) or not name:
+        return False
+    parts = name.split("/")
+    if parts[0] == STATE:
+        return False
+    return all(part not in (".", "..") and _PLAIN_PART.fullmatch(part) for part in parts)
+
+
+class _Link:
+    """What stands at a name when it is a symbolic link (never followed)."""
+
+
+class _Other:
+    """A folder, a FIFO or a device where a file is expected (never read)."""
+
+
+class OutputFolder:
+    """OUT, and every access to it: each name is checked, no link inside is followed."""
+
+    def __init__(self, out: Path):
+        self.shown = out
+        if out.is_symlink() or out.exists():
+            if not out.is_dir():
+                raise OutputError(f"{out}: exists and is not a folder")
+        # OUT itself may be a link the user made; everything below it is checked.
+        self.root = os.path.realpath(out)
+
+    def show(self, name: str) -> str:
+        return str(self.shown / name)
+
+    def path(self, name: str) -> str:
+        """``OUT/name`` after checking that no folder on the way is a link or a file."""
+        if not is_plain_name(name):
+            raise OutputError(f"{self.show(name)}: not a name sogen writes")
+        current = self.root
+        for part in name.split("/")[:-1]:
+            current = os.path.join(current, part)
+            try:
+                info = os.lstat(current)
+            except FileNotFoundError:
+                break
+            if stat.S_ISLNK(info.st_mode):
+                raise OutputError(
+                    f"{self.shown / os.path.relpath(current, self.root)}: is a symbolic link to "
+                    f"{os.readlink(current)}; sogen writes only into real folders inside {self.shown}: "
+                    "replace the link with a folder; nothing was written"
+                )
+            if not stat.S_ISDIR(info.st_mode):
+                raise OutputError(
+                    f"{self.shown / os.path.relpath(current, self.root)}: is a file where sogen needs a folder; "
+                    "nothing was written"
+                )
+        return os.path.join(self.root, *name.split("/"))
+
+    def read(self, name: str) -> bytes | type[_Link] | type[_Other] | None:
+        """The bytes of a regular file at ``name``; None when nothing is there."""
+        path = self.path(name)
+        try:
+            info = os.lstat(path)
+        except FileNotFoundError:
+            return None
+        if stat.S_ISLNK(info.st_mode):
+            return _Link
+        if not stat.S_ISREG(info.st_mode) or info.st_size > LARGEST_OWN_FILE:
+            return _Other
+        flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0)
+        fd = os.open(path, flags)
+        try:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                return _Other
+            chunks = []
+            while chunk := os.read(fd, 1 << 20):
+                chunks.append(chunk)
+            return b"".join(chunks)
+        finally:
+            os.close(fd)
+
+    def owned(self) -> dict[str, str]:
+        """The files the last run wrote, by the manifest; OutputError when it was tampered with."""
+        data = self.read(MANIFEST)
+        if not isinstance(data, bytes):
+            return {}
+        where = self.show(MANIFEST)
+        try:
+            files = json.loads(data.decode("utf-8"))["files"]
+        except (ValueError, KeyError, TypeError, RecursionError):
+            raise OutputError(
+                f"{where}: not a manifest sogen wrote, so sogen cannot tell which files in {self.shown} are its own: "
+                "restore it, or delete it and run again with --force; nothing was written"
+            ) from None
+        if not isinstance(files, dict):
+            raise OutputError(f"{where}: tampered: 'files' is not a mapping; nothing was written")
+        for name, digest in files.items():
+            if not is_plain_name(name):
+                raise OutputError(
+                    f"{where}: tampered: the entry {name!r} is not a file inside {self.shown} "
+                    "(absolute, or leaving the folder); sogen touches nothing: delete the manifest, "
+                    "check the folder, and run again with --force"
+                )
+            if not isinstance(digest, str) or not _HEX_DIGEST.fullmatch(digest):
+                raise OutputError(f"{where}: tampered: the entry {name!r} has no SHA-256; nothing was written")
+        return files
 
 
 def compare(out: Path, files: dict[str, bytes]) -> Changes:
-    if out.exists() and not out.is_dir():
-        raise OutputError(f"{out}: exists and is not a folder")
-    owned = _old_manifest(out)
+    folder = OutputFolder(out)
+    return _compare(folder, files, folder.owned())[0]
+
+
+def _compare(folder: OutputFolder, files: dict[str, bytes], owned: dict[str, str]) -> tuple[Changes, dict]:
+    """The changes, and what stands at every name now (bytes, _Link, _Other or None)."""
     changes = Changes()
+    current: dict[str, object] = {}
     for name, data in files.items():
-        target = out / name
-        if not target.exists():
+        now = current[name] = folder.read(name)
+        if now is None:
             changes.created.append(name)
-            continue
-        if target.is_dir():
-            changes.conflicts.append(name)
-            continue
-        current = target.read_bytes()
-        if current == data:
+        elif now == data:
             changes.unchanged.append(name)
-        elif name == MANIFEST or owned.get(name) == _sha(current):
+        elif isinstance(now, bytes) and (name == MANIFEST or owned.get(name) == _sha(now)):
             changes.updated.append(name)
         else:
             changes.conflicts.append(name)
     for name, digest in owned.items():
-        target = out / name
-        if name in files or not target.is_file():
+        if name in files:
             continue
-        if _sha(target.read_bytes()) == digest:
+        now = folder.read(name)
+        if isinstance(now, bytes) and _sha(now) == digest:
+            current[name] = now
             changes.removed.append(name)
-    return changes
+    return changes, current
 
 
-def write(out: Path, files: dict[str, bytes], *, force: bool) -> Changes:
-    """Write ``files`` into ``out``; raise OutputError before touching anything on conflict."""
-    changes = compare(out, files)
-    if changes.conflicts and not force:
-        listing = "\n".join(f"  {out / name}" for name in changes.conflicts)
-        raise OutputError(
-            f"{len(changes.conflicts)} file(s) in {out} were not written by sogen or were edited since; "
-            f"nothing was written (use --force to overwrite them):\n{listing}"
-        )
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.sogen-", dir=out.parent))
+# -- the lock ----------------------------------------------------------------------------
+
+
+def _try_lock(fd: int) -> bool:
     try:
-        for name, data in files.items():
-            path = staging / name
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(data)
-        if not out.exists():
-            os.replace(staging, out)
-            return changes
-        for name in files:
-            if name in changes.unchanged:
-                continue
-            target = out / name
-            if target.is_dir():
-                shutil.rmtree(target)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(staging / name, target)
-        for name in changes.removed:
-            (out / name).unlink()
+        if os.name == "nt":
+            import msvcrt
+
+            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+        else:
+            import fcntl
+
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError as exc:
+        if exc.errno in (errno.EACCES, errno.EAGAIN, errno.EDEADLK):
+            return False
+        raise
+    return True
+
+
+def _still_there(fd: int, path: str) -> bool:
+    """Whether ``path`` is still the file locked through ``fd`` (a finishing run removes it)."""
+    try:
+        return os.path.samestat(os.fstat(fd), os.stat(path))
+    except FileNotFoundError:
+        return False
+
+
+@contextmanager
+def _locked(folder: OutputFolder, wait: float, notice) -> Iterator[None]:
+    """Hold OUT's lock; the operating system drops it when the process ends, however it ends.
+
+    The lock file is removed when the run ends, so OUT keeps no trace of sogen but its
+    manifest; a waiting run that finds its file removed locks the new one instead."""
+    state = os.path.join(folder.root, STATE)
+    lock_path = os.path.join(state, "lock")
+    deadline = time.monotonic() + wait
+    told = False
+    while True:
+        os.makedirs(state, exist_ok=True)
+        if os.path.islink(state) or not os.path.isdir(state):
+            raise OutputError(f"{folder.show(STATE)}: is not sogen's folder (a link or a file); nothing was written")
+        try:
+            fd = os.open(lock_path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o644)
+        except FileNotFoundError:
+            continue  # the folder went with a run that finished just now
+        if _try_lock(fd) and (os.name == "nt" or _still_there(fd, lock_path)):
+            break
+        holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip() if hasattr(os, "pread") else ""
+        os.close(fd)
+        if time.monotonic() > deadline:
+            raise OutputError(
+                f"{folder.shown}: still being written by another sogen run after {wait:.0f} s; nothing was written"
+            )
+        if not told:
+            notice(
+                f"{folder.shown}: another sogen run{f' (process {holder})' if holder else ''} is writing it; "
+                f"waiting for it to finish (up to {wait:.0f} s)"
+            )
+            told = True
+        time.sleep(0.05)
+    try:
+        os.ftruncate(fd, 0)
+        os.write(fd, f"{os.getpid()}\n".encode("ascii"))
+        yield
     finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        # Windows cannot remove an open file, and a lock file left behind is harmless.
+        with suppress(OSError):
+            os.unlink(lock_path)
+        with suppress(OSError):
+            os.close(fd)  # the lock goes with the descriptor, whatever close reports
+        with suppress(OSError):
+            os.rmdir(state)  # fails while another run's lock, or a journal to complete, is in it
+
+
+# -- the transaction -------------------------------------------------------------------------
+
+
+def _write_new(path: str, data: bytes) -> None:
+    """A new file, on disk (fsync) before anything refers to it."""
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0), 0o644)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view) :]
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _sync_folder(path: str) -> None:
+    """Make renames in ``path`` durable (POSIX; Windows has no folder handles for this)."""
+    if os.name == "nt":
+        return
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+@dataclass
+class _Journal:
+    """What an update does, written before it starts: enough to finish it after a kill."""
+
+    replace: dict[str, dict]  # name -> {"new": sha, "old": sha or None}; manifest.json last
+    remove: dict[str, str]  # name -> sha of the file sogen wrote
+    forced: bool  # the run had --force: what it was allowed to replace, its completion may too
+
+    def dump(self) -> bytes:
+        raw = {"replace": self.replace, "remove": self.remove, "forced": self.forced}
+        return json.dumps(raw, indent=1).encode("utf-8")
+
+    @classmethod
+    def load(cls, data: bytes) -> _Journal:
+        raw = json.loads(data.decode("utf-8"))
+        journal = cls(dict(raw["replace"]), dict(raw["remove"]), raw["forced"] is True)
+        if not all(map(is_plain_name, [*journal.replace, *journal.remove])):
+            raise ValueError("a name in the journal is not a name sogen writes")
+        return journal
+
+
+class _Update:
+    """One update of OUT: staging, commit, moves, and their undoing."""
+
+    def __init__(self, folder: OutputFolder):
+        self.folder = folder
+        self.txn = os.path.join(folder.root, STATE, "txn")
+        self.journal_path = os.path.join(self.txn, "journal.json")
+
+    def staged(self, name: str) -> str:
+        return os.path.join(self.txn, "new", *name.split("/"))
+
+    def saved(self, name: str) -> str:
+        return os.path.join(self.txn, "old", *name.split("/"))
+
+    def discard(self) -> None:
+        if os.path.lexists(self.txn):
+            shutil.rmtree(self.txn)
+
+    def pending(self) -> _Journal | None:
+        """The journal of an update that was committed and not finished, if there is one."""
+        for path in (os.path.dirname(self.txn), self.txn):
+            if os.path.islink(path):
+                raise OutputError(f"{path}: is a symbolic link; sogen's own folder in {self.folder.shown} must be real")
+        try:
+            fd = os.open(self.journal_path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0))
+        except FileNotFoundError:
+            return None
+        with os.fdopen(fd, "rb") as stream:
+            data = stream.read(LARGEST_OWN_FILE)
+        try:
+            return _Journal.load(data)
+        except (ValueError, KeyError, TypeError, AttributeError):
+            raise OutputError(
+                f"{self.folder.show(STATE)}: the journal of an interrupted update is damaged; "
+                f"delete {self.folder.show(STATE)} and check the files in {self.folder.shown}"
+            ) from None
+
+    def begin(self, files: dict[str, bytes], changes: Changes, current: dict, *, force: bool) -> _Journal:
+        """Stage the new files and copies of the old ones, then commit (the journal)."""
+        self.discard()
+        moving = [n for n in (*changes.created, *changes.updated, *changes.conflicts) if n != MANIFEST]
+        if MANIFEST in (*changes.created, *changes.updated, *changes.conflicts):
+            moving.append(MANIFEST)  # last: until it moves, the old manifest describes OUT
+        replace = {}
+        for name in moving:
+            _write_new(self.staged(name), files[name])
+            old = current.get(name)
+            if isinstance(old, bytes):
+                _write_new(self.saved(name), old)
+            replace[name] = {"new": _sha(files[name]), "old": _sha(old) if isinstance(old, bytes) else None}
+        remove = {}
+        for name in changes.removed:
+            _write_new(self.saved(name), current[name])
+            remove[name] = _sha(current[name])
+        journal = _Journal(replace, remove, force)
+        _write_new(self.journal_path + ".new", journal.dump())
+        os.replace(self.journal_path + ".new", self.journal_path)
+        _sync_folder(self.txn)
+        return journal
+
+    def apply(self, journal: _Journal) -> int:
+        """Move every staged file into place and remove the old ones; idempotent, so a
+        killed run's journal can be applied again. Returns how many entries it moved."""
+        moved = 0
+        touched_folders = set()
+        for name, shas in journal.replace.items():
+            target = self.folder.path(name)
+            now = self.folder.read(name)
+            if isinstance(now, bytes) and _sha(now) == shas["new"]:
+                continue
+            expected = now is None if shas["old"] is None else isinstance(now, bytes) and _sha(now) == shas["old"]
+            if not expected and not journal.forced and name != MANIFEST:
+                raise OutputError(f"{self.folder.show(name)}: changed while sogen was updating it; not replaced")
+            if now is _Other or now is _Link:
+                # Only --force gets here: a folder or link where the file goes is moved aside.
+                os.makedirs(os.path.dirname(self.saved(name)), exist_ok=True)
+                os.replace(target, self.saved(name) + ".aside")
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            os.replace(self.staged(name), target)
+            touched_folders.add(os.path.dirname(target))
+            moved += 1
+        for name, sha in journal.remove.items():
+            now = self.folder.read(name)
+            if isinstance(now, bytes) and _sha(now) == sha:
+                os.unlink(self.folder.path(name))
+                touched_folders.add(os.path.dirname(self.folder.path(name)))
+                moved += 1
+        for path in touched_folders:
+            _sync_folder(path)
+        return moved
+
+    def undo(self, journal: _Journal) -> None:
+        """Put back what ``apply`` replaced or removed, from the copies in the staging."""
+        for name, shas in reversed(journal.replace.items()):
+            now = self.folder.read(name)
+            if not (isinstance(now, bytes) and _sha(now) == shas["new"]):
+                continue
+            target = self.folder.path(name)
+            if shas["old"] is None:
+                os.unlink(target)
+            else:
+                os.replace(self.saved(name), target)
+            if os.path.lexists(self.saved(name) + ".aside"):
+                os.replace(self.saved(name) + ".aside", target)
+        for name in journal.remove:
+            if self.folder.read(name) is None and os.path.exists(self.saved(name)):
+                os.replace(self.saved(name), self.folder.path(name))
+        created = [name for name, shas in journal.replace.items() if shas["old"] is None]
+        _remove_empty_folders(self.folder, created)
+
+    def finish(self, journal: _Journal, notice) -> None:
+        """Clear the staging of a complete update. A failure here changes nothing in OUT:
+        the journal left behind is found complete by the next run, which clears it."""
+        try:
+            _remove_empty_folders(self.folder, list(journal.remove))
+            os.unlink(self.journal_path)
+            self.discard()
+        except OSError as exc:
+            notice(f"{self.folder.show(STATE)}: could not be cleared ({_reason(exc)}); the next run clears it")
+
+
+def _remove_empty_folders(folder: OutputFolder, names: list[str]) -> None:
+    """Folders left empty by removed files (a renamed group's old folder) go too."""
+    for name in names:
+        parts = name.split("/")[:-1]
+        while parts:
+            path = os.path.join(folder.root, *parts)
+            try:
+                os.rmdir(path)
+            except OSError:
+                break
+            parts.pop()
+
+
+def write(out: Path, files: dict[str, bytes], *, force: bool, lock_wait: float = LOCK_WAIT_SECONDS, notice=None) -> Changes:
+    """Write ``files`` into ``out``, all or nothing; OutputError before touching anything on conflict."""
+    notice = notice or (lambda message: print(message, file=sys.stderr))
+    folder = OutputFolder(out)
+    for name in files:
+        folder.path(name)  # a generated name that is not plain is a bug, caught before any write
+    os.makedirs(folder.root, exist_ok=True)
+    with _locked(folder, lock_wait, notice):
+        update = _Update(folder)
+        pending = update.pending()
+        if pending is not None:
+            try:
+                completed = update.apply(pending)
+            except (OSError, OutputError) as exc:
+                raise OutputError(
+                    f"{out}: an interrupted update could not be completed ({_reason(exc)}); "
+                    f"its files are in {folder.show(STATE)}; this run wrote nothing"
+                ) from None
+            update.finish(pending, notice)
+            notice(f"{out}: completed an interrupted update ({completed} file(s) moved into place)")
+        else:
+            update.discard()  # staging of a run killed before its commit point: OUT was never touched
+        owned = folder.owned()
+        changes, current = _compare(folder, files, owned)
+        if changes.conflicts and not force:
+            listing = "\n".join(f"  {folder.show(name)}" for name in changes.conflicts)
+            raise OutputError(
+                f"{len(changes.conflicts)} file(s) in {out} were not written by sogen or were edited since; "
+                f"nothing was written (use --force to overwrite them):\n{listing}"
+            )
+        if not changes.differs:
+            return changes
+        try:
+            journal = update.begin(files, changes, current, force=force)
+        except OSError as exc:
+            update.discard()
+            raise OutputError(f"{_reason(exc)}; nothing in {out} was changed") from None
+        try:
+            update.apply(journal)
+        except (OSError, OutputError) as exc:
+            try:
+                update.undo(journal)
+            except OSError:
+                raise OutputError(
+                    f"{out}: the update stopped ({_reason(exc)}) and could not be undone; "
+                    f"the next sogen generate into {out} completes it"
+                ) from None
+            update.finish(journal, notice)
+            raise OutputError(f"{_reason(exc)}; {out} was left as it was") from None
+        update.finish(journal, notice)
     return changes
+
+
+def _reason(exc: Exception) -> str:
+    if isinstance(exc, OSError):
+        return f"{exc.filename or 'a file'}: {exc.strerror or exc}"
+    return str(exc)
+
+
+def pending_update(out: Path) -> bool:
+    """Whether OUT holds a committed update that a killed run did not finish."""
+    folder = OutputFolder(out)
+    return _Update(folder).pending() is not None if os.path.isdir(folder.root) else False
 
 
 def _lines(data: bytes) -> list[str]:
@@ -122,20 +537,27 @@ def _lines(data: bytes) -> list[str]:
     return text.replace("\r\n", "\n").splitlines(keepends=True)
 
 
+def _shown_lines(now) -> list[str]:
+    if now is _Link:
+        return ["(a symbolic link: not followed)\n"]
+    if now is _Other:
+        return ["(not a regular file, or too large to be sogen's: not read)\n"]
+    return _lines(now) if now is not None else []
+
+
 def unified_diff(out: Path, files: dict[str, bytes]) -> str:
     """What generating would change in ``out``, as a unified diff (decoded text)."""
+    folder = OutputFolder(out)
+    owned = folder.owned() if os.path.isdir(folder.root) else {}
     chunks = []
-    owned = _old_manifest(out)
-    names = sorted(set(files) | {n for n in owned if (out / n).is_file()})
-    for name in names:
-        target = out / name
-        old = target.read_bytes() if target.is_file() else None
+    for name in sorted(set(files) | set(owned)):
+        old = folder.read(name) if os.path.isdir(folder.root) else None
         new = files.get(name)
-        if old == new:
-            continue
+        if old == new or (new is None and not (isinstance(old, bytes) and _sha(old) == owned[name])):
+            continue  # unchanged, or a file sogen would not remove
         chunks.extend(
             difflib.unified_diff(
-                _lines(old) if old is not None else [],
+                _shown_lines(old),
                 _lines(new) if new is not None else [],
                 fromfile=f"a/{name}" if old is not None else "/dev/null",
                 tofile=f"b/{name}" if new is not None else "/dev/null",

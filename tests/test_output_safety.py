@@ -1,0 +1,462 @@
+"""OUT under attack and under faults (issue: safe under hostile input and faults).
+
+Confinement: whatever a manifest or the folder holds, sogen reads, writes and removes
+nothing outside OUT and follows no link inside it. All or nothing: killed between any
+two system calls, or failing at any of them, OUT ends with the complete old set or the
+complete new set, and the next run finishes without --force.
+"""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from sogen.generate import generate, with_manifest
+from sogen.output import STATE, OutputError, is_plain_name, pending_update, write
+from sogen.topology.load import load_topology
+
+ROOT = Path(__file__).resolve().parent.parent
+SINGLE = ROOT / "samples" / "single-standby.yaml"
+MULTI = ROOT / "samples" / "multi-standby.yaml"
+FOUR = ROOT / "samples" / "four-node.yaml"
+
+
+def artifacts(sample: Path) -> dict[str, bytes]:
+    return generate(load_topology(sample), "0" * 64, sample.name)
+
+
+SETS = {sample.stem: artifacts(sample) for sample in (SINGLE, MULTI, FOUR)}
+# The single standby set after an edit of its topology: the same names, two of them changed.
+SETS["single-standby, changed"] = with_manifest(
+    SETS["single-standby"]
+    | {"sogroup/start.bat": SETS["single-standby"]["sogroup/start.bat"] + b"rem changed\r\n", "RUNBOOK.md": b"changed\n"},
+    "1" * 64,
+    "single-standby.yaml",
+)
+
+
+def sogen(*args, cwd=ROOT, timeout=60) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "sogen", *map(str, args)], capture_output=True, text=True, cwd=cwd, timeout=timeout
+    )
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    """Every file under ``folder`` (links as their target text), sogen's own corner included."""
+    found = {}
+    for path in sorted(folder.rglob("*")):
+        name = path.relative_to(folder).as_posix()
+        if path.is_symlink():
+            found[name] = b"-> " + os.readlink(path).encode()
+        elif path.is_file():
+            found[name] = path.read_bytes()
+    return found
+
+
+def visible_tree(folder: Path) -> dict[str, bytes]:
+    """What the user sees of OUT: every file but sogen's own corner (lock, staging)."""
+    if not folder.exists():
+        return {}
+    return {name: data for name, data in tree(folder).items() if not name.startswith(STATE + "/")}
+
+
+def without_manifest(files: dict[str, bytes]) -> dict[str, bytes]:
+    """A set's files but its manifest, which records the topology's hash and file name."""
+    return {name: data for name, data in files.items() if name != "manifest.json"}
+
+
+def sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def quiet(message: str) -> None:
+    pass
+
+
+# -- confinement ---------------------------------------------------------------------------
+
+
+def tamper(out: Path, entries: dict[str, str]) -> None:
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    manifest["files"].update(entries)
+    (out / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+
+
+def escaping_entries(tmp_path: Path, victim: Path) -> list[str]:
+    """Names that reach ``victim`` outside OUT, in every spelling seen in attacks."""
+    relative_from_out = os.path.relpath(victim, tmp_path / "out")
+    return [
+        relative_from_out,
+        relative_from_out.replace("/", "\\"),
+        str(victim),
+        "sogroup/../../victim.txt",
+        "sogroup/./../../victim.txt",
+        "./../victim.txt",
+        "/" + relative_from_out,
+        "C:\\victim.txt",
+        "C:victim.txt",
+        "\\\\server\\share\\victim.txt",
+        "sogroup//../../victim.txt",
+        ".sogen/../../victim.txt",
+        "sogroup/\x00/victim.txt",
+        "",
+    ]
+
+
+@pytest.mark.parametrize("mode", ["generate", "--diff", "--check", "--force"])
+def test_a_manifest_naming_a_file_outside_out_is_tampering(tmp_path, mode):
+    victim = tmp_path / "victim.txt"
+    victim.write_bytes(b"the user's own file\n")
+    out = tmp_path / "out"
+    for entry in escaping_entries(tmp_path, victim):
+        shutil.rmtree(out, ignore_errors=True)
+        assert sogen("generate", SINGLE, "-o", out).returncode == 0
+        tamper(out, {entry: sha(victim.read_bytes())})
+        before = tree(tmp_path)
+        args = ["generate", MULTI, "-o", out] + ([] if mode == "generate" else [mode])
+        result = sogen(*args)
+        assert result.returncode == 2, (entry, result.stderr)
+        assert "tampered" in result.stderr and "manifest.json" in result.stderr
+        assert "the user's own file" not in result.stdout + result.stderr  # --diff never shows it
+        assert "Traceback" not in result.stderr
+        assert tree(tmp_path) == before, entry  # nothing touched, inside or outside OUT
+
+
+@pytest.mark.parametrize(
+    "manifest",
+    [
+        b"{not json",
+        b"[]",
+        b'{"files": []}',
+        b'{"files": {"sogroup/start.bat": 5}}',
+        b'{"files": {"sogroup/start.bat": "not a digest"}}',
+        b"[" * 100_000 + b"]" * 100_000,
+        b"\xff\xfe\x00garbage",
+    ],
+    ids=["syntax", "list", "files-list", "digest-int", "digest-text", "nested-100000", "binary"],
+)
+def test_a_manifest_sogen_did_not_write_stops_every_mode(tmp_path, manifest):
+    out = tmp_path / "out"
+    assert sogen("generate", SINGLE, "-o", out).returncode == 0
+    (out / "manifest.json").write_bytes(manifest)
+    before = tree(tmp_path)
+    for args in ([], ["--diff"], ["--check"], ["--force"]):
+        result = sogen("generate", SINGLE, "-o", out, *args)
+        assert result.returncode == 2, (args, result.stderr)
+        assert "manifest.json" in result.stderr and "Traceback" not in result.stderr
+        assert tree(tmp_path) == before
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(entry=st.text(alphabet=st.sampled_from(list("ab./\\:C\x00 ")) | st.characters(), max_size=24))
+def test_manifest_entries_are_accepted_only_when_they_stay_inside(tmp_path_factory, entry):
+    """Any string as a manifest entry: either a plain name inside OUT, or tampering, never a write outside."""
+    base = tmp_path_factory.mktemp("fuzz")
+    victim = base / "victim.txt"
+    victim.write_bytes(b"keep me\n")
+    out = base / "out"
+    write(out, SETS["single-standby"], force=False, notice=quiet)
+    tamper(out, {entry: sha(b"keep me\n")})
+    outside_before = {p: p.read_bytes() for p in base.rglob("*") if p.is_file() and out not in p.parents}
+    try:
+        write(out, SETS["multi-standby"], force=False, notice=quiet)
+    except OutputError as exc:
+        assert not is_plain_name(entry) and "tampered" in str(exc)
+    else:
+        assert is_plain_name(entry)
+        resolved = (out / entry).resolve()
+        assert out.resolve() in resolved.parents
+    assert {p: p.read_bytes() for p in base.rglob("*") if p.is_file() and out not in p.parents} == outside_before
+
+
+def test_a_group_folder_that_is_a_link_out_of_out_is_never_written_through(tmp_path):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "start.bat").write_bytes(b"rem not sogen's\r\n")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "sogroup").symlink_to(elsewhere, target_is_directory=True)
+    before = tree(tmp_path)
+    for args in ([], ["--force"], ["--diff"], ["--check"]):
+        result = sogen("generate", SINGLE, "-o", out, *args)
+        assert result.returncode == 2, (args, result.stderr)
+        assert "symbolic link" in result.stderr and "Traceback" not in result.stderr
+        assert "rem not sogen's" not in result.stdout
+        assert tree(tmp_path) == before
+
+
+def test_a_link_deeper_inside_out_is_refused_too(tmp_path):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    out = tmp_path / "out"
+    write(out, SETS["single-standby"], force=False, notice=quiet)
+    shutil.rmtree(out / "sogroup" / "registry")
+    (out / "sogroup" / "registry").symlink_to(elsewhere, target_is_directory=True)
+    with pytest.raises(OutputError, match="symbolic link"):
+        write(out, SETS["single-standby"], force=True, notice=quiet)
+    assert list(elsewhere.iterdir()) == []
+
+
+def test_a_file_replaced_by_a_link_is_a_conflict_and_force_replaces_the_link_not_its_target(tmp_path):
+    target = tmp_path / "secret.txt"
+    target.write_bytes(b"secret\n")
+    out = tmp_path / "out"
+    write(out, SETS["single-standby"], force=False, notice=quiet)
+    (out / "sogroup" / "start.bat").unlink()
+    (out / "sogroup" / "start.bat").symlink_to(target)
+    result = sogen("generate", SINGLE, "-o", out, "--diff")
+    assert "secret" not in result.stdout and "symbolic link" in result.stdout
+    with pytest.raises(OutputError, match="not written by sogen"):
+        write(out, SETS["single-standby"], force=False, notice=quiet)
+    write(out, SETS["single-standby"], force=True, notice=quiet)
+    assert target.read_bytes() == b"secret\n"
+    assert not (out / "sogroup" / "start.bat").is_symlink()
+    assert tree(out) == SETS["single-standby"]
+
+
+def test_a_fifo_in_out_is_never_opened(tmp_path):
+    out = tmp_path / "out"
+    write(out, SETS["single-standby"], force=False, notice=quiet)
+    (out / "sogroup" / "stop.bat").unlink()
+    os.mkfifo(out / "sogroup" / "stop.bat")
+    for args, code in (([], 2), (["--diff"], 0), (["--check"], 1)):
+        result = sogen("generate", SINGLE, "-o", out, *args, timeout=20)
+        assert result.returncode == code, result.stderr
+    assert "not a regular file" in sogen("generate", SINGLE, "-o", out, "--diff", timeout=20).stdout
+    write(out, SETS["single-standby"], force=True, notice=quiet)
+    assert tree(out) == SETS["single-standby"]
+
+
+def test_removal_removes_only_what_sogen_wrote(tmp_path):
+    out = tmp_path / "out"
+    write(out, SETS["multi-standby"], force=False, notice=quiet)
+    (out / "notes.txt").write_bytes(b"mine\n")
+    edited = next(name for name in SETS["multi-standby"] if name.endswith("backup.bat"))
+    (out / edited).write_bytes(b"rem my edit\r\n")
+    with pytest.raises(OutputError, match="not written by sogen"):
+        write(out, SETS["multi-standby"], force=False, notice=quiet)
+    write(out, SETS["single-standby"], force=False, notice=quiet)
+    # The edited file sogen no longer generates stays, as does the user's own; the rest of the old set goes.
+    assert tree(out) == {**SETS["single-standby"], "notes.txt": b"mine\n", edited: b"rem my edit\r\n"}
+
+
+# -- all or nothing: fault injection --------------------------------------------------------
+
+# Every call that changes the file system, or opens a file, is a point where a kill can land.
+SYSTEM_CALLS = ("open", "write", "fsync", "replace", "rename", "unlink", "rmdir", "mkdir", "ftruncate", "close")
+
+
+class Faults:
+    """Counts the system calls of a write and acts at the ``at``-th one."""
+
+    def __init__(self, at: int | None, action):
+        self.at, self.action, self.count = at, action, 0
+        self.originals = {name: getattr(os, name) for name in SYSTEM_CALLS}
+
+    def __enter__(self):
+        for name, original in self.originals.items():
+            setattr(os, name, self._wrap(original))
+        return self
+
+    def __exit__(self, *exc):
+        for name, original in self.originals.items():
+            setattr(os, name, original)
+
+    def _wrap(self, original):
+        def call(*args, **kwargs):
+            self.count += 1
+            if self.count == self.at:
+                self.action()
+            return original(*args, **kwargs)
+
+        return call
+
+
+def kill_at(out: Path, files: dict[str, bytes], force: bool, at: int | None) -> int:
+    """Run write() in a child killed (as by kill -9) at system call ``at``; the number of calls."""
+    reader, writer = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: no cleanup of any kind runs after the kill
+        os.close(reader)
+        with Faults(at, lambda: os._exit(137)) as faults:
+            try:
+                write(out, files, force=force, notice=quiet)
+            except BaseException:
+                os._exit(3)
+        os.write(writer, str(faults.count).encode())
+        os._exit(0)
+    os.close(writer)
+    with os.fdopen(reader, "rb") as stream:
+        count = stream.read()
+    _, status = os.waitpid(pid, 0)
+    code = os.waitstatus_to_exitcode(status)
+    assert code in (0, 137), f"write failed in the child (exit {code}) at call {at}"
+    return int(count or 0)
+
+
+SCENARIOS = {
+    # name: (old set or None, new set, extra file of the user's, force)
+    "first run": (None, "single-standby", None, False),
+    "update, removals and a user's file": ("multi-standby", "single-standby", "notes.txt", False),
+    "update with more groups": ("single-standby", "four-node", None, False),
+    "forced over an edited file": ("single-standby", "single-standby, changed", "sogroup/start.bat", True),
+}
+
+
+def prepare(folder: Path, old: str | None, extra: str | None) -> dict[str, bytes]:
+    shutil.rmtree(folder, ignore_errors=True)
+    if old is not None:
+        write(folder, SETS[old], force=False, notice=quiet)
+    if extra is not None:
+        (folder / extra).parent.mkdir(parents=True, exist_ok=True)
+        (folder / extra).write_bytes(b"the user's\r\n")
+    return tree(folder) if folder.exists() else {}
+
+
+def expected_new(old_tree: dict[str, bytes], new: str, extra: str | None) -> dict[str, bytes]:
+    """The new set, and the user's own file unless the new set (forced) replaces it."""
+    return SETS[new] | ({extra: old_tree[extra]} if extra and extra not in SETS[new] else {})
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS)
+def test_killed_at_every_system_call_out_is_old_or_new_and_the_next_run_finishes(tmp_path, scenario):
+    old, new, extra, force = SCENARIOS[scenario]
+    out = tmp_path / "out"
+    old_tree = prepare(out, old, extra)
+    calls = kill_at(out, SETS[new], force, None)
+    assert calls > 20
+    new_tree = expected_new(old_tree, new, extra)
+    assert tree(out) == new_tree
+    for at in range(1, calls + 1):
+        prepare(out, old, extra)
+        kill_at(out, SETS[new], force, at)
+        visible = visible_tree(out)
+        if pending_update(out):
+            # Past the commit point: every file is its old or its new self, and the rest is staged.
+            for name, data in visible.items():
+                assert data in (old_tree.get(name), new_tree.get(name)), (at, name)
+        else:
+            assert visible in (old_tree, new_tree), f"killed at call {at}: a mixed folder"
+        # The same command again (without --force unless the first needed it) finishes, leaving no trace.
+        write(out, SETS[new], force=force, notice=quiet)
+        assert tree(out) == new_tree, f"killed at call {at}"
+        assert not any(p.name.startswith((".out.sogen", ".sogen")) for p in tmp_path.iterdir())
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS)
+def test_an_error_at_any_system_call_leaves_the_old_set_or_writes_the_new_one(tmp_path, scenario):
+    old, new, extra, force = SCENARIOS[scenario]
+    out = tmp_path / "out"
+    old_tree = prepare(out, old, extra)
+    with Faults(None, None) as counting:
+        write(out, SETS[new], force=force, notice=quiet)
+    new_tree = tree(out)
+
+    def fail():
+        raise OSError(errno.EIO, "injected I/O error", "somewhere")
+
+    for at in range(1, counting.count + 1):
+        prepare(out, old, extra)
+        with Faults(at, fail):
+            try:
+                write(out, SETS[new], force=force, notice=quiet)
+            except (OutputError, OSError) as exc:
+                message = str(exc)
+            else:
+                message = None
+        if message is None:
+            # A failure while clearing the staging: OUT is complete, the next run clears the rest.
+            assert visible_tree(out) == new_tree, at
+            write(out, SETS[new], force=False, notice=quiet)
+            assert tree(out) == new_tree, at
+        elif "could not be undone" in message:
+            assert pending_update(out)
+            write(out, SETS[new], force=False, notice=quiet)
+            assert tree(out) == new_tree
+        else:
+            # "nothing was written", "left as it was": true of the folder.
+            assert visible_tree(out) == old_tree, (at, message)
+
+
+def test_a_permission_error_midway_puts_everything_back_and_says_so(tmp_path):
+    out = tmp_path / "out"
+    write(out, SETS["single-standby"], force=False, notice=quiet)
+    before = tree(out)
+    original = os.replace
+
+    def refuse_start_bat(source, target, *args, **kwargs):
+        if str(target).endswith(os.path.join("sogroup", "start.bat")):
+            raise PermissionError(errno.EACCES, "Permission denied", str(target))
+        return original(source, target, *args, **kwargs)
+
+    changed = dict(SETS["single-standby"])
+    changed["RUNBOOK.md"] += b"\nchanged\n"
+    changed["sogroup/start.bat"] += b"rem changed\r\n"
+    os.replace = refuse_start_bat
+    try:
+        with pytest.raises(OutputError) as caught:
+            write(out, changed, force=False, notice=quiet)
+    finally:
+        os.replace = original
+    assert "Permission denied" in str(caught.value) and "left as it was" in str(caught.value)
+    assert tree(out) == before
+
+
+# -- one writer at a time ----------------------------------------------------------------------
+
+
+def test_ten_parallel_runs_into_one_folder_leave_one_complete_set(tmp_path):
+    out = tmp_path / "out"
+    samples = [SINGLE, MULTI, FOUR, SINGLE, MULTI, FOUR, SINGLE, MULTI, FOUR, MULTI]
+    runs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "sogen", "generate", str(s), "-o", str(out)],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
+        )
+        for s in samples
+    ]
+    results = [(run.wait(timeout=120), run.stderr.read()) for run in runs]
+    for code, stderr in results:
+        assert code == 0, stderr
+    final = tree(out)
+    assert any(without_manifest(final) == without_manifest(artifacts(s)) for s in (SINGLE, MULTI, FOUR))
+    manifest = json.loads(final["manifest.json"])
+    assert {name: sha(data) for name, data in final.items() if name != "manifest.json"} == manifest["files"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+def test_a_held_lock_makes_a_run_wait_and_say_so(tmp_path):
+    import fcntl
+
+    out = tmp_path / "out"
+    (out / STATE).mkdir(parents=True)
+    lock = os.open(out / STATE / "lock", os.O_RDWR | os.O_CREAT)
+    os.write(lock, b"4242\n")
+    fcntl.flock(lock, fcntl.LOCK_EX)
+    messages = []
+    with pytest.raises(OutputError, match="still being written by another sogen run"):
+        write(out, SETS["single-standby"], force=False, lock_wait=0.3, notice=messages.append)
+    assert messages and "process 4242" in messages[0] and "waiting" in messages[0]
+    assert not (out / "manifest.json").exists()
+    run = subprocess.Popen(
+        [sys.executable, "-m", "sogen", "generate", str(SINGLE), "-o", str(out)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
+    )
+    time.sleep(1.5)
+    assert run.poll() is None  # waiting
+    fcntl.flock(lock, fcntl.LOCK_UN)
+    os.close(lock)
+    assert run.wait(timeout=60) == 0
+    assert "another sogen run (process 4242) is writing it; waiting" in run.stderr.read()
+    assert without_manifest(tree(out)) == without_manifest(artifacts(SINGLE))
