@@ -141,18 +141,25 @@ GroupFolders = Annotated[
 
 
 def _write_new_file(path: Path, data: bytes, force: bool) -> None:
-    """Write ``path`` whole or not at all; never replace a file without ``force``."""
-    import os
-    import tempfile
+    """Write ``path`` whole or not at all; never replace a file without ``force``.
+
+    Nothing is left behind when writing fails (a folder in the way, a full disk), and
+    the message names ``path``, not the temporary file beside it.
+    """
+    from sogen.lint.command import ReadOnlyFile, write_atomically
 
     if path.exists() and not force:
         err(f"{path}: exists; use --force to overwrite it")
         raise typer.Exit(EXIT_USAGE)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    with os.fdopen(handle, "wb") as stream:
-        stream.write(data)
-    os.replace(temporary, path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomically(str(path), data)
+    except ReadOnlyFile:
+        err(f"{path}: read-only; nothing was written")
+        raise typer.Exit(EXIT_USAGE) from None
+    except OSError as exc:
+        err(f"{path}: cannot be written: {exc.strerror or exc}; nothing was written")
+        raise typer.Exit(EXIT_USAGE) from None
 
 
 def _print_findings(findings, heading: str) -> None:
@@ -202,16 +209,28 @@ def migrate(
     force: Annotated[bool, typer.Option("--force", help="Overwrite files sogen did not write or that were edited.")] = False,
 ) -> None:
     """Import, regenerate, and write MIGRATION.md: every behaviour difference, explained."""
-    from sogen.migrate.migrate import MIGRATION, migrate as run_migration
+    from sogen.migrate.migrate import IMPORTED, MIGRATION, ImportedTopologyError, migrate as run_migration
     from sogen.migrate.recover import ImportError_
     from sogen.output import OutputError, write
     from sogen.topology.load import TopologyError
 
     try:
-        result = run_migration(folders, topology)
+        result = run_migration(folders, topology, imported_as=out / IMPORTED)
         write(out, result.files, force=force)
     except (ImportError_, OutputError) as exc:
         err(f"{exc}; nothing was written" if isinstance(exc, ImportError_) else str(exc))
+        raise typer.Exit(EXIT_USAGE) from None
+    except ImportedTopologyError as exc:
+        # The problems cite the imported topology: write it, for the user to correct.
+        data = exc.yaml_text.encode("utf-8")
+        if not (exc.path.is_file() and exc.path.read_bytes() == data):
+            _write_new_file(exc.path, data, force)
+        for problem in exc.problems:
+            err(str(problem))
+        err(
+            f"{exc.path}: the imported topology is not valid and nothing else was written; correct it, "
+            f"fill in its FILL_IN values, then run sogen migrate again with --topology {exc.path}"
+        )
         raise typer.Exit(EXIT_USAGE) from None
     except TopologyError as exc:
         for problem in exc.problems:

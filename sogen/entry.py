@@ -13,7 +13,7 @@ import os
 import sys
 from typing import NoReturn
 
-from sogen import EXIT_USAGE
+from sogen import EXIT_INTERNAL, EXIT_USAGE, __version__
 
 FAST_COMMANDS = {
     "validate": ("sogen.generate_command", "validate_main"),
@@ -60,3 +60,21 @@ def main() -> None:
         where = exc.filename or "sogen"
         print(f"{where}: {exc.strerror or exc}; nothing was written", file=sys.stderr)
         sys.exit(EXIT_USAGE)
+    except Exception as exc:  # noqa: BLE001 - the last resort: a bug, not the user's input
+        report_internal_error(exc)
+        sys.exit(EXIT_INTERNAL)
+
+
+def report_internal_error(exc: Exception) -> None:
+    """One line asking for a report, not a traceback: exit status 1 would read as findings,
+    and a traceback as the user's mistake. SOGEN_DEBUG=1 adds the traceback."""
+    if os.environ.get("SOGEN_DEBUG") == "1":
+        import traceback
+
+        traceback.print_exception(exc)
+    reason = (str(exc).splitlines() or [""])[0][:200]
+    what = f"{type(exc).__name__}: {reason}" if reason else type(exc).__name__
+    print(
+        f"sogen {__version__}: internal error ({what}); please report it with the command and input that caused it",
+        file=sys.stderr,
+    )

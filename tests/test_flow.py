@@ -464,7 +464,7 @@ def test_trace_json():
     ("args", "options", "message"),
     [
         (("missing.bat",), {}, "missing.bat: no such file"),
-        ((str(TRACE_CASES),), {}, "is a folder"),
+        ((str(TRACE_CASES),), {}, "is a directory, not a regular file; give one .bat or .cmd file"),
         ((str(TRACE_CASES / "guide_start.bat"), "LATER"), {}, "--event must be one of START, FAILOVER, RECOVER, unset"),
         ((str(TRACE_CASES / "guide_start.bat"), "START"), {"matrix": True}, "--matrix shows every combination"),
         ((str(TRACE_CASES / "guide_start.bat"),), {"output_format": "xml"}, "--format must be text or json"),

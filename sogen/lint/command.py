@@ -7,7 +7,9 @@ Returns the exit code: 0 nothing at or above --fail-on, 1 something is (or
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
+import stat
 import sys
 from pathlib import Path
 from typing import TextIO
@@ -32,20 +34,46 @@ def resolve_config(
     return config.with_options(select, ignore, fail_on)
 
 
+class ReadOnlyFile(Exception):
+    """The file is marked read-only: sogen leaves it as it is."""
+
+
+def _new_file_mode() -> int:
+    """What open() would give a new file: 0666 less the umask (mkstemp gives 0600)."""
+    umask = os.umask(0o022)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
 def write_atomically(path: str, data: bytes) -> None:
-    """Replace the file in one step, keeping its permissions."""
+    """Write the whole file in one step: beside it, then renamed over it. Whatever fails,
+    the temporary file is removed and the old file is left as it was.
+
+    An existing file keeps its mode; a read-only one raises ReadOnlyFile. A symbolic
+    link stays a link and the file it points to is written, as ruff does: replacing
+    the link would leave its target unfixed.
+    """
     import tempfile
 
-    folder = os.path.dirname(os.path.abspath(path))
-    mode = os.stat(path).st_mode
-    handle, temporary = tempfile.mkstemp(dir=folder, prefix=".sogen-")
+    target = os.path.realpath(path)
+    try:
+        mode = stat.S_IMODE(os.stat(target).st_mode)
+    except FileNotFoundError:
+        mode = _new_file_mode()
+    else:
+        # Replacing a file needs only a writable folder, so its own permissions are asked
+        # first. root may write anything: there no write bit for anyone means read-only.
+        if not mode & 0o222 or not os.access(target, os.W_OK):
+            raise ReadOnlyFile(path)
+    handle, temporary = tempfile.mkstemp(dir=os.path.dirname(target), prefix=".sogen-")
     try:
         with os.fdopen(handle, "wb") as out:
             out.write(data)
         os.chmod(temporary, mode)
-        os.replace(temporary, path)
+        os.replace(temporary, target)
     except BaseException:
-        os.unlink(temporary)
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
         raise
 
 
@@ -104,13 +132,21 @@ def run_lint(
 
     fixed = 0
     if fix:
+        unwritten = False
         for changed in result.changed:
             try:
                 write_atomically(changed.path, changed.fixed)
                 fixed += changed.fixes_applied
+            except ReadOnlyFile:
+                print(f"sogen lint: {changed.display_path}: read-only; not fixed", file=stderr)
+                unwritten = True
             except OSError as exc:
-                print(f"sogen lint: {changed.display_path}: cannot write: {exc.strerror}", file=stderr)
-                io_failed = True
+                print(f"sogen lint: {changed.display_path}: cannot write: {exc.strerror}; not fixed", file=stderr)
+                unwritten = True
+        if unwritten:
+            io_failed = True
+            # The findings are those of the fixed text; a file left unfixed still has its own.
+            result = lint_paths(paths, config, topology=cluster)
 
     findings = result.findings
     if baseline is not None:
@@ -141,7 +177,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="sogen lint",
         description="Check start/stop scripts: control flow under every cluster event, ARM commands, "
-        "start/stop order. Exit status: 0 nothing at or above --fail-on, 1 something is, 2 usage or I/O error.",
+        "start/stop order. Exit status: 0 nothing at or above --fail-on, 1 something is, 2 usage or I/O error, "
+        "3 an internal error (please report it).",
     )
     parser.add_argument("paths", nargs="+", metavar="PATH", help="batch files or folders (searched for .bat/.cmd)")
     parser.add_argument("--format", choices=FORMATS, default="human", help="output format (default: human)")

@@ -11,10 +11,17 @@ from pathlib import Path, PurePath
 from sogen.lint.context import NamePatterns
 from sogen.lint.rules import RULES
 from sogen.lint.rules.base import SEVERITIES, WARNING
+from sogen.textio import UnreadableFile, parse_utf8
 
 SOGEN_TOML = ".sogen.toml"
 PYPROJECT = "pyproject.toml"
+PYPROJECT_TABLE = ("tool", "sogen", "lint")
 KEYS = ("select", "ignore", "per-file-ignores", "fail-on", "start-patterns", "stop-patterns")
+# The lint settings are a few lines; a pyproject.toml, a few kilobytes.
+MAX_CONFIG_BYTES = 1 << 20
+# A name pattern's '*' becomes '(.*)' in a backtracking regex, which takes time
+# to the power of their number: three match a long file name in milliseconds, six in minutes.
+MAX_PATTERN_STARS = 3
 
 
 class ConfigError(Exception):
@@ -102,6 +109,14 @@ def _strings(value: object, where: str) -> tuple[str, ...]:
     return tuple(value)
 
 
+def _patterns(value: object, where: str) -> tuple[str, ...]:
+    patterns = _strings(value, where)
+    for pattern in patterns:
+        if pattern.count("*") > MAX_PATTERN_STARS:
+            raise ConfigError(f"{where}: {pattern!r} has more than {MAX_PATTERN_STARS} '*' wildcards, the most allowed")
+    return patterns
+
+
 def parse_settings(table: dict, source: str, root: str) -> LintConfig:
     unknown = sorted(set(table) - set(KEYS))
     if unknown:
@@ -135,28 +150,33 @@ def parse_settings(table: dict, source: str, root: str) -> LintConfig:
         config = replace(config, fail_on=_severity(table["fail-on"], f"{source}: fail-on"))
     patterns = config.patterns
     if "start-patterns" in table:
-        patterns = replace(patterns, start=_strings(table["start-patterns"], f"{source}: start-patterns"))
+        patterns = replace(patterns, start=_patterns(table["start-patterns"], f"{source}: start-patterns"))
     if "stop-patterns" in table:
-        patterns = replace(patterns, stop=_strings(table["stop-patterns"], f"{source}: stop-patterns"))
+        patterns = replace(patterns, stop=_patterns(table["stop-patterns"], f"{source}: stop-patterns"))
     return replace(config, patterns=patterns)
 
 
 def _lint_table(path: Path) -> dict | None:
     """The lint settings in ``path``; None for a pyproject.toml without [tool.sogen.lint]."""
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read: {exc}") from None
+        data = parse_utf8(path, MAX_CONFIG_BYTES, tomllib.loads, "TOML")
+    except UnreadableFile as exc:
+        raise ConfigError(str(exc)) from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from None
     if path.name == PYPROJECT:
-        table = data.get("tool", {}).get("sogen", {}).get("lint")
-        if table is not None and not isinstance(table, dict):
-            raise ConfigError(f"{path}: [tool.sogen.lint] must be a table")
+        table = data
+        for depth, key in enumerate(PYPROJECT_TABLE, start=1):
+            table = table.get(key)
+            if table is None:
+                return None
+            if not isinstance(table, dict):
+                name = ".".join(PYPROJECT_TABLE[:depth])
+                raise ConfigError(f"{path}: '{name}' must be a table, written [{name}]")
         return table
     if "lint" in data:
         if not isinstance(data["lint"], dict):
-            raise ConfigError(f"{path}: [lint] must be a table")
+            raise ConfigError(f"{path}: 'lint' must be a table, written [lint]")
         others = sorted(set(data) - {"lint"})
         if others:
             raise ConfigError(f"{path}: unknown key {', '.join(map(repr, others))} beside the [lint] table")
@@ -166,7 +186,7 @@ def _lint_table(path: Path) -> dict | None:
 
 def load_config(path: Path) -> LintConfig:
     """Settings from an explicit file (--config): a .sogen.toml or a pyproject.toml."""
-    if not path.is_file():
+    if not path.exists():
         raise ConfigError(f"{path}: no such configuration file")
     table = _lint_table(path)
     return parse_settings(table or {}, str(path), str(path.resolve().parent))
@@ -180,7 +200,7 @@ def discover_config(start: Path) -> LintConfig:
     for candidate_dir in (folder, *folder.parents):
         for name in (SOGEN_TOML, PYPROJECT):
             candidate = candidate_dir / name
-            if candidate.is_file():
+            if candidate.exists() and not candidate.is_dir():  # a FIFO here is reported, not passed over
                 table = _lint_table(candidate)
                 if table is not None:
                     return parse_settings(table, str(candidate), str(candidate_dir))

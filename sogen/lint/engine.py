@@ -24,6 +24,7 @@ from sogen.lint.context import STOP, FileContext, NamePatterns, kind_from_name
 from sogen.lint.rules import RULES, Finding
 from sogen.lint.rules.base import BATCH, REGISTRY, SEVERITIES, Edit
 from sogen.lint.rules.suppression import Suppression, apply_suppressions, by_line, find_suppressions, is_suppressed
+from sogen.textio import MAX_SOURCE_BYTES, UnreadableFile, decode_bytes, parse_utf8, read_regular
 
 LANGUAGES = {".bat": BATCH, ".cmd": BATCH, ".reg": REGISTRY}
 MAX_FIX_ROUNDS = 10
@@ -65,10 +66,12 @@ class LintResult:
     files: list[FileResult]
     findings: list[Finding]
     config: LintConfig
+    # Folders that could not be listed; somg.ini / RUNBOOK.md that --topology could not check.
+    unread: list[str] = field(default_factory=list)
 
     @property
     def errors(self) -> list[str]:
-        return [f.error for f in self.files if f.error]
+        return [f.error for f in self.files if f.error] + self.unread
 
     @property
     def changed(self) -> list[FileResult]:
@@ -99,17 +102,24 @@ def language_of(path: str) -> str | None:
     return LANGUAGES.get(os.path.splitext(path)[1].lower())
 
 
-def discover(paths: list[str]) -> list[str]:
-    """The files to lint under ``paths``: folders recursively (hidden ones skipped), in a fixed order."""
+def discover(paths: list[str], unread: list[str]) -> list[str]:
+    """The files to lint under ``paths``: folders recursively (hidden ones skipped), in a fixed order.
+    A folder that cannot be listed adds a message to ``unread``."""
+
+    def report(exc: OSError) -> None:
+        unread.append(f"{display_path(exc.filename)}: cannot be read: {exc.strerror}; its files are not linted")
+
     found: list[str] = []
     for path in paths:
         if os.path.isdir(path):
-            for folder, dirs, files in os.walk(path):
+            for folder, dirs, files in os.walk(path, onerror=report):
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
                 found.extend(os.path.join(folder, f) for f in sorted(files) if language_of(f))
         elif os.path.isfile(path):
             if language_of(path):
                 found.append(path)
+        elif os.path.exists(path):
+            found.append(path)  # a FIFO or device, named on purpose: lint_file reports it, whatever its name
         else:
             raise LintUsageError(f"{path}: no such file or directory")
     return list(dict.fromkeys(found))
@@ -195,10 +205,9 @@ def codes_for_language(codes: frozenset[str], language: str) -> tuple[str, ...]:
 def lint_file(job: Job) -> FileResult:
     result = FileResult(job.path, job.display_path, absolute_folder(os.path.dirname(job.path)))
     try:
-        with open(job.path, "rb") as handle:
-            data = handle.read()
-    except OSError as exc:
-        result.error = f"{job.display_path}: cannot read: {exc.strerror}"
+        data = read_regular(job.path, MAX_SOURCE_BYTES)
+    except UnreadableFile as exc:
+        result.error = f"{job.display_path}: {exc.reason}"
         return result
     language = language_of(job.path)
     codes = codes_for_language(job.codes, language)
@@ -299,7 +308,8 @@ def lint_paths(paths: list[str], config: LintConfig, fix: bool = False, topology
 
     With ``topology`` the files are also checked against it (rules SO8xx).
     """
-    files = discover(paths)
+    unread: list[str] = []
+    files = discover(paths, unread)
     jobs = [Job(p, display_path(p), config.codes_for(p), config.patterns, fix) for p in files]
     results = _run(jobs)
     codes_by_file = {job.display_path: job.codes for job in jobs}
@@ -318,7 +328,7 @@ def lint_paths(paths: list[str], config: LintConfig, fix: bool = False, topology
         if finding.code in codes_by_file.get(finding.path, ()):
             shared_by_file[finding.path].append(finding)
     if topology is not None:  # already limited to the codes each file runs
-        for finding in topology_findings(paths, files, topology, config):
+        for finding in topology_findings(paths, results, topology, config, unread):
             shared_by_file[finding.path].append(finding)
 
     findings: list[Finding] = []
@@ -329,7 +339,7 @@ def lint_paths(paths: list[str], config: LintConfig, fix: bool = False, topology
         findings.extend(kept + unused)
     # Files only the topology rules read (somg.ini, RUNBOOK.md) carry no suppressions.
     findings.extend(f for rest in shared_by_file.values() for f in rest)
-    return LintResult(results, unique(findings), config)
+    return LintResult(results, unique(findings), config, unread)
 
 
 # -- against a topology -------------------------------------------------------------
@@ -347,12 +357,17 @@ def _group_of(path: str, group_names: list[str]) -> int | None:
     return 0 if len(group_names) == 1 else None
 
 
-def topology_findings(paths: list[str], files: list[str], topology, config: LintConfig) -> list[Finding]:
-    """Run the SO8xx rules on the linted files and on somg.ini / RUNBOOK.md beside them."""
+def topology_findings(
+    paths: list[str], results: list[FileResult], topology, config: LintConfig, unread: list[str]
+) -> list[Finding]:
+    """Run the SO8xx rules on the linted files and on somg.ini / RUNBOOK.md beside them.
+
+    Files the lint could not read are left out (their error is reported already); a
+    somg.ini or RUNBOOK.md that cannot be read or decoded adds a message to ``unread``.
+    """
     from sogen.lint.registry import RegContext
     from sogen.lint.rules.base import TOPOLOGY
     from sogen.lint.rules.topology import TextContext
-    from sogen.textio import decode_bytes
 
     texts = []
     for path in paths:
@@ -364,20 +379,30 @@ def topology_findings(paths: list[str], files: list[str], topology, config: Lint
             texts.append(path)
     group_names = [g.name for g in topology.groups]
     findings: list[Finding] = []
-    for path in list(files) + texts:
+    reported = {r.path for r in results}
+    linted = [r.path for r in results if r.error is None]
+    for path in linted + [t for t in texts if t not in reported]:
         codes = [c for c in sorted(config.codes_for(path)) if RULES[c].language == TOPOLOGY]
         if not codes:
             continue
-        with open(path, "rb") as handle:
-            data = handle.read()
         shown = display_path(path)
         language = language_of(path)
-        if language == REGISTRY:
-            ctx = RegContext(path, shown, data)
-        elif language == BATCH:
-            ctx = FileContext(path, shown, data, config.patterns)
-        else:
-            ctx = TextContext(path, shown, decode_bytes(data).text.splitlines())
+        try:
+            data = read_regular(path, MAX_SOURCE_BYTES)
+            if language == REGISTRY:
+                ctx = RegContext(path, shown, data)
+            elif language == BATCH:
+                ctx = FileContext(path, shown, data, config.patterns)
+            else:
+                ctx = TextContext(path, shown, decode_bytes(data).text.splitlines())
+        except UnreadableFile as exc:
+            unread.append(f"{shown}: {exc.reason}; not checked against the topology")
+            continue
+        except UnicodeDecodeError:
+            unread.append(
+                f"{shown}: is neither UTF-8, UTF-16 nor code page 932 text; not checked against the topology"
+            )
+            continue
         group = _group_of(path, group_names)
         for code in codes:
             rule = RULES[code]
@@ -426,14 +451,37 @@ def write_baseline(findings: list[Finding], baseline: Path) -> None:
     )
 
 
+# A baseline entry is about 200 bytes: this is some 80,000 findings, far more than a
+# cluster's scripts have, and json reads it in well under a second.
+MAX_BASELINE_BYTES = 16 << 20
+BASELINE_KEYS = ("path", "code", "source")
+
+
+def read_baseline(baseline: Path) -> Counter[tuple[str, str, str]]:
+    """How many findings of each fingerprint the baseline excuses; LintUsageError naming
+    the file (and line, or entry) when it is not a baseline that `--baseline` wrote."""
+    expected = 'a sogen baseline is {"version": 1, "findings": [{"path": ..., "code": ..., "source": ...}, ...]}'
+    try:
+        data = parse_utf8(baseline, MAX_BASELINE_BYTES, json.loads, "JSON")
+    except UnreadableFile as exc:
+        raise LintUsageError(str(exc)) from None
+    except json.JSONDecodeError as exc:
+        raise LintUsageError(f"{baseline}:{exc.lineno}:{exc.colno}: not JSON ({exc.msg}); {expected}") from None
+    entries = data.get("findings") if isinstance(data, dict) else None
+    if not isinstance(entries, list):
+        raise LintUsageError(f"{baseline}: no list of findings; {expected}")
+    for index, entry in enumerate(entries):
+        if not (isinstance(entry, dict) and all(isinstance(entry.get(key), str) for key in BASELINE_KEYS)):
+            raise LintUsageError(
+                f"{baseline}: findings[{index}] is not an object with the strings path, code and source"
+            )
+    return Counter(_fingerprint(e["path"], e["code"], e["source"]) for e in entries)
+
+
 def filter_baseline(findings: list[Finding], baseline: Path) -> list[Finding]:
     """The findings that are not in the baseline. A fingerprint ignores the line number, so
     edits above a finding do not make it new; each baseline entry excuses one finding."""
-    try:
-        data = json.loads(baseline.read_text(encoding="utf-8"))
-        known = Counter(_fingerprint(e["path"], e["code"], e["source"]) for e in data["findings"])
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise LintUsageError(f"{baseline}: not a sogen baseline ({exc})") from None
+    known = read_baseline(baseline)
     new = []
     for finding in findings:
         key = _fingerprint(_baseline_path(finding.path, baseline), finding.code, finding.source)

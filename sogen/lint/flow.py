@@ -1222,6 +1222,9 @@ def _integer(text: str | None) -> int | None:
     if m is None:
         return None
     digits = m.group(2).lower()
+    if len(digits) > 12:
+        # cmd reads numbers as 32-bit (strtol saturates); so many digits are past any of them.
+        return -0x80000000 if m.group(1) == "-" else 0x7FFFFFFF
     value = (
         int(digits, 16)
         if digits.startswith("0x")

@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
-from pathlib import Path
 
 from sogen.lint.ir import Span
 from sogen.textio import decode_bytes
@@ -255,10 +254,6 @@ def _is_cp932(data: bytes) -> bool:
     except UnicodeDecodeError:
         return False
     return True
-
-
-def read_registry(path: Path) -> RegFile:
-    return parse_registry(str(path), path.read_bytes())
 
 
 

@@ -11,6 +11,7 @@ from typing import TextIO
 from sogen import EXIT_OK, EXIT_USAGE
 from sogen.lint.flow import COMBINATIONS, ClusterAction, Combination, PathResult, analyse
 from sogen.lint.parser import parse_script
+from sogen.textio import MAX_SOURCE_BYTES, UnreadableFile, read_regular
 
 _CHOICES = {
     "event": {"START": "START", "FAILOVER": "FAILOVER", "RECOVER": "RECOVER", "UNSET": None},
@@ -45,13 +46,10 @@ def choose(event: str | None, server: str | None, disk: str | None, matrix: bool
 def load(path: Path):
     """Parse the script, or raise TraceError with a one-line reason."""
     try:
-        data = path.read_bytes()
-    except IsADirectoryError:
-        raise TraceError(f"{path}: is a folder; give one .bat or .cmd file") from None
-    except FileNotFoundError:
-        raise TraceError(f"{path}: no such file") from None
-    except OSError as exc:
-        raise TraceError(f"{path}: {exc.strerror or exc}") from None
+        data = read_regular(path, MAX_SOURCE_BYTES)
+    except UnreadableFile as exc:
+        hint = "; give one .bat or .cmd file" if path.is_dir() else ""
+        raise TraceError(f"{exc}{hint}") from None
     return parse_script(str(path), data)
 
 

@@ -176,19 +176,29 @@ def _to_yaml_node(value):
     return value
 
 
+def comment_text(text: str) -> str:
+    """``text`` fit for a one-line YAML comment. Folder names may hold any character: one
+    that ends a line (CR, LF, U+0085, U+2028, ...) would end the comment and turn the rest
+    into YAML, and a control character or lone surrogate cannot be written at all. Each
+    such character is written as its escape (\\n, \\u2028)."""
+    return "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in text)
+
+
 def _comment(value) -> str | None:
     if isinstance(value, Placeholder):
-        return f"# FILL_IN: {value.what}"
-    if isinstance(value, Sourced) and value.source:
-        return f"# from {value.source}" if re.search(r":\d+$", value.source) else f"# {value.source}"
-    return None
+        text = f"FILL_IN: {value.what}"
+    elif isinstance(value, Sourced) and value.source:
+        text = f"from {value.source}" if re.search(r":\d+$", value.source) else value.source
+    else:
+        return None
+    return f"# {comment_text(text)}"
 
 
 def topology_yaml(groups: list[RecoveredGroup], folders: list[str], output: str) -> str:
     from ruamel.yaml import YAML
 
     node = _to_yaml_node(topology_data(groups))
-    header = HEADER.format(folders=", ".join(folders), output=output)
+    header = HEADER.format(folders=comment_text(", ".join(folders)), output=comment_text(output))
     node.yaml_set_start_comment(header)
     yaml = YAML(typ="rt")
     yaml.indent(mapping=2, sequence=4, offset=2)

@@ -30,11 +30,15 @@ def parse_group_spec(spec: str) -> tuple[str, Path]:
 
 
 def legacy_findings(folders: list[Path]) -> list:
-    """What `sogen lint` says of the legacy files: the import reports, never silently fixes."""
+    """What `sogen lint` says of the legacy files: the import reports, never silently fixes.
+    A file it cannot read (a FIFO, a device, a huge file) is an error, as it is for lint."""
     from sogen.lint.config import LintConfig
     from sogen.lint.engine import lint_paths
 
-    return lint_paths([str(f) for f in folders], LintConfig()).findings
+    result = lint_paths([str(f) for f in folders], LintConfig())
+    if result.errors:
+        raise ImportError_("\n".join(result.errors))
+    return result.findings
 
 
 def import_folders(specs: list[str], output_name: str) -> ImportResult:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from sogen.lint.flow import analyse, control_flow
@@ -11,7 +11,17 @@ from sogen.lint.parser import parse_script
 from sogen.migrate.diff import ScriptDiff, diff_script
 from sogen.migrate.importer import import_folders, legacy_findings, parse_group_spec
 from sogen.migrate.recover import ImportError_, find_scripts
-from sogen.topology.load import PLACEHOLDER, load_topology, topology_hash
+from sogen.textio import MAX_SOURCE_BYTES, read_regular
+from sogen.topology.load import (
+    PLACEHOLDER,
+    LoadedDocument,
+    TopologyError,
+    load_topology,
+    read_document,
+    topology_hash,
+    validate_document,
+)
+from sogen.topology.model import Topology
 
 MIGRATION = "MIGRATION.md"
 IMPORTED = "cluster.yaml"
@@ -56,24 +66,38 @@ def _fill(node, path: str, found: list[str], counter: dict[str, int]):
     return node
 
 
-def topology_for_scripts(yaml_text: str):
-    """The imported topology with stand-ins for its placeholders, and the placeholder paths."""
-    import json
+class ImportedTopologyError(TopologyError):
+    """The imported topology is not valid. Its problems cite ``path``, where ``yaml_text``
+    (the imported topology) is to be written for the user to correct."""
 
-    from ruamel.yaml import YAML
+    def __init__(self, problems: list, path: Path, yaml_text: str):
+        super().__init__(problems)
+        self.path = path
+        self.yaml_text = yaml_text
 
-    data = YAML(typ="safe").load(yaml_text)
+
+def topology_for_scripts(yaml_text: str, imported_as: Path) -> tuple[Topology, list[str]]:
+    """The imported topology with stand-ins for its placeholders, and the placeholder paths.
+
+    Problems cite ``imported_as``, where the imported text is written for the user, at
+    their line and column in that text: the temporary copy read here is gone by then.
+    """
     found: list[str] = []
-    filled = _fill(data, "", found, {})
-    # A policy naming placeholder nodes names their stand-ins, in the imported order.
-    names = [n["name"] for n in filled["cluster"]["nodes"]]
-    for index, group in enumerate(filled["groups"]):
-        if PLACEHOLDER in data["groups"][index]["policy"]:
-            group["policy"] = names[index:] + names[:index]
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / IMPORTED
-        path.write_text(json.dumps(filled, ensure_ascii=False), encoding="utf-8")
-        return load_topology(path), found
+    try:
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / IMPORTED
+            path.write_text(yaml_text, encoding="utf-8")
+            doc = read_document(path)
+        filled = _fill(doc.data, "", found, {})
+        # A policy naming placeholder nodes names their stand-ins, in the imported order.
+        names = [n["name"] for n in filled["cluster"]["nodes"]]
+        for index, group in enumerate(filled["groups"]):
+            if PLACEHOLDER in doc.data["groups"][index]["policy"]:
+                group["policy"] = names[index:] + names[:index]
+        return validate_document(LoadedDocument(str(imported_as), filled, doc.positions)), found
+    except TopologyError as exc:
+        problems = [replace(p, path=str(imported_as)) for p in exc.problems]
+        raise ImportedTopologyError(problems, imported_as, yaml_text) from None
 
 
 def pending_artifacts(files: dict[str, bytes], placeholders: list[str], group_names: list[str]) -> list[str]:
@@ -97,7 +121,8 @@ def pending_artifacts(files: dict[str, bytes], placeholders: list[str], group_na
     return pending
 
 
-def migrate(specs: list[str], topology_path: Path | None) -> Migration:
+def migrate(specs: list[str], topology_path: Path | None, imported_as: Path = Path(IMPORTED)) -> Migration:
+    """With no ``topology_path`` the topology is imported; its problems cite ``imported_as``."""
     from sogen.generate import generate
 
     parsed = [parse_group_spec(spec) for spec in specs]
@@ -112,7 +137,7 @@ def migrate(specs: list[str], topology_path: Path | None) -> Migration:
         source_name = topology_path.name
     else:
         imported = import_folders(specs, IMPORTED)
-        t, placeholders = topology_for_scripts(imported.yaml_text)
+        t, placeholders = topology_for_scripts(imported.yaml_text, imported_as)
         folders = [g.folder for g in imported.groups]
         findings = imported.findings
         extra[IMPORTED] = imported.yaml_text.encode("utf-8")
@@ -124,7 +149,7 @@ def migrate(specs: list[str], topology_path: Path | None) -> Migration:
         scripts = find_scripts(folder)
         for kind in ("start", "stop"):
             legacy_path = scripts[kind]
-            script = parse_script(str(legacy_path), legacy_path.read_bytes())
+            script = parse_script(str(legacy_path), read_regular(legacy_path, MAX_SOURCE_BYTES))
             legacy = analyse(script)
             name = f"{group.name}/{kind}.bat"
             generated = analyse(parse_script(name, files[name]))

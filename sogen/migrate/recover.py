@@ -17,14 +17,19 @@ from pathlib import Path
 from sogen.catalogue import load_catalogue
 from sogen.lint.flow import COMBINATIONS, Combination, PathResult, analyse
 from sogen.lint.parser import parse_script
-from sogen.lint.registry import parse_registry
+from sogen.lint.registry import HIVES, parse_registry
 from sogen.lint.rules.instances import ALENV_NAME
+from sogen.textio import MAX_SOURCE_BYTES, UnreadableFile, decode_bytes, read_regular
 from sogen.topology.model import Messages
 
 SCRIPT_NAMES = re.compile(r"(start|stop)(\d?)\.(bat|cmd)$", re.I)
 _MESSAGE = re.compile(r'/MSG\s+"([^"]*)"', re.I)
 _SERVICE = re.compile(r'/M\s+(?:"([^"]*)"|(.+?))\s*(?=\s/[A-Za-z]|$)', re.I)
 _SQL_PATH = re.compile(r'"?([A-Za-z]:\\[^"]*?)\\(?:ACT|deact|startup|shutdown)\.(?:sql|SQL)"?', re.I)
+_PROCINFO = re.compile(r"\\PROCINFO\[([0-9]+)\]$", re.I)
+# PROCINFO indexes and ARMSLEEP seconds are small numbers; Python's int() refuses
+# more than 4300 digits, and a number this long is a mistake anyway.
+MAX_NUMBER_DIGITS = 9
 
 START_PATH = Combination("START", "HOME", "SUCCESS")
 
@@ -70,9 +75,15 @@ class RecoveredGroup:
 
 def _read(path: Path) -> bytes:
     try:
-        return path.read_bytes()
-    except OSError as exc:
-        raise ImportError_(f"{path}: cannot be read: {exc.strerror}") from None
+        return read_regular(path, MAX_SOURCE_BYTES)
+    except UnreadableFile as exc:
+        raise ImportError_(str(exc)) from None
+
+
+def _number(digits: str, where: str, what: str) -> int:
+    if len(digits) > MAX_NUMBER_DIGITS:
+        raise ImportError_(f"{where}: {what} has {len(digits)} digits; at most {MAX_NUMBER_DIGITS} make sense")
+    return int(digits)
 
 
 def _where(path: Path, folder: Path, line: int) -> str:
@@ -86,7 +97,7 @@ def find_scripts(folder: Path) -> dict[str, Path]:
     found: dict[str, list[Path]] = {"start": [], "stop": []}
     for path in sorted(folder.iterdir()):
         match = SCRIPT_NAMES.fullmatch(path.name)
-        if match and path.is_file():
+        if match and not path.is_dir():  # a FIFO or device is reported when read, not taken for missing
             found[match.group(1).lower()].append(path)
     if not found["start"] or not found["stop"]:
         missing = " and ".join(kind for kind in ("start", "stop") if not found[kind])
@@ -157,7 +168,8 @@ def recover_group(name: str, folder: Path) -> RecoveredGroup:
         elif path.name.lower() == "backup.bat":
             _recover_backup(group, path)
     for path in sorted(folder.rglob("*.reg")):
-        _recover_registry(group, path)
+        if not path.is_dir():
+            _recover_registry(group, path)
     return group
 
 
@@ -199,8 +211,9 @@ def _recover_products(group: RecoveredGroup) -> None:
         for action in results.actions:
             if action.verb == "ARMSLEEP" and group.settle_seconds is None:
                 seconds = action.text.split()[1:2]
-                if seconds and seconds[0].isdigit():
-                    group.settle_seconds = Sourced(int(seconds[0]), _where(group.scripts["stop"], folder, action.stmt.span.line))
+                if seconds and re.fullmatch(r"[0-9]+", seconds[0]):
+                    where = _where(group.scripts["stop"], folder, action.stmt.span.line)
+                    group.settle_seconds = Sourced(_number(seconds[0], where, "ARMSLEEP's seconds"), where)
     workflow = seen.get("workflow")
     if database is not None and workflow is not None:
         workflow.options.update(database.options)
@@ -261,7 +274,10 @@ def _recover_alenv(group: RecoveredGroup, path: Path) -> None:
     script = parse_script(str(path), _read(path))
     for stmt in script.statements:
         if isinstance(stmt, Set) and stmt.name.upper() == "ALROOT" and "%" not in stmt.value:
-            group.alroot = Sourced(stmt.value.strip(), _where(path, group.folder, stmt.span.line))
+            where = _where(path, group.folder, stmt.span.line)
+            if not stmt.value.strip():
+                raise ImportError_(f"{where}: SET ALROOT= is empty; it names StarOffice's install root, e.g. D:\\SO")
+            group.alroot = Sourced(stmt.value.strip(), where)
 
 
 def _recover_backup(group: RecoveredGroup, path: Path) -> None:
@@ -281,9 +297,10 @@ def _recover_backup(group: RecoveredGroup, path: Path) -> None:
 
 
 def _recover_somg(group: RecoveredGroup, path: Path) -> None:
-    from sogen.textio import decode_bytes
-
-    text = decode_bytes(_read(path)).text
+    try:
+        text = decode_bytes(_read(path)).text
+    except UnicodeDecodeError:
+        raise ImportError_(f"{path}: is neither UTF-8, UTF-16 nor code page 932 text") from None
     for number, line in enumerate(text.splitlines(), start=1):
         key, _, value = line.partition("=")
         if key.strip().lower() == "selfipaddress" and value.strip() and group.virtual_ip is None:
@@ -301,6 +318,11 @@ def _recover_registry(group: RecoveredGroup, path: Path) -> None:
     for key in reg.keys:
         segments = key.path.split("\\")
         upper = key.path.upper()
+        if segments[0].upper() not in HIVES:
+            raise ImportError_(
+                f"{where(key.span.line)}: [{key.path}] is not a registry key: a key starts with one of "
+                f"{', '.join(HIVES)}, or regedit does not import the file"
+            )
         if upper.endswith("\\OPCNTRL"):
             _recover_opcntrl(group, path, key, segments, where)
         elif upper.split("\\")[-2:-1] == ["SERVICES"] and key.value("ImagePath") and group.alroot is None:
@@ -310,10 +332,10 @@ def _recover_registry(group: RecoveredGroup, path: Path) -> None:
         elif "ONLINESHELLMANAGER" in upper and segments[-2].upper() == "ONLINESHELLMANAGER":
             _add_option(group, "formserver", "online_shells", segments[-1], where(key.span.line))
             host = key.value("HostName")
-            if host and group.virtual_ip is None:
+            if host and host.kind == "string" and group.virtual_ip is None:
                 group.virtual_ip = Sourced(host.data, where(host.span.line))
-        elif re.search(r"\\PROCINFO\[(\d+)\]$", key.path, re.I) and key.value("EXECLINE"):
-            index = int(re.search(r"\[(\d+)\]$", key.path).group(1))
+        elif (procinfo := _PROCINFO.search(key.path)) and key.value("EXECLINE"):
+            index = _number(procinfo.group(1), where(key.span.line), "the PROCINFO index")
             line = str(key.value("EXECLINE").data).lower()
             role = "mvm" if "sowfmvm" in line else "wfocom" if "wfocom" in line else None
             if role:

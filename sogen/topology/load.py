@@ -11,14 +11,26 @@ import difflib
 import hashlib
 import json
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
-from sogen.textio import decode_bytes, looks_binary
+from sogen.textio import UnreadableFile, decode_bytes, looks_binary, read_regular
 
 Loc = tuple[str | int, ...]
 # What `sogen import` writes where the legacy files hold no value.
 PLACEHOLDER = "FILL_IN"
+
+# Limits that keep a hostile or mistaken file from costing minutes or gigabytes.
+# A four-node, two-group topology with every product is about 3 KB (10 KB as
+# `sogen import` writes it, with a comment on every value) and has a few hundred
+# values, six levels deep. The slowest YAML shapes parse at about 1.5 MB/s, list
+# items at about 25,000 a second: at these caps either takes a fifth of a second.
+MAX_TOPOLOGY_BYTES = 256 << 10
+MAX_VALUES = 5_000  # keys, values and list items; an alias counts as the values it repeats
+MAX_DEPTH = 20
+MAX_NUMBER_LENGTH = 100  # the largest number a topology holds is 3600
+NUMBER_TAGS = ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
 
 
 @dataclass(frozen=True, order=True)
@@ -83,22 +95,26 @@ def _plain(node: Any, loc: Loc, positions: Positions) -> Any:
     """ruamel's round-trip nodes -> plain Python, recording positions on the way."""
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
+    # Keys merged in with `<<: *anchor` have no place of their own: they take their mapping's.
     if isinstance(node, CommentedMap):
         result = {}
         for key, value in node.items():
             child = loc + (str(key),)
-            kline, kcol = node.lc.key(key)
-            vline, vcol = node.lc.value(key)
-            positions.keys[child] = (kline + 1, kcol + 1)
-            positions.values[child] = (vline + 1, vcol + 1)
+            place = node.lc.data.get(key)
+            if place:
+                kline, kcol, vline, vcol = place
+                positions.keys[child] = (kline + 1, kcol + 1)
+                positions.values[child] = (vline + 1, vcol + 1)
             result[str(key)] = _plain(value, child, positions)
         return result
     if isinstance(node, CommentedSeq):
         items = []
         for index, value in enumerate(node):
-            line, col = node.lc.item(index)
-            positions.values[loc + (index,)] = (line + 1, col + 1)
-            positions.keys[loc + (index,)] = (line + 1, col + 1)
+            place = node.lc.data.get(index)
+            if place:
+                line, col = place
+                positions.values[loc + (index,)] = (line + 1, col + 1)
+                positions.keys[loc + (index,)] = (line + 1, col + 1)
             items.append(_plain(value, loc + (index,), positions))
         return items
     if isinstance(node, bool) or node is None:
@@ -112,6 +128,87 @@ def _plain(node: Any, loc: Loc, positions: Positions) -> Any:
     return node
 
 
+class _Refused(Exception):
+    """Well-formed YAML that no topology is: the guarded composer says why, and where."""
+
+    def __init__(self, message: str, mark):
+        super().__init__(message)
+        self.message, self.line, self.column = message, mark.line + 1, mark.column + 1
+
+
+@cache
+def _guarded_composer() -> type:
+    """ruamel's composer, refusing what no topology needs before it costs time or memory, or
+    breaks the constructor: deep nesting, too many values (alias bombs), tags, numbers Python
+    will not convert, keys that are lists or mappings."""
+    from ruamel.yaml.composer import Composer
+    from ruamel.yaml.events import AliasEvent
+    from ruamel.yaml.nodes import MappingNode, ScalarNode
+
+    class GuardedComposer(Composer):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.warn_double_anchors = False  # legal YAML (the later anchor wins), not worth a Python warning
+            self.values = 0
+            self.sizes: dict[int, int] = {}  # id of a finished anchored node -> how many values it holds
+
+        def count(self, values: int, mark) -> None:
+            self.values += values
+            if self.values > MAX_VALUES:
+                raise _Refused(
+                    f"more than {MAX_VALUES} values (an alias counts as every value it repeats); "
+                    "a topology has a few hundred",
+                    mark,
+                )
+
+        def compose_node(self, parent, index):
+            mark = self.parser.peek_event().start_mark
+            node = self.compose_counted_node(parent, index)
+            # ruamel composes a mapping's key with index None
+            if isinstance(parent, MappingNode) and index is None and not isinstance(node, ScalarNode):
+                raise _Refused("a key must be a name, not a list or mapping", mark)
+            return node
+
+        def compose_counted_node(self, parent, index):
+            event = self.parser.peek_event()
+            if isinstance(event, AliasEvent):
+                node = super().compose_node(parent, index)
+                if id(node) not in self.sizes:
+                    raise _Refused(f"alias *{event.anchor} repeats a value that contains it", event.start_mark)
+                self.count(self.sizes[id(node)], event.start_mark)
+                return node
+            if self.depth >= MAX_DEPTH:
+                raise _Refused(f"nested more than {MAX_DEPTH} levels deep; a topology needs six", event.start_mark)
+            tag = event.ctag
+            if tag is not None and str(tag) != "!":
+                raise _Refused(
+                    f"tag {tag.handle or ''}{tag.suffix} is not allowed: a topology holds plain mappings, "
+                    "lists, strings, numbers and booleans (quote a string that would read as something else)",
+                    event.start_mark,
+                )
+            before = self.values
+            self.count(1, event.start_mark)
+            node = super().compose_node(parent, index)
+            if event.anchor is not None:
+                self.sizes[id(node)] = self.values - before
+            return node
+
+        def compose_scalar_node(self, anchor):
+            node = super().compose_scalar_node(anchor)
+            if node.tag == "tag:yaml.org,2002:timestamp":
+                # No field is a date: read 2024-13-45 as the text it is, not as a date that fails.
+                node.tag = "tag:yaml.org,2002:str"
+            elif node.tag in NUMBER_TAGS and len(node.value) > MAX_NUMBER_LENGTH:
+                raise _Refused(
+                    f"a number of {len(node.value)} characters is too long; numbers in a topology "
+                    f"have at most {MAX_NUMBER_LENGTH}",
+                    node.start_mark,
+                )
+            return node
+
+    return GuardedComposer
+
+
 def read_document(path: Path) -> LoadedDocument:
     """Read and parse YAML (or JSON, which is YAML) with positions. One-line errors."""
     shown = str(path)
@@ -119,14 +216,12 @@ def read_document(path: Path) -> LoadedDocument:
     def fail(message: str, line: int = 1, column: int = 1) -> TopologyError:
         return TopologyError([Problem(shown, line, column, "", message)])
 
-    if not path.exists():
-        raise fail("no such file")
     if path.is_dir():
         raise fail("is a directory, not a topology file")
     try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise fail(f"cannot be read: {exc.strerror}") from None
+        raw = read_regular(path, MAX_TOPOLOGY_BYTES)
+    except UnreadableFile as exc:
+        raise fail(exc.reason) from None
     if looks_binary(raw):
         raise fail("is a binary file, not a YAML or JSON topology")
     try:
@@ -140,8 +235,11 @@ def read_document(path: Path) -> LoadedDocument:
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
     yaml = YAML(typ="rt")
+    yaml.Composer = _guarded_composer()
     try:
         root = yaml.load(text)
+    except _Refused as exc:
+        raise fail(exc.message, exc.line, exc.column) from None
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -260,14 +358,28 @@ def _message_for(error: dict, doc: LoadedDocument, user_loc: Loc, tag_loc: Loc) 
     return message, False
 
 
+def _user_loc(data: Any, loc: Loc, missing: bool) -> Loc:
+    """The parts of a pydantic loc that the document has. pydantic adds the tag of a union
+    member (the product type) and names `A | B` members, which the user never wrote; the last
+    part of a "missing" error is the key the document lacks."""
+    parts = []
+    current = data
+    for index, part in enumerate(loc):
+        if (isinstance(current, dict) and part in current) or (
+            isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current)
+        ):
+            current = current[part]
+            parts.append(part)
+        elif missing and index == len(loc) - 1:
+            parts.append(part)
+    return tuple(parts)
+
+
 def validation_problems(doc: LoadedDocument, exc: Any) -> list[Problem]:
     problems = []
     for error in exc.errors(include_url=False):
         tag_loc = tuple(error["loc"])
-        # The user never wrote the tag pydantic puts into the loc.
-        user_loc = tuple(p for p in tag_loc if p not in _product_types())
-        # pydantic reports `X | None` and `A | B` members as extra loc parts.
-        user_loc = tuple(p for p in user_loc if not (isinstance(p, str) and ("[" in p or p in ("str", "int"))))
+        user_loc = _user_loc(doc.data, tag_loc, error["type"] == "missing")
         message, about_key = _message_for(error, doc, user_loc, tag_loc)
         if error["type"] == "union_tag_invalid":
             user_loc += ("type",)
@@ -283,12 +395,16 @@ def topology_hash(data: Any) -> str:
 
 def load_topology(path: Path):
     """Read, validate structurally and semantically; raise TopologyError with every problem."""
+    return validate_document(read_document(path))
+
+
+def validate_document(doc: LoadedDocument):
+    """The topology ``doc`` holds; TopologyError with every problem, each at its place in ``doc``."""
     from pydantic import ValidationError
 
     from sogen.topology.model import Topology
     from sogen.topology.rules import check_topology
 
-    doc = read_document(path)
     try:
         topology = Topology.model_validate(doc.data)
     except ValidationError as exc:

@@ -12,7 +12,7 @@ import ipaddress
 import re
 from typing import Annotated, Literal, Union, get_args
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
 # Characters that change what a batch line means (&|<> redirect or chain,
 # ^ escapes, % and ! expand variables, " opens a quoted argument) or what a
@@ -45,6 +45,52 @@ def _reject_unsafe(value: str) -> str:
             "batch files are written in code page 932"
         ) from None
     return value
+
+
+def _not_before_closing_quote(value: str) -> str:
+    if value.endswith("\\"):
+        raise ValueError(
+            "ends with a backslash, which would be written just before a closing double quote, where "
+            'Windows programs read \\" as a literal quote and the argument runs on (not allowed: a trailing \\)'
+        )
+    return value
+
+
+# For values a template writes between double quotes ("...").
+WrittenInQuotes = AfterValidator(_not_before_closing_quote)
+
+# Windows' device names: no file or folder can be named so, in any case, even
+# with an extension (con.txt). Windows counts the superscripts ¹ ² ³ as digits here.
+WINDOWS_DEVICE_NAMES = frozenset(
+    {"CON", "PRN", "AUX", "NUL"} | {f"{port}{digit}" for port in ("COM", "LPT") for digit in "0123456789¹²³"}
+)
+
+
+def _usable_as_file_name(value: str) -> str:
+    if value.endswith((".", " ")):
+        raise ValueError(f"'{value}' is not allowed: Windows drops a trailing dot or space from a file or folder name")
+    stem = value.split(".", 1)[0].rstrip(" ").upper()
+    if stem in WINDOWS_DEVICE_NAMES:
+        raise ValueError(
+            f"'{value}' is not allowed: {stem} is a Windows device name and Windows cannot create a file or "
+            "folder with it (not allowed, in any case and with any extension: CON, PRN, AUX, NUL, COM0-COM9, "
+            "LPT0-LPT9, COM¹-COM³, LPT¹-LPT³)"
+        )
+    return value
+
+
+def _whole_number(value: object) -> object:
+    # pydantic alone would take true as 1, and "30" or 30.0 as 30.
+    if isinstance(value, bool) or not isinstance(value, int):
+        shown = "null" if value is None else str(value).lower() if isinstance(value, bool) else repr(value)
+        raise ValueError(
+            f"{shown} is not allowed: a whole number such as 30, without quotes or decimals "
+            "(true and false are not numbers)"
+        )
+    return value
+
+
+WholeNumber = Annotated[int, BeforeValidator(_whole_number)]
 
 
 def _pattern(regex: str, allowed: str):
@@ -92,6 +138,7 @@ def _not_nec_prefix(value: str) -> str:
 
 
 SafeText = Annotated[str, Field(min_length=1), AfterValidator(_reject_unsafe)]
+QuotedText = Annotated[SafeText, WrittenInQuotes]
 HOST_REGEX = r"(?=.*[A-Za-z])[A-Za-z0-9](?:[A-Za-z0-9-]{0,13}[A-Za-z0-9])?"
 HOST_ALLOWED = (
     "a host name has 1-15 letters, digits and hyphens (a NetBIOS name), "
@@ -103,6 +150,8 @@ NodeName = HostName
 IPv4 = Annotated[str, AfterValidator(_reject_unsafe), AfterValidator(_ipv4)]
 HostOrIP = Annotated[str, AfterValidator(_reject_unsafe), AfterValidator(_host_or_ip)]
 Identifier = constrained(r"[A-Za-z][A-Za-z0-9_-]{0,30}", "1-31 letters, digits, '_' and '-', starting with a letter")
+# A name that is also a file or folder name on Windows.
+FileName = Annotated[Identifier, AfterValidator(_usable_as_file_name)]
 WatchId = constrained(
     r"[A-Za-z0-9_]{1,255}", "a watch ID has 1-255 letters, digits and '_'", AfterValidator(_not_nec_prefix)
 )
@@ -122,6 +171,7 @@ SpacelessPath = constrained(
     "(after /R in the service command line, or after command=@)",
 )
 CommandName = constrained(r"[A-Za-z0-9_.-]{1,64}", "a command name of letters, digits, '_', '.' and '-'")
+# Written in quotes (ARMLOAD ... /M "service"): the regex already keeps out a backslash.
 ServiceName = constrained(
     r"[^\\/]{1,256}", "a Windows service name: 1-256 characters, no / or \\"
 )
@@ -191,8 +241,8 @@ class MailGatewaySmtp(StrictModel):
 class ProcInfo(StrictModel):
     """PROCINFO[n] indexes under StarOffice Server2's SRVCNTRL (section 3.4.1)."""
 
-    mvm: int = Field(ge=1, le=99, description="n of PROCINFO[n] whose EXECLINE runs sowfmvm.exe -smvm")
-    wfocom: int = Field(ge=1, le=99, description="n of PROCINFO[n] whose EXECLINE runs wfocom.exe")
+    mvm: WholeNumber = Field(ge=1, le=99, description="n of PROCINFO[n] whose EXECLINE runs sowfmvm.exe -smvm")
+    wfocom: WholeNumber = Field(ge=1, le=99, description="n of PROCINFO[n] whose EXECLINE runs wfocom.exe")
 
 
 class WorkFlow(StrictModel):
@@ -205,7 +255,9 @@ class WorkFlow(StrictModel):
         description="Folder of the start/stop SQL scripts (SQL Server: ACT.SQL, deact.sql; "
         "Oracle: startup.sql, shutdown.sql). Default C:\\MSSQL or C:\\ORANT",
     )
-    isql: WindowsPath | None = Field(default=None, description="SQL Server isql command; default <sql_dir>\\BINN\\isql")
+    isql: Annotated[WindowsPath, WrittenInQuotes] | None = Field(
+        default=None, description="SQL Server isql command; default <sql_dir>\\BINN\\isql"
+    )
     oracle_sid: OracleSid = Field(default="ORCL", description="Oracle SID (service OracleService<SID>)")
     svrmgr: CommandName = Field(default="svrmgr30", description="Oracle Server Manager command name (svrmgrXX)")
     procinfo: ProcInfo | None = Field(
@@ -250,7 +302,7 @@ Product = Annotated[Union[PRODUCT_MODELS], Field(discriminator="type")]
 
 
 class Group(StrictModel):
-    name: Identifier = Field(description="Failover group name; also the output folder name")
+    name: FileName = Field(description="Failover group name; also the output folder name")
     policy: list[NodeName] = Field(min_length=2, description="Failover policy: active node first, then standby node(s)")
     virtual_host: HostName = Field(description="Virtual host name (resolves to the virtual IP; not a real computer name)")
     virtual_ip: IPv4
@@ -270,18 +322,18 @@ class Group(StrictModel):
 class Messages(StrictModel):
     """ARMBCAST texts. Defaults are the guide's (section 1.4.1)."""
 
-    start_home: SafeText = "最高プライオリティサーバで起動中です"
-    start_other: SafeText = "プライオリティサーバ以外で起動中です"
-    start_home_failover: SafeText = "最高プライオリティサーバで起動中です(フェイルオーバ後)"
-    start_other_failover: SafeText = "プライオリティサーバ以外で起動中です(フェイルオーバ後)"
-    start_recover: SafeText = "Serverの復旧が終了しました"
-    stop_home: SafeText = "最高プライオリティサーバで終了中です"
+    start_home: QuotedText = "最高プライオリティサーバで起動中です"
+    start_other: QuotedText = "プライオリティサーバ以外で起動中です"
+    start_home_failover: QuotedText = "最高プライオリティサーバで起動中です(フェイルオーバ後)"
+    start_other_failover: QuotedText = "プライオリティサーバ以外で起動中です(フェイルオーバ後)"
+    start_recover: QuotedText = "Serverの復旧が終了しました"
+    stop_home: QuotedText = "最高プライオリティサーバで終了中です"
     # The guide's sample says 終了です here (no 中); kept as printed.
-    stop_other: SafeText = "プライオリティサーバ以外で終了です"
-    stop_home_failover: SafeText = "最高プライオリティサーバで終了中です(フェイルオーバ後)"
-    stop_other_failover: SafeText = "プライオリティサーバ以外で終了中です(フェイルオーバ後)"
-    disk_error: SafeText = "切替パーティションの接続に失敗しました"
-    no_arm: SafeText = "ActiveRecoveryManagerが動作状態にありません"
+    stop_other: QuotedText = "プライオリティサーバ以外で終了です"
+    stop_home_failover: QuotedText = "最高プライオリティサーバで終了中です(フェイルオーバ後)"
+    stop_other_failover: QuotedText = "プライオリティサーバ以外で終了中です(フェイルオーバ後)"
+    disk_error: QuotedText = "切替パーティションの接続に失敗しました"
+    no_arm: QuotedText = "ActiveRecoveryManagerが動作状態にありません"
 
 
 class Settings(StrictModel):
@@ -292,7 +344,7 @@ class Settings(StrictModel):
         default="v5", description="v5: Windows Registry Editor 5.00, UTF-16LE with BOM; regedit4: REGEDIT4, code page 932"
     )
     messages: Messages = Field(default_factory=Messages)
-    db_settle_seconds: int = Field(default=30, ge=1, le=3600, description="ARMSLEEP after the database stops")
+    db_settle_seconds: WholeNumber = Field(default=30, ge=1, le=3600, description="ARMSLEEP after the database stops")
     backup_command: SafeText | None = Field(
         default=None, description="Command that backs up the StarOffice data (runs while the service is stopped)"
     )
