@@ -24,8 +24,8 @@ from checkout import ROOT
 
 sys.path.insert(0, str(ROOT))  # the checkout's sogen, timed in this process
 
-from sogen.lint.flow import analyse  # noqa: E402
-from sogen.lint.parser import parse_script  # noqa: E402
+from sogen.batch.interpreter import analyse  # noqa: E402
+from sogen.batch.parser import parse_script  # noqa: E402
 
 # Lines that send a script through the grammar rather than the fast path.
 EXTRA_BLOCKS = [
@@ -36,7 +36,7 @@ EXTRA_BLOCKS = [
 
 
 def templates() -> list[bytes]:
-    from sogen.generate import generate
+    from sogen.generator.artifacts import generate
     from sogen.topology.load import load_topology, topology_hash
 
     found = [path.read_bytes() for path in sorted((ROOT / "tests" / "trace_cases").glob("*.bat"))]
@@ -119,11 +119,11 @@ def main() -> None:
     seconds = time.perf_counter() - start
     print(f"{'analyse (16 combinations)':28} {lines:>8} lines  {seconds:7.3f} s  {lines / seconds:>9,.0f} lines/s")
 
-    fresh_process("import sogen.lint.parser", "import sogen.lint.parser")
-    fresh_process("import sogen.lint.flow", "import sogen.lint.flow")
+    fresh_process("import sogen.batch.parser", "import sogen.batch.parser")
+    fresh_process("import sogen.batch.interpreter", "import sogen.batch.interpreter")
     fresh_process(
         "import + parse a block",
-        f"from sogen.lint.parser import parse_script; parse_script('x.bat', {EXTRA_BLOCKS[0].encode()!r})",
+        f"from sogen.batch.parser import parse_script; parse_script('x.bat', {EXTRA_BLOCKS[0].encode()!r})",
     )
 
 

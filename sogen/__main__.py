@@ -1,3 +1,3 @@
-from sogen.entry import main
+from sogen.cli.entry import main
 
 main()

@@ -6,6 +6,7 @@ paying for the topology model's imports.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field
 from functools import cache, cached_property
@@ -57,6 +58,10 @@ class Addon:
     title: str
     multi_standby: bool
     icon_command: str | None = None
+
+
+# alenvN.bat: the environment of StarOffice instance N (section 1.2.2), by its file name.
+ALENV_NAME = re.compile(r"alenv(\d)\.(bat|cmd)$", re.I)
 
 
 @dataclass(frozen=True)

@@ -28,15 +28,16 @@ import re
 import shutil
 import stat
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sogen.generate import MANIFEST
 from sogen.textio import decode_bytes
 
+MANIFEST = "manifest.json"
 # sogen's own corner of OUT: the lock and the staging of an update.
 STATE = ".sogen"
 LOCK_WAIT_SECONDS = 60.0
@@ -564,3 +565,47 @@ def unified_diff(out: Path, files: dict[str, bytes]) -> str:
             )
         )
     return "".join(line if line.endswith("\n") else line + "\n" for line in chunks)
+
+
+# -- one file -------------------------------------------------------------------------------
+
+
+class ReadOnlyFile(Exception):
+    """The file is marked read-only: sogen leaves it as it is."""
+
+
+def _new_file_mode() -> int:
+    """What open() would give a new file: 0666 less the umask (mkstemp gives 0600)."""
+    umask = os.umask(0o022)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+def write_atomically(path: str, data: bytes) -> None:
+    """Write the whole file in one step: beside it, then renamed over it. Whatever fails,
+    the temporary file is removed and the old file is left as it was.
+
+    An existing file keeps its mode; a read-only one raises ReadOnlyFile. A symbolic
+    link stays a link and the file it points to is written, as ruff does: replacing
+    the link would leave its target unfixed.
+    """
+    target = os.path.realpath(path)
+    try:
+        mode = stat.S_IMODE(os.stat(target).st_mode)
+    except FileNotFoundError:
+        mode = _new_file_mode()
+    else:
+        # Replacing a file needs only a writable folder, so its own permissions are asked
+        # first. root may write anything: there no write bit for anyone means read-only.
+        if not mode & 0o222 or not os.access(target, os.W_OK):
+            raise ReadOnlyFile(path)
+    handle, temporary = tempfile.mkstemp(dir=os.path.dirname(target), prefix=".sogen-")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.chmod(temporary, mode)
+        os.replace(temporary, target)
+    except BaseException:
+        with suppress(OSError):
+            os.unlink(temporary)
+        raise

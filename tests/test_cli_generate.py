@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from sogen.cli import app
+from sogen.cli.app import app
 
 ROOT = Path(__file__).resolve().parent.parent
 SINGLE = ROOT / "samples" / "single-standby.yaml"

@@ -10,17 +10,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sogen.lint.flow import (
-    COMBINATIONS,
-    Combination,
-    analyse,
-    cmd_lines,
-    control_flow,
-    normalise_recorded,
-)
-from sogen.lint.ir import Command, Goto, If
-from sogen.lint.parser import parse_script
-from sogen.lint.trace import run_trace
+from sogen.batch.control import control_flow
+from sogen.batch.events import COMBINATIONS, Combination
+from sogen.batch.interpreter import analyse, cmd_lines
+from tests.winecmd import normalise_recorded
+from sogen.batch.ir import Command, Goto, If
+from sogen.batch.parser import parse_script
+from sogen.trace import run_trace
 
 TRACE_CASES = Path(__file__).resolve().parent / "trace_cases"
 
@@ -479,7 +475,7 @@ def test_trace_bad_input(capsys, args, options, message):
 def test_trace_command_line():
     from typer.testing import CliRunner
 
-    from sogen.cli import app
+    from sogen.cli.app import app
 
     result = CliRunner().invoke(app, ["trace", str(TRACE_CASES / "guide_start.bat"), "--event", "recover"])
     assert result.exit_code == 0 and 'ARMBCAST /MSG "Serverの復旧が終了しました" /A' in result.output

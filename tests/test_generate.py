@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from sogen.generate import generate
+from sogen.generator.artifacts import generate
 from sogen.topology.load import load_topology, topology_hash
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -24,8 +24,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sogen import EXIT_INTERNAL, EXIT_USAGE, __version__, entry
-from sogen.lint.command import run_lint
+from sogen import EXIT_INTERNAL, EXIT_USAGE, __version__
+from sogen.cli import entry
+from sogen.cli.lint import run_lint
 from sogen.lint.engine import BASELINE_KEYS
 from sogen.migrate.importer import import_folders
 from sogen.migrate.recover import ImportError_
@@ -771,8 +772,8 @@ BUGS = [
 @pytest.mark.parametrize(
     "argv, target",
     [
-        (("lint", "x.bat"), "sogen.lint.command.main"),
-        (("validate", "t.yaml"), "sogen.generate_command.validate_main"),
+        (("lint", "x.bat"), "sogen.cli.lint.main"),
+        (("validate", "t.yaml"), "sogen.cli.generate.validate_main"),
         (("products",), "sogen.catalogue.load_catalogue"),
         (("rule", "--all"), "sogen.lint.report.rule_listing"),
     ],
@@ -794,7 +795,7 @@ def test_the_net_shows_the_traceback_with_sogen_debug(monkeypatch, capsys):
         raise ValueError("boom")
 
     monkeypatch.setenv("SOGEN_DEBUG", "1")
-    monkeypatch.setattr("sogen.lint.command.main", broken)
+    monkeypatch.setattr("sogen.cli.lint.main", broken)
     code, err = run_main(monkeypatch, capsys, "lint", "x.bat")
     assert code == EXIT_INTERNAL
     assert err.startswith("Traceback (most recent call last):")
@@ -805,7 +806,7 @@ def test_keyboard_interrupt_is_not_an_internal_error(monkeypatch, capsys):
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("sogen.lint.command.main", interrupted)
+    monkeypatch.setattr("sogen.cli.lint.main", interrupted)
     assert run_main(monkeypatch, capsys, "lint", "x.bat") == (130, "interrupted\n")
 
 
@@ -815,7 +816,7 @@ import {module} as target
 def broken(*args, **kwargs):
     raise RuntimeError("injected fault")
 target.{function} = broken
-from sogen.entry import main
+from sogen.cli.entry import main
 sys.argv = ["sogen", *{argv!r}]
 main()
 """
@@ -824,9 +825,9 @@ main()
 @pytest.mark.parametrize(
     "module, function, argv",
     [
-        ("sogen.lint.command", "main", ["lint", "x.bat"]),
+        ("sogen.cli.lint", "main", ["lint", "x.bat"]),
         ("sogen.catalogue", "load_catalogue", ["products"]),
-        ("sogen.lint.trace", "run_trace", ["trace", "x.bat"]),
+        ("sogen.trace", "run_trace", ["trace", "x.bat"]),
     ],
     ids=["fast-path", "typer", "typer-raising-through-click"],
 )

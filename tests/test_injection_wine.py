@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sogen.catalogue import load_catalogue
-from sogen.generate import generate
+from sogen.generator.artifacts import generate
 from sogen.topology.load import TopologyError, load_topology, topology_hash
 from sogen.topology.model import FORBIDDEN_CHARACTERS
 

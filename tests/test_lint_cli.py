@@ -14,7 +14,7 @@ import jsonschema
 import pytest
 from typer.testing import CliRunner
 
-from sogen.cli import app
+from sogen.cli.app import app
 from sogen.lint.config import LintConfig
 from sogen.lint.engine import lint_paths
 from sogen.lint.report import render_human
@@ -423,7 +423,7 @@ def test_rule_list_and_unknown_rule(run):
 
 @pytest.mark.parametrize("sample", sorted((ROOT / "samples").glob("*.yaml")), ids=lambda p: p.stem)
 def test_generated_scripts_lint_clean(sample, tmp_path):
-    from sogen.generate import generate
+    from sogen.generator.artifacts import generate
     from sogen.topology.load import load_topology, topology_hash
 
     topology = load_topology(sample)

@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 from ruamel.yaml import YAML
 from typer.testing import CliRunner
 
-from sogen.cli import app
-from sogen.generate import generate
+from sogen.cli.app import app
+from sogen.generator.artifacts import generate
 from sogen.migrate.importer import import_folders
 from sogen.migrate.migrate import migrate
 from sogen.topology.load import TopologyError, load_topology, topology_hash

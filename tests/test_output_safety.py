@@ -22,7 +22,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sogen.generate import generate, with_manifest
+from sogen.generator.artifacts import generate, with_manifest
 from sogen.output import STATE, OutputError, is_plain_name, pending_update, write
 from sogen.topology.load import load_topology
 

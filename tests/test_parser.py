@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from sogen.lint.ir import (
+from sogen.batch.ir import (
     Block,
     Call,
     Chain,
@@ -28,7 +28,7 @@ from sogen.lint.ir import (
     Span,
     Word,
 )
-from sogen.lint.parser import (
+from sogen.batch.parser import (
     MAX_LINE,
     MAX_NESTING,
     _parse_with_grammar,

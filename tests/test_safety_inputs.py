@@ -23,9 +23,9 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from ruamel.yaml import YAML
 from typer.testing import CliRunner
 
-from sogen.cli import app
-from sogen.generate import generate
-from sogen.lint import command as lint_command
+from sogen.cli.app import app
+from sogen.generator.artifacts import generate
+from sogen import output
 from sogen.migrate.importer import import_folders, parse_group_spec
 from sogen.migrate.migrate import ImportedTopologyError, migrate
 from sogen.topology import model
@@ -456,7 +456,7 @@ def test_write_atomically_removes_its_temporary_file_on_an_interrupt(tmp_path, m
 
     monkeypatch.setattr(os, "replace", interrupt)
     with pytest.raises(KeyboardInterrupt):
-        lint_command.write_atomically(str(path), b"new")
+        output.write_atomically(str(path), b"new")
     assert listing(tmp_path) == ["start.bat"] and path.read_bytes() == b"old"
 
 

@@ -4,7 +4,7 @@ For every script -- tests/trace_cases/*.bat, tests/lint_cases/**/*.bat and every
 batch file sogen generates from samples/*.yaml -- and every one of the 16
 combinations of ARMS_EVENT x ARMS_SERVER x ARMS_DISK, the commands that Wine's
 stub programs record (tests/winecmd.py) must be exactly the actions
-:func:`sogen.lint.flow.analyse` predicts, in order. ``analyse`` models Windows'
+:func:`sogen.batch.interpreter.analyse` predicts, in order. ``analyse`` models Windows'
 cmd.exe; where Wine's cmd (8.0) is known to differ, the comparison is loosened
 as documented here:
 
@@ -53,9 +53,12 @@ from pathlib import Path
 
 import pytest
 
-from sogen.lint.flow import COMBINATIONS, ClusterAction, Combination, PathResult, analyse, normalise_recorded
-from sogen.lint.ir import Chain, Command
-from sogen.lint.parser import parse_script, program_of
+from sogen.batch.actions import ClusterAction
+from sogen.batch.events import COMBINATIONS, Combination
+from sogen.batch.interpreter import PathResult, analyse
+from tests.winecmd import normalise_recorded
+from sogen.batch.ir import Chain, Command
+from sogen.batch.parser import parse_script, program_of
 from tests.winecmd import DEFAULT_STUBS, WineBatchRunner, require_wine
 
 pytestmark = pytest.mark.wine
@@ -83,7 +86,7 @@ class Case:
 
 
 def _generated_scripts(folder: Path) -> list[Case]:
-    from sogen.generate import generate
+    from sogen.generator.artifacts import generate
     from sogen.topology.load import load_topology, topology_hash
 
     cases = []

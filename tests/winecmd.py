@@ -805,3 +805,13 @@ if __name__ == "__main__":  # pragma: no cover
     except (WineUnavailable, WineError) as exc:
         print(f"wine harness FAILED: {exc}", file=sys.stderr)
         sys.exit(1)
+
+
+def normalise_recorded(line: str) -> str:
+    """A line recorded by the stubs in :attr:`sogen.batch.actions.ClusterAction.text` form.
+
+    The stubs record their own file name (``net start x``, ``isql /Usa``); sogen
+    upper-cases the program (``NET start x``), so both sides compare upper-cased.
+    """
+    program, blank, arguments = line.partition(" ")
+    return program.upper() + blank + arguments

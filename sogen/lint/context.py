@@ -11,23 +11,16 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from sogen.lint.flow import (
-    ARMS_VARIABLES,
-    COMBINATIONS,
-    Combination,
-    ControlFlow,
-    PathResult,
-    analyse,
-    control_flow,
-    walk,
-)
-from sogen.lint.ir import Command, Comment, If, Label, Script, Stmt, Word
-from sogen.lint.parser import parse_script
+from sogen.batch.control import ControlFlow, control_flow, walk
+from sogen.batch.events import ARMS_VARIABLES, COMBINATIONS, Combination
+from sogen.batch.interpreter import PathResult, analyse
+from sogen.batch.ir import Command, Comment, If, Label, Script, Span, Stmt, Word
+from sogen.batch.parser import parse_script
 from sogen.textio import DecodedText
 
 START, STOP = "start", "stop"
 # A whole operand that is one ARMS_* variable, quoted or not.
-_ARMS_OPERAND = re.compile(r'^"?%(ARMS_EVENT|ARMS_SERVER|ARMS_DISK)%"?$', re.I)
+_ARMS_OPERAND = re.compile(rf'^"?%({"|".join(ARMS_VARIABLES)})%"?$', re.I)
 
 
 @dataclass(frozen=True)
@@ -210,3 +203,24 @@ class FileContext:
     @property
     def fixable(self) -> bool:
         return self.decoded is not None
+
+
+class RegContext:
+    """What the registry rules read about one .reg file (the batch rules' FileContext counterpart)."""
+
+    kind = "reg"
+
+    def __init__(self, path: str, display_path: str, data: bytes):
+        self.path = path
+        self.display_path = display_path
+        self.data = data
+        from sogen.regfile.reader import parse_registry  # only when a .reg file is linted
+
+        self.reg = parse_registry(path, data)
+
+    def line_text(self, line: int) -> str:
+        lines = self.reg.lines
+        return lines[line - 1] if 0 < line <= len(lines) else ""
+
+    def first_line_span(self) -> Span:
+        return Span(1, 1, 1, len(self.line_text(1)) + 1)

@@ -179,7 +179,7 @@ def apply_fixes(ctx: FileContext, findings: list[Finding]) -> tuple[bytes, int]:
 
 def make_context(job: Job, data: bytes, language: str):
     if language == REGISTRY:
-        from sogen.lint.registry import RegContext
+        from sogen.lint.context import RegContext
 
         return RegContext(job.path, job.display_path, data)
     return FileContext(job.path, job.display_path, data, job.patterns)
@@ -271,8 +271,8 @@ def _run(jobs: list[Job]) -> list[FileResult]:
             return [lint_file(job) for job in jobs]
         from concurrent.futures import ProcessPoolExecutor
 
-        import sogen.lint.flow  # noqa: F401  (loaded once here, inherited by forked workers)
-        import sogen.lint.parser  # noqa: F401
+        import sogen.batch.interpreter  # noqa: F401  (loaded once here, inherited by forked workers)
+        import sogen.batch.parser  # noqa: F401
 
         chunk = max(1, len(jobs) // (workers * 8))
         with ProcessPoolExecutor(max_workers=workers, initializer=_collect_rarely) as pool:
@@ -365,7 +365,7 @@ def topology_findings(
     Files the lint could not read are left out (their error is reported already); a
     somg.ini or RUNBOOK.md that cannot be read or decoded adds a message to ``unread``.
     """
-    from sogen.lint.registry import RegContext
+    from sogen.lint.context import RegContext
     from sogen.lint.rules.base import TOPOLOGY
     from sogen.lint.rules.topology import TextContext
 
@@ -446,9 +446,10 @@ def write_baseline(findings: list[Finding], baseline: Path) -> None:
         }
         for f in findings
     ]
-    baseline.write_text(
-        json.dumps({"version": 1, "findings": entries}, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
-    )
+    from sogen.output import write_atomically
+
+    text = json.dumps({"version": 1, "findings": entries}, ensure_ascii=False, indent=1) + "\n"
+    write_atomically(str(baseline), text.encode("utf-8"))
 
 
 # A baseline entry is about 200 bytes: this is some 80,000 findings, far more than a

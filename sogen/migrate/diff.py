@@ -12,8 +12,10 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from sogen.lint.flow import COMBINATIONS, ClusterAction, Combination, PathResult
-from sogen.lint.ir import Exit, Label
+from sogen.batch.actions import ClusterAction
+from sogen.batch.events import COMBINATIONS, Combination
+from sogen.batch.interpreter import PathResult
+from sogen.batch.ir import Exit, Label
 
 _ARGUMENT = re.compile(r'"[^"]*"?|[^\s"]+')
 _QUOTES_AND_BLANKS = re.compile(r'"|\s+')

@@ -6,8 +6,9 @@ import tempfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from sogen.lint.flow import analyse, control_flow
-from sogen.lint.parser import parse_script
+from sogen.batch.control import control_flow
+from sogen.batch.interpreter import analyse
+from sogen.batch.parser import parse_script
 from sogen.migrate.diff import ScriptDiff, diff_script
 from sogen.migrate.importer import import_folders, legacy_findings, parse_group_spec
 from sogen.migrate.recover import ImportError_, find_scripts
@@ -123,7 +124,7 @@ def pending_artifacts(files: dict[str, bytes], placeholders: list[str], group_na
 
 def migrate(specs: list[str], topology_path: Path | None, imported_as: Path = Path(IMPORTED)) -> Migration:
     """With no ``topology_path`` the topology is imported; its problems cite ``imported_as``."""
-    from sogen.generate import generate
+    from sogen.generator.artifacts import generate
 
     parsed = [parse_group_spec(spec) for spec in specs]
     placeholders: list[str] = []
@@ -159,7 +160,7 @@ def migrate(specs: list[str], topology_path: Path | None, imported_as: Path = Pa
     kept = {name: data for name, data in files.items() if name not in pending and name != "manifest.json"}
     result = Migration(kept, diffs, pending, placeholders, findings)
     report = migration_report(result, [str(f) for f in folders]).encode("utf-8")
-    from sogen.generate import with_manifest
+    from sogen.generator.artifacts import with_manifest
 
     result.files = with_manifest({**kept, **extra, MIGRATION: report}, topology_hash(t.model_dump(mode="json")), source_name)
     return result
@@ -171,6 +172,6 @@ def _actions(actions: list[str]) -> str:
 
 
 def migration_report(result: Migration, folders: list[str]) -> str:
-    from sogen.generate import render
+    from sogen.generator.rendering import render
 
     return render("MIGRATION.md.j2", result=result, folders=folders, actions=_actions)

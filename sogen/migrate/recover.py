@@ -14,11 +14,11 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sogen.catalogue import load_catalogue
-from sogen.lint.flow import COMBINATIONS, Combination, PathResult, analyse
-from sogen.lint.parser import parse_script
-from sogen.lint.registry import HIVES, parse_registry
-from sogen.lint.rules.instances import ALENV_NAME
+from sogen.catalogue import ALENV_NAME, load_catalogue
+from sogen.batch.events import COMBINATIONS, Combination
+from sogen.batch.interpreter import PathResult, analyse
+from sogen.batch.parser import parse_script
+from sogen.regfile.reader import HIVES, parse_registry
 from sogen.textio import MAX_SOURCE_BYTES, UnreadableFile, decode_bytes, read_regular
 from sogen.topology.model import Messages
 
@@ -269,7 +269,7 @@ def _recover_messages(group: RecoveredGroup) -> None:
 
 
 def _recover_alenv(group: RecoveredGroup, path: Path) -> None:
-    from sogen.lint.ir import Set
+    from sogen.batch.ir import Set
 
     script = parse_script(str(path), _read(path))
     for stmt in script.statements:
@@ -282,7 +282,7 @@ def _recover_alenv(group: RecoveredGroup, path: Path) -> None:
 
 def _recover_backup(group: RecoveredGroup, path: Path) -> None:
     """The backup command is what runs between al2stop and the service's restart (section 1.5.1)."""
-    from sogen.lint.ir import Command, Comment
+    from sogen.batch.ir import Command, Comment
 
     script = parse_script(str(path), _read(path))
     stopped = False

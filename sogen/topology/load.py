@@ -10,14 +10,13 @@ from __future__ import annotations
 import difflib
 import hashlib
 import json
-from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from sogen.textio import UnreadableFile, decode_bytes, looks_binary, read_regular
+from sogen.topology.document import LoadedDocument, Loc, Positions, Problem, TopologyError
 
-Loc = tuple[str | int, ...]
 # What `sogen import` writes where the legacy files hold no value.
 PLACEHOLDER = "FILL_IN"
 
@@ -31,64 +30,6 @@ MAX_VALUES = 5_000  # keys, values and list items; an alias counts as the values
 MAX_DEPTH = 20
 MAX_NUMBER_LENGTH = 100  # the largest number a topology holds is 3600
 NUMBER_TAGS = ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
-
-
-@dataclass(frozen=True, order=True)
-class Problem:
-    path: str
-    line: int
-    column: int
-    field: str
-    message: str
-
-    def __str__(self) -> str:
-        where = f"{self.path}:{self.line}:{self.column}"
-        return f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
-
-
-class TopologyError(Exception):
-    """The topology file cannot be used; ``problems`` says why, each with its place."""
-
-    def __init__(self, problems: list[Problem]):
-        super().__init__("\n".join(map(str, problems)))
-        self.problems = problems
-
-
-@dataclass
-class Positions:
-    """Where each key and value of the document stands (1-based line and column)."""
-
-    keys: dict[Loc, tuple[int, int]] = field(default_factory=dict)
-    values: dict[Loc, tuple[int, int]] = field(default_factory=dict)
-
-    def of(self, loc: Loc, *, key: bool = False) -> tuple[int, int]:
-        """The position of ``loc``, or of its nearest ancestor that has one."""
-        table = self.keys if key else self.values
-        for end in range(len(loc), -1, -1):
-            prefix = loc[:end]
-            if prefix in table:
-                return table[prefix]
-            if prefix in self.values:
-                return self.values[prefix]
-        return (1, 1)
-
-
-def format_loc(loc: Loc) -> str:
-    text = ""
-    for part in loc:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
-    return text
-
-
-@dataclass
-class LoadedDocument:
-    path: str
-    data: Any
-    positions: Positions
-
-    def problem(self, loc: Loc, message: str, *, key: bool = False) -> Problem:
-        line, column = self.positions.of(loc, key=key)
-        return Problem(self.path, line, column, format_loc(loc), message)
 
 
 def _plain(node: Any, loc: Loc, positions: Positions) -> Any:
@@ -403,7 +344,7 @@ def validate_document(doc: LoadedDocument):
     from pydantic import ValidationError
 
     from sogen.topology.model import Topology
-    from sogen.topology.rules import check_topology
+    from sogen.topology.checks import check_topology
 
     try:
         topology = Topology.model_validate(doc.data)

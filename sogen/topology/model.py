@@ -2,7 +2,7 @@
 
 Field-level rules (types, formats, characters that would change the meaning
 of a batch or registry line) live here; rules that relate fields to each
-other live in :mod:`sogen.topology.rules` so that every problem is reported
+other live in :mod:`sogen.topology.checks` so that every problem is reported
 with its position, all at once.
 """
 

@@ -6,7 +6,7 @@ import difflib
 from collections.abc import Iterator
 
 from sogen.lint.context import FileContext
-from sogen.lint.ir import Command, Span, Word
+from sogen.batch.ir import Command, Span, Word
 from sogen.lint.rules.base import ERROR, WARNING, Edit, Finding, Fix, Rule, one_per_line, register
 
 # What each ARM command accepts (CLUSTERPRO for Windows NT, as the guide uses them).

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING, ClassVar
 
-from sogen.lint.ir import Span
+from sogen.batch.ir import Span
 
 if TYPE_CHECKING:
     from sogen.lint.context import FileContext
@@ -168,7 +168,7 @@ class TreeRule(SummaryRule):
 
 
 class RegistryRule(Rule):
-    """A rule on registry patches (.reg); ``check`` gets a :class:`sogen.lint.registry.RegContext`."""
+    """A rule on registry patches (.reg); ``check`` gets a :class:`sogen.lint.context.RegContext`."""
 
     language = REGISTRY
 

@@ -7,15 +7,10 @@ import functools
 from collections.abc import Iterator
 
 from sogen.lint.context import START, STOP, FileContext
-from sogen.lint.ir import Comment, Exit, Goto, Label, Set, Span, Word
+from sogen.batch.events import VALUES
+from sogen.batch.ir import Comment, Exit, Goto, Label, Set, Span, Word
 from sogen.lint.rules.base import ERROR, WARNING, Edit, Finding, Fix, Rule, one_per_line, register
 
-# The values ARM sets; an empty string is how a script tests "not set".
-ARMS_VALUES = {
-    "ARMS_EVENT": ("START", "FAILOVER", "RECOVER"),
-    "ARMS_SERVER": ("HOME", "OTHER"),
-    "ARMS_DISK": ("SUCCESS", "FAILURE"),
-}
 EVENTS_BY_KIND = {START: ("START", "FAILOVER", "RECOVER"), STOP: ("START", "FAILOVER")}
 SERVICE_STARTS = ("ARMLOAD", "NET START", "DB")
 
@@ -170,7 +165,7 @@ class UnknownEventValue(Rule):
             if word is None or word.value == "":
                 continue
             value = word.value
-            allowed = ARMS_VALUES[variable]
+            allowed = VALUES[variable]
             if any(matches_value(value, v, stmt.condition.case_insensitive) for v in allowed):
                 continue
             choices = ", ".join(allowed)
@@ -239,7 +234,7 @@ class UnhandledEvent(Rule):
         for stmt, variable, word in ctx.arms_tests:
             if variable != "ARMS_EVENT":
                 continue
-            for event in ARMS_VALUES["ARMS_EVENT"]:
+            for event in VALUES["ARMS_EVENT"]:
                 if word is not None and matches_value(word.value, event, stmt.condition.case_insensitive):
                     handled.add(event)
         missing = [e for e in EVENTS_BY_KIND[ctx.kind] if e not in handled]

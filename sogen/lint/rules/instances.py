@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import ntpath
 import os
-import re
 from collections.abc import Iterator
 
-from sogen.catalogue import load_catalogue
+from sogen.catalogue import ALENV_NAME, load_catalogue
 from sogen.lint.context import FileContext
-from sogen.lint.ir import Command, Set, Span
+from sogen.batch.ir import Command, Set, Span
 from sogen.lint.rules.arm import option_value
 from sogen.lint.rules.base import ERROR, Finding, Rule, TreeRule, register
 
-ALENV_NAME = re.compile(r"alenv(\d)\.(bat|cmd)$", re.I)
 ARM_WATCH_COMMANDS = ("armload", "armkill", "armloadc")
 
 

@@ -7,7 +7,7 @@ import difflib
 from collections.abc import Iterator
 
 from sogen.lint.context import FileContext
-from sogen.lint.ir import Call, Comment, Exit, Label, Stmt
+from sogen.batch.ir import Call, Comment, Exit, Label, Stmt
 from sogen.lint.rules.base import (
     ERROR,
     INFO,

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from sogen.lint.context import FileContext
-from sogen.lint.ir import Span
+from sogen.batch.ir import Span
 from sogen.lint.rules.arm import watch_id
 from sogen.lint.rules.base import ERROR, WARNING, Finding, PairRule, pickled_as_arguments, register
 

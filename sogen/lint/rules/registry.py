@@ -8,7 +8,8 @@ from collections.abc import Iterator
 from functools import cache, lru_cache
 
 from sogen.catalogue import load_catalogue
-from sogen.lint.registry import HIVES, RegContext, RegKey, RegValue, expected_encoding_problem
+from sogen.lint.context import RegContext
+from sogen.regfile.reader import HIVES, RegKey, RegValue, expected_encoding_problem
 from sogen.lint.rules.base import ERROR, WARNING, Finding, RegistryRule, register
 
 HIVE_ABBREVIATIONS = {
@@ -248,7 +249,7 @@ class OpcntrlInconsistent(RegistryRule):
     severity = ERROR
 
     def check(self, ctx: RegContext) -> Iterator[Finding]:
-        for key in ctx.merged_keys():
+        for key in ctx.reg.merged_keys():
             if key.delete or not key.path.upper().endswith("\\OPCNTRL"):
                 continue
             cluster = key.value("CLUSTER")

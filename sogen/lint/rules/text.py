@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 
 from sogen.lint.context import FileContext
-from sogen.lint.ir import ParseError
+from sogen.batch.ir import ParseError
 from sogen.lint.rules.base import (
     ERROR,
     WARNING,

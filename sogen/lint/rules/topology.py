@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import PurePath
 
-from sogen.lint.ir import Set, Span
+from sogen.batch.ir import Set, Span
 from sogen.lint.rules.base import ERROR, WARNING, Finding, TopologyRule, register
 
 START_HOME = ("START", "HOME", "SUCCESS")
@@ -42,14 +42,14 @@ def identity(watch_id: str | None, product: str | None) -> str | None:
 
 def planned_keys(topology, group_index: int) -> dict[str, object]:
     """What the group runs: identity -> planned product (databases included)."""
-    from sogen.plan import group_products
+    from sogen.generator.plan import group_products
 
     return {identity(p.watch_id, p.key): p for p in group_products(topology, group_index)}
 
 
 def script_products(ctx) -> dict[str, tuple[int, str, str]]:
     """What a script starts or stops on START/HOME with a good disk: identity -> (line, verb, shown name)."""
-    from sogen.lint.flow import Combination
+    from sogen.batch.events import Combination
 
     result = ctx.analysis[Combination(*START_HOME)]
     found: dict[str, tuple[int, str, str]] = {}
@@ -324,7 +324,7 @@ class TopologySyncKeys(TopologyRule):
     def check_topology(self, ctx, topology, group_index: int) -> Iterator[Finding]:
         if PurePath(ctx.path).name != "RUNBOOK.md":
             return
-        from sogen.plan import start_order
+        from sogen.generator.plan import start_order
 
         listed: dict[str, tuple[int, list[str]]] = {}
         current = None

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 
-from sogen.lint.ir import Span
+from sogen.batch.ir import Span
 from sogen.textio import decode_bytes
 
 V5_HEADER = "Windows Registry Editor Version 5.00"
@@ -77,6 +77,17 @@ class RegFile:
     decodable: bool = True
     raw: bytes = field(repr=False, default=b"")
 
+    def merged_keys(self) -> list[RegKey]:
+        """One key per path: regedit applies sections of the same key one after the other."""
+        merged: dict[str, RegKey] = {}
+        for key in self.keys:
+            known = merged.get(key.path.lower())
+            if known is None or key.delete or known.delete:
+                merged[key.path.lower()] = key
+            else:
+                merged[key.path.lower()] = RegKey(known.span, known.path, False, known.values + key.values)
+        return list(merged.values())
+
 
 @cache
 def _parser():
@@ -84,7 +95,7 @@ def _parser():
 
     from lark import Lark
 
-    grammar = resources.files("sogen.lint").joinpath("reg.lark").read_text(encoding="utf-8")
+    grammar = resources.files("sogen.regfile").joinpath("reg.lark").read_text(encoding="utf-8")
     return Lark(grammar, parser="lalr", lexer="contextual")
 
 
@@ -254,34 +265,3 @@ def _is_cp932(data: bytes) -> bool:
     except UnicodeDecodeError:
         return False
     return True
-
-
-
-class RegContext:
-    """What the registry rules read about one .reg file (the batch rules' FileContext counterpart)."""
-
-    kind = "reg"
-
-    def __init__(self, path: str, display_path: str, data: bytes):
-        self.path = path
-        self.display_path = display_path
-        self.data = data
-        self.reg = parse_registry(path, data)
-
-    def merged_keys(self) -> list[RegKey]:
-        """One key per path: regedit applies sections of the same key one after the other."""
-        merged: dict[str, RegKey] = {}
-        for key in self.reg.keys:
-            known = merged.get(key.path.lower())
-            if known is None or key.delete or known.delete:
-                merged[key.path.lower()] = key
-            else:
-                merged[key.path.lower()] = RegKey(known.span, known.path, False, known.values + key.values)
-        return list(merged.values())
-
-    def line_text(self, line: int) -> str:
-        lines = self.reg.lines
-        return lines[line - 1] if 0 < line <= len(lines) else ""
-
-    def first_line_span(self) -> Span:
-        return Span(1, 1, 1, len(self.line_text(1)) + 1)

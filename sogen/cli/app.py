@@ -10,8 +10,8 @@ from typing import Annotated, Optional
 import typer
 
 from sogen import EXIT_FINDINGS, EXIT_USAGE, __version__
-from sogen.entry import run_fast
-from sogen.generate_command import GENERATE_HELP, VALIDATE_HELP, err
+from sogen.cli.fast import run_fast
+from sogen.cli.generate import GENERATE_HELP, VALIDATE_HELP, err
 
 app = typer.Typer(
     name="sogen",
@@ -39,7 +39,7 @@ def _main(
     """Generate, lint and migrate CLUSTERPRO failover scripts for StarOffice clusters."""
 
 
-# `sogen validate`, `generate` and `lint` are run by sogen.entry before Typer is
+# `sogen validate`, `generate` and `lint` are run by sogen.cli.entry before Typer is
 # imported (see there); Typer only lists them and hands them their arguments.
 PASS_THROUGH = {"allow_extra_args": True, "ignore_unknown_options": True}
 
@@ -66,16 +66,13 @@ def init(
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
 ) -> None:
     """Write a commented starter topology."""
-    from sogen.generate import render
+    from sogen.generator.rendering import render
 
     text = render("starter.yaml.j2", mode=mode.value)
     if output is None:
         sys.stdout.write(text)
         return
-    if output.exists() and not force:
-        err(f"{output}: exists; use --force to overwrite it")
-        raise typer.Exit(EXIT_USAGE)
-    output.write_text(text, encoding="utf-8")
+    _write_new_file(output, text.encode("utf-8"), force)
     err(f"{output}: written; edit it, then run sogen validate {output}")
 
 
@@ -146,7 +143,7 @@ def _write_new_file(path: Path, data: bytes, force: bool) -> None:
     Nothing is left behind when writing fails (a folder in the way, a full disk), and
     the message names ``path``, not the temporary file beside it.
     """
-    from sogen.lint.command import ReadOnlyFile, write_atomically
+    from sogen.output import ReadOnlyFile, write_atomically
 
     if path.exists() and not force:
         err(f"{path}: exists; use --force to overwrite it")
@@ -265,6 +262,6 @@ def trace(
     output_format: Annotated[TraceFormat, typer.Option("--format", help="Output format.")] = TraceFormat.text,
 ) -> None:
     """Show the cluster actions a script performs for one ARMS_* combination, or for all of them."""
-    from sogen.lint.trace import run_trace
+    from sogen.trace import run_trace
 
     raise typer.Exit(run_trace(script, event, server, disk, matrix, output_format.value))

@@ -7,15 +7,12 @@ positioned problems so that ``sogen validate`` reports all of them at once.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
 
 from sogen.catalogue import load_catalogue
+from sogen.topology.document import LoadedDocument, Loc, Problem
 from sogen.topology.model import CustomProduct, StarOfficeServer, Topology, WorkFlow
 
-if TYPE_CHECKING:
-    from sogen.topology.load import LoadedDocument, Loc, Problem
-
-Finding = tuple["Loc", str]
+Finding = tuple[Loc, str]
 
 # Products that need StarOffice server running in their own group.
 NEEDS_STAROFFICE = ("mailgateway-smtp", "workflow")
@@ -187,7 +184,7 @@ def _check_custom(product: CustomProduct, loc: "Loc", keys: list[str], catalogue
 
 def check_watch_ids(t: Topology) -> Iterator[Finding]:
     """Watch IDs must be unique across the cluster: on failover one node runs both groups."""
-    from sogen.plan import group_products
+    from sogen.generator.plan import group_products
 
     seen: dict[str, str] = {}
     for g, group in enumerate(t.groups):
@@ -202,7 +199,7 @@ def check_watch_ids(t: Topology) -> Iterator[Finding]:
 
 
 def check_dependency_cycles(t: Topology) -> Iterator[Finding]:
-    from sogen.plan import DependencyCycle, start_order
+    from sogen.generator.plan import DependencyCycle, start_order
 
     for g, _group in enumerate(t.groups):
         try:

@@ -14,20 +14,7 @@ import sys
 from typing import NoReturn
 
 from sogen import EXIT_INTERNAL, EXIT_USAGE, __version__
-
-FAST_COMMANDS = {
-    "validate": ("sogen.generate_command", "validate_main"),
-    "generate": ("sogen.generate_command", "generate_main"),
-    "lint": ("sogen.lint.command", "main"),
-}
-
-
-def run_fast(command: str, args: list[str]) -> int:
-    from importlib import import_module
-
-    module, function = FAST_COMMANDS[command]
-    return getattr(import_module(module), function)(args)
-
+from sogen.cli.fast import FAST_COMMANDS, run_fast
 
 def hard_exit(code: int) -> NoReturn:
     """Exit without tearing the interpreter down, as mypy does: freeing every module
@@ -45,7 +32,7 @@ def main() -> None:
     try:
         if sys.argv[1:2] and sys.argv[1] in FAST_COMMANDS:
             hard_exit(run_fast(sys.argv[1], sys.argv[2:]))
-        from sogen.cli import app
+        from sogen.cli.app import app
 
         app()
     except KeyboardInterrupt:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sogen.catalogue import load_catalogue
-from sogen.generate import instance_environment, render
-from sogen.plan import PlannedProduct, start_order
+from sogen.generator.plan import PlannedProduct, instance_environment, start_order
+from sogen.generator.rendering import render
 from sogen.topology.model import FormServer, MailGatewaySmtp, StarOfficeServer, Topology, WorkFlow
 
 

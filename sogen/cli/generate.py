@@ -2,7 +2,7 @@
 
 These two run on every edit of a topology and in CI, so they go around Typer
 (whose parameter coercion imports and builds pydantic adapters) the way
-`sogen lint` does: `sogen.entry.main` hands them their arguments directly.
+`sogen lint` does: `sogen.cli.entry.main` hands them their arguments directly.
 Each returns the exit code: 0 done, 1 --check found OUT stale, 2 bad input.
 """
 
@@ -72,7 +72,7 @@ def generate_main(argv: list[str]) -> int:
     topology = load_or_report(args.topology, writing=True)
     if topology is None:
         return EXIT_USAGE
-    from sogen.generate import generate
+    from sogen.generator.artifacts import generate
     from sogen.output import OutputError, write
     from sogen.topology.load import topology_hash
 

@@ -7,9 +7,7 @@ Returns the exit code: 0 nothing at or above --fail-on, 1 something is (or
 from __future__ import annotations
 
 import argparse
-import contextlib
 import os
-import stat
 import sys
 from pathlib import Path
 from typing import TextIO
@@ -19,6 +17,7 @@ from sogen.lint.config import ConfigError, LintConfig, discover_config, load_con
 from sogen.lint.engine import LintUsageError, fails, filter_baseline, lint_paths, write_baseline
 from sogen.lint.report import FORMATS, plural, render
 from sogen.lint.rules.base import SEVERITIES
+from sogen.output import ReadOnlyFile, write_atomically
 from sogen.textio import decode_bytes
 
 
@@ -32,49 +31,6 @@ def resolve_config(
 ) -> LintConfig:
     config = load_config(config_file) if config_file else discover_config(common_folder(paths))
     return config.with_options(select, ignore, fail_on)
-
-
-class ReadOnlyFile(Exception):
-    """The file is marked read-only: sogen leaves it as it is."""
-
-
-def _new_file_mode() -> int:
-    """What open() would give a new file: 0666 less the umask (mkstemp gives 0600)."""
-    umask = os.umask(0o022)
-    os.umask(umask)
-    return 0o666 & ~umask
-
-
-def write_atomically(path: str, data: bytes) -> None:
-    """Write the whole file in one step: beside it, then renamed over it. Whatever fails,
-    the temporary file is removed and the old file is left as it was.
-
-    An existing file keeps its mode; a read-only one raises ReadOnlyFile. A symbolic
-    link stays a link and the file it points to is written, as ruff does: replacing
-    the link would leave its target unfixed.
-    """
-    import tempfile
-
-    target = os.path.realpath(path)
-    try:
-        mode = stat.S_IMODE(os.stat(target).st_mode)
-    except FileNotFoundError:
-        mode = _new_file_mode()
-    else:
-        # Replacing a file needs only a writable folder, so its own permissions are asked
-        # first. root may write anything: there no write bit for anyone means read-only.
-        if not mode & 0o222 or not os.access(target, os.W_OK):
-            raise ReadOnlyFile(path)
-    handle, temporary = tempfile.mkstemp(dir=os.path.dirname(target), prefix=".sogen-")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        os.chmod(temporary, mode)
-        os.replace(temporary, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
 
 
 def file_diff(display_path: str, before: bytes, after: bytes) -> str:

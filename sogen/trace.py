@@ -9,14 +9,16 @@ from pathlib import Path
 from typing import TextIO
 
 from sogen import EXIT_OK, EXIT_USAGE
-from sogen.lint.flow import COMBINATIONS, ClusterAction, Combination, PathResult, analyse
-from sogen.lint.parser import parse_script
+from sogen.batch.actions import ClusterAction
+from sogen.batch.events import COMBINATIONS, DISKS, EVENTS, SERVERS, Combination
+from sogen.batch.interpreter import PathResult, analyse
+from sogen.batch.parser import parse_script
 from sogen.textio import MAX_SOURCE_BYTES, UnreadableFile, read_regular
 
 _CHOICES = {
-    "event": {"START": "START", "FAILOVER": "FAILOVER", "RECOVER": "RECOVER", "UNSET": None},
-    "server": {"HOME": "HOME", "OTHER": "OTHER"},
-    "disk": {"SUCCESS": "SUCCESS", "FAILURE": "FAILURE"},
+    "event": {event or "UNSET": event for event in EVENTS},
+    "server": {server: server for server in SERVERS},
+    "disk": {disk: disk for disk in DISKS},
 }
 _DEFAULTS = {"event": "START", "server": "HOME", "disk": "SUCCESS"}
 

@@ -1,9 +1,9 @@
-"""Batch files to :mod:`sogen.lint.ir`: the parser behind ``sogen lint`` and ``sogen trace``.
+"""Batch files to :mod:`sogen.batch.ir`: the parser behind ``sogen lint`` and ``sogen trace``.
 
 cmd.exe reads a batch file one command line at a time: a physical line, or more
 when a parenthesised block or a ``^`` continuation goes on. So does this parser.
 Each command line is parsed on its own, so a line that cannot be parsed becomes a
-:class:`~sogen.lint.ir.ParseError` and the lines after it are still read.
+:class:`~sogen.batch.ir.ParseError` and the lines after it are still read.
 
 Three ways through, cheapest first:
 
@@ -27,7 +27,7 @@ import re
 from functools import cache, lru_cache
 from typing import NamedTuple, Sequence
 
-from sogen.lint.ir import (
+from sogen.batch.ir import (
     Block,
     Call,
     Chain,

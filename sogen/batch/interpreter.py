@@ -1,7 +1,4 @@
-"""Control flow of a batch script, and what it does under every cluster event.
-
-:func:`control_flow` is static: labels, jumps, fall-through into labels,
-unreachable statements, jumps to nowhere.
+"""What a batch script does under every cluster event: an abstract cmd.exe.
 
 :func:`analyse` runs the script in an abstract cmd.exe for each
 :data:`COMBINATIONS` of ``ARMS_EVENT`` x ``ARMS_SERVER`` x ``ARMS_DISK`` and
@@ -43,105 +40,36 @@ from __future__ import annotations
 import bisect
 import ntpath
 import re
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from functools import lru_cache
-from typing import Iterator, Mapping, NamedTuple, Sequence
+from typing import Iterator, Mapping, Sequence
 
-from sogen.lint.ir import (
-    Block,
-    Call,
-    Chain,
-    Command,
-    Comment,
-    Exit,
-    For,
-    Goto,
-    If,
-    Label,
-    ParseError,
-    Script,
-    Set,
-    Stmt,
+from sogen.batch.actions import LIST_DELIMITERS, ClusterAction, described
+from sogen.batch.control import children, walk
+from sogen.batch.events import ARMS_VARIABLES, COMBINATIONS, ENVIRONMENTS, Combination
+from sogen.batch.expansion import (
+    ARGUMENT,
+    FOR_REF,
+    VARIABLE,
+    expand_delayed,
+    for_value,
+    modify_value,
+    only_quoted_percent,
+    percent_template,
+    variables_read,
 )
-from sogen.lint.parser import BUILTINS, parse_lines, program_of, split_lines, unescape
+from sogen.batch.ir import Block, Call, Chain, Command, Comment, Exit, For, Goto, If, Label, ParseError, Script, Set, Stmt
+from sogen.batch.numbers import cmd_compare, cmd_integer, set_arithmetic
+from sogen.batch.parser import BUILTINS, parse_lines, program_of, split_lines, unescape
 from sogen.textio import BATCH_ENCODING
-
-__all__ = [
-    "ARMS_VARIABLES",
-    "COMBINATIONS",
-    "ClusterAction",
-    "Combination",
-    "ControlFlow",
-    "PathResult",
-    "analyse",
-    "control_flow",
-    "normalise_recorded",
-]
-
-ARMS_VARIABLES = ("ARMS_EVENT", "ARMS_SERVER", "ARMS_DISK")
-EVENTS = ("START", "FAILOVER", "RECOVER", None)
-SERVERS = ("HOME", "OTHER")
-DISKS = ("SUCCESS", "FAILURE")
 
 #: Statements one path may execute before it is cut off as a loop, on top of one
 #: per statement of the script (a straight script of any length runs through).
 LOOP_LIMIT = 5_000
+
+
 #: cmd itself gives up on deeper CALL recursion.
 CALL_DEPTH_LIMIT = 64
-
-
-class Combination(NamedTuple):
-    """One way CLUSTERPRO can run a script. ``event`` None: ARMS_EVENT unset (ARM not running).
-
-    A tuple, so that hashing one (results are looked up by combination all the
-    time) happens in C."""
-
-    event: str | None
-    server: str
-    disk: str
-
-    def environment(self) -> dict[str, str | None]:
-        """The ARMS_* variables as ARM sets them (None: unset)."""
-        return {"ARMS_EVENT": self.event, "ARMS_SERVER": self.server, "ARMS_DISK": self.disk}
-
-    def __str__(self) -> str:
-        return f"{self.event or 'unset'}/{self.server}/{self.disk}"
-
-
-COMBINATIONS: tuple[Combination, ...] = tuple(
-    Combination(event, server, disk) for event in EVENTS for server in SERVERS for disk in DISKS
-)
-
-_ENVIRONMENTS = {combination: combination.environment() for combination in COMBINATIONS}
-
-
-@dataclass(frozen=True)
-class ClusterAction:
-    """An external program the script runs on one path.
-
-    ``text`` is what a stub program would record: the program's base name upper-cased,
-    a blank, and the arguments as cmd passes them (``NET start "MSSQLServer"``).
-    """
-
-    stmt: Command
-    verb: str  # ARMLOAD ARMKILL ARMLOADC ARMBCAST ARMSLEEP "NET START" "NET STOP" DB AL2STOP OTHER
-    target: str | None  # watch ID (ARM commands) or service name (net)
-    product: str | None  # catalogue product id
-    instance: int | None  # StarOffice instance (1 or 2) of that product
-    phase: str | None  # "start" or "stop" for what starts or stops a product
-    text: str
-    program: str  # the command as cmd looks it up, after expansion ("c:\mssql\binn\isql")
-
-    @classmethod
-    def of(cls, stmt: Command, described: tuple) -> ClusterAction:
-        """``ClusterAction(stmt, *described)`` without the frozen dataclass' per-field
-        ``__setattr__``: the interpreter makes one for every command line it runs."""
-        action = object.__new__(cls)
-        action.__dict__.update(zip(_ACTION_FIELDS, (stmt, *described)))
-        return action
-
-
-_ACTION_FIELDS = tuple(f.name for f in fields(ClusterAction))
 
 
 @dataclass
@@ -154,227 +82,14 @@ class PathResult:
     uncertain: bool
 
 
-def normalise_recorded(line: str) -> str:
-    """A line recorded by the Wine stubs (tests/winecmd.py) in :attr:`ClusterAction.text` form.
-
-    The stubs record their own file name (``net start x``, ``isql /Usa``); sogen
-    upper-cases the program (``NET start x``), so both sides compare upper-cased.
-    """
-    program, blank, arguments = line.partition(" ")
-    return program.upper() + blank + arguments
-
-
-# -- static control flow ---------------------------------------------------------------
-
-
-@dataclass
-class ControlFlow:
-    labels: dict[str, list[Label]]  # lower-case name -> definitions in file order (only the first is reachable)
-    jumps: dict[str, list[Goto | Call]]  # lower-case target -> GOTOs and CALL :labels naming it
-    falls_into: dict[str, Stmt]  # lower-case label -> the statement before it that runs on into it
-    unreachable: list[Stmt]  # after an unconditional GOTO/EXIT, before the next label
-    undefined: list[Goto | Call]  # naming no label (":EOF" is built in; "%var%" targets are not judged)
-
-
-def walk(statements: Sequence[Stmt]) -> list[Stmt]:
-    """Every statement, nested ones included, in file order."""
-    found: list[Stmt] = []
-    _collect(statements, found)
-    return found
-
-
-def _collect(statements: Sequence[Stmt], found: list[Stmt]) -> None:
-    # Recursion is bounded: the parser reports blocks deeper than MAX_NESTING.
-    for stmt in statements:
-        found.append(stmt)
-        if type(stmt) in _NESTING:
-            _collect(_children(stmt), found)
-
-
-def _children(stmt: Stmt) -> tuple[Stmt, ...]:
-    kind = type(stmt)
-    if kind is If:
-        return stmt.then + stmt.otherwise if stmt.otherwise else stmt.then
-    if kind is Block or kind is For:
-        return stmt.body
-    if kind is Chain:
-        return stmt.parts
-    return ()
-
-
-_NESTING = frozenset((If, Block, For, Chain))
-
-
-def transfers(stmt: Stmt) -> bool:
-    """True when ``stmt`` never lets execution run on to the next statement."""
-    kind = type(stmt)
-    if kind is Goto or kind is Exit:
-        return True
-    if kind is Chain:
-        for index, part in enumerate(stmt.parts):
-            if index and stmt.operators[index - 1] != "&":
-                return False  # conditional, or a pipe (its parts run in child processes)
-            if transfers(part):
-                return True
-        return False
-    if kind is If:
-        return stmt.otherwise is not None and any(map(transfers, stmt.then)) and any(map(transfers, stmt.otherwise))
-    if kind is Block:
-        return any(map(transfers, stmt.body))
-    return False
-
-
-def _dynamic(target: str) -> bool:
-    return "%" in target or "!" in target
-
-
-def control_flow(script: Script) -> ControlFlow:
-    labels: dict[str, list[Label]] = {}
-    jumps: dict[str, list[Goto | Call]] = {}
-    ordered_jumps: list[Goto | Call] = []
-    # The top level and every statement list inside it (block bodies, IF branches).
-    sequences: list[Sequence[Stmt]] = [script.statements]
-    for stmt in walk(script.statements):
-        kind = type(stmt)
-        if kind is Label:
-            labels.setdefault(stmt.name.lower(), []).append(stmt)
-        elif kind is Goto or (kind is Call and stmt.is_label):
-            jumps.setdefault(stmt.target.lower(), []).append(stmt)
-            ordered_jumps.append(stmt)
-        elif kind is If:
-            sequences.append(stmt.then)
-            if stmt.otherwise:
-                sequences.append(stmt.otherwise)
-        elif kind is Block or kind is For:
-            sequences.append(stmt.body)
-    undefined = [
-        jump
-        for jump in ordered_jumps
-        if jump.target.lower() not in labels and jump.target.lower() != "eof" and not _dynamic(jump.target)
-    ]
-
-    falls_into: dict[str, Stmt] = {}
-    previous: Stmt | None = None
-    for stmt in script.statements:
-        kind = type(stmt)
-        if kind is Comment:
-            continue
-        if kind is Label and previous is not None and not transfers(previous):
-            falls_into.setdefault(stmt.name.lower(), previous)
-        previous = stmt
-
-    unreachable: list[Stmt] = []
-    for sequence in sequences:
-        dead = False
-        for stmt in sequence:
-            kind = type(stmt)
-            if kind is Label:
-                dead = False
-            elif dead and kind is not Comment:
-                unreachable.append(stmt)
-            elif transfers(stmt):
-                dead = True
-    unreachable.sort(key=lambda stmt: (stmt.span.line, stmt.span.column))
-    return ControlFlow(labels, jumps, falls_into, unreachable, undefined)
-
-
-# -- what the actions are -------------------------------------------------------------
-
-_ARM_VERBS = {
-    "armload": "ARMLOAD",
-    "armkill": "ARMKILL",
-    "armloadc": "ARMLOADC",
-    "armbcast": "ARMBCAST",
-    "armsleep": "ARMSLEEP",
-}
-_WATCHED = ("ARMLOAD", "ARMKILL", "ARMLOADC")
-_SQLSERVER_TOOLS = frozenset(("isql", "osql"))
-_ORACLE_TOOL = re.compile(r"svrmgr\w*|sqlplus")
-_SQL_FILE = re.compile(r"([\w.$-]+)\.sql\b", re.I)
-_SQL_PHASES = {"startup": "start", "act": "start", "shutdown": "stop", "deact": "stop"}
-_BLANKS = " \t"
-
-
-class _Catalogue:
-    """Watch IDs and service names of the product catalogue, for mapping lines back."""
-
-    def __init__(self) -> None:
-        from sogen.catalogue import load_catalogue
-
-        self.catalogue = load_catalogue()
-        self.watch_ids = {key: (product.id, number) for key, (product, number) in self.catalogue.by_watch_id.items()}
-        # A script may spell a watch ID in another case; it still names the product.
-        self.watch_ids_folded = {key.lower(): value for key, value in self.watch_ids.items()}
-
-    def by_watch_id(self, watch_id: str) -> tuple[str | None, int | None]:
-        found = self.watch_ids.get(watch_id) or self.watch_ids_folded.get(watch_id.lower())
-        return found if found else (None, None)
-
-    def by_service(self, service: str) -> tuple[str | None, int | None]:
-        """Also OracleService<SID> and the listener, which the catalogue knows as patterns."""
-        found = self.catalogue.identify_service(service)
-        return (found[0].id, found[1]) if found else (None, None)
-
-
-def _stub_arguments(command_line: str) -> str:
-    """The arguments a program sees: skip its name like the C runtime, strip blanks."""
-    pos = 0
-    if command_line.startswith('"'):
-        closing = command_line.find('"', 1)
-        pos = len(command_line) if closing < 0 else closing + 1
-    while pos < len(command_line) and command_line[pos] not in _BLANKS:
-        pos += 1
-    return command_line[pos:].strip(_BLANKS)
-
-
-@lru_cache(maxsize=4096)
-def _described(name: str, command_line: str) -> tuple:
-    """ClusterAction's fields after ``stmt`` for a program and its command line:
-    scripts run the same few command lines over and over."""
-    program = program_of(name)
-    arguments = _stub_arguments(command_line)
-    values = [word.replace('"', "") for word in _LIST_DELIMITERS.findall(arguments)]
-    verb, target, product, instance, phase = _classify(program, values, _catalogue())
-    text = program.upper() + (" " + arguments if arguments else "")
-    return verb, target, product, instance, phase, text, unescape(name).replace('"', "")
-
-
-@lru_cache(maxsize=1)
-def _catalogue() -> _Catalogue:
-    return _Catalogue()
-
-
-def _classify(program: str, words: list[str], catalogue: _Catalogue):
-    """(verb, target, product, instance, phase) of an external program and its argument values."""
-    verb = _ARM_VERBS.get(program)
-    if verb is not None:
-        if verb not in _WATCHED or not words:
-            return verb, None, None, None, None
-        product, instance = catalogue.by_watch_id(words[0])
-        phase = {"ARMLOAD": "start", "ARMKILL": "stop"}.get(verb)
-        return verb, words[0], product, instance, phase
-    if program == "net" and words and words[0].lower() in ("start", "stop"):
-        service = " ".join(words[1:])
-        product, instance = catalogue.by_service(service)
-        direction = words[0].lower()
-        return f"NET {direction.upper()}", service, product, instance, direction
-    if program in _SQLSERVER_TOOLS or _ORACLE_TOOL.fullmatch(program):
-        product = "sqlserver" if program in _SQLSERVER_TOOLS else "oracle"
-        phase = None
-        for sql in _SQL_FILE.finditer(" ".join(words)):
-            phase = _SQL_PHASES.get(ntpath.basename(sql.group(1)).lower(), phase)
-        return "DB", None, product, 1, phase
-    if program == "al2stop":
-        return "AL2STOP", None, None, None, None
-    return "OTHER", None, None, None, None
-
-
-# -- the abstract interpreter -------------------------------------------------------------
-
 # Code page 932 unit by unit: a lead byte and whatever byte follows it, or a run
 # of single-byte characters.
 _CP932_UNITS = re.compile(rb"[\x81-\x9f\xe0-\xfc][\x00-\xff]?|[^\x81-\x9f\xe0-\xfc]+", re.S)
+
+
 _NO_CHARACTER = "\u30fb"  # "・", what Windows makes of a pair that is no cp932 character
+
+
 _SWALLOWED_LF = "\ufdd2"  # marks an LF taken as the second byte of a pair
 
 
@@ -405,14 +120,6 @@ def cmd_lines(data: bytes) -> list[str]:
 
 
 _ARMS_MENTION = re.compile(r"arms_(event|server|disk)", re.I)
-_PERCENT_REF = re.compile(r"%([^%:\s]+)(?=[%:])")
-_DELAYED_REF = re.compile(r"!([^!:\s]+)(?=[!:])")
-_PERCENT_CLOSE = re.compile(r"[%:]")
-_DELAYED_CLOSE = re.compile(r"[!:]")
-_ARG_REF = re.compile(r"~([a-z$]*)([0-9])", re.I)
-_FOR_REF = re.compile(r"%(~?)([^\s%~])")
-_INTEGER = re.compile(r"\s*([+-]?)(0x[0-9a-f]+|0[0-7]*|[1-9][0-9]*)\s*\Z", re.I)
-_LIST_DELIMITERS = re.compile(r'(?:"[^"]*"?|[^ \t,;="])+')
 
 
 class _Seq:
@@ -571,7 +278,7 @@ def _facts(stmt: Stmt, text: str) -> tuple[bool, tuple[str, ...], bool]:
     # change how the line splits, unless they bring quotes of their own) and
     # nothing in the line changes variables before they are read: the words
     # are then expanded as they are used.
-    deferrable = percent and _only_quoted_percent(text) and all(map(_reads_only, walk((stmt,))))
+    deferrable = percent and only_quoted_percent(text) and all(map(_reads_only, walk((stmt,))))
     return percent, arms, deferrable
 
 
@@ -580,60 +287,6 @@ def _parse_expanded(lines: tuple[str, ...], first_line: int) -> tuple[Stmt, ...]
     """A command line as it reads after %VAR% expansion. Shared by every script: the
     IR is immutable, and many scripts expand the same line to the same text."""
     return tuple(stmt for stmt in parse_lines(lines, first_line) if type(stmt) is not Comment)
-
-
-_VARIABLE, _ARGUMENT, _ALL_ARGUMENTS = "variable", "argument", "all arguments"
-
-
-@lru_cache(maxsize=8192)
-def _percent_template(text: str) -> tuple[tuple, tuple[str, str, str, str | None] | None]:
-    """How cmd's phase 1 reads ``text``, worked out once for every script that has the line.
-
-    Returns (parts, modified): parts are literal strings, (_VARIABLE, name),
-    (_ARGUMENT, number, modifiers) and (_ALL_ARGUMENTS,). ``modified`` is the
-    first %NAME:modifier% (name, modifier, rest of the text if NAME is unset, rest
-    if set, None when no % closes it): how the rest reads depends on the value.
-    """
-    parts: list = []
-    pos = 0
-    while True:
-        start = text.find("%", pos)
-        if start < 0:
-            parts.append(text[pos:])
-            return tuple(part for part in parts if part != ""), None
-        parts.append(text[pos:start])
-        following = text[start + 1 : start + 2]
-        if following == "%":
-            parts.append("%")
-            pos = start + 2
-            continue
-        if following == "*":
-            parts.append((_ALL_ARGUMENTS,))
-            pos = start + 2
-            continue
-        argument = _ARG_REF.match(text, start + 1) if following == "~" else None
-        if following.isdigit() or argument:
-            number = int(argument.group(2) if argument else following)
-            modifiers = argument.group(1).lower() if argument else None
-            parts.append((_ARGUMENT, number, modifiers))
-            pos = argument.end() if argument else start + 2
-            continue
-        close = _PERCENT_CLOSE.search(text, start + 1)
-        if close is None:
-            pos = start + 1  # a lone % vanishes
-            continue
-        name = text[start + 1 : close.start()]
-        if text[close.start()] == "%":
-            parts.append((_VARIABLE, name))
-            pos = close.end()
-            continue
-        end = text.find("%", close.end())
-        modified = (name, text[close.end() : end], text[close.end() :], text[end + 1 :] if end >= 0 else None)
-        return tuple(part for part in parts if part != ""), modified
-
-
-def _only_quoted_percent(text: str) -> bool:
-    return all(index % 2 for index, part in enumerate(text.split('"')) if "%" in part)
 
 
 def _reads_only(stmt: Stmt) -> bool:
@@ -663,8 +316,8 @@ class _Interpreter:
         for index, stmt in enumerate(self.statements):
             if type(stmt) is Label:
                 self.labels.setdefault(stmt.name.lower(), []).append((index, stmt))
-            elif _children(stmt):
-                for nested in walk(_children(stmt)):
+            elif children(stmt):
+                for nested in walk(children(stmt)):
                     if type(nested) is Label:
                         self.labels.setdefault(nested.name.lower(), []).append((index, nested))
         self.expansions: dict[tuple[int, tuple[str, ...]], Sequence[Stmt]] = {}  # (id(_FileLine), expanded lines)
@@ -771,7 +424,7 @@ class _Interpreter:
         """Give ``names`` one value per walk; True when ``path`` was split into ``pending``."""
         groups: dict[tuple[str | None, ...], list[Combination]] = {}
         for combination in path.combinations:
-            values = _ENVIRONMENTS[combination]
+            values = ENVIRONMENTS[combination]
             groups.setdefault(tuple(values[name] for name in names), []).append(combination)
         parts = list(groups.items())
         for values, members in parts:
@@ -808,7 +461,7 @@ class _Interpreter:
     def _pair(self, original: Stmt, expanded: Stmt) -> None:
         """Remember which statement of the script each re-parsed statement stands for."""
         self.origin[id(expanded)] = original
-        old, new = _children(original), _children(expanded)
+        old, new = children(original), children(expanded)
         if type(original) is type(expanded) and len(old) == len(new):
             for a, b in zip(old, new):
                 if type(a) is type(b):
@@ -820,13 +473,13 @@ class _Interpreter:
             return text
         out: list[str] = []
         while True:
-            parts, modified = _percent_template(text)
+            parts, modified = percent_template(text)
             for part in parts:
                 if part.__class__ is str:
                     out.append(part)
-                elif part[0] is _VARIABLE:
+                elif part[0] is VARIABLE:
                     out.append(self._lookup(part[1], path) or "")
-                elif part[0] is _ARGUMENT:
+                elif part[0] is ARGUMENT:
                     out.append(self._argument(path, part[1], part[2]))
                 else:
                     out.append(" ".join(self._arguments(path)[1:]))
@@ -837,7 +490,7 @@ class _Interpreter:
             if value is None or if_set is None:
                 text = if_unset  # "%UNSET:" vanishes and the scan goes on after the colon
             else:
-                out.append(_modify(value, modifier))
+                out.append(modify_value(value, modifier))
                 text = if_set
 
     def _arguments(self, path: _Path) -> list[str]:
@@ -875,9 +528,9 @@ class _Interpreter:
         if path.deferred:
             text = self._expand_percent(text, path)
         if path.for_vars and "%" in text:
-            text = _FOR_REF.sub(lambda m: _for_value(m, path.for_vars), text)
+            text = FOR_REF.sub(lambda m: for_value(m, path.for_vars), text)
         if path.delayed and "!" in text:
-            text = _expand_delayed(text, lambda name: self._lookup(name, path))
+            text = expand_delayed(text, lambda name: self._lookup(name, path))
         return text
 
     # -- executing ---------------------------------------------------------------------
@@ -901,7 +554,7 @@ class _Interpreter:
         elif kind is Set:
             self._set(stmt, path)
         elif kind is Exit:
-            code = _integer(self._resolve(stmt.code or "0", path))
+            code = cmd_integer(self._resolve(stmt.code or "0", path))
             path.errorlevel = code if code is not None else 0
             if stmt.batch_only:
                 return self._return(path, "exit")
@@ -965,7 +618,7 @@ class _Interpreter:
         key = (id(original), name, command_line)
         action = self.actions.get(key)
         if action is None:
-            action = self.actions[key] = ClusterAction.of(original, _described(name, command_line))
+            action = self.actions[key] = ClusterAction.of(original, described(name, command_line))
         path.actions.append(action)
         path.errorlevel, path.success, path.assumed = 0, True, True
 
@@ -975,11 +628,11 @@ class _Interpreter:
         left = self._resolve(condition.left.text, path) if condition.left else ""
         if kind == "compare":
             right = self._resolve(condition.right.text, path) if condition.right else ""
-            result = _compare(left, condition.op or "==", right, condition.case_insensitive)
+            result = cmd_compare(left, condition.op or "==", right, condition.case_insensitive)
         elif kind == "defined":
             result = self._lookup(left, path) is not None
         elif kind == "errorlevel":
-            threshold = _integer(left)
+            threshold = cmd_integer(left)
             result = threshold is not None and path.errorlevel >= threshold
             if path.assumed:
                 path.uncertain = True
@@ -991,7 +644,7 @@ class _Interpreter:
         original_condition = original.condition if isinstance(original, If) else condition
         names = self.condition_variables.get(id(original_condition))
         if names is None:
-            names = self.condition_variables[id(original_condition)] = _variables(original_condition)
+            names = self.condition_variables[id(original_condition)] = variables_read(original_condition)
         for name in names:
             if name in ARMS_VARIABLES:
                 path.tests.append((len(path.actions), name))
@@ -1093,7 +746,7 @@ class _Interpreter:
         if stmt.prompt:
             return  # SET /P reads the console: the value is unknown, the variable stays as it was
         if stmt.arithmetic:
-            for name, value in _arithmetic(self._resolve(stmt.value, path), lambda n: self._lookup(n, path)):
+            for name, value in set_arithmetic(self._resolve(stmt.value, path), lambda n: self._lookup(n, path)):
                 path.env[name.upper()] = str(value)
                 path.known.add(name.upper())
             return
@@ -1112,14 +765,14 @@ class _Interpreter:
         items = self._resolve(stmt.items, path)
         values: list[str] = []
         if stmt.switch == "/L":
-            numbers = [_integer(part) for part in re.split(r"[ \t,;=]+", items.strip(" \t,;="))]
+            numbers = [cmd_integer(part) for part in re.split(r"[ \t,;=]+", items.strip(" \t,;="))]
             if len(numbers) == 3 and None not in numbers:
                 first, step, last = numbers
                 budget = self.limit - path.count
                 if step:
                     values = [str(n) for n in _bounded_range(first, step, last, budget)]
         elif stmt.switch is None:
-            for item in _LIST_DELIMITERS.findall(items):
+            for item in LIST_DELIMITERS.findall(items):
                 if "*" in item or "?" in item:
                     path.uncertain = True  # a file pattern: the server's files are unknown
                 else:
@@ -1138,212 +791,6 @@ def _bounded_range(first: int, step: int, last: int, budget: int) -> Iterator[in
         budget -= 1
 
 
-def _for_value(match: re.Match[str], bound: dict[str, str]) -> str:
-    value = bound.get(match.group(2))
-    if value is None:
-        return match.group(0)
-    return value.replace('"', "") if match.group(1) else value
-
-
-def _modify(value: str, modifier: str) -> str:
-    """``%VAR:modifier%``: ``~start[,length]`` substring or ``old=new`` replacement."""
-    if modifier.startswith("~"):
-        numbers = [_integer(part) for part in modifier[1:].split(",")]
-        if None in numbers or not 1 <= len(numbers) <= 2:
-            return value
-        start = numbers[0]
-        if start < 0:
-            start = max(0, len(value) + start)
-        result = value[start:]
-        if len(numbers) == 2:
-            length = numbers[1]
-            result = result[:length] if length >= 0 else result[: max(0, len(result) + length)]
-        return result
-    old, equals, new = modifier.partition("=")
-    if not equals or not old:
-        return value
-    if old.startswith("*"):
-        at = value.lower().find(old[1:].lower())
-        return value if at < 0 else new + value[at + len(old) - 1 :]
-    return re.sub(re.escape(old), lambda _m: new, value, flags=re.I)
-
-
-def _expand_delayed(text: str, lookup) -> str:
-    out: list[str] = []
-    pos = 0
-    while True:
-        start = text.find("!", pos)
-        if start < 0:
-            out.append(text[pos:])
-            return "".join(out)
-        out.append(text[pos:start])
-        close = _DELAYED_CLOSE.search(text, start + 1)
-        if close is None:
-            pos = start + 1
-            continue
-        value = lookup(text[start + 1 : close.start()])
-        if text[close.start()] == "!":
-            out.append(value or "")
-            pos = close.end()
-            continue
-        end = text.find("!", close.end())
-        if value is None or end < 0:
-            pos = close.end()
-            continue
-        out.append(_modify(value, text[close.end() : end]))
-        pos = end + 1
-
-
-def _variables(condition) -> tuple[str, ...]:
-    """Upper-case names of the variables an IF condition reads."""
-    words = (condition.left, condition.right)
-    return _variables_in(condition.kind, *(word.text if word else None for word in words))
-
-
-@lru_cache(maxsize=4096)
-def _variables_in(kind: str, *operands: str | None) -> tuple[str, ...]:
-    names: list[str] = []
-    for text in operands:
-        if text is None:
-            continue
-        if kind == "defined":
-            names.append(text.upper())
-            continue
-        names.extend(m.group(1).upper() for m in _PERCENT_REF.finditer(text))
-        names.extend(m.group(1).upper() for m in _DELAYED_REF.finditer(text))
-    return tuple(names)
-
-
-def _integer(text: str | None) -> int | None:
-    """cmd's number syntax: decimal, 0x hex, 0 octal."""
-    if text is None:
-        return None
-    m = _INTEGER.match(text)
-    if m is None:
-        return None
-    digits = m.group(2).lower()
-    if len(digits) > 12:
-        # cmd reads numbers as 32-bit (strtol saturates); so many digits are past any of them.
-        return -0x80000000 if m.group(1) == "-" else 0x7FFFFFFF
-    value = (
-        int(digits, 16)
-        if digits.startswith("0x")
-        else int(digits, 8)
-        if digits.startswith("0") and len(digits) > 1
-        else int(digits)
-    )
-    return -value if m.group(1) == "-" else value
-
-
-def _compare(left: str, op: str, right: str, case_insensitive: bool) -> bool:
-    if op == "==":
-        return left.lower() == right.lower() if case_insensitive else left == right
-    a, b = _integer(left), _integer(right)
-    if a is None or b is None:
-        a, b = (left.lower(), right.lower()) if case_insensitive else (left, right)
-    return {"EQU": a == b, "NEQ": a != b, "LSS": a < b, "LEQ": a <= b, "GTR": a > b, "GEQ": a >= b}[op]
-
-
-_ARITHMETIC_TOKEN = re.compile(r"\s*(?:(0x[0-9a-fA-F]+|[0-9]+)|([A-Za-z_$#@][\w$#@.]*)|(<<=|>>=|[-+*/%&|^]=|<<|>>|.))")
-_BINARY = [("|",), ("^",), ("&",), ("<<", ">>"), ("+", "-"), ("*", "/", "%")]
-
-
-def _arithmetic(expression: str, lookup) -> list[tuple[str, int]]:
-    """SET /A: evaluate ``expression``; return the assignments it makes, in order.
-
-    Integers (32-bit, as cmd), variables, unary - + ! ~, the binary operators and
-    parentheses, ``=`` and the compound assignments, and ``,`` between expressions.
-    Anything it cannot read assigns nothing.
-    """
-    tokens = [m.groups() for m in _ARITHMETIC_TOKEN.finditer(expression.replace('"', ""))]
-    assignments: list[tuple[str, int]] = []
-    values: dict[str, int] = {}
-    pos = 0
-
-    def variable(name: str) -> int:
-        if name.upper() in values:
-            return values[name.upper()]
-        return _integer(lookup(name)) or 0
-
-    def peek() -> tuple[str | None, str | None, str | None]:
-        return tokens[pos] if pos < len(tokens) else (None, None, None)
-
-    def primary() -> int:
-        nonlocal pos
-        number, name, op = peek()
-        pos += 1
-        if number is not None:
-            return _integer(number) or 0
-        if name is not None:
-            return variable(name)
-        if op == "(":
-            value = assignment()
-            if peek()[2] == ")":
-                pos += 1
-            return value
-        if op in ("-", "+", "!", "~"):
-            value = primary()
-            return {"-": -value, "+": value, "!": int(not value), "~": ~value}[op]
-        raise ValueError(op)
-
-    def binary(level: int) -> int:
-        nonlocal pos
-        if level == len(_BINARY):
-            return primary()
-        value = binary(level + 1)
-        while peek()[2] in _BINARY[level]:
-            op = peek()[2]
-            pos += 1
-            value = _apply(op, value, binary(level + 1))
-        return value
-
-    def assignment() -> int:
-        nonlocal pos
-        number, name, op = peek()
-        following = tokens[pos + 1][2] if pos + 1 < len(tokens) else None
-        if name is not None and following is not None and following.endswith("=") and following not in ("==",):
-            pos += 2
-            value = assignment()
-            if following != "=":
-                value = _apply(following[:-1], variable(name), value)
-            value = _wrap32(value)
-            values[name.upper()] = value
-            assignments.append((name, value))
-            return value
-        return binary(0)
-
-    try:
-        assignment()
-        while peek()[2] == ",":
-            pos += 1
-            assignment()
-    except (ValueError, ZeroDivisionError, RecursionError):
-        return assignments
-    return assignments
-
-
-def _apply(op: str, a: int, b: int) -> int:
-    if op == "/":
-        return int(a / b)
-    if op == "%":
-        return a - b * int(a / b)
-    return {
-        "+": a + b,
-        "-": a - b,
-        "*": a * b,
-        "&": a & b,
-        "|": a | b,
-        "^": a ^ b,
-        "<<": a << (b & 31),
-        ">>": a >> (b & 31),
-    }[op]
-
-
-def _wrap32(value: int) -> int:
-    value &= 0xFFFFFFFF
-    return value - 0x100000000 if value & 0x80000000 else value
-
-
 def analyse(script: Script, environment: Mapping[str, str] | None = None) -> dict[Combination, PathResult]:
     """Run ``script`` for each of :data:`COMBINATIONS`.
 
@@ -1351,3 +798,4 @@ def analyse(script: Script, environment: Mapping[str, str] | None = None) -> dic
     the script may read; ARMS_* given here override the combinations.
     """
     return _Interpreter(script, environment or {}).run()
+

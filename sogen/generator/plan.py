@@ -156,3 +156,25 @@ def lines_for(products: list[PlannedProduct], phase: str, path: str) -> list[str
         for action in getattr(product, phase)
         if action.when in (None, path)
     ]
+
+
+@dataclass(frozen=True)
+class InstanceEnvironment:
+    """What alenvN.bat and backup.bat set for one StarOffice instance."""
+
+    number: int
+    alroot: str
+    service: str
+    watch_id: str
+    alproc: str
+    alsocket: str
+
+
+def instance_environment(t: Topology, group_index: int) -> InstanceEnvironment:
+    catalogue = load_catalogue()
+    number = instance_number(group_index)
+    inst = catalogue.product("staroffice-server").instance(number)
+    fixed = catalogue.instance_envs[number]
+    return InstanceEnvironment(
+        number, t.groups[group_index].alroot or "", inst.service, inst.watch_id or "", fixed.alproc, fixed.alsocket
+    )

@@ -9,121 +9,24 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from functools import cache
-from importlib import resources
-from pathlib import Path
 
 from sogen import __version__
-from sogen.catalogue import load_catalogue
-from sogen.plan import instance_number, lines_for, start_order, stop_order
+from sogen.generator.plan import InstanceEnvironment, instance_environment, instance_number, lines_for, start_order, stop_order
+from sogen.generator.rendering import render
+from sogen.generator.runbook import runbook
+from sogen.output import MANIFEST
 from sogen.textio import encode_batch
 from sogen.topology.model import FormServer, MailGatewaySmtp, StarOfficeServer, Topology, WorkFlow
 
 NEC_SOFTWARE = "HKEY_LOCAL_MACHINE\\SOFTWARE\\NEC"
 SERVICES_KEY = "HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Services"
-MANIFEST = "manifest.json"
 RUNBOOK = "RUNBOOK.md"
 
 
-def templates_dir() -> Path:
-    """Inside a wheel the templates live in the package; in a checkout, at the top."""
-    packaged = resources.files("sogen").joinpath("templates")
-    if packaged.is_dir():
-        return Path(str(packaged))
-    return Path(__file__).resolve().parent.parent / "templates"
-
-
-def reg_escape(value: str) -> str:
-    """A .reg string value: backslashes and double quotes are escaped."""
-    return value.replace("\\", "\\\\").replace('"', '\\"')
-
-
-FILE_ROLES = {
-    "start.bat": "CLUSTERPRO: start script of the group",
-    "stop.bat": "CLUSTERPRO: stop script of the group",
-    "backup.bat": "every node of the policy, outside the install root; schedule it",
-    "somg.ini": "merge into %ALROOT%\\bin\\somg\\somg.ini",
-    "services.txt": "append to %SystemRoot%\\system32\\drivers\\etc\\services on each node",
-    "registry/opcntrl.reg": "import on each node of the policy during setup",
-    "registry/imagepath.reg": "import on each node of the policy during setup",
-    "registry/procinfo.reg": "import on each node of the policy after checking the PROCINFO numbers",
-    "registry/formserver.reg": "import on each node of the policy during setup",
-}
-
-
-def file_role(name: str, group) -> str:
-    if name.startswith("alenv"):
-        return "every node, outside the install root; run it before StarOffice commands"
-    if name.startswith("registry/decommission-"):
-        node = name.removeprefix("registry/decommission-").removesuffix(".reg")
-        return f"import on {node} only when the group is taken out of the cluster"
-    return FILE_ROLES[name]
-
-
-def _bytecode_cache():
-    """Compiled templates are cached per user: compiling them costs more than a whole run."""
-    import os
-
-    import jinja2
-
-    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    folder = base / "sogen" / f"templates-{__version__}"
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError:
-        return None
-    return jinja2.FileSystemBytecodeCache(str(folder))
-
-
-@cache
-def environment():
-    import jinja2
-
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(templates_dir())),
-        bytecode_cache=_bytecode_cache(),
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-        autoescape=False,
-    )
-    env.filters["reg_escape"] = reg_escape
-    env.filters["add_colon"] = lambda drive: f"{drive}:"
-    env.filters["file_role"] = file_role
-    return env
-
-
-def render(template: str, **context) -> str:
-    return environment().get_template(template).render(version=__version__, **context)
-
-
 @dataclass(frozen=True)
-class RegKey:
+class PatchKey:
     path: str
     values: tuple[tuple[str, str], ...]
-
-
-@dataclass(frozen=True)
-class InstanceEnvironment:
-    """What alenvN.bat and backup.bat set for one StarOffice instance."""
-
-    number: int
-    alroot: str
-    service: str
-    watch_id: str
-    alproc: str
-    alsocket: str
-
-
-def instance_environment(t: Topology, group_index: int) -> InstanceEnvironment:
-    catalogue = load_catalogue()
-    number = instance_number(group_index)
-    inst = catalogue.product("staroffice-server").instance(number)
-    fixed = catalogue.instance_envs[number]
-    return InstanceEnvironment(
-        number, t.groups[group_index].alroot or "", inst.service, inst.watch_id or "", fixed.alproc, fixed.alsocket
-    )
 
 
 def staroffice_key(t: Topology, env: InstanceEnvironment, *tail: str) -> str:
@@ -135,7 +38,7 @@ def image_path(env: InstanceEnvironment) -> str:
     return f'{env.alroot}\\bin\\al2start.exe /R{env.alroot} /C "{env.service}" /P{env.alproc} /S{env.alsocket}'
 
 
-def render_reg(t: Topology, title: str, keys: list[RegKey]) -> bytes:
+def render_reg(t: Topology, title: str, keys: list[PatchKey]) -> bytes:
     if t.settings.reg_format == "v5":
         text = render("registry.reg.j2", header="Windows Registry Editor Version 5.00", title=title, keys=keys)
         return b"\xff\xfe" + text.replace("\n", "\r\n").encode("utf-16-le")
@@ -167,7 +70,7 @@ def group_artifacts(t: Topology, g: int) -> dict[str, bytes]:
             t,
             f"OPCNTRL of StarOffice instance {env.number}: import on every node of {', '.join(group.policy)} (section 1.2.1)",
             [
-                RegKey(
+                PatchKey(
                     opcntrl,
                     (
                         ("CLUSTER", "YES"),
@@ -185,7 +88,7 @@ def group_artifacts(t: Topology, g: int) -> dict[str, bytes]:
                 t,
                 f"Take group {group.name} out of the cluster on {node.name}: OPCNTRL back to the real host (section 1.7, note 4)",
                 [
-                    RegKey(
+                    PatchKey(
                         opcntrl,
                         (("CLUSTER", "NO"), ("URLPREFIX", f"http://{node.ip}"), ("MASTERHOST", node.real_hostname)),
                     )
@@ -195,7 +98,7 @@ def group_artifacts(t: Topology, g: int) -> dict[str, bytes]:
             files["registry/imagepath.reg"] = render_reg(
                 t,
                 f"Service command line of StarOffice instance {env.number}: import on every node (section 1.2.2)",
-                [RegKey(f"{SERVICES_KEY}\\{env.service}", (("ImagePath", image_path(env)),))],
+                [PatchKey(f"{SERVICES_KEY}\\{env.service}", (("ImagePath", image_path(env)),))],
             )
     mailgateway = group.product(MailGatewaySmtp)
     if mailgateway:
@@ -206,7 +109,7 @@ def group_artifacts(t: Topology, g: int) -> dict[str, bytes]:
             t,
             "FormServer online shells answer on the virtual IP (section 4.2.1)",
             [
-                RegKey(f"{NEC_SOFTWARE}\\StarOffice FormServer\\OnlineShellManager\\{title}", (("HostName", group.virtual_ip),))
+                PatchKey(f"{NEC_SOFTWARE}\\StarOffice FormServer\\OnlineShellManager\\{title}", (("HostName", group.virtual_ip),))
                 for title in formserver.online_shells
             ],
         )
@@ -229,8 +132,8 @@ def _server2_workflow_artifacts(t: Topology) -> dict[str, bytes]:
             t,
             "WorkFlow processes of StarOffice server 2 (section 3.4.1); check the PROCINFO numbers before importing",
             [
-                RegKey(f"{procinfo}\\PROCINFO[{workflow.procinfo.mvm}]", (("EXECLINE", f"{env.alroot}\\bin\\sowfmvm.exe -smvm2"),)),
-                RegKey(
+                PatchKey(f"{procinfo}\\PROCINFO[{workflow.procinfo.mvm}]", (("EXECLINE", f"{env.alroot}\\bin\\sowfmvm.exe -smvm2"),)),
+                PatchKey(
                     f"{procinfo}\\PROCINFO[{workflow.procinfo.wfocom}]",
                     (("EXECLINE", f"{env.alroot}\\bin\\wfocom.exe -h {group.virtual_host}"),),
                 ),
@@ -241,8 +144,6 @@ def _server2_workflow_artifacts(t: Topology) -> dict[str, bytes]:
 
 def generate(t: Topology, topology_digest: str, source_name: str) -> dict[str, bytes]:
     """Every artifact of ``t``, plus RUNBOOK.md and manifest.json."""
-    from sogen.runbook import runbook
-
     files: dict[str, bytes] = {}
     for g, group in enumerate(t.groups):
         for name, data in group_artifacts(t, g).items():

@@ -1,0 +1,1 @@
+"""The batch-file analysis core: parser, IR, control flow, cluster events, interpreter."""

@@ -1,0 +1,145 @@
+"""What an external command in a script does to the cluster: ARM commands, net
+start/stop, database tools, al2stop; each mapped back to the product catalogue."""
+
+from __future__ import annotations
+
+import ntpath
+import re
+from dataclasses import dataclass, fields
+from functools import lru_cache
+
+from sogen.batch.ir import Command
+from sogen.batch.parser import program_of, unescape
+
+@dataclass(frozen=True)
+class ClusterAction:
+    """An external program the script runs on one path.
+
+    ``text`` is what a stub program would record: the program's base name upper-cased,
+    a blank, and the arguments as cmd passes them (``NET start "MSSQLServer"``).
+    """
+
+    stmt: Command
+    verb: str  # ARMLOAD ARMKILL ARMLOADC ARMBCAST ARMSLEEP "NET START" "NET STOP" DB AL2STOP OTHER
+    target: str | None  # watch ID (ARM commands) or service name (net)
+    product: str | None  # catalogue product id
+    instance: int | None  # StarOffice instance (1 or 2) of that product
+    phase: str | None  # "start" or "stop" for what starts or stops a product
+    text: str
+    program: str  # the command as cmd looks it up, after expansion ("c:\mssql\binn\isql")
+
+    @classmethod
+    def of(cls, stmt: Command, described: tuple) -> ClusterAction:
+        """``ClusterAction(stmt, *described)`` without the frozen dataclass' per-field
+        ``__setattr__``: the interpreter makes one for every command line it runs."""
+        action = object.__new__(cls)
+        action.__dict__.update(zip(_ACTION_FIELDS, (stmt, *described)))
+        return action
+
+
+_ACTION_FIELDS = tuple(f.name for f in fields(ClusterAction))
+
+
+_ARM_VERBS = {
+    "armload": "ARMLOAD",
+    "armkill": "ARMKILL",
+    "armloadc": "ARMLOADC",
+    "armbcast": "ARMBCAST",
+    "armsleep": "ARMSLEEP",
+}
+
+
+_WATCHED = ("ARMLOAD", "ARMKILL", "ARMLOADC")
+
+
+_SQLSERVER_TOOLS = frozenset(("isql", "osql"))
+
+
+_ORACLE_TOOL = re.compile(r"svrmgr\w*|sqlplus")
+
+
+_SQL_FILE = re.compile(r"([\w.$-]+)\.sql\b", re.I)
+
+
+_SQL_PHASES = {"startup": "start", "act": "start", "shutdown": "stop", "deact": "stop"}
+
+
+_BLANKS = " \t"
+
+
+class _Catalogue:
+    """Watch IDs and service names of the product catalogue, for mapping lines back."""
+
+    def __init__(self) -> None:
+        from sogen.catalogue import load_catalogue
+
+        self.catalogue = load_catalogue()
+        self.watch_ids = {key: (product.id, number) for key, (product, number) in self.catalogue.by_watch_id.items()}
+        # A script may spell a watch ID in another case; it still names the product.
+        self.watch_ids_folded = {key.lower(): value for key, value in self.watch_ids.items()}
+
+    def by_watch_id(self, watch_id: str) -> tuple[str | None, int | None]:
+        found = self.watch_ids.get(watch_id) or self.watch_ids_folded.get(watch_id.lower())
+        return found if found else (None, None)
+
+    def by_service(self, service: str) -> tuple[str | None, int | None]:
+        """Also OracleService<SID> and the listener, which the catalogue knows as patterns."""
+        found = self.catalogue.identify_service(service)
+        return (found[0].id, found[1]) if found else (None, None)
+
+
+def _stub_arguments(command_line: str) -> str:
+    """The arguments a program sees: skip its name like the C runtime, strip blanks."""
+    pos = 0
+    if command_line.startswith('"'):
+        closing = command_line.find('"', 1)
+        pos = len(command_line) if closing < 0 else closing + 1
+    while pos < len(command_line) and command_line[pos] not in _BLANKS:
+        pos += 1
+    return command_line[pos:].strip(_BLANKS)
+
+
+@lru_cache(maxsize=4096)
+def described(name: str, command_line: str) -> tuple:
+    """ClusterAction's fields after ``stmt`` for a program and its command line:
+    scripts run the same few command lines over and over."""
+    program = program_of(name)
+    arguments = _stub_arguments(command_line)
+    values = [word.replace('"', "") for word in LIST_DELIMITERS.findall(arguments)]
+    verb, target, product, instance, phase = _classify(program, values, _catalogue())
+    text = program.upper() + (" " + arguments if arguments else "")
+    return verb, target, product, instance, phase, text, unescape(name).replace('"', "")
+
+
+@lru_cache(maxsize=1)
+def _catalogue() -> _Catalogue:
+    return _Catalogue()
+
+
+def _classify(program: str, words: list[str], catalogue: _Catalogue):
+    """(verb, target, product, instance, phase) of an external program and its argument values."""
+    verb = _ARM_VERBS.get(program)
+    if verb is not None:
+        if verb not in _WATCHED or not words:
+            return verb, None, None, None, None
+        product, instance = catalogue.by_watch_id(words[0])
+        phase = {"ARMLOAD": "start", "ARMKILL": "stop"}.get(verb)
+        return verb, words[0], product, instance, phase
+    if program == "net" and words and words[0].lower() in ("start", "stop"):
+        service = " ".join(words[1:])
+        product, instance = catalogue.by_service(service)
+        direction = words[0].lower()
+        return f"NET {direction.upper()}", service, product, instance, direction
+    if program in _SQLSERVER_TOOLS or _ORACLE_TOOL.fullmatch(program):
+        product = "sqlserver" if program in _SQLSERVER_TOOLS else "oracle"
+        phase = None
+        for sql in _SQL_FILE.finditer(" ".join(words)):
+            phase = _SQL_PHASES.get(ntpath.basename(sql.group(1)).lower(), phase)
+        return "DB", None, product, 1, phase
+    if program == "al2stop":
+        return "AL2STOP", None, None, None, None
+    return "OTHER", None, None, None, None
+
+
+LIST_DELIMITERS = re.compile(r'(?:"[^"]*"?|[^ \t,;="])+')
+

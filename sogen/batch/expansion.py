@@ -1,0 +1,157 @@
+"""cmd's expansion of variables: %VAR% (phase 1, as a line is read), !VAR! (delayed),
+FOR variables, %0-%9, and the %VAR:~n,m% / %VAR:a=b% modifiers."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from sogen.batch.numbers import cmd_integer
+
+_PERCENT_REF = re.compile(r"%([^%:\s]+)(?=[%:])")
+
+
+_DELAYED_REF = re.compile(r"!([^!:\s]+)(?=[!:])")
+
+
+_PERCENT_CLOSE = re.compile(r"[%:]")
+
+
+_DELAYED_CLOSE = re.compile(r"[!:]")
+
+
+_ARG_REF = re.compile(r"~([a-z$]*)([0-9])", re.I)
+
+
+FOR_REF = re.compile(r"%(~?)([^\s%~])")
+
+
+VARIABLE, ARGUMENT, ALL_ARGUMENTS = "variable", "argument", "all arguments"
+
+
+@lru_cache(maxsize=8192)
+def percent_template(text: str) -> tuple[tuple, tuple[str, str, str, str | None] | None]:
+    """How cmd's phase 1 reads ``text``, worked out once for every script that has the line.
+
+    Returns (parts, modified): parts are literal strings, (VARIABLE, name),
+    (ARGUMENT, number, modifiers) and (ALL_ARGUMENTS,). ``modified`` is the
+    first %NAME:modifier% (name, modifier, rest of the text if NAME is unset, rest
+    if set, None when no % closes it): how the rest reads depends on the value.
+    """
+    parts: list = []
+    pos = 0
+    while True:
+        start = text.find("%", pos)
+        if start < 0:
+            parts.append(text[pos:])
+            return tuple(part for part in parts if part != ""), None
+        parts.append(text[pos:start])
+        following = text[start + 1 : start + 2]
+        if following == "%":
+            parts.append("%")
+            pos = start + 2
+            continue
+        if following == "*":
+            parts.append((ALL_ARGUMENTS,))
+            pos = start + 2
+            continue
+        argument = _ARG_REF.match(text, start + 1) if following == "~" else None
+        if following.isdigit() or argument:
+            number = int(argument.group(2) if argument else following)
+            modifiers = argument.group(1).lower() if argument else None
+            parts.append((ARGUMENT, number, modifiers))
+            pos = argument.end() if argument else start + 2
+            continue
+        close = _PERCENT_CLOSE.search(text, start + 1)
+        if close is None:
+            pos = start + 1  # a lone % vanishes
+            continue
+        name = text[start + 1 : close.start()]
+        if text[close.start()] == "%":
+            parts.append((VARIABLE, name))
+            pos = close.end()
+            continue
+        end = text.find("%", close.end())
+        modified = (name, text[close.end() : end], text[close.end() :], text[end + 1 :] if end >= 0 else None)
+        return tuple(part for part in parts if part != ""), modified
+
+
+def only_quoted_percent(text: str) -> bool:
+    return all(index % 2 for index, part in enumerate(text.split('"')) if "%" in part)
+
+
+def for_value(match: re.Match[str], bound: dict[str, str]) -> str:
+    value = bound.get(match.group(2))
+    if value is None:
+        return match.group(0)
+    return value.replace('"', "") if match.group(1) else value
+
+
+def modify_value(value: str, modifier: str) -> str:
+    """``%VAR:modifier%``: ``~start[,length]`` substring or ``old=new`` replacement."""
+    if modifier.startswith("~"):
+        numbers = [cmd_integer(part) for part in modifier[1:].split(",")]
+        if None in numbers or not 1 <= len(numbers) <= 2:
+            return value
+        start = numbers[0]
+        if start < 0:
+            start = max(0, len(value) + start)
+        result = value[start:]
+        if len(numbers) == 2:
+            length = numbers[1]
+            result = result[:length] if length >= 0 else result[: max(0, len(result) + length)]
+        return result
+    old, equals, new = modifier.partition("=")
+    if not equals or not old:
+        return value
+    if old.startswith("*"):
+        at = value.lower().find(old[1:].lower())
+        return value if at < 0 else new + value[at + len(old) - 1 :]
+    return re.sub(re.escape(old), lambda _m: new, value, flags=re.I)
+
+
+def expand_delayed(text: str, lookup) -> str:
+    out: list[str] = []
+    pos = 0
+    while True:
+        start = text.find("!", pos)
+        if start < 0:
+            out.append(text[pos:])
+            return "".join(out)
+        out.append(text[pos:start])
+        close = _DELAYED_CLOSE.search(text, start + 1)
+        if close is None:
+            pos = start + 1
+            continue
+        value = lookup(text[start + 1 : close.start()])
+        if text[close.start()] == "!":
+            out.append(value or "")
+            pos = close.end()
+            continue
+        end = text.find("!", close.end())
+        if value is None or end < 0:
+            pos = close.end()
+            continue
+        out.append(modify_value(value, text[close.end() : end]))
+        pos = end + 1
+
+
+def variables_read(condition) -> tuple[str, ...]:
+    """Upper-case names of the variables an IF condition reads."""
+    words = (condition.left, condition.right)
+    return _variables_in(condition.kind, *(word.text if word else None for word in words))
+
+
+@lru_cache(maxsize=4096)
+def _variables_in(kind: str, *operands: str | None) -> tuple[str, ...]:
+    names: list[str] = []
+    for text in operands:
+        if text is None:
+            continue
+        if kind == "defined":
+            names.append(text.upper())
+            continue
+        names.extend(m.group(1).upper() for m in _PERCENT_REF.finditer(text))
+        names.extend(m.group(1).upper() for m in _DELAYED_REF.finditer(text))
+    return tuple(names)
+

@@ -1,0 +1,140 @@
+"""cmd's numbers: the integer syntax of IF comparisons and EXIT /B, and SET /A arithmetic."""
+
+from __future__ import annotations
+
+import re
+
+_INTEGER = re.compile(r"\s*([+-]?)(0x[0-9a-f]+|0[0-7]*|[1-9][0-9]*)\s*\Z", re.I)
+
+
+def cmd_integer(text: str | None) -> int | None:
+    """cmd's number syntax: decimal, 0x hex, 0 octal."""
+    if text is None:
+        return None
+    m = _INTEGER.match(text)
+    if m is None:
+        return None
+    digits = m.group(2).lower()
+    if len(digits) > 12:
+        # cmd reads numbers as 32-bit (strtol saturates); so many digits are past any of them.
+        return -0x80000000 if m.group(1) == "-" else 0x7FFFFFFF
+    value = (
+        int(digits, 16)
+        if digits.startswith("0x")
+        else int(digits, 8)
+        if digits.startswith("0") and len(digits) > 1
+        else int(digits)
+    )
+    return -value if m.group(1) == "-" else value
+
+
+def cmd_compare(left: str, op: str, right: str, case_insensitive: bool) -> bool:
+    if op == "==":
+        return left.lower() == right.lower() if case_insensitive else left == right
+    a, b = cmd_integer(left), cmd_integer(right)
+    if a is None or b is None:
+        a, b = (left.lower(), right.lower()) if case_insensitive else (left, right)
+    return {"EQU": a == b, "NEQ": a != b, "LSS": a < b, "LEQ": a <= b, "GTR": a > b, "GEQ": a >= b}[op]
+
+
+_ARITHMETIC_TOKEN = re.compile(r"\s*(?:(0x[0-9a-fA-F]+|[0-9]+)|([A-Za-z_$#@][\w$#@.]*)|(<<=|>>=|[-+*/%&|^]=|<<|>>|.))")
+
+
+_BINARY = [("|",), ("^",), ("&",), ("<<", ">>"), ("+", "-"), ("*", "/", "%")]
+
+
+def set_arithmetic(expression: str, lookup) -> list[tuple[str, int]]:
+    """SET /A: evaluate ``expression``; return the assignments it makes, in order.
+
+    Integers (32-bit, as cmd), variables, unary - + ! ~, the binary operators and
+    parentheses, ``=`` and the compound assignments, and ``,`` between expressions.
+    Anything it cannot read assigns nothing.
+    """
+    tokens = [m.groups() for m in _ARITHMETIC_TOKEN.finditer(expression.replace('"', ""))]
+    assignments: list[tuple[str, int]] = []
+    values: dict[str, int] = {}
+    pos = 0
+
+    def variable(name: str) -> int:
+        if name.upper() in values:
+            return values[name.upper()]
+        return cmd_integer(lookup(name)) or 0
+
+    def peek() -> tuple[str | None, str | None, str | None]:
+        return tokens[pos] if pos < len(tokens) else (None, None, None)
+
+    def primary() -> int:
+        nonlocal pos
+        number, name, op = peek()
+        pos += 1
+        if number is not None:
+            return cmd_integer(number) or 0
+        if name is not None:
+            return variable(name)
+        if op == "(":
+            value = assignment()
+            if peek()[2] == ")":
+                pos += 1
+            return value
+        if op in ("-", "+", "!", "~"):
+            value = primary()
+            return {"-": -value, "+": value, "!": int(not value), "~": ~value}[op]
+        raise ValueError(op)
+
+    def binary(level: int) -> int:
+        nonlocal pos
+        if level == len(_BINARY):
+            return primary()
+        value = binary(level + 1)
+        while peek()[2] in _BINARY[level]:
+            op = peek()[2]
+            pos += 1
+            value = _apply(op, value, binary(level + 1))
+        return value
+
+    def assignment() -> int:
+        nonlocal pos
+        number, name, op = peek()
+        following = tokens[pos + 1][2] if pos + 1 < len(tokens) else None
+        if name is not None and following is not None and following.endswith("=") and following not in ("==",):
+            pos += 2
+            value = assignment()
+            if following != "=":
+                value = _apply(following[:-1], variable(name), value)
+            value = _wrap32(value)
+            values[name.upper()] = value
+            assignments.append((name, value))
+            return value
+        return binary(0)
+
+    try:
+        assignment()
+        while peek()[2] == ",":
+            pos += 1
+            assignment()
+    except (ValueError, ZeroDivisionError, RecursionError):
+        return assignments
+    return assignments
+
+
+def _apply(op: str, a: int, b: int) -> int:
+    if op == "/":
+        return int(a / b)
+    if op == "%":
+        return a - b * int(a / b)
+    return {
+        "+": a + b,
+        "-": a - b,
+        "*": a * b,
+        "&": a & b,
+        "|": a | b,
+        "^": a ^ b,
+        "<<": a << (b & 31),
+        ">>": a >> (b & 31),
+    }[op]
+
+
+def _wrap32(value: int) -> int:
+    value &= 0xFFFFFFFF
+    return value - 0x100000000 if value & 0x80000000 else value
+

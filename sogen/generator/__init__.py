@@ -1,0 +1,1 @@
+"""The generator: a topology in, every artifact out (plan, templates, runbook)."""

@@ -1,0 +1,1 @@
+"""Windows registry patches (.reg): the reader every registry rule and the import share."""
