@@ -46,6 +46,9 @@ class Product:
     instances: tuple[Instance, ...]
     rank: int = 0
     also_services: tuple[str, ...] = ()
+    # multi_standby says whether group 2 of a multi standby cluster may run it;
+    # single_standby_only keeps it out of a multi standby cluster altogether.
+    single_standby_only: bool = False
 
     def instance(self, number: int) -> Instance:
         """Identifiers for StarOffice instance ``number``; single-instance products have one."""
@@ -175,6 +178,7 @@ def parse_catalogue(text: str) -> Catalogue:
             ),
             rank=rank,
             also_services=tuple(raw.get("also_services", ())),
+            single_standby_only=raw.get("single_standby_only", False),
         )
     addons = {
         a["id"]: Addon(a["id"], a["title"], a["multi_standby"], a.get("icon_command"))

@@ -179,6 +179,28 @@ class OutputFolder:
         return files
 
 
+def _manifest_content(data: bytes) -> tuple | None:
+    """What a manifest says about OUT's content: the files' hashes and the topology's.
+    The sogen version and the topology's file name are recorded for information only."""
+    try:
+        manifest = json.loads(data.decode("utf-8"))
+        return (manifest["files"], manifest["topology"]["sha256"])
+    except (ValueError, KeyError, TypeError, RecursionError):
+        return None
+
+
+def _same(name: str, now, data: bytes) -> bool:
+    """Is what stands at ``name`` what would be written? For the manifest, the same content
+    is enough: an upgrade of sogen, or the same topology under another file name, that
+    changes no generated file leaves OUT up to date."""
+    if now == data:
+        return True
+    if name != MANIFEST or not isinstance(now, bytes):
+        return False
+    recorded = _manifest_content(now)
+    return recorded is not None and recorded == _manifest_content(data)
+
+
 def compare(out: Path, files: dict[str, bytes]) -> Changes:
     folder = OutputFolder(out)
     return _compare(folder, files, folder.owned())[0]
@@ -192,7 +214,7 @@ def _compare(folder: OutputFolder, files: dict[str, bytes], owned: dict[str, str
         now = current[name] = folder.read(name)
         if now is None:
             changes.created.append(name)
-        elif now == data:
+        elif _same(name, now, data):
             changes.unchanged.append(name)
         elif isinstance(now, bytes) and (name == MANIFEST or owned.get(name) == _sha(now)):
             changes.updated.append(name)
@@ -554,8 +576,11 @@ def unified_diff(out: Path, files: dict[str, bytes]) -> str:
     for name in sorted(set(files) | set(owned)):
         old = folder.read(name) if os.path.isdir(folder.root) else None
         new = files.get(name)
-        if old == new or (new is None and not (isinstance(old, bytes) and _sha(old) == owned[name])):
-            continue  # unchanged, or a file sogen would not remove
+        if new is None:
+            if not (isinstance(old, bytes) and _sha(old) == owned[name]):
+                continue  # a file sogen would not remove
+        elif _same(name, old, new):
+            continue
         chunks.extend(
             difflib.unified_diff(
                 _shown_lines(old),

@@ -10,8 +10,8 @@ from typing import TextIO
 
 from sogen import EXIT_OK, EXIT_USAGE
 from sogen.batch.actions import ClusterAction
-from sogen.batch.events import COMBINATIONS, DISKS, EVENTS, SERVERS, Combination
-from sogen.batch.interpreter import PathResult, analyse
+from sogen.batch.events import COMBINATIONS, DIALECTS, DISKS, EVENTS, SERVERS, Combination, Dialect
+from sogen.batch.interpreter import PathResult, analyse, script_dialect
 from sogen.batch.parser import parse_script
 from sogen.textio import MAX_SOURCE_BYTES, UnreadableFile, read_regular
 
@@ -63,33 +63,40 @@ def run_trace(
     matrix: bool = False,
     output_format: str = "text",
     out: TextIO | None = None,
+    dialect: str | None = None,
 ) -> int:
-    """The ``sogen trace`` command; returns the exit code."""
+    """The ``sogen trace`` command; returns the exit code. ``dialect``: "arm" or "clp" to
+    force the event variables' names; by default the script's own."""
     out = out or sys.stdout
     try:
         if output_format not in ("text", "json"):
             raise TraceError(f"--format must be text or json, not {output_format!r}")
+        if dialect is not None and dialect.lower() not in DIALECTS:
+            raise TraceError(f"--dialect must be one of {', '.join(DIALECTS)}, not {dialect!r}")
         combinations = choose(event, server, disk, matrix)
         script = load(path)
     except TraceError as exc:
         print(f"sogen trace: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    results = analyse(script)
+    names = DIALECTS[dialect.lower()] if dialect else script_dialect(script)
+    results = analyse(script, dialect=names)
     chosen = [results[combination] for combination in combinations]
     if output_format == "json":
-        out.write(json.dumps(to_json(str(path), chosen), ensure_ascii=False, indent=2) + "\n")
+        out.write(json.dumps(to_json(str(path), chosen, names), ensure_ascii=False, indent=2) + "\n")
     elif len(chosen) == 1:
-        out.write(render_path(str(path), chosen[0]))
+        out.write(render_path(str(path), chosen[0], names))
     else:
-        render_matrix(str(path), chosen, out)
+        render_matrix(str(path), chosen, out, names)
     return EXIT_OK
 
 
 # -- one combination -------------------------------------------------------------------
 
 
-def describe(combination: Combination) -> str:
-    return f"ARMS_EVENT={combination.event or '(unset)'} ARMS_SERVER={combination.server} ARMS_DISK={combination.disk}"
+def describe(combination: Combination, dialect: Dialect) -> str:
+    """The combination as the variables the trace varied: ``CLP_EVENT=START CLP_SERVER=HOME ...``."""
+    values = (combination.event or "(unset)", combination.server, combination.disk)
+    return " ".join(f"{name}={value}" for name, value in zip(dialect.variables, values))
 
 
 def where(action: ClusterAction) -> str:
@@ -109,8 +116,8 @@ def ending(result: PathResult) -> str:
     }[result.end]
 
 
-def render_path(path: str, result: PathResult) -> str:
-    lines = [f"{path}: {describe(result.combination)}"]
+def render_path(path: str, result: PathResult, dialect: Dialect) -> str:
+    lines = [f"{path}: {describe(result.combination, dialect)}"]
     if not result.actions:
         lines.append("  no cluster actions")
     width = len(str(len(result.actions)))
@@ -149,7 +156,8 @@ def compact(action: ClusterAction) -> str:
     return action.verb
 
 
-_HEADERS = ("ARMS_EVENT", "ARMS_SERVER", "ARMS_DISK", "ACTIONS", "ENDS")
+def _headers(dialect: Dialect) -> tuple[str, ...]:
+    return (*dialect.variables, "ACTIONS", "ENDS")
 
 
 def _rows(results: list[PathResult]) -> list[tuple[str, ...]]:
@@ -162,32 +170,35 @@ def _rows(results: list[PathResult]) -> list[tuple[str, ...]]:
     return rows
 
 
-def render_matrix(path: str, results: list[PathResult], out: TextIO) -> None:
+def render_matrix(path: str, results: list[PathResult], out: TextIO, dialect: Dialect) -> None:
     rows = _rows(results)
+    headers = _headers(dialect)
     if out.isatty():
         from rich.console import Console
         from rich.table import Table
 
         table = Table(title=path, title_justify="left")
-        for header in _HEADERS:
+        for header in headers:
             table.add_column(header, overflow="fold", no_wrap=header != "ACTIONS")
         for row in rows:
             table.add_row(*row, style="red" if row[-1].startswith(("syntax", "undefined", "loop")) else None)
         Console(file=out, no_color=bool(os.environ.get("NO_COLOR")), highlight=False).print(table)
         return
-    widths = [max(len(row[i]) for row in [_HEADERS, *rows]) for i in range(len(_HEADERS))]
+    widths = [max(len(row[i]) for row in [headers, *rows]) for i in range(len(headers))]
     out.write(f"{path}\n")
-    for row in [_HEADERS, *rows]:
+    for row in [headers, *rows]:
         out.write("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() + "\n")
 
 
 # -- JSON --------------------------------------------------------------------------------
 
 
-def to_json(path: str, results: list[PathResult]) -> dict:
+def to_json(path: str, results: list[PathResult], dialect: Dialect) -> dict:
     return {
         "version": 1,
         "script": path,
+        # The variables each combination set: "event", "server" and "disk" are their values.
+        "variables": dict(zip(("event", "server", "disk"), dialect.variables)),
         "combinations": [
             {
                 "event": result.combination.event,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from tests.winecmd import WineBatchRunner, require_wine
@@ -9,6 +11,13 @@ from tests.winecmd import WineBatchRunner, require_wine
 # Absolute command paths that scripts under test call: the generated scripts'
 # isql and al2stop, and the guide's section 3.2 samples.
 PATH_STUBS = ["C:\\MSSQL\\BINN\\isql", "F:\\StarOffice\\bin\\al2stop"]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def lint_cache_of_this_run(tmp_path_factory):
+    """`sogen lint` keeps results in the user's cache folder: the tests' runs keep theirs
+    in a folder of this session, never reading a result another checkout left."""
+    os.environ["SOGEN_CACHE_DIR"] = str(tmp_path_factory.mktemp("lint-cache"))
 
 
 @pytest.fixture(scope="session")

@@ -114,8 +114,8 @@ def test_check_and_diff(tmp_path):
     assert result.exit_code == 0 and result.stdout == ""
     (out / "sogroup" / "somg.ini").write_bytes(b"[SendSMTP]\r\nSelfIPAddress=10.0.0.1\r\n")
     result = run("generate", SINGLE, "-o", out, "--diff")
-    assert result.exit_code == 0
-    assert "-SelfIPAddress=10.0.0.1" in result.stdout and "+SelfIPAddress=192.168.10.100" in result.stdout
+    assert result.exit_code == 1
+    assert "-SelfIPAddress=10.0.0.1" in result.stdout and "+SelfIPAddress=192.168.10.110" in result.stdout
     assert (out / "sogroup" / "somg.ini").read_bytes() == b"[SendSMTP]\r\nSelfIPAddress=10.0.0.1\r\n"
     assert run("generate", SINGLE, "-o", out, "--check").exit_code == 1
 

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sogen.batch.control import control_flow
-from sogen.batch.events import COMBINATIONS, Combination
+from sogen.batch.events import ARM, CLP, COMBINATIONS, Combination, dialect_of
 from sogen.batch.interpreter import analyse, cmd_lines
 from tests.winecmd import normalise_recorded
 from sogen.batch.ir import Command, Goto, If
@@ -481,3 +481,94 @@ def test_trace_command_line():
     assert result.exit_code == 0 and 'ARMBCAST /MSG "Serverの復旧が終了しました" /A' in result.output
     result = CliRunner().invoke(app, ["trace", "nowhere.bat"])
     assert result.exit_code == 2 and "Traceback" not in result.output
+
+
+# -- CLUSTERPRO X: the CLP_* dialect ----------------------------------------------------------
+
+
+def in_clp(data: bytes) -> bytes:
+    return data.replace(b"ARMS_", b"CLP_")
+
+
+@pytest.mark.parametrize(
+    ("text", "dialect"),
+    [
+        ('IF "%CLP_EVENT%" == "START" GOTO NORMAL', CLP),
+        ('IF "%ARMS_EVENT%" == "START" GOTO NORMAL', ARM),
+        ("IF DEFINED clp_disk GOTO X", CLP),
+        ("echo !CLP_SERVER!", CLP),
+        ("ARMLOAD a", ARM),  # tests nothing: ARM, as before
+        ("rem ported from ARMS_EVENT\nIF %CLP_EVENT%==START GOTO X", CLP),  # a word in a comment is no read
+        ('IF "%CLP_EVENT%" == "START" GOTO N\nIF "%ARMS_DISK%" == "FAILURE" GOTO E', CLP),  # the first read wins
+    ],
+)
+def test_dialect_of(text, dialect):
+    assert dialect_of(text) == dialect
+
+
+@pytest.mark.parametrize("path", sorted(p for p in TRACE_CASES.glob("*.bat") if b"ARMS_" in p.read_bytes()), ids=str)
+def test_a_clusterpro_x_script_runs_as_its_arm_twin(path):
+    """The same script with CLP_* for ARMS_*: the same paths, its own variable names."""
+    arm = analyse(parse_script(str(path), path.read_bytes()))
+    clp = analyse(parse_script(str(path), in_clp(path.read_bytes())))
+    for combination in COMBINATIONS:
+        a, c = arm[combination], clp[combination]
+        assert ([x.text for x in c.actions], c.end, c.uncertain) == ([x.text for x in a.actions], a.end, a.uncertain)
+        assert c.tests == [(index, name.replace("ARMS_", "CLP_")) for index, name in a.tests]
+
+
+def test_a_forced_dialect_reads_the_other_names_as_unset():
+    script = parse_script("start.bat", in_clp((TRACE_CASES / "guide_start.bat").read_bytes()))
+    forced = analyse(script, dialect=ARM)
+    unset = analyse(script)[Combination(None, "HOME", "SUCCESS")]
+    assert all([a.text for a in forced[c].actions] == [a.text for a in unset.actions] for c in COMBINATIONS)
+    assert all(not result.tests for result in forced.values())
+
+
+def test_trace_names_the_variables_it_varied(tmp_path):
+    path = tmp_path / "start.bat"
+    path.write_bytes(in_clp((TRACE_CASES / "guide_start.bat").read_bytes()))
+    _, text = run(str(path), "start", "other")
+    assert text.splitlines()[0].endswith("CLP_EVENT=START CLP_SERVER=OTHER CLP_DISK=SUCCESS")
+    assert LOAD in text
+    _, text = run(str(path), matrix=True)
+    assert text.splitlines()[1].split()[:3] == ["CLP_EVENT", "CLP_SERVER", "CLP_DISK"]
+    assert text.splitlines()[2].split() == ["START", "HOME", "SUCCESS", "ARMBCAST,", "ARMLOAD", "StarOffice", "exit"]
+    data = json.loads(run(str(path), "failover", output_format="json")[1])
+    assert data["variables"] == {"event": "CLP_EVENT", "server": "CLP_SERVER", "disk": "CLP_DISK"}
+    assert {test["variable"] for test in data["combinations"][0]["tests"]} == {"CLP_EVENT", "CLP_DISK", "CLP_SERVER"}
+    _, text = run(str(path), "start", dialect="arm")
+    assert "ARMS_EVENT=START" in text and LOAD not in text  # read as ARM: nothing is set, the fallback runs
+
+
+def test_trace_bad_dialect(capsys):
+    code, out = run(str(TRACE_CASES / "guide_start.bat"), dialect="x")
+    assert code == 2 and out == "" and "--dialect must be one of arm, clp, not 'x'" in capsys.readouterr().err
+
+
+def test_trace_and_lint_command_lines_take_a_dialect(tmp_path, capsys):
+    from typer.testing import CliRunner
+
+    from sogen.cli.app import app
+    from sogen.cli.lint import main as lint_main
+
+    path = tmp_path / "start.bat"
+    path.write_bytes(in_clp((TRACE_CASES / "guide_start.bat").read_bytes()))
+    result = CliRunner().invoke(app, ["trace", str(path), "--dialect", "arm"])
+    assert result.exit_code == 0 and result.output.splitlines()[1].split()[:3] == ["ARMS_EVENT", "ARMS_SERVER", "ARMS_DISK"]
+    assert lint_main([str(path), "--select", "SO206", "-q"]) == 0
+    assert lint_main([str(path), "--select", "SO206", "--dialect", "arm", "-q"]) == 1
+    assert "CLP_EVENT is tested in a script read as ARMS_EVENT/ARMS_SERVER/ARMS_DISK" in capsys.readouterr().out
+
+
+def test_generated_clusterpro_x_scripts_run_as_the_arm_ones():
+    from sogen.generator.artifacts import group_artifacts
+    from sogen.topology.load import load_topology
+
+    arm = load_topology(Path(__file__).resolve().parent.parent / "samples" / "single-standby.yaml")
+    clp = arm.model_copy(update={"settings": arm.settings.model_copy(update={"dialect": "clp"})})
+    arm_files, clp_files = group_artifacts(arm, 0), group_artifacts(clp, 0)
+    for name in ("start.bat", "stop.bat"):
+        assert b"ARMS_" not in clp_files[name] and clp_files[name] == in_clp(arm_files[name])
+        results = analyse(parse_script(name, clp_files[name]))
+        assert results[Combination("START", "HOME", "SUCCESS")].tests[0] == (0, "CLP_EVENT")

@@ -173,16 +173,17 @@ def test_batch_files_are_cp932_with_crlf():
 
 
 def test_registry_files_in_both_formats(tmp_path):
-    v5 = generated(write_topology(tmp_path, STAROFFICE_ONLY))["so/registry/opcntrl.reg"]
+    # The default is the guide's platform: NT 4.0's regedit reads only REGEDIT4 (1.1.3).
+    text = generated(write_topology(tmp_path, STAROFFICE_ONLY))["so/registry/opcntrl.reg"].decode("cp932")
+    assert text.startswith("REGEDIT4\r\n")
+    assert "[HKEY_LOCAL_MACHINE\\SOFTWARE\\NEC\\StarOffice Server\\Current Version\\OPCNTRL]\r\n" in text
+    assert '"URLPREFIX"="http://192.168.0.10"\r\n' in text
+    v5 = generated(write_topology(tmp_path, STAROFFICE_ONLY + "settings:\n  reg_format: v5\n  version_key: CurrentVersion\n"))
+    v5 = v5["so/registry/opcntrl.reg"]
     assert v5.startswith(codecs.BOM_UTF16_LE)
     text = v5[2:].decode("utf-16-le")
     assert text.startswith("Windows Registry Editor Version 5.00\r\n")
-    assert "[HKEY_LOCAL_MACHINE\\SOFTWARE\\NEC\\StarOffice Server\\CurrentVersion\\OPCNTRL]\r\n" in text
-    assert '"URLPREFIX"="http://192.168.0.10"\r\n' in text
-    regedit4 = generated(write_topology(tmp_path, STAROFFICE_ONLY + "settings:\n  reg_format: regedit4\n  version_key: Current Version\n"))
-    text = regedit4["so/registry/opcntrl.reg"].decode("cp932")
-    assert text.startswith("REGEDIT4\r\n")
-    assert "[HKEY_LOCAL_MACHINE\\SOFTWARE\\NEC\\StarOffice Server\\Current Version\\OPCNTRL]" in text
+    assert "[HKEY_LOCAL_MACHINE\\SOFTWARE\\NEC\\StarOffice Server\\CurrentVersion\\OPCNTRL]" in text
 
 
 def test_multi_standby_identifiers_never_cross():
@@ -193,15 +194,15 @@ def test_multi_standby_identifiers_never_cross():
     assert not re.search(r"\bStarOffice /|\"StarOffice Server\"", start2)
     alenv2 = files["group2/alenv2.bat"].decode("cp932")
     assert "SET ALSERVICE=StarOffice Server2\r\n" in alenv2 and "SET ALPROC=alw2\r\n" in alenv2
-    image = files["group2/registry/imagepath.reg"][2:].decode("utf-16-le")
+    image = files["group2/registry/imagepath.reg"].decode("cp932")
     assert "[HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Services\\StarOffice Server2]" in image
     assert '"ImagePath"="E:\\\\SO2\\\\bin\\\\al2start.exe /RE:\\\\SO2 /C \\"StarOffice Server2\\" /Palw2 /Sal2"' in image
-    image1 = files["group1/registry/imagepath.reg"][2:].decode("utf-16-le")
+    image1 = files["group1/registry/imagepath.reg"].decode("cp932")
     assert '/C \\"StarOffice Server\\" /Pal2 /Sal2"' in image1
     backup2 = files["group2/backup.bat"].decode("cp932")
     assert "ARMLOADC StarOffice2 /W PAUSE" in backup2 and 'net start "StarOffice Server2"' in backup2
-    procinfo = files["group2/registry/procinfo.reg"][2:].decode("utf-16-le")
-    assert "StarOffice Server2\\CurrentVersion\\SRVCNTRL\\PROCINFO[3]]" in procinfo
+    procinfo = files["group2/registry/procinfo.reg"].decode("cp932")
+    assert "StarOffice Server2\\Current Version\\SRVCNTRL\\PROCINFO[3]]" in procinfo
     assert '"EXECLINE"="E:\\\\SO2\\\\bin\\\\sowfmvm.exe -smvm2"' in procinfo
     assert '"EXECLINE"="E:\\\\SO2\\\\bin\\\\wfocom.exe -h sovhost2"' in procinfo
     assert files["group2/services.txt"].endswith(b"al2mvm2 5206/udp # Flow Server (MVM2)\r\n")
@@ -210,18 +211,19 @@ def test_multi_standby_identifiers_never_cross():
 
 def test_decommission_patch_per_node():
     files = generated(ROOT / "samples" / "multi-standby.yaml")
-    text = files["group1/registry/decommission-SV1.reg"][2:].decode("utf-16-le")
+    text = files["group1/registry/decommission-SV1.reg"].decode("cp932")
     assert '"CLUSTER"="NO"' in text and '"URLPREFIX"="http://192.168.20.11"' in text
     assert '"MASTERHOST"="sv1-real"' in text
-    text = files["group1/registry/decommission-SV2.reg"][2:].decode("utf-16-le")
+    text = files["group1/registry/decommission-SV2.reg"].decode("cp932")
     assert '"MASTERHOST"="SV2"' in text
 
 
 def test_mailgateway_ini_and_order():
     files = generated(ROOT / "samples" / "single-standby.yaml")
     ini = files["sogroup/somg.ini"].decode("cp932")
-    assert "[SendSMTP]\r\nSelfIPAddress=192.168.10.100\r\n" in ini
-    assert "[RecvSMTP]\r\nSelfIPAddress=192.168.10.100\r\n" in ini
+    # The floating IP, not the virtual IP (2.2.2.3).
+    assert "[SendSMTP]\r\nSelfIPAddress=192.168.10.110\r\n" in ini
+    assert "[RecvSMTP]\r\nSelfIPAddress=192.168.10.110\r\n" in ini
     assert actions_after_broadcast(files["sogroup/start.bat"], ":NORMAL", ":ON_OTHER1") == [
         'net start "MSSQLServer"',
         'ARMLOAD StarOffice /S /M "StarOffice Server"',
@@ -298,4 +300,4 @@ def test_runbook_has_the_real_values():
     assert "Delete `E:\\SO2.standby`" in runbook
     assert "run `alenv2.bat`" in runbook
     assert "Set the system environment variable `ALROOT` to server 1's root\n`D:\\SO1`" in runbook
-    assert "StarOffice FormServer → StarOffice server" in runbook  # uninstall in stop order
+    assert "Retiring a failover group while StarOffice stays" in runbook  # 1.7 note 4, not uninstall

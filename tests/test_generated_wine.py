@@ -3,7 +3,8 @@
 The expected command sequences are written here by hand from the guide's
 script shape (DOMAIN.md) and each sample's products; they are not computed by
 sogen. Wine runs the scripts with stub ARM/DB commands that record their
-arguments.
+arguments, in both dialects: generated with ``settings.dialect: arm`` and run
+with ARMS_* set, and with ``clp`` and run with CLUSTERPRO X's CLP_* set.
 """
 
 from __future__ import annotations
@@ -20,6 +21,11 @@ from sogen.topology.load import load_topology, topology_hash
 pytestmark = pytest.mark.wine
 
 ROOT = Path(__file__).resolve().parent.parent
+# settings.dialect -> the variables the cluster sets (event, server, disk).
+DIALECT_VARIABLES = {
+    "arm": ("ARMS_EVENT", "ARMS_SERVER", "ARMS_DISK"),
+    "clp": ("CLP_EVENT", "CLP_SERVER", "CLP_DISK"),
+}
 EVENTS = ("START", "FAILOVER", "RECOVER", None)
 SERVERS = ("HOME", "OTHER")
 DISKS = ("SUCCESS", "FAILURE")
@@ -66,10 +72,10 @@ EXPECTED_ACTIONS = {
                             'net stop "OracleTNSListener"', 'net stop "OracleServiceORCL"', "ARMSLEEP 30"],
     },
     ("multi-standby", "group2"): {
-        ("start", "HOME"): [SO2_START, 'ARMLOAD FormServer /S /M "StarOffice FormServer"'],
-        ("start", "OTHER"): [SO2_START, 'ARMLOAD FormServer /S /M "StarOffice FormServer"'],
-        ("stop", "HOME"): ["ARMKILL FormServer", "ARMKILL StarOffice2"],
-        ("stop", "OTHER"): ["ARMKILL FormServer", "ARMKILL StarOffice2"],
+        ("start", "HOME"): [SO2_START, 'ARMLOAD FormServer2 /S /M "StarOffice FormServer2"'],
+        ("start", "OTHER"): [SO2_START, 'ARMLOAD FormServer2 /S /M "StarOffice FormServer2"'],
+        ("stop", "HOME"): ["ARMKILL FormServer2", "ARMKILL StarOffice2"],
+        ("stop", "OTHER"): ["ARMKILL FormServer2", "ARMKILL StarOffice2"],
     },
     ("four-node", "so-main"): {
         ("start", "HOME"): [SO1_START, MG_START, 'ARMLOAD SOWebIF /S /M "StarOffice WEBINTERFACE"'],
@@ -109,33 +115,37 @@ def expected_sequence(kind, event, server, disk, actions, messages) -> list[str]
     return [broadcast(messages[key])] + actions[(kind, server)]
 
 
-def environment(event, server, disk) -> dict[str, str | None]:
-    return {"ARMS_EVENT": event, "ARMS_SERVER": server, "ARMS_DISK": disk}
+def environment(dialect, event, server, disk) -> dict[str, str | None]:
+    return dict(zip(DIALECT_VARIABLES[dialect], (event, server, disk)))
 
 
 
 
 @pytest.fixture(scope="module")
 def outputs(tmp_path_factory):
+    """The samples generated in each dialect: <folder>/<dialect>/<sample>/..."""
     folder = tmp_path_factory.mktemp("generated")
     for sample in sorted((ROOT / "samples").glob("*.yaml")):
-        t = load_topology(sample)
-        for name, data in generate(t, topology_hash(t.model_dump(mode="json")), sample.name).items():
-            path = folder / sample.stem / name
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(data)
+        loaded = load_topology(sample)
+        for dialect in DIALECT_VARIABLES:
+            t = loaded.model_copy(update={"settings": loaded.settings.model_copy(update={"dialect": dialect})})
+            for name, data in generate(t, topology_hash(t.model_dump(mode="json")), sample.name).items():
+                path = folder / dialect / sample.stem / name
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_bytes(data)
     return folder
 
 
-def test_every_combination_of_every_generated_script(wine_runner, outputs):
+@pytest.mark.parametrize("dialect", DIALECT_VARIABLES)
+def test_every_combination_of_every_generated_script(wine_runner, outputs, dialect):
     jobs, expectations = [], []
     for (sample, group), actions in EXPECTED_ACTIONS.items():
         for kind in ("start", "stop"):
-            script = outputs / sample / group / f"{kind}.bat"
+            script = outputs / dialect / sample / group / f"{kind}.bat"
             for event, server, disk in itertools.product(EVENTS, SERVERS, DISKS):
-                jobs.append((script, environment(event, server, disk)))
+                jobs.append((script, environment(dialect, event, server, disk)))
                 expectations.append(
-                    (f"{sample}/{group}/{kind}.bat {event}/{server}/{disk}",
+                    (f"{dialect}/{sample}/{group}/{kind}.bat {event}/{server}/{disk}",
                      expected_sequence(kind, event, server, disk, actions, SAMPLE_MESSAGES[sample]))
                 )
     recorded = wine_runner.run_many(jobs)
@@ -149,7 +159,7 @@ def test_every_combination_of_every_generated_script(wine_runner, outputs):
 
 
 def test_backup_script_pauses_stops_starts_and_continues(wine_runner, outputs):
-    (calls,) = wine_runner.run_many([(outputs / "four-node" / "so-main" / "backup.bat", {})])
+    (calls,) = wine_runner.run_many([(outputs / "arm" / "four-node" / "so-main" / "backup.bat", {})])
     assert calls == [
         "ARMLOADC StarOffice /W PAUSE",
         "al2stop /q",

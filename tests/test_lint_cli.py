@@ -329,7 +329,7 @@ def test_inline_suppression_and_unused_suppression(run, tmp_path):
 
 
 def test_baseline_records_then_reports_only_new_findings(run, tmp_path, broken):
-    code, _, err = run("lint", "start.bat", "--baseline", "sogen-baseline.json")
+    code, _, err = run("lint", "start.bat", "--write-baseline", "sogen-baseline.json")
     assert code == 0 and "recorded" in err
     assert json.loads((tmp_path / "sogen-baseline.json").read_text(encoding="utf-8"))["findings"]
     code, out, _ = run("lint", "start.bat", "--baseline", "sogen-baseline.json")

@@ -107,8 +107,9 @@ def topologies(draw):
     nodes = [{"name": f"SV{i}", "ip": f"10.0.0.{i}"} for i in range(1, draw(st.integers(2, 4)) + 1)]
     groups = []
     for index in range(2 if multi else 1):
-        products = [{"type": "staroffice-server"}]
-        if index == 0 and draw(st.booleans()):
+        # A multi standby WorkFlow is reached through a server link (3.4.1).
+        products = [{"type": "staroffice-server", "addons": ["server-link"] if multi else []}]
+        if index == 0 and not multi and draw(st.booleans()):  # MailGateway: single standby only (2.1.1)
             products.append({"type": "mailgateway-smtp", "mta": "mailhub"})
         if index == 0 and draw(st.booleans()):
             database = draw(st.sampled_from(["sqlserver", "oracle"]))
@@ -117,6 +118,8 @@ def topologies(draw):
                 workflow["oracle_sid"] = draw(st.from_regex(r"[A-Z][A-Z0-9]{0,5}", fullmatch=True))
             groups_sql = draw(st.sampled_from(["C:\\MSSQL", "C:\\ORANT", "D:\\db"]))
             workflow["sql_dir"] = groups_sql
+            if multi:
+                workflow["procinfo"] = {"mvm": 3, "wfocom": 4}
             products.append(workflow)
         if draw(st.booleans()) and not any(p["type"] == "formserver" for g in groups for p in g["products"]):
             products.append({"type": "formserver", "online_shells": draw(st.lists(NAMES, max_size=2, unique=True))})
@@ -126,19 +129,23 @@ def topologies(draw):
                  "depends_on": ["staroffice-server"]}
             )
         drive = "DE"[index]
+        addresses = {"virtual_ip": f"10.0.1.{index + 1}"}
+        if any(p["type"] == "mailgateway-smtp" for p in products):
+            addresses["floating_ip"] = f"10.0.2.{index + 1}"  # somg.ini's SelfIPAddress (2.2.2.3)
         groups.append(
             {
                 "name": f"group{index + 1}",
-                "policy": [n["name"] for n in (nodes[index:] + nodes[:index])][:2],
+                # Multi standby: group 2 runs on group 1's nodes, the other way round (1.2.2).
+                "policy": [n["name"] for n in nodes[:2]][:: -1 if index else 1],
                 "virtual_host": f"vhost{index + 1}",
-                "virtual_ip": f"10.0.1.{index + 1}",
+                **addresses,
                 "partitions": [drive],
                 "alroot": f"{drive}:\\SO{index + 1}",
                 "products": products,
             }
         )
     settings = {"messages": {"start_home": draw(st.sampled_from(["起動します", "Starting", "最高プライオリティサーバで起動中です"]))},
-                "db_settle_seconds": draw(st.integers(1, 120))}
+                "db_settle_seconds": draw(st.integers(0, 120))}
     return {"cluster": {"name": "h", "mode": "multi-standby" if multi else "single-standby", "nodes": nodes},
             "groups": groups, "settings": settings}
 
@@ -183,7 +190,7 @@ def test_section_32_sample_recovers_workflow_on_sql_server():
     workflow = next(p for p in group["products"] if p["type"] == "workflow")
     assert workflow["database"] == "sqlserver"
     assert workflow["sql_dir"].lower() == "c:\\mssql" and workflow["isql"].lower() == "c:\\mssql\\binn\\isql"
-    assert group["virtual_ip"] == "192.168.1.50"  # from somg.ini
+    assert group["floating_ip"] == "192.168.1.50"  # somg.ini's SelfIPAddress (guide 2.2.2.3)
     assert "# from guide-32-sqlserver/somg.ini:2" in result.yaml_text
     assert {"SO201", "SO301", "SO401"} <= {f.code for f in result.findings}
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import site
 import subprocess
 import sys
 import venv
@@ -15,8 +16,12 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def fresh_venv(folder: Path) -> Path:
-    """A venv that sees the already-installed dependencies but not sogen's source tree."""
-    venv.EnvBuilder(system_site_packages=True, with_pip=True).create(folder)
+    """A venv that sees the dependencies installed where the tests run (the system's, or a
+    virtual environment's: system_site_packages would miss the latter) but not sogen's
+    source tree: the outer site folders come after its own, where the wheel goes."""
+    venv.EnvBuilder(with_pip=True).create(folder)
+    (own,) = (folder / "lib").glob("python*/site-packages")
+    (own / "outer-site-packages.pth").write_text("\n".join(site.getsitepackages()) + "\n", encoding="utf-8")
     return folder / "bin"
 
 
@@ -30,21 +35,22 @@ def run(argv, **kwargs) -> subprocess.CompletedProcess:
 def installed_wheel(tmp_path_factory):
     folder = tmp_path_factory.mktemp("wheel")
     run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-w", str(folder / "dist"), str(ROOT)])
-    (wheel,) = (folder / "dist").glob("sogen-*.whl")
+    (wheel,) = (folder / "dist").glob("sogen_clusterpro-*.whl")
     bin_dir = fresh_venv(folder / "venv")
     run([str(bin_dir / "python"), "-m", "pip", "install", "--no-deps", "--force-reinstall", "--quiet", str(wheel)])
     return bin_dir
 
 
-def test_wheel_contains_templates_catalogue_and_schema(installed_wheel):
+def test_wheel_contains_templates_catalogue_arm_commands_and_schema(installed_wheel):
     code = (
         "import sogen, pathlib; root = pathlib.Path(sogen.__file__).parent; "
         "print(sorted(p.name for p in (root / 'templates').iterdir())); "
-        "print((root / 'catalogue.toml').is_file(), (root / 'schemas' / 'topology.schema.json').is_file())"
+        "print((root / 'catalogue.toml').is_file(), (root / 'arm_commands.toml').is_file(), "
+        "(root / 'schemas' / 'topology.schema.json').is_file())"
     )
     out = run([str(installed_wheel / "python"), "-c", code], cwd="/").stdout
     assert "'start.bat.j2'" in out and "'RUNBOOK.md.j2'" in out
-    assert out.strip().endswith("True True")
+    assert out.strip().endswith("True True True")
 
 
 def test_installed_sogen_generates_the_golden_output(installed_wheel, tmp_path):

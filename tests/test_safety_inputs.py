@@ -61,12 +61,13 @@ def listing(folder: Path) -> list[str]:
 # -- 5. validation gaps: whole numbers ---------------------------------------------------
 
 WHOLE_NUMBER = "is not allowed: a whole number such as 30, without quotes or decimals (true and false are not numbers)"
+# Multi standby WorkFlow needs a server link on both StarOffice servers (guide 3.4.1).
 WITH_PROCINFO = edit(
     VALID_MULTI,
     "      - type: staroffice-server\n  - name: g2",
-    "      - type: staroffice-server\n      - type: workflow\n        database: sqlserver\n"
+    "      - type: staroffice-server\n        addons: [server-link]\n      - type: workflow\n        database: sqlserver\n"
     "        procinfo: {mvm: 3, wfocom: 4}\n  - name: g2",
-)
+) + "        addons: [server-link]\n"
 # Every whole-number field: (topology with the value at the marker, field path).
 NUMBER_FIELDS = {
     "db_settle_seconds": (VALID_SINGLE + "settings:\n  db_settle_seconds: @\n", "settings.db_settle_seconds"),

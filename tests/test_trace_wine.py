@@ -1,8 +1,10 @@
 """``sogen trace`` against a real interpreter: Wine's cmd.exe.
 
 For every script -- tests/trace_cases/*.bat, tests/lint_cases/**/*.bat and every
-batch file sogen generates from samples/*.yaml -- and every one of the 16
-combinations of ARMS_EVENT x ARMS_SERVER x ARMS_DISK, the commands that Wine's
+batch file sogen generates from samples/*.yaml, in both dialects -- and every one
+of the 16 combinations of ARMS_EVENT x ARMS_SERVER x ARMS_DISK (CLP_EVENT x
+CLP_SERVER x CLP_DISK for a CLUSTERPRO X script, set as the script reads them), the
+commands that Wine's
 stub programs record (tests/winecmd.py) must be exactly the actions
 :func:`sogen.batch.interpreter.analyse` predicts, in order. ``analyse`` models Windows'
 cmd.exe; where Wine's cmd (8.0) is known to differ, the comparison is loosened
@@ -49,13 +51,14 @@ import codecs
 import hashlib
 import re
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import pytest
 
 from sogen.batch.actions import ClusterAction
-from sogen.batch.events import COMBINATIONS, Combination
-from sogen.batch.interpreter import PathResult, analyse
+from sogen.batch.events import COMBINATIONS, DIALECTS, Combination, Dialect
+from sogen.batch.interpreter import PathResult, analyse, script_dialect
 from tests.winecmd import normalise_recorded
 from sogen.batch.ir import Chain, Command
 from sogen.batch.parser import parse_script, program_of
@@ -85,20 +88,28 @@ class Case:
     path: Path
 
 
+def _generated_folder(dialect: str) -> str:
+    """Where the scripts generated with ``settings.dialect: <dialect>`` are named."""
+    return "generated" if dialect == "arm" else f"generated-{dialect}"
+
+
 def _generated_scripts(folder: Path) -> list[Case]:
     from sogen.generator.artifacts import generate
     from sogen.topology.load import load_topology, topology_hash
 
     cases = []
     for sample in sorted((ROOT / "samples").glob("*.yaml")):
-        topology = load_topology(sample)
-        files = generate(topology, topology_hash(topology.model_dump(mode="json")), sample.name)
-        for name, data in files.items():
-            if name.endswith(".bat"):
-                target = folder / sample.stem / name
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_bytes(data)
-                cases.append(Case(f"generated/{sample.stem}/{name}", target))
+        loaded = load_topology(sample)
+        for dialect in DIALECTS:
+            topology = loaded.model_copy(update={"settings": loaded.settings.model_copy(update={"dialect": dialect})})
+            files = generate(topology, topology_hash(topology.model_dump(mode="json")), sample.name)
+            for name, data in files.items():
+                if name.endswith(".bat"):
+                    where = f"{_generated_folder(dialect)}/{sample.stem}/{name}"
+                    target = folder / where
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    target.write_bytes(data)
+                    cases.append(Case(where, target))
     return cases
 
 
@@ -137,14 +148,21 @@ def _stubs_needed(cases: list[Case]) -> tuple[set[str], set[str]]:
     return names, paths
 
 
+@cache
+def _dialect(path: Path) -> Dialect:
+    """The variables Wine sets for the script: the ones ``analyse`` reads it by."""
+    return script_dialect(parse_script(str(path), path.read_bytes()))
+
+
 def _combinations_to_run(path: Path) -> list[Combination]:
     """cmd cannot tell apart combinations that differ only in a variable the script
     never names: run one of each kind."""
     text = path.read_bytes().lower()
-    named = {name: name.lower().encode() in text for name in ("ARMS_EVENT", "ARMS_SERVER", "ARMS_DISK")}
+    dialect = _dialect(path)
+    named = {name: name.lower().encode() in text for name in dialect.variables}
     kinds = {}
     for combination in COMBINATIONS:
-        values = combination.environment()
+        values = combination.environment(dialect)
         kinds.setdefault(tuple(values[name] for name, used in named.items() if used), combination)
     return list(kinds.values())
 
@@ -152,9 +170,10 @@ def _combinations_to_run(path: Path) -> list[Combination]:
 def _same_run(combination: Combination, ran: dict[Combination, list[str]], path: Path) -> list[str]:
     """What Wine recorded for the combination that stands for ``combination``."""
     text = path.read_bytes().lower()
-    values = combination.environment()
+    dialect = _dialect(path)
+    values = combination.environment(dialect)
     for other, calls in ran.items():
-        others = other.environment()
+        others = other.environment(dialect)
         if all(values[name] == others[name] for name in values if name.lower().encode() in text):
             return calls
     raise KeyError(combination)
@@ -187,7 +206,7 @@ def observed(tmp_path_factory) -> dict[str, Observed]:
     distinct = {_run_key(case.path): case for case in cases}
     with WineBatchRunner(extra_stubs=sorted(names - default), path_stubs=sorted(paths), job_timeout=15) as runner:
         jobs = [
-            (key, combination, {**combination.environment(), "ALROOT": runner.alroot})
+            (key, combination, {**combination.environment(_dialect(case.path)), "ALROOT": runner.alroot})
             for key, case in distinct.items()
             for combination in _combinations_to_run(case.path)
         ]
@@ -262,7 +281,8 @@ def _all_cases() -> list[str]:
     for sample in sorted((ROOT / "samples").glob("*.yaml")):
         topology = load_topology(sample)
         names += [
-            f"generated/{sample.stem}/{group.name}/{script}"
+            f"{_generated_folder(dialect)}/{sample.stem}/{group.name}/{script}"
+            for dialect in DIALECTS
             for group in topology.groups
             for script in ("start.bat", "stop.bat")
         ]
@@ -281,9 +301,18 @@ def test_trace_matches_wine(observed, case):
 
 
 def test_every_generated_batch_file_is_compared(observed):
-    generated = {name for name in observed if name.startswith("generated/")}
-    assert {name for name in _all_cases() if name.startswith("generated/")} <= generated
+    generated = {name for name in observed if name.startswith("generated")}
+    assert {name for name in _all_cases() if name.startswith("generated")} <= generated
     assert any(name.endswith("backup.bat") for name in generated)
+
+
+def test_clusterpro_x_scripts_run_with_clp_variables(observed):
+    """The X-dialect scripts are read, and run under Wine, by CLP_*: their START path
+    loads the services (with ARMS_* set instead, every path would be the fallback)."""
+    seen = observed["generated-clp/single-standby/sogroup/start.bat"]
+    start = Combination("START", "HOME", "SUCCESS")
+    assert seen.predicted[start].tests[0] == (0, "CLP_EVENT")
+    assert 'ARMLOAD StarOffice /S /M "StarOffice Server"' in seen.recorded[start]
 
 
 def test_utf16_cases_are_not_run(observed):

@@ -139,13 +139,38 @@ def test_policy_names_must_exist_once(tmp_path):
     assert f"{line}:{col}: groups[0].policy[2]: node 'SV1' appears twice in the failover policy" in problems
 
 
-def test_multi_standby_groups_start_on_different_nodes(tmp_path):
-    text = edit(VALID_MULTI, "policy: [SV2, SV1]", "policy: [SV1, SV2]")
-    line, col = position(text, "SV1, SV2]", 2)
-    assert (
-        f"{line}:{col}: groups[1].policy[0]: in multi standby each node is active for one group: "
-        "group 2 must start on a different node than group 1 (SV1)"
-    ) in problems_of(tmp_path, text)
+FOUR_NODES = "".join(f"    - name: SV{n}\n      ip: 192.168.10.{10 + n}\n" for n in (3, 4))
+
+
+# 1.1.1: "クラスタ内の2ノードのみに1つのフェイルオーバポリシを設定し"; figure 1: "SV3,SV4は使用しません".
+def test_policy_names_exactly_two_of_up_to_four_nodes(tmp_path):
+    four = edit(VALID_SINGLE, "groups:", FOUR_NODES + "groups:")
+    path = tmp_path / "two-of-four.yaml"
+    path.write_text(edit(four, "policy: [SV1, SV2]", "policy: [SV3, SV4]"), encoding="utf-8")
+    assert load_topology(path).groups[0].policy == ["SV3", "SV4"]
+    for policy, count in (("[SV1, SV2, SV3]", "3 nodes"), ("[SV1, SV2, SV3, SV4]", "4 nodes"), ("[SV1]", "1 node")):
+        expect(
+            tmp_path, edit(four, "policy: [SV1, SV2]", f"policy: {policy}"), policy, "groups[0].policy",
+            f"names {count}; a StarOffice failover policy names exactly two of the cluster's nodes, "
+            "the active node then its standby, e.g. [SV1, SV2] (guide 1.1.1)",
+        )
+
+
+MULTI_POLICY = (
+    "is [{got}]; in multi standby both groups run on the same two nodes, each node active for one group and "
+    "standby for the other, so group 2's policy is group 1's reversed: [SV2, SV1] (guide 1.1.1, 1.2.2)"
+)
+
+
+# 1.1.1: "マルチスタンバイ型は、クラスタ内の2ノードのみに2つのフェイルオーバポリシを設定し、各ノードで
+# サービスを提供しながら、それぞれが、もう一方の待機系となります"; 1.2.2 builds group 2 on the same two servers.
+@pytest.mark.parametrize(
+    "policy", ["[SV1, SV2]", "[SV3, SV4]", "[SV2, SV3]", "[SV3, SV1]"], ids=["same", "disjoint", "overlap", "overlap-active"]
+)
+def test_multi_standby_groups_are_the_same_two_nodes_reversed(tmp_path, policy):
+    text = edit(VALID_MULTI, "groups:", FOUR_NODES + "groups:")
+    text = edit(text, "policy: [SV2, SV1]", f"policy: {policy}")
+    expect(tmp_path, text, f"{policy}\n    virtual_host: vhost2", "groups[1].policy", MULTI_POLICY.format(got=policy[1:-1]))
 
 
 def test_virtual_ip_differs_from_node_ips_and_other_groups(tmp_path):
@@ -273,17 +298,45 @@ def test_products_that_need_staroffice(tmp_path):
 
 
 def test_single_standby_products_only_in_group_1_of_multi_standby(tmp_path):
-    text = VALID_MULTI + "      - type: mailgateway-smtp\n        mta: mailhub\n"
+    # 3.4.1: "WF サーバは現状対応していません" -- it runs as a single standby service in group 1.
+    text = VALID_MULTI + "      - type: workflow\n        database: sqlserver\n"
     expect(
-        tmp_path, text, "mailgateway-smtp", "groups[1].products[1].type",
-        "mailgateway-smtp does not support multi standby: in a multi standby cluster it runs in group 1 only",
+        tmp_path, text, "workflow", "groups[1].products[1].type",
+        "workflow does not support multi standby: in a multi standby cluster it runs in group 1 only",
     )
-    text = edit(VALID_MULTI, "staroffice-server\n  - name: g2", "staroffice-server\n  - name: g2")
-    text = text.rstrip("\n") + "\n        addons: [groupshield-scan]\n"
+
+
+MAILGATEWAY = "      - type: mailgateway-smtp\n        mta: mailhub\n"
+SINGLE_STANDBY_ONLY = (
+    "mailgateway-smtp runs in a single standby cluster only (guide 2.1.1: シングルスタンバイ運用), "
+    "in neither group of a multi standby cluster"
+)
+
+
+# 2.1.1 lists "シングルスタンバイ運用" among MailGateway-SMTP's conditions.
+def test_mailgateway_not_in_a_multi_standby_cluster(tmp_path):
+    with_floating_ip = edit(VALID_MULTI, "virtual_ip: 192.168.10.101\n", "virtual_ip: 192.168.10.101\n    floating_ip: 192.168.10.111\n")
+    text = edit(with_floating_ip, "staroffice-server\n  - name: g2", "staroffice-server\n" + MAILGATEWAY + "  - name: g2")
+    expect(tmp_path, text, "mailgateway-smtp", "groups[0].products[1].type", SINGLE_STANDBY_ONLY)
+    text = edit(VALID_MULTI, "virtual_ip: 192.168.10.102\n", "virtual_ip: 192.168.10.102\n    floating_ip: 192.168.10.112\n")
+    expect(tmp_path, text + MAILGATEWAY, "mailgateway-smtp", "groups[1].products[1].type", SINGLE_STANDBY_ONLY)
+
+
+# 1.2.3: "ウィルスバスターサーバスキャン、GroupShieldサーバスキャンは、マルチスタンバイ型には対応しておりません".
+@pytest.mark.parametrize("addon", ["virusbuster-scan", "groupshield-scan"])
+@pytest.mark.parametrize("group", [0, 1])
+def test_virus_scans_not_in_a_multi_standby_cluster(tmp_path, addon, group):
+    marker = ["staroffice-server\n  - name: g2", "staroffice-server\n#\n"][group]
+    text = edit(VALID_MULTI + "#\n", marker, marker.replace("\n", f"\n        addons: [{addon}]\n", 1))
     expect(
-        tmp_path, text, "groupshield-scan", "groups[1].products[0].addons[0]",
-        "groupshield-scan does not support multi standby: install it on group 1's StarOffice only",
+        tmp_path, text, addon, f"groups[{group}].products[0].addons[0]",
+        f"{addon} does not support multi standby (guide 1.2.3): it is allowed in a single standby cluster only, "
+        "on neither StarOffice server of a multi standby cluster",
     )
+    single = edit(VALID_SINGLE, "staroffice-server\n", f"staroffice-server\n        addons: [{addon}]\n")
+    path = tmp_path / "single.yaml"
+    path.write_text(single, encoding="utf-8")
+    assert load_topology(path).groups[0].products[0].addons == [addon]
 
 
 def test_unknown_keys_get_a_hint(tmp_path):
@@ -423,3 +476,187 @@ def test_all_problems_reported_at_once(tmp_path):
     text = edit(text, "policy: [SV1, SV2]", "policy: [SV1, SV3]")
     text = edit(text, "alroot: 'D:\\SO'", "alroot: 'C:\\SO'")
     assert len(problems_of(tmp_path, text)) == 3
+
+
+FORMSERVER = "      - type: formserver\n        online_shells: [Shell1]\n"
+
+
+# 4.1.1, figure 3: "SV1/SV2各々でSOフォームサーバサービスが提供されており" -- one FormServer per group,
+# each with its own watch ID (ARM knows a watch ID once per cluster) and its own service and key.
+def test_formserver_in_both_groups_of_multi_standby(tmp_path):
+    from sogen.generator.plan import group_products
+
+    text = edit(VALID_MULTI, "staroffice-server\n  - name: g2", "staroffice-server\n" + FORMSERVER + "  - name: g2")
+    path = tmp_path / "both.yaml"
+    path.write_text(text + FORMSERVER, encoding="utf-8")
+    t = load_topology(path)
+    names = [
+        (p.watch_id, p.service, p.registry_sync) for g in (0, 1) for p in group_products(t, g) if p.key == "formserver"
+    ]
+    assert names == [
+        ("FormServer", "StarOffice FormServer", ("HKEY_LOCAL_MACHINE\\SOFTWARE\\NEC\\StarOffice FormServer",)),
+        ("FormServer2", "StarOffice FormServer2", ("HKEY_LOCAL_MACHINE\\SOFTWARE\\NEC\\StarOffice FormServer2",)),
+    ]
+    # Overridden with group 1's names, the second instance clashes.
+    for field, value, label in (
+        ("watch_id", "FormServer", "watch ID 'FormServer'"),
+        ("service", "StarOffice FormServer", "service 'StarOffice FormServer'"),
+        ("registry_key", "'HKEY_LOCAL_MACHINE\\SOFTWARE\\NEC\\StarOffice FormServer'",
+         "synced registry key 'HKEY_LOCAL_MACHINE\\\\SOFTWARE\\\\NEC\\\\StarOffice FormServer'"),
+    ):
+        clash = text + FORMSERVER + f"        {field}: {value}\n"
+        expect(
+            tmp_path, clash, "type: formserver", "groups[1].products[1]",
+            f"{label} is already used by formserver in group 'g1'", occurrence=2,
+        )
+
+
+WITH_MAILGATEWAY = edit(VALID_SINGLE, "      - type: workflow", MAILGATEWAY.rstrip("\n") + "\n      - type: workflow")
+FLOATING_IP = "virtual_ip: 192.168.10.100\n"
+
+
+# 2.2.1: "StarOffice/MailGateway-SMTPを使用する全てのサーバ機に対して、フローティングIPの設定を行って下さい";
+# 2.2.2.3: SelfIPAddress "には、フローティングIPのアドレスを設定して下さい".
+def test_mailgateway_needs_a_floating_ip_of_its_own(tmp_path):
+    expect(
+        tmp_path, WITH_MAILGATEWAY, "name: g1", "groups[0].floating_ip",
+        "is required when the group runs mailgateway-smtp: CLUSTERPRO needs a floating IP on every server that "
+        "runs it, and somg.ini's SelfIPAddress names it (guide 2.2.1, 2.2.2.3); give an unused address, "
+        "e.g. in the virtual IP's subnet",
+    )
+    for address, message in (
+        ("192.168.10.100", (
+            "192.168.10.100 is the virtual IP of group 'g1'; the floating IP is an address of its own, "
+            "not the virtual IP (guide 2.2.1, 2.2.2.3)"
+        )),
+        ("192.168.10.12", "192.168.10.12 is the real IP of node SV2; a floating IP must be an unused address (guide 2.2.1)"),
+    ):
+        text = edit(WITH_MAILGATEWAY, FLOATING_IP, f"{FLOATING_IP}    floating_ip: {address}\n")
+        expect(tmp_path, text, f"{address}\n    partitions", "groups[0].floating_ip", message)
+    path = tmp_path / "ok.yaml"
+    path.write_text(edit(WITH_MAILGATEWAY, FLOATING_IP, f"{FLOATING_IP}    floating_ip: 192.168.10.110\n"), encoding="utf-8")
+    assert load_topology(path).groups[0].floating_ip == "192.168.10.110"
+
+
+def test_floating_ip_is_written_to_somg_ini(tmp_path):
+    from sogen.generator.artifacts import group_artifacts
+
+    path = tmp_path / "t.yaml"
+    path.write_text(edit(WITH_MAILGATEWAY, FLOATING_IP, f"{FLOATING_IP}    floating_ip: 192.168.10.110\n"), encoding="utf-8")
+    ini = group_artifacts(load_topology(path), 0)["somg.ini"].decode("cp932")
+    assert ini.count("SelfIPAddress=192.168.10.110\r\n") == 2 and "192.168.10.100" not in ini
+
+
+SIX_WORKDIRS = ", ".join(f"'D:\\somg\\{name}'" for name in ("spool", "recv", "send", "work", "log", "err"))
+
+
+# 2.2.2.1: "StarOffice/MailGateway-SMTPが使用する6つのディレクトリは、切替パーティション上に作成して下さい".
+def test_mailgateway_workdirs_are_six_on_the_partitions(tmp_path):
+    base = edit(WITH_MAILGATEWAY, FLOATING_IP, f"{FLOATING_IP}    floating_ip: 192.168.10.110\n")
+
+    def with_workdirs(listing: str) -> str:
+        return edit(base, "mta: mailhub\n", f"mta: mailhub\n        workdirs: [{listing}]\n")
+
+    path = tmp_path / "six.yaml"
+    path.write_text(with_workdirs(SIX_WORKDIRS), encoding="utf-8")
+    assert len(load_topology(path).groups[0].products[1].workdirs) == 6
+    expect(
+        tmp_path, with_workdirs("'D:\\somg\\a', 'D:\\somg\\b', 'D:\\somg\\c'"), "['D:", "groups[0].products[1].workdirs",
+        "lists 3 directories; MailGateway-SMTP uses six working directories, all on the group's switched "
+        "partitions (guide 2.2.2.1): list all six, or leave workdirs out",
+    )
+    twice = with_workdirs(SIX_WORKDIRS.replace("'D:\\somg\\err'", "'d:\\SOMG\\spool'"))
+    expect(
+        tmp_path, twice, "'d:\\SOMG", "groups[0].products[1].workdirs[5]",
+        "d:\\SOMG\\spool is listed twice; the six working directories are six different folders (guide 2.2.2.1)",
+    )
+    local = with_workdirs(SIX_WORKDIRS.replace("'D:\\somg\\err'", "'C:\\somg\\err'"))
+    expect(
+        tmp_path, local, "'C:\\somg", "groups[0].products[1].workdirs[5]",
+        "working directory C:\\somg\\err is not on a switched partition of group 'g1' (D:); it would not move on failover",
+    )
+
+
+MULTI_WORKFLOW = edit(
+    VALID_MULTI,
+    "      - type: staroffice-server\n  - name: g2",
+    "      - type: staroffice-server\n        addons: [server-link]\n      - type: workflow\n        database: sqlserver\n"
+    "        procinfo: {mvm: 3, wfocom: 4}\n  - name: g2",
+) + "        addons: [server-link]\n"
+SERVER_LINK = (
+    "needs server-link: in multi standby WorkFlow clients log in to StarOffice server 2 and reach WorkFlow on "
+    "server 1 through a server link between the two servers (guide 3.4.1); add server-link to both groups' "
+    "staroffice-server"
+)
+
+
+# 3.4.1: "SO サーバ 1 と SO サーバ 2 をサーバリンクで結びつける事によって、フロークライアントは仮想 IP2 を用いて
+# サーバ 2 へログインし、サーバ 1 で動作する WF サーバのサービスを受ける"; step 6 installs the server link on
+# server 2, and step 4 edits server 2's "PROCINFO[num]" (mail movement process, wfocom).
+def test_multi_standby_workflow_needs_server_links_and_procinfo(tmp_path):
+    path = tmp_path / "ok.yaml"
+    path.write_text(MULTI_WORKFLOW, encoding="utf-8")
+    load_topology(path)
+    text = edit(MULTI_WORKFLOW, "        procinfo: {mvm: 3, wfocom: 4}\n", "")
+    expect(
+        tmp_path, text, "type: workflow", "groups[0].products[1].procinfo",
+        "is required in a multi standby cluster: server 2's mail movement process (sowfmvm.exe -smvm2) and wfocom "
+        "run from the PROCINFO[n] entries that guide 3.4.1 edits; give both indexes, e.g. {mvm: 3, wfocom: 4}",
+    )
+    group_1_without_link = MULTI_WORKFLOW.replace("        addons: [server-link]\n", "", 1)
+    expect(tmp_path, group_1_without_link, "type: staroffice-server", "groups[0].products[0].addons", SERVER_LINK)
+    group_2_without_link = MULTI_WORKFLOW.removesuffix("        addons: [server-link]\n")
+    expect(tmp_path, group_2_without_link, "type: staroffice-server", "groups[1].products[0].addons", SERVER_LINK, 2)
+    formserver_only = MULTI_WORKFLOW.removesuffix("      - type: staroffice-server\n        addons: [server-link]\n")
+    expect(
+        tmp_path, formserver_only + FORMSERVER, "- type: formserver", "groups[1].products",
+        "needs a staroffice-server product: in multi standby WorkFlow clients log in to StarOffice server 2 and "
+        "reach WorkFlow on server 1 through a server link (guide 3.4.1)",
+    )
+
+
+# Every problem in one run: a type error in one group does not hide the cross-field rules of the
+# other group or of the cluster.
+def test_type_errors_and_cross_field_problems_in_one_run(tmp_path):
+    text = edit(VALID_MULTI, "virtual_ip: 192.168.10.101", "virtual_ip: 192.168.10.300")
+    text = edit(text, "policy: [SV2, SV1]", "policy: [SV2, SV1, SV9]")
+    text = edit(text, "partitions: [E]", "partitions: [E]\n    floating_ip: 192.168.10.11")
+    text = edit(text, "mode: multi-standby", "mode: single-standby")
+    problems = problems_of(tmp_path, text)
+    expected = [
+        ("192.168.10.300", "groups[0].virtual_ip",
+         "'192.168.10.300' is not a valid IPv4 address (four numbers 0-255, e.g. 192.168.10.11)", 1),
+        ("[SV2, SV1, SV9]", "groups[1].policy", (
+            "names 3 nodes; a StarOffice failover policy names exactly two of the cluster's nodes, the active node "
+            "then its standby, e.g. [SV1, SV2] (guide 1.1.1)"
+        ), 1),
+        ("SV9", "groups[1].policy[2]", "node 'SV9' is not in cluster.nodes (nodes: SV1, SV2)", 1),
+        ("- name: g1", "groups", "a single-standby cluster has exactly 1 failover group, this file has 2", 1),
+        ("192.168.10.11", "groups[1].floating_ip",
+         "192.168.10.11 is the real IP of node SV1; a floating IP must be an unused address (guide 2.2.1)", 2),
+    ]
+    for marker, field, message, occurrence in expected:
+        line, column = position(text, marker, occurrence)
+        assert f"{line}:{column}: {field}: {message}" in problems
+    assert len(problems) == len(expected)
+
+
+def test_cluster_type_errors_leave_the_other_rules_running(tmp_path):
+    # A wrong mode: the rules on nodes and groups still run.
+    text = edit(VALID_MULTI, "mode: multi-standby", "mode: multi")
+    text = edit(text, "partitions: [E]", "partitions: [D]")
+    text = edit(text, "policy: [SV2, SV1]", "policy: [SV2, SV9]")
+    problems = problems_of(tmp_path, text)
+    line, column = position(text, "D]", 2)
+    assert f"{line}:{column}: groups[1].partitions[0]: drive D: is already a switched partition of group 'g1'; a partition moves with one group only" in problems
+    line, column = position(text, "SV9")
+    assert f"{line}:{column}: groups[1].policy[1]: node 'SV9' is not in cluster.nodes (nodes: SV1, SV2)" in problems
+    # ... besides the mode itself and group 2's alroot, now off its partitions.
+    assert len(problems) == 4 and any("cluster.mode: 'multi' is not allowed" in p for p in problems)
+    # A wrong node address: the rules on the mode and the products still run.
+    text = edit(VALID_MULTI, "ip: 192.168.10.12", "ip: 192.168.10.312")
+    text = edit(text, "virtual_ip: 192.168.10.102\n", "virtual_ip: 192.168.10.102\n    floating_ip: 192.168.10.112\n")
+    problems = problems_of(tmp_path, text + MAILGATEWAY)
+    line, column = position(text + MAILGATEWAY, "mailgateway-smtp")
+    assert f"{line}:{column}: groups[1].products[1].type: {SINGLE_STANDBY_ONLY}" in problems
+    assert len(problems) == 2 and any("cluster.nodes[1].ip: '192.168.10.312' is not a valid IPv4" in p for p in problems)

@@ -1,24 +1,93 @@
-"""The cluster events a CLUSTERPRO script is run under: ARMS_EVENT x ARMS_SERVER x ARMS_DISK.
+"""The cluster events a CLUSTERPRO script is run under: event x server x disk.
 
-ARM sets the three variables before it runs a start or stop script (guide 1.2.1,
-DOMAIN.md "ARM environment variables"); ARMS_EVENT is unset when ARM is not
-running. These are the only definitions of their names and values in sogen.
+ARM sets ARMS_EVENT, ARMS_SERVER and ARMS_DISK before it runs a start or stop
+script (guide 1.2.1, DOMAIN.md "ARM environment variables"); ARMS_EVENT is unset
+when ARM is not running. CLUSTERPRO X names the same three CLP_EVENT, CLP_SERVER
+and CLP_DISK, with the same values: its script resource samples (start.bat and
+stop.bat, sample version 9.0.3-1, the guide's shape) test "%CLP_EVENT%" == "START",
+"%CLP_DISK%" == "FAILURE" and "%CLP_SERVER%" == "OTHER" (the script resource
+chapter of the CLUSTERPRO X for Windows Reference Guide describes them).
+A :class:`Dialect` is one of these sets of names. These are the only
+definitions of their names and values in sogen.
 """
 
 from __future__ import annotations
 
+import re
 from typing import NamedTuple
 
-ARMS_VARIABLES = ("ARMS_EVENT", "ARMS_SERVER", "ARMS_DISK")
 EVENTS = ("START", "FAILOVER", "RECOVER", None)  # None: unset
 SERVERS = ("HOME", "OTHER")
 DISKS = ("SUCCESS", "FAILURE")
-# The values ARM sets, by variable (a script tests "not set" as an empty string).
-VALUES = {"ARMS_EVENT": EVENTS[:-1], "ARMS_SERVER": SERVERS, "ARMS_DISK": DISKS}
+
+
+class Dialect(NamedTuple):
+    """The names a cluster product gives the event, server and disk variables."""
+
+    name: str  # as --dialect and settings.dialect spell it
+    event: str
+    server: str
+    disk: str
+
+    @property
+    def variables(self) -> tuple[str, str, str]:
+        return (self.event, self.server, self.disk)
+
+    def counterpart(self, variable: str) -> str:
+        """This dialect's name for ``variable`` of any dialect (ARMS_DISK -> CLP_DISK)."""
+        return getattr(self, variable.rsplit("_", 1)[1].lower())
+
+
+ARM = Dialect("arm", "ARMS_EVENT", "ARMS_SERVER", "ARMS_DISK")
+CLP = Dialect("clp", "CLP_EVENT", "CLP_SERVER", "CLP_DISK")
+DIALECTS = {dialect.name: dialect for dialect in (ARM, CLP)}
+# The values the cluster sets, by variable of either dialect (a script tests "not set"
+# as an empty string).
+VALUES = {
+    name: values for dialect in DIALECTS.values() for name, values in zip(dialect.variables, (EVENTS[:-1], SERVERS, DISKS))
+}
+
+# A read of an event variable: %NAME%, %NAME:~0,3%, !NAME! or IF DEFINED NAME. Plain
+# words (a comment that says ARMS_EVENT) do not count.
+_NAME_AT = re.compile(r"(?:arms|clp)_(?:event|server|disk)\b")
+_PREFIXES = {ARM: "arms_", CLP: "clp_"}
+
+
+def dialects_read(text: str) -> list[Dialect]:
+    """The dialects whose variables ``text`` reads, in the order of their first read.
+    (str.find, not a regex over the text: this runs on every file a lint reads.)"""
+    lowered = text.lower()
+    first: dict[Dialect, int] = {}
+    for dialect, prefix in _PREFIXES.items():
+        at = lowered.find(prefix)
+        while at >= 0 and not _read_at(lowered, at):
+            at = lowered.find(prefix, at + 1)
+        if at >= 0:
+            first[dialect] = at
+    return sorted(first, key=first.__getitem__)
+
+
+def _read_at(lowered: str, at: int) -> bool:
+    if not _NAME_AT.match(lowered, at):
+        return False
+    if at and lowered[at - 1] in "%!":
+        return True
+    blank = at
+    while blank and lowered[blank - 1] in " \t":
+        blank -= 1
+    return blank < at and lowered.endswith("defined", 0, blank)
+
+
+def dialect_of(text: str) -> Dialect:
+    """The dialect a script is written in: the one it reads first (a script half ported
+    to CLUSTERPRO X usually has its new dispatch at the top); ARM when it reads neither."""
+    found = dialects_read(text)
+    return found[0] if found else ARM
 
 
 class Combination(NamedTuple):
-    """One way CLUSTERPRO can run a script. ``event`` None: ARMS_EVENT unset (ARM not running).
+    """One way CLUSTERPRO can run a script. ``event`` None: the event variable is unset
+    (ARM or the cluster is not running).
 
     A tuple, so that hashing one (results are looked up by combination all the
     time) happens in C."""
@@ -27,9 +96,9 @@ class Combination(NamedTuple):
     server: str
     disk: str
 
-    def environment(self) -> dict[str, str | None]:
-        """The ARMS_* variables as ARM sets them (None: unset)."""
-        return {"ARMS_EVENT": self.event, "ARMS_SERVER": self.server, "ARMS_DISK": self.disk}
+    def environment(self, dialect: Dialect = ARM) -> dict[str, str | None]:
+        """The variables as the cluster sets them, named in ``dialect`` (None: unset)."""
+        return dict(zip(dialect.variables, self))
 
     def __str__(self) -> str:
         return f"{self.event or 'unset'}/{self.server}/{self.disk}"
@@ -40,5 +109,9 @@ COMBINATIONS: tuple[Combination, ...] = tuple(
 )
 
 
-ENVIRONMENTS = {combination: combination.environment() for combination in COMBINATIONS}
+# Dialect -> combination -> its environment, built once.
+ENVIRONMENTS = {
+    dialect: {combination: combination.environment(dialect) for combination in COMBINATIONS}
+    for dialect in DIALECTS.values()
+}
 

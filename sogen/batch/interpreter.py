@@ -1,8 +1,9 @@
 """What a batch script does under every cluster event: an abstract cmd.exe.
 
 :func:`analyse` runs the script in an abstract cmd.exe for each
-:data:`COMBINATIONS` of ``ARMS_EVENT`` x ``ARMS_SERVER`` x ``ARMS_DISK`` and
-records the cluster actions (ARMLOAD, net start, isql ...) each one performs.
+:data:`COMBINATIONS` of ``ARMS_EVENT`` x ``ARMS_SERVER`` x ``ARMS_DISK`` (CLUSTERPRO
+X's ``CLP_*`` in a script of that :class:`Dialect`) and records the cluster actions
+(ARMLOAD, net start, isql ...) each one performs.
 It follows cmd where it matters for these scripts:
 
 * ``%VAR%`` is expanded when a command line is read (a whole block at once),
@@ -24,7 +25,7 @@ It follows cmd where it matters for these scripts:
   caller set (cmd sees it empty here; a real server may have it).
 
 The combinations are not run one by one: a walk stands for every combination
-until a command line mentions an ARMS_* variable whose value differs among them,
+until a command line mentions an event variable whose value differs among them,
 and only then splits.
 
 Not followed (the path goes on as if they did nothing, or marks itself
@@ -46,7 +47,7 @@ from typing import Iterator, Mapping, Sequence
 
 from sogen.batch.actions import LIST_DELIMITERS, ClusterAction, described
 from sogen.batch.control import children, walk
-from sogen.batch.events import ARMS_VARIABLES, COMBINATIONS, ENVIRONMENTS, Combination
+from sogen.batch.events import COMBINATIONS, ENVIRONMENTS, Combination, Dialect, dialect_of
 from sogen.batch.expansion import (
     ARGUMENT,
     FOR_REF,
@@ -77,7 +78,7 @@ class PathResult:
     combination: Combination
     steps: list[Stmt]  # executed statements (labels passed included, comments not), in order
     actions: list[ClusterAction]
-    tests: list[tuple[int, str]]  # (len(actions) when an IF tested it, "ARMS_EVENT"|"ARMS_SERVER"|"ARMS_DISK")
+    tests: list[tuple[int, str]]  # (len(actions) when an IF tested it, an event variable of the dialect)
     end: str  # "exit", "eof", "syntax-error", "loop-limit", "undefined-label"
     uncertain: bool
 
@@ -119,7 +120,8 @@ def cmd_lines(data: bytes) -> list[str]:
     return lines
 
 
-_ARMS_MENTION = re.compile(r"arms_(event|server|disk)", re.I)
+# Either dialect's names: the facts of a line are shared by every script, whatever its dialect.
+_EVENT_VARIABLE_MENTION = re.compile(r"(?:arms|clp)_(?:event|server|disk)", re.I)
 
 
 class _Seq:
@@ -197,8 +199,8 @@ class _Path:
     """One walk through the script, for the combinations it still stands for.
 
     ``env``: variables by upper-case name; ``known``: the names the script or the
-    caller set (reading any other is an uncertain guess); ``varying``: the ARMS_*
-    names whose value still differs among ``combinations`` (absent from ``env``);
+    caller set (reading any other is an uncertain guess); ``varying``: the event
+    variables whose value still differs among ``combinations`` (absent from ``env``);
     ``scopes``: what SETLOCAL saved; ``frames``: what is being run, innermost
     last; ``success``/``assumed``: whether the last command succeeded, and whether
     that is an assumption about an external program; ``deferred``: the statement
@@ -252,7 +254,7 @@ class _FileLines:
 class _FileLine:
     """What the interpreter needs to know about one top-level statement, worked out once."""
 
-    __slots__ = ("first", "last", "percent", "arms", "deferrable")
+    __slots__ = ("first", "last", "percent", "event_variables", "deferrable")
 
     def __init__(self, stmt: Stmt, lines: Sequence[str]):
         self.first, self.last = stmt.span.line, stmt.span.end_line
@@ -262,24 +264,29 @@ class _FileLine:
             if len(_line_facts) > 8192:
                 _line_facts.clear()
             facts = _line_facts[text] = _facts(stmt, text)
-        self.percent, self.arms, self.deferrable = facts
+        self.percent, self.event_variables, self.deferrable = facts
 
 
-# Command line text -> (percent, arms, deferrable): scripts share most of their lines,
+# Command line text -> (percent, event_variables, deferrable): scripts share most of their lines,
 # and the statement is a function of the text.
 _line_facts: dict[str, tuple[bool, tuple[str, ...], bool]] = {}
 
 
 def _facts(stmt: Stmt, text: str) -> tuple[bool, tuple[str, ...], bool]:
     percent = "%" in text
-    arms = tuple(sorted({m.group(0).upper() for m in _ARMS_MENTION.finditer(text)})) if "rms_" in text.lower() else ()
+    lowered = text.lower()
+    event_variables = (
+        tuple(sorted({m.group(0).upper() for m in _EVENT_VARIABLE_MENTION.finditer(text)}))
+        if "arms_" in lowered or "clp_" in lowered
+        else ()
+    )
     # Parsing the line again after each expansion is the costly part of a walk.
     # It can be skipped when every %...% sits inside quotes (so the values cannot
     # change how the line splits, unless they bring quotes of their own) and
     # nothing in the line changes variables before they are read: the words
     # are then expanded as they are used.
     deferrable = percent and only_quoted_percent(text) and all(map(_reads_only, walk((stmt,))))
-    return percent, arms, deferrable
+    return percent, event_variables, deferrable
 
 
 @lru_cache(maxsize=4096)
@@ -296,8 +303,10 @@ def _reads_only(stmt: Stmt) -> bool:
 
 
 class _Interpreter:
-    def __init__(self, script: Script, environment: Mapping[str, str]):
+    def __init__(self, script: Script, environment: Mapping[str, str], dialect: Dialect):
         self.script = script
+        self.dialect = dialect
+        self.environments = ENVIRONMENTS[dialect]
         self.statements = script.statements
         self.lines = script.lines
         if script.encoding != BATCH_ENCODING and not script.raw.isascii():
@@ -334,7 +343,7 @@ class _Interpreter:
         start.combinations = list(COMBINATIONS)
         start.env = {name: value for name, value in self.environment.items() if value}  # "" is unset
         start.known = set(self.environment)
-        start.varying = tuple(name for name in ARMS_VARIABLES if name not in self.environment)
+        start.varying = tuple(name for name in self.dialect.variables if name not in self.environment)
         start.scopes = []
         start.frames = [_Seq(self.statements, 0, self.file_lines)]
         start.for_vars = {}
@@ -385,8 +394,8 @@ class _Interpreter:
                         frame.index += 1
                         continue
                     line = frame.lines.known[frame.index] or frame.lines[frame.index]
-                    if line.arms:
-                        varying = [name for name in line.arms if name in path.varying]
+                    if line.event_variables:
+                        varying = [name for name in line.event_variables if name in path.varying]
                         if varying and self._split(path, varying, pending):
                             return None
                     frame.index += 1
@@ -424,7 +433,7 @@ class _Interpreter:
         """Give ``names`` one value per walk; True when ``path`` was split into ``pending``."""
         groups: dict[tuple[str | None, ...], list[Combination]] = {}
         for combination in path.combinations:
-            values = ENVIRONMENTS[combination]
+            values = self.environments[combination]
             groups.setdefault(tuple(values[name] for name in names), []).append(combination)
         parts = list(groups.items())
         for values, members in parts:
@@ -646,7 +655,7 @@ class _Interpreter:
         if names is None:
             names = self.condition_variables[id(original_condition)] = variables_read(original_condition)
         for name in names:
-            if name in ARMS_VARIABLES:
+            if name in self.dialect.variables:
                 path.tests.append((len(path.actions), name))
             elif name not in path.known:
                 path.uncertain = True
@@ -791,11 +800,20 @@ def _bounded_range(first: int, step: int, last: int, budget: int) -> Iterator[in
         budget -= 1
 
 
-def analyse(script: Script, environment: Mapping[str, str] | None = None) -> dict[Combination, PathResult]:
+def analyse(
+    script: Script, environment: Mapping[str, str] | None = None, dialect: Dialect | None = None
+) -> dict[Combination, PathResult]:
     """Run ``script`` for each of :data:`COMBINATIONS`.
 
-    ``environment``: variables the caller sets besides ARMS_* (e.g. ALROOT), which
-    the script may read; ARMS_* given here override the combinations.
+    ``environment``: variables the caller sets besides the event variables (e.g.
+    ALROOT), which the script may read; event variables given here override the
+    combinations. ``dialect``: the names the combinations are set under; by
+    default the script's own (see :func:`script_dialect`).
     """
-    return _Interpreter(script, environment or {}).run()
+    return _Interpreter(script, environment or {}, dialect or script_dialect(script)).run()
+
+
+def script_dialect(script: Script) -> Dialect:
+    """The dialect ``script`` is written in, from one scan of its text."""
+    return dialect_of("\n".join(script.lines))
 

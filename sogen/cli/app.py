@@ -33,7 +33,7 @@ def _version(value: bool) -> None:
 @app.callback()
 def _main(
     version: Annotated[
-        Optional[bool], typer.Option("--version", callback=_version, is_eager=True, help="Print the version.")
+        Optional[bool], typer.Option("-V", "--version", callback=_version, is_eager=True, help="Print the version.")
     ] = None,
 ) -> None:
     """Generate, lint and migrate CLUSTERPRO failover scripts for StarOffice clusters."""
@@ -82,6 +82,35 @@ def schema() -> None:
     from sogen.topology.schema import schema_text
 
     sys.stdout.write(schema_text())
+
+
+class DiagramFormat(str, Enum):
+    mermaid = "mermaid"
+    svg = "svg"
+
+
+@app.command()
+def diagram(
+    topology: Annotated[Path, typer.Argument(help="Topology file (YAML or JSON).", show_default=False)],
+    output_format: Annotated[
+        DiagramFormat, typer.Option("--format", help="mermaid: a flowchart for Markdown; svg: a picture.")
+    ] = DiagramFormat.mermaid,
+    output: Annotated[Optional[Path], typer.Option("-o", "--output", help="File to write (default: print).")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+) -> None:
+    """Draw the cluster: nodes, failover groups, their virtual hosts, IPs, partitions, products."""
+    from sogen.cli.generate import load_or_report
+    from sogen.generator.diagram import mermaid, svg
+
+    loaded = load_or_report(topology, writing=output is not None)
+    if loaded is None:
+        raise typer.Exit(EXIT_USAGE)
+    text = svg(loaded) if output_format is DiagramFormat.svg else mermaid(loaded)
+    if output is None:
+        sys.stdout.write(text)
+        return
+    _write_new_file(output, text.encode("utf-8"), force)
+    err(f"{output}: written")
 
 
 @app.command()
@@ -196,6 +225,16 @@ def import_(
         err(f"{output} is complete: run sogen generate {output} -o out")
 
 
+class MigrationDialect(str, Enum):
+    arm = "arm"
+    clusterpro_x = "clusterpro-x"
+
+    @property
+    def setting(self) -> str:
+        """The topology's settings.dialect for this choice."""
+        return "clp" if self is MigrationDialect.clusterpro_x else "arm"
+
+
 @app.command()
 def migrate(
     folders: GroupFolders,
@@ -204,6 +243,10 @@ def migrate(
         Optional[Path], typer.Option("--topology", help="Use this topology instead of importing one from the folders.")
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite files sogen did not write or that were edited.")] = False,
+    dialect: Annotated[
+        Optional[MigrationDialect],
+        typer.Option("--dialect", help="Write the scripts for ARM (ARMS_*) or CLUSTERPRO X (CLP_*); default: the topology's."),
+    ] = None,
 ) -> None:
     """Import, regenerate, and write MIGRATION.md: every behaviour difference, explained."""
     from sogen.migrate.migrate import IMPORTED, MIGRATION, ImportedTopologyError, migrate as run_migration
@@ -212,7 +255,9 @@ def migrate(
     from sogen.topology.load import TopologyError
 
     try:
-        result = run_migration(folders, topology, imported_as=out / IMPORTED)
+        result = run_migration(
+            folders, topology, imported_as=out / IMPORTED, dialect=dialect.setting if dialect else None
+        )
         write(out, result.files, force=force)
     except (ImportError_, OutputError) as exc:
         err(f"{exc}; nothing was written" if isinstance(exc, ImportError_) else str(exc))
@@ -252,16 +297,25 @@ class TraceFormat(str, Enum):
 def trace(
     script: Annotated[Path, typer.Argument(help="A start or stop script (.bat/.cmd).", show_default=False)],
     event: Annotated[
-        Optional[str], typer.Option("--event", help="ARMS_EVENT: START, FAILOVER, RECOVER or unset (default START).")
+        Optional[str],
+        typer.Option("--event", help="ARMS_EVENT/CLP_EVENT: START, FAILOVER, RECOVER or unset (default START)."),
     ] = None,
-    server: Annotated[Optional[str], typer.Option("--server", help="ARMS_SERVER: HOME or OTHER (default HOME).")] = None,
-    disk: Annotated[Optional[str], typer.Option("--disk", help="ARMS_DISK: SUCCESS or FAILURE (default SUCCESS).")] = None,
+    server: Annotated[
+        Optional[str], typer.Option("--server", help="ARMS_SERVER/CLP_SERVER: HOME or OTHER (default HOME).")
+    ] = None,
+    disk: Annotated[
+        Optional[str], typer.Option("--disk", help="ARMS_DISK/CLP_DISK: SUCCESS or FAILURE (default SUCCESS).")
+    ] = None,
     matrix: Annotated[
         bool, typer.Option("--matrix", help="All 16 combinations in a table (also when no combination is named).")
     ] = False,
     output_format: Annotated[TraceFormat, typer.Option("--format", help="Output format.")] = TraceFormat.text,
+    dialect: Annotated[
+        Optional[str],
+        typer.Option("--dialect", help="arm (ARMS_*) or clp (CLUSTERPRO X's CLP_*); default: the script's own."),
+    ] = None,
 ) -> None:
-    """Show the cluster actions a script performs for one ARMS_* combination, or for all of them."""
+    """Show the cluster actions a script performs for one event combination, or for all of them."""
     from sogen.trace import run_trace
 
-    raise typer.Exit(run_trace(script, event, server, disk, matrix, output_format.value))
+    raise typer.Exit(run_trace(script, event, server, disk, matrix, output_format.value, dialect=dialect))

@@ -29,6 +29,10 @@ def main() -> None:
     # sogen validates its own models only: pydantic need not scan every installed
     # distribution for validation plugins (about 15 ms) when the first one is built.
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+    # A console that cannot show a character (code page 932 has no "—") shows "?" rather
+    # than stopping sogen; the formats for programs write UTF-8 bytes of their own.
+    if hasattr(sys.stdout, "reconfigure"):
+        sys.stdout.reconfigure(errors="replace")
     try:
         if sys.argv[1:2] and sys.argv[1] in FAST_COMMANDS:
             hard_exit(run_fast(sys.argv[1], sys.argv[2:]))

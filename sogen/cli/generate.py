@@ -3,7 +3,7 @@
 These two run on every edit of a topology and in CI, so they go around Typer
 (whose parameter coercion imports and builds pydantic adapters) the way
 `sogen lint` does: `sogen.cli.entry.main` hands them their arguments directly.
-Each returns the exit code: 0 done, 1 --check found OUT stale, 2 bad input.
+Each returns the exit code: 0 done, 1 --check or --diff found OUT stale, 2 bad input.
 """
 
 from __future__ import annotations
@@ -63,7 +63,11 @@ def generate_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--check", action="store_true", help="write nothing; exit 1 with a diff when OUT is not up to date (for CI)"
     )
-    parser.add_argument("--diff", action="store_true", help="print what would change as a unified diff; write nothing")
+    parser.add_argument(
+        "--diff",
+        action="store_true",
+        help="print what would change as a unified diff; write nothing; exit 1 when something would",
+    )
     return parser
 
 
@@ -100,18 +104,21 @@ def generate_main(argv: list[str]) -> int:
 
 
 def _report_staleness(out: Path, files: dict[str, bytes], args) -> int:
-    """--diff and --check: read OUT (never through a link, never outside it), write nothing."""
+    """--diff and --check: read OUT (never through a link, never outside it), write nothing;
+    exit 1 when generating would change OUT, as `sogen lint --diff` does when fixes would.
+    Only content counts: the manifest's sogen version and topology file name do not."""
     from sogen.output import compare, pending_update, unified_diff
 
-    if pending_update(out):
+    interrupted = pending_update(out)
+    if interrupted:
         err(f"{out} holds an update that was interrupted; run sogen generate {args.topology} -o {out} to complete it")
         if args.check:
             return EXIT_FINDINGS
     sys.stdout.write(unified_diff(out, files))
-    if not args.check:
-        return EXIT_OK
-    if compare(out, files).differs:
-        err(f"{out} is not up to date with {args.topology}: run sogen generate {args.topology} -o {out}")
+    if interrupted or compare(out, files).differs:
+        if args.check:
+            err(f"{out} is not up to date with {args.topology}: run sogen generate {args.topology} -o {out}")
         return EXIT_FINDINGS
-    err(f"{out} is up to date")
+    if args.check:
+        err(f"{out} is up to date")
     return EXIT_OK

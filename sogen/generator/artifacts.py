@@ -8,12 +8,21 @@ from __future__ import annotations
 
 import hashlib
 import json
+import ntpath
 from dataclasses import dataclass
 
 from sogen import __version__
-from sogen.generator.plan import InstanceEnvironment, instance_environment, instance_number, lines_for, start_order, stop_order
+from sogen.generator.plan import (
+    InstanceEnvironment,
+    event_variables,
+    instance_environment,
+    instance_number,
+    lines_for,
+    start_order,
+    stop_order,
+)
 from sogen.generator.rendering import render
-from sogen.generator.runbook import runbook
+from sogen.generator.runbook import ORACLE_SYSTEM_TABLES, runbook
 from sogen.output import MANIFEST
 from sogen.textio import encode_batch
 from sogen.topology.model import FormServer, MailGatewaySmtp, StarOfficeServer, Topology, WorkFlow
@@ -38,6 +47,19 @@ def image_path(env: InstanceEnvironment) -> str:
     return f'{env.alroot}\\bin\\al2start.exe /R{env.alroot} /C "{env.service}" /P{env.alproc} /S{env.alsocket}'
 
 
+def oracle_system_tables(group, workflow: WorkFlow) -> str:
+    """createsystbl.sql with this installation's paths (section 3.2): the parameter file and its
+    spool log beside the WorkFlow database on the switched partition, the admin scripts in Oracle's home."""
+    pfile = workflow.oracle_pfile or f"{group.partitions[0]}:\\ORANT\\INIT{workflow.oracle_sid}.ORA"
+    return render(
+        "createsystbl.sql.j2",
+        workflow=workflow,
+        pfile=pfile,
+        spool=ntpath.join(ntpath.dirname(pfile), "spool.log"),
+        admin_dir=workflow.oracle_admin_dir or f"{workflow.script_dir}\\RDBMS80\\ADMIN",
+    )
+
+
 def render_reg(t: Topology, title: str, keys: list[PatchKey]) -> bytes:
     if t.settings.reg_format == "v5":
         text = render("registry.reg.j2", header="Windows Registry Editor Version 5.00", title=title, keys=keys)
@@ -49,7 +71,13 @@ def render_reg(t: Topology, title: str, keys: list[PatchKey]) -> bytes:
 def group_artifacts(t: Topology, g: int) -> dict[str, bytes]:
     group = t.groups[g]
     multi = t.cluster.mode == "multi-standby"
-    common = {"group": group, "cluster": t.cluster, "instance": instance_number(g), "messages": t.settings.messages}
+    common = {
+        "group": group,
+        "cluster": t.cluster,
+        "instance": instance_number(g),
+        "messages": t.settings.messages,
+        "variables": event_variables(t),
+    }
     starting, stopping = start_order(t, g), stop_order(t, g)
     files = {
         "start.bat": encode_batch(
@@ -103,13 +131,18 @@ def group_artifacts(t: Topology, g: int) -> dict[str, bytes]:
     mailgateway = group.product(MailGatewaySmtp)
     if mailgateway:
         files["somg.ini"] = encode_batch(render("somg.ini.j2", group=group, mta=mailgateway.mta))
+    workflow = group.product(WorkFlow)
+    if workflow and workflow.database == "oracle":
+        files[ORACLE_SYSTEM_TABLES] = encode_batch(oracle_system_tables(group, workflow))
     formserver = group.product(FormServer)
     if formserver and formserver.online_shells:
+        # The instance's own key (group 2's FormServer has another, 4.1.1), as the plan names it.
+        (formserver_key,) = next(p.registry_sync for p in starting if p.key == formserver.type)
         files["registry/formserver.reg"] = render_reg(
             t,
             "FormServer online shells answer on the virtual IP (section 4.2.1)",
             [
-                PatchKey(f"{NEC_SOFTWARE}\\StarOffice FormServer\\OnlineShellManager\\{title}", (("HostName", group.virtual_ip),))
+                PatchKey(f"{formserver_key}\\OnlineShellManager\\{title}", (("HostName", group.virtual_ip),))
                 for title in formserver.online_shells
             ],
         )

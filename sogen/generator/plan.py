@@ -7,10 +7,11 @@ order and values is made here from the catalogue and the topology.
 from __future__ import annotations
 
 import heapq
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from sogen.catalogue import DATABASE_ROLE, Action, load_catalogue
-from sogen.topology.model import CustomProduct, Topology, WorkFlow
+from sogen.batch.events import DIALECTS, Dialect
+from sogen.catalogue import DATABASE_ROLE, Action, Instance, load_catalogue
+from sogen.topology.model import CustomProduct, FormServer, Topology, WorkFlow
 
 PATHS = ("home", "other")
 
@@ -40,9 +41,27 @@ def _render(actions, values: dict[str, str]) -> tuple[Action, ...]:
     return tuple(Action(a.run.format(**values), a.when) for a in actions)
 
 
+def _settling(actions, settle_seconds: str):
+    """A database's stop actions; with db_settle_seconds 0, without the ARMSLEEP."""
+    return [a for a in actions if settle_seconds != "0" or "{settle_seconds}" not in a.run]
+
+
 def instance_number(group_index: int) -> int:
     """Group 1 runs StarOffice instance 1, group 2 instance 2 (section 1.2.2)."""
     return group_index + 1
+
+
+def _with_overrides(inst: Instance, product) -> Instance:
+    """The catalogue's identifiers, with the ones the topology names instead (FormServer's, which the
+    guide's lost chapter 4 leaves to sogen's choice)."""
+    if not isinstance(product, FormServer):
+        return inst
+    return replace(
+        inst,
+        watch_id=product.watch_id or inst.watch_id,
+        service=product.service or inst.service,
+        registry_sync=(product.registry_key,) if product.registry_key else inst.registry_sync,
+    )
 
 
 def group_products(t: Topology, group_index: int) -> list[PlannedProduct]:
@@ -91,12 +110,12 @@ def group_products(t: Topology, group_index: int) -> list[PlannedProduct]:
                     registry_sync=(),
                     depends_on=(),
                     start=_render(database.start, {**db_values, "service": db_service}),
-                    stop=_render(database.stop, {**db_values, "service": db_service}),
+                    stop=_render(_settling(database.stop, settle), {**db_values, "service": db_service}),
                     rank=database.rank,
                     loc=loc + ("database",),
                 )
             )
-        inst = entry.instance(number)
+        inst = _with_overrides(entry.instance(number), product)
         values = {"watch_id": inst.watch_id or "", "service": inst.service}
         depends = tuple(
             (product.database if isinstance(product, WorkFlow) else d) if d == DATABASE_ROLE else d
@@ -110,13 +129,21 @@ def group_products(t: Topology, group_index: int) -> list[PlannedProduct]:
                 service=inst.service,
                 registry_sync=inst.registry_sync,
                 depends_on=depends,
-                start=_render(entry.start, values),
+                start=_render(entry.start, values) + _online_shell_starts(product),
                 stop=_render(entry.stop, values),
                 rank=entry.rank,
                 loc=loc,
             )
         )
     return planned
+
+
+def _online_shell_starts(product) -> tuple[Action, ...]:
+    """FormServer's online shells, when the topology starts them from the start script rather
+    than with the service (4.2.1 step 3): one line per shell, after the service."""
+    if not isinstance(product, FormServer) or product.online_shell_command is None:
+        return ()
+    return tuple(Action(f'"{product.online_shell_command}" "{title}"', None) for title in product.online_shells)
 
 
 def start_order(t: Topology, group_index: int) -> list[PlannedProduct]:
@@ -146,6 +173,11 @@ def start_order(t: Topology, group_index: int) -> list[PlannedProduct]:
 
 def stop_order(t: Topology, group_index: int) -> list[PlannedProduct]:
     return list(reversed(start_order(t, group_index)))
+
+
+def event_variables(t: Topology) -> Dialect:
+    """The names the start and stop scripts read the cluster event by (settings.dialect)."""
+    return DIALECTS[t.settings.dialect]
 
 
 def lines_for(products: list[PlannedProduct], phase: str, path: str) -> list[str]:

@@ -80,4 +80,4 @@ def environment():
 
 
 def render(template: str, **context) -> str:
-    return environment().get_template(template).render(version=__version__, **context)
+    return environment().get_template(template).render(**context)

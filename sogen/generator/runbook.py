@@ -5,9 +5,41 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sogen.catalogue import load_catalogue
-from sogen.generator.plan import PlannedProduct, instance_environment, start_order
-from sogen.generator.rendering import render
+from sogen.generator.diagram import mermaid
+from sogen.generator.plan import PlannedProduct, instance_environment, instance_number, start_order
+from sogen.generator.rendering import file_role, render
 from sogen.topology.model import FormServer, MailGatewaySmtp, StarOfficeServer, Topology, WorkFlow
+
+
+@dataclass(frozen=True)
+class Step:
+    """One manual step: what to do (the template words each ``kind``), where (a node, or None
+    for the CLUSTERPRO manager) and the guide's section it comes from."""
+
+    kind: str
+    node: str | None
+    section: str
+    group: str
+    instance: int | None = None  # the alenvN.bat its prompt runs first (multi standby)
+    keys: tuple[str, ...] = ()  # registry synchronization keys it removes
+
+
+@dataclass(frozen=True)
+class Uninstall:
+    """Uninstall in the order of sections 1.3, 3.3 and 3.4.1.3: WorkFlow and its database, then
+    StarOffice only if its user data (mail, cabinets) may go, then the failover groups."""
+
+    workflow: list[Step]
+    staroffice: list[Step]
+    groups: list[Step]
+
+
+# Oracle's system table script (section 3.2), written by artifacts.py; the roles of the other
+# files are rendering.FILE_ROLES.
+ORACLE_SYSTEM_TABLES = "createsystbl.sql"
+ORACLE_SYSTEM_TABLES_ROLE = "run once with Server Manager before the WorkFlow database is created (section 3.2)"
+# Add-ons whose settings must match on both servers (section 1.7 note 7).
+VIRUS_SCANS = frozenset({"virusbuster-scan", "groupshield-scan"})
 
 
 @dataclass(frozen=True)
@@ -21,13 +53,93 @@ class GroupRunbook:
     mailgateway: MailGatewaySmtp | None
     workflow: WorkFlow | None
     formserver: FormServer | None
+    formserver_service: str | None  # group 2's FormServer has a service of its own (4.1.1)
     products: list[PlannedProduct]  # start order
     sync_keys: list[str]
-    files: list[str]
+    files: list[tuple[str, str]]  # (name in the group's folder, where it goes)
+    server2_workflow: bool  # group 2 of a multi standby cluster whose group 1 runs WorkFlow (3.4.1.2)
+
+
+def _workflow_steps(t: Topology) -> list[Step]:
+    """3.3 / 3.4.1.3 steps 1-2: WorkFlow (one per cluster, in its group) and its database."""
+    section = uninstall_section(t)
+    for g, group in enumerate(t.groups):
+        if group.product(WorkFlow) is None:
+            continue
+        active, standby = (t.node(name).name for name in group.policy)
+        wwf_keys = tuple(key for p in start_order(t, g) if p.key == "workflow" for key in p.registry_sync)
+        return [
+            Step("unsync", None, f"{section} 1-1", group.name, keys=wwf_keys),
+            Step("remove-workflow", active, f"{section} 1-2", group.name),
+            Step("remove-workflow", standby, f"{section} 1-3", group.name),
+            Step("remove-database", active, f"{section} 2", group.name),
+        ]
+    return []
+
+
+def uninstall_section(t: Topology) -> str:
+    """WorkFlow's uninstall: 3.3, or in multi standby its appendix 3.4.1.3."""
+    return "3.4.1.3" if t.cluster.mode == "multi-standby" else "3.3"
+
+
+def _staroffice_steps(t: Topology, workflow_group: str | None) -> list[Step]:
+    """1.3: each group's registry sync removed, then UNSETUP.EXE on the active node, then on the
+    standby; in multi standby both active nodes come before both standby nodes (1.3 (1)-(10))."""
+    multi = t.cluster.mode == "multi-standby"
+    instances = [(g, group) for g, group in enumerate(t.groups) if group.product(StarOfficeServer)]
+
+    def keys_left(g: int, group) -> tuple[str, ...]:
+        # WorkFlow's key left the group's synchronization before (3.3 1.(1)).
+        return tuple(
+            key
+            for p in start_order(t, g)
+            if not (group.name == workflow_group and p.key == "workflow")
+            for key in p.registry_sync
+        )
+
+    def on_node(g: int, group, node: str, number: int) -> list[Step]:
+        """UNSETUP.EXE on one node; in multi standby from a prompt where alenvN.bat ran first."""
+        if not multi:
+            return [Step("unsetup", node, f"1.3 ({number})", group.name)]
+        instance = instance_number(g)
+        return [
+            Step("alenv-prompt", node, f"1.3 ({number})", group.name, instance=instance),
+            Step("unsetup", node, f"1.3 ({number + 1})", group.name, instance=instance),
+        ]
+
+    def unsync(group, g: int, number: int) -> Step:
+        return Step("unsync", None, f"1.3 ({number})", group.name, keys=keys_left(g, group))
+
+    steps: list[Step] = []
+    if not multi:
+        for g, group in instances:
+            active, standby = (t.node(name).name for name in group.policy)
+            steps += [unsync(group, g, 1), *on_node(g, group, active, 2), *on_node(g, group, standby, 3)]
+        return steps
+    for g, group in instances:  # (1)-(6): per group, its sync removed, then its active node
+        steps += [unsync(group, g, 1 + 3 * g), *on_node(g, group, t.node(group.policy[0]).name, 2 + 3 * g)]
+    for g, group in instances:  # (7)-(10): the standby nodes, group 1 first
+        steps += on_node(g, group, t.node(group.policy[1]).name, 7 + 2 * g)
+    return steps
+
+
+def uninstall(t: Topology) -> Uninstall:
+    workflow = _workflow_steps(t)
+    return Uninstall(
+        workflow=workflow,
+        staroffice=_staroffice_steps(t, workflow[0].group if workflow else None),
+        groups=[Step("delete-group", None, f"{uninstall_section(t)} 4", group.name) for group in t.groups],
+    )
+
+
+def _file_roles(group, files: list[str]) -> list[tuple[str, str]]:
+    names = [f.split("/", 1)[1] for f in files if f.startswith(group.name + "/")]
+    return [(name, ORACLE_SYSTEM_TABLES_ROLE if name == ORACLE_SYSTEM_TABLES else file_role(name, group)) for name in names]
 
 
 def runbook(t: Topology, files: list[str]) -> str:
     catalogue = load_catalogue()
+    multi = t.cluster.mode == "multi-standby"
     groups = []
     for g, group in enumerate(t.groups):
         staroffice = group.product(StarOfficeServer)
@@ -43,16 +155,24 @@ def runbook(t: Topology, files: list[str]) -> str:
                 mailgateway=group.product(MailGatewaySmtp),
                 workflow=group.product(WorkFlow),
                 formserver=group.product(FormServer),
+                formserver_service=next((p.service for p in order if p.key == "formserver"), None),
                 products=order,
                 sync_keys=[key for product in order for key in product.registry_sync],
-                files=[f.split("/", 1)[1] for f in files if f.startswith(group.name + "/")],
+                files=_file_roles(group, files),
+                server2_workflow=multi and g == 1 and t.groups[0].product(WorkFlow) is not None,
             )
         )
+    scanned = [g for g in groups if VIRUS_SCANS & {addon.id for addon in g.addons}]
     return render(
         "RUNBOOK.md.j2",
+        diagram=mermaid(t),
         topology=t,
         cluster=t.cluster,
         groups=groups,
-        multi=t.cluster.mode == "multi-standby",
+        multi=multi,
         settings=t.settings,
+        uninstall=uninstall(t),
+        oracle_system_tables=ORACLE_SYSTEM_TABLES,
+        virus_scan_groups=[g.group.name for g in scanned],
+        virus_scan_nodes=[node.name for g in scanned for node in (g.active, g.standby)],
     )

@@ -32,7 +32,8 @@ class ConfigError(Exception):
 class LintConfig:
     select: tuple[str, ...] = ("SO",)
     ignore: tuple[str, ...] = ()
-    # (glob, codes): globs are matched against paths relative to ``root``.
+    # (glob, codes): globs are matched against paths relative to ``root``, both with
+    # forward slashes and casefolded (see _path_key).
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
     fail_on: str = WARNING
     patterns: NamePatterns = field(default_factory=NamePatterns)
@@ -48,20 +49,27 @@ class LintConfig:
         codes = self.selected()
         if not self.per_file_ignores:
             return codes
-        relative = _relative(path, self.root)
-        name = PurePath(path).name
+        relative = _path_key(_relative(path, self.root))
+        name = _path_key(PurePath(path).name)
         for glob, ignored in self.per_file_ignores:
             if fnmatch.fnmatchcase(relative, glob) or ("/" not in glob and fnmatch.fnmatchcase(name, glob)):
                 codes = frozenset(c for c in codes if not c.startswith(ignored))
         return codes
 
     def with_options(
-        self, select: list[str] | None = None, ignore: list[str] | None = None, fail_on: str | None = None
+        self,
+        select: list[str] | None = None,
+        ignore: list[str] | None = None,
+        fail_on: str | None = None,
+        extend_select: list[str] | None = None,
     ) -> LintConfig:
-        """Command-line flags: --select replaces the selection, --ignore adds to it."""
+        """Command-line flags: --select replaces the selection, --extend-select adds to it
+        (to the configured one, or to --select), --ignore adds to the ignored codes."""
         changed = self
         if select:
             changed = replace(changed, select=_codes(select, "--select"))
+        if extend_select:
+            changed = replace(changed, select=changed.select + _codes(extend_select, "--extend-select"))
         if ignore:
             changed = replace(changed, ignore=changed.ignore + _codes(ignore, "--ignore"))
         if fail_on:
@@ -80,6 +88,12 @@ def _relative(path: str, root: str) -> str:
         return Path(path).resolve().relative_to(Path(root).resolve()).as_posix()
     except ValueError:
         return Path(path).as_posix()
+
+
+def _path_key(path_or_glob: str) -> str:
+    """Windows paths are case-insensitive and may be written with backslashes: a setting
+    "Legacy\\*.BAT" applies to legacy/stop.bat."""
+    return path_or_glob.replace("\\", "/").casefold()
 
 
 def _codes(values: list[str], where: str) -> tuple[str, ...]:
@@ -138,7 +152,7 @@ def parse_settings(table: dict, source: str, root: str) -> LintConfig:
             config,
             per_file_ignores=tuple(
                 (
-                    glob,
+                    _path_key(glob),
                     _codes(
                         list(_strings(codes, f"{source}: per-file-ignores {glob!r}")), f"{source}: per-file-ignores"
                     ),

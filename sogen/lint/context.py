@@ -11,22 +11,27 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
+from sogen.batch.arm import ArmCall, read_arm_call
 from sogen.batch.control import ControlFlow, control_flow, walk
-from sogen.batch.events import ARMS_VARIABLES, COMBINATIONS, Combination
-from sogen.batch.interpreter import PathResult, analyse
+from sogen.batch.events import COMBINATIONS, DIALECTS, VALUES, Combination, Dialect
+from sogen.batch.interpreter import PathResult, analyse, script_dialect
 from sogen.batch.ir import Command, Comment, If, Label, Script, Span, Stmt, Word
 from sogen.batch.parser import parse_script
 from sogen.textio import DecodedText
 
 START, STOP = "start", "stop"
-# A whole operand that is one ARMS_* variable, quoted or not.
-_ARMS_OPERAND = re.compile(rf'^"?%({"|".join(ARMS_VARIABLES)})%"?$', re.I)
+# A whole operand that is one event variable of either dialect, quoted or not.
+_EVENT_OPERAND = re.compile(rf'^"?%({"|".join(VALUES)})%"?$', re.I)
 
 
 @dataclass(frozen=True)
 class NamePatterns:
+    """The names sogen reads a script by: the file names of start and stop scripts, and
+    the event variables' names (``dialect``: "arm" or "clp"; None: each script's own)."""
+
     start: tuple[str, ...] = ("start*.bat",)
     stop: tuple[str, ...] = ("stop*.bat",)
+    dialect: str | None = None
 
 
 @cache
@@ -53,24 +58,26 @@ def kind_from_name(filename: str, patterns: NamePatterns) -> tuple[str, tuple[st
     return None
 
 
-def arms_variable(operand_text: str | None) -> str | None:
-    """ "ARMS_EVENT" when the operand is exactly %ARMS_EVENT% (quoted or not)."""
-    match = _ARMS_OPERAND.match(operand_text or "")
+def event_variable(operand_text: str | None) -> str | None:
+    """ "ARMS_EVENT" when the operand is exactly %ARMS_EVENT% (quoted or not); likewise
+    for the other event variables of either dialect."""
+    match = _EVENT_OPERAND.match(operand_text or "")
     return match.group(1).upper() if match else None
 
 
-def tested_arms_variable(stmt: If) -> tuple[str, Word | None] | None:
-    """(variable, the operand it is compared with) for an IF on an ARMS_* variable.
+def tested_event_variable(stmt: If) -> tuple[str, Word | None] | None:
+    """(variable, the operand it is compared with) for an IF on an event variable of
+    either dialect.
 
     The operand is None for IF DEFINED and for a comparison with another variable.
     """
     cond = stmt.condition
-    if cond.kind == "defined" and cond.left and cond.left.value.upper() in ARMS_VARIABLES:
+    if cond.kind == "defined" and cond.left and cond.left.value.upper() in VALUES:
         return cond.left.value.upper(), None
     if cond.kind != "compare" or cond.left is None or cond.right is None:
         return None
     for this, other in ((cond.left, cond.right), (cond.right, cond.left)):
-        variable = arms_variable(this.text)
+        variable = event_variable(this.text)
         if variable:
             return variable, None if "%" in other.text else other
     return None
@@ -110,9 +117,15 @@ class FileContext:
         return control_flow(self.script)
 
     @computed_once
+    def dialect(self) -> Dialect:
+        """The event variables' names: as forced (--dialect), else the script's own."""
+        forced = self.patterns.dialect
+        return DIALECTS[forced] if forced else script_dialect(self.script)
+
+    @computed_once
     def analysis(self) -> dict[Combination, PathResult]:
-        """Combination -> PathResult for the 16 ARMS_* combinations."""
-        return analyse(self.script)
+        """Combination -> PathResult for the 16 combinations, in the script's dialect."""
+        return analyse(self.script, dialect=self.dialect)
 
     @computed_once
     def paths(self) -> list[PathResult]:
@@ -138,6 +151,11 @@ class FileContext:
         return [s for s in self.statements if isinstance(s, Command)]
 
     @computed_once
+    def arm_calls(self) -> list[tuple[Command, ArmCall]]:
+        """The ARM command lines, read against NEC's documented forms once for every rule."""
+        return [(command, call) for command in self.commands if (call := read_arm_call(command)) is not None]
+
+    @computed_once
     def ifs(self) -> list[If]:
         return [s for s in self.statements if isinstance(s, If)]
 
@@ -148,14 +166,14 @@ class FileContext:
 
     @computed_once
     def arms_tests(self) -> list[tuple[If, str, Word | None]]:
-        """The IFs that test an ARMS_* variable, in file order, each with the variable
-        and the operand it is compared with (see :func:`tested_arms_variable`)."""
-        return [(s, *tested) for s in self.ifs if (tested := tested_arms_variable(s))]
+        """The IFs that test an event variable of either dialect, in file order, each with
+        the variable and the operand it is compared with (see :func:`tested_event_variable`)."""
+        return [(s, *tested) for s in self.ifs if (tested := tested_event_variable(s))]
 
     @computed_once
     def event_tests(self) -> list[If]:
-        """The IFs that test ARMS_EVENT, in file order."""
-        return [stmt for stmt, variable, _ in self.arms_tests if variable == "ARMS_EVENT"]
+        """The IFs that test the dialect's event variable (ARMS_EVENT, CLP_EVENT), in file order."""
+        return [stmt for stmt, variable, _ in self.arms_tests if variable == self.dialect.event]
 
     @computed_once
     def kind(self) -> str | None:

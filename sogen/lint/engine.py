@@ -43,6 +43,9 @@ class Job:
     codes: frozenset[str]
     patterns: NamePatterns
     fix: bool
+    language: str
+    data: bytes | None = None  # standard input's bytes; None: read ``path``
+    cache_folder: str | None = None  # where results are kept (sogen.lint.cache); None: not kept
 
 
 @dataclass
@@ -102,27 +105,40 @@ def language_of(path: str) -> str | None:
     return LANGUAGES.get(os.path.splitext(path)[1].lower())
 
 
-def discover(paths: list[str], unread: list[str]) -> list[str]:
-    """The files to lint under ``paths``: folders recursively (hidden ones skipped), in a fixed order.
-    A folder that cannot be listed adds a message to ``unread``."""
+def named_language(path: str) -> str:
+    """A file named on the command line is linted whatever its extension (start.txt, a
+    script saved by an editor): as a registry patch when it ends .reg, else as batch."""
+    return language_of(path) or BATCH
+
+
+def discover(paths: list[str], unread: list[str], texts: list[str] | None = None) -> dict[str, str]:
+    """The files to lint under ``paths`` and their languages: folders recursively (hidden
+    ones skipped, only .bat/.cmd/.reg), named files whatever their extension, in a fixed
+    order. A folder that cannot be listed adds a message to ``unread``. With ``texts``,
+    the same pass collects there the somg.ini and RUNBOOK.md files a topology checks."""
 
     def report(exc: OSError) -> None:
         unread.append(f"{display_path(exc.filename)}: cannot be read: {exc.strerror}; its files are not linted")
 
-    found: list[str] = []
+    found: dict[str, str] = {}
     for path in paths:
         if os.path.isdir(path):
             for folder, dirs, files in os.walk(path, onerror=report):
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                found.extend(os.path.join(folder, f) for f in sorted(files) if language_of(f))
-        elif os.path.isfile(path):
-            if language_of(path):
-                found.append(path)
+                for name in sorted(files):
+                    language = language_of(name)
+                    if language:
+                        found.setdefault(os.path.join(folder, name), language)
+                    elif texts is not None and name.lower() in TOPOLOGY_TEXT_FILES:
+                        texts.append(os.path.join(folder, name))
+        elif texts is not None and os.path.basename(path).lower() in TOPOLOGY_TEXT_FILES:
+            texts.append(path)
         elif os.path.exists(path):
-            found.append(path)  # a FIFO or device, named on purpose: lint_file reports it, whatever its name
+            # A FIFO or device is named on purpose too: lint_file reports it.
+            found.setdefault(path, named_language(path))
         else:
             raise LintUsageError(f"{path}: no such file or directory")
-    return list(dict.fromkeys(found))
+    return found
 
 
 # -- one file (runs in a worker) ----------------------------------------------------
@@ -203,13 +219,28 @@ def codes_for_language(codes: frozenset[str], language: str) -> tuple[str, ...]:
 
 
 def lint_file(job: Job) -> FileResult:
-    result = FileResult(job.path, job.display_path, absolute_folder(os.path.dirname(job.path)))
     try:
-        data = read_regular(job.path, MAX_SOURCE_BYTES)
+        data = job.data if job.data is not None else read_regular(job.path, MAX_SOURCE_BYTES)
     except UnreadableFile as exc:
+        result = FileResult(job.path, job.display_path, absolute_folder(os.path.dirname(job.path)))
         result.error = f"{job.display_path}: {exc.reason}"
         return result
-    language = language_of(job.path)
+    if job.cache_folder is None or job.fix or job.data is not None:
+        return _lint_data(job, data)
+    from sogen.lint import cache
+
+    parts = (job.language, ",".join(sorted(job.codes)), repr(job.patterns), job.path, job.display_path, os.getcwd())
+    key = cache.entry_key(parts, data)
+    result = cache.load(job.cache_folder, key)
+    if result is None:
+        result = _lint_data(job, data)
+        cache.store(job.cache_folder, key, result)
+    return result
+
+
+def _lint_data(job: Job, data: bytes) -> FileResult:
+    result = FileResult(job.path, job.display_path, absolute_folder(os.path.dirname(job.path)))
+    language = job.language
     codes = codes_for_language(job.codes, language)
     ctx = make_context(job, data, language)
     findings = run_rules(ctx, codes)
@@ -303,14 +334,35 @@ def pairs(results: list[FileResult]) -> list[tuple[FileResult, FileResult]]:
     return found
 
 
-def lint_paths(paths: list[str], config: LintConfig, fix: bool = False, topology=None) -> LintResult:
+def lint_paths(
+    paths: list[str],
+    config: LintConfig,
+    fix: bool = False,
+    topology=None,
+    stdin: tuple[str, bytes] | None = None,
+    cache_folder: str | None = None,
+) -> LintResult:
     """Lint files and folders; with ``fix``, the results carry the fixed bytes (nothing is written).
 
-    With ``topology`` the files are also checked against it (rules SO8xx).
+    With ``topology`` the files are also checked against it (rules SO8xx). ``stdin``: the
+    file name and bytes of standard input, linted as if they were that file.
+    ``cache_folder``: keep and reuse results there (see sogen.lint.cache).
     """
     unread: list[str] = []
-    files = discover(paths, unread)
-    jobs = [Job(p, display_path(p), config.codes_for(p), config.patterns, fix) for p in files]
+    texts: list[str] | None = [] if topology is not None else None
+    files = discover(paths, unread, texts)
+
+    def job(path: str, language: str, data: bytes | None = None) -> Job:
+        codes = config.codes_for(path)
+        return Job(path, display_path(path), codes, config.patterns, fix, language, data, cache_folder)
+
+    jobs = [job(path, language) for path, language in files.items()]
+    if stdin is not None:
+        name, data = stdin
+        jobs.append(job(name, named_language(name), data))
+    if not jobs and not unread and not texts:  # a folder that cannot be read is reported as such
+        # An empty or misspelt folder passing as "All checks passed" would hide a broken CI step.
+        raise LintUsageError(f"nothing to lint in {', '.join(paths)}: no .bat, .cmd or .reg file")
     results = _run(jobs)
     codes_by_file = {job.display_path: job.codes for job in jobs}
 
@@ -328,7 +380,7 @@ def lint_paths(paths: list[str], config: LintConfig, fix: bool = False, topology
         if finding.code in codes_by_file.get(finding.path, ()):
             shared_by_file[finding.path].append(finding)
     if topology is not None:  # already limited to the codes each file runs
-        for finding in topology_findings(paths, results, topology, config, unread):
+        for finding in topology_findings(texts, results, topology, config, unread):
             shared_by_file[finding.path].append(finding)
 
     findings: list[Finding] = []
@@ -358,9 +410,10 @@ def _group_of(path: str, group_names: list[str]) -> int | None:
 
 
 def topology_findings(
-    paths: list[str], results: list[FileResult], topology, config: LintConfig, unread: list[str]
+    texts: list[str], results: list[FileResult], topology, config: LintConfig, unread: list[str]
 ) -> list[Finding]:
-    """Run the SO8xx rules on the linted files and on somg.ini / RUNBOOK.md beside them.
+    """Run the SO8xx rules on the linted files and on the somg.ini / RUNBOOK.md files
+    discovery found beside them (``texts``).
 
     Files the lint could not read are left out (their error is reported already); a
     somg.ini or RUNBOOK.md that cannot be read or decoded adds a message to ``unread``.
@@ -369,14 +422,6 @@ def topology_findings(
     from sogen.lint.rules.base import TOPOLOGY
     from sogen.lint.rules.topology import TextContext
 
-    texts = []
-    for path in paths:
-        if os.path.isdir(path):
-            for folder, dirs, names in os.walk(path):
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                texts.extend(os.path.join(folder, n) for n in sorted(names) if n.lower() in TOPOLOGY_TEXT_FILES)
-        elif os.path.basename(path).lower() in TOPOLOGY_TEXT_FILES:
-            texts.append(path)
     group_names = [g.name for g in topology.groups]
     findings: list[Finding] = []
     reported = {r.path for r in results}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import unicodedata
+from collections import Counter
 from pathlib import Path
 from typing import TextIO
 
@@ -13,6 +14,9 @@ from sogen.lint.rules import RULES, Finding, rules_in_order
 from sogen.lint.rules.base import ERROR, INFO, WARNING
 
 FORMATS = ("human", "json", "sarif", "github")
+# Read by programs, which expect UTF-8 whatever the console's encoding.
+MACHINE_FORMATS = frozenset({"json", "sarif", "github"})
+STATISTICS_FORMATS = ("human", "json")
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 SARIF_LEVELS = {ERROR: "error", WARNING: "warning", INFO: "note"}
 GITHUB_COMMANDS = {ERROR: "error", WARNING: "warning", INFO: "notice"}
@@ -82,8 +86,14 @@ def snippet(finding: Finding, paint) -> list[str]:
 
 
 def render_human(
-    findings: list[Finding], files: int, stream: TextIO, fixed: int = 0, colour: bool | None = None
+    findings: list[Finding],
+    files: int,
+    stream: TextIO,
+    fixed: int = 0,
+    colour: bool | None = None,
+    quiet: bool = False,
 ) -> None:
+    """``quiet``: the findings only, without the summary lines."""
     colour = use_colour(stream) if colour is None else colour
 
     def paint(text: str, *styles: str) -> str:
@@ -99,6 +109,8 @@ def render_human(
         for line in snippet(finding, paint):
             stream.write(line + "\n")
         stream.write("\n")
+    if quiet:
+        return
     if fixed:
         stream.write(f"Fixed {plural(fixed, 'problem')}.\n")
     if findings:
@@ -245,9 +257,16 @@ def render_github(findings: list[Finding], stream: TextIO) -> None:
 
 
 def render(
-    fmt: str, findings: list[Finding], files: int, stream: TextIO, fixed: int = 0, codes: frozenset[str] | None = None
+    fmt: str,
+    findings: list[Finding],
+    files: int,
+    stream: TextIO,
+    fixed: int = 0,
+    codes: frozenset[str] | None = None,
+    quiet: bool = False,
 ) -> None:
-    """``codes``: the rules that ran, described in the SARIF output."""
+    """``codes``: the rules that ran, described in the SARIF output; ``quiet``: no summary
+    in the human format (the others are for programs, which ignore what they do not need)."""
     if fmt == "json":
         render_json(findings, files, stream, fixed)
     elif fmt == "sarif":
@@ -255,7 +274,28 @@ def render(
     elif fmt == "github":
         render_github(findings, stream)
     else:
-        render_human(findings, files, stream, fixed)
+        render_human(findings, files, stream, fixed, quiet=quiet)
+
+
+def render_statistics(fmt: str, findings: list[Finding], stream: TextIO) -> None:
+    """How many findings of each rule, most first, as ruff's --statistics: "[*]" marks a
+    rule whose findings here can all be fixed with --fix."""
+    by_code = Counter(f.code for f in findings)
+    unfixable = {f.code for f in findings if f.fix is None}
+    rows = sorted(by_code.items(), key=lambda item: (-item[1], item[0]))
+    if fmt == "json":
+        write_json(
+            [
+                {"code": code, "name": RULES[code].name, "count": count, "fixable": code not in unfixable}
+                for code, count in rows
+            ],
+            stream,
+        )
+        return
+    width = len(str(rows[0][1])) if rows else 0
+    for code, count in rows:
+        marker = "   " if code in unfixable else "[*]"
+        stream.write(f"{count:>{width}}\t{code}\t{marker} {RULES[code].name}\n")
 
 
 def rule_listing() -> list[str]:

@@ -41,7 +41,10 @@ def order_groups(groups: list[RecoveredGroup]) -> list[RecoveredGroup]:
             )
         claimed[number] = group
     if len(claimed) > 2:
-        raise ImportError_("more than two failover groups: a cluster has one (single standby) or two (multi standby)")
+        raise ImportError_(
+            f"{', '.join(str(g.folder) for g in groups)}: more than two failover groups: "
+            "a cluster has one (single standby) or two (multi standby)"
+        )
     return [claimed[n] for n in sorted(claimed)]
 
 
@@ -68,7 +71,7 @@ def _nodes(groups: list[RecoveredGroup]) -> list[dict[str, object]]:
     return nodes
 
 
-def _product(product, procinfo: dict[str, Sourced]) -> dict[str, object]:
+def _product(product, procinfo: dict[str, Sourced], multi: bool) -> dict[str, object]:
     entry: dict[str, object] = {"type": Sourced(product.type, product.source)}
     if product.type == "staroffice-server":
         entry["addons"] = Sourced([], "")
@@ -78,18 +81,53 @@ def _product(product, procinfo: dict[str, Sourced]) -> dict[str, object]:
         entry.update({k: v for k, v in product.options.items()})
         if procinfo.keys() >= {"mvm", "wfocom"}:
             entry["procinfo"] = {"mvm": procinfo["mvm"], "wfocom": procinfo["wfocom"]}
+        elif multi:  # server 2's patch was not among the files given
+            entry["procinfo"] = {
+                "mvm": Placeholder("n of server 2's PROCINFO[n] that runs sowfmvm.exe -smvm2 (section 3.4.1)"),
+                "wfocom": Placeholder("n of server 2's PROCINFO[n] that runs wfocom.exe (section 3.4.1)"),
+            }
     else:
         entry.update(product.options)
     return entry
 
 
-def _assumed_policy(group: RecoveredGroup, names: list, index: int) -> Sourced:
+def _assumed_policy(group_nodes: dict, names: list, index: int) -> Sourced:
     """The group's nodes (from its decommission patches), else all nodes; group 2 starts on another node."""
-    known = sorted(n for n in group.nodes)
+    known = sorted(group_nodes)
     if len(known) < 2:
         known = [n.value if isinstance(n, Sourced) else PLACEHOLDER for n in names]
     rotated = known[index % len(known):] + known[: index % len(known)]
     return Sourced(rotated, "order assumed (active node first): check it")
+
+
+def missing_instance(groups: list[RecoveredGroup]) -> int | None:
+    """The StarOffice instance of a multi standby cluster that no given folder runs.
+
+    A folder alone that runs server 2 (``ARMLOAD StarOffice2``), or server 1 with the
+    PROCINFO patch that only a multi standby cluster has (section 3.4.1), is one group
+    of a multi standby cluster: the other group is left to fill in, so that neither the
+    watch ID is renamed nor the patch dropped.
+    """
+    if len(groups) != 1:
+        return None
+    instance = groups[0].instance.value if groups[0].instance else 1
+    if instance == 2:
+        return 1
+    return 2 if groups[0].procinfo else None
+
+
+def partner_group(number: int, taken: str, names: list) -> dict[str, object]:
+    """The group of instance ``number`` that no folder was given for: StarOffice and placeholders."""
+    name = f"group{number}" if taken != f"group{number}" else f"group{number}-other"
+    return {
+        "name": Sourced(name, f"the group of StarOffice instance {number}: no folder of it was given; fill in its values"),
+        "policy": _assumed_policy({}, names, number - 1),
+        "virtual_host": Placeholder("the virtual host name (OPCNTRL SELFHOST)"),
+        "virtual_ip": Placeholder("the virtual IP address of the group"),
+        "partitions": [Placeholder("the switched partition's drive letter")],
+        "alroot": Placeholder("the StarOffice install root on the switched partition"),
+        "products": [{"type": Sourced("staroffice-server", "check the products of this group"), "addons": Sourced([], "")}],
+    }
 
 
 def topology_data(groups: list[RecoveredGroup]) -> dict[str, object]:
@@ -100,22 +138,39 @@ def topology_data(groups: list[RecoveredGroup]) -> dict[str, object]:
     # Server 2's PROCINFO patch describes group 1's WorkFlow (section 3.4.1).
     procinfo = {k: v for g in groups for k, v in g.procinfo.items()}
     data_groups = []
-    for index, group in enumerate(groups):
-        policy = group.policy or _assumed_policy(group, names, index)
+    partner = missing_instance(groups)
+    multi = len(groups) == 2 or partner is not None
+    first_index = 1 if partner == 1 else 0
+    for index, group in enumerate(groups, start=first_index):
+        policy = group.policy or _assumed_policy(group.nodes, names, index)
         has_staroffice = any(p.type == "staroffice-server" for p in group.products)
         entry: dict[str, object] = {
             "name": Sourced(group.name, ""),
             "policy": policy,
             "virtual_host": group.virtual_host or Placeholder("the virtual host name (OPCNTRL SELFHOST)"),
             "virtual_ip": group.virtual_ip or Placeholder("the virtual IP address of the group"),
-            "partitions": [Sourced(group.alroot.value[0].upper(), group.alroot.source)]
-            if group.alroot
-            else [Placeholder("the switched partition's drive letter")],
         }
+        if group.floating_ip or any(p.type == "mailgateway-smtp" for p in group.products):
+            entry["floating_ip"] = group.floating_ip or Placeholder(
+                "the CLUSTERPRO floating IP MailGateway sends and receives on (somg.ini SelfIPAddress)")
+        entry["partitions"] = (
+            [Sourced(group.alroot.value[0].upper(), group.alroot.source)]
+            if group.alroot
+            else [Placeholder("the switched partition's drive letter")]
+        )
         if has_staroffice:
             entry["alroot"] = group.alroot or Placeholder("the StarOffice install root on the switched partition")
-        entry["products"] = [_product(p, procinfo) for p in group.products]
+        entry["products"] = [_product(p, procinfo, multi) for p in group.products]
         data_groups.append(entry)
+    if partner is not None:
+        data_groups.insert(partner - 1, partner_group(partner, groups[0].name, names))
+    if multi and any(p.type == "workflow" for g in groups for p in g.products):
+        # Add-ons are installed software, not in any script; this one the cluster must have had.
+        server_link = Sourced(["server-link"], "a multi standby WorkFlow is reached through a server link (guide 3.4.1)")
+        for entry in data_groups:
+            for product in entry["products"]:
+                if product["type"].value == "staroffice-server":
+                    product["addons"] = server_link
     settings: dict[str, object] = {}
     first = groups[0]
     for attribute, key in (
@@ -133,11 +188,16 @@ def topology_data(groups: list[RecoveredGroup]) -> dict[str, object]:
             messages.setdefault(key, value)
     if messages:
         settings["messages"] = messages
-    mode = "single-standby" if len(groups) == 1 else "multi-standby"
+    if partner is not None:
+        mode = Sourced("multi-standby", f"{groups[0].name} is one group of a multi standby cluster (StarOffice instance "
+                       f"{3 - partner}{', PROCINFO patch' if groups[0].procinfo else ''})")
+    else:
+        mode = Sourced("single-standby" if len(groups) == 1 else "multi-standby",
+                       f"{len(groups)} group folder{'s' if len(groups) > 1 else ''} given")
     data = {
         "cluster": {
-            "name": first.cluster_name or Sourced(first.name if len(groups) == 1 else "cluster", ""),
-            "mode": Sourced(mode, f"{len(groups)} group folder{'s' if len(groups) > 1 else ''} given"),
+            "name": first.cluster_name or Sourced(first.name if len(data_groups) == 1 else "cluster", ""),
+            "mode": mode,
             "nodes": nodes,
         },
         "groups": data_groups,

@@ -19,22 +19,54 @@ from sogen.batch.ir import Exit, Label
 
 _ARGUMENT = re.compile(r'"[^"]*"?|[^\s"]+')
 _QUOTES_AND_BLANKS = re.compile(r'"|\s+')
+_ARM_COMMANDS = frozenset(("ARMLOAD", "ARMLOADC", "ARMKILL", "ARMBCAST", "ARMSLEEP"))
+# ARM reads its options in any order and any case; they are compared in the order
+# the guide writes them (``ARMLOAD StarOffice /S /M "StarOffice Server"``), others after.
+_ARM_OPTION_ORDER = ("/MSG", "/S", "/W", "/M", "/A")
+
+
+def _unquoted(word: str) -> str:
+    """Quotes around an argument without blanks change nothing the program receives;
+    quotes that hold blanks together stay, because without them it receives something else."""
+    inner = word.strip('"')
+    return inner if word.startswith('"') and not re.search(r"\s", inner) else word
+
+
+def _arm_arguments(words: list[str]) -> list[str]:
+    """The watch ID (or ARMSLEEP's seconds), then each option with its values, in one order."""
+    leading: list[str] = []
+    options: list[list[str]] = []
+    for word in words:
+        if word.startswith("/"):
+            options.append([word.upper()])
+        elif options:
+            options[-1].append(word)
+        else:
+            leading.append(word)
+    rank = {flag: index for index, flag in enumerate(_ARM_OPTION_ORDER)}
+    options.sort(key=lambda option: rank.get(option[0], len(rank)))
+    return leading + [" ".join(option) for option in options]
+
+
+def canonical_text(text: str) -> str:
+    """A command line (``ClusterAction.text`` or a stub's record) as compared: its meaning.
+
+    The program name is upper-cased and blanks between arguments collapse; ARM options
+    compare as a set (``/M x /S`` is ``/S /M x``, ``/s`` is ``/S``); ``net start
+    "MSSQLServer"`` is ``NET START MSSQLServer``.
+    """
+    program, _, arguments = text.partition(" ")
+    program = program.upper()
+    words = [_unquoted(word) for word in _ARGUMENT.findall(arguments)]
+    if program in _ARM_COMMANDS:
+        words = _arm_arguments(words)
+    elif program == "NET" and words and words[0].lower() in ("start", "stop"):
+        words[0] = words[0].upper()
+    return " ".join([program, *words])
 
 
 def canonical(action: ClusterAction) -> str:
-    """An action as compared: what the program receives, not how it was spelt.
-
-    The program name is upper-cased, blanks between arguments collapse, and
-    quotes around an argument without blanks go (``net start "MSSQLServer"``
-    is ``net start MSSQLServer``); quotes that hold an argument together stay,
-    because without them the program receives something else.
-    """
-    program, _, arguments = action.text.partition(" ")
-    words = []
-    for word in _ARGUMENT.findall(arguments):
-        inner = word.strip('"')
-        words.append(inner if word.startswith('"') and not re.search(r"\s", inner) else word)
-    return " ".join([program.upper(), *words])
+    return canonical_text(action.text)
 
 
 @dataclass
@@ -78,8 +110,9 @@ def _cite(by_code: dict[str, list], *codes: str) -> tuple[str, int] | None:
     return None
 
 
-def fallen_into(legacy: PathResult, falls_into: dict) -> list:
-    """Labels this path enters by running on from the section above (no GOTO EXIT)."""
+def fallen_into(legacy: PathResult, falls_into: dict) -> list[tuple[Label, list[str]]]:
+    """Labels this path enters by running on from the section above (no GOTO EXIT),
+    each with the actions the path runs from there on."""
     entered = []
     steps = legacy.steps
     for index in range(1, len(steps)):
@@ -89,8 +122,29 @@ def fallen_into(legacy: PathResult, falls_into: dict) -> list:
         # Running on into the closing ":EXIT / exit" changes nothing.
         following = steps[index + 1] if index + 1 < len(steps) else None
         if following is not None and not isinstance(following, Exit):
-            entered.append(step)
+            later = {id(stmt) for stmt in steps[index + 1 :]}
+            entered.append((step, [canonical(a) for a in legacy.actions if id(a.stmt) in later]))
     return entered
+
+
+def _without(actions: list[str], verb: str) -> list[str]:
+    return [action for action in actions if not action.startswith(verb + " ")]
+
+
+# The guide's conventions that generated scripts keep where a legacy script differs and
+# the topology has no choice for it (quoted in the explanation with their section).
+BROADCAST_FIRST = (
+    "generated broadcasts first, then starts or stops the services, as the guide's samples do "
+    "(sections 1.4.1 and 3.2: ARMBCAST, then ARMLOAD / ARMKILL)"
+)
+DISK_CHECKED = (
+    "generated checks ARMS_DISK first and on FAILURE only broadcasts the disk error, as the guide's start and "
+    "stop samples do (section 1.4.1: IF \"%ARMS_DISK%\" == \"FAILURE\" GOTO ERROR_DISK)"
+)
+SETTLED = (
+    "generated waits db_settle_seconds after the database stops on every path of stop.bat "
+    "(the guide's 3.2 sample waits 30 s after the database stops: ARMSLEEP 30)"
+)
 
 
 def explain(legacy: PathResult, generated: PathResult, findings, falls_into: dict) -> list[Explanation]:
@@ -109,6 +163,11 @@ def explain(legacy: PathResult, generated: PathResult, findings, falls_into: dic
             f"legacy is not code page 932 text ({encoding[0]} at line {encoding[1]}): cmd.exe reads it in code page 932, "
             "where its Japanese text swallows quotes, line ends and labels; generated is code page 932", encoding[0]))
     if not extra and not missing:
+        if old != new and _without(old, "ARMBCAST") == _without(new, "ARMBCAST"):
+            first = next(index for index, (a, b) in enumerate(zip(old, new)) if a != b)
+            when = "later" if new[first].startswith("ARMBCAST ") else "earlier"
+            reasons.append(Explanation(f"legacy broadcasts {when} on this path; {BROADCAST_FIRST}"))
+            return reasons
         cited = _cite(by_code, "SO401", "SO402")
         if cited:
             reasons.append(Explanation(
@@ -125,7 +184,9 @@ def explain(legacy: PathResult, generated: PathResult, findings, falls_into: dic
         cited = _cite(by_code, "SO101")
         if cited:
             reasons.append(Explanation(f"legacy jumps to a label that does not exist and ends there ({cited[0]} at line {cited[1]})", cited[0]))
-    entered = fallen_into(legacy, falls_into)
+    # A fall-through explains what it adds; a message-only block running on into a shared
+    # service section is a design that adds nothing.
+    entered = [label for label, later in fallen_into(legacy, falls_into) if set(extra) & set(later)]
     if extra and entered:
         labels = ", ".join(f":{label.name} (line {label.span.line})" for label in entered)
         reasons.append(Explanation(
@@ -149,6 +210,11 @@ def explain(legacy: PathResult, generated: PathResult, findings, falls_into: dic
         if cited:
             reasons.append(Explanation(
                 f"legacy does not run {', '.join(sorted(missing))} on this path ({cited[0]} at line {cited[1]})", cited[0]))
+    if combination.disk == "FAILURE" and all(not variable.endswith("_DISK") for _, variable in legacy.tests):
+        reasons.append(Explanation(f"legacy does not check ARMS_DISK, so it runs as with a good disk; {DISK_CHECKED}"))
+    if (extra or missing) and all(action.startswith("ARMSLEEP ") for action in extra + missing):
+        waits = ", ".join(extra.elements()) or "no ARMSLEEP"
+        reasons.append(Explanation(f"legacy has {waits} on this path; {SETTLED}"))
     quoting = {_QUOTES_AND_BLANKS.sub("", a) for a in extra} & {_QUOTES_AND_BLANKS.sub("", a) for a in missing}
     if quoting:
         cited = _cite(by_code, "SO301")

@@ -7,7 +7,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from sogen.batch.control import control_flow
-from sogen.batch.interpreter import analyse
+from sogen.batch.events import COMBINATIONS, Dialect
+from sogen.batch.interpreter import analyse, script_dialect
 from sogen.batch.parser import parse_script
 from sogen.migrate.diff import ScriptDiff, diff_script
 from sogen.migrate.importer import import_folders, legacy_findings, parse_group_spec
@@ -33,11 +34,23 @@ STAND_INS = {
     "name": lambda n: f"NODE{n}",
     "ip": lambda n: f"192.0.2.{n}",
     "virtual_ip": lambda n: f"192.0.2.{100 + n}",
+    "floating_ip": lambda n: f"192.0.2.{200 + n}",
     "virtual_host": lambda n: f"VHOST{n}",
     "mta": lambda n: "mta",
     "alroot": lambda n: f"{'DEFGH'[n - 1]}:\\SO{n}",
     "partitions": lambda n: "DEFGH"[n - 1],
+    "mvm": lambda n: 98,
+    "wfocom": lambda n: 99,
 }
+
+
+@dataclass(frozen=True)
+class ConvertedScript:
+    """A legacy script whose generated successor reads the other cluster product's variables."""
+
+    name: str
+    legacy: Dialect
+    generated: Dialect
 
 
 @dataclass
@@ -47,6 +60,8 @@ class Migration:
     pending: list[str] = field(default_factory=list)  # artifacts not written until placeholders are filled
     placeholders: list[str] = field(default_factory=list)  # field paths still FILL_IN
     findings: list = field(default_factory=list)
+    without_folder: list[str] = field(default_factory=list)  # groups of the cluster no legacy folder was given for
+    converted: list[ConvertedScript] = field(default_factory=list)  # scripts moved to the other dialect
 
     @property
     def unexplained(self) -> int:
@@ -108,7 +123,7 @@ def pending_artifacts(files: dict[str, bytes], placeholders: list[str], group_na
     for name in files:
         folder = name.split("/", 1)[0]
         addresses = any(
-            p.startswith(f"groups[{index}].") and p.endswith(("virtual_ip", "virtual_host"))
+            p.startswith(f"groups[{index}].") and p.endswith(("virtual_ip", "virtual_host", "floating_ip"))
             for index, group_name in enumerate(group_names)
             if group_name == folder
             for p in placeholders
@@ -119,11 +134,17 @@ def pending_artifacts(files: dict[str, bytes], placeholders: list[str], group_na
             pending.append(name)
         elif name.endswith(("/registry/opcntrl.reg", "/registry/formserver.reg", "/somg.ini", "/registry/procinfo.reg")) and addresses:
             pending.append(name)
+        elif name.endswith("/registry/procinfo.reg") and any(p.endswith(("procinfo.mvm", "procinfo.wfocom")) for p in placeholders):
+            pending.append(name)
     return pending
 
 
-def migrate(specs: list[str], topology_path: Path | None, imported_as: Path = Path(IMPORTED)) -> Migration:
-    """With no ``topology_path`` the topology is imported; its problems cite ``imported_as``."""
+def migrate(
+    specs: list[str], topology_path: Path | None, imported_as: Path = Path(IMPORTED), dialect: str | None = None
+) -> Migration:
+    """With no ``topology_path`` the topology is imported; its problems cite ``imported_as``.
+    ``dialect`` ("arm" or "clp") overrides the topology's settings.dialect: the scripts are
+    written for that product, and the report compares them combination by combination."""
     from sogen.generator.artifacts import generate
 
     parsed = [parse_group_spec(spec) for spec in specs]
@@ -133,33 +154,47 @@ def migrate(specs: list[str], topology_path: Path | None, imported_as: Path = Pa
         t = load_topology(topology_path)
         if len(parsed) != len(t.groups):
             raise ImportError_(f"{topology_path} has {len(t.groups)} group(s) but {len(parsed)} folder(s) were given")
-        folders = [folder for _, folder in parsed]
-        findings = legacy_findings(folders)
+        folder_of = {group.name: folder for group, (_, folder) in zip(t.groups, parsed)}
+        findings = legacy_findings(list(folder_of.values()))
         source_name = topology_path.name
     else:
         imported = import_folders(specs, IMPORTED)
         t, placeholders = topology_for_scripts(imported.yaml_text, imported_as)
-        folders = [g.folder for g in imported.groups]
+        # A group of a multi standby cluster whose folder was not given has none.
+        folder_of = {g.name: g.folder for g in imported.groups}
         findings = imported.findings
         extra[IMPORTED] = imported.yaml_text.encode("utf-8")
         source_name = IMPORTED
+    if dialect is not None:
+        t = t.model_copy(update={"settings": t.settings.model_copy(update={"dialect": dialect})})
     files = generate(t, topology_hash(t.model_dump(mode="json")), source_name)
-    pending = pending_artifacts(files, placeholders, [g.name for g in t.groups])
+    without_folder = [g.name for g in t.groups if g.name not in folder_of]
+    # Everything of a group without a folder is built from stand-ins.
+    waiting = set(pending_artifacts(files, placeholders, [g.name for g in t.groups]))
+    pending = [name for name in files if name in waiting or name.split("/", 1)[0] in without_folder]
     diffs = []
-    for group, folder in zip(t.groups, folders):
+    converted = []
+    for group in t.groups:
+        folder = folder_of.get(group.name)
+        if folder is None:
+            continue
         scripts = find_scripts(folder)
         for kind in ("start", "stop"):
             legacy_path = scripts[kind]
             script = parse_script(str(legacy_path), read_regular(legacy_path, MAX_SOURCE_BYTES))
             legacy = analyse(script)
             name = f"{group.name}/{kind}.bat"
-            generated = analyse(parse_script(name, files[name]))
+            generated_script = parse_script(name, files[name])
+            generated = analyse(generated_script)
+            legacy_dialect, generated_dialect = script_dialect(script), script_dialect(generated_script)
+            if legacy_dialect != generated_dialect:
+                converted.append(ConvertedScript(name, legacy_dialect, generated_dialect))
             own = [f for f in findings if Path(f.path).resolve() == legacy_path.resolve()]
             falls_into = control_flow(script).falls_into
             diffs.append(diff_script(group.name, kind, str(legacy_path), legacy, generated, own, falls_into))
     kept = {name: data for name, data in files.items() if name not in pending and name != "manifest.json"}
-    result = Migration(kept, diffs, pending, placeholders, findings)
-    report = migration_report(result, [str(f) for f in folders]).encode("utf-8")
+    result = Migration(kept, diffs, pending, placeholders, findings, without_folder, converted)
+    report = migration_report(result, [str(f) for f in folder_of.values()]).encode("utf-8")
     from sogen.generator.artifacts import with_manifest
 
     result.files = with_manifest({**kept, **extra, MIGRATION: report}, topology_hash(t.model_dump(mode="json")), source_name)
@@ -174,4 +209,4 @@ def _actions(actions: list[str]) -> str:
 def migration_report(result: Migration, folders: list[str]) -> str:
     from sogen.generator.rendering import render
 
-    return render("MIGRATION.md.j2", result=result, folders=folders, actions=_actions)
+    return render("MIGRATION.md.j2", result=result, folders=folders, actions=_actions, combinations=COMBINATIONS, zip=zip)

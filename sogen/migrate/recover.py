@@ -59,6 +59,7 @@ class RecoveredGroup:
     alroot: Sourced | None = None
     virtual_host: Sourced | None = None
     virtual_ip: Sourced | None = None
+    floating_ip: Sourced | None = None  # somg.ini's SelfIPAddress (guide 2.2.2.3)
     products: list[RecoveredProduct] = field(default_factory=list)
     messages: dict[str, Sourced] = field(default_factory=dict)
     settle_seconds: Sourced | None = None
@@ -214,6 +215,8 @@ def _recover_products(group: RecoveredGroup) -> None:
                 if seconds and re.fullmatch(r"[0-9]+", seconds[0]):
                     where = _where(group.scripts["stop"], folder, action.stmt.span.line)
                     group.settle_seconds = Sourced(_number(seconds[0], where, "ARMSLEEP's seconds"), where)
+    if database is not None and group.settle_seconds is None:
+        group.settle_seconds = Sourced(0, f"{folder.name}/{group.scripts['stop'].name} has no ARMSLEEP after the database stops")
     workflow = seen.get("workflow")
     if database is not None and workflow is not None:
         workflow.options.update(database.options)
@@ -303,8 +306,9 @@ def _recover_somg(group: RecoveredGroup, path: Path) -> None:
         raise ImportError_(f"{path}: is neither UTF-8, UTF-16 nor code page 932 text") from None
     for number, line in enumerate(text.splitlines(), start=1):
         key, _, value = line.partition("=")
-        if key.strip().lower() == "selfipaddress" and value.strip() and group.virtual_ip is None:
-            group.virtual_ip = Sourced(value.strip(), _where(path, group.folder, number))
+        # 2.2.2.3: SelfIPAddress is the floating IP MailGateway sends and receives on, not the virtual IP.
+        if key.strip().lower() == "selfipaddress" and value.strip() and group.floating_ip is None:
+            group.floating_ip = Sourced(value.strip(), _where(path, group.folder, number))
 
 
 def _recover_registry(group: RecoveredGroup, path: Path) -> None:

@@ -2,6 +2,12 @@
 
 Each check yields ``(loc, message)``; :func:`check_topology` turns them into
 positioned problems so that ``sogen validate`` reports all of them at once.
+
+The checks also run on a topology whose type checks failed (see
+``validate_document``): there a group that did not validate is None, and so may
+be the cluster's mode or nodes; every check walks :func:`_groups`, and
+:func:`check_topology` runs the checks that read the mode or the nodes only when
+they are there.
 """
 
 from __future__ import annotations
@@ -10,12 +16,33 @@ from collections.abc import Iterator
 
 from sogen.catalogue import load_catalogue
 from sogen.topology.document import LoadedDocument, Loc, Problem
-from sogen.topology.model import CustomProduct, StarOfficeServer, Topology, WorkFlow
+from sogen.topology.model import (
+    MAILGATEWAY_WORKDIRS,
+    POLICY_NODES,
+    CustomProduct,
+    Group,
+    MailGatewaySmtp,
+    StarOfficeServer,
+    Topology,
+    WorkFlow,
+)
 
 Finding = tuple[Loc, str]
 
 # Products that need StarOffice server running in their own group.
 NEEDS_STAROFFICE = ("mailgateway-smtp", "workflow")
+
+
+def _groups(t: Topology) -> Iterator[tuple[int, Group]]:
+    """(index, group) of every group that passed its type checks."""
+    return ((g, group) for g, group in enumerate(t.groups) if group is not None)
+
+
+def _multi_standby_pair(t: Topology) -> tuple[Group, Group] | None:
+    """Group 1 and group 2 of a multi standby cluster, when both passed their type checks."""
+    if t.cluster.mode == "multi-standby" and len(t.groups) == 2 and None not in t.groups:
+        return t.groups[0], t.groups[1]
+    return None
 
 
 def product_key(product) -> str:
@@ -49,7 +76,14 @@ def check_nodes(t: Topology) -> Iterator[Finding]:
 def check_policies(t: Topology) -> Iterator[Finding]:
     names = {n.name.lower() for n in t.cluster.nodes}
     listing = ", ".join(n.name for n in t.cluster.nodes)
-    for g, group in enumerate(t.groups):
+    for g, group in _groups(t):
+        # 1.1.1: "クラスタ内の2ノードのみに1つのフェイルオーバポリシを設定し"; figure 1: "SV3,SV4は使用しません"
+        if len(group.policy) != POLICY_NODES:
+            yield ("groups", g, "policy"), (
+                f"names {len(group.policy)} node{'' if len(group.policy) == 1 else 's'}; a StarOffice failover "
+                "policy names exactly two of the cluster's nodes, the active node then its standby, "
+                "e.g. [SV1, SV2] (guide 1.1.1)"
+            )
         seen: set[str] = set()
         for p, name in enumerate(group.policy):
             loc = ("groups", g, "policy", p)
@@ -58,13 +92,17 @@ def check_policies(t: Topology) -> Iterator[Finding]:
             elif name.lower() in seen:
                 yield loc, f"node {name!r} appears twice in the failover policy"
             seen.add(name.lower())
-    if t.cluster.mode == "multi-standby" and len(t.groups) == 2:
-        first, second = (grp.policy[0].lower() for grp in t.groups)
-        if first == second:
-            yield ("groups", 1, "policy", 0), (
-                "in multi standby each node is active for one group: group 2 must start on "
-                f"a different node than group 1 ({t.groups[0].policy[0]})"
-            )
+    pair = _multi_standby_pair(t)
+    if pair and any(len(group.policy) != POLICY_NODES for group in pair):
+        return  # reported above; reversing a longer policy says nothing
+    # 1.1.1: "マルチスタンバイ型は、クラスタ内の2ノードのみに2つのフェイルオーバポリシを設定し、
+    # 各ノードでサービスを提供しながら、それぞれが、もう一方の待機系となります" (also 1.2.2).
+    if pair and [n.lower() for n in pair[1].policy] != [n.lower() for n in reversed(pair[0].policy)]:
+        yield ("groups", 1, "policy"), (
+            f"is [{', '.join(pair[1].policy)}]; in multi standby both groups run on the same two nodes, each node "
+            "active for one group and standby for the other, so group 2's policy is group 1's reversed: "
+            f"[{', '.join(reversed(pair[0].policy))}] (guide 1.1.1, 1.2.2)"
+        )
 
 
 def check_virtual_addresses(t: Topology) -> Iterator[Finding]:
@@ -75,7 +113,7 @@ def check_virtual_addresses(t: Topology) -> Iterator[Finding]:
         node_names.setdefault(n.real_hostname.lower(), n.name)
     seen_ips: dict[str, str] = {}
     seen_hosts: dict[str, str] = {}
-    for g, group in enumerate(t.groups):
+    for g, group in _groups(t):
         if group.virtual_ip in node_ips:
             yield ("groups", g, "virtual_ip"), f"{group.virtual_ip} is the real IP of node {node_ips[group.virtual_ip]}; a virtual IP must be an unused address"
         elif group.virtual_ip in seen_ips:
@@ -92,9 +130,39 @@ def check_virtual_addresses(t: Topology) -> Iterator[Finding]:
         seen_hosts.setdefault(host, group.name)
 
 
+def check_floating_ips(t: Topology) -> Iterator[Finding]:
+    # 2.2.1: "StarOffice/MailGateway-SMTPを使用する全てのサーバ機に対して、フローティングIPの設定を行って下さい";
+    # 2.2.2.3: SelfIPAddress "には、フローティングIPのアドレスを設定して下さい".
+    node_ips = {n.ip: n.name for n in t.cluster.nodes}
+    virtual_ips = {group.virtual_ip: group.name for _, group in _groups(t)}
+    seen: dict[str, str] = {}
+    for g, group in _groups(t):
+        loc = ("groups", g, "floating_ip")
+        address = group.floating_ip
+        if address is None:
+            if group.product(MailGatewaySmtp) is not None:
+                yield loc, (
+                    "is required when the group runs mailgateway-smtp: CLUSTERPRO needs a floating IP on every "
+                    "server that runs it, and somg.ini's SelfIPAddress names it (guide 2.2.1, 2.2.2.3); give an "
+                    "unused address, e.g. in the virtual IP's subnet"
+                )
+            continue
+        # A floating IP without MailGateway is allowed: removing the product should not fail the file.
+        if address in node_ips:
+            yield loc, f"{address} is the real IP of node {node_ips[address]}; a floating IP must be an unused address (guide 2.2.1)"
+        elif address in virtual_ips:
+            yield loc, (
+                f"{address} is the virtual IP of group {virtual_ips[address]!r}; the floating IP is an address of "
+                "its own, not the virtual IP (guide 2.2.1, 2.2.2.3)"
+            )
+        elif address in seen:
+            yield loc, f"{address} is already the floating IP of group {seen[address]!r}"
+        seen.setdefault(address, group.name)
+
+
 def check_group_names(t: Topology) -> Iterator[Finding]:
     seen: set[str] = set()
-    for g, group in enumerate(t.groups):
+    for g, group in _groups(t):
         if group.name.lower() in seen:
             yield ("groups", g, "name"), f"group name {group.name!r} is used twice (it names the output folder)"
         seen.add(group.name.lower())
@@ -102,7 +170,7 @@ def check_group_names(t: Topology) -> Iterator[Finding]:
 
 def check_partitions(t: Topology) -> Iterator[Finding]:
     owner: dict[str, str] = {}
-    for g, group in enumerate(t.groups):
+    for g, group in _groups(t):
         for p, drive in enumerate(group.partitions):
             loc = ("groups", g, "partitions", p)
             if drive in owner and owner[drive] == group.name:
@@ -123,22 +191,41 @@ def _on_partition(group, loc: "Loc", path: str, what: str) -> Iterator[Finding]:
 
 
 def check_install_roots(t: Topology) -> Iterator[Finding]:
-    for g, group in enumerate(t.groups):
+    for g, group in _groups(t):
         has_staroffice = any(isinstance(p, StarOfficeServer) for p in group.products)
         if group.alroot is None:
             if has_staroffice:
                 yield ("groups", g, "alroot"), "is required when the group runs staroffice-server (the install root on a switched partition, e.g. D:\\SO)"
             continue
         yield from _on_partition(group, ("groups", g, "alroot"), group.alroot, "install root")
+
+
+def check_mailgateway_workdirs(t: Topology) -> Iterator[Finding]:
+    # 2.2.2.1: "StarOffice/MailGateway-SMTPが使用する6つのディレクトリは、切替パーティション上に作成して下さい"
+    for g, group in _groups(t):
         for p, product in enumerate(group.products):
-            for w, workdir in enumerate(getattr(product, "workdirs", [])):
-                yield from _on_partition(group, ("groups", g, "products", p, "workdirs", w), workdir, "working directory")
+            if not isinstance(product, MailGatewaySmtp):
+                continue
+            count = len(product.workdirs)
+            if count not in (0, MAILGATEWAY_WORKDIRS):
+                yield ("groups", g, "products", p, "workdirs"), (
+                    f"lists {count} director{'y' if count == 1 else 'ies'}; MailGateway-SMTP uses six working "
+                    "directories, all on the group's switched partitions (guide 2.2.2.1): list all six, or leave "
+                    "workdirs out"
+                )
+            seen: set[str] = set()
+            for w, workdir in enumerate(product.workdirs):
+                loc = ("groups", g, "products", p, "workdirs", w)
+                if workdir.lower() in seen:
+                    yield loc, f"{workdir} is listed twice; the six working directories are six different folders (guide 2.2.2.1)"
+                seen.add(workdir.lower())
+                yield from _on_partition(group, loc, workdir, "working directory")
 
 
 def check_products(t: Topology) -> Iterator[Finding]:
     catalogue = load_catalogue()
     multi = t.cluster.mode == "multi-standby"
-    for g, group in enumerate(t.groups):
+    for g, group in _groups(t):
         keys = [product_key(p) for p in group.products]
         for p, product in enumerate(group.products):
             loc = ("groups", g, "products", p)
@@ -147,15 +234,23 @@ def check_products(t: Topology) -> Iterator[Finding]:
                 yield loc, f"{key!r} is listed twice in group {group.name!r}"
             if product.type in NEEDS_STAROFFICE and "staroffice-server" not in keys:
                 yield loc, f"{product.type} runs in the StarOffice server's group: add a staroffice-server product to group {group.name!r}"
-            supports_multi = (
-                product.multi_standby if isinstance(product, CustomProduct) else catalogue.product(product.type).multi_standby
-            )
-            if multi and g == 1 and not supports_multi:
+            entry = None if isinstance(product, CustomProduct) else catalogue.product(product.type)
+            supports_multi = product.multi_standby if entry is None else entry.multi_standby
+            if multi and entry is not None and entry.single_standby_only:
+                yield loc + ("type",), (
+                    f"{key} runs in a single standby cluster only (guide 2.1.1: シングルスタンバイ運用), "
+                    "in neither group of a multi standby cluster"
+                )
+            elif multi and g == 1 and not supports_multi:
                 yield loc + ("type",), f"{key} does not support multi standby: in a multi standby cluster it runs in group 1 only"
             if isinstance(product, StarOfficeServer):
                 for a, addon in enumerate(product.addons):
-                    if multi and g == 1 and not catalogue.addons[addon].multi_standby:
-                        yield loc + ("addons", a), f"{addon} does not support multi standby: install it on group 1's StarOffice only"
+                    # 1.2.3: "ウィルスバスターサーバスキャン、GroupShieldサーバスキャンは、マルチスタンバイ型には対応しておりません"
+                    if multi and not catalogue.addons[addon].multi_standby:
+                        yield loc + ("addons", a), (
+                            f"{addon} does not support multi standby (guide 1.2.3): it is allowed in a single "
+                            "standby cluster only, on neither StarOffice server of a multi standby cluster"
+                        )
                     if addon in product.addons[:a]:
                         yield loc + ("addons", a), f"{addon} is listed twice"
             if isinstance(product, WorkFlow) and product.database == "oracle" and " " in product.script_dir:
@@ -163,13 +258,52 @@ def check_products(t: Topology) -> Iterator[Finding]:
                     f"{product.script_dir!r} has a space; with Oracle it is written after command=@, "
                     "where it cannot be quoted"
                 )
-            if isinstance(product, WorkFlow) and product.procinfo is not None:
-                if not multi:
-                    yield loc + ("procinfo",), "is used only in a multi standby cluster (server 2's PROCINFO edits, section 3.4.1); remove it"
-                elif not any(isinstance(q, StarOfficeServer) for q in t.groups[-1].products):
-                    yield loc + ("procinfo",), "the PROCINFO edits belong to server 2: group 2 needs a staroffice-server product"
+            if isinstance(product, WorkFlow) and product.procinfo is not None and not multi:
+                yield loc + ("procinfo",), "is used only in a multi standby cluster (server 2's PROCINFO edits, section 3.4.1); remove it"
             if isinstance(product, CustomProduct):
                 yield from _check_custom(product, loc, keys, catalogue)
+
+
+def _indexed(group: Group, kind: type):
+    """(index, product) of the group's first product of that model class, or None."""
+    return next(((p, product) for p, product in enumerate(group.products) if isinstance(product, kind)), None)
+
+
+def check_workflow_in_multi_standby(t: Topology) -> Iterator[Finding]:
+    """What appendix 3.4.1 presupposes when WorkFlow runs in group 1 of a multi standby cluster.
+
+    3.4.1: "SO サーバ 1 と SO サーバ 2 をサーバリンクで結びつける事によって、フロークライアントは仮想 IP2 を
+    用いてサーバ 2 へログインし、サーバ 1 で動作する WF サーバのサービスを受ける事が可能となります"; its step 6
+    installs the server link on server 2 ("サーバリンクをインストールします"), and step 4 points server 2's mail
+    movement process and wfocom at WorkFlow through "PROCINFO[num]" ("PROCINFO[1]から順番に探してください").
+    """
+    pair = _multi_standby_pair(t)
+    workflow = pair and _indexed(pair[0], WorkFlow)
+    if not workflow:
+        return
+    w, product = workflow
+    if product.procinfo is None:
+        yield ("groups", 0, "products", w, "procinfo"), (
+            "is required in a multi standby cluster: server 2's mail movement process (sowfmvm.exe -smvm2) and "
+            "wfocom run from the PROCINFO[n] entries that guide 3.4.1 edits; give both indexes, e.g. "
+            "{mvm: 3, wfocom: 4}"
+        )
+    for g, group in enumerate(pair):
+        staroffice = _indexed(group, StarOfficeServer)
+        if staroffice is None:
+            if g == 1:  # group 1's is asked for with its WorkFlow
+                yield ("groups", 1, "products"), (
+                    "needs a staroffice-server product: in multi standby WorkFlow clients log in to StarOffice "
+                    "server 2 and reach WorkFlow on server 1 through a server link (guide 3.4.1)"
+                )
+            continue
+        index, server = staroffice
+        if "server-link" not in server.addons:
+            yield ("groups", g, "products", index, "addons"), (
+                "needs server-link: in multi standby WorkFlow clients log in to StarOffice server 2 and reach "
+                "WorkFlow on server 1 through a server link between the two servers (guide 3.4.1); "
+                "add server-link to both groups' staroffice-server"
+            )
 
 
 def _check_custom(product: CustomProduct, loc: "Loc", keys: list[str], catalogue) -> Iterator[Finding]:
@@ -182,49 +316,52 @@ def _check_custom(product: CustomProduct, loc: "Loc", keys: list[str], catalogue
             yield loc + ("depends_on", d), f"{dependency!r} does not run in this group (products here: {', '.join(keys)})"
 
 
-def check_watch_ids(t: Topology) -> Iterator[Finding]:
-    """Watch IDs must be unique across the cluster: on failover one node runs both groups."""
+def check_unique_names(t: Topology) -> Iterator[Finding]:
+    """Watch IDs, services and synced registry keys must be unique across the cluster: on failover one
+    node runs both groups, and ARM, Windows and the registry each hold one of a name (so a FormServer
+    in each group of a multi standby cluster, 4.1.1, needs names of its own)."""
     from sogen.generator.plan import group_products
 
-    seen: dict[str, str] = {}
-    for g, group in enumerate(t.groups):
+    owners: dict[tuple[str, str], str] = {}
+    for g, group in _groups(t):
         for planned in group_products(t, g):
-            if planned.watch_id is None:
-                continue
-            where = f"group {group.name!r}"
-            if planned.watch_id.lower() in seen:
-                yield planned.loc, f"watch ID {planned.watch_id!r} is already used by {seen[planned.watch_id.lower()]}"
-            else:
-                seen[planned.watch_id.lower()] = f"{planned.key} in {where}"
+            names = [("watch ID", planned.watch_id), ("service", planned.service)]
+            names += [("synced registry key", key) for key in planned.registry_sync]
+            clash = next(((label, name) for label, name in names if name and (label, name.lower()) in owners), None)
+            if clash:  # the first is enough: a product listed twice would clash on every name
+                label, name = clash
+                yield planned.loc, f"{label} {name!r} is already used by {owners[label, name.lower()]}"
+            for label, name in names:
+                if name:
+                    owners.setdefault((label, name.lower()), f"{planned.key} in group {group.name!r}")
 
 
 def check_dependency_cycles(t: Topology) -> Iterator[Finding]:
     from sogen.generator.plan import DependencyCycle, start_order
 
-    for g, _group in enumerate(t.groups):
+    for g, _group in _groups(t):
         try:
             start_order(t, g)
         except DependencyCycle as cycle:
             yield cycle.loc, f"depends_on forms a cycle: {' -> '.join(cycle.names)}"
 
 
-CHECKS = (
-    check_mode,
-    check_nodes,
-    check_policies,
-    check_virtual_addresses,
+# What each check reads besides the groups: the cluster's mode, or its nodes (and the mode if there).
+MODE_CHECKS = (check_mode, check_products, check_workflow_in_multi_standby)
+NODE_CHECKS = (check_nodes, check_policies, check_virtual_addresses, check_floating_ips)
+GROUP_CHECKS = (
     check_group_names,
     check_partitions,
     check_install_roots,
-    check_products,
-    check_watch_ids,
+    check_mailgateway_workdirs,
+    check_unique_names,
     check_dependency_cycles,
 )
 
 
 def check_topology(t: Topology, doc: "LoadedDocument") -> list["Problem"]:
-    problems = []
-    for check in CHECKS:
-        for loc, message in check(t):
-            problems.append(doc.problem(loc, message))
-    return problems
+    """The problems of ``t``, which may lack what failed its type checks (a None mode, nodes or group)."""
+    checks = GROUP_CHECKS
+    checks += MODE_CHECKS if t.cluster.mode is not None else ()
+    checks += NODE_CHECKS if t.cluster.nodes is not None else ()
+    return [doc.problem(loc, message) for check in checks for loc, message in check(t)]

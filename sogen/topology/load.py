@@ -340,7 +340,11 @@ def load_topology(path: Path):
 
 
 def validate_document(doc: LoadedDocument):
-    """The topology ``doc`` holds; TopologyError with every problem, each at its place in ``doc``."""
+    """The topology ``doc`` holds; TopologyError with every problem, each at its place in ``doc``.
+
+    When the type checks fail, the cross-field checks still run on the parts that pass
+    their own, so one run reports both kinds and fixing them brings no new ones.
+    """
     from pydantic import ValidationError
 
     from sogen.topology.model import Topology
@@ -349,8 +353,35 @@ def validate_document(doc: LoadedDocument):
     try:
         topology = Topology.model_validate(doc.data)
     except ValidationError as exc:
-        raise TopologyError(sorted(set(validation_problems(doc, exc)))) from None
+        problems = validation_problems(doc, exc) + check_topology(_valid_parts(doc.data), doc)
+        raise TopologyError(sorted(set(problems))) from None
     problems = check_topology(topology, doc)
     if problems:
         raise TopologyError(sorted(set(problems)))
     return topology
+
+
+def _valid_parts(data: dict):
+    """A topology of the parts of ``data`` that pass their type checks on their own: the
+    cluster's mode and its nodes (each else None), each group (else None, keeping the others'
+    indexes), the settings (else the defaults, which only the ARMSLEEP of a plan reads)."""
+    from pydantic import TypeAdapter, ValidationError
+
+    from sogen.topology.model import Cluster, Group, Mode, Node, Settings, Topology
+
+    def valid(validate, value):
+        try:
+            return validate(value)
+        except ValidationError:
+            return None
+
+    cluster = data.get("cluster") if isinstance(data.get("cluster"), dict) else {}
+    groups = data.get("groups")
+    return Topology.model_construct(
+        cluster=Cluster.model_construct(
+            mode=valid(TypeAdapter(Mode).validate_python, cluster.get("mode")),
+            nodes=valid(TypeAdapter(list[Node]).validate_python, cluster.get("nodes")),
+        ),
+        groups=[valid(Group.model_validate, group) for group in groups] if isinstance(groups, list) else [],
+        settings=valid(Settings.model_validate, data.get("settings", {})) or Settings(),
+    )

@@ -166,7 +166,7 @@ WINDOWS_PATH_ALLOWED = (
 )
 WindowsPath = constrained(WINDOWS_PATH_REGEX, WINDOWS_PATH_ALLOWED)
 SpacelessPath = constrained(
-    r"[A-Za-z]:\\[^\s\\/:*?<>|\"]+(?:\\[^\s\\/:*?<>|\"]+)*",
+    r'[A-Za-z]:\\[^\s\\/:*?<>|"]+(?:\\[^\s\\/:*?<>|"]+)*',
     "an absolute Windows path such as D:\\SO, without spaces: it is written where it cannot be quoted "
     "(after /R in the service command line, or after command=@)",
 )
@@ -228,13 +228,22 @@ class StarOfficeServer(StrictModel):
     addons: list[Addon] = Field(default=[], description="Server add-on products installed on this instance")
 
 
+# Counts the guide fixes. checks.py checks them, beside the other rules on these fields,
+# so that a wrong count does not keep the group from the cross-field checks.
+MAILGATEWAY_WORKDIRS = 6  # section 2.2.2.1
+POLICY_NODES = 2  # section 1.1.1
+
+
 class MailGatewaySmtp(StrictModel):
-    """StarOffice/MailGateway-SMTP (chapter 2); single standby only, needs StarOffice in its group."""
+    """StarOffice/MailGateway-SMTP (chapter 2); single standby only, needs StarOffice and a floating IP in its group."""
 
     type: Literal["mailgateway-smtp"]
     mta: HostOrIP = Field(description="External MTA (e.g. sendmail) host name or IP; Mail*Hub cannot be used in a cluster")
     workdirs: list[WindowsPath] = Field(
-        default=[], description="The six working directories; each must be on a switched partition of the group"
+        default=[],
+        # Six or none: the schema can say only the upper bound.
+        json_schema_extra={"maxItems": MAILGATEWAY_WORKDIRS},
+        description="The six working directories (section 2.2.2.1), or none; each must be on a switched partition of the group",
     )
 
 
@@ -260,6 +269,17 @@ class WorkFlow(StrictModel):
     )
     oracle_sid: OracleSid = Field(default="ORCL", description="Oracle SID (service OracleService<SID>)")
     svrmgr: CommandName = Field(default="svrmgr30", description="Oracle Server Manager command name (svrmgrXX)")
+    # createsystbl.sql (section 3.2): the guide marks these paths as the installation's own.
+    oracle_pfile: WindowsPath | None = Field(
+        default=None,
+        description="Oracle only: parameter file createsystbl.sql starts the instance with (its spool log goes "
+        "beside it); default <first switched partition>:\\ORANT\\INIT<oracle_sid>.ORA",
+    )
+    oracle_admin_dir: WindowsPath | None = Field(
+        default=None,
+        description="Oracle only: folder of CATALOG.SQL, CATPROC.SQL, UTLCHAIN.SQL and UTLXPLAN.SQL; "
+        "default <sql_dir>\\RDBMS80\\ADMIN (the guide's rdbmsXX)",
+    )
     procinfo: ProcInfo | None = Field(
         default=None, description="Multi standby only: PROCINFO indexes of server 2's mail movement process and wfocom"
     )
@@ -274,11 +294,34 @@ class WorkFlow(StrictModel):
 
 
 class FormServer(StrictModel):
-    """StarOffice FormServer (chapter 4)."""
+    """StarOffice FormServer (chapter 4); in multi standby each group may run one (4.1.1, figure 3).
+
+    Chapter 4 breaks off before it names a watch ID, group 2's service or the registry keys:
+    the defaults are the catalogue's formserver instances (interpretation), overridable here.
+    """
 
     type: Literal["formserver"]
     online_shells: list[RegistrySegment] = Field(
         default=[], description="Online shell titles (OnlineShellManager\\<title>\\HostName = virtual IP)"
+    )
+    watch_id: WatchId | None = Field(
+        default=None, description="ARM watch ID; default FormServer in group 1, FormServer2 in group 2"
+    )
+    service: ServiceName | None = Field(
+        default=None,
+        description="Windows service; default 'StarOffice FormServer' (section 4.2.1) in group 1, "
+        "'StarOffice FormServer2' in group 2",
+    )
+    # 4.2.1 step 3: the shells start with the service, or, if not registered so, from the start script.
+    online_shell_command: Annotated[WindowsPath, WrittenInQuotes] | None = Field(
+        default=None,
+        description="Program that starts one online shell, given its title; set it to start the online shells "
+        "from the start script (after the FormServer service) instead of with the service (section 4.2.1 step 3)",
+    )
+    registry_key: RegistryKey | None = Field(
+        default=None,
+        description="FormServer's key: synced on failover, holds OnlineShellManager; default "
+        "HKEY_LOCAL_MACHINE\\SOFTWARE\\NEC\\StarOffice FormServer in group 1, ...\\StarOffice FormServer2 in group 2",
     )
 
 
@@ -303,9 +346,17 @@ Product = Annotated[Union[PRODUCT_MODELS], Field(discriminator="type")]
 
 class Group(StrictModel):
     name: FileName = Field(description="Failover group name; also the output folder name")
-    policy: list[NodeName] = Field(min_length=2, description="Failover policy: active node first, then standby node(s)")
+    policy: list[NodeName] = Field(
+        json_schema_extra={"minItems": POLICY_NODES, "maxItems": POLICY_NODES},
+        description="Failover policy: exactly two nodes, the active node then the standby node (section 1.1.1)",
+    )
     virtual_host: HostName = Field(description="Virtual host name (resolves to the virtual IP; not a real computer name)")
     virtual_ip: IPv4
+    floating_ip: IPv4 | None = Field(
+        default=None,
+        description="CLUSTERPRO floating IP; required with mailgateway-smtp, which sends and receives on it "
+        "(sections 2.2.1, 2.2.2.3): an unused address, not the virtual IP",
+    )
     partitions: list[DriveLetter] = Field(min_length=1, description="Switched partitions (drive letters)")
     alroot: SpacelessPath | None = Field(
         default=None,
@@ -337,14 +388,28 @@ class Messages(StrictModel):
 
 
 class Settings(StrictModel):
+    # The guide writes "Current Version" eight times and "CurrentVersion" once, just before
+    # a page break (1.7 note 4): the majority spelling is the default, the other stays a choice.
     version_key: RegistrySegment = Field(
-        default="CurrentVersion", description="StarOffice's version key name (the guide also writes 'Current Version')"
+        default="Current Version",
+        description="StarOffice's version key name; the guide writes 'Current Version' (once 'CurrentVersion')",
     )
-    reg_format: Literal["v5", "regedit4"] = Field(
-        default="v5", description="v5: Windows Registry Editor 5.00, UTF-16LE with BOM; regedit4: REGEDIT4, code page 932"
+    # The guide's platform is Windows NT 4.0 (1.1.3), whose regedit reads only REGEDIT4.
+    reg_format: Literal["regedit4", "v5"] = Field(
+        default="regedit4",
+        description="regedit4: REGEDIT4, code page 932, CRLF (Windows NT 4.0, the guide's platform); "
+        "v5: Windows Registry Editor 5.00, UTF-16LE with BOM (Windows 2000 and later)",
+    )
+    # The variable names CLUSTERPRO sets for a start/stop script, by product (sogen.batch.events).
+    dialect: Literal["arm", "clp"] = Field(
+        default="arm",
+        description="event variables the scripts test; arm: ARMS_EVENT, ARMS_SERVER, ARMS_DISK (ARM, the guide's); "
+        "clp: CLP_EVENT, CLP_SERVER, CLP_DISK (CLUSTERPRO X)",
     )
     messages: Messages = Field(default_factory=Messages)
-    db_settle_seconds: WholeNumber = Field(default=30, ge=1, le=3600, description="ARMSLEEP after the database stops")
+    db_settle_seconds: WholeNumber = Field(
+        default=30, ge=0, le=3600, description="ARMSLEEP after the database stops; 0: no ARMSLEEP (as some legacy scripts)"
+    )
     backup_command: SafeText | None = Field(
         default=None, description="Command that backs up the StarOffice data (runs while the service is stopped)"
     )

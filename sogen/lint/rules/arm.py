@@ -1,27 +1,24 @@
-"""SO301-SO303, SO306, SO307: how the ARM commands and net start/stop are written and used."""
+"""SO301-SO303, SO306-SO310: how the ARM commands and net start/stop are written and used.
+
+What the ARM commands accept is data (``sogen/arm_commands.toml``, read by
+:mod:`sogen.batch.arm`), with the NEC documents it comes from.
+"""
 
 from __future__ import annotations
 
 import difflib
+import os
 from collections.abc import Iterator
 
-from sogen.lint.context import FileContext
+from sogen.batch.arm import ArmCall, Bounded, is_option, load_arm_commands
+from sogen.lint.context import FileContext, kind_from_name
 from sogen.batch.ir import Command, Span, Word
-from sogen.lint.rules.base import ERROR, WARNING, Edit, Finding, Fix, Rule, one_per_line, register
-
-# What each ARM command accepts (CLUSTERPRO for Windows NT, as the guide uses them).
-ARM_OPTIONS = {
-    "armload": ("/S", "/M"),
-    "armkill": (),
-    "armloadc": ("/W",),
-    "armbcast": ("/MSG", "/A"),
-    "armsleep": (),
-}
-WATCH_ACTIONS = ("PAUSE", "CONTINUE")
+from sogen.lint.rules.base import ERROR, WARNING, Edit, Finding, Fix, Rule, TreeRule, one_per_line, register
 
 
-def is_option(word: Word) -> bool:
-    return word.text[:1] == "/"  # so never a quoted word
+def expanded_at_run_time(word: Word) -> bool:
+    """A word with %VAR% or !VAR! in it: its value is only known on the server."""
+    return "%" in word.text or "!" in word.text
 
 
 def option_value(command: Command, option: str) -> tuple[int, list[Word]] | None:
@@ -126,6 +123,7 @@ class BadArmloadcAction(Rule):
     severity = ERROR
 
     def check(self, ctx: FileContext) -> Iterator[Finding]:
+        actions = load_arm_commands().commands["armloadc"].options["/W"].choices
         for command in ctx.commands:
             if command.program != "armloadc":
                 continue
@@ -138,9 +136,9 @@ class BadArmloadcAction(Rule):
                 )
                 continue
             word = found[1][0]
-            if word.value.upper() in WATCH_ACTIONS:
+            if word.value.upper() in actions:
                 continue
-            close = difflib.get_close_matches(word.value.upper(), WATCH_ACTIONS, n=1, cutoff=0.6)
+            close = difflib.get_close_matches(word.value.upper(), actions, n=1, cutoff=0.6)
             hint = f" (did you mean {close[0]}?)" if close else ""
             fix = None
             if close and ctx.fixable:
@@ -167,7 +165,9 @@ class PauseWithoutContinue(Rule):
     ## What it does
     Checks that every path that pauses a watch resumes it. After
     `ARMLOADC <id> /W PAUSE`, `ARMLOADC <id> /W CONTINUE` must run before the script
-    ends.
+    ends. The paths are those `sogen trace` shows: external programs are taken to
+    succeed, so a branch on `IF ERRORLEVEL` after one is not followed; `IF EXIST`
+    is taken as false.
 
     ## Why it matters in a cluster
     While a watch is paused ARM does not notice that the service stopped: no
@@ -178,7 +178,7 @@ class PauseWithoutContinue(Rule):
     ```batch
     ARMLOADC StarOffice /W PAUSE
     "%ALROOT%\\bin\\al2stop" /q
-    IF ERRORLEVEL 1 GOTO END
+    IF NOT EXIST "%BACKUP_DIR%\\" GOTO END
     call backup.bat
     net start "StarOffice Server"
     ARMLOADC StarOffice /W CONTINUE
@@ -189,7 +189,7 @@ class PauseWithoutContinue(Rule):
     ```batch
     ARMLOADC StarOffice /W PAUSE
     "%ALROOT%\\bin\\al2stop" /q
-    IF ERRORLEVEL 1 GOTO RESUME
+    IF NOT EXIST "%BACKUP_DIR%\\" GOTO RESUME
     call backup.bat
     :RESUME
     net start "StarOffice Server"
@@ -293,8 +293,13 @@ class DuplicateLoad(Rule):
 class UnknownArmOption(Rule):
     """
     ## What it does
-    Checks for options an ARM command does not take. ARMLOAD takes `/S` and `/M`,
-    ARMLOADC `/W`, ARMBCAST `/MSG` and `/A`; ARMKILL and ARMSLEEP take none.
+    Checks for options an ARM command does not take, judged against what NEC
+    documents: ARMLOAD's service form `ARMLOAD watchID /S [/A] {/M | /R retry
+    [/H hour] [/SCR] [/WAIT time] [/INT time]} service-name` and its application
+    form `ARMLOAD watchID /U user /W program [arguments]` (whose program
+    arguments are the program's, not ARMLOAD's), `ARMLOADC watchID /W action`,
+    `ARMBCAST /MSG "text" /A`; ARMKILL and ARMSLEEP take none. A line with `/S`
+    is judged by the service form, one with `/W` by the application form.
 
     ## Why it matters in a cluster
     An unknown option makes the ARM command fail or ignore the rest of the line,
@@ -310,11 +315,18 @@ class UnknownArmOption(Rule):
     ## Use instead
     ```batch
     ARMLOAD StarOffice /S /M "StarOffice Server"
+    ARMLOAD WorkFlow /S /R 3 /H 24 /SCR "WWF Server"
     ARMKILL StarOffice
     ```
 
     ## Fix
     Not automatic: remove the option or correct its spelling.
+
+    ## Source
+    NEC ExpressCluster SRE for Windows, Installation & Configuration Guide,
+    chapter 8 "General Customization Process", Command Reference (ARMLOAD,
+    ARMKILL), and the guide's sections 1.4.1, 1.5 and 3.2; `sogen/arm_commands.toml`
+    holds what they say, with the addresses.
     """
 
     code = "SO307"
@@ -322,13 +334,224 @@ class UnknownArmOption(Rule):
     severity = WARNING
 
     def check(self, ctx: FileContext) -> Iterator[Finding]:
+        for command, call in ctx.arm_calls:
+            unknown = [given.word for given in call.options if given.option is None]
+            if unknown:
+                names = ", ".join(w.text for w in unknown)
+                message = f"{command.name} does not take {names}: NEC documents {call.usages}"
+                yield self.finding(ctx, covering(unknown), message)
+
+
+@register
+class BadArmValue(Rule):
+    """
+    ## What it does
+    Checks the values ARM command options take, against their documented
+    ranges: ARMLOAD `/R retry` is 1 to 9, `/H hour` 1 to 24, `/WAIT time` and
+    `/INT time` a positive whole number, `/U` names a user and `/W` a program;
+    ARMBCAST `/MSG` has a text. It also checks that ARMLOAD's service form ends
+    with the service name and that ARMSLEEP has a positive number of seconds.
+    Values with `%VAR%` are only known on the server and are not judged;
+    ARMLOADC's `/W` is SO302's.
+
+    ## Why it matters in a cluster
+    ARMLOAD with a retry count it does not accept, or without the service it
+    should start, starts and watches nothing: the group comes up without the
+    service, and a fault that should restart it (or fail the group over) goes
+    unnoticed. `/R 0` reads like "do not restart" but is not a documented value.
+
+    ## Example
+    ```batch
+    ARMLOAD StarOffice /S /R 10 /H 48 "StarOffice Server"
+    ARMLOAD WorkFlow /S /M
+    ```
+
+    ## Use instead
+    ```batch
+    ARMLOAD StarOffice /S /R 9 /H 24 "StarOffice Server"
+    ARMLOAD WorkFlow /S /M "WWF Server"
+    ```
+
+    ## Fix
+    Not automatic: give the value in its documented range, or the missing name.
+
+    ## Source
+    NEC ExpressCluster SRE for Windows, Installation & Configuration Guide,
+    chapter 8 "General Customization Process", Command Reference (ARMLOAD,
+    ARMKILL), and the guide's sections 1.4.1, 1.5 and 3.2; `sogen/arm_commands.toml`
+    holds what they say, with the addresses.
+    """
+
+    code = "SO308"
+    name = "bad-arm-value"
+    severity = ERROR
+
+    def check(self, ctx: FileContext) -> Iterator[Finding]:
+        for command, call in ctx.arm_calls:
+            # One finding a line (the engine keeps one per line and rule): it names every problem.
+            problems = list(self.problems(command, call))
+            if problems:
+                yield self.finding(ctx, problems[0][0], "; ".join(text for _, text in problems))
+
+    def problems(self, command: Command, call: ArmCall) -> Iterator[tuple[Span, str]]:
+        name = command.name
+        for given in call.options:
+            option = given.option
+            if option is None or option.value is None or option.choices:
+                continue
+            if not given.values:
+                needs = f" ({option.bounds})" if option.minimum is not None else ""
+                yield given.word.span, f"{name} {given.word.text} has no {option.value}{needs}: {call.usages}"
+            elif not option.accepts(given.values[0].value) and not expanded_at_run_time(given.values[0]):
+                yield given.values[0].span, out_of_range(f"{name} {given.word.text}", given.values[0], option)
+        operand = call.form.operand if call.form is not None else None
+        if operand is None:
+            return
+        if not call.operands:
+            yield command.span, f"{name} has no {operand.name}: {call.usages}"
+        elif not operand.accepts(call.operands[0].value) and not expanded_at_run_time(call.operands[0]):
+            yield call.operands[0].span, out_of_range(name, call.operands[0], operand)
+
+
+def out_of_range(what: str, word: Word, bounded: Bounded) -> str:
+    return f"{what} takes {bounded.bounds} (NEC's documented range), not {word.text}"
+
+
+@register
+class BadWatchId(Rule):
+    """
+    ## What it does
+    Checks the watch ID of ARMLOAD, ARMKILL and ARMLOADC: NEC allows at most
+    255 single-byte letters and digits, case-insensitive, and reserves IDs
+    beginning with `NEC_` for itself. A line without a watch ID is reported
+    too. IDs with `%VAR%` are only known on the server and are not judged.
+
+    ## Why it matters in a cluster
+    ARMLOAD refuses an ID it does not accept: the service is not started or not
+    watched, and the matching ARMKILL later stops nothing. An ID in NEC's
+    reserved range may collide with one CLUSTERPRO itself uses, and stopping it
+    stops CLUSTERPRO's own watch.
+
+    ## Example
+    ```batch
+    ARMLOAD NEC_StarOffice /S /M "StarOffice Server"
+    ARMLOAD Star-Office /S /M "StarOffice Server"
+    ```
+
+    ## Use instead
+    ```batch
+    ARMLOAD StarOffice /S /M "StarOffice Server"
+    ```
+
+    ## Fix
+    Not automatic: rename the watch ID, in the start and the stop script.
+
+    ## Source
+    NEC ExpressCluster SRE for Windows, Installation & Configuration Guide,
+    chapter 8 "General Customization Process", Command Reference (ARMLOAD,
+    ARMKILL), and the guide's sections 1.4.1, 1.5 and 3.2; `sogen/arm_commands.toml`
+    holds what they say, with the addresses.
+    """
+
+    code = "SO309"
+    name = "bad-watch-id"
+    severity = ERROR
+
+    def check(self, ctx: FileContext) -> Iterator[Finding]:
+        documented = load_arm_commands()
         for command in ctx.commands:
-            allowed = ARM_OPTIONS.get(command.program)
-            if allowed is None:
+            spec = documented.commands.get(command.program)
+            if spec is None or not spec.watch_id:
                 continue
-            unknown = [w for w in command.args if is_option(w) and w.text.upper() not in allowed]
-            if not unknown:
+            word = watch_id(command)
+            if word is None:
+                yield self.finding(ctx, command.span, f"{command.name} has no watch ID: {spec.usages()}")
                 continue
-            takes = f"it takes {' and '.join(allowed)}" if allowed else "it takes no options"
-            names = ", ".join(w.text for w in unknown)
-            yield self.finding(ctx, covering(unknown), f"{command.name} does not take {names}: {takes}")
+            if expanded_at_run_time(word):
+                continue
+            problem = documented.watch_id.problem(word.value)
+            if problem:
+                shown = word.text if len(word.text) <= 40 else word.text[:40] + "..."
+                yield self.finding(ctx, word.span, f"{shown} is not a valid watch ID: {problem}")
+
+
+def watched_target(call: ArmCall) -> str | None:
+    """What an ARMLOAD line watches: its service name, or the program of the application form."""
+    for given in call.options:
+        if given.option is not None and given.option.rest and given.values:
+            return given.values[0].value
+    return " ".join(w.value for w in call.operands) or None
+
+
+@register
+class WatchIdReused(TreeRule):
+    """
+    ## What it does
+    Compares the ARMLOAD lines of every file linted together, taken as one
+    cluster: one watch ID must not watch different services (or programs) in
+    two failover groups. A group is a folder's start/stop scripts (`start2.bat`
+    and `stop2.bat` are a second group in the same folder).
+
+    ## Why it matters in a cluster
+    NEC: the watch ID "must be unique name within a cluster". When group 2
+    reuses group 1's ID for its own service, the second ARMLOAD fails while both
+    groups run on one node, and an ARMKILL in one group's stop script stops the
+    other group's service: a failover of one group takes the other down.
+
+    ## Example
+    ```batch
+    rem group1\\start.bat
+    ARMLOAD FormServer /S /M "StarOffice FormServer"
+    rem group2\\start.bat
+    ARMLOAD FormServer /S /M "StarOffice FormServer2"
+    ```
+
+    ## Use instead
+    ```batch
+    rem group2\\start.bat
+    ARMLOAD FormServer2 /S /M "StarOffice FormServer2"
+    ```
+
+    ## Fix
+    Not automatic: give each group's service its own watch ID (`sogen products`
+    lists the catalogue's).
+
+    ## Source
+    NEC ExpressCluster SRE for Windows, Installation & Configuration Guide,
+    chapter 8 "General Customization Process", Command Reference (ARMLOAD,
+    ARMKILL), and the guide's sections 1.4.1, 1.5 and 3.2; `sogen/arm_commands.toml`
+    holds what they say, with the addresses.
+    """
+
+    code = "SO310"
+    name = "watch-id-reused"
+    severity = ERROR
+
+    @staticmethod
+    def summarize(ctx: FileContext) -> object:
+        loads = []
+        for command, call in ctx.arm_calls:
+            target = watched_target(call) if command.program == "armload" else None
+            if target and call.watch_id is not None and not expanded_at_run_time(call.watch_id):
+                span = call.watch_id.span
+                loads.append((call.watch_id.value, target, span, ctx.line_text(span.line)))
+        if not loads:
+            return None
+        named = kind_from_name(os.path.basename(ctx.path), ctx.patterns)
+        group = (os.path.dirname(ctx.display_path), named[1] if named else os.path.basename(ctx.path).lower())
+        return group, tuple(loads)
+
+    def check_tree(self, summaries: dict[str, object]) -> Iterator[Finding]:
+        first: dict[str, tuple[tuple, str, str]] = {}  # watch ID (folded) -> (group, target, path)
+        for display_path in sorted(summaries):
+            group, loads = summaries[display_path]
+            for watch_id, target, span, source in loads:
+                seen = first.setdefault(watch_id.lower(), (group, target, display_path))
+                if seen[0] != group and seen[1].lower() != target.lower():
+                    yield self.finding_at(
+                        display_path,
+                        span,
+                        source,
+                        f'watch ID {watch_id} watches "{target}" here and "{seen[1]}" in {seen[2]}: '
+                        f"a watch ID must be unique in the cluster",
+                    )

@@ -1,4 +1,7 @@
-"""SO201-SO205: how a script tells the cluster events apart."""
+"""SO201-SO206: how a script tells the cluster events apart.
+
+Every rule reads the script's own event variables: ARM's ARMS_* or CLUSTERPRO X's
+CLP_* (see :class:`sogen.batch.events.Dialect`)."""
 
 from __future__ import annotations
 
@@ -171,14 +174,14 @@ class UnknownEventValue(Rule):
             choices = ", ".join(allowed)
             if value.upper() in allowed:
                 message = (
-                    f'{variable} is compared with "{value}" but ARM sets "{value.upper()}" and IF compares '
+                    f'{variable} is compared with "{value}" but the cluster sets "{value.upper()}" and IF compares '
                     f'case-sensitively: the branch never runs; write "{value.upper()}" or use IF /I'
                 )
             else:
                 close = difflib.get_close_matches(value.upper(), allowed, n=1, cutoff=0.6)
                 hint = f'; did you mean "{close[0]}"?' if close else ""
                 message = (
-                    f'{variable} is compared with "{value}", a value ARM never sets ({choices}): '
+                    f'{variable} is compared with "{value}", a value the cluster never sets ({choices}): '
                     f"the branch never runs{hint}"
                 )
             yield self.finding(ctx, word.span, message)
@@ -230,20 +233,21 @@ class UnhandledEvent(Rule):
     def check(self, ctx: FileContext) -> Iterator[Finding]:
         if not ctx.event_tests or ctx.kind is None:
             return
+        event_variable = ctx.dialect.event
         handled = set()
         for stmt, variable, word in ctx.arms_tests:
-            if variable != "ARMS_EVENT":
+            if variable != event_variable:
                 continue
-            for event in VALUES["ARMS_EVENT"]:
+            for event in VALUES[event_variable]:
                 if word is not None and matches_value(word.value, event, stmt.condition.case_insensitive):
                     handled.add(event)
         missing = [e for e in EVENTS_BY_KIND[ctx.kind] if e not in handled]
         if missing:
             names = " and ".join(missing)
             message = (
-                f"this {ctx.kind} script has no branch for ARMS_EVENT={names}: ARM runs it with "
+                f"this {ctx.kind} script has no branch for {event_variable}={names}: the cluster runs it with "
                 f"{'that value' if len(missing) == 1 else 'those values'} and it takes the fallback path; "
-                f'add IF "%ARMS_EVENT%" == "{missing[0]}" GOTO ...'
+                f'add IF "%{event_variable}%" == "{missing[0]}" GOTO ...'
             )
             yield self.finding(ctx, ctx.event_tests[0].span, message)
 
@@ -266,6 +270,7 @@ class MissingDiskCheck(Rule):
 
     ## Example
     ```batch
+    IF "%ARMS_EVENT%" == "START" GOTO NORMAL
     :NORMAL
     net start "MSSQLServer"
     IF "%ARMS_DISK%" == "FAILURE" GOTO ERROR_DISK
@@ -274,6 +279,7 @@ class MissingDiskCheck(Rule):
 
     ## Use instead
     ```batch
+    IF "%ARMS_EVENT%" == "START" GOTO NORMAL
     :NORMAL
     IF "%ARMS_DISK%" == "FAILURE" GOTO ERROR_DISK
     net start "MSSQLServer"
@@ -292,11 +298,12 @@ class MissingDiskCheck(Rule):
     def check(self, ctx: FileContext) -> Iterator[Finding]:
         if not ctx.event_tests:
             return
+        disk_variable = ctx.dialect.disk
         for result in ctx.paths:
             combination = result.combination
             if combination.event not in ("START", "FAILOVER"):
                 continue
-            disk_tested_at = min((i for i, var in result.tests if var == "ARMS_DISK"), default=None)
+            disk_tested_at = min((i for i, var in result.tests if var == disk_variable), default=None)
             for index, action in enumerate(result.actions):
                 if action.phase != "start" or action.verb not in SERVICE_STARTS:
                     continue
@@ -305,9 +312,9 @@ class MissingDiskCheck(Rule):
                 yield self.finding(
                     ctx,
                     action.stmt.span,
-                    f"{action.text.strip()} runs on the {combination.event} path before ARMS_DISK is "
+                    f"{action.text.strip()} runs on the {combination.event} path before {disk_variable} is "
                     f"tested: when the switched partition failed it starts without its data; put IF "
-                    f'"%ARMS_DISK%" == "FAILURE" GOTO ... first',
+                    f'"%{disk_variable}%" == "FAILURE" GOTO ... first',
                 )
 
 
@@ -366,7 +373,7 @@ class NoEventFallback(Rule):
                 yield self.finding(
                     ctx,
                     top[first].span,
-                    f"no GOTO follows the ARMS_EVENT tests: when ARM is not running the script falls "
+                    f"no GOTO follows the {ctx.dialect.event} tests: when the cluster is not running the script falls "
                     f"into :{stmt.name} (line {stmt.span.line}); add GOTO to a fallback section after the tests",
                 )
                 return
@@ -376,3 +383,57 @@ class NoEventFallback(Rule):
         return any(
             result.combination.event is None and any(step is label for step in result.steps) for result in ctx.paths
         )
+
+
+@register
+class MixedEventDialects(Rule):
+    """
+    ## What it does
+    Checks that a script tests the event variables of one cluster product only:
+    ARM's `ARMS_EVENT`, `ARMS_SERVER`, `ARMS_DISK` or CLUSTERPRO X's `CLP_EVENT`,
+    `CLP_SERVER`, `CLP_DISK`.
+
+    ## Why it matters in a cluster
+    Each product sets its own three variables and no others. A script half ported
+    to CLUSTERPRO X (the event test renamed, the disk test not) compares a variable
+    that is never set: `"%ARMS_DISK%" == "FAILURE"` is always false, so the services
+    start even when the switched partition failed. sogen reads the script in the
+    dialect it tests first (`--dialect` forces one); every test of the other is
+    reported.
+
+    ## Example
+    ```batch
+    IF "%CLP_EVENT%" == "START" GOTO NORMAL
+    GOTO no_arm
+    :NORMAL
+    IF "%ARMS_DISK%" == "FAILURE" GOTO ERROR_DISK
+    ```
+
+    ## Use instead
+    ```batch
+    IF "%CLP_EVENT%" == "START" GOTO NORMAL
+    GOTO no_arm
+    :NORMAL
+    IF "%CLP_DISK%" == "FAILURE" GOTO ERROR_DISK
+    ```
+
+    ## Fix
+    Not automatic: which product runs the script is for you to say; rename the
+    other tests to its variables.
+    """
+
+    code = "SO206"
+    name = "mixed-event-dialects"
+    severity = ERROR
+
+    def check(self, ctx: FileContext) -> Iterator[Finding]:
+        dialect = ctx.dialect
+        for stmt, variable, _ in ctx.arms_tests:
+            if variable in dialect.variables:
+                continue
+            yield self.finding(
+                ctx,
+                stmt.span,
+                f"{variable} is tested in a script read as {'/'.join(dialect.variables)}: a cluster sets "
+                f"one product's variables, not both, so this test never sees a value; write %{dialect.counterpart(variable)}%",
+            )

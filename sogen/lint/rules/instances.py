@@ -145,6 +145,7 @@ class AlenvMismatch(Rule):
 
     ## Use instead
     ```batch
+    rem alenv2.bat
     SET ALROOT=E:\\SO2
     SET ALSERVICE=StarOffice Server2
     SET ALPROC=alw2
@@ -215,14 +216,18 @@ class AlenvCollision(TreeRule):
 
     ## Example
     ```batch
-    rem alenv1.bat                     rem alenv2.bat
-    SET ALROOT=D:\\SO                   SET ALROOT=D:\\SO
+    rem alenv1.bat
+    SET ALROOT=D:\\SO
+    rem alenv2.bat
+    SET ALROOT=D:\\SO
     ```
 
     ## Use instead
     ```batch
-    rem alenv1.bat                     rem alenv2.bat
-    SET ALROOT=D:\\SO1                  SET ALROOT=E:\\SO2
+    rem alenv1.bat
+    SET ALROOT=D:\\SO1
+    rem alenv2.bat
+    SET ALROOT=E:\\SO2
     ```
 
     ## Fix
@@ -319,8 +324,13 @@ class SingleStandbyProduct(Rule):
             if product is None and service:
                 product = (catalogue.identify_service(service[0]) or (None,))[0]
             if product is not None and not product.multi_standby:
+                where = (
+                    "not in a multi standby cluster at all"
+                    if product.single_standby_only
+                    else "start it from group 1's script, not from instance 2's"
+                )
                 yield self.finding(
                     ctx,
                     command.span,
-                    f"{product.title} supports single standby only: start it from group 1's script, not from instance 2's",
+                    f"{product.title} supports single standby only: {where}",
                 )

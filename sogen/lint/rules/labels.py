@@ -166,6 +166,8 @@ class FallThrough(Rule):
     :NORMAL
     ARMLOAD StarOffice /S /M "StarOffice Server"
     :ON_OTHER1
+    ARMLOAD StarOffice /S /M "StarOffice Server"
+    GOTO EXIT
     ```
 
     ## Use instead
@@ -174,6 +176,8 @@ class FallThrough(Rule):
     ARMLOAD StarOffice /S /M "StarOffice Server"
     GOTO EXIT
     :ON_OTHER1
+    ARMLOAD StarOffice /S /M "StarOffice Server"
+    GOTO EXIT
     ```
 
     ## Fix

@@ -32,13 +32,46 @@ class WatchUses:
         return {u.watch_id.lower() for u in self.uses if u.program == program}
 
 
+def loaded_then_killed(ctx: FileContext) -> set[tuple[int, int]]:
+    """(line, column) of the ARMLOAD and ARMKILL lines that, on every path they are on, load
+    a watch ID and kill it again later in the same script: a program run and then no longer
+    watched (`armload ID /U user /W program` ... `armkill ID`), which the other script of the
+    pair has nothing to do with."""
+    ids = {program: set() for program in ("armload", "armkill")}
+    for command in ctx.commands:
+        word = watch_id(command) if command.program in ids else None
+        if word is not None:
+            ids[command.program].add(word.value.lower())
+    if not ids["armload"] & ids["armkill"]:
+        return set()  # the usual case: no path to walk
+    paired: set[tuple[int, int]] = set()
+    unpaired: set[tuple[int, int]] = set()
+    for result in ctx.distinct_paths:
+        loads = {}  # watch ID -> its ARMLOAD not killed yet on this path
+        for action in result.actions:
+            if action.verb not in ("ARMLOAD", "ARMKILL") or not action.target:
+                continue
+            key, where = action.target.lower(), (action.stmt.span.line, action.stmt.span.column)
+            if action.verb == "ARMLOAD":
+                if key in loads:
+                    unpaired.add(loads[key])
+                loads[key] = where
+            elif key in loads:
+                paired.update((loads.pop(key), where))
+            else:
+                unpaired.add(where)
+        unpaired.update(loads.values())
+    return paired - unpaired
+
+
 class WatchPairRule(PairRule):
     @staticmethod
     def summarize(ctx: FileContext) -> WatchUses:
         uses = []
+        within_script = loaded_then_killed(ctx)
         for command in ctx.commands:
             word = watch_id(command) if command.program in ("armload", "armkill") else None
-            if word is not None:
+            if word is not None and (command.span.line, command.span.column) not in within_script:
                 uses.append(WatchUse(command.program, word.value, command.span, ctx.line_text(command.span.line)))
         return WatchUses(ctx.display_path, tuple(uses))
 
@@ -58,7 +91,9 @@ class KillWithoutLoad(WatchPairRule):
     ## What it does
     Checks that a stop script ARMKILLs only watch IDs its start script ARMLOADs. The
     start script is the one beside it (`start.bat` / `stop.bat`, `start2.bat` /
-    `stop2.bat`).
+    `stop2.bat`). A watch ID a script ARMLOADs and then ARMKILLs itself, on every
+    path that loads it (`armload ID /U user /W program`, then `armkill ID`: run a
+    program, then stop watching it), is that script's own and not compared.
 
     ## Why it matters in a cluster
     An ARMKILL of a watch ID that nothing loads fails on every stop. It usually
@@ -100,7 +135,9 @@ class LoadWithoutKill(WatchPairRule):
     ## What it does
     Checks that a stop script ARMKILLs every watch ID its start script ARMLOADs. The
     stop script is the one beside it (`start.bat` / `stop.bat`, `start2.bat` /
-    `stop2.bat`).
+    `stop2.bat`). A watch ID a script ARMLOADs and then ARMKILLs itself, on every
+    path that loads it (`armload ID /U user /W program`, then `armkill ID`: run a
+    program, then stop watching it), is that script's own and not compared.
 
     ## Why it matters in a cluster
     When the group stops or moves, the stop script must stop every service the

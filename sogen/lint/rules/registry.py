@@ -1,4 +1,4 @@
-"""SO601-SO605: registry patches (.reg), where a typo silently does nothing."""
+"""SO601-SO606: registry patches (.reg), where a typo silently does nothing."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from functools import cache, lru_cache
 from sogen.catalogue import load_catalogue
 from sogen.lint.context import RegContext
 from sogen.regfile.reader import HIVES, RegKey, RegValue, expected_encoding_problem
-from sogen.lint.rules.base import ERROR, WARNING, Finding, RegistryRule, register
+from sogen.lint.rules.base import ERROR, REGISTRY, WARNING, Finding, RegistryRule, TreeRule, register
 
 HIVE_ABBREVIATIONS = {
     "HKLM": "HKEY_LOCAL_MACHINE",
@@ -228,6 +228,9 @@ class OpcntrlInconsistent(RegistryRule):
 
     ## Example
     ```text
+    REGEDIT4
+
+    [HKEY_LOCAL_MACHINE\\SOFTWARE\\NEC\\StarOffice Server\\Current Version\\OPCNTRL]
     "CLUSTER"=dword:00000001
     "SELFADDR"="192.168.10.100"
     "URLPREFIX"="http://192.168.10.11"
@@ -235,6 +238,9 @@ class OpcntrlInconsistent(RegistryRule):
 
     ## Use instead
     ```text
+    REGEDIT4
+
+    [HKEY_LOCAL_MACHINE\\SOFTWARE\\NEC\\StarOffice Server\\Current Version\\OPCNTRL]
     "CLUSTER"="YES"
     "SELFADDR"="192.168.10.100"
     "URLPREFIX"="http://192.168.10.100"
@@ -308,11 +314,17 @@ class ImagePathMismatch(RegistryRule):
 
     ## Example
     ```text
+    REGEDIT4
+
+    [HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Services\\StarOffice Server2]
     "ImagePath"="E:\\\\SO2\\\\bin\\\\al2start.exe /RE:\\\\SO2 /C StarOffice Server2 /Palw /Sal2"
     ```
 
     ## Use instead
     ```text
+    REGEDIT4
+
+    [HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Services\\StarOffice Server2]
     "ImagePath"="E:\\\\SO2\\\\bin\\\\al2start.exe /RE:\\\\SO2 /C \\"StarOffice Server2\\" /Palw2 /Sal2"
     ```
 
@@ -361,3 +373,92 @@ class ImagePathMismatch(RegistryRule):
         if exe_root is not None and exe_root.lower() != match["root"].lower():
             problems.append(f"/R{match['root']} differs from the root {exe_root} that al2start.exe is in")
         return problems
+
+
+# StarOffice's version key under HKEY_LOCAL_MACHINE\SOFTWARE\NEC\<product>: the guide writes it
+# both ways (DOMAIN.md), so either is accepted; a tree that uses both writes one key nobody reads.
+VERSION_KEY_SPELLINGS = ("Current Version", "CurrentVersion")
+_VERSION_KEY = re.compile(r"^HKEY_LOCAL_MACHINE\\SOFTWARE\\NEC\\[^\\]+\\(current ?version)(?:\\|$)", re.I)
+
+
+def version_key_spelling(path: str) -> str | None:
+    """The version key segment of a StarOffice product key, as written, or None."""
+    match = _VERSION_KEY.match(path)
+    return match.group(1) if match else None
+
+
+@register
+class VersionKeyMixed(TreeRule):
+    """
+    ## What it does
+    Compares the version key of every StarOffice key
+    (`HKEY_LOCAL_MACHINE\\SOFTWARE\\NEC\\<product>\\<version key>\\...`) in the
+    `.reg` files linted together: `Current Version` and `CurrentVersion` are
+    both accepted, but not both in one tree. The spelling most keys use is
+    taken as the installation's; the others are reported.
+
+    ## Why it matters in a cluster
+    The guide writes `Current Version` eight times and `CurrentVersion` once,
+    just before a page break. A StarOffice installation has one of the two: a
+    patch with the other spelling imports "successfully" into a new key that
+    StarOffice never reads, so the node keeps its real host name in OPCNTRL and
+    clients are sent to a server that is gone after the first failover.
+
+    ## Example
+    ```text
+    ; opcntrl.reg
+    [HKEY_LOCAL_MACHINE\\SOFTWARE\\NEC\\StarOffice Server\\Current Version\\OPCNTRL]
+    ; decommission-SV1.reg
+    [HKEY_LOCAL_MACHINE\\SOFTWARE\\NEC\\StarOffice Server\\CurrentVersion\\OPCNTRL]
+    ```
+
+    ## Use instead
+    ```text
+    ; opcntrl.reg
+    [HKEY_LOCAL_MACHINE\\SOFTWARE\\NEC\\StarOffice Server\\Current Version\\OPCNTRL]
+    ; decommission-SV1.reg
+    [HKEY_LOCAL_MACHINE\\SOFTWARE\\NEC\\StarOffice Server\\Current Version\\OPCNTRL]
+    ```
+
+    ## Fix
+    Not automatic: check which key the installation has (regedit on a node),
+    set `settings.version_key` to it and regenerate with `sogen generate`.
+    """
+
+    code = "SO606"
+    name = "version-key-mixed"
+    severity = ERROR
+    language = REGISTRY
+
+    @staticmethod
+    def summarize(ctx: RegContext) -> object:
+        found = [
+            (spelling, key.span, ctx.line_text(key.span.line))
+            for key in ctx.reg.keys
+            if (spelling := version_key_spelling(key.path)) is not None
+        ]
+        return found or None
+
+    def check_tree(self, summaries: dict[str, object]) -> Iterator[Finding]:
+        uses: dict[str, int] = {}
+        for display_path in sorted(summaries):
+            for spelling, _, _ in summaries[display_path]:
+                uses[_canonical(spelling)] = uses.get(_canonical(spelling), 0) + 1
+        if len(uses) < 2:
+            return
+        # The majority spelling is the installation's; on a tie, the guide's Current Version.
+        chosen = max(VERSION_KEY_SPELLINGS, key=lambda spelling: uses.get(spelling, 0))
+        for display_path in sorted(summaries):
+            for spelling, span, source in summaries[display_path]:
+                if _canonical(spelling) != chosen:
+                    yield self.finding_at(
+                        display_path,
+                        span,
+                        source,
+                        f"version key {spelling!r}, but {uses[chosen]} key(s) of these patches use {chosen!r}: "
+                        "the installation has one of them, and the other patch writes a key StarOffice never reads",
+                    )
+
+
+def _canonical(spelling: str) -> str:
+    return VERSION_KEY_SPELLINGS[0] if " " in spelling else VERSION_KEY_SPELLINGS[1]

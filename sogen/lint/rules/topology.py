@@ -1,4 +1,4 @@
-"""SO801-SO805: scripts and patches checked against what the topology says.
+"""SO801-SO806: scripts and patches checked against what the topology says.
 
 These run only with ``sogen lint --topology cluster.yaml``. Files are matched to
 a failover group by the name of the folder they are in (the layout `sogen
@@ -164,8 +164,10 @@ class TopologyVirtualAddress(TopologyRule):
     """
     ## What it does
     With `--topology`, checks that OPCNTRL's `SELFHOST`, `SELFADDR`,
-    `URLPREFIX` and `MASTERHOST`, FormServer's `HostName` and somg.ini's
-    `SelfIPAddress` name the group's virtual host name and virtual IP.
+    `URLPREFIX` and `MASTERHOST` and FormServer's `HostName` name the group's
+    virtual host name and virtual IP, and that somg.ini's `SelfIPAddress` names
+    the group's CLUSTERPRO floating IP, which MailGateway needs (guide 2.2.1,
+    2.2.2.3: the floating IP, not the virtual IP).
 
     ## Why it matters in a cluster
     Clients follow the group by its virtual address. A patch or ini file with
@@ -197,10 +199,10 @@ class TopologyVirtualAddress(TopologyRule):
         elif PurePath(ctx.path).name.lower() == "somg.ini":
             for number, line in enumerate(ctx.lines, start=1):
                 key, _, value = line.partition("=")
-                if key.strip().lower() == "selfipaddress" and value.strip() != group.virtual_ip:
+                if key.strip().lower() == "selfipaddress" and value.strip() != group.floating_ip:
                     yield self.finding(
                         ctx, Span(number, 1, number, len(line) + 1),
-                        f"SelfIPAddress is {value.strip()}, but group {group.name}'s virtual IP is {group.virtual_ip}",
+                        f"SelfIPAddress is {value.strip()}, but group {group.name}'s floating IP is {group.floating_ip}",
                     )
 
     def _registry(self, ctx, group) -> Iterator[Finding]:
@@ -345,4 +347,54 @@ class TopologySyncKeys(TopologyRule):
                 yield self.finding(
                     ctx, Span(line, 1, line, len(ctx.line_text(line)) + 1),
                     f"registry synchronization keys of group {group.name}: {'; '.join(parts)}",
+                )
+
+
+@register
+class TopologyVersionKey(TopologyRule):
+    """
+    ## What it does
+    With `--topology`, checks that every StarOffice key of a `.reg` patch
+    (`HKEY_LOCAL_MACHINE\\SOFTWARE\\NEC\\<product>\\<version key>\\...`) spells
+    the version key as the topology's `settings.version_key` does
+    (`Current Version` by default, or `CurrentVersion`). Without a topology,
+    SO606 compares the patches with each other.
+
+    ## Why it matters in a cluster
+    The guide writes the key both ways (`Current Version` eight times,
+    `CurrentVersion` once). The topology records the one the installation has:
+    a patch with the other spelling imports into a new key StarOffice never
+    reads, and the group answers on the real host after a failover.
+
+    ## Example
+    ```text
+    settings: {version_key: Current Version}
+    [HKEY_LOCAL_MACHINE\\SOFTWARE\\NEC\\StarOffice Server\\CurrentVersion\\OPCNTRL]
+    ```
+
+    ## Use instead
+    ```text
+    [HKEY_LOCAL_MACHINE\\SOFTWARE\\NEC\\StarOffice Server\\Current Version\\OPCNTRL]
+    ```
+
+    ## Fix
+    Not automatic: set `settings.version_key` to the installation's spelling and
+    regenerate the patches with `sogen generate`.
+    """
+
+    code = "SO806"
+    name = "topology-version-key"
+    severity = ERROR
+
+    def check_topology(self, ctx, topology, group_index: int) -> Iterator[Finding]:
+        if not hasattr(ctx, "reg"):
+            return
+        from sogen.lint.rules.registry import version_key_spelling
+
+        wanted = topology.settings.version_key
+        for key in ctx.reg.keys:
+            spelling = version_key_spelling(key.path)
+            if spelling is not None and spelling.lower() != wanted.lower():
+                yield self.finding(
+                    ctx, key.span, f"version key {spelling!r}, but the topology's settings.version_key is {wanted!r}"
                 )

@@ -13,12 +13,12 @@ IF "%ARMS_DISK%" == "FAILURE" GOTO ERROR_DISK
 IF "%ARMS_SERVER%" == "OTHER" GOTO ON_OTHER1
 ARMBCAST /MSG "最高プライオリティサーバで起動中です" /A
 ARMLOAD StarOffice2 /S /M "StarOffice Server2"
-ARMLOAD FormServer /S /M "StarOffice FormServer"
+ARMLOAD FormServer2 /S /M "StarOffice FormServer2"
 GOTO EXIT
 :ON_OTHER1
 ARMBCAST /MSG "プライオリティサーバ以外で起動中です" /A
 ARMLOAD StarOffice2 /S /M "StarOffice Server2"
-ARMLOAD FormServer /S /M "StarOffice FormServer"
+ARMLOAD FormServer2 /S /M "StarOffice FormServer2"
 GOTO EXIT
 rem リカバリ対応処理
 :RECOVER
@@ -30,12 +30,12 @@ IF "%ARMS_DISK%" == "FAILURE" GOTO ERROR_DISK
 IF "%ARMS_SERVER%" == "OTHER" GOTO ON_OTHER2
 ARMBCAST /MSG "最高プライオリティサーバで起動中です(フェイルオーバ後)" /A
 ARMLOAD StarOffice2 /S /M "StarOffice Server2"
-ARMLOAD FormServer /S /M "StarOffice FormServer"
+ARMLOAD FormServer2 /S /M "StarOffice FormServer2"
 GOTO EXIT
 :ON_OTHER2
 ARMBCAST /MSG "プライオリティサーバ以外で起動中です(フェイルオーバ後)" /A
 ARMLOAD StarOffice2 /S /M "StarOffice Server2"
-ARMLOAD FormServer /S /M "StarOffice FormServer"
+ARMLOAD FormServer2 /S /M "StarOffice FormServer2"
 GOTO EXIT
 rem ディスク関連エラー処理
 :ERROR_DISK

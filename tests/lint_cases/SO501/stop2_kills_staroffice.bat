@@ -11,12 +11,12 @@ rem 通常終了対応処理
 IF "%ARMS_DISK%" == "FAILURE" GOTO ERROR_DISK
 IF "%ARMS_SERVER%" == "OTHER" GOTO ON_OTHER1
 ARMBCAST /MSG "最高プライオリティサーバで終了中です" /A
-ARMKILL FormServer
+ARMKILL FormServer2
 ARMKILL StarOffice2
 GOTO EXIT
 :ON_OTHER1
 ARMBCAST /MSG "プライオリティサーバ以外で終了中です" /A
-ARMKILL FormServer
+ARMKILL FormServer2
 ARMKILL StarOffice2
 GOTO EXIT
 rem フェイルオーバ対応処理
@@ -24,12 +24,12 @@ rem フェイルオーバ対応処理
 IF "%ARMS_DISK%" == "FAILURE" GOTO ERROR_DISK
 IF "%ARMS_SERVER%" == "OTHER" GOTO ON_OTHER2
 ARMBCAST /MSG "最高プライオリティサーバで終了中です(フェイルオーバ後)" /A
-ARMKILL FormServer
+ARMKILL FormServer2
 ARMKILL StarOffice
 GOTO EXIT
 :ON_OTHER2
 ARMBCAST /MSG "プライオリティサーバ以外で終了中です(フェイルオーバ後)" /A
-ARMKILL FormServer
+ARMKILL FormServer2
 ARMKILL StarOffice
 GOTO EXIT
 rem ディスク関連エラー処理

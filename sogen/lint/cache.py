@@ -1,0 +1,75 @@
+"""Lint results kept by content, settings and version, as ruff keeps its own: a CI re-run
+over scripts that did not change reads them back instead of linting again.
+
+A result is stored under the SHA-256 of everything it depends on: sogen's version and
+the modification times of its rules and analysis core (so that a development checkout
+never reads a result of older code), the file's language, the rules that run on it,
+the start/stop name patterns, its path as given and as shown, and its bytes. Fixing
+(`--fix`, `--diff`) and standard input are never cached. `--no-cache` skips the cache;
+SOGEN_CACHE_DIR moves it (default: the user's cache folder). A damaged or unreadable
+entry is linted again, and a cache that cannot be written is not an error.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+from functools import cache
+
+from sogen import __version__
+
+
+def cache_folder() -> str:
+    base = os.environ.get("SOGEN_CACHE_DIR")
+    if not base:
+        user_cache = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+        base = os.path.join(user_cache, "sogen")
+    return os.path.join(base, f"lint-{__version__}")
+
+
+@cache
+def _code_stamp() -> str:
+    """When the code that makes a result last changed: the rules, the core, the catalogue."""
+    package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    newest = 0
+    for folder in ("lint", os.path.join("lint", "rules"), "batch", "regfile", ""):
+        try:
+            with os.scandir(os.path.join(package, folder)) as entries:
+                newest = max([newest, *(entry.stat().st_mtime_ns for entry in entries if entry.is_file())])
+        except OSError:
+            continue
+    return str(newest)
+
+
+def entry_key(parts: tuple[str, ...], data: bytes) -> str:
+    digest = hashlib.sha256()
+    for part in (__version__, _code_stamp(), *parts):
+        digest.update(part.encode("utf-8", "surrogateescape") + b"\0")
+    digest.update(data)
+    return digest.hexdigest()
+
+
+def _entry_path(folder: str, key: str) -> str:
+    return os.path.join(folder, key[:2], key[2:])
+
+
+def load(folder: str, key: str):
+    """The result stored under ``key``, or None."""
+    try:
+        with open(_entry_path(folder, key), "rb") as stream:
+            return pickle.load(stream)
+    except Exception:  # noqa: BLE001 - missing, damaged or from another Python: lint again
+        return None
+
+
+def store(folder: str, key: str, result) -> None:
+    """Keep ``result``; whole or not at all (another worker may be writing the same entry)."""
+    from sogen.output import ReadOnlyFile, write_atomically
+
+    path = _entry_path(folder, key)
+    try:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        write_atomically(path, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+    except (OSError, ReadOnlyFile):
+        pass  # a read-only home or a full disk: the next run lints again

@@ -1,0 +1,14 @@
+rem start.bat
+IF "%CLP_EVENT%" == "START" GOTO NORMAL
+IF "%CLP_EVENT%" == "FAILOVER" GOTO FAILOVER
+GOTO EXIT
+:NORMAL
+IF "%CLP_DISK%" == "FAILURE" GOTO EXIT
+ARMLOAD StarOffice /S /M "StarOffice Server"
+GOTO EXIT
+:FAILOVER
+IF "%CLP_DISK%" == "FAILURE" GOTO EXIT
+ARMLOAD StarOffice /S /M "StarOffice Server"
+GOTO EXIT
+:EXIT
+exit

@@ -1,0 +1,18 @@
+rem stop.bat
+IF "%CLP_EVENT%" == "START" GOTO NORMAL
+IF "%CLP_EVENT%" == "FAILOVER" GOTO FAILOVER
+GOTO EXIT
+:NORMAL
+IF "%CLP_DISK%" == "FAILURE" GOTO EXIT
+ARMKILL StarOffice
+armload CLEANUP /U administrator /W c:\tools\cleanup.exe
+armkill CLEANUP
+GOTO EXIT
+:FAILOVER
+IF "%CLP_DISK%" == "FAILURE" GOTO EXIT
+ARMKILL StarOffice
+armload CLEANUP /U administrator /W c:\tools\cleanup.exe
+armkill CLEANUP
+GOTO EXIT
+:EXIT
+exit

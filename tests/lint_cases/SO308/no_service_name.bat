@@ -1,0 +1,10 @@
+rem start.bat
+IF "%ARMS_EVENT%" == "START" GOTO NORMAL
+GOTO EXIT
+:NORMAL
+IF "%ARMS_DISK%" == "FAILURE" GOTO EXIT
+ARMLOAD WorkFlow /S /M
+ARMLOAD StarOffice /S /R 3 /H 24
+GOTO EXIT
+:EXIT
+exit

@@ -1,0 +1,16 @@
+rem start.bat
+IF "%ARMS_EVENT%" == "START" GOTO NORMAL
+IF "%ARMS_EVENT%" == "FAILOVER" GOTO FAILOVER
+GOTO EXIT
+:NORMAL
+IF "%ARMS_DISK%" == "FAILURE" GOTO EXIT
+ARMKILL StarOffice
+ARMLOAD StarOffice /S /R 3 /H 24 "StarOffice Server"
+GOTO EXIT
+:FAILOVER
+IF "%ARMS_DISK%" == "FAILURE" GOTO EXIT
+ARMKILL StarOffice
+ARMLOAD StarOffice /S /R 3 /H 24 "StarOffice Server"
+GOTO EXIT
+:EXIT
+exit

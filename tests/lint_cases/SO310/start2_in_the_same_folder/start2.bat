@@ -1,0 +1,14 @@
+rem start2.bat
+IF "%ARMS_EVENT%" == "START" GOTO NORMAL
+IF "%ARMS_EVENT%" == "FAILOVER" GOTO FAILOVER
+GOTO EXIT
+:NORMAL
+IF "%ARMS_DISK%" == "FAILURE" GOTO EXIT
+ARMLOAD staroffice /S /M "StarOffice Server2"
+GOTO EXIT
+:FAILOVER
+IF "%ARMS_DISK%" == "FAILURE" GOTO EXIT
+ARMLOAD staroffice /S /M "StarOffice Server2"
+GOTO EXIT
+:EXIT
+exit

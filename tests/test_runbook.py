@@ -1,0 +1,187 @@
+"""RUNBOOK.md: the guide's manual steps in the guide's order, each with its node and section."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from sogen.generator.runbook import uninstall
+from sogen.topology.load import load_topology
+from tests.test_generate import ROOT, generated, write_topology
+
+SINGLE = ROOT / "samples" / "single-standby.yaml"
+MULTI = ROOT / "samples" / "multi-standby.yaml"
+WHERE = re.compile(r"\*\((?:on `[^`]+`(?:, `[^`]+`)*|CLUSTERPRO manager); section .+?\)\*")
+
+
+def runbook_of(path: Path) -> str:
+    return generated(path)["RUNBOOK.md"].decode("utf-8")
+
+
+def steps(path: Path) -> list[tuple[str, str | None, str]]:
+    plan = uninstall(load_topology(path))
+    return [(s.kind, s.node, s.group) for s in plan.workflow + plan.staroffice + plan.groups]
+
+
+def test_single_standby_uninstall_order():
+    """3.3: WorkFlow (sync, active, standby), its database, then 1.3's StarOffice, then the group."""
+    assert steps(SINGLE) == [
+        ("unsync", None, "sogroup"),
+        ("remove-workflow", "SV1", "sogroup"),
+        ("remove-workflow", "SV2", "sogroup"),
+        ("remove-database", "SV1", "sogroup"),
+        ("unsync", None, "sogroup"),
+        ("unsetup", "SV1", "sogroup"),
+        ("unsetup", "SV2", "sogroup"),
+        ("delete-group", None, "sogroup"),
+    ]
+
+
+def test_multi_standby_uninstall_follows_the_ten_steps_of_1_3():
+    plan = uninstall(load_topology(MULTI))
+    assert [(s.kind, s.node, s.group, s.instance) for s in plan.staroffice] == [
+        ("unsync", None, "group1", None),
+        ("alenv-prompt", "SV1", "group1", 1),
+        ("unsetup", "SV1", "group1", 1),
+        ("unsync", None, "group2", None),
+        ("alenv-prompt", "SV2", "group2", 2),
+        ("unsetup", "SV2", "group2", 2),
+        ("alenv-prompt", "SV2", "group1", 1),
+        ("unsetup", "SV2", "group1", 1),
+        ("alenv-prompt", "SV1", "group2", 2),
+        ("unsetup", "SV1", "group2", 2),
+    ]
+    assert [s.section for s in plan.staroffice] == [f"1.3 ({n})" for n in range(1, 11)]
+    assert [s.section for s in plan.workflow] == ["3.4.1.3 1-1", "3.4.1.3 1-2", "3.4.1.3 1-3", "3.4.1.3 2"]
+    assert [(s.kind, s.group) for s in plan.groups] == [("delete-group", "group1"), ("delete-group", "group2")]
+
+
+def test_uninstall_removes_workflow_sync_first_and_warns_before_staroffice():
+    plan = uninstall(load_topology(MULTI))
+    assert plan.workflow[0].keys == ("HKEY_LOCAL_MACHINE\\SOFTWARE\\NEC\\WWF Server",)
+    assert plan.staroffice[0].keys == ("HKEY_LOCAL_MACHINE\\SOFTWARE\\NEC\\StarOffice Server",)
+    text = runbook_of(MULTI)
+    uninstall_text = text[text.index("## Uninstall") : text.index("## Retiring")]
+    assert uninstall_text.index("Uninstall the WorkFlow server") < uninstall_text.index("Only if the StarOffice user data may go")
+    assert "mail, the cabinets" in uninstall_text and "UNSETUP.EXE` from DISK1" in uninstall_text
+    assert "decommission" not in uninstall_text  # 1.7 note 4 retires a group; it is not uninstall
+
+
+def test_every_step_names_its_node_and_section():
+    for sample in (SINGLE, MULTI):
+        text = runbook_of(sample)
+        blocks = re.split(r"\n(?=\s*\d+\. |#)", text[text.index("## 1. ") :])
+        numbered = [b for b in blocks if re.match(r"\s*\d+\. ", b)]
+        assert numbered
+        for block in numbered:
+            assert WHERE.search(block), f"{sample.stem}: no node or section in step {block!r}"
+
+
+def test_every_file_the_runbook_names_is_generated():
+    for sample in (SINGLE, MULTI, ROOT / "samples" / "four-node.yaml"):
+        files = generated(sample)
+        groups = {name.split("/", 1)[0] for name in files if "/" in name}
+        named = {
+            path
+            for path in re.findall(r"`([^`\s]+/[^`\s]+)`", files["RUNBOOK.md"].decode("utf-8"))
+            if path.split("/", 1)[0] in groups
+        }
+        assert named
+        assert named <= set(files), f"{sample.stem}: {sorted(named - set(files))} named but not generated"
+
+
+def test_multi_standby_workflow_entries_are_server_2_setup():
+    text = runbook_of(MULTI)
+    group1 = text[text.index("## 1. ") : text.index("## 2. ")]
+    group2 = text[text.index("## 2. ") : text.index("## 3. ")]
+    assert "procinfo.reg" not in group1 and "services.txt" not in group1
+    assert group2.index("Install on the active node") < group2.index("WorkFlow entries of server 2 (section 3.4.1.2)")
+    assert "`group2/registry/procinfo.reg`" in group2 and "`group2/services.txt`" in group2
+
+
+def test_maintenance_sections_of_the_guide():
+    text = runbook_of(MULTI)
+    assert "## Adding an extended file system (section 1.6.1)" in text
+    assert "ホストと通信できません" in text  # 1.7 note 1
+    assert 'al2addr.exe /RE:\\SO2 /C "StarOffice Server2" /Palw2 /Sal2' in text  # 1.2.3 multi standby (6)
+    assert "note 7" not in text  # no virus scan add-on in this cluster
+    scanned = runbook_of(ROOT / "samples" / "four-node.yaml")  # virusbuster-scan
+    assert "same settings" in scanned and "*(on `SV3`, `SV4`; section 1.7 note 7)*" in scanned
+
+
+ORACLE = """
+cluster:
+  name: ora
+  mode: single-standby
+  nodes: [{name: SV1, ip: 192.168.0.1}, {name: SV2, ip: 192.168.0.2}]
+groups:
+  - name: so
+    policy: [SV1, SV2]
+    virtual_host: sovhost
+    virtual_ip: 192.168.0.10
+    partitions: [W]
+    alroot: 'W:\\SO'
+    products:
+      - type: staroffice-server
+      - type: workflow
+        database: oracle
+        oracle_sid: PROD
+        sql_dir: 'C:\\ORANT'
+"""
+
+
+def test_createsystbl_sql_is_written_with_the_topology_paths(tmp_path):
+    files = generated(write_topology(tmp_path, ORACLE))
+    sql = files["so/createsystbl.sql"].decode("cp932")
+    statements = [line for line in sql.split("\r\n") if line and not line.startswith("REMARK")]
+    assert statements == [
+        "connect internal/oracle",
+        "startup PFILE=W:\\ORANT\\INITPROD.ORA",
+        "spool W:\\ORANT\\spool.log",
+        "@C:\\ORANT\\RDBMS80\\ADMIN\\CATALOG.SQL",
+        "@C:\\ORANT\\RDBMS80\\ADMIN\\CATPROC.SQL",
+        "@C:\\ORANT\\RDBMS80\\ADMIN\\UTLCHAIN.SQL",
+        "@C:\\ORANT\\RDBMS80\\ADMIN\\UTLXPLAN.SQL",
+        "connect system/manager",
+        "@C:\\ORANT\\DBS\\PUPBLD.SQL",
+        "connect internal/oracle",
+        "shutdown normal",
+    ]
+    chosen = ORACLE + "        oracle_pfile: 'W:\\DB\\initprod.ora'\n        oracle_admin_dir: 'C:\\ORANT\\RDBMS73\\ADMIN'\n"
+    sql = generated(write_topology(tmp_path, chosen))["so/createsystbl.sql"].decode("cp932")
+    assert "startup PFILE=W:\\DB\\initprod.ora\r\nspool W:\\DB\\spool.log\r\n" in sql
+    assert "@C:\\ORANT\\RDBMS73\\ADMIN\\CATALOG.SQL\r\n" in sql
+    assert "`so/createsystbl.sql`" in files["RUNBOOK.md"].decode("utf-8")
+
+
+FORMSERVER = """
+cluster:
+  name: fs
+  mode: single-standby
+  nodes: [{name: SV1, ip: 192.168.0.1}, {name: SV2, ip: 192.168.0.2}]
+groups:
+  - name: so
+    policy: [SV1, SV2]
+    virtual_host: sovhost
+    virtual_ip: 192.168.0.10
+    partitions: [W]
+    products:
+      - type: formserver
+        online_shells: [Shell1, 帳票シェル]
+"""
+
+
+def test_formserver_online_shells_start_from_the_script_only_when_chosen(tmp_path):
+    default = generated(write_topology(tmp_path, FORMSERVER))["so/start.bat"].decode("cp932")
+    assert "Shell1" not in default
+    chosen = FORMSERVER + "        online_shell_command: 'W:\\FORM\\bin\\olshell.exe'\n"
+    files = generated(write_topology(tmp_path, chosen))
+    start = files["so/start.bat"].decode("cp932")
+    lines = [line.strip() for line in start.split("\r\n")]
+    armload = 'ARMLOAD FormServer /S /M "StarOffice FormServer"'
+    shells = ['"W:\\FORM\\bin\\olshell.exe" "Shell1"', '"W:\\FORM\\bin\\olshell.exe" "帳票シェル"']
+    starts = [i for i, line in enumerate(lines) if line == armload]
+    assert len(starts) == 4  # every path that starts FormServer starts its shells right after it
+    for i in starts:
+        assert lines[i + 1 : i + 3] == shells
+    assert "without** starting them with the service" in files["RUNBOOK.md"].decode("utf-8")
