@@ -174,6 +174,12 @@ def test_products_lists_the_catalogue():
     assert result.exit_code == 0
     assert 'instance 2:    watch ID StarOffice2; service "StarOffice Server2"' in result.stdout
     assert "sync HKEY_LOCAL_MACHINE\\SOFTWARE\\NEC\\StarOffice MailGateway" in result.stdout
+    # What the guide allows where (2.1.1, 3.4.1, 1.2.3), as validation enforces it.
+    mailgateway = result.stdout.split("mailgateway-smtp", 1)[1]
+    assert mailgateway.splitlines()[1].strip() == "multi standby: no (single standby only)"
+    workflow = result.stdout.split("workflow", 1)[1]
+    assert workflow.splitlines()[1].strip() == "multi standby: no (group 1 only)"
+    assert "virusbuster-scan  (VirusBuster server scan)  (not in a multi standby cluster" in result.stdout
 
 
 def test_no_traceback_on_bad_input(tmp_path):

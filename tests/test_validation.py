@@ -660,3 +660,17 @@ def test_cluster_type_errors_leave_the_other_rules_running(tmp_path):
     line, column = position(text + MAILGATEWAY, "mailgateway-smtp")
     assert f"{line}:{column}: groups[1].products[1].type: {SINGLE_STANDBY_ONLY}" in problems
     assert len(problems) == 2 and any("cluster.nodes[1].ip: '192.168.10.312' is not a valid IPv4" in p for p in problems)
+
+
+def test_online_shells_started_from_the_script_need_shells(tmp_path):
+    # 4.2.1 step 3: the start script starts each online shell named; none named starts nothing.
+    command = "      - type: formserver\n        online_shell_command: 'D:\\SO\\bin\\shellstart.exe'\n"
+    text = VALID_SINGLE + command
+    expect(
+        tmp_path, text, "'D:\\SO\\bin\\shellstart.exe'", "groups[0].products[2].online_shell_command",
+        "starts online shells from the start script, but online_shells names none: list the shell titles, "
+        "or leave online_shell_command out (guide 4.2.1 step 3)",
+    )
+    path = tmp_path / "shells.yaml"
+    path.write_text(text + "        online_shells: [Shell1]\n", encoding="utf-8")
+    load_topology(path)

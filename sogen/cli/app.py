@@ -121,7 +121,8 @@ def products() -> None:
     catalogue = load_catalogue()
     for product in catalogue.products.values():
         print(f"{product.id}  ({product.title}, chapter {product.chapter})")
-        print(f"  multi standby: {'yes' if product.multi_standby else 'no (group 1 only)'}")
+        multi = "no (single standby only)" if product.single_standby_only else "no (group 1 only)"
+        print(f"  multi standby: {'yes' if product.multi_standby else multi}")
         print(f"  depends on:    {', '.join(product.depends_on) or '-'}")
         for number, inst in enumerate(product.instances, start=1):
             watch = inst.watch_id or "- (net start/stop)"
@@ -130,7 +131,7 @@ def products() -> None:
                 print(f"                 sync {key}")
     print("add-ons of staroffice-server:")
     for addon in catalogue.addons.values():
-        note = "" if addon.multi_standby else "  (not in multi standby group 2)"
+        note = "" if addon.multi_standby else "  (not in a multi standby cluster, section 1.2.3)"
         print(f"  {addon.id}  ({addon.title}){note}")
 
 

@@ -33,6 +33,7 @@ FILE_ROLES = {
     "registry/imagepath.reg": "import on each node of the policy during setup",
     "registry/procinfo.reg": "import on each node of the policy after checking the PROCINFO numbers",
     "registry/formserver.reg": "import on each node of the policy during setup",
+    "createsystbl.sql": "run once with Server Manager before the WorkFlow database is created (section 3.2)",
 }
 
 

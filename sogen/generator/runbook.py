@@ -37,7 +37,6 @@ class Uninstall:
 # Oracle's system table script (section 3.2), written by artifacts.py; the roles of the other
 # files are rendering.FILE_ROLES.
 ORACLE_SYSTEM_TABLES = "createsystbl.sql"
-ORACLE_SYSTEM_TABLES_ROLE = "run once with Server Manager before the WorkFlow database is created (section 3.2)"
 # Add-ons whose settings must match on both servers (section 1.7 note 7).
 VIRUS_SCANS = frozenset({"virusbuster-scan", "groupshield-scan"})
 
@@ -134,7 +133,7 @@ def uninstall(t: Topology) -> Uninstall:
 
 def _file_roles(group, files: list[str]) -> list[tuple[str, str]]:
     names = [f.split("/", 1)[1] for f in files if f.startswith(group.name + "/")]
-    return [(name, ORACLE_SYSTEM_TABLES_ROLE if name == ORACLE_SYSTEM_TABLES else file_role(name, group)) for name in names]
+    return [(name, file_role(name, group)) for name in names]
 
 
 def runbook(t: Topology, files: list[str]) -> str:

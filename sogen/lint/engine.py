@@ -24,6 +24,7 @@ from sogen.lint.context import STOP, FileContext, NamePatterns, kind_from_name
 from sogen.lint.rules import RULES, Finding
 from sogen.lint.rules.base import BATCH, REGISTRY, SEVERITIES, Edit
 from sogen.lint.rules.suppression import Suppression, apply_suppressions, by_line, find_suppressions, is_suppressed
+from sogen.output import MANIFEST
 from sogen.textio import MAX_SOURCE_BYTES, UnreadableFile, decode_bytes, parse_utf8, read_regular
 
 LANGUAGES = {".bat": BATCH, ".cmd": BATCH, ".reg": REGISTRY}
@@ -139,6 +140,24 @@ def discover(paths: list[str], unread: list[str], texts: list[str] | None = None
         else:
             raise LintUsageError(f"{path}: no such file or directory")
     return found
+
+
+@lru_cache(maxsize=1024)
+def cluster_of(folder: str) -> str:
+    """The cluster whose files the cross-file rules compare, for a file in ``folder`` (absolute):
+    the nearest folder holding a manifest.json (what sogen generate writes), else the folder
+    the group folders stand side by side in. Linting several sites' clusters at once then
+    finds exactly what linting each alone does."""
+    current = folder
+    while True:
+        if os.path.isfile(os.path.join(current, MANIFEST)):
+            return current
+        parent = os.path.dirname(current)
+        if parent == current:
+            break
+        current = parent
+    group = os.path.dirname(folder) if os.path.basename(folder).lower() == "registry" else folder
+    return os.path.dirname(group)
 
 
 # -- one file (runs in a worker) ----------------------------------------------------
@@ -373,8 +392,12 @@ def lint_paths(
             if RULES[code].pair:
                 shared.extend(RULES[code].check_pair(start.summaries[code], stop.summaries[code]))
     for code in sorted(c for c in config.selected() if RULES[c].tree):
-        summaries = {r.display_path: r.summaries[code] for r in results if r.summaries.get(code) is not None}
-        shared.extend(RULES[code].check_tree(summaries))
+        by_cluster: dict[str, dict[str, object]] = defaultdict(dict)
+        for r in results:
+            if r.summaries.get(code) is not None:
+                by_cluster[cluster_of(r.folder)][r.display_path] = r.summaries[code]
+        for summaries in by_cluster.values():
+            shared.extend(RULES[code].check_tree(summaries))
     shared_by_file: dict[str, list[Finding]] = defaultdict(list)
     for finding in shared:
         if finding.code in codes_by_file.get(finding.path, ()):

@@ -20,6 +20,7 @@ from sogen.topology.model import (
     MAILGATEWAY_WORKDIRS,
     POLICY_NODES,
     CustomProduct,
+    FormServer,
     Group,
     MailGatewaySmtp,
     StarOfficeServer,
@@ -222,6 +223,18 @@ def check_mailgateway_workdirs(t: Topology) -> Iterator[Finding]:
                 yield from _on_partition(group, loc, workdir, "working directory")
 
 
+def check_formserver_shells(t: Topology) -> Iterator[Finding]:
+    # 4.2.1 step 3: the start script starts the online shells it names; a command with no
+    # shell to start would silently start nothing.
+    for g, group in _groups(t):
+        for p, product in enumerate(group.products):
+            if isinstance(product, FormServer) and product.online_shell_command and not product.online_shells:
+                yield ("groups", g, "products", p, "online_shell_command"), (
+                    "starts online shells from the start script, but online_shells names none: list the shell "
+                    "titles, or leave online_shell_command out (guide 4.2.1 step 3)"
+                )
+
+
 def check_products(t: Topology) -> Iterator[Finding]:
     catalogue = load_catalogue()
     multi = t.cluster.mode == "multi-standby"
@@ -354,6 +367,7 @@ GROUP_CHECKS = (
     check_partitions,
     check_install_roots,
     check_mailgateway_workdirs,
+    check_formserver_shells,
     check_unique_names,
     check_dependency_cycles,
 )

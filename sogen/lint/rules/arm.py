@@ -487,8 +487,8 @@ def watched_target(call: ArmCall) -> str | None:
 class WatchIdReused(TreeRule):
     """
     ## What it does
-    Compares the ARMLOAD lines of every file linted together, taken as one
-    cluster: one watch ID must not watch different services (or programs) in
+    Compares the ARMLOAD lines of the files of one cluster (a folder with a
+    `manifest.json`, or the group folders side by side in one folder): one watch ID must not watch different services (or programs) in
     two failover groups. A group is a folder's start/stop scripts (`start2.bat`
     and `stop2.bat` are a second group in the same folder).
 

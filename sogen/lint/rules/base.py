@@ -92,7 +92,7 @@ class Rule:
     severity: ClassVar[str]
     language: ClassVar[str] = BATCH
     # Pair rules compare a start script with the stop script of the same group;
-    # tree rules compare all the files linted together.
+    # tree rules compare the files of one cluster (see sogen.lint.engine.cluster_of).
     pair: ClassVar[bool] = False
     tree: ClassVar[bool] = False
 
@@ -159,7 +159,8 @@ class PairRule(SummaryRule):
 
 
 class TreeRule(SummaryRule):
-    """Compares every file linted together (``summaries``: display path -> summary)."""
+    """Compares the files of one cluster (``summaries``: display path -> summary); a tree of
+    several clusters is checked one cluster at a time (sogen.lint.engine.cluster_of)."""
 
     tree = True
 

@@ -393,7 +393,7 @@ class VersionKeyMixed(TreeRule):
     ## What it does
     Compares the version key of every StarOffice key
     (`HKEY_LOCAL_MACHINE\\SOFTWARE\\NEC\\<product>\\<version key>\\...`) in the
-    `.reg` files linted together: `Current Version` and `CurrentVersion` are
+    `.reg` files of one cluster: `Current Version` and `CurrentVersion` are
     both accepted, but not both in one tree. The spelling most keys use is
     taken as the installation's; the others are reported.
 
