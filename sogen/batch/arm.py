@@ -87,8 +87,10 @@ class WatchIdRules:
     characters: re.Pattern  # one allowed character
     reserved_prefix: str
 
+    @cache
     def problem(self, watch_id: str) -> str | None:
-        """Why ``watch_id`` is not a valid watch ID, or None."""
+        """Why ``watch_id`` is not a valid watch ID, or None (asked for the same few IDs
+        in every script)."""
         if watch_id.upper().startswith(self.reserved_prefix.upper()):
             return f"IDs beginning with {self.reserved_prefix} are reserved for NEC"
         if len(watch_id) > self.max_length:
