@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import NamedTuple
 
@@ -68,11 +68,11 @@ class ArmCommand:
     forms: tuple[ArmForm, ...]
     options: dict[str, ArmOption]  # of every form: what a line without a marker is judged by
 
-    def form_of(self, words: tuple[Word, ...]) -> ArmForm | None:
-        """The form a line uses: the only one, or the one whose marker it has; None if unknown."""
+    def form_of_options(self, given: set[str]) -> ArmForm | None:
+        """The form a line with the options ``given`` (upper case) uses: the only one, or the
+        one whose marker it has; None if unknown."""
         if len(self.forms) == 1:
             return self.forms[0]
-        given = {w.text.upper() for w in words if is_option(w)}
         return next((f for f in self.forms if f.marker in given), None)
 
     def usages(self, form: ArmForm | None = None) -> str:
@@ -182,25 +182,36 @@ def read_arm_call(command: Command) -> ArmCall | None:
     if spec is None:
         return None
     args = command.args
-    watch_id = args[0] if spec.watch_id and args and not is_option(args[0]) else None
-    words = args[1:] if watch_id is not None else args
-    form = spec.form_of(words)
+    form, watched, options, operands = _layout(command.program, tuple(word.text for word in args))
+    given = tuple(_new_tuple(GivenOption, (args[at], option, args[start:end])) for at, option, start, end in options)
+    return _new_tuple(ArmCall, (spec, form, args[0] if watched else None, given, tuple(args[at] for at in operands)))
+
+
+@lru_cache(maxsize=4096)
+def _layout(program: str, texts: tuple[str, ...]) -> tuple:
+    """How an ARM command's words read, by position: (form, whether the first is the watch
+    ID, (option word, option, first and end of its values), operand positions). It depends
+    on the words' texts only, and scripts repeat the same ARM lines over and over."""
+    spec = load_arm_commands().commands[program]
+    watched = bool(spec.watch_id and texts and texts[0][:1] != "/")
+    first = 1 if watched else 0
+    form = spec.form_of_options({text.upper() for text in texts[first:] if text[:1] == "/"})
     known = form.options if form is not None else spec.options
     options, operands = [], []
-    index = 0
-    while index < len(words):
-        word = words[index]
+    index = first
+    while index < len(texts):
+        at = index
         index += 1
-        if not is_option(word):
-            operands.append(word)
+        if texts[at][:1] != "/":
+            operands.append(at)
             continue
-        option = known.get(word.text.upper())
+        option = known.get(texts[at].upper())
         taken = 0
         if option is not None and option.value is not None:
             if option.rest:
-                taken = len(words) - index
-            elif index < len(words) and not is_option(words[index]):
+                taken = len(texts) - index
+            elif index < len(texts) and texts[index][:1] != "/":
                 taken = 1
-        options.append(_new_tuple(GivenOption, (word, option, words[index : index + taken])))
+        options.append((at, option, index, index + taken))
         index += taken
-    return _new_tuple(ArmCall, (spec, form, watch_id, tuple(options), tuple(operands)))
+    return form, watched, tuple(options), tuple(operands)
