@@ -201,11 +201,6 @@ def _same(name: str, now, data: bytes) -> bool:
     return recorded is not None and recorded == _manifest_content(data)
 
 
-def compare(out: Path, files: dict[str, bytes]) -> Changes:
-    folder = OutputFolder(out)
-    return _compare(folder, files, folder.owned())[0]
-
-
 def _compare(folder: OutputFolder, files: dict[str, bytes], owned: dict[str, str]) -> tuple[Changes, dict]:
     """The changes, and what stands at every name now (bytes, _Link, _Other or None)."""
     changes = Changes()
@@ -548,8 +543,7 @@ def _reason(exc: Exception) -> str:
 
 def pending_update(out: Path) -> bool:
     """Whether OUT holds a committed update that a killed run did not finish."""
-    folder = OutputFolder(out)
-    return _Update(folder).pending() is not None if os.path.isdir(folder.root) else False
+    return _Update(OutputFolder(out)).pending() is not None
 
 
 def _lines(data: bytes) -> list[str]:
@@ -568,19 +562,14 @@ def _shown_lines(now) -> list[str]:
     return _lines(now) if now is not None else []
 
 
-def unified_diff(out: Path, files: dict[str, bytes]) -> str:
-    """What generating would change in ``out``, as a unified diff (decoded text)."""
+def preview(out: Path, files: dict[str, bytes]) -> tuple[Changes, str]:
+    """What writing ``files`` would do to ``out``, read only: the changes, and the same
+    changes as a unified diff (decoded text)."""
     folder = OutputFolder(out)
-    owned = folder.owned() if os.path.isdir(folder.root) else {}
+    changes, current = _compare(folder, files, folder.owned())
     chunks = []
-    for name in sorted(set(files) | set(owned)):
-        old = folder.read(name) if os.path.isdir(folder.root) else None
-        new = files.get(name)
-        if new is None:
-            if not (isinstance(old, bytes) and _sha(old) == owned[name]):
-                continue  # a file sogen would not remove
-        elif _same(name, old, new):
-            continue
+    for name in sorted({*changes.created, *changes.updated, *changes.conflicts, *changes.removed}):
+        old, new = current.get(name), files.get(name)
         chunks.extend(
             difflib.unified_diff(
                 _shown_lines(old),
@@ -589,7 +578,7 @@ def unified_diff(out: Path, files: dict[str, bytes]) -> str:
                 tofile=f"b/{name}" if new is not None else "/dev/null",
             )
         )
-    return "".join(line if line.endswith("\n") else line + "\n" for line in chunks)
+    return changes, "".join(line if line.endswith("\n") else line + "\n" for line in chunks)
 
 
 # -- one file -------------------------------------------------------------------------------

@@ -69,11 +69,7 @@ def init(
     from sogen.generator.rendering import render
 
     text = render("starter.yaml.j2", mode=mode.value)
-    if output is None:
-        sys.stdout.write(text)
-        return
-    _write_new_file(output, text.encode("utf-8"), force)
-    err(f"{output}: written; edit it, then run sogen validate {output}")
+    _print_or_write(text, output, force, f"edit it, then run sogen validate {output}")
 
 
 @app.command()
@@ -105,12 +101,7 @@ def diagram(
     loaded = load_or_report(topology, writing=output is not None)
     if loaded is None:
         raise typer.Exit(EXIT_USAGE)
-    text = svg(loaded) if output_format is DiagramFormat.svg else mermaid(loaded)
-    if output is None:
-        sys.stdout.write(text)
-        return
-    _write_new_file(output, text.encode("utf-8"), force)
-    err(f"{output}: written")
+    _print_or_write(svg(loaded) if output_format is DiagramFormat.svg else mermaid(loaded), output, force)
 
 
 @app.command()
@@ -187,6 +178,15 @@ def _write_new_file(path: Path, data: bytes, force: bool) -> None:
     except OSError as exc:
         err(f"{path}: cannot be written: {exc.strerror or exc}; nothing was written")
         raise typer.Exit(EXIT_USAGE) from None
+
+
+def _print_or_write(text: str, output: Path | None, force: bool, then: str = "") -> None:
+    """``text`` on standard output, or written to ``output`` (UTF-8, see _write_new_file)."""
+    if output is None:
+        sys.stdout.write(text)
+        return
+    _write_new_file(output, text.encode("utf-8"), force)
+    err(f"{output}: written{'; ' + then if then else ''}")
 
 
 def _print_findings(findings, heading: str) -> None:

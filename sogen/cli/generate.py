@@ -107,15 +107,16 @@ def _report_staleness(out: Path, files: dict[str, bytes], args) -> int:
     """--diff and --check: read OUT (never through a link, never outside it), write nothing;
     exit 1 when generating would change OUT, as `sogen lint --diff` does when fixes would.
     Only content counts: the manifest's sogen version and topology file name do not."""
-    from sogen.output import compare, pending_update, unified_diff
+    from sogen.output import pending_update, preview
 
     interrupted = pending_update(out)
     if interrupted:
         err(f"{out} holds an update that was interrupted; run sogen generate {args.topology} -o {out} to complete it")
         if args.check:
             return EXIT_FINDINGS
-    sys.stdout.write(unified_diff(out, files))
-    if interrupted or compare(out, files).differs:
+    changes, diff = preview(out, files)
+    sys.stdout.write(diff)
+    if interrupted or changes.differs:
         if args.check:
             err(f"{out} is not up to date with {args.topology}: run sogen generate {args.topology} -o {out}")
         return EXIT_FINDINGS
