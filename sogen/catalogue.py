@@ -6,6 +6,7 @@ paying for the topology model's imports.
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -13,6 +14,8 @@ from functools import cache, cached_property
 from importlib import resources
 
 DATABASE_ROLE = "database"
+# A catalogue file to read instead of the packaged one (a site's products, tests).
+CATALOGUE_VARIABLE = "SOGEN_CATALOGUE"
 
 
 @dataclass(frozen=True)
@@ -22,6 +25,8 @@ class Action:
     run: str
     # None: on every path; "other": only when ARMS_SERVER=OTHER.
     when: str | None = None
+    each: str | None = None  # one line per item ({item}) of this list option
+    requires: str | None = None  # only when this option is set
 
 
 @dataclass(frozen=True)
@@ -31,6 +36,23 @@ class Instance:
     service: str
     watch_id: str | None = None
     registry_sync: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ProductFile:
+    """A file a product adds to its group's folder: a template and where the file goes."""
+
+    name: str
+    template: str
+    role: str
+
+
+@dataclass(frozen=True)
+class Recovery:
+    """What `sogen import` reads back from a line into a topology option."""
+
+    option: str
+    form: str  # "service", "scripts", "name" or "path" (catalogue.toml says what each reads)
 
 
 @dataclass(frozen=True)
@@ -49,10 +71,23 @@ class Product:
     # multi_standby says whether group 2 of a multi standby cluster may run it;
     # single_standby_only keeps it out of a multi standby cluster altogether.
     single_standby_only: bool = False
+    also_start: tuple[Action, ...] = ()
+    # placeholder -> the field of the product's topology entry that fills it
+    options: dict[str, str] = field(default_factory=dict, hash=False)
+    # instance identifier (watch_id, service, registry_sync) -> topology field that replaces it
+    overridden_by: dict[str, str] = field(default_factory=dict, hash=False)
+    tools: tuple[str, ...] = ()  # regexes of its own programs, lower case
+    tool_scripts: dict[str, str] = field(default_factory=dict, hash=False)  # script name (lower case) -> phase
+    files: tuple[ProductFile, ...] = ()
+    recover: dict[str, Recovery] = field(default_factory=dict, hash=False)  # placeholder -> option
 
     def instance(self, number: int) -> Instance:
         """Identifiers for StarOffice instance ``number``; single-instance products have one."""
         return self.instances[min(number, len(self.instances)) - 1]
+
+    def roles(self, catalogue: Catalogue) -> tuple[str, ...]:
+        """Names in depends_on that are options choosing a product (WorkFlow's database), not products."""
+        return tuple(d for d in self.depends_on if d not in catalogue.products)
 
 
 @dataclass(frozen=True)
@@ -89,6 +124,18 @@ class Catalogue:
 
     def databases(self) -> list[Product]:
         return [p for p in self.products.values() if p.kind == DATABASE_ROLE]
+
+    @cached_property
+    def _tools(self) -> list[tuple[re.Pattern, Product]]:
+        return [(re.compile(tool), product) for product in self.products.values() for tool in product.tools]
+
+    def tool_product(self, program: str) -> Product | None:
+        """The product a program (lower case, no folder or extension) belongs to, from its `tools`."""
+        return next((product for pattern, product in self._tools if pattern.fullmatch(program)), None)
+
+    def file_role(self, name: str) -> str | None:
+        """Where a product's file goes, as its catalogue entry says."""
+        return next((f.role for p in self.products.values() for f in p.files if f.name == name), None)
 
     @cached_property
     def by_watch_id(self) -> dict[str, tuple[Product, int]]:
@@ -143,14 +190,22 @@ class Catalogue:
 
 @cache
 def _template_regex(template: str):
-    import re
-
     parts = re.split(r"\{[a-z_]+\}", template)
     return re.compile(r"\w+".join(re.escape(p) for p in parts), re.I)
 
 
+def template_values(template: str, text: str) -> dict[str, str] | None:
+    """The placeholders of ``template`` (OracleService{sid}) read back from ``text``, or None."""
+    names = re.findall(r"\{([a-z_]+)\}", template)
+    parts = re.split(r"\{[a-z_]+\}", template)
+    regex = "".join(re.escape(part) + (rf"(?P<{name}>\w+)" if i < len(names) else "")
+                    for i, (part, name) in enumerate(zip(parts, names + [""])))
+    match = re.fullmatch(regex, text, re.I)
+    return match.groupdict() if match else None
+
+
 def _actions(raw: list[dict]) -> tuple[Action, ...]:
-    return tuple(Action(run=a["run"], when=a.get("when")) for a in raw)
+    return tuple(Action(a["run"], a.get("when"), a.get("each"), a.get("requires")) for a in raw)
 
 
 def parse_catalogue(text: str) -> Catalogue:
@@ -179,6 +234,13 @@ def parse_catalogue(text: str) -> Catalogue:
             rank=rank,
             also_services=tuple(raw.get("also_services", ())),
             single_standby_only=raw.get("single_standby_only", False),
+            also_start=_actions(raw.get("also_start", [])),
+            options=dict(raw.get("options", {})),
+            overridden_by=dict(raw.get("overridden_by", {})),
+            tools=tuple(raw.get("tools", ())),
+            tool_scripts={name.lower(): phase for name, phase in raw.get("tool_scripts", {}).items()},
+            files=tuple(ProductFile(f["name"], f["template"], f["role"]) for f in raw.get("files", ())),
+            recover={name: Recovery(r["option"], r["form"]) for name, r in raw.get("recover", {}).items()},
         )
     addons = {
         a["id"]: Addon(a["id"], a["title"], a["multi_standby"], a.get("icon_command"))
@@ -192,5 +254,10 @@ def parse_catalogue(text: str) -> Catalogue:
 
 @cache
 def load_catalogue() -> Catalogue:
+    """The packaged catalogue, or the file ``SOGEN_CATALOGUE`` names."""
+    other = os.environ.get(CATALOGUE_VARIABLE)
+    if other:
+        with open(other, encoding="utf-8") as handle:
+            return parse_catalogue(handle.read())
     text = resources.files("sogen").joinpath("catalogue.toml").read_text(encoding="utf-8")
     return parse_catalogue(text)

@@ -484,7 +484,7 @@ FORMSERVER = "      - type: formserver\n        online_shells: [Shell1]\n"
 # 4.1.1, figure 3: "SV1/SV2各々でSOフォームサーバサービスが提供されており" -- one FormServer per group,
 # each with its own watch ID (ARM knows a watch ID once per cluster) and its own service and key.
 def test_formserver_in_both_groups_of_multi_standby(tmp_path):
-    from sogen.generator.plan import group_products
+    from sogen.topology.products import group_products
 
     text = edit(VALID_MULTI, "staroffice-server\n  - name: g2", "staroffice-server\n" + FORMSERVER + "  - name: g2")
     path = tmp_path / "both.yaml"

@@ -1,5 +1,6 @@
 """What an external command in a script does to the cluster: ARM commands, net
-start/stop, database tools, al2stop; each mapped back to the product catalogue."""
+start/stop, a product's own tools (the catalogue's `tools`: isql, svrmgrXX ...),
+al2stop; each mapped back to the product catalogue."""
 
 from __future__ import annotations
 
@@ -20,7 +21,9 @@ class ClusterAction:
     """
 
     stmt: Command
-    verb: str  # ARMLOAD ARMKILL ARMLOADC ARMBCAST ARMSLEEP "NET START" "NET STOP" DB AL2STOP OTHER
+    # ARMLOAD ARMKILL ARMLOADC ARMBCAST ARMSLEEP "NET START" "NET STOP" AL2STOP OTHER, or DB: a
+    # program the catalogue lists among a product's `tools` (the WorkFlow databases' isql, svrmgrXX)
+    verb: str
     target: str | None  # watch ID (ARM commands) or service name (net)
     product: str | None  # catalogue product id
     instance: int | None  # StarOffice instance (1 or 2) of that product
@@ -52,16 +55,8 @@ _ARM_VERBS = {
 _WATCHED = ("ARMLOAD", "ARMKILL", "ARMLOADC")
 
 
-_SQLSERVER_TOOLS = frozenset(("isql", "osql"))
-
-
-_ORACLE_TOOL = re.compile(r"svrmgr\w*|sqlplus")
-
-
+# The scripts a product's tool runs; the catalogue's `tool_scripts` says which start and which stop it.
 _SQL_FILE = re.compile(r"([\w.$-]+)\.sql\b", re.I)
-
-
-_SQL_PHASES = {"startup": "start", "act": "start", "shutdown": "stop", "deact": "stop"}
 
 
 _BLANKS = " \t"
@@ -130,14 +125,14 @@ def _classify(program: str, words: list[str], catalogue: _Catalogue):
         product, instance = catalogue.by_service(service)
         direction = words[0].lower()
         return f"NET {direction.upper()}", service, product, instance, direction
-    if program in _SQLSERVER_TOOLS or _ORACLE_TOOL.fullmatch(program):
-        product = "sqlserver" if program in _SQLSERVER_TOOLS else "oracle"
-        phase = None
-        for sql in _SQL_FILE.finditer(" ".join(words)):
-            phase = _SQL_PHASES.get(ntpath.basename(sql.group(1)).lower(), phase)
-        return "DB", None, product, 1, phase
     if program == "al2stop":
         return "AL2STOP", None, None, None, None
+    owner = catalogue.catalogue.tool_product(program)
+    if owner is not None:
+        phase = None
+        for sql in _SQL_FILE.finditer(" ".join(words)):
+            phase = owner.tool_scripts.get(ntpath.basename(sql.group(1)).lower(), phase)
+        return "DB", None, owner.id, 1, phase
     return "OTHER", None, None, None, None
 
 

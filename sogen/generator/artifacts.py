@@ -12,20 +12,12 @@ import ntpath
 from dataclasses import dataclass
 
 from sogen import __version__
-from sogen.generator.plan import (
-    InstanceEnvironment,
-    event_variables,
-    instance_environment,
-    instance_number,
-    lines_for,
-    start_order,
-    stop_order,
-)
-from sogen.generator.rendering import render
-from sogen.generator.runbook import ORACLE_SYSTEM_TABLES, runbook
+from sogen.generator.plan import GroupPlan, InstanceEnvironment, event_variables, plan_cluster
+from sogen.generator.rendering import ORACLE_SYSTEM_TABLES, render
+from sogen.generator.runbook import runbook
 from sogen.output import MANIFEST
 from sogen.textio import encode_batch
-from sogen.topology.model import FormServer, MailGatewaySmtp, StarOfficeServer, Topology, WorkFlow
+from sogen.topology.model import Topology
 
 NEC_SOFTWARE = "HKEY_LOCAL_MACHINE\\SOFTWARE\\NEC"
 SERVICES_KEY = "HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Services"
@@ -47,7 +39,7 @@ def image_path(env: InstanceEnvironment) -> str:
     return f'{env.alroot}\\bin\\al2start.exe /R{env.alroot} /C "{env.service}" /P{env.alproc} /S{env.alsocket}'
 
 
-def oracle_system_tables(group, workflow: WorkFlow) -> str:
+def oracle_system_tables(group, workflow) -> str:
     """createsystbl.sql with this installation's paths (section 3.2): the parameter file and its
     spool log beside the WorkFlow database on the switched partition, the admin scripts in Oracle's home."""
     pfile = workflow.oracle_pfile or f"{group.partitions[0]}:\\ORANT\\INIT{workflow.oracle_sid}.ORA"
@@ -68,98 +60,114 @@ def render_reg(t: Topology, title: str, keys: list[PatchKey]) -> bytes:
     return text.replace("\n", "\r\n").encode("cp932")
 
 
-def group_artifacts(t: Topology, g: int) -> dict[str, bytes]:
-    group = t.groups[g]
-    multi = t.cluster.mode == "multi-standby"
+def group_artifacts(t: Topology, g: int, plans: tuple[GroupPlan, ...] | None = None) -> dict[str, bytes]:
+    """The files of group ``g``: its scripts, the files its products' catalogue entries name,
+    and those whose values are computed here (a builder per catalogue id)."""
+    plans = plans or plan_cluster(t)
+    plan = plans[g]
     common = {
-        "group": group,
+        "group": plan.group,
         "cluster": t.cluster,
-        "instance": instance_number(g),
+        "instance": plan.number,
         "messages": t.settings.messages,
         "variables": event_variables(t),
     }
-    starting, stopping = start_order(t, g), stop_order(t, g)
     files = {
-        "start.bat": encode_batch(
-            render("start.bat.j2", home=lines_for(starting, "start", "home"), other=lines_for(starting, "start", "other"), **common)
-        ),
-        "stop.bat": encode_batch(
-            render("stop.bat.j2", home=lines_for(stopping, "stop", "home"), other=lines_for(stopping, "stop", "other"), **common)
-        ),
+        script: encode_batch(
+            render(f"{script}.j2", home=plan.lines(phase, "home"), other=plan.lines(phase, "other"), **common)
+        )
+        for script, phase in (("start.bat", "start"), ("stop.bat", "stop"))
     }
-    if group.product(StarOfficeServer) is not None:
-        env = instance_environment(t, g)
-        files[f"alenv{env.number}.bat"] = encode_batch(render("alenv.bat.j2", env=env, group=group))
-        files["backup.bat"] = encode_batch(
-            render("backup.bat.j2", env=env, group=group, backup_command=t.settings.backup_command)
-        )
-        opcntrl = staroffice_key(t, env, "OPCNTRL")
-        files["registry/opcntrl.reg"] = render_reg(
-            t,
-            f"OPCNTRL of StarOffice instance {env.number}: import on every node of {', '.join(group.policy)} (section 1.2.1)",
-            [
-                PatchKey(
-                    opcntrl,
-                    (
-                        ("CLUSTER", "YES"),
-                        ("SELFHOST", group.virtual_host),
-                        ("SELFADDR", group.virtual_ip),
-                        ("URLPREFIX", f"http://{group.virtual_ip}"),
-                        ("MASTERHOST", group.virtual_host),
-                    ),
-                )
-            ],
-        )
-        for node_name in group.policy:
-            node = t.node(node_name)
-            files[f"registry/decommission-{node.name}.reg"] = render_reg(
-                t,
-                f"Take group {group.name} out of the cluster on {node.name}: OPCNTRL back to the real host (section 1.7, note 4)",
-                [
-                    PatchKey(
-                        opcntrl,
-                        (("CLUSTER", "NO"), ("URLPREFIX", f"http://{node.ip}"), ("MASTERHOST", node.real_hostname)),
-                    )
-                ],
-            )
-        if multi:
-            files["registry/imagepath.reg"] = render_reg(
-                t,
-                f"Service command line of StarOffice instance {env.number}: import on every node (section 1.2.2)",
-                [PatchKey(f"{SERVICES_KEY}\\{env.service}", (("ImagePath", image_path(env)),))],
-            )
-    mailgateway = group.product(MailGatewaySmtp)
-    if mailgateway:
-        files["somg.ini"] = encode_batch(render("somg.ini.j2", group=group, mta=mailgateway.mta))
-    workflow = group.product(WorkFlow)
-    if workflow and workflow.database == "oracle":
-        files[ORACLE_SYSTEM_TABLES] = encode_batch(oracle_system_tables(group, workflow))
-    formserver = group.product(FormServer)
-    if formserver and formserver.online_shells:
-        # The instance's own key (group 2's FormServer has another, 4.1.1), as the plan names it.
-        (formserver_key,) = next(p.registry_sync for p in starting if p.key == formserver.type)
-        files["registry/formserver.reg"] = render_reg(
-            t,
-            "FormServer online shells answer on the virtual IP (section 4.2.1)",
-            [
-                PatchKey(f"{formserver_key}\\OnlineShellManager\\{title}", (("HostName", group.virtual_ip),))
-                for title in formserver.online_shells
-            ],
-        )
-    if multi and g == 1:
-        files.update(_server2_workflow_artifacts(t))
+    for planned in plan.files:
+        files[planned.name] = encode_batch(render(planned.template, **planned.context))
+    for product_id in plan.entries:
+        if product_id in PRODUCT_FILES:
+            files.update(PRODUCT_FILES[product_id](t, plan))
+    if t.cluster.mode == "multi-standby" and g == 1:
+        files.update(_server2_workflow_artifacts(t, plans))
     return files
 
 
-def _server2_workflow_artifacts(t: Topology) -> dict[str, bytes]:
+def _staroffice_files(t: Topology, plan: GroupPlan) -> dict[str, bytes]:
+    """alenvN.bat, backup.bat and the OPCNTRL, decommission and ImagePath patches (sections 1.2, 1.5.1, 1.7)."""
+    group, env = plan.group, plan.env
+    files = {
+        f"alenv{env.number}.bat": encode_batch(render("alenv.bat.j2", env=env, group=group)),
+        "backup.bat": encode_batch(render("backup.bat.j2", env=env, group=group, backup_command=t.settings.backup_command)),
+    }
+    opcntrl = staroffice_key(t, env, "OPCNTRL")
+    files["registry/opcntrl.reg"] = render_reg(
+        t,
+        f"OPCNTRL of StarOffice instance {env.number}: import on every node of {', '.join(group.policy)} (section 1.2.1)",
+        [
+            PatchKey(
+                opcntrl,
+                (
+                    ("CLUSTER", "YES"),
+                    ("SELFHOST", group.virtual_host),
+                    ("SELFADDR", group.virtual_ip),
+                    ("URLPREFIX", f"http://{group.virtual_ip}"),
+                    ("MASTERHOST", group.virtual_host),
+                ),
+            )
+        ],
+    )
+    for node_name in group.policy:
+        node = t.node(node_name)
+        files[f"registry/decommission-{node.name}.reg"] = render_reg(
+            t,
+            f"Take group {group.name} out of the cluster on {node.name}: OPCNTRL back to the real host (section 1.7, note 4)",
+            [
+                PatchKey(
+                    opcntrl,
+                    (("CLUSTER", "NO"), ("URLPREFIX", f"http://{node.ip}"), ("MASTERHOST", node.real_hostname)),
+                )
+            ],
+        )
+    if t.cluster.mode == "multi-standby":
+        files["registry/imagepath.reg"] = render_reg(
+            t,
+            f"Service command line of StarOffice instance {env.number}: import on every node (section 1.2.2)",
+            [PatchKey(f"{SERVICES_KEY}\\{env.service}", (("ImagePath", image_path(env)),))],
+        )
+    return files
+
+
+def _oracle_files(t: Topology, plan: GroupPlan) -> dict[str, bytes]:
+    return {ORACLE_SYSTEM_TABLES: encode_batch(oracle_system_tables(plan.group, plan.entry("oracle")))}
+
+
+def _formserver_files(t: Topology, plan: GroupPlan) -> dict[str, bytes]:
+    formserver = plan.entry("formserver")
+    if not formserver.online_shells:
+        return {}
+    # The instance's own key (group 2's FormServer has another, 4.1.1), as the plan names it.
+    (formserver_key,) = plan.planned("formserver").registry_sync
+    return {
+        "registry/formserver.reg": render_reg(
+            t,
+            "FormServer online shells answer on the virtual IP (section 4.2.1)",
+            [
+                PatchKey(f"{formserver_key}\\OnlineShellManager\\{title}", (("HostName", plan.group.virtual_ip),))
+                for title in formserver.online_shells
+            ],
+        )
+    }
+
+
+# Files whose values are computed, not only laid out: by the catalogue id of the product they belong
+# to. A product whose files are templates alone lists them in the catalogue (`files`) instead.
+PRODUCT_FILES = {"staroffice-server": _staroffice_files, "oracle": _oracle_files, "formserver": _formserver_files}
+
+
+def _server2_workflow_artifacts(t: Topology, plans: tuple[GroupPlan, ...]) -> dict[str, bytes]:
     """WorkFlow runs in group 1 but reaches server 2 through its own entries (section 3.4.1)."""
-    workflow = t.groups[0].product(WorkFlow)
+    workflow = plans[0].entry("workflow")
     if workflow is None:
         return {}
-    group = t.groups[1]
+    group, env = plans[1].group, plans[1].env
     files = {"services.txt": render("services.txt.j2", nodes=group.policy).replace("\n", "\r\n").encode("ascii")}
-    if workflow.procinfo and group.product(StarOfficeServer) is not None:
-        env = instance_environment(t, 1)
+    if workflow.procinfo and env is not None:
         procinfo = staroffice_key(t, env, "SRVCNTRL")
         files["registry/procinfo.reg"] = render_reg(
             t,
@@ -177,11 +185,12 @@ def _server2_workflow_artifacts(t: Topology) -> dict[str, bytes]:
 
 def generate(t: Topology, topology_digest: str, source_name: str) -> dict[str, bytes]:
     """Every artifact of ``t``, plus RUNBOOK.md and manifest.json."""
+    plans = plan_cluster(t)
     files: dict[str, bytes] = {}
     for g, group in enumerate(t.groups):
-        for name, data in group_artifacts(t, g).items():
+        for name, data in group_artifacts(t, g, plans).items():
             files[f"{group.name}/{name}"] = data
-    files[RUNBOOK] = runbook(t, sorted(files)).encode("utf-8")
+    files[RUNBOOK] = runbook(t, sorted(files), plans).encode("utf-8")
     return with_manifest(files, topology_digest, source_name)
 
 

@@ -14,10 +14,11 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sogen.catalogue import ALENV_NAME, load_catalogue
+from sogen.catalogue import ALENV_NAME, Product, load_catalogue, template_values
 from sogen.batch.events import COMBINATIONS, Combination
 from sogen.batch.interpreter import PathResult, analyse
 from sogen.batch.parser import parse_script
+from sogen.i18n import N_, _
 from sogen.regfile.reader import HIVES, parse_registry
 from sogen.textio import MAX_SOURCE_BYTES, UnreadableFile, decode_bytes, read_regular
 from sogen.topology.model import Messages
@@ -25,7 +26,6 @@ from sogen.topology.model import Messages
 SCRIPT_NAMES = re.compile(r"(start|stop)(\d?)\.(bat|cmd)$", re.I)
 _MESSAGE = re.compile(r'/MSG\s+"([^"]*)"', re.I)
 _SERVICE = re.compile(r'/M\s+(?:"([^"]*)"|(.+?))\s*(?=\s/[A-Za-z]|$)', re.I)
-_SQL_PATH = re.compile(r'"?([A-Za-z]:\\[^"]*?)\\(?:ACT|deact|startup|shutdown)\.(?:sql|SQL)"?', re.I)
 _PROCINFO = re.compile(r"\\PROCINFO\[([0-9]+)\]$", re.I)
 # PROCINFO indexes and ARMSLEEP seconds are small numbers; Python's int() refuses
 # more than 4300 digits, and a number this long is a mistake anyway.
@@ -83,7 +83,11 @@ def _read(path: Path) -> bytes:
 
 def _number(digits: str, where: str, what: str) -> int:
     if len(digits) > MAX_NUMBER_DIGITS:
-        raise ImportError_(f"{where}: {what} has {len(digits)} digits; at most {MAX_NUMBER_DIGITS} make sense")
+        raise ImportError_(
+            _("{where}: {what} has {digits} digits; at most {maximum} make sense").format(
+                where=where, what=_(what), digits=len(digits), maximum=MAX_NUMBER_DIGITS
+            )
+        )
     return int(digits)
 
 
@@ -94,15 +98,20 @@ def _where(path: Path, folder: Path, line: int) -> str:
 def find_scripts(folder: Path) -> dict[str, Path]:
     """start/stop scripts of the folder: start.bat + stop.bat, else the first numbered pair."""
     if not folder.is_dir():
-        raise ImportError_(f"{folder}: is not a folder (give one folder per failover group)")
+        raise ImportError_(_("{path}: is not a folder (give one folder per failover group)").format(path=folder))
     found: dict[str, list[Path]] = {"start": [], "stop": []}
     for path in sorted(folder.iterdir()):
         match = SCRIPT_NAMES.fullmatch(path.name)
         if match and not path.is_dir():  # a FIFO or device is reported when read, not taken for missing
             found[match.group(1).lower()].append(path)
     if not found["start"] or not found["stop"]:
-        missing = " and ".join(kind for kind in ("start", "stop") if not found[kind])
-        raise ImportError_(f"{folder}: no {missing} script (start.bat / stop.bat) in this folder")
+        if not found["start"] and not found["stop"]:
+            message = _("{path}: no start and stop script (start.bat / stop.bat) in this folder")
+        elif not found["start"]:
+            message = _("{path}: no start script (start.bat / stop.bat) in this folder")
+        else:
+            message = _("{path}: no stop script (start.bat / stop.bat) in this folder")
+        raise ImportError_(message.format(path=folder))
     return {kind: paths[0] for kind, paths in found.items()}
 
 
@@ -156,7 +165,9 @@ def recover_group(name: str, folder: Path) -> RecoveredGroup:
         group.analyses[kind] = analyse(parse_script(str(path), _read(path)))
     if not any(a.verb.startswith("ARM") for results in group.analyses.values() for r in results.values() for a in r.actions):
         raise ImportError_(
-            f"{group.scripts['start']}: is not a CLUSTERPRO script: no path runs ARMLOAD, ARMKILL or ARMBCAST"
+            _("{path}: is not a CLUSTERPRO script: no path runs ARMLOAD, ARMKILL or ARMBCAST").format(
+                path=group.scripts["start"]
+            )
         )
     _recover_products(group)
     _recover_messages(group)
@@ -181,7 +192,9 @@ def _recover_products(group: RecoveredGroup) -> None:
     starting = _first_path_with_starts(group.analyses["start"])
     other = group.analyses["start"][Combination(starting.combination.event, "OTHER", "SUCCESS")]
     seen: dict[str, RecoveredProduct] = {}
-    database: RecoveredProduct | None = None
+    # Products another chooses by an option (WorkFlow's database), by that option's name.
+    roles = {role for entry in catalogue.products.values() for role in entry.roles(catalogue)}
+    chosen: dict[str, RecoveredProduct] = {}
     for action in starting.actions + other.actions:
         where = _where(start_path, folder, action.stmt.span.line)
         if action.verb == "ARMLOAD" and action.product is None and action.target:
@@ -202,9 +215,11 @@ def _recover_products(group: RecoveredGroup) -> None:
             continue
         if product == "staroffice-server" and group.instance is None:
             group.instance = Sourced(action.instance, where)
-        if catalogue.product(product).kind == "database":
-            database = database or RecoveredProduct("database", where, {"database": Sourced(product, where)})
-            _database_options(database, action, where)
+        entry = catalogue.product(product)
+        if entry.kind in roles:
+            role = entry.kind
+            chosen.setdefault(role, RecoveredProduct(role, where, {role: Sourced(product, where)}))
+            _chosen_options(chosen[role], entry, action, where)
             continue
         if product not in seen:
             seen[product] = RecoveredProduct(product, where)
@@ -214,12 +229,14 @@ def _recover_products(group: RecoveredGroup) -> None:
                 seconds = action.text.split()[1:2]
                 if seconds and re.fullmatch(r"[0-9]+", seconds[0]):
                     where = _where(group.scripts["stop"], folder, action.stmt.span.line)
-                    group.settle_seconds = Sourced(_number(seconds[0], where, "ARMSLEEP's seconds"), where)
-    if database is not None and group.settle_seconds is None:
+                    group.settle_seconds = Sourced(_number(seconds[0], where, N_("ARMSLEEP's seconds")), where)
+    if chosen and group.settle_seconds is None:
         group.settle_seconds = Sourced(0, f"{folder.name}/{group.scripts['stop'].name} has no ARMSLEEP after the database stops")
-    workflow = seen.get("workflow")
-    if database is not None and workflow is not None:
-        workflow.options.update(database.options)
+    for recovered in seen.values():  # the chooser takes the options its chosen product's lines gave
+        entry = catalogue.products.get(recovered.type)
+        for role in entry.roles(catalogue) if entry else ():
+            if role in chosen:
+                recovered.options.update(chosen[role].options)
     group.products = list(seen.values())
 
 
@@ -227,19 +244,26 @@ def _key(product: RecoveredProduct) -> str:
     return product.options["name"].value if product.type == "custom" else product.type
 
 
-def _database_options(database: RecoveredProduct, action, where: str) -> None:
-    options = database.options
-    if action.verb == "NET START" and action.target and action.target.lower().startswith("oracleservice"):
-        options.setdefault("oracle_sid", Sourced(action.target[len("OracleService") :], where))
-    if action.verb == "DB":
-        program = action.program.strip('"')
-        path_match = _SQL_PATH.search(action.text)
-        if path_match:
-            options.setdefault("sql_dir", Sourced(path_match.group(1), where))
-        if options["database"].value == "oracle":
-            options.setdefault("svrmgr", Sourced(ntpath.basename(program), where))
-        elif re.match(r"[A-Za-z]:\\", program):
-            options.setdefault("isql", Sourced(re.sub(r"\.exe$", "", program, flags=re.I), where))
+def _chosen_options(chosen: RecoveredProduct, entry: Product, action, where: str) -> None:
+    """The options a chosen product's line gives back, as its catalogue entry's `recover` says."""
+    options = chosen.options
+    program = action.program.strip('"')
+    scripts = "|".join(re.escape(name) for name in entry.tool_scripts)
+    for placeholder, recovery in entry.recover.items():
+        value = None
+        if recovery.form == "service" and action.verb == "NET START" and action.target:
+            value = (template_values(entry.instance(1).service, action.target) or {}).get(placeholder)
+        elif action.verb != "DB":
+            continue
+        elif recovery.form == "scripts" and scripts:
+            folder = re.search(rf'"?([A-Za-z]:\\[^"]*?)\\(?:{scripts})\.sql"?', action.text, re.I)
+            value = folder.group(1) if folder else None
+        elif recovery.form == "name":
+            value = ntpath.basename(program)
+        elif recovery.form == "path" and re.match(r"[A-Za-z]:\\", program):
+            value = re.sub(r"\.exe$", "", program, flags=re.I)
+        if value is not None:
+            options.setdefault(recovery.option, Sourced(value, where))
 
 
 _HEADER_POLICY = re.compile(r"^rem \* policy\s*:\s*(\S.*?)\s*$", re.I)
@@ -279,7 +303,9 @@ def _recover_alenv(group: RecoveredGroup, path: Path) -> None:
         if isinstance(stmt, Set) and stmt.name.upper() == "ALROOT" and "%" not in stmt.value:
             where = _where(path, group.folder, stmt.span.line)
             if not stmt.value.strip():
-                raise ImportError_(f"{where}: SET ALROOT= is empty; it names StarOffice's install root, e.g. D:\\SO")
+                raise ImportError_(
+                    _("{where}: SET ALROOT= is empty; it names StarOffice's install root, e.g. D:\\SO").format(where=where)
+                )
             group.alroot = Sourced(stmt.value.strip(), where)
 
 
@@ -303,9 +329,9 @@ def _recover_somg(group: RecoveredGroup, path: Path) -> None:
     try:
         text = decode_bytes(_read(path)).text
     except UnicodeDecodeError:
-        raise ImportError_(f"{path}: is neither UTF-8, UTF-16 nor code page 932 text") from None
+        raise ImportError_(_("{path}: is neither UTF-8, UTF-16 nor code page 932 text").format(path=path)) from None
     for number, line in enumerate(text.splitlines(), start=1):
-        key, _, value = line.partition("=")
+        key, _sep, value = line.partition("=")
         # 2.2.2.3: SelfIPAddress is the floating IP MailGateway sends and receives on, not the virtual IP.
         if key.strip().lower() == "selfipaddress" and value.strip() and group.floating_ip is None:
             group.floating_ip = Sourced(value.strip(), _where(path, group.folder, number))
@@ -324,8 +350,10 @@ def _recover_registry(group: RecoveredGroup, path: Path) -> None:
         upper = key.path.upper()
         if segments[0].upper() not in HIVES:
             raise ImportError_(
-                f"{where(key.span.line)}: [{key.path}] is not a registry key: a key starts with one of "
-                f"{', '.join(HIVES)}, or regedit does not import the file"
+                _(
+                    "{where}: [{key}] is not a registry key: a key starts with one of "
+                    "{hives}, or regedit does not import the file"
+                ).format(where=where(key.span.line), key=key.path, hives=", ".join(HIVES))
             )
         if upper.endswith("\\OPCNTRL"):
             _recover_opcntrl(group, path, key, segments, where)
@@ -339,7 +367,7 @@ def _recover_registry(group: RecoveredGroup, path: Path) -> None:
             if host and host.kind == "string" and group.virtual_ip is None:
                 group.virtual_ip = Sourced(host.data, where(host.span.line))
         elif (procinfo := _PROCINFO.search(key.path)) and key.value("EXECLINE"):
-            index = _number(procinfo.group(1), where(key.span.line), "the PROCINFO index")
+            index = _number(procinfo.group(1), where(key.span.line), N_("the PROCINFO index"))
             line = str(key.value("EXECLINE").data).lower()
             role = "mvm" if "sowfmvm" in line else "wfocom" if "wfocom" in line else None
             if role:

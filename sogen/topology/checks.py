@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from sogen.catalogue import load_catalogue
+from sogen.i18n import N_, _, ngettext
 from sogen.topology.document import LoadedDocument, Loc, Problem
 from sogen.topology.model import (
     MAILGATEWAY_WORKDIRS,
@@ -27,11 +28,12 @@ from sogen.topology.model import (
     Topology,
     WorkFlow,
 )
+from sogen.topology.products import DependencyCycle, group_products, product_key, start_order
 
 Finding = tuple[Loc, str]
 
-# Products that need StarOffice server running in their own group.
-NEEDS_STAROFFICE = ("mailgateway-smtp", "workflow")
+# Products whose catalogue entry depends on it need StarOffice server running in their own group.
+STAROFFICE = "staroffice-server"
 
 
 def _groups(t: Topology) -> Iterator[tuple[int, Group]]:
@@ -46,18 +48,14 @@ def _multi_standby_pair(t: Topology) -> tuple[Group, Group] | None:
     return None
 
 
-def product_key(product) -> str:
-    """What depends_on names a product by: its type, or a custom product's name."""
-    return product.name if isinstance(product, CustomProduct) else product.type
-
-
 def check_mode(t: Topology) -> Iterator[Finding]:
     wanted = 1 if t.cluster.mode == "single-standby" else 2
     if len(t.groups) != wanted:
-        yield ("groups",), (
-            f"a {t.cluster.mode} cluster has exactly {wanted} failover group{'s' if wanted > 1 else ''}, "
-            f"this file has {len(t.groups)}"
-        )
+        yield ("groups",), ngettext(
+            "a {mode} cluster has exactly {wanted} failover group, this file has {count}",
+            "a {mode} cluster has exactly {wanted} failover groups, this file has {count}",
+            wanted,
+        ).format(mode=t.cluster.mode, wanted=wanted, count=len(t.groups))
 
 
 def check_nodes(t: Topology) -> Iterator[Finding]:
@@ -65,11 +63,11 @@ def check_nodes(t: Topology) -> Iterator[Finding]:
     seen_ips: dict[str, int] = {}
     for i, node in enumerate(t.cluster.nodes):
         for label, value, seen, key in (
-            ("name", node.name.lower(), seen_names, "name"),
-            ("IP address", node.ip, seen_ips, "ip"),
+            (N_("name {value} is already used by nodes[{index}]"), node.name.lower(), seen_names, "name"),
+            (N_("IP address {value} is already used by nodes[{index}]"), node.ip, seen_ips, "ip"),
         ):
             if value in seen:
-                yield ("cluster", "nodes", i, key), f"{label} {getattr(node, key)!r} is already used by nodes[{seen[value]}]"
+                yield ("cluster", "nodes", i, key), _(label).format(value=repr(getattr(node, key)), index=seen[value])
             else:
                 seen[value] = i
 
@@ -80,18 +78,20 @@ def check_policies(t: Topology) -> Iterator[Finding]:
     for g, group in _groups(t):
         # 1.1.1: "クラスタ内の2ノードのみに1つのフェイルオーバポリシを設定し"; figure 1: "SV3,SV4は使用しません"
         if len(group.policy) != POLICY_NODES:
-            yield ("groups", g, "policy"), (
-                f"names {len(group.policy)} node{'' if len(group.policy) == 1 else 's'}; a StarOffice failover "
-                "policy names exactly two of the cluster's nodes, the active node then its standby, "
-                "e.g. [SV1, SV2] (guide 1.1.1)"
-            )
+            yield ("groups", g, "policy"), ngettext(
+                "names {count} node; a StarOffice failover policy names exactly two of the cluster's nodes, "
+                "the active node then its standby, e.g. [SV1, SV2] (guide 1.1.1)",
+                "names {count} nodes; a StarOffice failover policy names exactly two of the cluster's nodes, "
+                "the active node then its standby, e.g. [SV1, SV2] (guide 1.1.1)",
+                len(group.policy),
+            ).format(count=len(group.policy))
         seen: set[str] = set()
         for p, name in enumerate(group.policy):
             loc = ("groups", g, "policy", p)
             if name.lower() not in names:
-                yield loc, f"node {name!r} is not in cluster.nodes (nodes: {listing})"
+                yield loc, _("node {name} is not in cluster.nodes (nodes: {nodes})").format(name=repr(name), nodes=listing)
             elif name.lower() in seen:
-                yield loc, f"node {name!r} appears twice in the failover policy"
+                yield loc, _("node {name} appears twice in the failover policy").format(name=repr(name))
             seen.add(name.lower())
     pair = _multi_standby_pair(t)
     if pair and any(len(group.policy) != POLICY_NODES for group in pair):
@@ -99,11 +99,11 @@ def check_policies(t: Topology) -> Iterator[Finding]:
     # 1.1.1: "マルチスタンバイ型は、クラスタ内の2ノードのみに2つのフェイルオーバポリシを設定し、
     # 各ノードでサービスを提供しながら、それぞれが、もう一方の待機系となります" (also 1.2.2).
     if pair and [n.lower() for n in pair[1].policy] != [n.lower() for n in reversed(pair[0].policy)]:
-        yield ("groups", 1, "policy"), (
-            f"is [{', '.join(pair[1].policy)}]; in multi standby both groups run on the same two nodes, each node "
+        yield ("groups", 1, "policy"), _(
+            "is [{policy}]; in multi standby both groups run on the same two nodes, each node "
             "active for one group and standby for the other, so group 2's policy is group 1's reversed: "
-            f"[{', '.join(reversed(pair[0].policy))}] (guide 1.1.1, 1.2.2)"
-        )
+            "[{reversed}] (guide 1.1.1, 1.2.2)"
+        ).format(policy=", ".join(pair[1].policy), reversed=", ".join(reversed(pair[0].policy)))
 
 
 def check_virtual_addresses(t: Topology) -> Iterator[Finding]:
@@ -116,18 +116,23 @@ def check_virtual_addresses(t: Topology) -> Iterator[Finding]:
     seen_hosts: dict[str, str] = {}
     for g, group in _groups(t):
         if group.virtual_ip in node_ips:
-            yield ("groups", g, "virtual_ip"), f"{group.virtual_ip} is the real IP of node {node_ips[group.virtual_ip]}; a virtual IP must be an unused address"
+            yield ("groups", g, "virtual_ip"), _(
+                "{address} is the real IP of node {node}; a virtual IP must be an unused address"
+            ).format(address=group.virtual_ip, node=node_ips[group.virtual_ip])
         elif group.virtual_ip in seen_ips:
-            yield ("groups", g, "virtual_ip"), f"{group.virtual_ip} is already the virtual IP of group {seen_ips[group.virtual_ip]!r}"
+            yield ("groups", g, "virtual_ip"), _("{address} is already the virtual IP of group {group}").format(
+                address=group.virtual_ip, group=repr(seen_ips[group.virtual_ip])
+            )
         seen_ips.setdefault(group.virtual_ip, group.name)
         host = group.virtual_host.lower()
         if host in node_names:
-            yield ("groups", g, "virtual_host"), (
-                f"{group.virtual_host!r} is the name of node {node_names[host]}; the virtual host name "
-                "must differ from every real computer name"
-            )
+            yield ("groups", g, "virtual_host"), _(
+                "{host} is the name of node {node}; the virtual host name must differ from every real computer name"
+            ).format(host=repr(group.virtual_host), node=node_names[host])
         elif host in seen_hosts:
-            yield ("groups", g, "virtual_host"), f"{group.virtual_host!r} is already the virtual host name of group {seen_hosts[host]!r}"
+            yield ("groups", g, "virtual_host"), _("{host} is already the virtual host name of group {group}").format(
+                host=repr(group.virtual_host), group=repr(seen_hosts[host])
+            )
         seen_hosts.setdefault(host, group.name)
 
 
@@ -142,7 +147,7 @@ def check_floating_ips(t: Topology) -> Iterator[Finding]:
         address = group.floating_ip
         if address is None:
             if group.product(MailGatewaySmtp) is not None:
-                yield loc, (
+                yield loc, _(
                     "is required when the group runs mailgateway-smtp: CLUSTERPRO needs a floating IP on every "
                     "server that runs it, and somg.ini's SelfIPAddress names it (guide 2.2.1, 2.2.2.3); give an "
                     "unused address, e.g. in the virtual IP's subnet"
@@ -150,14 +155,18 @@ def check_floating_ips(t: Topology) -> Iterator[Finding]:
             continue
         # A floating IP without MailGateway is allowed: removing the product should not fail the file.
         if address in node_ips:
-            yield loc, f"{address} is the real IP of node {node_ips[address]}; a floating IP must be an unused address (guide 2.2.1)"
+            yield loc, _(
+                "{address} is the real IP of node {node}; a floating IP must be an unused address (guide 2.2.1)"
+            ).format(address=address, node=node_ips[address])
         elif address in virtual_ips:
-            yield loc, (
-                f"{address} is the virtual IP of group {virtual_ips[address]!r}; the floating IP is an address of "
+            yield loc, _(
+                "{address} is the virtual IP of group {group}; the floating IP is an address of "
                 "its own, not the virtual IP (guide 2.2.1, 2.2.2.3)"
-            )
+            ).format(address=address, group=repr(virtual_ips[address]))
         elif address in seen:
-            yield loc, f"{address} is already the floating IP of group {seen[address]!r}"
+            yield loc, _("{address} is already the floating IP of group {group}").format(
+                address=address, group=repr(seen[address])
+            )
         seen.setdefault(address, group.name)
 
 
@@ -165,7 +174,9 @@ def check_group_names(t: Topology) -> Iterator[Finding]:
     seen: set[str] = set()
     for g, group in _groups(t):
         if group.name.lower() in seen:
-            yield ("groups", g, "name"), f"group name {group.name!r} is used twice (it names the output folder)"
+            yield ("groups", g, "name"), _("group name {name} is used twice (it names the output folder)").format(
+                name=repr(group.name)
+            )
         seen.add(group.name.lower())
 
 
@@ -175,9 +186,11 @@ def check_partitions(t: Topology) -> Iterator[Finding]:
         for p, drive in enumerate(group.partitions):
             loc = ("groups", g, "partitions", p)
             if drive in owner and owner[drive] == group.name:
-                yield loc, f"drive {drive}: is listed twice"
+                yield loc, _("drive {drive}: is listed twice").format(drive=drive)
             elif drive in owner:
-                yield loc, f"drive {drive}: is already a switched partition of group {owner[drive]!r}; a partition moves with one group only"
+                yield loc, _(
+                    "drive {drive}: is already a switched partition of group {group}; a partition moves with one group only"
+                ).format(drive=drive, group=repr(owner[drive]))
             owner.setdefault(drive, group.name)
 
 
@@ -188,7 +201,7 @@ def _drive_of(path: str) -> str:
 def _on_partition(group, loc: "Loc", path: str, what: str) -> Iterator[Finding]:
     if _drive_of(path) not in group.partitions:
         drives = ", ".join(f"{d}:" for d in group.partitions)
-        yield loc, f"{what} {path} is not on a switched partition of group {group.name!r} ({drives}); it would not move on failover"
+        yield loc, _(what).format(path=path, group=repr(group.name), drives=drives)
 
 
 def check_install_roots(t: Topology) -> Iterator[Finding]:
@@ -196,9 +209,16 @@ def check_install_roots(t: Topology) -> Iterator[Finding]:
         has_staroffice = any(isinstance(p, StarOfficeServer) for p in group.products)
         if group.alroot is None:
             if has_staroffice:
-                yield ("groups", g, "alroot"), "is required when the group runs staroffice-server (the install root on a switched partition, e.g. D:\\SO)"
+                yield ("groups", g, "alroot"), _(
+                    "is required when the group runs staroffice-server (the install root on a switched partition, e.g. D:\\SO)"
+                )
             continue
-        yield from _on_partition(group, ("groups", g, "alroot"), group.alroot, "install root")
+        yield from _on_partition(
+            group,
+            ("groups", g, "alroot"),
+            group.alroot,
+            N_("install root {path} is not on a switched partition of group {group} ({drives}); it would not move on failover"),
+        )
 
 
 def check_mailgateway_workdirs(t: Topology) -> Iterator[Finding]:
@@ -209,18 +229,30 @@ def check_mailgateway_workdirs(t: Topology) -> Iterator[Finding]:
                 continue
             count = len(product.workdirs)
             if count not in (0, MAILGATEWAY_WORKDIRS):
-                yield ("groups", g, "products", p, "workdirs"), (
-                    f"lists {count} director{'y' if count == 1 else 'ies'}; MailGateway-SMTP uses six working "
-                    "directories, all on the group's switched partitions (guide 2.2.2.1): list all six, or leave "
-                    "workdirs out"
-                )
+                yield ("groups", g, "products", p, "workdirs"), ngettext(
+                    "lists {count} directory; MailGateway-SMTP uses six working directories, all on the group's "
+                    "switched partitions (guide 2.2.2.1): list all six, or leave workdirs out",
+                    "lists {count} directories; MailGateway-SMTP uses six working directories, all on the group's "
+                    "switched partitions (guide 2.2.2.1): list all six, or leave workdirs out",
+                    count,
+                ).format(count=count)
             seen: set[str] = set()
             for w, workdir in enumerate(product.workdirs):
                 loc = ("groups", g, "products", p, "workdirs", w)
                 if workdir.lower() in seen:
-                    yield loc, f"{workdir} is listed twice; the six working directories are six different folders (guide 2.2.2.1)"
+                    yield loc, _(
+                        "{path} is listed twice; the six working directories are six different folders (guide 2.2.2.1)"
+                    ).format(path=workdir)
                 seen.add(workdir.lower())
-                yield from _on_partition(group, loc, workdir, "working directory")
+                yield from _on_partition(
+                    group,
+                    loc,
+                    workdir,
+                    N_(
+                        "working directory {path} is not on a switched partition of group {group} ({drives}); "
+                        "it would not move on failover"
+                    ),
+                )
 
 
 def check_formserver_shells(t: Topology) -> Iterator[Finding]:
@@ -229,7 +261,7 @@ def check_formserver_shells(t: Topology) -> Iterator[Finding]:
     for g, group in _groups(t):
         for p, product in enumerate(group.products):
             if isinstance(product, FormServer) and product.online_shell_command and not product.online_shells:
-                yield ("groups", g, "products", p, "online_shell_command"), (
+                yield ("groups", g, "products", p, "online_shell_command"), _(
                     "starts online shells from the start script, but online_shells names none: list the shell "
                     "titles, or leave online_shell_command out (guide 4.2.1 step 3)"
                 )
@@ -244,35 +276,40 @@ def check_products(t: Topology) -> Iterator[Finding]:
             loc = ("groups", g, "products", p)
             key = product_key(product)
             if key in keys[:p]:
-                yield loc, f"{key!r} is listed twice in group {group.name!r}"
-            if product.type in NEEDS_STAROFFICE and "staroffice-server" not in keys:
-                yield loc, f"{product.type} runs in the StarOffice server's group: add a staroffice-server product to group {group.name!r}"
+                yield loc, _("{product} is listed twice in group {group}").format(product=repr(key), group=repr(group.name))
             entry = None if isinstance(product, CustomProduct) else catalogue.product(product.type)
+            if entry is not None and STAROFFICE in entry.depends_on and STAROFFICE not in keys:
+                yield loc, _(
+                    "{product} runs in the StarOffice server's group: add a staroffice-server product to group {group}"
+                ).format(product=product.type, group=repr(group.name))
             supports_multi = product.multi_standby if entry is None else entry.multi_standby
             if multi and entry is not None and entry.single_standby_only:
-                yield loc + ("type",), (
-                    f"{key} runs in a single standby cluster only (guide 2.1.1: シングルスタンバイ運用), "
+                yield loc + ("type",), _(
+                    "{product} runs in a single standby cluster only (guide 2.1.1: シングルスタンバイ運用), "
                     "in neither group of a multi standby cluster"
-                )
+                ).format(product=key)
             elif multi and g == 1 and not supports_multi:
-                yield loc + ("type",), f"{key} does not support multi standby: in a multi standby cluster it runs in group 1 only"
+                yield loc + ("type",), _(
+                    "{product} does not support multi standby: in a multi standby cluster it runs in group 1 only"
+                ).format(product=key)
             if isinstance(product, StarOfficeServer):
                 for a, addon in enumerate(product.addons):
                     # 1.2.3: "ウィルスバスターサーバスキャン、GroupShieldサーバスキャンは、マルチスタンバイ型には対応しておりません"
                     if multi and not catalogue.addons[addon].multi_standby:
-                        yield loc + ("addons", a), (
-                            f"{addon} does not support multi standby (guide 1.2.3): it is allowed in a single "
+                        yield loc + ("addons", a), _(
+                            "{addon} does not support multi standby (guide 1.2.3): it is allowed in a single "
                             "standby cluster only, on neither StarOffice server of a multi standby cluster"
-                        )
+                        ).format(addon=addon)
                     if addon in product.addons[:a]:
-                        yield loc + ("addons", a), f"{addon} is listed twice"
+                        yield loc + ("addons", a), _("{addon} is listed twice").format(addon=addon)
             if isinstance(product, WorkFlow) and product.database == "oracle" and " " in product.script_dir:
-                yield loc + ("sql_dir",), (
-                    f"{product.script_dir!r} has a space; with Oracle it is written after command=@, "
-                    "where it cannot be quoted"
-                )
+                yield loc + ("sql_dir",), _(
+                    "{path} has a space; with Oracle it is written after command=@, where it cannot be quoted"
+                ).format(path=repr(product.script_dir))
             if isinstance(product, WorkFlow) and product.procinfo is not None and not multi:
-                yield loc + ("procinfo",), "is used only in a multi standby cluster (server 2's PROCINFO edits, section 3.4.1); remove it"
+                yield loc + ("procinfo",), _(
+                    "is used only in a multi standby cluster (server 2's PROCINFO edits, section 3.4.1); remove it"
+                )
             if isinstance(product, CustomProduct):
                 yield from _check_custom(product, loc, keys, catalogue)
 
@@ -296,23 +333,23 @@ def check_workflow_in_multi_standby(t: Topology) -> Iterator[Finding]:
         return
     w, product = workflow
     if product.procinfo is None:
-        yield ("groups", 0, "products", w, "procinfo"), (
+        yield ("groups", 0, "products", w, "procinfo"), _(
             "is required in a multi standby cluster: server 2's mail movement process (sowfmvm.exe -smvm2) and "
             "wfocom run from the PROCINFO[n] entries that guide 3.4.1 edits; give both indexes, e.g. "
-            "{mvm: 3, wfocom: 4}"
-        )
+            "{{mvm: 3, wfocom: 4}}"
+        ).format()
     for g, group in enumerate(pair):
         staroffice = _indexed(group, StarOfficeServer)
         if staroffice is None:
             if g == 1:  # group 1's is asked for with its WorkFlow
-                yield ("groups", 1, "products"), (
+                yield ("groups", 1, "products"), _(
                     "needs a staroffice-server product: in multi standby WorkFlow clients log in to StarOffice "
                     "server 2 and reach WorkFlow on server 1 through a server link (guide 3.4.1)"
                 )
             continue
         index, server = staroffice
         if "server-link" not in server.addons:
-            yield ("groups", g, "products", index, "addons"), (
+            yield ("groups", g, "products", index, "addons"), _(
                 "needs server-link: in multi standby WorkFlow clients log in to StarOffice server 2 and reach "
                 "WorkFlow on server 1 through a server link between the two servers (guide 3.4.1); "
                 "add server-link to both groups' staroffice-server"
@@ -321,42 +358,45 @@ def check_workflow_in_multi_standby(t: Topology) -> Iterator[Finding]:
 
 def _check_custom(product: CustomProduct, loc: "Loc", keys: list[str], catalogue) -> Iterator[Finding]:
     if product.name in catalogue.products or product.name == "database":
-        yield loc + ("name",), f"{product.name!r} is the name of a built-in product; choose another name"
+        yield loc + ("name",), _("{name} is the name of a built-in product; choose another name").format(
+            name=repr(product.name)
+        )
     for d, dependency in enumerate(product.depends_on):
         if dependency == product.name:
-            yield loc + ("depends_on", d), "a product cannot depend on itself"
+            yield loc + ("depends_on", d), _("a product cannot depend on itself")
         elif dependency not in keys and dependency != "database":
-            yield loc + ("depends_on", d), f"{dependency!r} does not run in this group (products here: {', '.join(keys)})"
+            yield loc + ("depends_on", d), _("{name} does not run in this group (products here: {products})").format(
+                name=repr(dependency), products=", ".join(keys)
+            )
 
 
 def check_unique_names(t: Topology) -> Iterator[Finding]:
     """Watch IDs, services and synced registry keys must be unique across the cluster: on failover one
     node runs both groups, and ARM, Windows and the registry each hold one of a name (so a FormServer
     in each group of a multi standby cluster, 4.1.1, needs names of its own)."""
-    from sogen.generator.plan import group_products
-
-    owners: dict[tuple[str, str], str] = {}
+    owners: dict[tuple[str, str], tuple[str, str]] = {}  # (label, name) -> (product, group)
     for g, group in _groups(t):
         for planned in group_products(t, g):
-            names = [("watch ID", planned.watch_id), ("service", planned.service)]
-            names += [("synced registry key", key) for key in planned.registry_sync]
+            names = [(N_("watch ID"), planned.watch_id), (N_("service"), planned.service)]
+            names += [(N_("synced registry key"), key) for key in planned.registry_sync]
             clash = next(((label, name) for label, name in names if name and (label, name.lower()) in owners), None)
             if clash:  # the first is enough: a product listed twice would clash on every name
                 label, name = clash
-                yield planned.loc, f"{label} {name!r} is already used by {owners[label, name.lower()]}"
+                owner, owner_group = owners[label, name.lower()]
+                yield planned.loc, _("{label} {name} is already used by {product} in group {group}").format(
+                    label=_(label), name=repr(name), product=owner, group=repr(owner_group)
+                )
             for label, name in names:
                 if name:
-                    owners.setdefault((label, name.lower()), f"{planned.key} in group {group.name!r}")
+                    owners.setdefault((label, name.lower()), (planned.key, group.name))
 
 
 def check_dependency_cycles(t: Topology) -> Iterator[Finding]:
-    from sogen.generator.plan import DependencyCycle, start_order
-
     for g, _group in _groups(t):
         try:
             start_order(t, g)
         except DependencyCycle as cycle:
-            yield cycle.loc, f"depends_on forms a cycle: {' -> '.join(cycle.names)}"
+            yield cycle.loc, _("depends_on forms a cycle: {cycle}").format(cycle=" -> ".join(cycle.names))
 
 
 # What each check reads besides the groups: the cluster's mode, or its nodes (and the mode if there).
