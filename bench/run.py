@@ -37,6 +37,12 @@ def main() -> None:
     try:
         cases = [
             ("sogen --help", SOGEN + ["--help"], 0.3),
+            # A pre-commit hook or an editor lints one file at a time, cold.
+            (
+                "sogen lint start.bat (one file, --no-cache)",
+                SOGEN + ["lint", "--no-cache", "tests/golden/single-standby/sogroup/start.bat"],
+                0.15,
+            ),
             (
                 "sogen generate samples/four-node.yaml",
                 SOGEN + ["generate", "samples/four-node.yaml", "-o", str(out / "four"), "--force"],

@@ -13,6 +13,7 @@ from sogen.batch.actions import ClusterAction
 from sogen.batch.events import COMBINATIONS, DIALECTS, DISKS, EVENTS, SERVERS, Combination, Dialect
 from sogen.batch.interpreter import PathResult, analyse, script_dialect
 from sogen.batch.parser import parse_script
+from sogen.i18n import _
 from sogen.textio import MAX_SOURCE_BYTES, UnreadableFile, read_regular
 
 _CHOICES = {
@@ -31,7 +32,7 @@ def choose(event: str | None, server: str | None, disk: str | None, matrix: bool
     """The combinations asked for: all of them for ``--matrix`` or when none is named."""
     given = {"event": event, "server": server, "disk": disk}
     if matrix and any(value is not None for value in given.values()):
-        raise TraceError("--matrix shows every combination; leave out --event, --server and --disk")
+        raise TraceError(_("--matrix shows every combination; leave out --event, --server and --disk"))
     if matrix or all(value is None for value in given.values()):
         return list(COMBINATIONS)
     values = {}
@@ -40,7 +41,9 @@ def choose(event: str | None, server: str | None, disk: str | None, matrix: bool
         key = (value if value is not None else _DEFAULTS[option]).upper()
         if key not in choices:
             names = ", ".join(name if name != "UNSET" else "unset" for name in choices)
-            raise TraceError(f"--{option} must be one of {names}, not {value!r}")
+            raise TraceError(
+                _("--{option} must be one of {names}, not {value}").format(option=option, names=names, value=repr(value))
+            )
         values[option] = choices[key]
     return [Combination(values["event"], values["server"], values["disk"])]
 
@@ -50,8 +53,9 @@ def load(path: Path):
     try:
         data = read_regular(path, MAX_SOURCE_BYTES)
     except UnreadableFile as exc:
-        hint = "; give one .bat or .cmd file" if path.is_dir() else ""
-        raise TraceError(f"{exc}{hint}") from None
+        if path.is_dir():
+            raise TraceError(_("{error}; give one .bat or .cmd file").format(error=exc)) from None
+        raise TraceError(str(exc)) from None
     return parse_script(str(path), data)
 
 
@@ -64,15 +68,19 @@ def run_trace(
     output_format: str = "text",
     out: TextIO | None = None,
     dialect: str | None = None,
+    color: bool | None = None,
 ) -> int:
     """The ``sogen trace`` command; returns the exit code. ``dialect``: "arm" or "clp" to
-    force the event variables' names; by default the script's own."""
+    force the event variables' names; by default the script's own. ``color``: mark the
+    combinations that end in an error in red (by default on a terminal, unless NO_COLOR)."""
     out = out or sys.stdout
     try:
         if output_format not in ("text", "json"):
-            raise TraceError(f"--format must be text or json, not {output_format!r}")
+            raise TraceError(_("--format must be text or json, not {value}").format(value=repr(output_format)))
         if dialect is not None and dialect.lower() not in DIALECTS:
-            raise TraceError(f"--dialect must be one of {', '.join(DIALECTS)}, not {dialect!r}")
+            raise TraceError(
+                _("--dialect must be one of {names}, not {value}").format(names=", ".join(DIALECTS), value=repr(dialect))
+            )
         combinations = choose(event, server, disk, matrix)
         script = load(path)
     except TraceError as exc:
@@ -86,7 +94,7 @@ def run_trace(
     elif len(chosen) == 1:
         out.write(render_path(str(path), chosen[0], names))
     else:
-        render_matrix(str(path), chosen, out, names)
+        render_matrix(str(path), chosen, out, names, color=color)
     return EXIT_OK
 
 
@@ -170,24 +178,25 @@ def _rows(results: list[PathResult]) -> list[tuple[str, ...]]:
     return rows
 
 
-def render_matrix(path: str, results: list[PathResult], out: TextIO, dialect: Dialect) -> None:
+def render_matrix(path: str, results: list[PathResult], out: TextIO, dialect: Dialect, color: bool | None = None) -> None:
+    """A table, one combination a line; with ``color`` (by default: on a terminal, unless
+    NO_COLOR is set) the title bold and the combinations that end in an error red."""
+    if color is None:
+        color = not os.environ.get("NO_COLOR") and hasattr(out, "isatty") and out.isatty()
     rows = _rows(results)
     headers = _headers(dialect)
-    if out.isatty():
-        from rich.console import Console
-        from rich.table import Table
-
-        table = Table(title=path, title_justify="left")
-        for header in headers:
-            table.add_column(header, overflow="fold", no_wrap=header != "ACTIONS")
-        for row in rows:
-            table.add_row(*row, style="red" if row[-1].startswith(("syntax", "undefined", "loop")) else None)
-        Console(file=out, no_color=bool(os.environ.get("NO_COLOR")), highlight=False).print(table)
-        return
     widths = [max(len(row[i]) for row in [headers, *rows]) for i in range(len(headers))]
-    out.write(f"{path}\n")
-    for row in [headers, *rows]:
-        out.write("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() + "\n")
+    out.write(f"{_BOLD}{path}{_RESET}\n" if color else f"{path}\n")
+    for number, row in enumerate([headers, *rows]):
+        line = "  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip()
+        if color and number == 0:
+            line = f"{_BOLD}{line}{_RESET}"
+        elif color and row[-1].startswith(("syntax", "undefined", "loop")):
+            line = f"{_RED}{line}{_RESET}"
+        out.write(line + "\n")
+
+
+_BOLD, _RED, _RESET = "\033[1m", "\033[31m", "\033[0m"
 
 
 # -- JSON --------------------------------------------------------------------------------

@@ -1,1 +1,1 @@
-"""The command line: `sogen` and its commands (entry, fast paths, the Typer app)."""
+"""The command line: `sogen` and its commands (declared in spec, parsed in parser, run from entry)."""

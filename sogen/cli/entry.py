@@ -1,10 +1,8 @@
-"""The `sogen` command's entry point.
+"""The `sogen` command's entry point: the safety net around sogen.cli.parser.run and
+the exit codes (0 done, 1 findings, 2 usage or input errors, 3 an internal error).
 
-`sogen validate`, `sogen generate` and `sogen lint` parse their own options
-(argparse) and are run from here before Typer is imported: they run on every
-edit, in pre-commit hooks and in CI, where start-up time counts, and this
-version of Typer imports and builds pydantic adapters to coerce any declared
-parameter. Every other command, and `sogen --help`, goes to the Typer app.
+Every command is declared once, in sogen.cli.spec; sogen.cli.parser builds the parser of
+the command being run (argparse) and hands it its arguments.
 """
 
 from __future__ import annotations
@@ -14,7 +12,8 @@ import sys
 from typing import NoReturn
 
 from sogen import EXIT_INTERNAL, EXIT_USAGE, __version__
-from sogen.cli.fast import FAST_COMMANDS, run_fast
+from sogen.i18n import _
+
 
 def hard_exit(code: int) -> NoReturn:
     """Exit without tearing the interpreter down, as mypy does: freeing every module
@@ -33,14 +32,20 @@ def main() -> None:
     # than stopping sogen; the formats for programs write UTF-8 bytes of their own.
     if hasattr(sys.stdout, "reconfigure"):
         sys.stdout.reconfigure(errors="replace")
+    if hasattr(sys.stderr, "reconfigure"):
+        sys.stderr.reconfigure(errors="replace")
     try:
-        if sys.argv[1:2] and sys.argv[1] in FAST_COMMANDS:
-            hard_exit(run_fast(sys.argv[1], sys.argv[2:]))
-        from sogen.cli.app import app
+        from sogen.cli.parser import run
 
-        app()
+        try:
+            code = run(sys.argv[1:])
+        except SystemExit as exc:  # argparse: --help, --version, a usage error (2)
+            if not isinstance(exc.code, int | None):
+                raise
+            code = exc.code or 0
+        hard_exit(code)
     except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
+        print(_("interrupted"), file=sys.stderr)
         sys.exit(130)
     except BrokenPipeError:
         # The reader (head, less) went away: stop quietly, as other tools do.
@@ -49,7 +54,7 @@ def main() -> None:
     except OSError as exc:
         # A folder that cannot be created, a disk that is full: say where, not how.
         where = exc.filename or "sogen"
-        print(f"{where}: {exc.strerror or exc}; nothing was written", file=sys.stderr)
+        print(_("{path}: {reason}; nothing was written").format(path=where, reason=exc.strerror or exc), file=sys.stderr)
         sys.exit(EXIT_USAGE)
     except Exception as exc:  # noqa: BLE001 - the last resort: a bug, not the user's input
         report_internal_error(exc)
@@ -66,6 +71,8 @@ def report_internal_error(exc: Exception) -> None:
     reason = (str(exc).splitlines() or [""])[0][:200]
     what = f"{type(exc).__name__}: {reason}" if reason else type(exc).__name__
     print(
-        f"sogen {__version__}: internal error ({what}); please report it with the command and input that caused it",
+        _("sogen {version}: internal error ({what}); please report it with the command and input that caused it").format(
+            version=__version__, what=what
+        ),
         file=sys.stderr,
     )

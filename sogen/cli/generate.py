@@ -1,18 +1,16 @@
-"""`sogen validate` and `sogen generate`: their options (argparse) and what they print.
+"""`sogen validate` and `sogen generate` (options in sogen.cli.spec) and what they print.
 
-These two run on every edit of a topology and in CI, so they go around Typer
-(whose parameter coercion imports and builds pydantic adapters) the way
-`sogen lint` does: `sogen.cli.entry.main` hands them their arguments directly.
 Each returns the exit code: 0 done, 1 --check or --diff found OUT stale, 2 bad input.
 """
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
 from sogen import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
+from sogen.cli.parser import parse
+from sogen.i18n import _, ngettext
 
 
 def err(message: str) -> None:
@@ -29,50 +27,34 @@ def load_or_report(topology: Path, *, writing: bool):
         for problem in exc.problems:
             err(str(problem))
         count = len(exc.problems)
-        consequence = "; nothing was written" if writing else ""
-        err(f"{count} problem{'s' if count != 1 else ''} in {topology}{consequence}")
+        if writing:
+            message = ngettext(
+                "{count} problem in {topology}; nothing was written",
+                "{count} problems in {topology}; nothing was written",
+                count,
+            )
+        else:
+            message = ngettext("{count} problem in {topology}", "{count} problems in {topology}", count)
+        err(message.format(count=count, topology=topology))
         return None
 
 
-def _parser(command: str, description: str) -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog=f"sogen {command}", description=description)
-    parser.add_argument("topology", type=Path, metavar="TOPOLOGY", help="topology file (YAML or JSON)")
-    return parser
-
-
-VALIDATE_HELP = "Check a topology file and report every problem with its line and column."
-GENERATE_HELP = "Write start/stop scripts, alenv, backup, registry patches, RUNBOOK.md and manifest.json."
-
-
 def validate_main(argv: list[str]) -> int:
-    args = _parser("validate", VALIDATE_HELP).parse_args(argv)
+    args = parse("validate", argv)
     topology = load_or_report(args.topology, writing=False)
     if topology is None:
         return EXIT_USAGE
     groups = ", ".join(g.name for g in topology.groups)
     print(
-        f"{args.topology}: valid {topology.cluster.mode} topology ({len(topology.cluster.nodes)} nodes; groups: {groups})"
+        _("{topology}: valid {mode} topology ({nodes} nodes; groups: {groups})").format(
+            topology=args.topology, mode=topology.cluster.mode, nodes=len(topology.cluster.nodes), groups=groups
+        )
     )
     return EXIT_OK
 
 
-def generate_parser() -> argparse.ArgumentParser:
-    parser = _parser("generate", GENERATE_HELP)
-    parser.add_argument("-o", "--out", type=Path, default=Path("out"), help="output folder (default: out)")
-    parser.add_argument("--force", action="store_true", help="overwrite files sogen did not write or that were edited")
-    parser.add_argument(
-        "--check", action="store_true", help="write nothing; exit 1 with a diff when OUT is not up to date (for CI)"
-    )
-    parser.add_argument(
-        "--diff",
-        action="store_true",
-        help="print what would change as a unified diff; write nothing; exit 1 when something would",
-    )
-    return parser
-
-
 def generate_main(argv: list[str]) -> int:
-    args = generate_parser().parse_args(argv)
+    args = parse("generate", argv)
     topology = load_or_report(args.topology, writing=True)
     if topology is None:
         return EXIT_USAGE
@@ -90,16 +72,20 @@ def generate_main(argv: list[str]) -> int:
         err(str(exc))
         return EXIT_USAGE
     except OSError as exc:
-        err(f"{exc.filename or out}: {exc.strerror}; nothing was written")
+        err(_("{path}: {reason}; nothing was written").format(path=exc.filename or out, reason=exc.strerror))
         return EXIT_USAGE
     parts = [
-        f"{len(changes.created)} created",
-        f"{len(changes.updated) + len(changes.conflicts)} updated",
-        f"{len(changes.unchanged)} unchanged",
+        _("{count} created").format(count=len(changes.created)),
+        _("{count} updated").format(count=len(changes.updated) + len(changes.conflicts)),
+        _("{count} unchanged").format(count=len(changes.unchanged)),
     ]
     if changes.removed:
-        parts.append(f"{len(changes.removed)} removed")
-    err(f"{out}: {', '.join(parts)}; read {out / 'RUNBOOK.md'} for the manual steps")
+        parts.append(_("{count} removed").format(count=len(changes.removed)))
+    err(
+        _("{out}: {changes}; read {runbook} for the manual steps").format(
+            out=out, changes=", ".join(parts), runbook=out / "RUNBOOK.md"
+        )
+    )
     return EXIT_OK
 
 
@@ -111,15 +97,23 @@ def _report_staleness(out: Path, files: dict[str, bytes], args) -> int:
 
     interrupted = pending_update(out)
     if interrupted:
-        err(f"{out} holds an update that was interrupted; run sogen generate {args.topology} -o {out} to complete it")
+        err(
+            _("{out} holds an update that was interrupted; run sogen generate {topology} -o {out} to complete it").format(
+                out=out, topology=args.topology
+            )
+        )
         if args.check:
             return EXIT_FINDINGS
     changes, diff = preview(out, files)
     sys.stdout.write(diff)
     if interrupted or changes.differs:
         if args.check:
-            err(f"{out} is not up to date with {args.topology}: run sogen generate {args.topology} -o {out}")
+            err(
+                _("{out} is not up to date with {topology}: run sogen generate {topology} -o {out}").format(
+                    out=out, topology=args.topology
+                )
+            )
         return EXIT_FINDINGS
     if args.check:
-        err(f"{out} is up to date")
+        err(_("{out} is up to date").format(out=out))
     return EXIT_OK

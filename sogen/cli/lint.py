@@ -6,22 +6,23 @@ is (or --diff has changes to show), 2 usage or I/O errors, nothing to lint among
 
 from __future__ import annotations
 
-import argparse
 import io
 import os
 import sys
+import time
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
 from typing import TextIO
 
 from sogen import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
-from sogen.batch.events import DIALECTS
+from sogen.cli.parser import color_wanted, parse
+from sogen.cli.spec import DIALECT_NAMES
+from sogen.i18n import _, ngettext
 from sogen.lint.cache import cache_folder as lint_cache_folder
 from sogen.lint.config import ConfigError, LintConfig, discover_config, load_config
 from sogen.lint.engine import LintUsageError, fails, filter_baseline, lint_paths, write_baseline
-from sogen.lint.report import FORMATS, MACHINE_FORMATS, STATISTICS_FORMATS, plural, render, render_statistics
-from sogen.lint.rules.base import SEVERITIES
+from sogen.lint.report import MACHINE_FORMATS, STATISTICS_FORMATS, render, render_statistics
 from sogen.output import ReadOnlyFile, write_atomically
 from sogen.textio import MAX_SOURCE_BYTES, decode_bytes
 
@@ -49,16 +50,20 @@ def read_stdin(name: str) -> tuple[str, bytes]:
     """Standard input, linted as the file ``name`` (an editor's unsaved buffer, a pipe)."""
     stream = getattr(sys.stdin, "buffer", None)
     if stream is None:
-        raise LintUsageError("-: there is no standard input to read")
+        raise LintUsageError(_("-: there is no standard input to read"))
     data = stream.read(MAX_SOURCE_BYTES + 1)
     if len(data) > MAX_SOURCE_BYTES:
-        raise LintUsageError(f"-: standard input is larger than {MAX_SOURCE_BYTES >> 20} MiB, the most allowed")
+        raise LintUsageError(
+            _("-: standard input is larger than {size} MiB, the most allowed").format(size=MAX_SOURCE_BYTES >> 20)
+        )
     return name, data
 
 
 def not_written(exc: OSError | ReadOnlyFile) -> str:
     """Why a file was not written, for a message."""
-    return "read-only" if isinstance(exc, ReadOnlyFile) else f"cannot write: {exc.strerror or exc}"
+    if isinstance(exc, ReadOnlyFile):
+        return _("read-only")
+    return _("cannot write: {reason}").format(reason=exc.strerror or exc)
 
 
 def write_report(fmt: str, produce, output_file: Path | None, stdout: TextIO) -> None:
@@ -98,7 +103,48 @@ def load_cluster(path: Path):
         return load_topology(path)
     except TopologyError as exc:
         details = "\n".join(str(p) for p in exc.problems)
-        raise LintUsageError(f"--topology {path} is not valid:\n{details}") from None
+        raise LintUsageError(_("--topology {path} is not valid:\n{details}").format(path=path, details=details)) from None
+
+
+class Progress:
+    """A one-line progress bar on a terminal's standard error, for long runs: drawn once
+    the run has taken a second or has more than 200 files, redrawn at most ten times a
+    second, cleared at the end. ``for_stream`` gives None where it must not be drawn:
+    not a terminal (a pipe, a file), or a CI job (CI set)."""
+
+    FILES = 200
+    SECONDS = 1.0
+    WIDTH = 30
+
+    def __init__(self, stream: TextIO):
+        self.stream = stream
+        self.started = time.monotonic()
+        self.last = 0.0
+        self.drawn = False
+
+    @classmethod
+    def for_stream(cls, stream: TextIO) -> Progress | None:
+        isatty = getattr(stream, "isatty", None)
+        if os.environ.get("CI") or not (isatty and isatty()):
+            return None
+        return cls(stream)
+
+    def __call__(self, done: int, total: int) -> None:
+        now = time.monotonic()
+        if not self.drawn and total <= self.FILES and now - self.started < self.SECONDS:
+            return
+        if self.drawn and now - self.last < 0.1 and done < total:
+            return
+        filled = self.WIDTH * done // max(total, 1)
+        self.stream.write(f"\r[{'#' * filled}{'.' * (self.WIDTH - filled)}] {done}/{total}")
+        self.stream.flush()
+        self.drawn, self.last = True, now
+
+    def clear(self) -> None:
+        if self.drawn:
+            self.stream.write("\r\033[K")
+            self.stream.flush()
+            self.drawn = False
 
 
 def run_lint(
@@ -124,29 +170,55 @@ def run_lint(
     baseline_to_write: Path | None = None,
     dialect: str | None = None,
     use_cache: bool = False,
+    unsafe_fixes: bool = False,
+    respect_gitignore: bool = True,
+    color: bool | None = None,
+    progress: bool = False,
 ) -> int:
+    """``color``: colour the human report (None: by --color, FORCE_COLOR, NO_COLOR and the
+    terminal, see sogen.cli.parser.color_wanted); ``progress``: a progress bar on ``stderr``
+    when it is a terminal (sogen.cli.entry asks for it, tests do not)."""
     stdout, stderr = stdout or sys.stdout, stderr or sys.stderr
     findings_status = EXIT_OK if exit_zero else EXIT_FINDINGS
     files = [p for p in paths if p != STDIN]
+    bar = Progress.for_stream(stderr) if progress else None
+    engine_options: dict = {}
+    if unsafe_fixes:
+        engine_options["unsafe_fixes"] = True
+    if not respect_gitignore:
+        engine_options["respect_gitignore"] = False
+    if bar is not None:
+        engine_options["progress"] = bar
     try:
         if STDIN in paths and (fix or topology):
-            raise LintUsageError("--fix and --topology read and write files on disk, not standard input (-)")
+            raise LintUsageError(_("--fix and --topology read and write files on disk, not standard input (-)"))
         if statistics and fmt not in STATISTICS_FORMATS:
-            raise LintUsageError(f"--statistics: --format must be {' or '.join(STATISTICS_FORMATS)}")
+            raise LintUsageError(
+                _("--statistics: --format must be {formats}").format(formats=" or ".join(STATISTICS_FORMATS))
+            )
         if baseline is not None and not baseline.exists():
-            raise LintUsageError(f"--baseline {baseline}: no such file; record one with --write-baseline {baseline}")
+            raise LintUsageError(
+                _("--baseline {path}: no such file; record one with --write-baseline {path}").format(path=baseline)
+            )
         config = resolve_config(files or [stdin_filename], config_file, select, ignore, fail_on, extend_select)
         if dialect:  # the event variables' names, instead of each script's own
-            config = replace(config, patterns=replace(config.patterns, dialect=dialect))
+            config = replace(config, dialect=DIALECT_NAMES.get(dialect, dialect))
         cluster = load_cluster(topology) if topology else None
         stdin = read_stdin(stdin_filename) if STDIN in paths else None
         cache_folder = lint_cache_folder() if use_cache else None
-        result = lint_paths(files, config, fix=fix or diff, topology=cluster, stdin=stdin, cache_folder=cache_folder)
+        try:
+            result = lint_paths(
+                files, config, fix=fix or diff, topology=cluster, stdin=stdin, cache_folder=cache_folder,
+                **engine_options,
+            )
+        finally:
+            if bar is not None:
+                bar.clear()
     except (ConfigError, LintUsageError) as exc:
-        print(f"sogen lint: {exc}", file=stderr)
+        print(_("sogen lint: {error}").format(error=exc), file=stderr)
         return EXIT_USAGE
     for error in result.errors:
-        print(f"sogen lint: {error}", file=stderr)
+        print(_("sogen lint: {error}").format(error=error), file=stderr)
     io_failed = bool(result.errors)
 
     if diff:
@@ -154,7 +226,9 @@ def run_lint(
             stdout.write(file_diff(changed.display_path, changed.original, changed.fixed))
         fixes = sum(f.fixes_applied for f in result.changed)
         if not quiet:
-            print(f"{plural(fixes, 'fix', 'fixes')} available in {plural(len(result.changed), 'file')}", file=stderr)
+            available = ngettext("{count} fix", "{count} fixes", fixes).format(count=fixes)
+            where = ngettext("{count} file", "{count} files", len(result.changed)).format(count=len(result.changed))
+            print(_("{fixes} available in {files}").format(fixes=available, files=where), file=stderr)
         return EXIT_USAGE if io_failed else (findings_status if result.changed else EXIT_OK)
 
     fixed = 0
@@ -165,24 +239,35 @@ def run_lint(
                 write_atomically(changed.path, changed.fixed)
                 fixed += changed.fixes_applied
             except (ReadOnlyFile, OSError) as exc:
-                print(f"sogen lint: {changed.display_path}: {not_written(exc)}; not fixed", file=stderr)
+                print(
+                    _("sogen lint: {path}: {reason}; not fixed").format(path=changed.display_path, reason=not_written(exc)),
+                    file=stderr,
+                )
                 unwritten = True
         if unwritten:
             io_failed = True
             # The findings are those of the fixed text; a file left unfixed still has its own.
-            result = lint_paths(files, config, topology=cluster, cache_folder=cache_folder)
+            again = {k: v for k, v in engine_options.items() if k != "progress"}
+            result = lint_paths(files, config, topology=cluster, cache_folder=cache_folder, **again)
 
     findings = result.findings
     if baseline_to_write is not None:
         try:
             write_baseline(findings, baseline_to_write)
         except (ReadOnlyFile, OSError) as exc:
-            print(f"sogen lint: {baseline_to_write}: {not_written(exc)}; nothing was written", file=stderr)
+            print(
+                _("sogen lint: {path}: {reason}; nothing was written").format(
+                    path=baseline_to_write, reason=not_written(exc)
+                ),
+                file=stderr,
+            )
             return EXIT_USAGE
         if not quiet:
+            recorded = ngettext("recorded {count} finding", "recorded {count} findings", len(findings))
             print(
-                f"{baseline_to_write}: recorded {plural(len(findings), 'finding')}; "
-                f"run with --baseline {baseline_to_write} to report only new ones",
+                _("{path}: {recorded}; run with --baseline {path} to report only new ones").format(
+                    path=baseline_to_write, recorded=recorded.format(count=len(findings))
+                ),
                 file=stderr,
             )
         return EXIT_USAGE if io_failed else EXIT_OK
@@ -190,128 +275,41 @@ def run_lint(
         try:
             findings = filter_baseline(findings, baseline)
         except LintUsageError as exc:
-            print(f"sogen lint: {exc}", file=stderr)
+            print(_("sogen lint: {error}").format(error=exc), file=stderr)
             return EXIT_USAGE
 
     if statistics:
-        produce = partial(render_statistics, fmt, findings)
+        produce = partial(render_statistics, fmt, findings, unsafe_fixes=unsafe_fixes)
     else:
-        produce = partial(render, fmt, findings, len(result.files), fixed=fixed, codes=config.selected(), quiet=quiet)
+        # Colour only for people reading a console: never in a file, never for programs.
+        if output_file is not None or fmt in MACHINE_FORMATS:
+            color = False
+        elif color is None:
+            color = color_wanted(stdout)
+        produce = partial(
+            render, fmt, findings, len(result.files), fixed=fixed, codes=config.selected(), quiet=quiet,
+            color=color, unsafe_fixes=unsafe_fixes,
+            doc_url=config.rule_url,  # SARIF's helpUri, from the settings' doc-url
+        )
     try:
         write_report(fmt, produce, output_file, stdout)
     except (ReadOnlyFile, OSError) as exc:
         if output_file is None:
             raise  # the console went away (a closed pipe): sogen.cli.entry stops quietly
-        print(f"sogen lint: {output_file}: {not_written(exc)}; nothing was written", file=stderr)
+        print(
+            _("sogen lint: {path}: {reason}; nothing was written").format(path=output_file, reason=not_written(exc)),
+            file=stderr,
+        )
         return EXIT_USAGE
     if io_failed:
         return EXIT_USAGE
     return findings_status if fails(findings, config.fail_on) else EXIT_OK
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="sogen lint",
-        description="Check start/stop scripts: control flow under every cluster event, ARM commands, "
-        "start/stop order. Exit status: 0 nothing at or above --fail-on, 1 something is, 2 usage or I/O error "
-        "(nothing to lint among them), "
-        "3 an internal error (please report it).",
-    )
-    parser.add_argument(
-        "paths",
-        nargs="+",
-        metavar="PATH",
-        help="folders (searched for .bat, .cmd and .reg), files (linted whatever their extension: "
-        "as registry patches when they end .reg, else as batch files), or - for standard input",
-    )
-    parser.add_argument(
-        "--stdin-filename",
-        default=STDIN,
-        metavar="NAME",
-        help="the file name standard input (-) is linted as: its kind, start or stop, and the settings for it",
-    )
-    parser.add_argument("--format", choices=FORMATS, default="human", help="output format (default: human)")
-    parser.add_argument(
-        "--output-file",
-        type=Path,
-        metavar="FILE",
-        help="write the report to FILE (UTF-8, whole or not at all) instead of standard output",
-    )
-    parser.add_argument("-q", "--quiet", action="store_true", help="print the findings only: no summary, no notes")
-    parser.add_argument(
-        "--statistics",
-        action="store_true",
-        help="print how many findings of each rule instead of the findings (--format human or json)",
-    )
-    parser.add_argument(
-        "--exit-zero", action="store_true", help="exit 0 even when findings are reported (2 still means an error)"
-    )
-    parser.add_argument(
-        "--select",
-        action="append",
-        metavar="CODES",
-        help="rule codes or prefixes to run, comma-separated (SO1 = SO101-SO105); replaces the configured ones",
-    )
-    parser.add_argument(
-        "--extend-select",
-        action="append",
-        metavar="CODES",
-        help="rule codes or prefixes to run besides the selected ones (configured, or given with --select)",
-    )
-    parser.add_argument(
-        "--ignore",
-        action="append",
-        metavar="CODES",
-        help="rule codes or prefixes not to run; added to the configured ones",
-    )
-    parser.add_argument(
-        "--config",
-        type=Path,
-        metavar="FILE",
-        help="settings file (.sogen.toml or pyproject.toml) instead of the nearest one",
-    )
-    parser.add_argument(
-        "--fail-on", choices=SEVERITIES, help="lowest severity that makes the exit status 1 (default: warning)"
-    )
-    parser.add_argument("--fix", action="store_true", help="apply the automatic fixes, then report what remains")
-    parser.add_argument(
-        "--diff", action="store_true", help="print the automatic fixes as a unified diff; write nothing"
-    )
-    parser.add_argument(
-        "--topology",
-        type=Path,
-        metavar="FILE",
-        help="also check the scripts, registry patches, somg.ini and RUNBOOK.md against this topology (SO8xx)",
-    )
-    parser.add_argument(
-        "--no-cache",
-        action="store_true",
-        help="lint every file again instead of reusing results kept from earlier runs "
-        "(kept by content, settings and version; SOGEN_CACHE_DIR moves them)",
-    )
-    parser.add_argument(
-        "--dialect",
-        choices=tuple(DIALECTS),
-        help="read every script's event variables as ARM's ARMS_* or CLUSTERPRO X's CLP_* (default: each script's own)",
-    )
-    parser.add_argument(
-        "--baseline",
-        type=Path,
-        metavar="FILE",
-        help="report only the findings not in FILE, written earlier with --write-baseline",
-    )
-    parser.add_argument(
-        "--write-baseline",
-        type=Path,
-        metavar="FILE",
-        help="record today's findings in FILE (replacing it) and exit 0; report nothing",
-    )
-    return parser
-
-
-def main(argv: list[str]) -> int:
-    """`sogen lint ARGS`: argparse exits with status 2 (and the usage) on a bad option."""
-    args = build_parser().parse_args(argv)
+def main(argv: list[str], *, progress: bool = True) -> int:
+    """`sogen lint ARGV` (options in sogen.cli.spec): a bad option exits with status 2 and
+    a message naming it and what it allows."""
+    args = parse("lint", argv)
     return run_lint(
         args.paths,
         args.format,
@@ -332,4 +330,7 @@ def main(argv: list[str]) -> int:
         baseline_to_write=args.write_baseline,
         dialect=args.dialect,
         use_cache=not args.no_cache,
+        unsafe_fixes=args.unsafe_fixes,
+        respect_gitignore=not args.no_respect_gitignore,
+        progress=progress,
     )
