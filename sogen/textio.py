@@ -9,6 +9,8 @@ import stat
 import sys
 from dataclasses import dataclass
 
+from sogen.i18n import N_, _
+
 BATCH_ENCODING = "cp932"
 
 # The scripts, registry patches, somg.ini and RUNBOOK.md of a cluster are a few
@@ -23,11 +25,11 @@ MAX_SOURCE_BYTES = 1 << 20
 # file. (O_NOCTTY: opening a terminal must not make it ours; O_BINARY: Windows.)
 _OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0)
 _KINDS = (
-    (stat.S_ISDIR, "a directory"),
-    (stat.S_ISFIFO, "a named pipe (FIFO)"),
-    (stat.S_ISCHR, "a character device"),
-    (stat.S_ISBLK, "a block device"),
-    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISDIR, N_("is a directory, not a regular file")),
+    (stat.S_ISFIFO, N_("is a named pipe (FIFO), not a regular file")),
+    (stat.S_ISCHR, N_("is a character device, not a regular file")),
+    (stat.S_ISBLK, N_("is a block device, not a regular file")),
+    (stat.S_ISSOCK, N_("is a socket, not a regular file")),
 )
 
 
@@ -45,7 +47,7 @@ def _size(count: int) -> str:
     for unit, scale in (("MiB", 1 << 20), ("KiB", 1 << 10)):
         if count >= scale:
             return f"{-(-count * 10 // scale) / 10}".removesuffix(".0") + f" {unit}"
-    return f"{count} bytes"
+    return _("{count} bytes").format(count=count)
 
 
 def read_regular(path: str | os.PathLike, limit: int) -> bytes:
@@ -57,25 +59,40 @@ def read_regular(path: str | os.PathLike, limit: int) -> bytes:
     try:
         descriptor = os.open(path, _OPEN_FLAGS)
     except FileNotFoundError:
-        raise UnreadableFile(path, "no such file") from None
+        raise UnreadableFile(path, _("no such file")) from None
     except OSError as exc:
-        raise UnreadableFile(path, f"cannot be read: {exc.strerror or exc}") from None
+        raise UnreadableFile(path, _("cannot be read: {reason}").format(reason=exc.strerror or exc)) from None
     try:
         info = os.fstat(descriptor)
         if not stat.S_ISREG(info.st_mode):
-            kind = next((name for test, name in _KINDS if test(info.st_mode)), "a special file")
-            raise UnreadableFile(path, f"is {kind}, not a regular file")
+            kind = next((name for test, name in _KINDS if test(info.st_mode)), N_("is a special file, not a regular file"))
+            raise UnreadableFile(path, _(kind))
         if info.st_size > limit:
-            raise UnreadableFile(path, f"is {_size(info.st_size)}; at most {_size(limit)} is allowed")
-        with open(descriptor, "rb", closefd=False) as stream:
-            data = stream.read(limit + 1)
+            raise UnreadableFile(
+                path, _("is {size}; at most {limit} is allowed").format(size=_size(info.st_size), limit=_size(limit))
+            )
+        data = _read_up_to(descriptor, limit + 1, info.st_size + 1)
     except OSError as exc:
-        raise UnreadableFile(path, f"cannot be read: {exc.strerror or exc}") from None
+        raise UnreadableFile(path, _("cannot be read: {reason}").format(reason=exc.strerror or exc)) from None
     finally:
         os.close(descriptor)
     if len(data) > limit:  # it grew after fstat
-        raise UnreadableFile(path, f"is larger than {_size(limit)}, the most allowed")
+        raise UnreadableFile(path, _("is larger than {limit}, the most allowed").format(limit=_size(limit)))
     return data
+
+
+def _read_up_to(descriptor: int, most: int, expected: int) -> bytes:
+    """At most ``most`` bytes, read in pieces of the ``expected`` size (the file's, plus one
+    to see it end): a buffered read of ``most`` would set aside ``most`` bytes for every file."""
+    chunks = []
+    size = 0
+    while size < most:
+        chunk = os.read(descriptor, min(most - size, max(expected - size, 1 << 16)))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+    return b"".join(chunks)
 
 
 def parse_utf8(path: str | os.PathLike, limit: int, parse, language: str):
@@ -90,16 +107,20 @@ def parse_utf8(path: str | os.PathLike, limit: int, parse, language: str):
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
-        raise UnreadableFile(path, f"is not UTF-8 text, which {language} must be") from None
+        raise UnreadableFile(path, _("is not UTF-8 text, which {language} must be").format(language=language)) from None
     try:
         return parse(text)
     except RecursionError:
-        raise UnreadableFile(path, f"invalid {language}: nested too deeply") from None
+        raise UnreadableFile(path, _("invalid {language}: nested too deeply").format(language=language)) from None
     except ValueError as exc:
         if type(exc) is not ValueError:
             raise
-        limit_text = f"a number has more than {sys.get_int_max_str_digits()} digits"
-        raise UnreadableFile(path, f"invalid {language}: {limit_text}") from None
+        raise UnreadableFile(
+            path,
+            _("invalid {language}: a number has more than {digits} digits").format(
+                language=language, digits=sys.get_int_max_str_digits()
+            ),
+        ) from None
 
 
 @dataclass(frozen=True)

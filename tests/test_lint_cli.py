@@ -6,6 +6,7 @@ from __future__ import annotations
 import codecs
 import io
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -161,7 +162,9 @@ def test_human_format(run, broken):
     assert lines[first + 3].startswith("  | ^")
     continu = lines.index(next(line for line in lines if " SO302 " in line))
     assert lines[continu + 3] == "  | " + " " * 23 + "^" * 7  # under "continu", after 23 characters
-    assert lines[-1].startswith("Found ") and lines[-1].endswith(" in 1 file")
+    assert lines[-2].startswith("Found ") and lines[-2].endswith(" in 1 file")
+    # SO201 and SO302 are fixed by --fix; SO103's inserted GOTO EXIT changes which lines run.
+    assert lines[-1] == "2 fixable with `--fix` (1 more with `--fix --unsafe-fixes`)."
 
 
 def test_caret_counts_wide_characters_twice():
@@ -169,7 +172,7 @@ def test_caret_counts_wide_characters_twice():
 
     finding = Finding("a.bat", 1, 15, 1, 17, "SO307", "m", 'ARMBCAST "起動" /B')
     out = io.StringIO()
-    render_human([finding], 1, out, colour=False)
+    render_human([finding], 1, out, color=False)
     snippet = out.getvalue().splitlines()
     assert snippet[2] == '1 | ARMBCAST "起動" /B'
     assert snippet[3] == "  | " + " " * 16 + "^^"  # 14 characters before /B, two of them wide
@@ -227,24 +230,12 @@ def test_github_format(run, broken):
     assert all(line.startswith(("::error ", "::warning ", "::notice ")) for line in lines)
 
 
-def test_colour_on_a_terminal_unless_no_color(monkeypatch, broken):
-    class Terminal(io.StringIO):
-        def isatty(self):
-            return True
-
+def test_colour_only_when_the_caller_asks(broken):
     findings = lint_paths([str(broken)], LintConfig()).findings
-    monkeypatch.delenv("NO_COLOR", raising=False)
-    coloured = Terminal()
-    render_human(findings, 1, coloured)
-    assert "\x1b[" in coloured.getvalue()
-    monkeypatch.setenv("NO_COLOR", "1")
-    plain = Terminal()
-    render_human(findings, 1, plain)
-    assert "\x1b[" not in plain.getvalue()
-    piped = io.StringIO()
-    monkeypatch.delenv("NO_COLOR")
-    render_human(findings, 1, piped)
-    assert "\x1b[" not in piped.getvalue()
+    coloured, plain = io.StringIO(), io.StringIO()
+    render_human(findings, 1, coloured, color=True)
+    render_human(findings, 1, plain)  # whatever the stream or the environment: see wants_color
+    assert "\x1b[" in coloured.getvalue() and "\x1b[" not in plain.getvalue()
 
 
 # -- configuration -------------------------------------------------------------------
@@ -351,11 +342,13 @@ def test_fix_cp932_crlf_keeps_bytes_and_relints(run, tmp_path):
     after = path.read_bytes()
     text = after.decode("cp932")
     assert 'IF "%ARMS_EVENT%" == "RECOVER" GOTO RECOVER\r\n' in text
-    assert "ARMLOADC StarOffice /W CONTINUE\r\nGOTO EXIT\r\n:RECOVER" in text
-    assert after.count(b"\r\n") == before.count(b"\r\n") + 1 and b"\n" not in after.replace(b"\r\n", b"")
+    # The GOTO EXIT SO103 would insert changes which lines run: an unsafe fix, left alone.
+    assert "ARMLOADC StarOffice /W CONTINUE\r\n:RECOVER" in text
+    assert after.count(b"\r\n") == before.count(b"\r\n") and b"\n" not in after.replace(b"\r\n", b"")
     document = json.loads(out)
-    assert document["summary"]["fixed"] == 3
-    assert document["findings"] == [] and code == 0
+    assert document["summary"]["fixed"] == 2
+    assert [f["code"] for f in document["findings"]] == ["SO103"] and code == 1
+    assert (document["summary"]["fixable"], document["summary"]["unsafe_fixable"]) == (0, 1)
 
 
 def test_fix_keeps_utf16_and_its_bom(run, tmp_path):
@@ -394,8 +387,9 @@ def test_diff_shows_the_fix_and_writes_nothing(run, tmp_path, broken):
     assert broken.read_bytes() == before
     assert "-IF %ARMS_EVENT% == RECOVER GOTO RECOVER" in out
     assert '+IF "%ARMS_EVENT%" == "RECOVER" GOTO RECOVER' in out
-    assert "+GOTO EXIT" in out and "+ARMLOADC StarOffice /W CONTINUE" in out
-    assert "3 fixes available in 1 file" in err
+    assert "+ARMLOADC StarOffice /W CONTINUE" in out
+    assert "+GOTO EXIT" not in out  # unsafe: only with --unsafe-fixes
+    assert "2 fixes available in 1 file" in err
 
 
 # -- sogen rule ----------------------------------------------------------------------
@@ -433,7 +427,9 @@ def test_generated_scripts_lint_clean(sample, tmp_path):
         (tmp_path / name).write_bytes(data)
     # Every rule, the SO8xx ones included: the output agrees with its own topology.
     result = lint_paths([str(tmp_path)], LintConfig(), topology=topology)
-    assert len(result.files) == sum(1 for name in files if name.endswith((".bat", ".reg")))
+    # the scripts and patches, and the somg.ini and RUNBOOK.md files the topology rules read
+    checked = [name for name in files if name.endswith((".bat", ".reg")) or name.rsplit("/", 1)[-1] in ("somg.ini", "RUNBOOK.md")]
+    assert sorted(os.path.relpath(f.path, tmp_path).replace(os.sep, "/") for f in result.files) == sorted(checked)
     assert [f"{f.path}:{f.line} {f.code} {f.message}" for f in result.findings] == []
 
 
@@ -450,4 +446,26 @@ def test_parallel_run_gives_the_sequential_result(monkeypatch, tmp_path):
     monkeypatch.setattr(engine, "PARALLEL_MIN_FILES", 2)
     parallel = lint_paths(["cases"], LintConfig())
     assert len(parallel.files) > 100
+    assert parallel.findings == sequential.findings
+
+
+@pytest.mark.parametrize("sample", ["single-standby", "multi-standby"])
+def test_topology_rules_in_workers_give_the_sequential_result(monkeypatch, tmp_path, sample):
+    """The SO8xx rules run where the others do, in the workers, each with the topology it was given once."""
+    from sogen.generator.artifacts import generate
+    from sogen.lint import engine
+    from sogen.topology.load import load_topology, topology_hash
+
+    topology = load_topology(ROOT / "samples" / f"{sample}.yaml")
+    files = generate(topology, topology_hash(topology.model_dump(mode="json")), sample)
+    for name, data in files.items():
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # Hand edits the topology disagrees with: an install root (SO804) and a service name.
+        path.write_bytes(data.replace(b"ALROOT=", b"ALROOT=X").replace(b"StarOffice Server", b"StarOffice Server9"))
+    monkeypatch.setattr(engine, "PARALLEL_MIN_FILES", 10**9)
+    sequential = lint_paths([str(tmp_path)], LintConfig(), topology=topology)
+    monkeypatch.setattr(engine, "PARALLEL_MIN_FILES", 2)
+    parallel = lint_paths([str(tmp_path)], LintConfig(), topology=topology)
+    assert {"SO804", "SO805"} <= {f.code for f in sequential.findings}
     assert parallel.findings == sequential.findings

@@ -32,7 +32,8 @@ from sogen.batch.parser import (
     MAX_LINE,
     MAX_NESTING,
     _parse_with_grammar,
-    _parsed_lines,
+    _one_line_statement,
+    _one_line_statement_at,
     parse_lines,
     parse_script,
     program_of,
@@ -51,7 +52,11 @@ def one(line: str):
 
 def grammar(*lines: str):
     """The same, through the Lark grammar only (no fast path)."""
-    return _parse_with_grammar(list(lines), 0, len(lines), 1, [])
+    return grammar_at(1, *lines)
+
+
+def grammar_at(first_line: int, *lines: str):
+    return _parse_with_grammar(list(lines), 0, len(lines), first_line, [])
 
 
 def w(text: str, column: int, line: int = 1) -> Word:
@@ -476,5 +481,57 @@ def test_lines_parsed_before_parse_as_they_would_afresh(data, shift):
     parse_lines(lines)  # remembered where they stand here
     moved = [""] * shift + list(reversed(lines))
     remembered = parse_lines(moved)
-    _parsed_lines.clear()
+    _one_line_statement.cache_clear()
+    _one_line_statement_at.cache_clear()
     assert remembered == parse_lines(moved)
+
+
+# -- IF blocks laid out a command a line: read without the grammar, as the grammar reads them ----
+
+_BLOCK_HEADERS = ['IF "%ARMS_EVENT%" == "START" (', "@if /i not %A%==b (", "IF ERRORLEVEL 1 (", "  IF EXIST x (",
+                  'IF DEFINED X(', 'IF "%A%" EQU "1"  (  ', "if a==b ( rem", 'IF "a(b" == "c" (',
+                  "FOR /L %%N IN (1,1,3) DO (", "for %%s in (a \"b c\" d) do(", 'FOR /F "tokens=1" %%a IN (x) DO (',
+                  "FOR %%a IN (x)DO (", "FOR /R C:\\x %%f IN (*.bat) DO ("]
+_BLOCK_LINES = ['ARMLOAD a /S /M "x y"', "  rem a note", "rem", "::x", ":label", "", "   ", "GOTO EXIT", "echo (x)",
+                "set A=%B%", "echo a & echo b", '"%ALROOT%\\bin\\al2start"', "echo ^)", "remark", "rem a (b)"]
+_BLOCK_CLOSES = [")", "  )  ", ") ELSE (", ")else(", ") > nul", "))", ") & echo x"]
+
+
+@st.composite
+def simple_block(draw, depth=0):
+    lines = [draw(st.sampled_from(_BLOCK_HEADERS))]
+    for _ in range(draw(st.integers(0, 4))):
+        if depth < 2 and draw(st.booleans()) and draw(st.booleans()):
+            lines += draw(simple_block(depth + 1))
+        else:
+            lines.append(draw(st.sampled_from(_BLOCK_LINES)))
+    lines.append(draw(st.sampled_from(_BLOCK_CLOSES)))
+    if lines[-1].lower().replace(" ", "") == ")else(" and not lines[0].lower().lstrip().startswith("for"):
+        lines += [draw(st.sampled_from(_BLOCK_LINES)), ")"]
+    return lines
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(simple_block(), st.integers(1, 3))
+def test_block_fast_path_and_grammar_agree(lines, first_line):
+    """What the fast path reads of a block is what the grammar reads (it may decline: None)."""
+    from sogen.batch.parser import _Cutter, _parse_with_grammar, _simple_block
+
+    cut = _Cutter(lines, 0).run()
+    assume(cut.problem is None and not cut.text_parens)
+    fast = _simple_block(lines, 0, cut.end, first_line)
+    if fast is not None:
+        assert fast == _parse_with_grammar(lines, 0, cut.end, first_line, cut.text_parens)
+
+
+def test_block_fast_path_reads_the_usual_shapes():
+    from sogen.batch.parser import _simple_block
+
+    nested = ['IF "%A%" == "1" (', "  rem x", "  IF EXIST y (", "    echo y", "  )", ") ELSE (", "  echo n", ")"]
+    stmt = _simple_block(nested, 0, len(nested), 1)
+    assert stmt == grammar(*nested)
+    assert isinstance(stmt.then[1], If) and stmt.otherwise[0].program == "echo"
+    loop = ["FOR /L %%N IN (1,1,3) DO (", "  SET /A N=N+1", "  IF %%N==2 (", "    ARMSLEEP 5", "  )", ")"]
+    stmt = _simple_block(loop, 0, len(loop), 4)
+    assert stmt == grammar_at(4, *loop)
+    assert isinstance(stmt, For) and stmt.items == "1,1,3" and isinstance(stmt.body[1], If)

@@ -25,13 +25,13 @@ import pytest
 from sogen.lint.config import LintConfig
 from sogen.lint.engine import lint_paths
 from sogen.lint.rules import RULES
-from sogen.lint.rules.base import REGISTRY, TOPOLOGY
+from sogen.lint.rules.base import REGISTRY
 
 # Rules whose examples cannot run as files alone, and why.
 NOT_RUNNABLE = {
     code: "a topology rule: its examples show the scripts, not the topology.yaml they are checked against"
     for code, rule in RULES.items()
-    if rule.language == TOPOLOGY
+    if rule.topology is not None
 }
 
 FENCE = re.compile(r"^```\w*\n(.*?)^```", re.M | re.S)
@@ -46,7 +46,7 @@ def example_files(rule, heading: str) -> dict[str, list[str]]:
     block = FENCE.search(rule.section(heading))
     assert block, f"{rule.code} has no code block under {heading}"
     files: dict[str, list[str]] = {}
-    name = "opcntrl.reg" if rule.language == REGISTRY else "start.bat"
+    name = "opcntrl.reg" if rule.languages == (REGISTRY,) else "start.bat"
     for line in block.group(1).splitlines():
         named = FILE_NAME.match(line)
         if named:

@@ -346,7 +346,7 @@ def test_fix_refuses_a_file_nobody_may_write(lint, tmp_path, mode):
     locked = broken_script(tmp_path / "locked" / "start.bat", mode)
     other = broken_script(tmp_path / "open" / "start.bat")
     before = locked.read_bytes()
-    code, out, err = lint("--fix", ".")
+    code, out, err = lint("--fix", "--unsafe-fixes", ".")
     assert code == 2
     assert f"sogen lint: {os.path.join('locked', 'start.bat')}: read-only; not fixed" in err
     assert locked.read_bytes() == before and stat.S_IMODE(locked.stat().st_mode) == mode
@@ -360,7 +360,7 @@ def test_fix_refuses_a_file_this_user_may_not_write(lint, tmp_path, monkeypatch)
     path = broken_script(tmp_path / "start.bat", 0o644)
     real_access = os.access
     monkeypatch.setattr(os, "access", lambda p, m, **kw: False if m == os.W_OK else real_access(p, m, **kw))
-    code, _, err = lint("--fix", "start.bat")
+    code, _, err = lint("--fix", "--unsafe-fixes", "start.bat")
     assert code == 2 and "start.bat: read-only; not fixed" in err
     assert not is_fixed(path)
 
@@ -368,7 +368,7 @@ def test_fix_refuses_a_file_this_user_may_not_write(lint, tmp_path, monkeypatch)
 @pytest.mark.parametrize("mode", [0o644, 0o600, 0o640, 0o755, 0o666, pytest.param(0o200, marks=ROOT_ONLY)])
 def test_fix_keeps_the_mode_of_a_writable_file(lint, tmp_path, mode):
     path = broken_script(tmp_path / "start.bat", mode)
-    code, _, err = lint("--fix", "start.bat")
+    code, _, err = lint("--fix", "--unsafe-fixes", "start.bat")
     assert code == 0, err
     assert is_fixed(path) and stat.S_IMODE(path.stat().st_mode) == mode
     assert listing(tmp_path) == ["start.bat"]
@@ -382,7 +382,7 @@ def test_fix_writes_through_a_symbolic_link_and_keeps_it(lint, tmp_path, relativ
     link = group / "start.bat"
     link.symlink_to(Path("..") / "shared" / "start.bat" if relative else target)
     link_text = os.readlink(link)
-    code, _, err = lint("--fix", "group")
+    code, _, err = lint("--fix", "--unsafe-fixes", "group")
     assert code == 0, err
     assert link.is_symlink() and os.readlink(link) == link_text
     assert is_fixed(target) and stat.S_IMODE(target.stat().st_mode) == 0o640
@@ -393,7 +393,7 @@ def test_fix_refuses_a_link_to_a_read_only_file(lint, tmp_path):
     target = broken_script(tmp_path / "shared" / "start.bat", 0o444)
     (tmp_path / "group").mkdir()
     (tmp_path / "group" / "start.bat").symlink_to(target)
-    code, _, err = lint("--fix", "group")
+    code, _, err = lint("--fix", "--unsafe-fixes", "group")
     assert code == 2 and "read-only; not fixed" in err
     assert not is_fixed(target) and (tmp_path / "group" / "start.bat").is_symlink()
 
@@ -441,7 +441,7 @@ def test_fix_that_fails_leaves_no_temporary_file_and_the_file_as_it_was(lint, tm
     path = broken_script(tmp_path / "start.bat")
     before = path.read_bytes()
     reason = os.strerror(inject(monkeypatch, failure))
-    code, out, err = lint("--fix", "start.bat")
+    code, out, err = lint("--fix", "--unsafe-fixes", "start.bat")
     assert code == 2
     assert f"sogen lint: start.bat: cannot write: {reason}; not fixed" in err
     assert path.read_bytes() == before and listing(tmp_path) == ["start.bat"]
@@ -736,7 +736,7 @@ def test_unreadable_folder_given_on_the_command_line_is_reported(lint, monkeypat
 
 def test_unreadable_subfolder_is_reported_with_fix_and_json(lint, monkeypatch, group_with_locked_subfolder):
     unreadable(monkeypatch, group_with_locked_subfolder / "locked")
-    code, _, err = lint("--fix", "--format", "json", "group")
+    code, _, err = lint("--fix", "--unsafe-fixes", "--format", "json", "group")
     assert code == 2 and os.path.join("group", "locked") in err
 
 

@@ -13,6 +13,7 @@ from functools import cache, lru_cache
 from importlib import resources
 from typing import NamedTuple
 
+from sogen.i18n import _, language
 from sogen.batch.ir import Command, Word
 
 DIGITS = re.compile(r"[0-9]+")
@@ -28,7 +29,9 @@ class Bounded:
     @property
     def bounds(self) -> str:
         """The range as the messages say it: "1 to 9", "1 or more"."""
-        return f"{self.minimum} to {self.maximum}" if self.maximum is not None else f"{self.minimum} or more"
+        if self.maximum is not None:
+            return _("{minimum} to {maximum}").format(minimum=self.minimum, maximum=self.maximum)
+        return _("{minimum} or more").format(minimum=self.minimum)
 
     def accepts(self, text: str) -> bool:
         if self.minimum is None:
@@ -77,7 +80,7 @@ class ArmCommand:
 
     def usages(self, form: ArmForm | None = None) -> str:
         """How NEC documents the command: ``form``, else every form."""
-        return " or ".join(f"`{f.usage}`" for f in ((form,) if form is not None else self.forms))
+        return _(" or ").join(f"`{f.usage}`" for f in ((form,) if form is not None else self.forms))
 
 
 @dataclass(frozen=True)
@@ -87,18 +90,23 @@ class WatchIdRules:
     characters: re.Pattern  # one allowed character
     reserved_prefix: str
 
-    @cache
     def problem(self, watch_id: str) -> str | None:
-        """Why ``watch_id`` is not a valid watch ID, or None (asked for the same few IDs
-        in every script)."""
+        """Why ``watch_id`` is not a valid watch ID, or None, in the current language."""
+        return self._problem(watch_id, language())
+
+    @cache
+    def _problem(self, watch_id: str, lang: str) -> str | None:
+        """(asked for the same few IDs in every script)"""
         if watch_id.upper().startswith(self.reserved_prefix.upper()):
-            return f"IDs beginning with {self.reserved_prefix} are reserved for NEC"
+            return _("IDs beginning with {prefix} are reserved for NEC").format(prefix=self.reserved_prefix)
         if len(watch_id) > self.max_length:
-            return f"it has {len(watch_id)} characters, at most {self.max_length} are allowed"
+            return _("it has {length} characters, at most {maximum} are allowed").format(
+                length=len(watch_id), maximum=self.max_length
+            )
         wrong = sorted({c for c in watch_id if not self.characters.fullmatch(c)})
         if wrong:
             shown = " ".join(repr(c) for c in wrong)
-            return f"it contains {shown}: only single-byte letters and digits are allowed"
+            return _("it contains {characters}: only single-byte letters and digits are allowed").format(characters=shown)
         return None
 
 
@@ -152,10 +160,6 @@ def is_option(word: Word) -> bool:
     return word.text[:1] == "/"  # so never a quoted word
 
 
-# Named tuples, built with tuple.__new__ (as in ir.py): the rules read every ARM line of every script.
-_new_tuple = tuple.__new__
-
-
 class GivenOption(NamedTuple):
     word: Word
     option: ArmOption | None  # None: not an option of this command (or form)
@@ -183,8 +187,8 @@ def read_arm_call(command: Command) -> ArmCall | None:
         return None
     args = command.args
     form, watched, options, operands = _layout(command.program, tuple(word.text for word in args))
-    given = tuple(_new_tuple(GivenOption, (args[at], option, args[start:end])) for at, option, start, end in options)
-    return _new_tuple(ArmCall, (spec, form, args[0] if watched else None, given, tuple(args[at] for at in operands)))
+    given = tuple(GivenOption(args[at], option, args[start:end]) for at, option, start, end in options)
+    return ArmCall(spec, form, args[0] if watched else None, given, tuple(args[at] for at in operands))
 
 
 @lru_cache(maxsize=4096)

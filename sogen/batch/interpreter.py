@@ -259,20 +259,17 @@ class _FileLine:
     def __init__(self, stmt: Stmt, lines: Sequence[str]):
         self.first, self.last = stmt.span.line, stmt.span.end_line
         text = lines[self.first - 1] if self.first == self.last else "\n".join(lines[self.first - 1 : self.last])
-        facts = _line_facts.get(text)
-        if facts is None:
-            if len(_line_facts) > 8192:
-                _line_facts.clear()
-            facts = _line_facts[text] = _facts(stmt, text)
-        self.percent, self.event_variables, self.deferrable = facts
+        self.percent, self.event_variables, self.deferrable = _facts(text)
 
 
-# Command line text -> (percent, event_variables, deferrable): scripts share most of their lines,
-# and the statement is a function of the text.
-_line_facts: dict[str, tuple[bool, tuple[str, ...], bool]] = {}
+# A word that may change variables (SET, SETLOCAL, ENDLOCAL, FOR ...): where one stands,
+# the words cannot wait to be expanded until they are used.
+_MAY_SET = re.compile(r"\b(?:set|endlocal|for)", re.I)
 
 
-def _facts(stmt: Stmt, text: str) -> tuple[bool, tuple[str, ...], bool]:
+@lru_cache(maxsize=8192)  # scripts share most of their lines
+def _facts(text: str) -> tuple[bool, tuple[str, ...], bool]:
+    """(whether the command line has a %, the event variables it names, whether it is deferrable)."""
     percent = "%" in text
     lowered = text.lower()
     event_variables = (
@@ -285,7 +282,7 @@ def _facts(stmt: Stmt, text: str) -> tuple[bool, tuple[str, ...], bool]:
     # change how the line splits, unless they bring quotes of their own) and
     # nothing in the line changes variables before they are read: the words
     # are then expanded as they are used.
-    deferrable = percent and only_quoted_percent(text) and all(map(_reads_only, walk((stmt,))))
+    deferrable = percent and only_quoted_percent(text) and not _MAY_SET.search(text)
     return percent, event_variables, deferrable
 
 
@@ -294,12 +291,6 @@ def _parse_expanded(lines: tuple[str, ...], first_line: int) -> tuple[Stmt, ...]
     """A command line as it reads after %VAR% expansion. Shared by every script: the
     IR is immutable, and many scripts expand the same line to the same text."""
     return tuple(stmt for stmt in parse_lines(lines, first_line) if type(stmt) is not Comment)
-
-
-def _reads_only(stmt: Stmt) -> bool:
-    if isinstance(stmt, (Set, For)):
-        return False
-    return not (isinstance(stmt, Command) and stmt.program in ("setlocal", "endlocal"))
 
 
 class _Interpreter:

@@ -6,7 +6,7 @@ Positions are 1-based; columns count characters of the decoded line.
 
 Statements are immutable by convention, not enforcement: the parser hands one
 statement to every script with the same line at the same place (see
-:meth:`Stmt.moved`), and nothing assigns to one. They are slotted dataclasses
+``sogen.batch.parser.parse_lines``), and nothing assigns to one. They are slotted dataclasses
 rather than frozen ones because a frozen dataclass is built field by field
 through ``object.__setattr__``, five times slower, and a lint run builds
 hundreds of thousands of them.
@@ -29,10 +29,6 @@ class Span(NamedTuple):
     end_line: int
     end_column: int
 
-    def moved(self, lines: int) -> Span:
-        """The same columns ``lines`` lines further down."""
-        return _new_tuple(Span, (self[0] + lines, self[1], self[2] + lines, self[3]))
-
 
 class Word(NamedTuple):
     """One argument as written. ``text`` keeps quotes; ``value`` has them removed."""
@@ -48,29 +44,6 @@ class Word(NamedTuple):
     def value(self) -> str:
         return self.text.replace('"', "")
 
-    def moved(self, lines: int) -> Word:
-        return _new_tuple(Word, (self[0], self[1].moved(lines)))
-
-
-# Builds a named tuple without the keyword handling of its __new__: the parser
-# makes a Span and a Word for every word of every line.
-_new_tuple = tuple.__new__
-
-
-def make_span(line: int, column: int, end_line: int, end_column: int) -> Span:
-    """``Span(line, column, end_line, end_column)``, faster."""
-    return _new_tuple(Span, (line, column, end_line, end_column))
-
-
-def make_word(text: str, line: int, column: int, end_column: int) -> Word:
-    """``Word(text, Span(line, column, line, end_column))``, faster."""
-    return _new_tuple(Word, (text, _new_tuple(Span, (line, column, line, end_column))))
-
-
-def _moved(items: tuple, lines: int) -> tuple:
-    """Words or statements, each ``lines`` lines further down."""
-    return tuple([item.moved(lines) for item in items])
-
 
 @dataclass(slots=True)
 class Redirection:
@@ -82,26 +55,15 @@ class Redirection:
 class Stmt:
     span: Span
 
-    def moved(self, lines: int) -> Stmt:
-        """This statement ``lines`` lines further down: the parser parses a line
-        once and moves the statement to wherever else the same text appears."""
-        raise NotImplementedError
-
 
 @dataclass(slots=True)
 class Label(Stmt):
     name: str  # without the colon, as written
 
-    def moved(self, lines: int) -> Label:
-        return Label(self.span.moved(lines), self.name)
-
 
 @dataclass(slots=True)
 class Comment(Stmt):
     text: str  # after "rem " or "::"
-
-    def moved(self, lines: int) -> Comment:
-        return Comment(self.span.moved(lines), self.text)
 
 
 @dataclass(slots=True)
@@ -109,18 +71,12 @@ class Goto(Stmt):
     target: str  # without a leading colon; "EOF" for GOTO :EOF
     target_span: Span
 
-    def moved(self, lines: int) -> Goto:
-        return Goto(self.span.moved(lines), self.target, self.target_span.moved(lines))
-
 
 @dataclass(slots=True)
 class Call(Stmt):
     target: str  # label name (without colon) or a file/command
     is_label: bool
     args: tuple[Word, ...]
-
-    def moved(self, lines: int) -> Call:
-        return Call(self.span.moved(lines), self.target, self.is_label, _moved(self.args, lines))
 
 
 @dataclass(slots=True)
@@ -134,21 +90,12 @@ class Condition:
     op: str | None  # "==", "EQU", "NEQ", "LSS", "LEQ", "GTR", "GEQ"
     right: Word | None
 
-    def moved(self, lines: int) -> Condition:
-        left = self.left and self.left.moved(lines)
-        right = self.right and self.right.moved(lines)
-        return Condition(self.kind, self.negated, self.case_insensitive, left, self.op, right)
-
 
 @dataclass(slots=True)
 class If(Stmt):
     condition: Condition
     then: tuple[Stmt, ...]
     otherwise: tuple[Stmt, ...] | None
-
-    def moved(self, lines: int) -> If:
-        otherwise = None if self.otherwise is None else _moved(self.otherwise, lines)
-        return If(self.span.moved(lines), self.condition.moved(lines), _moved(self.then, lines), otherwise)
 
 
 @dataclass(slots=True)
@@ -158,17 +105,11 @@ class Set(Stmt):
     arithmetic: bool  # SET /A
     prompt: bool  # SET /P
 
-    def moved(self, lines: int) -> Set:
-        return Set(self.span.moved(lines), self.name, self.value, self.arithmetic, self.prompt)
-
 
 @dataclass(slots=True)
 class Exit(Stmt):
     batch_only: bool  # EXIT /B
     code: str | None
-
-    def moved(self, lines: int) -> Exit:
-        return Exit(self.span.moved(lines), self.batch_only, self.code)
 
 
 @dataclass(slots=True)
@@ -177,9 +118,6 @@ class Block(Stmt):
 
     body: tuple[Stmt, ...]
 
-    def moved(self, lines: int) -> Block:
-        return Block(self.span.moved(lines), _moved(self.body, lines))
-
 
 @dataclass(slots=True)
 class For(Stmt):
@@ -187,9 +125,6 @@ class For(Stmt):
     switch: str | None  # None, "/L", "/F", "/D", "/R"
     items: str  # the text inside IN ( ... )
     body: tuple[Stmt, ...]
-
-    def moved(self, lines: int) -> For:
-        return For(self.span.moved(lines), self.variable, self.switch, self.items, _moved(self.body, lines))
 
 
 @dataclass(slots=True)
@@ -207,10 +142,6 @@ class Command(Stmt):
     redirections: tuple[Redirection, ...] = ()
     raw: str = ""  # the command's text as written (without redirections)
 
-    def moved(self, lines: int) -> Command:
-        span, args = self.span.moved(lines), _moved(self.args, lines)
-        return Command(span, self.name, self.program, args, self.redirections, self.raw)
-
 
 @dataclass(slots=True)
 class Chain(Stmt):
@@ -218,9 +149,6 @@ class Chain(Stmt):
 
     parts: tuple[Stmt, ...]
     operators: tuple[str, ...]  # len(parts) - 1 of "&", "&&", "||", "|"
-
-    def moved(self, lines: int) -> Chain:
-        return Chain(self.span.moved(lines), _moved(self.parts, lines), self.operators)
 
 
 @dataclass(slots=True)
@@ -232,9 +160,6 @@ class ParseError(Stmt):
     # False when cmd.exe itself runs the line anyway (a ")" that closes no block:
     # "')' is not recognized as a command") and goes on; True when it stops the script.
     fatal: bool = True
-
-    def moved(self, lines: int) -> ParseError:
-        return ParseError(self.span.moved(lines), self.message, self.text, self.fatal)
 
 
 @dataclass

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _INTEGER = re.compile(r"\s*([+-]?)(0x[0-9a-f]+|0[0-7]*|[1-9][0-9]*)\s*\Z", re.I)
 
@@ -50,7 +51,23 @@ def set_arithmetic(expression: str, lookup) -> list[tuple[str, int]]:
     parentheses, ``=`` and the compound assignments, and ``,`` between expressions.
     Anything it cannot read assigns nothing.
     """
-    tokens = [m.groups() for m in _ARITHMETIC_TOKEN.finditer(expression.replace('"', ""))]
+    tokens = _tokens(expression)
+    names = tuple(dict.fromkeys(name for _number, name, _op in tokens if name is not None))
+    return list(_evaluate(tokens, tuple(lookup(name) for name in names)))
+
+
+@lru_cache(maxsize=4096)
+def _tokens(expression: str) -> tuple[tuple[str | None, str | None, str | None], ...]:
+    return tuple(m.groups() for m in _ARITHMETIC_TOKEN.finditer(expression.replace('"', "")))
+
+
+@lru_cache(maxsize=4096)  # a FOR loop's SET /A meets the same values in script after script
+def _evaluate(tokens: tuple, read: tuple[str | None, ...]) -> tuple[tuple[str, int], ...]:
+    """The assignments of the expression ``tokens``, its variables (in order of first
+    mention) having the values ``read``."""
+    names = dict.fromkeys(name for _number, name, _op in tokens if name is not None)
+    given = dict(zip(names, read))
+    lookup = given.__getitem__
     assignments: list[tuple[str, int]] = []
     values: dict[str, int] = {}
     pos = 0
@@ -113,8 +130,8 @@ def set_arithmetic(expression: str, lookup) -> list[tuple[str, int]]:
             pos += 1
             assignment()
     except (ValueError, ZeroDivisionError, RecursionError):
-        return assignments
-    return assignments
+        return tuple(assignments)
+    return tuple(assignments)
 
 
 def _apply(op: str, a: int, b: int) -> int:

@@ -22,11 +22,13 @@ the decoded line from 1; ``end_column`` is the column just after the last charac
 from __future__ import annotations
 
 import codecs
+import dataclasses
 import os
 import re
 from functools import cache, lru_cache
 from typing import NamedTuple, Sequence
 
+from sogen.i18n import N_, _
 from sogen.batch.ir import (
     Block,
     Call,
@@ -46,8 +48,6 @@ from sogen.batch.ir import (
     Span,
     Stmt,
     Word,
-    make_span,
-    make_word,
 )
 from sogen.textio import BATCH_ENCODING, DecodedText, decode_bytes
 
@@ -184,29 +184,74 @@ def parse_lines(lines: Sequence[str], first_line: int = 1) -> list[Stmt]:
     while i < count:
         line = lines[i]
         lineno = first_line + i
-        known = _parsed_lines.get(line)
+        known = _one_line_statement_at(line, lineno)
         if known is not None:
-            where, stmt = known
-            append(stmt if where == lineno else stmt.moved(lineno - where))
+            append(known)
             i += 1
             continue
         end, stmt = _parse_command_line(lines, i, first_line)
         if stmt is not None:
             append(stmt)
-            if end == i + 1 and not line.endswith("^") and not (type(stmt) is ParseError and stmt.fatal):
-                # A line that is a whole command line wherever it stands: its text is parsed
-                # once. (A continued line or a block never closed depends on what follows.)
-                if len(_parsed_lines) >= _PARSED_LINES_KEPT:
-                    _parsed_lines.clear()
-                _parsed_lines[line] = (lineno, stmt)
         i = end
     return statements
 
 
-# Line text -> (line number, statement) of a command line that is one physical line:
-# these scripts are copies of a few samples, and most lines recur in file after file.
-_parsed_lines: dict[str, tuple[int, Stmt]] = {}
-_PARSED_LINES_KEPT = 16384
+@lru_cache(maxsize=16384)
+def _one_line_statement(line: str) -> Stmt | None:
+    """The statement of a line that is a whole command line wherever it stands, as if it
+    were line 1 (None otherwise: a blank line, a continued line, a block never closed
+    on it depend on what follows). These scripts are copies of a few samples: most
+    lines recur in file after file, and are parsed once."""
+    if line.endswith("^"):
+        return None
+    end, stmt = _parse_command_line((line,), 0, 1)
+    if stmt is None or end != 1 or (type(stmt) is ParseError and stmt.fatal):
+        return None
+    return stmt
+
+
+@lru_cache(maxsize=16384)
+def _one_line_statement_at(line: str, lineno: int) -> Stmt | None:
+    """:func:`_one_line_statement` at line ``lineno``: copies of a script have most lines
+    at the same place, and the statement is then handed out again as it is."""
+    stmt = _one_line_statement(line)
+    return stmt if stmt is None or lineno == 1 else _shift(stmt, lineno - 1)
+
+
+def _shifter(cls: type):
+    """A function building a ``cls`` (an IR class) again ``lines`` lines further down,
+    written from its field types as dataclasses writes ``__init__``: one expression per
+    field, so that moving a statement costs about what building it does."""
+    moves = {
+        "Span": "_span({}, lines)",
+        "Word | None": "{0} and _word({0}, lines)",
+        "tuple[Word, ...]": "tuple([_word(w, lines) for w in {}])",
+        "tuple[Stmt, ...]": "tuple([_shift(s, lines) for s in {}])",
+        "tuple[Stmt, ...] | None": "None if {0} is None else tuple([_shift(s, lines) for s in {0}])",
+        "Condition": "_shift({}, lines)",
+    }
+    fields = [moves.get(f.type, "{}").format(f"value.{f.name}") for f in dataclasses.fields(cls)]
+    namespace = {"cls": cls, "_span": _span, "_word": _word, "_shift": _shift}
+    return eval(f"lambda value, lines: cls({', '.join(fields)})", namespace)  # noqa: S307 - our own text
+
+
+def _span(span: Span, lines: int) -> Span:
+    return Span(span[0] + lines, span[1], span[2] + lines, span[3])
+
+
+def _word(word: Word, lines: int) -> Word:
+    return Word(word[0], _span(word[1], lines))
+
+
+def _shift(stmt, lines: int):
+    """A statement parsed at line 1 (or a part of one), ``lines`` lines further down."""
+    return _SHIFTERS[type(stmt)](stmt, lines)
+
+
+_SHIFTERS = {
+    cls: _shifter(cls)
+    for cls in (Label, Comment, Goto, Call, Condition, If, Set, Exit, Block, For, Command, Chain, ParseError)
+}
 
 
 def _parse_command_line(lines: Sequence[str], i: int, first_line: int) -> tuple[int, Stmt | None]:
@@ -221,19 +266,24 @@ def _parse_command_line(lines: Sequence[str], i: int, first_line: int) -> tuple[
     if first == ":":
         return i + 1, _label_line(line, lineno, pos)
     if first in "rR" and _REM.match(line, pos):
-        return i + 1, _comment(line[pos + 4 :], make_span(lineno, pos + 1, lineno, len(line) + 1))
+        return i + 1, _comment(line[pos + 4 :], Span(lineno, pos + 1, lineno, len(line) + 1))
     if len(line) > MAX_LINE:
-        too_long = f"line longer than cmd's limit of {MAX_LINE} characters"
+        too_long = _("line longer than cmd's limit of {maximum} characters").format(maximum=MAX_LINE)
         return i + 1, _error_lines(lines, i, i + 1, first_line, too_long)
     if first == ")":
         # cmd runs it as a command named ")", which does not exist, and goes on.
-        return i + 1, _error_lines(lines, i, i + 1, first_line, "')' closes no block", fatal=False)
+        # In English: this statement is kept for every file (_one_line_statement); SO703 translates it.
+        return i + 1, _error_lines(lines, i, i + 1, first_line, N_("')' closes no block"), fatal=False)
     if _SPECIAL.search(line) is None or _SIMPLE.match(line):
         stmt = _simple_line(line, lineno, pos)
         if stmt is not None:
             return i + 1, stmt
     cut = _Cutter(lines, i).run()
     if cut.problem is None:
+        if not cut.text_parens and cut.end - i > 1:
+            block = _simple_block(lines, i, cut.end, first_line)
+            if block is not None:
+                return cut.end, block
         return cut.end, _parse_with_grammar(lines, i, cut.end, first_line, cut.text_parens)
     return cut.end, _error_lines(lines, i, cut.end, first_line, cut.problem)
 
@@ -243,7 +293,7 @@ def _parse_command_line(lines: Sequence[str], i: int, first_line: int) -> tuple[
 
 def _label_line(line: str, lineno: int, pos: int) -> Stmt:
     """``:name [text]`` is a label; ``::text`` (or a ":" without a name) a comment."""
-    span = make_span(lineno, pos + 1, lineno, len(line) + 1)
+    span = Span(lineno, pos + 1, lineno, len(line) + 1)
     if line.startswith("::", pos):
         return Comment(span, line[pos + 2 :])
     return _label_or_comment(line[pos + 1 :], span)
@@ -268,7 +318,7 @@ def _error_lines(
     lines: Sequence[str], start: int, end: int, first_line: int, message: str, fatal: bool = True
 ) -> ParseError:
     text = "\n".join(lines[start:end])
-    span = make_span(first_line + start, 1, first_line + end - 1, len(lines[end - 1]) + 1)
+    span = Span(first_line + start, 1, first_line + end - 1, len(lines[end - 1]) + 1)
     return ParseError(span, message, text, fatal)
 
 
@@ -297,15 +347,15 @@ def _simple_command(line: str, lineno: int, pos: int) -> Stmt | None:
         if text:
             start = line.index(text, cursor)
             cursor = start + len(text)
-            words.append(make_word(text, lineno, start + 1, cursor + 1))
+            words.append(Word(text, Span(lineno, start + 1, lineno, cursor + 1)))
     end = cursor + 1 if words else name.end() + 1
     return _command(
         name.group(),
-        make_span(lineno, pos + 1, lineno, name.end() + 1),
+        Span(lineno, pos + 1, lineno, name.end() + 1),
         words,
         (),
         line[pos:],
-        make_span(lineno, pos + 1, lineno, end),
+        Span(lineno, pos + 1, lineno, end),
     )
 
 
@@ -320,16 +370,126 @@ def _simple_if(line: str, lineno: int, pos: int) -> Stmt | None:
     then = _simple_command(line, lineno, then_pos)
     if then is None:
         return None
+    condition = _simple_condition(m, lineno)
+    return If(Span(lineno, pos + 1, lineno, then.span.end_column), condition, (then,), None)
+
+
+def _simple_condition(m: re.Match[str], lineno: int) -> Condition:
+    """The Condition of a ``_SIMPLE_CONDITION`` match on line ``lineno``."""
 
     def word(group: str) -> Word:
-        return make_word(m.group(group), lineno, m.start(group) + 1, m.end(group) + 1)
+        return Word(m.group(group), Span(lineno, m.start(group) + 1, lineno, m.end(group) + 1))
 
     negated, case_insensitive = m.group("neg") is not None, m.group("ci") is not None
     if m.group("kind"):
-        condition = Condition(m.group("kind").lower(), negated, case_insensitive, word("arg"), None, None)
-    else:
-        condition = Condition("compare", negated, case_insensitive, word("left"), m.group("op").upper(), word("right"))
-    return If(make_span(lineno, pos + 1, lineno, then.span.end_column), condition, (then,), None)
+        return Condition(m.group("kind").lower(), negated, case_insensitive, word("arg"), None, None)
+    return Condition("compare", negated, case_insensitive, word("left"), m.group("op").upper(), word("right"))
+
+
+# -- the fast path for IF blocks laid out a command a line --------------------------------
+
+# After IF's condition: the "(" that opens its block, ending the line.
+_OPENS_BLOCK = re.compile(r"[ \t]*+\([ \t]*+\Z")
+_CLOSES_BLOCK = re.compile(r"[ \t]*+\)[ \t]*+\Z")
+_ELSE_BLOCK = re.compile(r"[ \t]*+\)[ \t]*+else[ \t]*+\([ \t]*+\Z", re.I)
+_BLANK_LINE = re.compile(r"[ \t]*+\Z")
+# FOR [/L|/D|/R|/F] %%v IN (...) DO ( without /F or /R options: the grammar's tokens, one by one.
+_SIMPLE_FOR = re.compile(
+    r"for[ \t]++(?:(?P<switch>/[ldrf])[ \t]++)?(?P<var>%%?[^ \t\"%])[ \t]++in[ \t]*+"
+    r'(?P<items>\((?:"[^"]*+"?|[^)"])*+\))[ \t]*+do[ \t]*+\([ \t]*+\Z',
+    re.I,
+)
+
+
+def _simple_block(lines: Sequence[str], start: int, end: int, first_line: int) -> Stmt | None:
+    """``IF cond (`` or ``FOR [/L] %%v IN (...) DO (`` / simple lines, comments, nested such
+    blocks / [``) ELSE (`` ...] / ``)``: the shape most blocks of these scripts have, read as
+    the grammar reads it (a test holds the two to the same statements). None for any other
+    shape: the grammar reads it."""
+    read = _simple_compound(lines, start, first_line)
+    if read is None or read[1] != end:
+        return None
+    return read[0]
+
+
+def _simple_compound(lines: Sequence[str], i: int, first_line: int) -> tuple[If | For, int] | None:
+    """The IF or FOR block starting at ``lines[i]`` and the index after it, or None."""
+    line = lines[i]
+    pos = _LEAD.match(line).end()
+    keyword = _KEYWORD.match(line, pos)
+    if keyword is None:
+        return None
+    lineno = first_line + i
+    if keyword.group(2):  # FOR
+        header = _SIMPLE_FOR.match(line, pos)
+        if header is None:
+            return None
+        body = _simple_block_body(lines, i + 1, first_line)
+        if body is None or _ELSE_BLOCK.match(lines[body[1]]):
+            return None
+        end = _closing_span(lines, body[1], first_line)
+        switch = header.group("switch")
+        return For(
+            Span(lineno, pos + 1, end.end_line, end.end_column), header.group("var"),
+            switch.upper() if switch else None, header.group("items")[1:-1], body[0],
+        ), body[1] + 1  # fmt: skip
+    simple_if = _SIMPLE_IF.match(line, pos)
+    m = simple_if and _SIMPLE_CONDITION.match(line, simple_if.end())
+    if not m or not _OPENS_BLOCK.match(line, m.end()) or _SPECIAL.search(line, simple_if.end(), m.end()):
+        return None
+    then = _simple_block_body(lines, i + 1, first_line)
+    if then is None:
+        return None
+    then_body, close = then
+    otherwise_body = None
+    if _ELSE_BLOCK.match(lines[close]):
+        otherwise = _simple_block_body(lines, close + 1, first_line)
+        if otherwise is None:
+            return None
+        otherwise_body, close = otherwise
+    end = _closing_span(lines, close, first_line)
+    condition = _simple_condition(m, lineno)
+    return If(Span(lineno, pos + 1, end.end_line, end.end_column), condition, then_body, otherwise_body), close + 1
+
+
+def _closing_span(lines: Sequence[str], index: int, first_line: int) -> Span:
+    """The ")" that closes a block on ``lines[index]``."""
+    column = lines[index].index(")") + 1
+    return Span(first_line + index, column, first_line + index, column + 1)
+
+
+def _simple_block_body(lines: Sequence[str], i: int, first_line: int) -> tuple[tuple[Stmt, ...], int] | None:
+    """The statements of a block from ``lines[i]`` to its closing line (``)`` or ``) ELSE (``),
+    and that line's index; None when a line is not of the simple shapes."""
+    body: list[Stmt] = []
+    while i < len(lines):
+        line = lines[i]
+        if _CLOSES_BLOCK.match(line) or _ELSE_BLOCK.match(line):
+            return tuple(body), i
+        if _BLANK_LINE.match(line):
+            i += 1
+            continue
+        pos = _LEAD.match(line).end()
+        lineno = first_line + i
+        if _REM.match(line, pos):
+            if _SPECIAL.search(line, pos):
+                return None
+            body.append(_comment(line[pos + 3 :], Span(lineno, pos + 1, lineno, len(line) + 1)))
+            i += 1
+            continue
+        nested = _simple_compound(lines, i, first_line) if _KEYWORD.match(line, pos) else None
+        if nested is not None:
+            body.append(nested[0])
+            i = nested[1]
+            continue
+        if line[pos:pos + 1] in ":" or not (_SPECIAL.search(line) is None or _SIMPLE.match(line)):
+            return None
+        stmt = _simple_line(line, lineno, pos)
+        if stmt is None:
+            return None
+        body.append(stmt)
+        i += 1
+    return None
 
 
 # -- statements from a command's name and words (both paths) ----------------------------
@@ -375,7 +535,7 @@ def _command(
         glued = name[len(program) :] if name[: len(program)].lower() == program else ""
         if glued:
             target = Word(
-                glued, make_span(name_span.line, name_span.column + len(program), name_span.line, name_span.end_column)
+                glued, Span(name_span.line, name_span.column + len(program), name_span.line, name_span.end_column)
             )
             words = [target, *words]
         if program == "goto":
@@ -399,7 +559,7 @@ def _label_reference(word: Word) -> tuple[str, Span]:
     end = _LABEL_END.search(text, skip)
     stop = end.start() if end else len(text)
     span = word.span
-    return text[skip:stop], make_span(span.line, span.column + skip, span.line, span.column + stop)
+    return text[skip:stop], Span(span.line, span.column + skip, span.line, span.column + stop)
 
 
 def _goto(span: Span, words: list[Word]) -> Goto:
@@ -466,16 +626,16 @@ class _Cutter:
         while True:
             line = lines[index]
             if len(line) > MAX_LINE:
-                return _Cut(index + 1, f"line longer than cmd's limit of {MAX_LINE} characters", [])
+                return _Cut(index + 1, _("line longer than cmd's limit of {maximum} characters").format(maximum=MAX_LINE), [])
             state, continued = self._scan_line(line, index, state)
             if self.depth > MAX_NESTING:
-                return _Cut(index + 1, f"blocks nested deeper than {MAX_NESTING}", [])
+                return _Cut(index + 1, _("blocks nested deeper than {maximum}").format(maximum=MAX_NESTING), [])
             index += 1
             if self.depth == 0 and (not continued or index == len(lines)):
                 return _Cut(index, None, self.text_parens)
             if index == len(lines):
                 # Report the opening line only: the lines after it are read again.
-                return _Cut(self.start + 1, "'(' opens a block that is never closed", [])
+                return _Cut(self.start + 1, _("'(' opens a block that is never closed"), [])
             if not continued:
                 state = "command"
 
@@ -601,16 +761,20 @@ def _parse_with_grammar(
     try:
         return parser.parse(text)
     except UnexpectedInput as exc:
-        where = f"line {exc.line + builder.line_offset}, column {exc.column}" if exc.line > 0 else "the end"
+        where = (
+            _("line {line}, column {column}").format(line=exc.line + builder.line_offset, column=exc.column)
+            if exc.line > 0
+            else _("the end")
+        )
         if isinstance(exc, UnexpectedToken):
-            found = "the end of the line" if exc.token.type in ("$END", "_NL") else repr(_visible(str(exc.token)))
+            found = _("the end of the line") if exc.token.type in ("$END", "_NL") else repr(_visible(str(exc.token)))
         elif isinstance(exc, UnexpectedCharacters):
             found = repr(_visible(text[exc.pos_in_stream]))
         else:
-            found = "the end of the line"
-        message = f"unexpected {found} at {where}"
+            found = _("the end of the line")
+        message = _("unexpected {found} at {where}").format(found=found, where=where)
     except LarkError as exc:  # the grammar's own limits; never expected
-        message = f"cannot parse: {exc}"
+        message = _("cannot parse: {reason}").format(reason=exc)
     return _error_lines(lines, start, end, first_line, message)
 
 
@@ -650,7 +814,7 @@ def _stmt_body(stmt: Stmt) -> tuple[Stmt, ...]:
 
 
 def _from(first: Span, last: Span) -> Span:
-    return make_span(first.line, first.column, last.end_line, last.end_column)
+    return Span(first.line, first.column, last.end_line, last.end_column)
 
 
 class _IRBuilder:
@@ -667,7 +831,7 @@ class _IRBuilder:
     # Lark looks callbacks up by rule name.
     def _token_span(self, token) -> Span:
         offset = self.line_offset
-        return make_span(token.line + offset, token.column, token.end_line + offset, token.end_column)
+        return Span(token.line + offset, token.column, token.end_line + offset, token.end_column)
 
     def _word(self, token) -> Word:
         value = str(token)

@@ -2,8 +2,9 @@
 over scripts that did not change reads them back instead of linting again.
 
 A result is stored under the SHA-256 of everything it depends on: sogen's version and
-the modification times of its rules and analysis core (so that a development checkout
-never reads a result of older code), the file's language, the rules that run on it,
+the modification times of its rules, analysis core and message catalogues (so that a
+development checkout never reads a result of older code), the language of the messages
+(sogen.i18n), the file's language, the rules that run on it,
 the start/stop name patterns, its path as given and as shown, and its bytes. Fixing
 (`--fix`, `--diff`) and standard input are never cached. `--no-cache` skips the cache;
 SOGEN_CACHE_DIR moves it (default: the user's cache folder). A damaged or unreadable
@@ -33,12 +34,19 @@ def _code_stamp() -> str:
     """When the code that makes a result last changed: the rules, the core, the catalogue."""
     package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     newest = 0
-    for folder in ("lint", os.path.join("lint", "rules"), "batch", "regfile", ""):
+    messages = os.path.join("locale", "ja", "LC_MESSAGES")
+    for folder in ("lint", os.path.join("lint", "rules"), "batch", "regfile", "", messages):
         try:
             with os.scandir(os.path.join(package, folder)) as entries:
                 newest = max([newest, *(entry.stat().st_mtime_ns for entry in entries if entry.is_file())])
         except OSError:
             continue
+    catalogue = os.environ.get("SOGEN_CATALOGUE")  # a catalogue read instead of the packaged one
+    if catalogue:
+        try:
+            return f"{newest} {os.path.abspath(catalogue)} {os.stat(catalogue).st_mtime_ns}"
+        except OSError:
+            return f"{newest} {os.path.abspath(catalogue)}"
     return str(newest)
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path, PurePath
 
+from sogen.i18n import _
 from sogen.lint.context import NamePatterns
 from sogen.lint.rules import RULES
 from sogen.lint.rules.base import SEVERITIES, WARNING
@@ -16,7 +17,9 @@ from sogen.textio import UnreadableFile, parse_utf8
 SOGEN_TOML = ".sogen.toml"
 PYPROJECT = "pyproject.toml"
 PYPROJECT_TABLE = ("tool", "sogen", "lint")
-KEYS = ("select", "ignore", "per-file-ignores", "fail-on", "start-patterns", "stop-patterns")
+KEYS = ("select", "ignore", "per-file-ignores", "fail-on", "start-patterns", "stop-patterns", "doc-url")
+# What {placeholders} a doc-url template may use.
+DOC_URL_FIELDS = ("code", "name")
 # The lint settings are a few lines; a pyproject.toml, a few kilobytes.
 MAX_CONFIG_BYTES = 1 << 20
 # A name pattern's '*' becomes '(.*)' in a backtracking regex, which takes time
@@ -39,6 +42,15 @@ class LintConfig:
     patterns: NamePatterns = field(default_factory=NamePatterns)
     root: str = "."
     source: str | None = None  # the file the settings came from
+    # A rule's documentation page, "https://.../{code}": SARIF's helpUri. None: not linked.
+    doc_url: str | None = None
+    dialect: str | None = None  # --dialect: the event variables' names, "arm" or "clp"; None: each script's own
+
+    def rule_url(self, code: str) -> str | None:
+        """The documentation URL of rule ``code`` (doc-url filled in), or None."""
+        if self.doc_url is None:
+            return None
+        return self.doc_url.format(code=code, name=RULES[code].name)
 
     def selected(self) -> frozenset[str]:
         """The codes that run, before per-file-ignores."""
@@ -101,25 +113,31 @@ def _codes(values: list[str], where: str) -> tuple[str, ...]:
     codes = []
     for value in values:
         if not isinstance(value, str):
-            raise ConfigError(f"{where}: expected rule codes as strings, got {value!r}")
+            raise ConfigError(_("{where}: expected rule codes as strings, got {value}").format(where=where, value=repr(value)))
         for code in (c.strip().upper() for c in value.split(",")):
             if not code:
                 continue
             if not any(known.startswith(code) for known in RULES):
-                raise ConfigError(f"{where}: unknown rule code or prefix {code!r} (run `sogen rule --all`)")
+                raise ConfigError(
+                    _("{where}: unknown rule code or prefix {code} (run `sogen rule --all`)").format(where=where, code=repr(code))
+                )
             codes.append(code)
     return tuple(codes)
 
 
 def _severity(value: object, where: str) -> str:
     if value not in SEVERITIES:
-        raise ConfigError(f"{where}: expected one of {', '.join(SEVERITIES)}, got {value!r}")
+        raise ConfigError(
+            _("{where}: expected one of {choices}, got {value}").format(
+                where=where, choices=", ".join(SEVERITIES), value=repr(value)
+            )
+        )
     return value
 
 
 def _strings(value: object, where: str) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise ConfigError(f"{where}: expected a list of strings")
+        raise ConfigError(_("{where}: expected a list of strings").format(where=where))
     return tuple(value)
 
 
@@ -127,14 +145,51 @@ def _patterns(value: object, where: str) -> tuple[str, ...]:
     patterns = _strings(value, where)
     for pattern in patterns:
         if pattern.count("*") > MAX_PATTERN_STARS:
-            raise ConfigError(f"{where}: {pattern!r} has more than {MAX_PATTERN_STARS} '*' wildcards, the most allowed")
+            raise ConfigError(
+                _("{where}: {pattern} has more than {maximum} '*' wildcards, the most allowed").format(
+                    where=where, pattern=repr(pattern), maximum=MAX_PATTERN_STARS
+                )
+            )
     return patterns
+
+
+def _doc_url(value: object, where: str) -> str:
+    """An absolute URL template: "https://example.invalid/rules/{code}" ({code}, {name})."""
+    import string
+    from urllib.parse import urlsplit
+
+    if not isinstance(value, str):
+        raise ConfigError(
+            _("{where}: expected a URL template as a string, got {value}").format(where=where, value=repr(value))
+        )
+    try:
+        fields = [name for _text, name, _spec, _conv in string.Formatter().parse(value) if name is not None]
+    except ValueError as exc:
+        raise ConfigError(
+            _("{where}: {value} is not a template ({reason}); write {{code}} for the rule's code").format(
+                where=where, value=repr(value), reason=exc
+            )
+        ) from None
+    unknown = sorted(set(fields) - set(DOC_URL_FIELDS))
+    if unknown:
+        raise ConfigError(
+            _("{where}: unknown placeholder {names} in {value} (known: {{code}}, {{name}})").format(
+                where=where, names=", ".join("{" + f + "}" for f in unknown), value=repr(value)
+            )
+        )
+    if not urlsplit(value).scheme or not urlsplit(value).netloc and not value.startswith("file:"):
+        raise ConfigError(_("{where}: {value} is not an absolute URL (https://...)").format(where=where, value=repr(value)))
+    return value
 
 
 def parse_settings(table: dict, source: str, root: str) -> LintConfig:
     unknown = sorted(set(table) - set(KEYS))
     if unknown:
-        raise ConfigError(f"{source}: unknown key {', '.join(map(repr, unknown))} (known keys: {', '.join(KEYS)})")
+        raise ConfigError(
+            _("{source}: unknown key {keys} (known keys: {known})").format(
+                source=source, keys=", ".join(map(repr, unknown)), known=", ".join(KEYS)
+            )
+        )
     config = LintConfig(root=root, source=source)
     if "select" in table:
         config = replace(
@@ -147,7 +202,7 @@ def parse_settings(table: dict, source: str, root: str) -> LintConfig:
     if "per-file-ignores" in table:
         raw = table["per-file-ignores"]
         if not isinstance(raw, dict):
-            raise ConfigError(f"{source}: per-file-ignores: expected a table of glob = [codes]")
+            raise ConfigError(_("{source}: per-file-ignores: expected a table of glob = [codes]").format(source=source))
         config = replace(
             config,
             per_file_ignores=tuple(
@@ -162,6 +217,8 @@ def parse_settings(table: dict, source: str, root: str) -> LintConfig:
         )
     if "fail-on" in table:
         config = replace(config, fail_on=_severity(table["fail-on"], f"{source}: fail-on"))
+    if "doc-url" in table:
+        config = replace(config, doc_url=_doc_url(table["doc-url"], f"{source}: doc-url"))
     patterns = config.patterns
     if "start-patterns" in table:
         patterns = replace(patterns, start=_patterns(table["start-patterns"], f"{source}: start-patterns"))
@@ -177,7 +234,7 @@ def _lint_table(path: Path) -> dict | None:
     except UnreadableFile as exc:
         raise ConfigError(str(exc)) from None
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+        raise ConfigError(_("{path}: invalid TOML: {reason}").format(path=path, reason=exc)) from None
     if path.name == PYPROJECT:
         table = data
         for depth, key in enumerate(PYPROJECT_TABLE, start=1):
@@ -186,22 +243,46 @@ def _lint_table(path: Path) -> dict | None:
                 return None
             if not isinstance(table, dict):
                 name = ".".join(PYPROJECT_TABLE[:depth])
-                raise ConfigError(f"{path}: '{name}' must be a table, written [{name}]")
+                raise ConfigError(_("{path}: '{name}' must be a table, written [{name}]").format(path=path, name=name))
         return table
+    if isinstance(data.get("tool"), dict):  # the README's [tool.sogen.lint] block, copied as it is
+        data = _sogen_toml_tool_table(path, data)
     if "lint" in data:
         if not isinstance(data["lint"], dict):
-            raise ConfigError(f"{path}: 'lint' must be a table, written [lint]")
+            raise ConfigError(_("{path}: 'lint' must be a table, written [lint]").format(path=path))
         others = sorted(set(data) - {"lint"})
         if others:
-            raise ConfigError(f"{path}: unknown key {', '.join(map(repr, others))} beside the [lint] table")
+            raise ConfigError(
+                _("{path}: unknown key {keys} beside the [lint] table").format(path=path, keys=", ".join(map(repr, others)))
+            )
         return data["lint"]
     return data
+
+
+def _sogen_toml_tool_table(path: Path, data: dict) -> dict:
+    """A .sogen.toml holding ``[tool.sogen.lint]``, as pyproject.toml does: that table, as
+    ``{"lint": table}``. Nothing may stand beside it: one file, one way of writing it."""
+    table: object = data
+    for depth, key in enumerate(PYPROJECT_TABLE, start=1):
+        name = ".".join(PYPROJECT_TABLE[:depth])
+        beside = sorted(set(table) - {key})
+        if beside:
+            raise ConfigError(
+                _(
+                    "{path}: unknown key {keys} beside [{name}] (a .sogen.toml holds "
+                    "[lint], [tool.sogen.lint] or the settings at the top level)"
+                ).format(path=path, keys=", ".join(map(repr, beside)), name=name)
+            )
+        table = table.get(key)
+        if not isinstance(table, dict):
+            raise ConfigError(_("{path}: '{name}' must be a table, written [{name}]").format(path=path, name=name))
+    return {"lint": table}
 
 
 def load_config(path: Path) -> LintConfig:
     """Settings from an explicit file (--config): a .sogen.toml or a pyproject.toml."""
     if not path.exists():
-        raise ConfigError(f"{path}: no such configuration file")
+        raise ConfigError(_("{path}: no such configuration file").format(path=path))
     table = _lint_table(path)
     return parse_settings(table or {}, str(path), str(path.resolve().parent))
 

@@ -1,7 +1,9 @@
 """Everything the rules know about one file, each part computed at most once.
 
-The parse happens when the context is made; the control flow and the path
-analysis only when a selected rule first asks for them.
+One context per language (:class:`FileContext` for batch files, :class:`RegContext`
+for registry patches, :class:`TextContext` for somg.ini and RUNBOOK.md), each
+answering :class:`LintContext`. The parse happens when the context is made; the
+control flow and the path analysis only when a selected rule first asks for them.
 """
 
 from __future__ import annotations
@@ -9,7 +11,8 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
+from typing import TYPE_CHECKING, ClassVar, Protocol
 
 from sogen.batch.arm import ArmCall, read_arm_call
 from sogen.batch.control import ControlFlow, control_flow, walk
@@ -17,21 +20,24 @@ from sogen.batch.events import COMBINATIONS, DIALECTS, VALUES, Combination, Dial
 from sogen.batch.interpreter import PathResult, analyse, script_dialect
 from sogen.batch.ir import Command, Comment, If, Label, Script, Span, Stmt, Word
 from sogen.batch.parser import parse_script
-from sogen.textio import DecodedText
+from sogen.textio import DecodedText, decode_bytes
+
+if TYPE_CHECKING:
+    from sogen.regfile.reader import RegFile
+    from sogen.topology.model import Topology
 
 START, STOP = "start", "stop"
+BATCH, REGISTRY, TEXT = "batch", "reg", "text"  # the languages of the files linted
 # A whole operand that is one event variable of either dialect, quoted or not.
 _EVENT_OPERAND = re.compile(rf'^"?%({"|".join(VALUES)})%"?$', re.I)
 
 
 @dataclass(frozen=True)
 class NamePatterns:
-    """The names sogen reads a script by: the file names of start and stop scripts, and
-    the event variables' names (``dialect``: "arm" or "clp"; None: each script's own)."""
+    """The file names of start and stop scripts."""
 
     start: tuple[str, ...] = ("start*.bat",)
     stop: tuple[str, ...] = ("stop*.bat",)
-    dialect: str | None = None
 
 
 @cache
@@ -83,56 +89,62 @@ def tested_event_variable(stmt: If) -> tuple[str, Word | None] | None:
     return None
 
 
-class computed_once:
-    """``functools.cached_property`` without its lock, which Python 3.11 takes on every
-    first access: a context lives in one thread, and a lint run reads a dozen of
-    these for each of thousands of files."""
+class LintContext(Protocol):
+    """What every rule's ``check`` gets, whatever the file's language."""
 
-    def __init__(self, function):
-        self.function = function
-        self.__doc__ = function.__doc__
+    language: ClassVar[str]  # BATCH, REGISTRY or TEXT
+    path: str
+    display_path: str  # as findings show it
+    data: bytes
+    # With `sogen lint --topology`: the topology, and the index of the file's failover group
+    # (None: the file is in no group's folder). None without.
+    topology: Topology | None
+    group: int | None
 
-    def __set_name__(self, owner, name: str) -> None:
-        self.name = name
-
-    def __get__(self, instance, owner=None):
-        if instance is None:
-            return self
-        value = instance.__dict__[self.name] = self.function(instance)
-        return value
+    def line_text(self, line: int) -> str: ...
 
 
-class FileContext:
-    def __init__(self, path: str, display_path: str, data: bytes, patterns: NamePatterns):
+class _Placed:
+    """Where a file stands in a topology: set by the engine when it lints with one."""
+
+    topology: Topology | None = None
+    group: int | None = None
+
+
+class FileContext(_Placed):
+    language = BATCH
+
+    def __init__(self, path: str, display_path: str, data: bytes, patterns: NamePatterns, dialect: str | None = None):
         self.path = path
         self.display_path = display_path
         self.data = data
         self.patterns = patterns
+        self.forced_dialect = dialect  # --dialect: "arm" or "clp"; None: the script's own
         self.script: Script = parse_script(path, data)
 
     # -- what the rules read --------------------------------------------------
 
-    @computed_once
+    @cached_property
     def flow(self) -> ControlFlow:
         return control_flow(self.script)
 
-    @computed_once
+    @cached_property
     def dialect(self) -> Dialect:
         """The event variables' names: as forced (--dialect), else the script's own."""
-        forced = self.patterns.dialect
+        forced = self.forced_dialect
         return DIALECTS[forced] if forced else script_dialect(self.script)
 
-    @computed_once
+    @cached_property
     def analysis(self) -> dict[Combination, PathResult]:
         """Combination -> PathResult for the 16 combinations, in the script's dialect."""
         return analyse(self.script, dialect=self.dialect)
 
-    @computed_once
+    @cached_property
     def paths(self) -> list[PathResult]:
         """The path results in a fixed order, so that findings come out the same every run."""
         return [self.analysis[c] for c in COMBINATIONS if c in self.analysis]
 
-    @computed_once
+    @cached_property
     def distinct_paths(self) -> list[PathResult]:
         """One path per distinct sequence of actions (most scripts have a handful, not 16),
         for the rules that look at the actions only."""
@@ -141,41 +153,41 @@ class FileContext:
             distinct.setdefault(tuple((id(a.stmt), a.text) for a in result.actions), result)
         return list(distinct.values())
 
-    @computed_once
+    @cached_property
     def statements(self) -> list[Stmt]:
         """All statements, nested ones included, in file order; comments left out."""
         return [s for s in walk(self.script.statements) if not isinstance(s, Comment)]
 
-    @computed_once
+    @cached_property
     def commands(self) -> list[Command]:
         return [s for s in self.statements if isinstance(s, Command)]
 
-    @computed_once
+    @cached_property
     def arm_calls(self) -> list[tuple[Command, ArmCall]]:
         """The ARM command lines, read against NEC's documented forms once for every rule."""
         return [(command, call) for command in self.commands if (call := read_arm_call(command)) is not None]
 
-    @computed_once
+    @cached_property
     def ifs(self) -> list[If]:
         return [s for s in self.statements if isinstance(s, If)]
 
-    @computed_once
+    @cached_property
     def labels(self) -> list[Label]:
         """Top-level labels in file order."""
         return [s for s in self.script.statements if isinstance(s, Label)]
 
-    @computed_once
+    @cached_property
     def arms_tests(self) -> list[tuple[If, str, Word | None]]:
         """The IFs that test an event variable of either dialect, in file order, each with
         the variable and the operand it is compared with (see :func:`tested_event_variable`)."""
         return [(s, *tested) for s in self.ifs if (tested := tested_event_variable(s))]
 
-    @computed_once
+    @cached_property
     def event_tests(self) -> list[If]:
         """The IFs that test the dialect's event variable (ARMS_EVENT, CLP_EVENT), in file order."""
         return [stmt for stmt, variable, _ in self.arms_tests if variable == self.dialect.event]
 
-    @computed_once
+    @cached_property
     def kind(self) -> str | None:
         """ "start", "stop" or None: by file name, else by what the script does."""
         named = kind_from_name(os.path.basename(self.path), self.patterns)
@@ -198,7 +210,7 @@ class FileContext:
         """The text as the fixes edit it; None when the bytes do not decode (no fixes then)."""
         return self.script.decoded
 
-    @computed_once
+    @cached_property
     def _line_starts(self) -> list[int]:
         text = self.decoded.text if self.decoded else ""
         starts = [0]
@@ -223,9 +235,10 @@ class FileContext:
         return self.decoded is not None
 
 
-class RegContext:
+class RegContext(_Placed):
     """What the registry rules read about one .reg file (the batch rules' FileContext counterpart)."""
 
+    language = REGISTRY
     kind = "reg"
 
     def __init__(self, path: str, display_path: str, data: bytes):
@@ -234,7 +247,7 @@ class RegContext:
         self.data = data
         from sogen.regfile.reader import parse_registry  # only when a .reg file is linted
 
-        self.reg = parse_registry(path, data)
+        self.reg: RegFile = parse_registry(path, data)
 
     def line_text(self, line: int) -> str:
         lines = self.reg.lines
@@ -242,3 +255,20 @@ class RegContext:
 
     def first_line_span(self) -> Span:
         return Span(1, 1, 1, len(self.line_text(1)) + 1)
+
+
+class TextContext(_Placed):
+    """A plain text file the topology rules read (somg.ini, RUNBOOK.md); UnicodeDecodeError
+    when it is neither UTF-8, UTF-16 nor code page 932 text."""
+
+    language = TEXT
+    kind = None
+
+    def __init__(self, path: str, display_path: str, data: bytes):
+        self.path = path
+        self.display_path = display_path
+        self.data = data
+        self.lines = decode_bytes(data).text.splitlines()
+
+    def line_text(self, line: int) -> str:
+        return self.lines[line - 1] if 0 < line <= len(self.lines) else ""

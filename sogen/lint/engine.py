@@ -13,19 +13,20 @@ import gc
 import json
 import os
 from collections import Counter, defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from sogen.i18n import _, language, set_language
 from sogen.lint.config import LintConfig
-from sogen.lint.context import STOP, FileContext, NamePatterns, kind_from_name
+from sogen.lint.context import BATCH, REGISTRY, STOP, TEXT, FileContext, NamePatterns, kind_from_name
 from sogen.lint.rules import RULES, Finding
-from sogen.lint.rules.base import BATCH, REGISTRY, SEVERITIES, Edit
+from sogen.lint.rules.base import CLUSTER, FILE, FINDING_ORDER, GROUP, PAIR, SEVERITIES, Edit
 from sogen.lint.rules.suppression import Suppression, apply_suppressions, by_line, find_suppressions, is_suppressed
 from sogen.output import MANIFEST
-from sogen.textio import MAX_SOURCE_BYTES, UnreadableFile, decode_bytes, parse_utf8, read_regular
+from sogen.textio import MAX_SOURCE_BYTES, UnreadableFile, parse_utf8, read_regular
 
 LANGUAGES = {".bat": BATCH, ".cmd": BATCH, ".reg": REGISTRY}
 MAX_FIX_ROUNDS = 10
@@ -47,6 +48,13 @@ class Job:
     language: str
     data: bytes | None = None  # standard input's bytes; None: read ``path``
     cache_folder: str | None = None  # where results are kept (sogen.lint.cache); None: not kept
+    lang: str = "en"  # the language of the messages (sogen.i18n), set in the worker too
+    unsafe_fixes: bool = False  # --unsafe-fixes: also apply the fixes that change which lines run
+    dialect: str | None = None  # --dialect: "arm" or "clp"; None: each script's own
+    # With --topology (the worker's _topology): its digest, for the cache, and the index of
+    # the file's failover group (None: in no group's folder).
+    topology_key: str | None = None
+    group: int | None = None
 
 
 @dataclass
@@ -112,20 +120,37 @@ def named_language(path: str) -> str:
     return language_of(path) or BATCH
 
 
-def discover(paths: list[str], unread: list[str], texts: list[str] | None = None) -> dict[str, str]:
+def discover(
+    paths: list[str], unread: list[str], texts: list[str] | None = None, respect_gitignore: bool = True
+) -> dict[str, str]:
     """The files to lint under ``paths`` and their languages: folders recursively (hidden
     ones skipped, only .bat/.cmd/.reg), named files whatever their extension, in a fixed
     order. A folder that cannot be listed adds a message to ``unread``. With ``texts``,
-    the same pass collects there the somg.ini and RUNBOOK.md files a topology checks."""
+    the same pass collects there the somg.ini and RUNBOOK.md files a topology checks.
+    With ``respect_gitignore``, what .gitignore files exclude is skipped in folders
+    (sogen.lint.gitignore); a named file is linted all the same."""
 
     def report(exc: OSError) -> None:
-        unread.append(f"{display_path(exc.filename)}: cannot be read: {exc.strerror}; its files are not linted")
+        unread.append(
+            _("{path}: cannot be read: {reason}; its files are not linted").format(
+                path=display_path(exc.filename), reason=exc.strerror
+            )
+        )
 
     found: dict[str, str] = {}
     for path in paths:
         if os.path.isdir(path):
+            ignore = None
+            if respect_gitignore:
+                from sogen.lint.gitignore import Ignored
+
+                ignore = Ignored(path, unread)
             for folder, dirs, files in os.walk(path, onerror=report):
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                if ignore is not None:
+                    ignore.enter(folder, files)
+                    dirs[:] = [d for d in dirs if not ignore.ignored(d, True)]
+                    files = [name for name in files if not ignore.ignored(name, False)]
                 for name in sorted(files):
                     language = language_of(name)
                     if language:
@@ -138,7 +163,7 @@ def discover(paths: list[str], unread: list[str], texts: list[str] | None = None
             # A FIFO or device is named on purpose too: lint_file reports it.
             found.setdefault(path, named_language(path))
         else:
-            raise LintUsageError(f"{path}: no such file or directory")
+            raise LintUsageError(_("{path}: no such file or directory").format(path=path))
     return found
 
 
@@ -177,6 +202,12 @@ def _touches(taken: list[tuple[int, int]], edit: Edit) -> bool:
     return any(start <= edit.end and edit.start <= end for start, end in neighbours)
 
 
+def applicable(finding: Finding, unsafe_fixes: bool = False) -> bool:
+    """Would --fix apply this finding's fix? Unsafe ones (they change which lines run)
+    only with --unsafe-fixes."""
+    return finding.fix is not None and (unsafe_fixes or not finding.fix.unsafe)
+
+
 def apply_fixes(ctx: FileContext, findings: list[Finding]) -> tuple[bytes, int]:
     """The file's bytes with the non-overlapping fixes applied, and how many were.
 
@@ -212,15 +243,38 @@ def apply_fixes(ctx: FileContext, findings: list[Finding]) -> tuple[bytes, int]:
     return b"".join(out), applied
 
 
+# The topology of `sogen lint --topology` in this process: set for a run, and in each
+# worker once, when it starts (a topology travels once, not with every file).
+_topology = None
+
+
+def _start_worker(topology) -> None:
+    global _topology
+    _topology = topology
+    _collect_rarely()
+
+
 def make_context(job: Job, data: bytes, language: str):
+    """The context of the file's language (sogen.lint.context.LintContext), placed in the topology."""
     if language == REGISTRY:
         from sogen.lint.context import RegContext
 
-        return RegContext(job.path, job.display_path, data)
-    return FileContext(job.path, job.display_path, data, job.patterns)
+        ctx = RegContext(job.path, job.display_path, data)
+    elif language == TEXT:
+        from sogen.lint.context import TextContext
+
+        ctx = TextContext(job.path, job.display_path, data)
+    else:
+        ctx = FileContext(job.path, job.display_path, data, job.patterns, job.dialect)
+    if job.topology_key is not None:
+        ctx.topology, ctx.group = _topology, job.group
+    return ctx
 
 
 def source_lines(ctx, language: str) -> list[str]:
+    """The lines suppression comments are read from (somg.ini and RUNBOOK.md have none)."""
+    if language == TEXT:
+        return []
     return ctx.reg.lines if language == REGISTRY else ctx.script.lines
 
 
@@ -232,23 +286,34 @@ def absolute_folder(folder: str) -> str:
 
 
 @lru_cache(maxsize=64)
-def codes_for_language(codes: frozenset[str], language: str) -> tuple[str, ...]:
-    """The selected rules that check this kind of file, in code order."""
-    return tuple(sorted(c for c in codes if RULES[c].language == language))
+def codes_for_file(codes: frozenset[str], language: str, placed: str | None) -> tuple[str, ...]:
+    """The selected rules that apply to a file, in code order: those reading its language
+    and, for a topology rule, only with a topology (``placed``: CLUSTER) and, for one on a
+    failover group's files, only for a file in a group (``placed``: GROUP)."""
+    wanted = {None: (None,), CLUSTER: (None, CLUSTER), GROUP: (None, CLUSTER, GROUP)}[placed]
+    return tuple(sorted(c for c in codes if language in RULES[c].languages and RULES[c].topology in wanted))
+
+
+def _placement(job: Job) -> str | None:
+    if job.topology_key is None:
+        return None
+    return CLUSTER if job.group is None else GROUP
 
 
 def lint_file(job: Job) -> FileResult:
+    set_language(job.lang)
     try:
         data = job.data if job.data is not None else read_regular(job.path, MAX_SOURCE_BYTES)
     except UnreadableFile as exc:
-        result = FileResult(job.path, job.display_path, absolute_folder(os.path.dirname(job.path)))
-        result.error = f"{job.display_path}: {exc.reason}"
-        return result
+        return _failed(job, f"{job.display_path}: {exc.reason}")
     if job.cache_folder is None or job.fix or job.data is not None:
         return _lint_data(job, data)
     from sogen.lint import cache
 
-    parts = (job.language, ",".join(sorted(job.codes)), repr(job.patterns), job.path, job.display_path, os.getcwd())
+    parts = (
+        job.lang, job.language, ",".join(sorted(job.codes)), repr(job.patterns), str(job.dialect),
+        str(job.topology_key), str(job.group), job.path, job.display_path, os.getcwd(),
+    )  # fmt: skip
     key = cache.entry_key(parts, data)
     result = cache.load(job.cache_folder, key)
     if result is None:
@@ -257,16 +322,27 @@ def lint_file(job: Job) -> FileResult:
     return result
 
 
+def _failed(job: Job, error: str) -> FileResult:
+    result = FileResult(job.path, job.display_path, absolute_folder(os.path.dirname(job.path)))
+    if job.language == TEXT:  # read only for the topology rules
+        error = _("{error}; not checked against the topology").format(error=error)
+    result.error = error
+    return result
+
+
 def _lint_data(job: Job, data: bytes) -> FileResult:
     result = FileResult(job.path, job.display_path, absolute_folder(os.path.dirname(job.path)))
     language = job.language
-    codes = codes_for_language(job.codes, language)
-    ctx = make_context(job, data, language)
+    codes = codes_for_file(job.codes, language, _placement(job))
+    try:
+        ctx = make_context(job, data, language)
+    except UnicodeDecodeError:  # only somg.ini and RUNBOOK.md must decode
+        return _failed(job, _("{path}: is neither UTF-8, UTF-16 nor code page 932 text").format(path=job.display_path))
     findings = run_rules(ctx, codes)
     if job.fix and language == BATCH and ctx.fixable:
-        for _ in range(MAX_FIX_ROUNDS):
+        for _round in range(MAX_FIX_ROUNDS):
             index = by_line(find_suppressions(ctx.script.lines))
-            wanted = [f for f in findings if not is_suppressed(f, index)]
+            wanted = [f for f in findings if not is_suppressed(f, index) and applicable(f, job.unsafe_fixes)]
             fixed, applied = apply_fixes(ctx, wanted)
             if not applied:
                 break
@@ -284,7 +360,7 @@ def _lint_data(job: Job, data: bytes) -> FileResult:
     summaries: dict[object, object] = {}
     for code in codes:
         rule = RULES[code]
-        if rule.pair or rule.tree:
+        if rule.scope != FILE:
             summarize = type(rule).summarize
             if summarize not in summaries:
                 summaries[summarize] = summarize(ctx)
@@ -306,27 +382,47 @@ def _few_collections() -> Iterator[None]:
         yield
     finally:
         gc.set_threshold(*thresholds)
-        gc.unfreeze()
 
 
 def _collect_rarely() -> None:
-    gc.freeze()  # what is alive now (modules, rules, the catalogue) is never garbage
     gc.set_threshold(50_000, 20, 100)
 
 
-def _run(jobs: list[Job]) -> list[FileResult]:
+def _run(jobs: list[Job], topology=None, progress: Callable[[int, int], None] | None = None) -> list[FileResult]:
+    """The jobs' results in the jobs' order; ``progress(done, total)`` is called in this
+    process after each file."""
     workers = os.cpu_count() or 1
     with _few_collections():
         if len(jobs) < PARALLEL_MIN_FILES or workers < 2:
-            return [lint_file(job) for job in jobs]
+            global _topology
+            _topology = topology
+            try:
+                return _collect(map(lint_file, jobs), len(jobs), progress)
+            finally:
+                _topology = None
         from concurrent.futures import ProcessPoolExecutor
 
         import sogen.batch.interpreter  # noqa: F401  (loaded once here, inherited by forked workers)
         import sogen.batch.parser  # noqa: F401
 
-        chunk = max(1, len(jobs) // (workers * 8))
-        with ProcessPoolExecutor(max_workers=workers, initializer=_collect_rarely) as pool:
-            return list(pool.map(lint_file, jobs, chunksize=chunk))
+        # Small chunks: at the end one worker waits for the other's last chunk, and a chunk
+        # of 30-odd scripts takes some 30 ms; the messages they cost are a fraction of that.
+        chunk = max(1, len(jobs) // (workers * 32))
+        with ProcessPoolExecutor(max_workers=workers, initializer=_start_worker, initargs=(topology,)) as pool:
+            # map's iterator yields each result, in order, as soon as it (and those before it) is done.
+            return _collect(pool.map(lint_file, jobs, chunksize=chunk), len(jobs), progress)
+
+
+def _collect(
+    results: Iterator[FileResult], total: int, progress: Callable[[int, int], None] | None
+) -> list[FileResult]:
+    if progress is None:
+        return list(results)
+    collected = []
+    for result in results:
+        collected.append(result)
+        progress(len(collected), total)
+    return collected
 
 
 def pairs(results: list[FileResult]) -> list[tuple[FileResult, FileResult]]:
@@ -360,50 +456,70 @@ def lint_paths(
     topology=None,
     stdin: tuple[str, bytes] | None = None,
     cache_folder: str | None = None,
+    *,
+    unsafe_fixes: bool = False,
+    respect_gitignore: bool = True,
+    progress: Callable[[int, int], None] | None = None,
 ) -> LintResult:
     """Lint files and folders; with ``fix``, the results carry the fixed bytes (nothing is written).
 
     With ``topology`` the files are also checked against it (rules SO8xx). ``stdin``: the
     file name and bytes of standard input, linted as if they were that file.
     ``cache_folder``: keep and reuse results there (see sogen.lint.cache).
+    ``unsafe_fixes``: ``fix`` applies the unsafe fixes too (Fix.unsafe: they change which
+    lines run). ``respect_gitignore``: folders are searched without what .gitignore files
+    exclude. ``progress(done, total)``: called in this process as files are linted.
     """
     unread: list[str] = []
+    lang = language()
     texts: list[str] | None = [] if topology is not None else None
-    files = discover(paths, unread, texts)
+    files = discover(paths, unread, texts, respect_gitignore)
+    if texts:  # somg.ini and RUNBOOK.md, for the topology rules
+        files.update((path, TEXT) for path in texts if path not in files)
+    topology_key = group_names = None
+    if topology is not None:
+        import hashlib
+
+        topology_key = hashlib.sha256(topology.model_dump_json().encode()).hexdigest()
+        group_names = [g.name for g in topology.groups]
 
     def job(path: str, language: str, data: bytes | None = None) -> Job:
         codes = config.codes_for(path)
-        return Job(path, display_path(path), codes, config.patterns, fix, language, data, cache_folder)
+        group = None if topology is None else _group_of(path, group_names)
+        return Job(
+            path, display_path(path), codes, config.patterns, fix, language, data, cache_folder, lang, unsafe_fixes,
+            config.dialect, topology_key, group,
+        )  # fmt: skip
 
     jobs = [job(path, language) for path, language in files.items()]
     if stdin is not None:
         name, data = stdin
         jobs.append(job(name, named_language(name), data))
-    if not jobs and not unread and not texts:  # a folder that cannot be read is reported as such
+    if not jobs and not unread:  # a folder that cannot be read is reported as such
         # An empty or misspelt folder passing as "All checks passed" would hide a broken CI step.
-        raise LintUsageError(f"nothing to lint in {', '.join(paths)}: no .bat, .cmd or .reg file")
-    results = _run(jobs)
+        message = _("nothing to lint in {paths}: no .bat, .cmd or .reg file").format(paths=", ".join(paths))
+        if respect_gitignore and discover(paths, [], None, respect_gitignore=False):
+            message += " that .gitignore does not exclude (--no-respect-gitignore lints them too)"
+        raise LintUsageError(message)
+    results = _run(jobs, topology, progress)
     codes_by_file = {job.display_path: job.codes for job in jobs}
 
     # Findings on more than one file: each is kept only where its rule runs on that file.
     shared: list[Finding] = []
     for start, stop in pairs(results):
         for code in sorted(set(start.summaries) & set(stop.summaries)):
-            if RULES[code].pair:
+            if RULES[code].scope == PAIR:
                 shared.extend(RULES[code].check_pair(start.summaries[code], stop.summaries[code]))
-    for code in sorted(c for c in config.selected() if RULES[c].tree):
+    for code in sorted(c for c in config.selected() if RULES[c].scope == CLUSTER):
         by_cluster: dict[str, dict[str, object]] = defaultdict(dict)
         for r in results:
             if r.summaries.get(code) is not None:
                 by_cluster[cluster_of(r.folder)][r.display_path] = r.summaries[code]
         for summaries in by_cluster.values():
-            shared.extend(RULES[code].check_tree(summaries))
+            shared.extend(RULES[code].check_cluster(summaries))
     shared_by_file: dict[str, list[Finding]] = defaultdict(list)
     for finding in shared:
         if finding.code in codes_by_file.get(finding.path, ()):
-            shared_by_file[finding.path].append(finding)
-    if topology is not None:  # already limited to the codes each file runs
-        for finding in topology_findings(texts, results, topology, config, unread):
             shared_by_file[finding.path].append(finding)
 
     findings: list[Finding] = []
@@ -412,12 +528,10 @@ def lint_paths(
         own = result.findings + shared_by_file.pop(result.display_path, [])
         kept, unused = apply_suppressions(own, result.suppressions, codes.__contains__, result.display_path)
         findings.extend(kept + unused)
-    # Files only the topology rules read (somg.ini, RUNBOOK.md) carry no suppressions.
-    findings.extend(f for rest in shared_by_file.values() for f in rest)
     return LintResult(results, unique(findings), config, unread)
 
 
-# -- against a topology -------------------------------------------------------------
+# -- placing files in a topology --------------------------------------------------------
 
 TOPOLOGY_TEXT_FILES = ("somg.ini", "runbook.md")
 
@@ -432,58 +546,11 @@ def _group_of(path: str, group_names: list[str]) -> int | None:
     return 0 if len(group_names) == 1 else None
 
 
-def topology_findings(
-    texts: list[str], results: list[FileResult], topology, config: LintConfig, unread: list[str]
-) -> list[Finding]:
-    """Run the SO8xx rules on the linted files and on the somg.ini / RUNBOOK.md files
-    discovery found beside them (``texts``).
-
-    Files the lint could not read are left out (their error is reported already); a
-    somg.ini or RUNBOOK.md that cannot be read or decoded adds a message to ``unread``.
-    """
-    from sogen.lint.context import RegContext
-    from sogen.lint.rules.base import TOPOLOGY
-    from sogen.lint.rules.topology import TextContext
-
-    group_names = [g.name for g in topology.groups]
-    findings: list[Finding] = []
-    reported = {r.path for r in results}
-    linted = [r.path for r in results if r.error is None]
-    for path in linted + [t for t in texts if t not in reported]:
-        codes = [c for c in sorted(config.codes_for(path)) if RULES[c].language == TOPOLOGY]
-        if not codes:
-            continue
-        shown = display_path(path)
-        language = language_of(path)
-        try:
-            data = read_regular(path, MAX_SOURCE_BYTES)
-            if language == REGISTRY:
-                ctx = RegContext(path, shown, data)
-            elif language == BATCH:
-                ctx = FileContext(path, shown, data, config.patterns)
-            else:
-                ctx = TextContext(path, shown, decode_bytes(data).text.splitlines())
-        except UnreadableFile as exc:
-            unread.append(f"{shown}: {exc.reason}; not checked against the topology")
-            continue
-        except UnicodeDecodeError:
-            unread.append(
-                f"{shown}: is neither UTF-8, UTF-16 nor code page 932 text; not checked against the topology"
-            )
-            continue
-        group = _group_of(path, group_names)
-        for code in codes:
-            rule = RULES[code]
-            if group is not None or getattr(rule, "whole_tree", False):
-                findings.extend(rule.check_topology(ctx, topology, 0 if group is None else group))
-    return findings
-
-
 def unique(findings: list[Finding]) -> list[Finding]:
     """One finding per (file, line, code), the leftmost; sorted for output."""
     seen: set[tuple[str, int, str]] = set()
     out = []
-    for finding in sorted(findings, key=Finding.sort_key):
+    for finding in sorted(findings, key=FINDING_ORDER):
         key = (finding.path, finding.line, finding.code)
         if key not in seen:
             seen.add(key)
@@ -529,20 +596,28 @@ BASELINE_KEYS = ("path", "code", "source")
 def read_baseline(baseline: Path) -> Counter[tuple[str, str, str]]:
     """How many findings of each fingerprint the baseline excuses; LintUsageError naming
     the file (and line, or entry) when it is not a baseline that `--baseline` wrote."""
-    expected = 'a sogen baseline is {"version": 1, "findings": [{"path": ..., "code": ..., "source": ...}, ...]}'
+    expected = _("a sogen baseline is {example}").format(
+        example='{"version": 1, "findings": [{"path": ..., "code": ..., "source": ...}, ...]}'
+    )
     try:
         data = parse_utf8(baseline, MAX_BASELINE_BYTES, json.loads, "JSON")
     except UnreadableFile as exc:
         raise LintUsageError(str(exc)) from None
     except json.JSONDecodeError as exc:
-        raise LintUsageError(f"{baseline}:{exc.lineno}:{exc.colno}: not JSON ({exc.msg}); {expected}") from None
+        raise LintUsageError(
+            _("{path}:{line}:{column}: not JSON ({reason}); {expected}").format(
+                path=baseline, line=exc.lineno, column=exc.colno, reason=exc.msg, expected=expected
+            )
+        ) from None
     entries = data.get("findings") if isinstance(data, dict) else None
     if not isinstance(entries, list):
-        raise LintUsageError(f"{baseline}: no list of findings; {expected}")
+        raise LintUsageError(_("{path}: no list of findings; {expected}").format(path=baseline, expected=expected))
     for index, entry in enumerate(entries):
         if not (isinstance(entry, dict) and all(isinstance(entry.get(key), str) for key in BASELINE_KEYS)):
             raise LintUsageError(
-                f"{baseline}: findings[{index}] is not an object with the strings path, code and source"
+                _("{path}: findings[{index}] is not an object with the strings path, code and source").format(
+                    path=baseline, index=index
+                )
             )
     return Counter(_fingerprint(e["path"], e["code"], e["source"]) for e in entries)
 

@@ -6,10 +6,12 @@ import json
 import os
 import unicodedata
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
 
 from sogen import __version__
+from sogen.i18n import _, language, ngettext
 from sogen.lint.rules import RULES, Finding, rules_in_order
 from sogen.lint.rules.base import ERROR, INFO, WARNING
 
@@ -24,11 +26,31 @@ _ANSI = {"bold": "1", "red": "31", "yellow": "33", "cyan": "36", "blue": "34"}
 SEVERITY_COLOURS = {ERROR: "red", WARNING: "yellow", INFO: "cyan"}
 
 
-def use_colour(stream: TextIO) -> bool:
-    """Colour on a terminal, never when NO_COLOR is set (https://no-color.org)."""
+COLOR_CHOICES = ("auto", "always", "never")
+
+
+def wants_color(choice: str, stream, fmt: str = "human") -> bool:
+    """--color: ``always``, ``never``, or ``auto``: on a terminal, unless NO_COLOR is set
+    (https://no-color.org), or anywhere when FORCE_COLOR is (https://force-color.org; CI
+    logs show colour but are not terminals); NO_COLOR wins when both are, as in CPython.
+    Set means set and not empty. The formats for programs are never coloured."""
+    if choice not in COLOR_CHOICES:
+        raise ValueError(f"--color: expected one of {', '.join(COLOR_CHOICES)}, got {choice!r}")
+    if fmt in MACHINE_FORMATS or choice == "never":
+        return False
+    if choice == "always":
+        return True
     if os.environ.get("NO_COLOR"):
         return False
-    return hasattr(stream, "isatty") and stream.isatty()
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    if os.environ.get("TERM") == "dumb":
+        return False
+    isatty = getattr(stream, "isatty", None)
+    try:
+        return bool(isatty and isatty())
+    except (OSError, ValueError):  # a closed or detached stream
+        return False
 
 
 def plural(count: int, word: str, words: str | None = None) -> str:
@@ -42,8 +64,17 @@ def counts(findings: list[Finding]) -> dict[str, int]:
     return by_severity
 
 
-def summary(findings: list[Finding], files: int, fixed: int = 0) -> dict:
+def fixable(findings: list[Finding], unsafe_fixes: bool = False) -> tuple[int, int]:
+    """How many findings --fix would fix, and how many more only with --unsafe-fixes
+    (none when ``unsafe_fixes``: they are counted in the first number)."""
+    safe = sum(1 for f in findings if f.fix is not None and (unsafe_fixes or not f.fix.unsafe))
+    unsafe = 0 if unsafe_fixes else sum(1 for f in findings if f.fix is not None and f.fix.unsafe)
+    return safe, unsafe
+
+
+def summary(findings: list[Finding], files: int, fixed: int = 0, unsafe_fixes: bool = False) -> dict:
     by_severity = counts(findings)
+    safe, unsafe = fixable(findings, unsafe_fixes)
     return {
         "files": files,
         "files_with_problems": len({f.path for f in findings}),
@@ -52,6 +83,8 @@ def summary(findings: list[Finding], files: int, fixed: int = 0) -> dict:
         "warnings": by_severity[WARNING],
         "info": by_severity[INFO],
         "fixed": fixed,
+        "fixable": safe,
+        "unsafe_fixable": unsafe,
     }
 
 
@@ -90,14 +123,16 @@ def render_human(
     files: int,
     stream: TextIO,
     fixed: int = 0,
-    colour: bool | None = None,
+    color: bool = False,
     quiet: bool = False,
+    unsafe_fixes: bool = False,
 ) -> None:
-    """``quiet``: the findings only, without the summary lines."""
-    colour = use_colour(stream) if colour is None else colour
+    """``quiet``: the findings only, without the summary lines. ``color``: ANSI colours
+    (decided by the caller: see wants_color). ``unsafe_fixes``: the unsafe fixes count as
+    fixable with --fix."""
 
     def paint(text: str, *styles: str) -> str:
-        if not colour:
+        if not color:
             return text
         return "".join(f"\x1b[{_ANSI[s]}m" for s in styles) + text + "\x1b[0m"
 
@@ -112,20 +147,40 @@ def render_human(
     if quiet:
         return
     if fixed:
-        stream.write(f"Fixed {plural(fixed, 'problem')}.\n")
+        stream.write(ngettext("Fixed {count} problem.", "Fixed {count} problems.", fixed).format(count=fixed) + "\n")
     if findings:
         by_severity = counts(findings)
         stream.write(
             paint(
-                f"Found {plural(len(findings), 'problem')} ({plural(by_severity[ERROR], 'error')}, "
-                f"{plural(by_severity[WARNING], 'warning')}, {by_severity[INFO]} info) "
-                f"in {plural(len({f.path for f in findings}), 'file')}",
+                _("Found {problems} ({errors}, {warnings}, {info} info) in {files}").format(
+                    problems=ngettext("{count} problem", "{count} problems", len(findings)).format(count=len(findings)),
+                    errors=ngettext("{count} error", "{count} errors", by_severity[ERROR]).format(count=by_severity[ERROR]),
+                    warnings=ngettext("{count} warning", "{count} warnings", by_severity[WARNING]).format(
+                        count=by_severity[WARNING]
+                    ),
+                    info=by_severity[INFO],
+                    files=_files(len({f.path for f in findings})),
+                ),
                 "bold",
             )
             + "\n"
         )
     else:
-        stream.write(paint(f"All checks passed ({plural(files, 'file')})", "bold") + "\n")
+        stream.write(paint(_("All checks passed ({files})").format(files=_files(files)), "bold") + "\n")
+    safe, unsafe = fixable(findings, unsafe_fixes)
+    if safe or unsafe:
+        stream.write(fixable_line(safe, unsafe) + "\n")
+
+
+def fixable_line(safe: int, unsafe: int) -> str:
+    """As ruff says it: "2 fixable with `--fix` (1 more with `--fix --unsafe-fixes`)."""
+    if unsafe:
+        return _("{safe} fixable with `--fix` ({unsafe} more with `--fix --unsafe-fixes`).").format(safe=safe, unsafe=unsafe)
+    return _("{safe} fixable with `--fix`.").format(safe=safe)
+
+
+def _files(count: int) -> str:
+    return ngettext("{count} file", "{count} files", count).format(count=count)
 
 
 def write_json(document: dict, stream: TextIO) -> None:
@@ -152,11 +207,13 @@ def finding_json(finding: Finding) -> dict:
     }
 
 
-def render_json(findings: list[Finding], files: int, stream: TextIO, fixed: int = 0) -> None:
+def render_json(
+    findings: list[Finding], files: int, stream: TextIO, fixed: int = 0, unsafe_fixes: bool = False
+) -> None:
     document = {
         "version": __version__,
         "findings": [finding_json(f) for f in findings],
-        "summary": summary(findings, files, fixed),
+        "summary": summary(findings, files, fixed, unsafe_fixes),
     }
     write_json(document, stream)
 
@@ -164,15 +221,49 @@ def render_json(findings: list[Finding], files: int, stream: TextIO, fixed: int 
 # -- SARIF 2.1.0 ------------------------------------------------------------------
 
 
-def sarif_rule(rule) -> dict:
-    return {
+# partialFingerprints key: the baseline's line-independent fingerprint, hashed (see fingerprint).
+FINGERPRINT_KEY = "sogenFingerprint/v1"
+
+
+def sarif_rule(rule, doc_url: Callable[[str], str | None] | None = None) -> dict:
+    """The rule as SARIF describes it, in the language of the messages."""
+    lang = language()
+    described = {
         "id": rule.code,
         "name": rule.name,
-        "shortDescription": {"text": rule.summary},
-        "fullDescription": {"text": " ".join(rule.section("What it does").split())},
-        "help": {"text": rule.doc, "markdown": rule.doc},
+        "shortDescription": {"text": rule.summary_in(lang)},
+        "fullDescription": {"text": " ".join(rule.section_in("What it does", lang).split())},
+        "help": {"text": rule.doc_in(lang), "markdown": rule.doc_in(lang)},
         "defaultConfiguration": {"level": SARIF_LEVELS[rule.severity]},
     }
+    url = doc_url(rule.code) if doc_url else None
+    if url:
+        described["helpUri"] = url
+    return described
+
+
+def fingerprints(findings: list[Finding]) -> list[str]:
+    """Each finding's partialFingerprints value: what a baseline matches it by (path from
+    the working directory, code, the line's text without surrounding blanks: not the line
+    number, so edits above it keep it) hashed, and ":n" for the n-th finding of that print,
+    as GitHub numbers its own line hashes: two identical lines stay two alerts."""
+    import hashlib
+
+    from sogen.lint.engine import _fingerprint
+
+    seen: Counter[str] = Counter()
+    prints = []
+    for finding in findings:
+        absolute = os.path.abspath(finding.path)
+        try:
+            path = Path(os.path.relpath(absolute)).as_posix()
+        except ValueError:  # another drive than the working directory's, on Windows
+            path = Path(absolute).as_posix()
+        key = "\0".join(_fingerprint(path, finding.code, finding.source))
+        digest = hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+        seen[digest] += 1
+        prints.append(f"{digest}:{seen[digest]}")
+    return prints
 
 
 def artifact_uri(path: str) -> str:
@@ -184,11 +275,16 @@ def artifact_uri(path: str) -> str:
         return absolute.as_uri()
 
 
-def render_sarif(findings: list[Finding], stream: TextIO, codes: frozenset[str] | None = None) -> None:
+def render_sarif(
+    findings: list[Finding],
+    stream: TextIO,
+    codes: frozenset[str] | None = None,
+    doc_url: Callable[[str], str | None] | None = None,
+) -> None:
     rules = [r for r in rules_in_order() if codes is None or r.code in codes or any(f.code == r.code for f in findings)]
     index = {rule.code: i for i, rule in enumerate(rules)}
     results = []
-    for finding in findings:
+    for finding, fingerprint in zip(findings, fingerprints(findings)):
         uri = artifact_uri(finding.path)
         location = {"uri": uri}
         if not uri.startswith("file:"):
@@ -199,6 +295,7 @@ def render_sarif(findings: list[Finding], stream: TextIO, codes: frozenset[str] 
                 "ruleIndex": index[finding.code],
                 "level": SARIF_LEVELS[finding.severity],
                 "message": {"text": finding.message},
+                "partialFingerprints": {FINGERPRINT_KEY: fingerprint},
                 "locations": [
                     {
                         "physicalLocation": {
@@ -219,7 +316,7 @@ def render_sarif(findings: list[Finding], stream: TextIO, codes: frozenset[str] 
         "version": "2.1.0",
         "runs": [
             {
-                "tool": {"driver": {"name": "sogen", "version": __version__, "rules": [sarif_rule(r) for r in rules]}},
+                "tool": {"driver": {"name": "sogen", "version": __version__, "rules": [sarif_rule(r, doc_url) for r in rules]}},
                 "originalUriBaseIds": {"%SRCROOT%": {"uri": Path.cwd().resolve().as_uri() + "/"}},
                 # Columns count characters, as sogen's other formats do.
                 "columnKind": "unicodeCodePoints",
@@ -264,24 +361,31 @@ def render(
     fixed: int = 0,
     codes: frozenset[str] | None = None,
     quiet: bool = False,
+    *,
+    color: bool = False,
+    unsafe_fixes: bool = False,
+    doc_url: Callable[[str], str | None] | None = None,
 ) -> None:
     """``codes``: the rules that ran, described in the SARIF output; ``quiet``: no summary
-    in the human format (the others are for programs, which ignore what they do not need)."""
+    in the human format (the others are for programs, which ignore what they do not need);
+    ``color``: ANSI colours in the human format, never in the others (see wants_color);
+    ``unsafe_fixes``: the unsafe fixes count as fixable with --fix; ``doc_url``: a rule
+    code's documentation URL or None (LintConfig.rule_url), SARIF's helpUri."""
     if fmt == "json":
-        render_json(findings, files, stream, fixed)
+        render_json(findings, files, stream, fixed, unsafe_fixes)
     elif fmt == "sarif":
-        render_sarif(findings, stream, codes)
+        render_sarif(findings, stream, codes, doc_url)
     elif fmt == "github":
         render_github(findings, stream)
     else:
-        render_human(findings, files, stream, fixed, quiet=quiet)
+        render_human(findings, files, stream, fixed, color=color, quiet=quiet, unsafe_fixes=unsafe_fixes)
 
 
-def render_statistics(fmt: str, findings: list[Finding], stream: TextIO) -> None:
+def render_statistics(fmt: str, findings: list[Finding], stream: TextIO, unsafe_fixes: bool = False) -> None:
     """How many findings of each rule, most first, as ruff's --statistics: "[*]" marks a
-    rule whose findings here can all be fixed with --fix."""
+    rule whose findings here can all be fixed with --fix (unsafe fixes: with --unsafe-fixes)."""
     by_code = Counter(f.code for f in findings)
-    unfixable = {f.code for f in findings if f.fix is None}
+    unfixable = {f.code for f in findings if f.fix is None or (f.fix.unsafe and not unsafe_fixes)}
     rows = sorted(by_code.items(), key=lambda item: (-item[1], item[0]))
     if fmt == "json":
         write_json(
@@ -301,9 +405,10 @@ def render_statistics(fmt: str, findings: list[Finding], stream: TextIO) -> None
 def rule_listing() -> list[str]:
     rules = rules_in_order()
     width = max(len(r.name) for r in rules)
-    return [f"{r.code}  {r.name:<{width}}  {r.severity:<7}  {r.summary}" for r in rules]
+    lang = language()
+    return [f"{r.code}  {r.name:<{width}}  {r.severity:<7}  {r.summary_in(lang)}" for r in rules]
 
 
 def rule_page(code: str) -> str:
     rule = RULES[code]
-    return f"# {rule.code} {rule.name} ({rule.severity})\n\n{rule.doc}\n"
+    return f"# {rule.code} {rule.name} ({rule.severity})\n\n{rule.doc_in(language())}\n"

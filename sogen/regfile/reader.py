@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 
+from sogen.i18n import N_, _, language
 from sogen.batch.ir import Span
 from sogen.textio import decode_bytes
 
@@ -126,7 +127,9 @@ def _unescape(token: str, problems: list[str]) -> str:
         return body
     for match in _STRING_ESCAPE.finditer(body):
         if match.group(1) not in '\\"':
-            problems.append(f"bad escape \\{match.group(1)} in a string: only \\\\ and \\\" are escapes")
+            problems.append(
+                _('bad escape \\{character} in a string: only \\\\ and \\" are escapes').format(character=match.group(1))
+            )
     return _STRING_ESCAPE.sub(r"\1", body)
 
 
@@ -161,7 +164,8 @@ def parse_registry(path: str, data: bytes) -> RegFile:
         else:
             problems.append(
                 RegProblem(Span(first + 1, 1, first + 1, len(lines[first]) + 1),
-                           f"unknown header {head[:40]!r}: a .reg file starts with {V5_HEADER!r} or {V4_HEADER!r}")
+                           _("unknown header {header}: a .reg file starts with {v5} or {v4}").format(
+                               header=repr(head[:40]), v5=repr(V5_HEADER), v4=repr(V4_HEADER)))
             )
     current: tuple[Span, str, bool, list[RegValue]] | None = None
 
@@ -176,16 +180,16 @@ def parse_registry(path: str, data: bytes) -> RegFile:
         if not stripped or stripped.startswith(";"):
             continue
         span = Span(start, len(line) - len(line.lstrip()) + 1, end, len(lines[end - 1]) + 1)
-        reading = _read_line(stripped)
+        reading = _read_line(stripped, language())
         kind = reading[0]
         if kind == _KEY:
             close_key()
             current = (span, reading[1], reading[2], [])
         elif kind == _VALUE:
-            _, name, value, messages = reading
+            name, value, messages = reading[1:]
             problems.extend(RegProblem(span, message) for message in messages)
             if current is None:
-                problems.append(RegProblem(span, _VALUE_BEFORE_KEY))
+                problems.append(RegProblem(span, _(_VALUE_BEFORE_KEY)))
             else:
                 current[3].append(RegValue(span, name, *value))
         elif kind == _MALFORMED:
@@ -195,15 +199,15 @@ def parse_registry(path: str, data: bytes) -> RegFile:
 
 
 _KEY, _VALUE, _COMMENT, _MALFORMED = "key", "value", "comment", "malformed"
-_VALUE_BEFORE_KEY = "value before any [key] line: regedit does not know where to write it"
+_VALUE_BEFORE_KEY = N_("value before any [key] line: regedit does not know where to write it")
 
 
 @lru_cache(maxsize=8192)
-def _read_line(stripped: str) -> tuple:
+def _read_line(stripped: str, lang: str = "en") -> tuple:
     """What one logical line says, wherever it stands: (_KEY, path, delete),
     (_VALUE, name, (kind, data, hex_type), bad-escape messages), (_COMMENT,) or
-    (_MALFORMED, message). Patches repeat their lines from file to file, so each
-    text is read once."""
+    (_MALFORMED, message), the messages in ``lang`` (sogen.i18n's current language).
+    Patches repeat their lines from file to file, so each text is read once."""
     # The two shapes nearly every line has are read without the grammar: it costs
     # twenty times more, and the fixture corpus checks that both agree.
     if stripped.startswith("[") and stripped.endswith("]"):
@@ -221,7 +225,9 @@ def _read_line(stripped: str) -> tuple:
         tree = _parser().parse(stripped)
     except LarkError:
         shown = repr(stripped[:60])
-        return _MALFORMED, f"malformed line: {shown} is neither a [key], a \"name\"=value line nor a ; comment"
+        return _MALFORMED, _('malformed line: {line} is neither a [key], a "name"=value line nor a ; comment').format(
+            line=shown
+        )
     if tree.data == "comment_line":
         return (_COMMENT,)
     if tree.data == "key_line":
@@ -243,7 +249,7 @@ def _value(node, problems: list[str]) -> tuple[str, object, int | None]:
     token = str(node.children[0])
     if kind == "dword":
         return "dword", int(token.split(":", 1)[1], 16), None
-    prefix, _, body = token.partition(":")
+    prefix, _sep, body = token.partition(":")
     hex_type = int(prefix[4:-1], 16) if "(" in prefix else None
     digits = [b.strip() for b in body.split(",") if b.strip()]
     return "hex", bytes(int(b, 16) for b in digits), hex_type
@@ -252,10 +258,12 @@ def _value(node, problems: list[str]) -> tuple[str, object, int | None]:
 def expected_encoding_problem(reg: RegFile) -> str | None:
     """SO602's question: is the file in the encoding its header promises?"""
     if reg.header == "v5" and not (reg.bom and reg.encoding == "utf-16-le"):
-        found = f"{reg.encoding}{' with BOM' if reg.bom else ''}"
-        return f"a version 5.00 .reg file should be UTF-16LE with a BOM (as regedit writes it); this one is {found}"
+        found = _("{encoding} with BOM").format(encoding=reg.encoding) if reg.bom else reg.encoding
+        return _(
+            "a version 5.00 .reg file should be UTF-16LE with a BOM (as regedit writes it); this one is {found}"
+        ).format(found=found)
     if reg.header == "regedit4" and (reg.bom or not _is_cp932(reg.raw)):
-        return "a REGEDIT4 file is read in the ANSI code page (932): it must be cp932 text without a BOM"
+        return _("a REGEDIT4 file is read in the ANSI code page (932): it must be cp932 text without a BOM")
     return None
 
 

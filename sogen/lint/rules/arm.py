@@ -10,10 +10,11 @@ import difflib
 import os
 from collections.abc import Iterator
 
+from sogen.i18n import N_, _
 from sogen.batch.arm import ArmCall, Bounded, is_option, load_arm_commands
 from sogen.lint.context import FileContext, kind_from_name
 from sogen.batch.ir import Command, Span, Word
-from sogen.lint.rules.base import ERROR, WARNING, Edit, Finding, Fix, Rule, TreeRule, one_per_line, register
+from sogen.lint.rules.base import ERROR, WARNING, Edit, Finding, Fix, Rule, ClusterRule, one_per_line, register
 
 
 def expanded_at_run_time(word: Word) -> bool:
@@ -29,6 +30,10 @@ def option_value(command: Command, option: str) -> tuple[int, list[Word]] | None
             end = next((i for i, w in enumerate(rest) if is_option(w)), len(rest))
             return index, list(rest[:end])
     return None
+
+
+# The operands' names in sogen/arm_commands.toml, as messages show them.
+OPERAND_NAMES = {"service name": N_("service name"), "seconds": N_("seconds")}
 
 
 def covering(words: list[Word]) -> Span:
@@ -86,8 +91,9 @@ class UnquotedServiceName(Rule):
             yield self.finding(
                 ctx,
                 covering(words),
-                f"{how} gets the service name {words[0].text} and a stray {stray}: "
-                f'the name has a space, write {how} "{name}"',
+                _('{how} gets the service name {first} and a stray {stray}: the name has a space, write {how} "{name}"').format(
+                    how=how, first=words[0].text, stray=stray, name=name
+                ),
             )
 
 
@@ -132,24 +138,28 @@ class BadArmloadcAction(Rule):
                 yield self.finding(
                     ctx,
                     command.span,
-                    f"{command.name} has no /W PAUSE or /W CONTINUE: it neither pauses nor resumes the watch",
+                    _("{command} has no /W PAUSE or /W CONTINUE: it neither pauses nor resumes the watch").format(
+                        command=command.name
+                    ),
                 )
                 continue
             word = found[1][0]
             if word.value.upper() in actions:
                 continue
             close = difflib.get_close_matches(word.value.upper(), actions, n=1, cutoff=0.6)
-            hint = f" (did you mean {close[0]}?)" if close else ""
+            hint = _(" (did you mean {name}?)").format(name=close[0]) if close else ""
             fix = None
             if close and ctx.fixable:
                 start = ctx.offset(word.span.line, word.span.column)
                 end = ctx.offset(word.span.end_line, word.span.end_column)
-                fix = Fix(f"replace {word.text} with {close[0]}", (Edit(start, end, close[0]),))
+                fix = Fix(_("replace {old} with {new}").format(old=word.text, new=close[0]), (Edit(start, end, close[0]),))
             yield self.finding(
                 ctx,
                 word.span,
-                f"{command.name} /W takes PAUSE or CONTINUE, not {word.text}{hint}: ARMLOADC does nothing "
-                f"and the watch stays as it was",
+                _(
+                    "{command} /W takes PAUSE or CONTINUE, not {value}{hint}: ARMLOADC does nothing "
+                    "and the watch stays as it was"
+                ).format(command=command.name, value=word.text, hint=hint),
                 fix,
             )
 
@@ -223,8 +233,10 @@ class PauseWithoutContinue(Rule):
                 yield self.finding(
                     ctx,
                     action.stmt.span,
-                    f"the watch {action.target} is paused here and a path ends without "
-                    f"ARMLOADC {action.target} /W CONTINUE: ARM stops watching the service for good",
+                    _(
+                        "the watch {watch_id} is paused here and a path ends without "
+                        "ARMLOADC {watch_id} /W CONTINUE: ARM stops watching the service for good"
+                    ).format(watch_id=action.target),
                 )
 
 
@@ -284,8 +296,10 @@ class DuplicateLoad(Rule):
                 yield self.finding(
                     ctx,
                     action.stmt.span,
-                    f"{action.verb} {action.target} runs a second time on one path (first on line "
-                    f"{previous.stmt.span.line}); a section probably runs on into the next without GOTO EXIT",
+                    _(
+                        "{verb} {target} runs a second time on one path (first on line "
+                        "{line}); a section probably runs on into the next without GOTO EXIT"
+                    ).format(verb=action.verb, target=action.target, line=previous.stmt.span.line),
                 )
 
 
@@ -338,7 +352,9 @@ class UnknownArmOption(Rule):
             unknown = [given.word for given in call.options if given.option is None]
             if unknown:
                 names = ", ".join(w.text for w in unknown)
-                message = f"{command.name} does not take {names}: NEC documents {call.usages}"
+                message = _("{command} does not take {options}: NEC documents {usages}").format(
+                    command=command.name, options=names, usages=call.usages
+                )
                 yield self.finding(ctx, covering(unknown), message)
 
 
@@ -391,7 +407,7 @@ class BadArmValue(Rule):
             # One finding a line (the engine keeps one per line and rule): it names every problem.
             problems = list(self.problems(command, call))
             if problems:
-                yield self.finding(ctx, problems[0][0], "; ".join(text for _, text in problems))
+                yield self.finding(ctx, problems[0][0], "; ".join(text for _span, text in problems))
 
     def problems(self, command: Command, call: ArmCall) -> Iterator[tuple[Span, str]]:
         name = command.name
@@ -401,20 +417,26 @@ class BadArmValue(Rule):
                 continue
             if not given.values:
                 needs = f" ({option.bounds})" if option.minimum is not None else ""
-                yield given.word.span, f"{name} {given.word.text} has no {option.value}{needs}: {call.usages}"
+                yield given.word.span, _("{command} {option} has no {value}{needs}: {usages}").format(
+                    command=name, option=given.word.text, value=option.value, needs=needs, usages=call.usages
+                )
             elif not option.accepts(given.values[0].value) and not expanded_at_run_time(given.values[0]):
                 yield given.values[0].span, out_of_range(f"{name} {given.word.text}", given.values[0], option)
         operand = call.form.operand if call.form is not None else None
         if operand is None:
             return
         if not call.operands:
-            yield command.span, f"{name} has no {operand.name}: {call.usages}"
+            yield command.span, _("{command} has no {operand}: {usages}").format(
+                command=name, operand=_(OPERAND_NAMES.get(operand.name, operand.name)), usages=call.usages
+            )
         elif not operand.accepts(call.operands[0].value) and not expanded_at_run_time(call.operands[0]):
             yield call.operands[0].span, out_of_range(name, call.operands[0], operand)
 
 
 def out_of_range(what: str, word: Word, bounded: Bounded) -> str:
-    return f"{what} takes {bounded.bounds} (NEC's documented range), not {word.text}"
+    return _("{what} takes {bounds} (NEC's documented range), not {value}").format(
+        what=what, bounds=bounded.bounds, value=word.text
+    )
 
 
 @register
@@ -465,14 +487,18 @@ class BadWatchId(Rule):
                 continue
             word = watch_id(command)
             if word is None:
-                yield self.finding(ctx, command.span, f"{command.name} has no watch ID: {spec.usages()}")
+                yield self.finding(
+                    ctx, command.span, _("{command} has no watch ID: {usages}").format(command=command.name, usages=spec.usages())
+                )
                 continue
             if expanded_at_run_time(word):
                 continue
             problem = documented.watch_id.problem(word.value)
             if problem:
                 shown = word.text if len(word.text) <= 40 else word.text[:40] + "..."
-                yield self.finding(ctx, word.span, f"{shown} is not a valid watch ID: {problem}")
+                yield self.finding(
+                    ctx, word.span, _("{watch_id} is not a valid watch ID: {problem}").format(watch_id=shown, problem=problem)
+                )
 
 
 def watched_target(call: ArmCall) -> str | None:
@@ -484,7 +510,7 @@ def watched_target(call: ArmCall) -> str | None:
 
 
 @register
-class WatchIdReused(TreeRule):
+class WatchIdReused(ClusterRule):
     """
     ## What it does
     Compares the ARMLOAD lines of the files of one cluster (a folder with a
@@ -541,7 +567,7 @@ class WatchIdReused(TreeRule):
         group = (os.path.dirname(ctx.display_path), named[1] if named else os.path.basename(ctx.path).lower())
         return group, tuple(loads)
 
-    def check_tree(self, summaries: dict[str, object]) -> Iterator[Finding]:
+    def check_cluster(self, summaries: dict[str, object]) -> Iterator[Finding]:
         first: dict[str, tuple[tuple, str, str]] = {}  # watch ID (folded) -> (group, target, path)
         for display_path in sorted(summaries):
             group, loads = summaries[display_path]
@@ -552,6 +578,8 @@ class WatchIdReused(TreeRule):
                         display_path,
                         span,
                         source,
-                        f'watch ID {watch_id} watches "{target}" here and "{seen[1]}" in {seen[2]}: '
-                        f"a watch ID must be unique in the cluster",
+                        _(
+                            'watch ID {watch_id} watches "{target}" here and "{other}" in {path}: '
+                            "a watch ID must be unique in the cluster"
+                        ).format(watch_id=watch_id, target=target, other=seen[1], path=seen[2]),
                     )

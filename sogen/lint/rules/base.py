@@ -13,40 +13,22 @@ import inspect
 import operator
 import re
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, fields
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, NamedTuple
 
 from sogen.batch.ir import Span
+from sogen.lint.context import BATCH, REGISTRY, TEXT  # noqa: F401 - the languages a rule reads, for the rules
 
 if TYPE_CHECKING:
-    from sogen.lint.context import FileContext
+    from sogen.lint.context import FileContext, LintContext
 
 ERROR, WARNING, INFO = "error", "warning", "info"
-BATCH, REGISTRY = "batch", "reg"  # the kinds of file a rule checks
-TOPOLOGY = "topology"  # rules that need `sogen lint --topology`
+FILE, PAIR, CLUSTER = "file", "pair", "cluster"  # what a rule compares: one file, start with stop, a cluster
+GROUP = "group"  # a topology rule on the files of one failover group (with CLUSTER: on any file)
 SEVERITIES = (INFO, WARNING, ERROR)  # ascending, for --fail-on
 DOC_SECTIONS = ("What it does", "Why it matters in a cluster", "Example", "Use instead", "Fix")
 
 
-def pickled_as_arguments(cls: type) -> type:
-    """Pickle a dataclass as the arguments that build it again.
-
-    What a worker process finds comes back to the main process pickled; by default
-    a slotted or frozen dataclass travels as a state dictionary, set field by field
-    on arrival, which costs about twice as much both ways.
-    """
-    names = tuple(f.name for f in fields(cls))
-    get = operator.attrgetter(*names)
-    if len(names) == 1:
-        cls.__reduce__ = lambda self: (cls, (get(self),))
-    else:
-        cls.__reduce__ = lambda self: (cls, get(self))
-    return cls
-
-
-@pickled_as_arguments
-@dataclass(frozen=True, slots=True)
-class Edit:
+class Edit(NamedTuple):
     """Replace characters ``start:end`` of the decoded file text with ``text``."""
 
     start: int
@@ -54,16 +36,14 @@ class Edit:
     text: str
 
 
-@pickled_as_arguments
-@dataclass(frozen=True, slots=True)
-class Fix:
+class Fix(NamedTuple):
     description: str  # what --fix would do, in a few words
     edits: tuple[Edit, ...]
+    # Changes which lines run (a GOTO inserted, a label moved): applied only with --unsafe-fixes.
+    unsafe: bool = False
 
 
-@pickled_as_arguments
-@dataclass(frozen=True, slots=True)
-class Finding:
+class Finding(NamedTuple):
     path: str  # as displayed: relative to the working directory when below it
     line: int
     column: int
@@ -82,26 +62,39 @@ class Finding:
     def severity(self) -> str:
         return RULES[self.code].severity
 
-    def sort_key(self) -> tuple:
-        return (self.path, self.line, self.column, self.code)
+
+# How findings are ordered for output: by file, line, column, code.
+FINDING_ORDER = operator.attrgetter("path", "line", "column", "code")
 
 
 class Rule:
     code: ClassVar[str]
     name: ClassVar[str]
     severity: ClassVar[str]
-    language: ClassVar[str] = BATCH
-    # Pair rules compare a start script with the stop script of the same group;
-    # tree rules compare the files of one cluster (see sogen.lint.engine.cluster_of).
-    pair: ClassVar[bool] = False
-    tree: ClassVar[bool] = False
+    # What the rule needs, declared: the languages of the files it reads; its scope (FILE,
+    # or PAIR: a start script with the stop script of its group, or CLUSTER: the files of
+    # one cluster, see sogen.lint.engine.cluster_of); and what of `sogen lint --topology`
+    # (None: nothing; GROUP: the file's failover group, so it runs only on files placed
+    # in one; CLUSTER: the whole topology). The engine runs a rule only where it applies.
+    languages: ClassVar[tuple[str, ...]] = (BATCH,)
+    scope: ClassVar[str] = FILE
+    topology: ClassVar[str | None] = None
 
-    def check(self, ctx: FileContext) -> Iterable[Finding]:
+    def check(self, ctx: LintContext) -> Iterable[Finding]:
+        """The findings on one file; ``ctx`` is the context of its language (see
+        sogen.lint.context.LintContext)."""
         raise NotImplementedError
 
     @property
     def doc(self) -> str:
         return inspect.cleandoc(type(self).__doc__ or "")
+
+    def doc_in(self, lang: str) -> str:
+        """``doc`` in ``lang`` ("en" or "ja"): prose from the ``rules`` catalogue, code blocks as
+        they are (see sogen/lint/rule_docs.py)."""
+        from sogen.lint.rule_docs import translate
+
+        return translate(self.code, self.doc, lang)
 
     def section(self, heading: str) -> str:
         """One section of the documentation, without its heading."""
@@ -111,8 +104,18 @@ class Rule:
     @property
     def summary(self) -> str:
         """The first sentence of "What it does"."""
-        text = " ".join(self.section("What it does").split())
-        return re.split(r"(?<=\.)\s", text, maxsplit=1)[0]
+        return self.summary_in("en")
+
+    def section_in(self, heading: str, lang: str) -> str:
+        """One section of the documentation in ``lang``, without its heading."""
+        from sogen.lint.rule_docs import translate
+
+        return translate(self.code, f"## {heading}\n{self.section(heading)}\n", lang).split("\n", 1)[1].strip()
+
+    def summary_in(self, lang: str) -> str:
+        """The first sentence of "What it does", in ``lang``."""
+        text = " ".join(self.section_in("What it does", lang).split())
+        return re.split(r"(?<=\.)\s|(?<=。)", text, maxsplit=1)[0]
 
     def finding(self, ctx: FileContext, span: Span, message: str, fix: Fix | None = None) -> Finding:
         return self.finding_at(ctx.display_path, span, ctx.line_text(span.line), message, fix)
@@ -152,42 +155,33 @@ class SummaryRule(Rule):
 class PairRule(SummaryRule):
     """Compares a start script with the stop script beside it."""
 
-    pair = True
+    scope = PAIR
 
     def check_pair(self, start: object, stop: object) -> Iterator[Finding]:
         raise NotImplementedError
 
 
-class TreeRule(SummaryRule):
+class ClusterRule(SummaryRule):
     """Compares the files of one cluster (``summaries``: display path -> summary); a tree of
     several clusters is checked one cluster at a time (sogen.lint.engine.cluster_of)."""
 
-    tree = True
+    scope = CLUSTER
 
-    def check_tree(self, summaries: dict[str, object]) -> Iterator[Finding]:
+    def check_cluster(self, summaries: dict[str, object]) -> Iterator[Finding]:
         raise NotImplementedError
 
 
 class RegistryRule(Rule):
     """A rule on registry patches (.reg); ``check`` gets a :class:`sogen.lint.context.RegContext`."""
 
-    language = REGISTRY
+    languages = (REGISTRY,)
 
 
 class TopologyRule(Rule):
-    """Checks a file against the topology (``sogen lint --topology``).
+    """Checks a file against the topology (``sogen lint --topology``): ``ctx.topology``, and
+    ``ctx.group``, the index of the failover group the file belongs to."""
 
-    ``check_topology`` gets the file's context (batch, registry or plain text),
-    the topology, and the index of the failover group the file belongs to.
-    """
-
-    language = TOPOLOGY
-
-    def check(self, ctx) -> Iterable[Finding]:
-        return ()
-
-    def check_topology(self, ctx, topology, group_index: int) -> Iterator[Finding]:
-        raise NotImplementedError
+    topology = GROUP
 
 
 def one_per_line(check: Callable[[Rule, FileContext], Iterable[Finding]]):

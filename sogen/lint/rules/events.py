@@ -9,12 +9,14 @@ import difflib
 import functools
 from collections.abc import Iterator
 
+from sogen.i18n import N_, _, ngettext
 from sogen.lint.context import START, STOP, FileContext
 from sogen.batch.events import VALUES
 from sogen.batch.ir import Comment, Exit, Goto, Label, Set, Span, Word
 from sogen.lint.rules.base import ERROR, WARNING, Edit, Finding, Fix, Rule, one_per_line, register
 
 EVENTS_BY_KIND = {START: ("START", "FAILOVER", "RECOVER"), STOP: ("START", "FAILOVER")}
+KIND_NAMES = {START: N_("start"), STOP: N_("stop")}  # "this start script", in messages
 SERVICE_STARTS = ("ARMLOAD", "NET START", "DB")
 
 
@@ -98,18 +100,20 @@ class UnquotedIfOperand(Rule):
                 refs = [r for r in refs if r.upper() not in assigned]
             if not refs:
                 continue
-            names = " and ".join(dict.fromkeys(refs))
-            problem = (
-                f"IF compares {names} without double quotes: when it is empty cmd reads "
-                f"`IF {cond.op} ...`, a syntax error that ends the script"
-            )
+            names = _(" and ").join(dict.fromkeys(refs))
+            problem = _(
+                "IF compares {names} without double quotes: when it is empty cmd reads "
+                "`IF {op} ...`, a syntax error that ends the script"
+            ).format(names=names, op=cond.op)
             span = Span(stmt.span.line, stmt.span.column, cond.right.span.end_line, cond.right.span.end_column)
             if cond.op == "==":
-                advice = f"write {quoted(cond.left)} == {quoted(cond.right)}"
-                yield self.finding(ctx, span, f"{problem}; {advice}", self.fix(ctx, (cond.left, cond.right)))
+                advice = _("write {left} == {right}").format(left=quoted(cond.left), right=quoted(cond.right))
+                yield self.finding(ctx, span, _("{problem}; {advice}").format(problem=problem, advice=advice), self.fix(ctx, (cond.left, cond.right)))
             else:
                 # Quotes would turn a numeric comparison (GTR, LSS ...) into a textual one.
-                yield self.finding(ctx, span, f"{problem}; make sure the variable is set (IF DEFINED) first")
+                yield self.finding(
+                    ctx, span, _("{problem}; make sure the variable is set (IF DEFINED) first").format(problem=problem)
+                )
 
     def fix(self, ctx: FileContext, operands: tuple[Word, Word]) -> Fix | None:
         # An operand with quotes in the middle ("a"b) has no obvious quoted form.
@@ -121,7 +125,7 @@ class UnquotedIfOperand(Rule):
                 start = ctx.offset(word.span.line, word.span.column)
                 end = ctx.offset(word.span.end_line, word.span.end_column)
                 edits += [Edit(start, start, '"'), Edit(end, end, '"')]
-        return Fix("quote both IF operands", tuple(edits))
+        return Fix(_("quote both IF operands"), tuple(edits))
 
 
 def quoted(word: Word) -> str:
@@ -173,17 +177,17 @@ class UnknownEventValue(Rule):
                 continue
             choices = ", ".join(allowed)
             if value.upper() in allowed:
-                message = (
-                    f'{variable} is compared with "{value}" but the cluster sets "{value.upper()}" and IF compares '
-                    f'case-sensitively: the branch never runs; write "{value.upper()}" or use IF /I'
-                )
+                message = _(
+                    '{variable} is compared with "{value}" but the cluster sets "{upper}" and IF compares '
+                    'case-sensitively: the branch never runs; write "{upper}" or use IF /I'
+                ).format(variable=variable, value=value, upper=value.upper())
             else:
                 close = difflib.get_close_matches(value.upper(), allowed, n=1, cutoff=0.6)
-                hint = f'; did you mean "{close[0]}"?' if close else ""
-                message = (
-                    f'{variable} is compared with "{value}", a value the cluster never sets ({choices}): '
-                    f"the branch never runs{hint}"
-                )
+                hint = _('; did you mean "{value}"?').format(value=close[0]) if close else ""
+                message = _(
+                    '{variable} is compared with "{value}", a value the cluster never sets ({choices}): '
+                    "the branch never runs{hint}"
+                ).format(variable=variable, value=value, choices=choices, hint=hint)
             yield self.finding(ctx, word.span, message)
 
 
@@ -243,12 +247,14 @@ class UnhandledEvent(Rule):
                     handled.add(event)
         missing = [e for e in EVENTS_BY_KIND[ctx.kind] if e not in handled]
         if missing:
-            names = " and ".join(missing)
-            message = (
-                f"this {ctx.kind} script has no branch for {event_variable}={names}: the cluster runs it with "
-                f"{'that value' if len(missing) == 1 else 'those values'} and it takes the fallback path; "
-                f'add IF "%{event_variable}%" == "{missing[0]}" GOTO ...'
-            )
+            names = _(" and ").join(missing)
+            message = ngettext(
+                "this {kind} script has no branch for {variable}={names}: the cluster runs it with "
+                'that value and it takes the fallback path; add IF "%{variable}%" == "{first}" GOTO ...',
+                "this {kind} script has no branch for {variable}={names}: the cluster runs it with "
+                'those values and it takes the fallback path; add IF "%{variable}%" == "{first}" GOTO ...',
+                len(missing),
+            ).format(kind=_(KIND_NAMES.get(ctx.kind, ctx.kind)), variable=event_variable, names=names, first=missing[0])
             yield self.finding(ctx, ctx.event_tests[0].span, message)
 
 
@@ -312,9 +318,11 @@ class MissingDiskCheck(Rule):
                 yield self.finding(
                     ctx,
                     action.stmt.span,
-                    f"{action.text.strip()} runs on the {combination.event} path before {disk_variable} is "
-                    f"tested: when the switched partition failed it starts without its data; put IF "
-                    f'"%{disk_variable}%" == "FAILURE" GOTO ... first',
+                    _(
+                        "{command} runs on the {event} path before {variable} is "
+                        "tested: when the switched partition failed it starts without its data; put IF "
+                        '"%{variable}%" == "FAILURE" GOTO ... first'
+                    ).format(command=action.text.strip(), event=combination.event, variable=disk_variable),
                 )
 
 
@@ -373,8 +381,10 @@ class NoEventFallback(Rule):
                 yield self.finding(
                     ctx,
                     top[first].span,
-                    f"no GOTO follows the {ctx.dialect.event} tests: when the cluster is not running the script falls "
-                    f"into :{stmt.name} (line {stmt.span.line}); add GOTO to a fallback section after the tests",
+                    _(
+                        "no GOTO follows the {variable} tests: when the cluster is not running the script falls "
+                        "into :{label} (line {line}); add GOTO to a fallback section after the tests"
+                    ).format(variable=ctx.dialect.event, label=stmt.name, line=stmt.span.line),
                 )
                 return
 
@@ -428,12 +438,14 @@ class MixedEventDialects(Rule):
 
     def check(self, ctx: FileContext) -> Iterator[Finding]:
         dialect = ctx.dialect
-        for stmt, variable, _ in ctx.arms_tests:
+        for stmt, variable, _word in ctx.arms_tests:
             if variable in dialect.variables:
                 continue
             yield self.finding(
                 ctx,
                 stmt.span,
-                f"{variable} is tested in a script read as {'/'.join(dialect.variables)}: a cluster sets "
-                f"one product's variables, not both, so this test never sees a value; write %{dialect.counterpart(variable)}%",
+                _(
+                    "{variable} is tested in a script read as {dialect}: a cluster sets "
+                    "one product's variables, not both, so this test never sees a value; write %{counterpart}%"
+                ).format(variable=variable, dialect="/".join(dialect.variables), counterpart=dialect.counterpart(variable)),
             )

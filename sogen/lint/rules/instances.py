@@ -6,11 +6,12 @@ import ntpath
 import os
 from collections.abc import Iterator
 
+from sogen.i18n import _
 from sogen.catalogue import ALENV_NAME, load_catalogue
 from sogen.lint.context import FileContext
 from sogen.batch.ir import Command, Set, Span
 from sogen.lint.rules.arm import option_value
-from sogen.lint.rules.base import ERROR, Finding, Rule, TreeRule, register
+from sogen.lint.rules.base import ERROR, Finding, Rule, ClusterRule, register
 
 ARM_WATCH_COMMANDS = ("armload", "armkill", "armloadc")
 
@@ -92,16 +93,25 @@ class InstanceMismatch(Rule):
                 yield self.finding(
                     ctx,
                     service[1],
-                    f"{service[0]!r} is instance {service_instance}'s service, but watch ID {watch} on this line "
-                    f"is instance {watch_instance}'s",
+                    _(
+                        "{service} is instance {service_instance}'s service, but watch ID {watch_id} on this line "
+                        "is instance {watch_instance}'s"
+                    ).format(
+                        service=repr(service[0]),
+                        service_instance=service_instance,
+                        watch_id=watch,
+                        watch_instance=watch_instance,
+                    ),
                 )
             elif (watch_instance or service_instance or instance) != instance:
                 name, span = (watch, command.args[0].span) if watch_instance else service
                 yield self.finding(
                     ctx,
                     span,
-                    f"{name!r} belongs to StarOffice instance {watch_instance or service_instance}, but this script "
-                    f"works on instance {instance} (line {first.span.line})",
+                    _(
+                        "{name} belongs to StarOffice instance {other}, but this script "
+                        "works on instance {instance} (line {line})"
+                    ).format(name=repr(name), other=watch_instance or service_instance, instance=instance, line=first.span.line),
                 )
 
 
@@ -174,24 +184,32 @@ class AlenvMismatch(Rule):
                 yield self.finding(
                     ctx,
                     file_start,
-                    f"alenv{number}.bat does not set {variable} (instance {number}: {variable}={wanted})",
+                    _("alenv{number}.bat does not set {variable} (instance {number}: {variable}={wanted})").format(
+                        number=number, variable=variable, wanted=wanted
+                    ),
                 )
             elif found.value != wanted:  # cmd keeps trailing blanks: "StarOffice Server " names no service
                 yield self.finding(
                     ctx,
                     found.span,
-                    f"{variable}={found.value!r} is not instance {number}'s value: {variable}={wanted}",
+                    _("{variable}={value} is not instance {number}'s value: {variable}={wanted}").format(
+                        variable=variable, value=repr(found.value), number=number, wanted=wanted
+                    ),
                 )
         if "ALROOT" not in sets:
             yield self.finding(
-                ctx, file_start, f"alenv{number}.bat does not set ALROOT, the install root of instance {number}"
+                ctx,
+                file_start,
+                _("alenv{number}.bat does not set ALROOT, the install root of instance {number}").format(number=number),
             )
         path = sets.get("PATH")
         if path is None:
-            yield self.finding(ctx, file_start, f"alenv{number}.bat does not add %ALROOT%\\BIN to PATH")
+            yield self.finding(
+                ctx, file_start, _("alenv{number}.bat does not add %ALROOT%\\BIN to PATH").format(number=number)
+            )
         elif "%alroot%\\bin" not in path.value.lower():
             yield self.finding(
-                ctx, path.span, "PATH does not add %ALROOT%\\BIN: StarOffice commands would come from elsewhere"
+                ctx, path.span, _("PATH does not add %ALROOT%\\BIN: StarOffice commands would come from elsewhere")
             )
 
 
@@ -202,7 +220,7 @@ def _same_value(variable: str, value: str) -> str:
 
 
 @register
-class AlenvCollision(TreeRule):
+class AlenvCollision(ClusterRule):
     """
     ## What it does
     Compares every `alenvN.bat` in the linted tree: no two may set the same
@@ -250,7 +268,7 @@ class AlenvCollision(TreeRule):
             if name in AlenvCollision.VARIABLES
         }
 
-    def check_tree(self, summaries: dict[str, object]) -> Iterator[Finding]:
+    def check_cluster(self, summaries: dict[str, object]) -> Iterator[Finding]:
         seen: dict[tuple[str, str], str] = {}
         for display_path in sorted(summaries, key=lambda p: (os.path.basename(p).lower(), p)):
             values = summaries[display_path]
@@ -265,7 +283,9 @@ class AlenvCollision(TreeRule):
                         display_path,
                         span,
                         source,
-                        f"{variable}={shown} is also set by {seen[(variable, key)]}: each instance needs its own",
+                        _("{variable}={value} is also set by {path}: each instance needs its own").format(
+                            variable=variable, value=shown, path=seen[(variable, key)]
+                        ),
                     )
                 else:
                     seen[(variable, key)] = display_path
@@ -325,12 +345,12 @@ class SingleStandbyProduct(Rule):
                 product = (catalogue.identify_service(service[0]) or (None,))[0]
             if product is not None and not product.multi_standby:
                 where = (
-                    "not in a multi standby cluster at all"
+                    _("not in a multi standby cluster at all")
                     if product.single_standby_only
-                    else "start it from group 1's script, not from instance 2's"
+                    else _("start it from group 1's script, not from instance 2's")
                 )
                 yield self.finding(
                     ctx,
                     command.span,
-                    f"{product.title} supports single standby only: {where}",
+                    _("{product} supports single standby only: {where}").format(product=product.title, where=where),
                 )

@@ -6,6 +6,7 @@ import bisect
 import difflib
 from collections.abc import Iterator
 
+from sogen.i18n import _
 from sogen.lint.context import FileContext
 from sogen.batch.ir import Call, Comment, Exit, Label, Stmt
 from sogen.lint.rules.base import (
@@ -87,12 +88,16 @@ class UndefinedLabel(Rule):
         names = {label.name.upper(): label.name for label in ctx.labels}
         for stmt in ctx.flow.undefined:
             close = difflib.get_close_matches(stmt.target.upper(), list(names), n=1)
-            hint = f"; did you mean {names[close[0]]}?" if close else ""
+            hint = _("; did you mean {label}?").format(label=names[close[0]]) if close else ""
             if isinstance(stmt, Call):
                 span, jump = stmt.span, f"CALL :{stmt.target}"
             else:
                 span, jump = stmt.target_span, f"GOTO {stmt.target}"
-            yield self.finding(ctx, span, f"{jump} names no label in this script: cmd.exe stops the script here{hint}")
+            yield self.finding(
+                ctx,
+                span,
+                _("{jump} names no label in this script: cmd.exe stops the script here{hint}").format(jump=jump, hint=hint),
+            )
 
 
 @register
@@ -140,8 +145,10 @@ class DuplicateLabel(Rule):
                 yield self.finding(
                     ctx,
                     label.span,
-                    f"label :{label.name} is already defined on line {earlier.span.line}: a GOTO lands on "
-                    f"whichever copy comes first after it",
+                    _(
+                        "label :{label} is already defined on line {line}: a GOTO lands on "
+                        "whichever copy comes first after it"
+                    ).format(label=label.name, line=earlier.span.line),
                 )
 
 
@@ -183,7 +190,9 @@ class FallThrough(Rule):
     ## Fix
     Automatic when the script has an exit label (a label whose section only
     exits, like `:EXIT` / `exit`): `GOTO` to it is inserted after the section's
-    last command.
+    last command. The fix is unsafe, applied only with `--fix --unsafe-fixes`: it
+    changes which lines run, and a section may run on into the next on purpose.
+    Review it with `--diff --unsafe-fixes` first.
     """
 
     code = "SO103"
@@ -205,7 +214,7 @@ class FallThrough(Rule):
         unreachable = {id(stmt) for stmt in ctx.flow.unreachable}
         grouped = sections(ctx)
         target = exit_label(grouped)
-        for index, ((_, body), (label, next_body)) in enumerate(zip(grouped, grouped[1:]), start=2):
+        for index, ((_above, body), (label, next_body)) in enumerate(zip(grouped, grouped[1:]), start=2):
             if not body or falls_into.get(label.name.lower()) is not body[-1] or id(body[-1]) in unreachable:
                 continue
             if only_exits(next_body, index == len(grouped)):
@@ -218,12 +227,18 @@ class FallThrough(Rule):
             if target is not None and ctx.fixable:
                 at = ctx.line_end(last)
                 goto = f"{ctx.newline_after(last)}{indentation(ctx.line_text(body[-1].span.line))}GOTO {target.name}"
-                fix = Fix(f"insert GOTO {target.name} before :{label.name}", (Edit(at, at, goto),))
+                fix = Fix(
+                    _("insert GOTO {target} before :{label}").format(target=target.name, label=label.name),
+                    (Edit(at, at, goto),),
+                    unsafe=True,
+                )
             yield self.finding(
                 ctx,
                 label.span,
-                f"the section above (cluster action on line {action_lines[after_last - 1]}) runs on into :{label.name} "
-                f"without GOTO or EXIT, so its commands run too",
+                _(
+                    "the section above (cluster action on line {line}) runs on into :{label} "
+                    "without GOTO or EXIT, so its commands run too"
+                ).format(line=action_lines[after_last - 1], label=label.name),
                 fix,
             )
 
@@ -267,7 +282,7 @@ class Unreachable(Rule):
             yield self.finding(
                 ctx,
                 stmt.span,
-                "this statement can never run: it follows an unconditional GOTO or EXIT with no label between",
+                _("this statement can never run: it follows an unconditional GOTO or EXIT with no label between"),
             )
 
 
@@ -314,4 +329,6 @@ class UnusedLabel(Rule):
             name = label.name.lower()
             if label is first or name in flow.falls_into or name in flow.jumps:
                 continue
-            yield self.finding(ctx, label.span, f"label :{label.name} is never jumped to, and nothing runs into it")
+            yield self.finding(
+                ctx, label.span, _("label :{label} is never jumped to, and nothing runs into it").format(label=label.name)
+            )

@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from sogen.i18n import N_, _
 from sogen.catalogue import DATABASE_ROLE, Action, Product, load_catalogue
 from sogen.lint.context import FileContext
 from sogen.lint.rules.base import ERROR, WARNING, Finding, Rule, one_per_line, register
@@ -83,8 +84,8 @@ class Dependencies:
 
     def describe(self, dependency: str) -> str:
         if dependency == DATABASE_ROLE:
-            return (
-                "its database (" + " or ".join(p.title for p in self.products.values() if p.kind == DATABASE_ROLE) + ")"
+            return _("its database ({products})").format(
+                products=_(" or ").join(p.title for p in self.products.values() if p.kind == DATABASE_ROLE)
             )
         product: Product | None = self.products.get(dependency)
         return product.title if product else dependency
@@ -104,11 +105,9 @@ class OrderRule(Rule):
     """Both directions: ``phase`` actions must come after (start) or before (stop) their dependants."""
 
     phase: str
-    # The message's words: "stops"/"starts", the product's own order, how the two products relate.
-    verb: str
-    own_order: str
-    relation: str
-    imperative: str
+    # The messages: a product's own steps out of order; two products out of order.
+    own_message: str
+    other_message: str
 
     @one_per_line
     def check(self, ctx: FileContext) -> Iterator[Finding]:
@@ -149,15 +148,13 @@ class OrderRule(Rule):
 
     def message(self, deps: Dependencies, action, conflict) -> str:
         if conflict.product == action.product:
-            return (
-                f"{action.text.strip()} runs before {conflict.text.strip()} (line {conflict.stmt.span.line}); "
-                f"{deps.describe(action.product)} {self.verb} {self.own_order}"
+            return _(self.own_message).format(
+                action=action.text.strip(),
+                conflict=conflict.text.strip(),
+                line=conflict.stmt.span.line,
+                product=deps.describe(action.product),
             )
-        early, late = name_of(action), name_of(conflict)
-        return (
-            f"{early} {self.verb} before {late} (line {conflict.stmt.span.line}), {self.relation}; "
-            f"{self.imperative} {late} first"
-        )
+        return _(self.other_message).format(early=name_of(action), late=name_of(conflict), line=conflict.stmt.span.line)
 
 
 @register
@@ -197,7 +194,8 @@ class StopOrder(OrderRule):
     name = "stop-order"
     severity = ERROR
     phase = STOP_PHASE
-    verb, own_order, relation, imperative = "stops", "in the reverse order", "which depends on it", "stop"
+    own_message = N_("{action} runs before {conflict} (line {line}); {product} stops in the reverse order")
+    other_message = N_("{early} stops before {late} (line {line}), which depends on it; stop {late} first")
 
     def must_precede(self, deps: Dependencies, first: str, second: str) -> bool:
         return deps.needs(first, second)  # a dependant stops before what it needs
@@ -240,7 +238,8 @@ class StartOrder(OrderRule):
     name = "start-order"
     severity = ERROR
     phase = START_PHASE
-    verb, own_order, relation, imperative = "starts", "in the catalogue's order", "which it needs", "start"
+    own_message = N_("{action} runs before {conflict} (line {line}); {product} starts in the catalogue's order")
+    other_message = N_("{early} starts before {late} (line {line}), which it needs; start {late} first")
 
     def must_precede(self, deps: Dependencies, first: str, second: str) -> bool:
         return deps.needs(second, first)  # a dependency starts before its dependant
@@ -300,6 +299,8 @@ class MissingDependency(Rule):
                     yield self.finding(
                         ctx,
                         action.stmt.span,
-                        f"{name_of(action)} starts on the {combination} path, which never starts "
-                        f"{deps.describe(dependency)}; start it first on that path",
+                        _(
+                            "{name} starts on the {combination} path, which never starts "
+                            "{dependency}; start it first on that path"
+                        ).format(name=name_of(action), combination=combination, dependency=deps.describe(dependency)),
                     )

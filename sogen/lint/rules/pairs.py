@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
+from sogen.i18n import N_, _
 from sogen.lint.context import FileContext
 from sogen.batch.ir import Span
 from sogen.lint.rules.arm import watch_id
-from sogen.lint.rules.base import ERROR, WARNING, Finding, PairRule, pickled_as_arguments, register
+from sogen.lint.rules.base import ERROR, WARNING, Finding, PairRule, register
 
 
-@pickled_as_arguments
-@dataclass(frozen=True)
-class WatchUse:
-    """One ARMLOAD or ARMKILL line, reduced to what a pair rule reports."""
+class WatchUse(NamedTuple):
+    """One ARMLOAD or ARMKILL line, reduced to what a pair rule reports (named tuples: a
+    summary travels from the worker to the main process for every script)."""
 
     program: str  # "armload" or "armkill"
     watch_id: str
@@ -22,9 +22,7 @@ class WatchUse:
     source: str
 
 
-@pickled_as_arguments
-@dataclass(frozen=True)
-class WatchUses:
+class WatchUses(NamedTuple):
     display_path: str
     uses: tuple[WatchUse, ...]
 
@@ -81,7 +79,7 @@ class WatchPairRule(PairRule):
         for use in own.uses:
             if use.program == program and use.watch_id.lower() not in present:
                 yield self.finding_at(
-                    own.display_path, use.span, use.source, message.format(id=use.watch_id, other=other.display_path)
+                    own.display_path, use.span, use.source, _(message).format(id=use.watch_id, other=other.display_path)
                 )
 
 
@@ -125,7 +123,7 @@ class KillWithoutLoad(WatchPairRule):
 
     def check_pair(self, start: WatchUses, stop: WatchUses) -> Iterator[Finding]:
         return self.report(
-            stop, "armkill", start, "armload", "ARMKILL {id} stops a watch ID that {other} never ARMLOADs"
+            stop, "armkill", start, "armload", N_("ARMKILL {id} stops a watch ID that {other} never ARMLOADs")
         )
 
 
@@ -175,5 +173,5 @@ class LoadWithoutKill(WatchPairRule):
             "armload",
             stop,
             "armkill",
-            "ARMLOAD {id} starts a watch that {other} never ARMKILLs: the service keeps the switched partition busy",
+            N_("ARMLOAD {id} starts a watch that {other} never ARMKILLs: the service keeps the switched partition busy"),
         )

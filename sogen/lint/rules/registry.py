@@ -7,10 +7,11 @@ import re
 from collections.abc import Iterator
 from functools import cache, lru_cache
 
+from sogen.i18n import _
 from sogen.catalogue import load_catalogue
 from sogen.lint.context import RegContext
 from sogen.regfile.reader import HIVES, RegKey, RegValue, expected_encoding_problem
-from sogen.lint.rules.base import ERROR, REGISTRY, WARNING, Finding, RegistryRule, TreeRule, register
+from sogen.lint.rules.base import ERROR, REGISTRY, WARNING, Finding, RegistryRule, ClusterRule, register
 
 HIVE_ABBREVIATIONS = {
     "HKLM": "HKEY_LOCAL_MACHINE",
@@ -194,17 +195,23 @@ class RegistryUnknownPath(RegistryRule):
         segments = key.path.split("\\")
         hive = segments[0].upper()
         if hive in HIVE_ABBREVIATIONS:
-            return f"{segments[0]} is an abbreviation regedit does not accept in a .reg file: write {HIVE_ABBREVIATIONS[hive]}"
+            return _("{hive} is an abbreviation regedit does not accept in a .reg file: write {full}").format(
+                hive=segments[0], full=HIVE_ABBREVIATIONS[hive]
+            )
         if hive not in HIVES:
-            return f"unknown hive {segments[0]!r}: a key starts with one of {', '.join(HIVES)}"
+            return _("unknown hive {hive}: a key starts with one of {hives}").format(
+                hive=repr(segments[0]), hives=", ".join(HIVES)
+            )
         for segment in segments[1:]:
             if not segment:
-                return "empty key name (two backslashes in a row, or one at the end)"
+                return _("empty key name (two backslashes in a row, or one at the end)")
             if key.delete:
                 continue  # deleting a misspelt key is how a stray one is cleaned up
             intended = near_miss(segment)
             if intended:
-                return f"{segment!r} looks like a misspelling of {intended!r}: regedit would create a key nothing reads"
+                return _("{segment} looks like a misspelling of {intended}: regedit would create a key nothing reads").format(
+                    segment=repr(segment), intended=repr(intended)
+                )
         return None
 
 
@@ -260,8 +267,10 @@ class OpcntrlInconsistent(RegistryRule):
                 continue
             cluster = key.value("CLUSTER")
             if cluster is not None and cluster.kind != "delete" and _string(cluster) not in ("YES", "NO"):
-                shown = repr(cluster.data) if cluster.kind == "string" else f"a {cluster.kind} value"
-                yield self.finding(ctx, cluster.span, f'CLUSTER is {shown}; StarOffice reads the string "YES" or "NO"')
+                shown = repr(cluster.data) if cluster.kind == "string" else _("a {kind} value").format(kind=cluster.kind)
+                yield self.finding(
+                    ctx, cluster.span, _('CLUSTER is {value}; StarOffice reads the string "YES" or "NO"').format(value=shown)
+                )
             prefix, address = key.value("URLPREFIX"), _string(key.value("SELFADDR"))
             if _string(prefix) is not None and address is not None:
                 host = re.sub(r"^[a-z]+://", "", _string(prefix), flags=re.I).split("/")[0].split(":")[0]
@@ -269,14 +278,18 @@ class OpcntrlInconsistent(RegistryRule):
                     yield self.finding(
                         ctx,
                         prefix.span,
-                        f"URLPREFIX points at {host}, but SELFADDR is {address}: clients must reach the virtual IP",
+                        _("URLPREFIX points at {host}, but SELFADDR is {address}: clients must reach the virtual IP").format(
+                            host=host, address=address
+                        ),
                     )
             master, selfhost = key.value("MASTERHOST"), _string(key.value("SELFHOST"))
             if _string(master) is not None and selfhost is not None and _string(master).lower() != selfhost.lower():
                 yield self.finding(
                     ctx,
                     master.span,
-                    f"MASTERHOST is {_string(master)}, but SELFHOST is {selfhost}: both must be the virtual host name",
+                    _("MASTERHOST is {master}, but SELFHOST is {selfhost}: both must be the virtual host name").format(
+                        master=_string(master), selfhost=selfhost
+                    ),
                 )
 
 
@@ -338,7 +351,7 @@ class ImagePathMismatch(RegistryRule):
 
     def check(self, ctx: RegContext) -> Iterator[Finding]:
         for key in ctx.reg.keys:
-            parent, _, service = key.path.rpartition("\\")
+            parent, _sep, service = key.path.rpartition("\\")
             if key.delete or not parent.lower().endswith("\\services"):
                 continue
             image = _string(key.value("ImagePath"))
@@ -353,25 +366,35 @@ class ImagePathMismatch(RegistryRule):
         match = _IMAGE_PATH.match(image)
         if not match:
             return [
-                'the command line is not `<root>\\bin\\al2start.exe /R<root> /C "<service>" /P<process> /S<socket>`'
+                _('the command line is not `<root>\\bin\\al2start.exe /R<root> /C "<service>" /P<process> /S<socket>`')
             ]
         problems = []
         name = match["name"].strip()
         unquoted = name.strip('"')
         if unquoted.lower() != service.lower():
-            problems.append(f"/C names {unquoted!r}, but this is the key of {service!r}")
+            problems.append(
+                _("/C names {name}, but this is the key of {service}").format(name=repr(unquoted), service=repr(service))
+            )
         if " " in unquoted and not name.startswith('"'):
-            problems.append(f"/C {unquoted} must be in double quotes")
+            problems.append(_("/C {name} must be in double quotes").format(name=unquoted))
         instance = _instance_of_service(service)
         if instance and match["proc"].lower() != instance[1]:
-            problems.append(f"/P{match['proc']} should be /P{instance[1]}, the process name of instance {instance[0]}")
+            problems.append(
+                _("/P{process} should be /P{wanted}, the process name of instance {instance}").format(
+                    process=match["proc"], wanted=instance[1], instance=instance[0]
+                )
+            )
         exe_root = (
             match["exe"][: -len("\\bin\\al2start.exe")]
             if match["exe"].lower().endswith("\\bin\\al2start.exe")
             else None
         )
         if exe_root is not None and exe_root.lower() != match["root"].lower():
-            problems.append(f"/R{match['root']} differs from the root {exe_root} that al2start.exe is in")
+            problems.append(
+                _("/R{root} differs from the root {exe_root} that al2start.exe is in").format(
+                    root=match["root"], exe_root=exe_root
+                )
+            )
         return problems
 
 
@@ -388,7 +411,7 @@ def version_key_spelling(path: str) -> str | None:
 
 
 @register
-class VersionKeyMixed(TreeRule):
+class VersionKeyMixed(ClusterRule):
     """
     ## What it does
     Compares the version key of every StarOffice key
@@ -428,7 +451,7 @@ class VersionKeyMixed(TreeRule):
     code = "SO606"
     name = "version-key-mixed"
     severity = ERROR
-    language = REGISTRY
+    languages = (REGISTRY,)
 
     @staticmethod
     def summarize(ctx: RegContext) -> object:
@@ -439,10 +462,10 @@ class VersionKeyMixed(TreeRule):
         ]
         return found or None
 
-    def check_tree(self, summaries: dict[str, object]) -> Iterator[Finding]:
+    def check_cluster(self, summaries: dict[str, object]) -> Iterator[Finding]:
         uses: dict[str, int] = {}
         for display_path in sorted(summaries):
-            for spelling, _, _ in summaries[display_path]:
+            for spelling, _span, _source in summaries[display_path]:
                 uses[_canonical(spelling)] = uses.get(_canonical(spelling), 0) + 1
         if len(uses) < 2:
             return
@@ -455,8 +478,10 @@ class VersionKeyMixed(TreeRule):
                         display_path,
                         span,
                         source,
-                        f"version key {spelling!r}, but {uses[chosen]} key(s) of these patches use {chosen!r}: "
-                        "the installation has one of them, and the other patch writes a key StarOffice never reads",
+                        _(
+                            "version key {spelling}, but {count} key(s) of these patches use {chosen}: "
+                            "the installation has one of them, and the other patch writes a key StarOffice never reads"
+                        ).format(spelling=repr(spelling), count=uses[chosen], chosen=repr(chosen)),
                     )
 
 

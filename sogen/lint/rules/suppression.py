@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from typing import NamedTuple
 
-from sogen.lint.rules.base import INFO, RULES, Finding, Rule, pickled_as_arguments, register, span_of
+from sogen.i18n import _
+from sogen.lint.rules.base import INFO, RULES, Finding, Rule, register, span_of
 
 # A comment at the start of a line (`rem`, `::`; `;` in a .reg file) or after `&` at the end of one.
 _SUPPRESSION = re.compile(r"(?:^[ \t]*@?|&[ \t]*)(?:rem\b|::|;)[ \t]*sogen:[ \t]*ignore\[([^\]\n]*)\]", re.I | re.M)
 
 
-@pickled_as_arguments
-@dataclass(frozen=True)
-class Suppression:
+class Suppression(NamedTuple):
     line: int
     column: int  # where the code list starts
     end_column: int  # just after it
@@ -80,7 +79,7 @@ def apply_suppressions(
         for code in suppression.codes:
             known = [c for c in RULES if c.startswith(code)]
             if not known:
-                stale.append(f"{code} (no such rule)")
+                stale.append(_("{code} (no such rule)").format(code=code))
             elif (suppression.line, code) not in used and any(enabled(c) for c in known):
                 stale.append(code)
         if stale and enabled(rule.code):
@@ -89,7 +88,9 @@ def apply_suppressions(
                     path,
                     span_of(suppression.line, suppression.column, suppression.end_column),
                     suppression.source,
-                    f"unused suppression: nothing on this line or the next is reported as {', '.join(stale)}",
+                    _("unused suppression: nothing on this line or the next is reported as {codes}").format(
+                        codes=", ".join(stale)
+                    ),
                 )
             )
     return kept, unused

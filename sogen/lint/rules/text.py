@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from sogen.i18n import _
 from sogen.lint.context import FileContext
 from sogen.batch.ir import ParseError
 from sogen.lint.rules.base import (
@@ -61,16 +62,20 @@ class LfLineEndings(Rule):
         text = ctx.decoded.text if ctx.decoded else ""
         bare = [m.start() for m in _BARE_LF.finditer(text)]
         if newline == "mixed":
-            what = f"mixed line endings ({len(bare)} of {text.count(chr(10))} lines end in LF only)"
+            what = _("mixed line endings ({bare} of {lines} lines end in LF only)").format(
+                bare=len(bare), lines=text.count(chr(10))
+            )
         else:
-            what = "LF-only line endings"
+            what = _("LF-only line endings")
         fix = None
         if ctx.fixable and bare:
-            fix = Fix("convert line endings to CRLF", tuple(Edit(i, i, "\r") for i in bare))
+            fix = Fix(_("convert line endings to CRLF"), tuple(Edit(i, i, "\r") for i in bare))
         yield self.finding(
             ctx,
             span_of(1, 1, 1),
-            f"{what}: cmd.exe's label search reads 512-byte blocks and can miss a GOTO target; use CRLF",
+            _("{what}: cmd.exe's label search reads 512-byte blocks and can miss a GOTO target; use CRLF").format(
+                what=what
+            ),
             fix,
         )
 
@@ -114,15 +119,15 @@ class Encoding(Rule):
     def check(self, ctx: FileContext) -> Iterator[Finding]:
         decoded = ctx.decoded
         if decoded is None:
-            problem = "the bytes are valid neither as cp932 (Shift_JIS) nor as UTF-8: the text is garbled"
+            problem = _("the bytes are valid neither as cp932 (Shift_JIS) nor as UTF-8: the text is garbled")
         elif decoded.encoding.startswith("utf-16"):
-            problem = "the file is UTF-16: cmd.exe cannot run it; save it as cp932 (Shift_JIS)"
+            problem = _("the file is UTF-16: cmd.exe cannot run it; save it as cp932 (Shift_JIS)")
         elif decoded.encoding == "utf-8" and decoded.bom:
-            problem = (
+            problem = _(
                 "UTF-8 with a byte order mark: cmd.exe reads the BOM as part of the first command; save it as cp932"
             )
         elif decoded.encoding == "utf-8" and not decoded.text.isascii() and not self.switches_to_utf8(ctx):
-            problem = (
+            problem = _(
                 "UTF-8 text without chcp 65001: cmd.exe reads it in code page 932 and the Japanese text is garbled; "
                 "save it as cp932 (Shift_JIS)"
             )
@@ -172,4 +177,4 @@ class ParseErrorRule(Rule):
     def check(self, ctx: FileContext) -> Iterator[Finding]:
         for stmt in ctx.statements:
             if isinstance(stmt, ParseError):
-                yield self.finding(ctx, stmt.span, f"cannot parse this line: {stmt.message}")
+                yield self.finding(ctx, stmt.span, _("cannot parse this line: {reason}").format(reason=_(stmt.message)))

@@ -9,25 +9,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import PurePath
 
+from sogen.i18n import _
 from sogen.batch.ir import Set, Span
-from sogen.lint.rules.base import ERROR, WARNING, Finding, TopologyRule, register
+from sogen.lint.context import LintContext
+from sogen.lint.rules.base import BATCH, CLUSTER, ERROR, REGISTRY, TEXT, WARNING, Finding, TopologyRule, register
 
 START_HOME = ("START", "HOME", "SUCCESS")
-
-
-@dataclass
-class TextContext:
-    """A plain text file (somg.ini, RUNBOOK.md) as the topology rules read it."""
-
-    path: str
-    display_path: str
-    lines: list[str]
-
-    def line_text(self, line: int) -> str:
-        return self.lines[line - 1] if 0 < line <= len(self.lines) else ""
 
 
 def first_line(ctx) -> Span:
@@ -42,7 +31,7 @@ def identity(watch_id: str | None, product: str | None) -> str | None:
 
 def planned_keys(topology, group_index: int) -> dict[str, object]:
     """What the group runs: identity -> planned product (databases included)."""
-    from sogen.generator.plan import group_products
+    from sogen.topology.products import group_products
 
     return {identity(p.watch_id, p.key): p for p in group_products(topology, group_index)}
 
@@ -101,16 +90,21 @@ class TopologyProductMissing(TopologyRule):
     name = "topology-product-missing"
     severity = ERROR
 
-    def check_topology(self, ctx, topology, group_index: int) -> Iterator[Finding]:
-        if getattr(ctx, "kind", None) not in ("start", "stop") or not hasattr(ctx, "analysis"):
+    def check(self, ctx: LintContext) -> Iterator[Finding]:
+        if ctx.kind not in ("start", "stop"):
             return
+        topology, group_index = ctx.topology, ctx.group
         planned = planned_keys(topology, group_index)
         found = set(script_products(ctx))
         group = topology.groups[group_index].name
         for key, product in planned.items():
             if key not in found:
-                verb = "starts" if ctx.kind == "start" else "stops"
-                yield self.finding(ctx, first_line(ctx), f"group {group} runs {product.title}, but this script never {verb} it")
+                message = (
+                    _("group {group} runs {product}, but this script never starts it")
+                    if ctx.kind == "start"
+                    else _("group {group} runs {product}, but this script never stops it")
+                )
+                yield self.finding(ctx, first_line(ctx), message.format(group=group, product=product.title))
 
 
 @register
@@ -145,9 +139,10 @@ class TopologyProductExtra(TopologyRule):
     name = "topology-product-extra"
     severity = ERROR
 
-    def check_topology(self, ctx, topology, group_index: int) -> Iterator[Finding]:
-        if getattr(ctx, "kind", None) not in ("start", "stop") or not hasattr(ctx, "analysis"):
+    def check(self, ctx: LintContext) -> Iterator[Finding]:
+        if ctx.kind not in ("start", "stop"):
             return
+        topology, group_index = ctx.topology, ctx.group
         planned = planned_keys(topology, group_index)
         group = topology.groups[group_index].name
         for key, (line, verb, shown) in script_products(ctx).items():
@@ -155,7 +150,9 @@ class TopologyProductExtra(TopologyRule):
                 yield self.finding(
                     ctx,
                     Span(line, 1, line, len(ctx.line_text(line)) + 1),
-                    f"{verb} of {shown}, which the topology does not put in group {group}",
+                    _("{command} of {name}, which the topology does not put in group {group}").format(
+                        command=verb, name=shown, group=group
+                    ),
                 )
 
 
@@ -191,18 +188,21 @@ class TopologyVirtualAddress(TopologyRule):
     code = "SO803"
     name = "topology-virtual-address"
     severity = ERROR
+    languages = (REGISTRY, TEXT)  # the patches, somg.ini
 
-    def check_topology(self, ctx, topology, group_index: int) -> Iterator[Finding]:
-        group = topology.groups[group_index]
-        if hasattr(ctx, "reg"):
+    def check(self, ctx: LintContext) -> Iterator[Finding]:
+        group = ctx.topology.groups[ctx.group]
+        if ctx.language == REGISTRY:
             yield from self._registry(ctx, group)
         elif PurePath(ctx.path).name.lower() == "somg.ini":
             for number, line in enumerate(ctx.lines, start=1):
-                key, _, value = line.partition("=")
+                key, _sep, value = line.partition("=")
                 if key.strip().lower() == "selfipaddress" and value.strip() != group.floating_ip:
                     yield self.finding(
                         ctx, Span(number, 1, number, len(line) + 1),
-                        f"SelfIPAddress is {value.strip()}, but group {group.name}'s floating IP is {group.floating_ip}",
+                        _("SelfIPAddress is {value}, but group {group}'s floating IP is {floating_ip}").format(
+                            value=value.strip(), group=group.name, floating_ip=group.floating_ip
+                        ),
                     )
 
     def _registry(self, ctx, group) -> Iterator[Finding]:
@@ -227,7 +227,11 @@ class TopologyVirtualAddress(TopologyRule):
                 value = key.value(name)
                 if value is not None and value.kind == "string" and str(value.data).lower() != wanted.lower():
                     yield self.finding(
-                        ctx, value.span, f"{name} is {value.data}, but group {group.name} has {wanted}"
+                        ctx,
+                        value.span,
+                        _("{name} is {value}, but group {group} has {wanted}").format(
+                            name=name, value=value.data, group=group.name, wanted=wanted
+                        ),
                     )
 
 
@@ -264,29 +268,38 @@ class TopologyInstallRoot(TopologyRule):
     code = "SO804"
     name = "topology-install-root"
     severity = ERROR
+    languages = (BATCH, REGISTRY)  # alenv and backup scripts, the service patches
 
-    def check_topology(self, ctx, topology, group_index: int) -> Iterator[Finding]:
-        group = topology.groups[group_index]
+    def check(self, ctx: LintContext) -> Iterator[Finding]:
+        group = ctx.topology.groups[ctx.group]
         if not group.alroot:
             return
-        if hasattr(ctx, "reg"):
+        if ctx.language == REGISTRY:
             for key in ctx.reg.keys:
                 image = key.value("ImagePath")
                 match = _IMAGE_ROOT.search(image.text or "") if image is not None else None
                 if match and match.group(1).lower() != group.alroot.lower():
-                    yield self.finding(ctx, image.span, f"/R{match.group(1)}, but group {group.name}'s install root is {group.alroot}")
-            return
-        if not hasattr(ctx, "statements"):
+                    yield self.finding(
+                        ctx,
+                        image.span,
+                        _("/R{root}, but group {group}'s install root is {alroot}").format(
+                            root=match.group(1), group=group.name, alroot=group.alroot
+                        ),
+                    )
             return
         for stmt in ctx.statements:
             if isinstance(stmt, Set) and stmt.name.upper() == "ALROOT" and stmt.value.strip().lower() != group.alroot.lower():
                 yield self.finding(
-                    ctx, stmt.span, f"ALROOT={stmt.value.strip()}, but group {group.name}'s install root is {group.alroot}"
+                    ctx,
+                    stmt.span,
+                    _("ALROOT={value}, but group {group}'s install root is {alroot}").format(
+                        value=stmt.value.strip(), group=group.name, alroot=group.alroot
+                    ),
                 )
 
 
 _SYNC_KEY = re.compile(r"^\s*- `(HKEY_[^`]+)`\s*$", re.I)
-_GROUP_HEADING = re.compile(r"^## \d+\. Failover group `([^`]+)`")
+_GROUP_HEADING = re.compile(r"^## \d+\. (?:Failover group|フェイルオーバグループ) `([^`]+)`")  # RUNBOOK.md in English or Japanese
 
 
 @register
@@ -321,12 +334,14 @@ class TopologySyncKeys(TopologyRule):
     code = "SO805"
     name = "topology-sync-keys"
     severity = WARNING
-    whole_tree = True  # RUNBOOK.md describes every group
+    languages = (TEXT,)
+    topology = CLUSTER  # RUNBOOK.md describes every group
 
-    def check_topology(self, ctx, topology, group_index: int) -> Iterator[Finding]:
+    def check(self, ctx: LintContext) -> Iterator[Finding]:
         if PurePath(ctx.path).name != "RUNBOOK.md":
             return
-        from sogen.generator.plan import start_order
+        topology = ctx.topology
+        from sogen.topology.products import start_order
 
         listed: dict[str, tuple[int, list[str]]] = {}
         current = None
@@ -343,10 +358,14 @@ class TopologySyncKeys(TopologyRule):
             if sorted(k.lower() for k in keys) != sorted(k.lower() for k in wanted):
                 missing = [k for k in wanted if k.lower() not in {x.lower() for x in keys}]
                 extra = [k for k in keys if k.lower() not in {x.lower() for x in wanted}]
-                parts = ([f"missing {', '.join(missing)}"] if missing else []) + ([f"not for this group: {', '.join(extra)}"] if extra else [])
+                parts = ([_("missing {keys}").format(keys=", ".join(missing))] if missing else []) + (
+                    [_("not for this group: {keys}").format(keys=", ".join(extra))] if extra else []
+                )
                 yield self.finding(
                     ctx, Span(line, 1, line, len(ctx.line_text(line)) + 1),
-                    f"registry synchronization keys of group {group.name}: {'; '.join(parts)}",
+                    _("registry synchronization keys of group {group}: {problems}").format(
+                        group=group.name, problems="; ".join(parts)
+                    ),
                 )
 
 
@@ -386,9 +405,10 @@ class TopologyVersionKey(TopologyRule):
     name = "topology-version-key"
     severity = ERROR
 
-    def check_topology(self, ctx, topology, group_index: int) -> Iterator[Finding]:
-        if not hasattr(ctx, "reg"):
-            return
+    languages = (REGISTRY,)
+
+    def check(self, ctx: LintContext) -> Iterator[Finding]:
+        topology = ctx.topology
         from sogen.lint.rules.registry import version_key_spelling
 
         wanted = topology.settings.version_key
@@ -396,5 +416,9 @@ class TopologyVersionKey(TopologyRule):
             spelling = version_key_spelling(key.path)
             if spelling is not None and spelling.lower() != wanted.lower():
                 yield self.finding(
-                    ctx, key.span, f"version key {spelling!r}, but the topology's settings.version_key is {wanted!r}"
+                    ctx,
+                    key.span,
+                    _("version key {spelling}, but the topology's settings.version_key is {wanted}").format(
+                        spelling=repr(spelling), wanted=repr(wanted)
+                    ),
                 )
