@@ -35,6 +35,7 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sogen.i18n import _
 from sogen.textio import decode_bytes
 
 MANIFEST = "manifest.json"
@@ -98,7 +99,7 @@ class OutputFolder:
         self.shown = out
         if out.is_symlink() or out.exists():
             if not out.is_dir():
-                raise OutputError(f"{out}: exists and is not a folder")
+                raise OutputError(_("{path}: exists and is not a folder").format(path=out))
         # OUT itself may be a link the user made; everything below it is checked.
         self.root = os.path.realpath(out)
 
@@ -108,7 +109,7 @@ class OutputFolder:
     def path(self, name: str) -> str:
         """``OUT/name`` after checking that no folder on the way is a link or a file."""
         if not is_plain_name(name):
-            raise OutputError(f"{self.show(name)}: not a name sogen writes")
+            raise OutputError(_("{path}: not a name sogen writes").format(path=self.show(name)))
         current = self.root
         for part in name.split("/")[:-1]:
             current = os.path.join(current, part)
@@ -118,14 +119,20 @@ class OutputFolder:
                 break
             if stat.S_ISLNK(info.st_mode):
                 raise OutputError(
-                    f"{self.shown / os.path.relpath(current, self.root)}: is a symbolic link to "
-                    f"{os.readlink(current)}; sogen writes only into real folders inside {self.shown}: "
-                    "replace the link with a folder; nothing was written"
+                    _(
+                        "{path}: is a symbolic link to {target}; sogen writes only into real folders inside {out}: "
+                        "replace the link with a folder; nothing was written"
+                    ).format(
+                        path=self.shown / os.path.relpath(current, self.root),
+                        target=os.readlink(current),
+                        out=self.shown,
+                    )
                 )
             if not stat.S_ISDIR(info.st_mode):
                 raise OutputError(
-                    f"{self.shown / os.path.relpath(current, self.root)}: is a file where sogen needs a folder; "
-                    "nothing was written"
+                    _("{path}: is a file where sogen needs a folder; nothing was written").format(
+                        path=self.shown / os.path.relpath(current, self.root)
+                    )
                 )
         return os.path.join(self.root, *name.split("/"))
 
@@ -162,20 +169,28 @@ class OutputFolder:
             files = json.loads(data.decode("utf-8"))["files"]
         except (ValueError, KeyError, TypeError, RecursionError):
             raise OutputError(
-                f"{where}: not a manifest sogen wrote, so sogen cannot tell which files in {self.shown} are its own: "
-                "restore it, or delete it and run again with --force; nothing was written"
+                _(
+                    "{path}: not a manifest sogen wrote, so sogen cannot tell which files in {out} are its own: "
+                    "restore it, or delete it and run again with --force; nothing was written"
+                ).format(path=where, out=self.shown)
             ) from None
         if not isinstance(files, dict):
-            raise OutputError(f"{where}: tampered: 'files' is not a mapping; nothing was written")
+            raise OutputError(_("{path}: tampered: 'files' is not a mapping; nothing was written").format(path=where))
         for name, digest in files.items():
             if not is_plain_name(name):
                 raise OutputError(
-                    f"{where}: tampered: the entry {name!r} is not a file inside {self.shown} "
-                    "(absolute, or leaving the folder); sogen touches nothing: delete the manifest, "
-                    "check the folder, and run again with --force"
+                    _(
+                        "{path}: tampered: the entry {name} is not a file inside {out} "
+                        "(absolute, or leaving the folder); sogen touches nothing: delete the manifest, "
+                        "check the folder, and run again with --force"
+                    ).format(path=where, name=repr(name), out=self.shown)
                 )
             if not isinstance(digest, str) or not _HEX_DIGEST.fullmatch(digest):
-                raise OutputError(f"{where}: tampered: the entry {name!r} has no SHA-256; nothing was written")
+                raise OutputError(
+                    _("{path}: tampered: the entry {name} has no SHA-256; nothing was written").format(
+                        path=where, name=repr(name)
+                    )
+                )
         return files
 
 
@@ -266,7 +281,9 @@ def _locked(folder: OutputFolder, wait: float, notice) -> Iterator[None]:
     while True:
         os.makedirs(state, exist_ok=True)
         if os.path.islink(state) or not os.path.isdir(state):
-            raise OutputError(f"{folder.show(STATE)}: is not sogen's folder (a link or a file); nothing was written")
+            raise OutputError(
+                _("{path}: is not sogen's folder (a link or a file); nothing was written").format(path=folder.show(STATE))
+            )
         try:
             fd = os.open(lock_path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o644)
         except FileNotFoundError:
@@ -277,13 +294,18 @@ def _locked(folder: OutputFolder, wait: float, notice) -> Iterator[None]:
         os.close(fd)
         if time.monotonic() > deadline:
             raise OutputError(
-                f"{folder.shown}: still being written by another sogen run after {wait:.0f} s; nothing was written"
+                _("{path}: still being written by another sogen run after {seconds} s; nothing was written").format(
+                    path=folder.shown, seconds=f"{wait:.0f}"
+                )
             )
         if not told:
-            notice(
-                f"{folder.shown}: another sogen run{f' (process {holder})' if holder else ''} is writing it; "
-                f"waiting for it to finish (up to {wait:.0f} s)"
-            )
+            if holder:
+                message = _(
+                    "{path}: another sogen run (process {process}) is writing it; waiting for it to finish (up to {seconds} s)"
+                )
+            else:
+                message = _("{path}: another sogen run is writing it; waiting for it to finish (up to {seconds} s)")
+            notice(message.format(path=folder.shown, process=holder, seconds=f"{wait:.0f}"))
             told = True
         time.sleep(0.05)
     try:
@@ -370,7 +392,11 @@ class _Update:
         """The journal of an update that was committed and not finished, if there is one."""
         for path in (os.path.dirname(self.txn), self.txn):
             if os.path.islink(path):
-                raise OutputError(f"{path}: is a symbolic link; sogen's own folder in {self.folder.shown} must be real")
+                raise OutputError(
+                    _("{path}: is a symbolic link; sogen's own folder in {out} must be real").format(
+                        path=path, out=self.folder.shown
+                    )
+                )
         try:
             fd = os.open(self.journal_path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0))
         except FileNotFoundError:
@@ -381,8 +407,10 @@ class _Update:
             return _Journal.load(data)
         except (ValueError, KeyError, TypeError, AttributeError):
             raise OutputError(
-                f"{self.folder.show(STATE)}: the journal of an interrupted update is damaged; "
-                f"delete {self.folder.show(STATE)} and check the files in {self.folder.shown}"
+                _(
+                    "{path}: the journal of an interrupted update is damaged; "
+                    "delete {path} and check the files in {out}"
+                ).format(path=self.folder.show(STATE), out=self.folder.shown)
             ) from None
 
     def begin(self, files: dict[str, bytes], changes: Changes, current: dict, *, force: bool) -> _Journal:
@@ -420,7 +448,9 @@ class _Update:
                 continue
             expected = now is None if shas["old"] is None else isinstance(now, bytes) and _sha(now) == shas["old"]
             if not expected and not journal.forced and name != MANIFEST:
-                raise OutputError(f"{self.folder.show(name)}: changed while sogen was updating it; not replaced")
+                raise OutputError(
+                    _("{path}: changed while sogen was updating it; not replaced").format(path=self.folder.show(name))
+                )
             if now is _Other or now is _Link:
                 # Only --force gets here: a folder or link where the file goes is moved aside.
                 os.makedirs(os.path.dirname(self.saved(name)), exist_ok=True)
@@ -466,7 +496,11 @@ class _Update:
             os.unlink(self.journal_path)
             self.discard()
         except OSError as exc:
-            notice(f"{self.folder.show(STATE)}: could not be cleared ({_reason(exc)}); the next run clears it")
+            notice(
+                _("{path}: could not be cleared ({reason}); the next run clears it").format(
+                    path=self.folder.show(STATE), reason=_reason(exc)
+                )
+            )
 
 
 def _remove_empty_folders(folder: OutputFolder, names: list[str]) -> None:
@@ -497,11 +531,17 @@ def write(out: Path, files: dict[str, bytes], *, force: bool, lock_wait: float =
                 completed = update.apply(pending)
             except (OSError, OutputError) as exc:
                 raise OutputError(
-                    f"{out}: an interrupted update could not be completed ({_reason(exc)}); "
-                    f"its files are in {folder.show(STATE)}; this run wrote nothing"
+                    _(
+                        "{path}: an interrupted update could not be completed ({reason}); "
+                        "its files are in {state}; this run wrote nothing"
+                    ).format(path=out, reason=_reason(exc), state=folder.show(STATE))
                 ) from None
             update.finish(pending, notice)
-            notice(f"{out}: completed an interrupted update ({completed} file(s) moved into place)")
+            notice(
+                _("{path}: completed an interrupted update ({count} file(s) moved into place)").format(
+                    path=out, count=completed
+                )
+            )
         else:
             update.discard()  # staging of a run killed before its commit point: OUT was never touched
         owned = folder.owned()
@@ -509,8 +549,12 @@ def write(out: Path, files: dict[str, bytes], *, force: bool, lock_wait: float =
         if changes.conflicts and not force:
             listing = "\n".join(f"  {folder.show(name)}" for name in changes.conflicts)
             raise OutputError(
-                f"{len(changes.conflicts)} file(s) in {out} were not written by sogen or were edited since; "
-                f"nothing was written (use --force to overwrite them):\n{listing}"
+                _(
+                    "{count} file(s) in {path} were not written by sogen or were edited since; "
+                    "nothing was written (use --force to overwrite them):"
+                ).format(count=len(changes.conflicts), path=out)
+                + "\n"
+                + listing
             )
         if not changes.differs:
             return changes
@@ -518,7 +562,7 @@ def write(out: Path, files: dict[str, bytes], *, force: bool, lock_wait: float =
             journal = update.begin(files, changes, current, force=force)
         except OSError as exc:
             update.discard()
-            raise OutputError(f"{_reason(exc)}; nothing in {out} was changed") from None
+            raise OutputError(_("{reason}; nothing in {path} was changed").format(reason=_reason(exc), path=out)) from None
         try:
             update.apply(journal)
         except (OSError, OutputError) as exc:
@@ -526,18 +570,20 @@ def write(out: Path, files: dict[str, bytes], *, force: bool, lock_wait: float =
                 update.undo(journal)
             except OSError:
                 raise OutputError(
-                    f"{out}: the update stopped ({_reason(exc)}) and could not be undone; "
-                    f"the next sogen generate into {out} completes it"
+                    _(
+                        "{path}: the update stopped ({reason}) and could not be undone; "
+                        "the next sogen generate into {path} completes it"
+                    ).format(path=out, reason=_reason(exc))
                 ) from None
             update.finish(journal, notice)
-            raise OutputError(f"{_reason(exc)}; {out} was left as it was") from None
+            raise OutputError(_("{reason}; {path} was left as it was").format(reason=_reason(exc), path=out)) from None
         update.finish(journal, notice)
     return changes
 
 
 def _reason(exc: Exception) -> str:
     if isinstance(exc, OSError):
-        return f"{exc.filename or 'a file'}: {exc.strerror or exc}"
+        return "{}: {}".format(exc.filename or _("a file"), exc.strerror or exc)
     return str(exc)
 
 

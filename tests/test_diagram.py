@@ -21,6 +21,13 @@ SINGLE = ROOT / "samples" / "single-standby.yaml"
 SVG = "{http://www.w3.org/2000/svg}"
 
 
+def english(sample: Path):
+    """The sample's topology with an English diagram (the samples' own language is Japanese,
+    settings.language's default; test_diagram_speaks_the_topology_s_language checks that)."""
+    t = load_topology(sample)
+    return t.model_copy(update={"settings": t.settings.model_copy(update={"language": "en"})})
+
+
 def run(*args):
     return CliRunner().invoke(app, [str(a) for a in args])
 
@@ -68,7 +75,7 @@ def parse_flowchart(text: str):
 
 @pytest.mark.parametrize("sample", SAMPLES, ids=lambda p: p.stem)
 def test_mermaid_shows_every_node_group_and_the_failover_order(sample):
-    t = load_topology(sample)
+    t = english(sample)
     text = mermaid(t)
     boxes, edges, titles = parse_flowchart(text)
     assert titles == [[f"{t.cluster.name} ({t.cluster.mode})"]]
@@ -92,7 +99,7 @@ def test_mermaid_shows_every_node_group_and_the_failover_order(sample):
             ("-.->", "standby (failover)", standby),
         ]
     assert len(boxes) == len(t.cluster.nodes) + len(t.groups)
-    assert mermaid(load_topology(sample)) == text
+    assert mermaid(english(sample)) == text
 
 
 def hostile(t):
@@ -140,7 +147,7 @@ def inside(rect, x: str, y: str) -> bool:
 
 @pytest.mark.parametrize("sample", SAMPLES, ids=lambda p: p.stem)
 def test_svg_shows_each_value_once_in_its_box_and_arrows_to_the_policy_nodes(sample):
-    t = load_topology(sample)
+    t = english(sample)
     text = svg(t)
     root = ET.fromstring(text)
     assert root.tag == f"{SVG}svg"
@@ -175,7 +182,7 @@ def test_svg_shows_each_value_once_in_its_box_and_arrows_to_the_policy_nodes(sam
         assert arrows == [("active", group.policy[0]), ("standby", group.policy[1])]
     labels = Counter(e.text for e in root.iter(f"{SVG}text") if e.get("text-anchor") == "middle")
     assert labels == {"active": len(t.groups), "standby (failover)": len(t.groups)}
-    assert svg(load_topology(sample)) == text
+    assert svg(english(sample)) == text
 
 
 def test_svg_escapes_xml():
@@ -230,3 +237,19 @@ def test_readme_example_is_what_the_command_prints():
     section = readme.split("## A picture of the cluster", 1)[1].split("\n## ", 1)[0]
     example = re.search(r"```mermaid\n(.*?)```", section, re.DOTALL)
     assert example and example.group(1) == run("diagram", SINGLE).stdout
+
+
+def test_diagram_speaks_the_topology_s_language():
+    """A Japanese runbook opens with a Japanese picture, in the guide's terms, whoever runs sogen."""
+    t = load_topology(ROOT / "samples" / "multi-standby.yaml")
+    assert t.settings.language == "ja"
+    text = mermaid(t)
+    boxes, edges, titles = parse_flowchart(text)
+    assert titles == [["so-multi (マルチスタンバイ型)"]]
+    assert boxes["group1"][:3] == ["group1", "仮想コンピュータ名: sovhost1", "仮想 IP アドレス: 192.168.20.101"]
+    assert "切替パーティション: D:" in boxes["group1"]
+    assert "IP アドレス: 192.168.20.11" in boxes["node1"]
+    assert sorted(label for _g, _arrow, label, _node in edges) == ["待機系 (フェイルオーバ先)"] * 2 + ["現用系"] * 2
+    picture = svg(t)
+    assert "仮想コンピュータ名: sovhost2" in picture and "現用系" in picture
+    assert 'class="standby"' in picture  # the arrow's kind does not depend on its words

@@ -42,6 +42,7 @@ def comparable(data: dict) -> dict:
     # The decommission patches name only the nodes of the groups' policies.
     used = {n for g in data["groups"] for n in g["policy"]}
     data["cluster"]["nodes"] = [n for n in data["cluster"]["nodes"] if n["name"] in used]
+    data["settings"].pop("language")  # RUNBOOK.md's language: no script holds it
     if not any(p["type"] == "workflow" for g in data["groups"] for p in g["products"]):
         data["settings"].pop("db_settle_seconds")  # no database, no ARMSLEEP to read it from
     for group in data["groups"]:

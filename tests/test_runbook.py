@@ -14,8 +14,10 @@ MULTI = ROOT / "samples" / "multi-standby.yaml"
 WHERE = re.compile(r"\*\((?:on `[^`]+`(?:, `[^`]+`)*|CLUSTERPRO manager); section .+?\)\*")
 
 
-def runbook_of(path: Path) -> str:
-    return generated(path)["RUNBOOK.md"].decode("utf-8")
+def runbook_of(path: Path, language: str = "en") -> str:
+    """The RUNBOOK.md of ``path`` in ``language`` (the tests below read the English wording;
+    tests/test_runbook_i18n.py compares the languages)."""
+    return generated(path, language)["RUNBOOK.md"].decode("utf-8")
 
 
 def steps(path: Path) -> list[tuple[str, str | None, str]]:
@@ -184,4 +186,4 @@ def test_formserver_online_shells_start_from_the_script_only_when_chosen(tmp_pat
     assert len(starts) == 4  # every path that starts FormServer starts its shells right after it
     for i in starts:
         assert lines[i + 1 : i + 3] == shells
-    assert "without** starting them with the service" in files["RUNBOOK.md"].decode("utf-8")
+    assert "without** starting them with the service" in runbook_of(write_topology(tmp_path, chosen))

@@ -9,36 +9,56 @@ from __future__ import annotations
 
 import html
 import unicodedata
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from sogen.i18n import N_, translations
+
 if TYPE_CHECKING:
-    from sogen.topology.model import Group, Node, Topology
+    from sogen.generator.plan import GroupPlan
+    from sogen.topology.model import Node, Topology
 
-ACTIVE = "active"
-STANDBY = "standby (failover)"
-
-
-def _product_name(product) -> str:
-    # A custom product is known by the name the topology gives it, the others by their type.
-    return getattr(product, "name", None) or product.type
+ACTIVE = N_("active")
+STANDBY = N_("standby (failover)")
 
 
-def node_lines(node: Node) -> list[str]:
+def words(t: Topology) -> Callable[[str], str]:
+    """The diagram's words in the topology's language (``settings.language``), as the
+    runbook it opens: the runbook catalogue's."""
+    return translations(t.settings.language, "runbook").gettext
+
+
+def node_lines(node: Node, _: Callable[[str], str]) -> list[str]:
     """The text of a node's box: its name first."""
-    lines = [node.name, f"IP: {node.ip}"]
+    lines = [node.name, _("IP: {ip}").format(ip=node.ip)]
     if node.hostname:
-        lines.append(f"host name: {node.hostname}")
+        lines.append(_("host name: {hostname}").format(hostname=node.hostname))
     return lines
 
 
-def group_lines(group: Group) -> list[str]:
+def _plans(t: Topology, plans: tuple[GroupPlan, ...] | None) -> tuple[GroupPlan, ...]:
+    from sogen.generator.plan import plan_cluster
+
+    return plans or plan_cluster(t)
+
+
+def group_lines(plan: GroupPlan, _: Callable[[str], str]) -> list[str]:
     """The text of a group's box: its name first."""
-    lines = [group.name, f"virtual host: {group.virtual_host}", f"virtual IP: {group.virtual_ip}"]
+    group = plan.group
+    lines = [
+        group.name,
+        _("virtual host: {host}").format(host=group.virtual_host),
+        _("virtual IP: {ip}").format(ip=group.virtual_ip),
+    ]
     if group.floating_ip:
-        lines.append(f"floating IP: {group.floating_ip}")
-    lines.append("partitions: " + ", ".join(f"{drive}:" for drive in group.partitions))
-    lines.append("products: " + ", ".join(_product_name(p) for p in group.products))
+        lines.append(_("floating IP: {ip}").format(ip=group.floating_ip))
+    lines.append(_("partitions: {drives}").format(drives=", ".join(f"{drive}:" for drive in group.partitions)))
+    lines.append(_("products: {names}").format(names=", ".join(plan.names)))
     return lines
+
+
+def title(t: Topology, _: Callable[[str], str]) -> str:
+    return f"{t.cluster.name} ({_(t.cluster.mode)})"
 
 
 def failover_edges(t: Topology) -> list[tuple[int, int, str]]:
@@ -61,18 +81,19 @@ def _mermaid_label(lines: list[str]) -> str:
     return '"' + "<br/>".join(escaped) + '"'
 
 
-def mermaid(t: Topology) -> str:
+def mermaid(t: Topology, plans: tuple[GroupPlan, ...] | None = None) -> str:
     """A Mermaid flowchart: groups above, the cluster's nodes below, an arrow from each group
     to its active node and a dotted one to its standby node."""
+    say = words(t)
     out = ["flowchart TB"]
     # Ids are positions, not names: a name could be a Mermaid keyword (end) or Japanese.
-    out += [f"    group{g + 1}[{_mermaid_label(group_lines(group))}]" for g, group in enumerate(t.groups)]
-    out.append(f"    subgraph cluster[{_mermaid_label([f'{t.cluster.name} ({t.cluster.mode})'])}]")
-    out += [f"        node{n + 1}[{_mermaid_label(node_lines(node))}]" for n, node in enumerate(t.cluster.nodes)]
+    out += [f"    group{plan.index + 1}[{_mermaid_label(group_lines(plan, say))}]" for plan in _plans(t, plans)]
+    out.append(f"    subgraph cluster[{_mermaid_label([title(t, say)])}]")
+    out += [f"        node{n + 1}[{_mermaid_label(node_lines(node, say))}]" for n, node in enumerate(t.cluster.nodes)]
     out.append("    end")
     for g, n, label in failover_edges(t):
         arrow = "-->" if label == ACTIVE else "-.->"
-        out.append(f'    group{g + 1} {arrow}|"{label}"| node{n + 1}')
+        out.append(f"    group{g + 1} {arrow}|{_mermaid_label([say(label)])}| node{n + 1}")
     return "\n".join(out) + "\n"
 
 
@@ -158,12 +179,13 @@ def _box_svg(box: _Box, css_class: str) -> list[str]:
     return out
 
 
-def svg(t: Topology) -> str:
+def svg(t: Topology, plans: tuple[GroupPlan, ...] | None = None) -> str:
     """An SVG picture: each group as a box above the row of nodes, an arrow to its active
     node and a dashed arrow to its standby node."""
+    say = words(t)
     edges = failover_edges(t)
-    group_boxes = [_wrapped_box(group_lines(group)) for group in t.groups]
-    node_boxes = [_wrapped_box(node_lines(node)) for node in t.cluster.nodes]
+    group_boxes = [_wrapped_box(group_lines(plan, say)) for plan in _plans(t, plans)]
+    node_boxes = [_wrapped_box(node_lines(node, say)) for node in t.cluster.nodes]
     top = MARGIN + LINE_HEIGHT + PADDING
     node_y = top + max(box.height for box in group_boxes) + ROW_GAP
     x = MARGIN
@@ -176,8 +198,8 @@ def svg(t: Topology) -> str:
         [sum(node_boxes[n].center for gg, n, _ in edges if gg == g) / 2 for g in range(len(group_boxes))],
         top,
     )
-    title = f"{t.cluster.name} ({t.cluster.mode})"
-    total_width = max([box.x + box.width for box in node_boxes + group_boxes] + [MARGIN + _text_width(title)]) + MARGIN
+    heading = title(t, say)
+    total_width = max([box.x + box.width for box in node_boxes + group_boxes] + [MARGIN + _text_width(heading)]) + MARGIN
     total_height = node_y + max(box.height for box in node_boxes) + MARGIN
 
     out = [
@@ -185,21 +207,23 @@ def svg(t: Topology) -> str:
             f'<svg xmlns="http://www.w3.org/2000/svg" width="{total_width}" height="{total_height}" '
             f'viewBox="0 0 {total_width} {total_height}" font-family="monospace" font-size="{FONT_SIZE}">'
         ),
-        f"<title>{html.escape(title)}</title>",
+        f"<title>{html.escape(heading)}</title>",
         SVG_STYLE,
-        f'<text x="{MARGIN}" y="{MARGIN + FONT_SIZE}" font-weight="bold">{html.escape(title)}</text>',
+        f'<text x="{MARGIN}" y="{MARGIN + FONT_SIZE}" font-weight="bold">{html.escape(heading)}</text>',
     ]
     for box in group_boxes:
         out += _box_svg(box, "group")
     for box in node_boxes:
         out += _box_svg(box, "node")
     for g, n, label in edges:
-        out += _edge_svg(group_boxes[g], node_boxes[n], g, n, label, edges)
+        out += _edge_svg(group_boxes[g], node_boxes[n], g, n, label, say(label), edges)
     out.append("</svg>")
     return "\n".join(out) + "\n"
 
 
-def _edge_svg(group: _Box, node: _Box, g: int, n: int, label: str, edges: list[tuple[int, int, str]]) -> list[str]:
+def _edge_svg(
+    group: _Box, node: _Box, g: int, n: int, label: str, shown: str, edges: list[tuple[int, int, str]]
+) -> list[str]:
     """One arrow from a group's bottom to a node's top, with its label on a white ground."""
     # A group's arrows leave from points spread along its bottom, and arrive at points
     # spread along the node's top, in the order of the other ends: they do not cross there.
@@ -212,9 +236,9 @@ def _edge_svg(group: _Box, node: _Box, g: int, n: int, label: str, edges: list[t
     # Each group's labels sit at their own height, so crossing arrows keep theirs apart.
     position = (g + 1) / (len({gg for gg, _, _ in edges}) + 1)
     lx, ly = round(x1 + (x2 - x1) * position), round(y1 + (y2 - y1) * position)
-    label_width = _text_width(label, LABEL_CHAR_WIDTH) + 8
+    label_width = _text_width(shown, LABEL_CHAR_WIDTH) + 8
     return [
         f'<line class="{css_class}" x1="{x1}" y1="{y1}" x2="{x2}" y2="{y2}" marker-end="url(#arrow)"/>',
         f'<rect class="label" x="{lx - label_width // 2}" y="{ly - 9}" width="{label_width}" height="16"/>',
-        f'<text x="{lx}" y="{ly + 3}" font-size="{LABEL_FONT_SIZE}" text-anchor="middle">{html.escape(label)}</text>',
+        f'<text x="{lx}" y="{ly + 3}" font-size="{LABEL_FONT_SIZE}" text-anchor="middle">{html.escape(shown)}</text>',
     ]

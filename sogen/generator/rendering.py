@@ -8,6 +8,7 @@ from importlib import resources
 from pathlib import Path
 
 from sogen import __version__
+from sogen.i18n import N_, translations
 
 
 def templates_dir() -> Path:
@@ -23,27 +24,43 @@ def reg_escape(value: str) -> str:
     return value.replace("\\", "\\\\").replace('"', '\\"')
 
 
+# Oracle's system table script (section 3.2), written by artifacts.py.
+ORACLE_SYSTEM_TABLES = "createsystbl.sql"
+# Where each generated file goes; a product's own template files say it in the catalogue.
+# N_: messages of the runbook's catalogue (sogen/locale/<lang>/LC_MESSAGES/runbook.po).
 FILE_ROLES = {
-    "start.bat": "CLUSTERPRO: start script of the group",
-    "stop.bat": "CLUSTERPRO: stop script of the group",
-    "backup.bat": "every node of the policy, outside the install root; schedule it",
-    "somg.ini": "merge into %ALROOT%\\bin\\somg\\somg.ini",
-    "services.txt": "append to %SystemRoot%\\system32\\drivers\\etc\\services on each node",
-    "registry/opcntrl.reg": "import on each node of the policy during setup",
-    "registry/imagepath.reg": "import on each node of the policy during setup",
-    "registry/procinfo.reg": "import on each node of the policy after checking the PROCINFO numbers",
-    "registry/formserver.reg": "import on each node of the policy during setup",
-    "createsystbl.sql": "run once with Server Manager before the WorkFlow database is created (section 3.2)",
+    "start.bat": N_("CLUSTERPRO: start script of the group"),
+    "stop.bat": N_("CLUSTERPRO: stop script of the group"),
+    "backup.bat": N_("every node of the policy, outside the install root; schedule it"),
+    "services.txt": N_("append to %SystemRoot%\\system32\\drivers\\etc\\services on each node"),
+    "registry/opcntrl.reg": N_("import on each node of the policy during setup"),
+    "registry/imagepath.reg": N_("import on each node of the policy during setup"),
+    "registry/procinfo.reg": N_("import on each node of the policy after checking the PROCINFO numbers"),
+    "registry/formserver.reg": N_("import on each node of the policy during setup"),
+    ORACLE_SYSTEM_TABLES: N_("run once with Server Manager before the WorkFlow database is created (section 3.2)"),
 }
+ALENV_ROLE = N_("every node, outside the install root; run it before StarOffice commands")
+DECOMMISSION_ROLE = N_("import on %(node)s only when the group is taken out of the cluster")
 
 
-def file_role(name: str, group) -> str:
+def file_role(name: str, group, gettext=None) -> str:
+    """Where a generated file goes, translated by ``gettext`` (RUNBOOK.md's language) if given."""
+    gettext = gettext or (lambda message: message)
     if name.startswith("alenv"):
-        return "every node, outside the install root; run it before StarOffice commands"
+        return gettext(ALENV_ROLE)
     if name.startswith("registry/decommission-"):
         node = name.removeprefix("registry/decommission-").removesuffix(".reg")
-        return f"import on {node} only when the group is taken out of the cluster"
-    return FILE_ROLES[name]
+        return gettext(DECOMMISSION_ROLE) % {"node": node}
+    from sogen.catalogue import load_catalogue
+
+    return gettext(FILE_ROLES.get(name) or load_catalogue().file_role(name))
+
+
+def translated(language: str, domain: str) -> dict:
+    """The gettext functions of ``jinja2.ext.i18n`` in ``language`` for one render: given with
+    the context, they stand for the environment's (English) ones in that render only."""
+    catalogue = translations(language, domain)
+    return {"gettext": catalogue.gettext, "ngettext": catalogue.ngettext}
 
 
 def _bytecode_cache():
@@ -67,6 +84,7 @@ def environment():
 
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates_dir())),
+        extensions=["jinja2.ext.i18n"],
         bytecode_cache=_bytecode_cache(),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -77,6 +95,7 @@ def environment():
     env.filters["reg_escape"] = reg_escape
     env.filters["add_colon"] = lambda drive: f"{drive}:"
     env.filters["file_role"] = file_role
+    env.install_null_translations(newstyle=False)  # English, unless a render is given `translated`
     return env
 
 

@@ -6,9 +6,10 @@ from dataclasses import dataclass
 
 from sogen.catalogue import load_catalogue
 from sogen.generator.diagram import mermaid
-from sogen.generator.plan import PlannedProduct, instance_environment, instance_number, start_order
-from sogen.generator.rendering import file_role, render
-from sogen.topology.model import FormServer, MailGatewaySmtp, StarOfficeServer, Topology, WorkFlow
+from sogen.generator.plan import GroupPlan, plan_cluster
+from sogen.generator.rendering import ORACLE_SYSTEM_TABLES, file_role, render, translated
+from sogen.topology.model import Topology
+from sogen.topology.products import PlannedProduct
 
 
 @dataclass(frozen=True)
@@ -34,9 +35,6 @@ class Uninstall:
     groups: list[Step]
 
 
-# Oracle's system table script (section 3.2), written by artifacts.py; the roles of the other
-# files are rendering.FILE_ROLES.
-ORACLE_SYSTEM_TABLES = "createsystbl.sql"
 # Add-ons whose settings must match on both servers (section 1.7 note 7).
 VIRUS_SCANS = frozenset({"virusbuster-scan", "groupshield-scan"})
 
@@ -49,9 +47,9 @@ class GroupRunbook:
     standby: object
     env: object | None
     addons: list
-    mailgateway: MailGatewaySmtp | None
-    workflow: WorkFlow | None
-    formserver: FormServer | None
+    mailgateway: object | None  # the topology's entries of the products the guide's chapters describe
+    workflow: object | None
+    formserver: object | None
     formserver_service: str | None  # group 2's FormServer has a service of its own (4.1.1)
     products: list[PlannedProduct]  # start order
     sync_keys: list[str]
@@ -59,14 +57,15 @@ class GroupRunbook:
     server2_workflow: bool  # group 2 of a multi standby cluster whose group 1 runs WorkFlow (3.4.1.2)
 
 
-def _workflow_steps(t: Topology) -> list[Step]:
+def _workflow_steps(t: Topology, plans: tuple[GroupPlan, ...]) -> list[Step]:
     """3.3 / 3.4.1.3 steps 1-2: WorkFlow (one per cluster, in its group) and its database."""
     section = uninstall_section(t)
-    for g, group in enumerate(t.groups):
-        if group.product(WorkFlow) is None:
+    for plan in plans:
+        if plan.entry("workflow") is None:
             continue
+        group = plan.group
         active, standby = (t.node(name).name for name in group.policy)
-        wwf_keys = tuple(key for p in start_order(t, g) if p.key == "workflow" for key in p.registry_sync)
+        wwf_keys = plan.planned("workflow").registry_sync
         return [
             Step("unsync", None, f"{section} 1-1", group.name, keys=wwf_keys),
             Step("remove-workflow", active, f"{section} 1-2", group.name),
@@ -81,17 +80,17 @@ def uninstall_section(t: Topology) -> str:
     return "3.4.1.3" if t.cluster.mode == "multi-standby" else "3.3"
 
 
-def _staroffice_steps(t: Topology, workflow_group: str | None) -> list[Step]:
+def _staroffice_steps(t: Topology, plans: tuple[GroupPlan, ...], workflow_group: str | None) -> list[Step]:
     """1.3: each group's registry sync removed, then UNSETUP.EXE on the active node, then on the
     standby; in multi standby both active nodes come before both standby nodes (1.3 (1)-(10))."""
     multi = t.cluster.mode == "multi-standby"
-    instances = [(g, group) for g, group in enumerate(t.groups) if group.product(StarOfficeServer)]
+    instances = [(plan.index, plan.group) for plan in plans if plan.env is not None]
 
     def keys_left(g: int, group) -> tuple[str, ...]:
         # WorkFlow's key left the group's synchronization before (3.3 1.(1)).
         return tuple(
             key
-            for p in start_order(t, g)
+            for p in plans[g].products
             if not (group.name == workflow_group and p.key == "workflow")
             for key in p.registry_sync
         )
@@ -100,7 +99,7 @@ def _staroffice_steps(t: Topology, workflow_group: str | None) -> list[Step]:
         """UNSETUP.EXE on one node; in multi standby from a prompt where alenvN.bat ran first."""
         if not multi:
             return [Step("unsetup", node, f"1.3 ({number})", group.name)]
-        instance = instance_number(g)
+        instance = plans[g].number
         return [
             Step("alenv-prompt", node, f"1.3 ({number})", group.name, instance=instance),
             Step("unsetup", node, f"1.3 ({number + 1})", group.name, instance=instance),
@@ -122,11 +121,12 @@ def _staroffice_steps(t: Topology, workflow_group: str | None) -> list[Step]:
     return steps
 
 
-def uninstall(t: Topology) -> Uninstall:
-    workflow = _workflow_steps(t)
+def uninstall(t: Topology, plans: tuple[GroupPlan, ...] | None = None) -> Uninstall:
+    plans = plans or plan_cluster(t)
+    workflow = _workflow_steps(t, plans)
     return Uninstall(
         workflow=workflow,
-        staroffice=_staroffice_steps(t, workflow[0].group if workflow else None),
+        staroffice=_staroffice_steps(t, plans, workflow[0].group if workflow else None),
         groups=[Step("delete-group", None, f"{uninstall_section(t)} 4", group.name) for group in t.groups],
     )
 
@@ -136,42 +136,46 @@ def _file_roles(group, files: list[str]) -> list[tuple[str, str]]:
     return [(name, file_role(name, group)) for name in names]
 
 
-def runbook(t: Topology, files: list[str]) -> str:
+def runbook(t: Topology, files: list[str], plans: tuple[GroupPlan, ...] | None = None) -> str:
+    """RUNBOOK.md from the groups' plans (built once by the caller, or here)."""
+    plans = plans or plan_cluster(t)
     catalogue = load_catalogue()
     multi = t.cluster.mode == "multi-standby"
     groups = []
-    for g, group in enumerate(t.groups):
-        staroffice = group.product(StarOfficeServer)
-        order = start_order(t, g)
+    for plan in plans:
+        group = plan.group
+        staroffice = plan.entry("staroffice-server")
+        formserver = plan.planned("formserver")
         groups.append(
             GroupRunbook(
-                number=g + 1,
+                number=plan.index + 1,
                 group=group,
                 active=t.node(group.policy[0]),
                 standby=t.node(group.policy[1]),
-                env=instance_environment(t, g) if staroffice else None,
+                env=plan.env,
                 addons=[catalogue.addons[a] for a in staroffice.addons] if staroffice else [],
-                mailgateway=group.product(MailGatewaySmtp),
-                workflow=group.product(WorkFlow),
-                formserver=group.product(FormServer),
-                formserver_service=next((p.service for p in order if p.key == "formserver"), None),
-                products=order,
-                sync_keys=[key for product in order for key in product.registry_sync],
+                mailgateway=plan.entry("mailgateway-smtp"),
+                workflow=plan.entry("workflow"),
+                formserver=plan.entry("formserver"),
+                formserver_service=formserver.service if formserver else None,
+                products=list(plan.products),
+                sync_keys=list(plan.sync_keys),
                 files=_file_roles(group, files),
-                server2_workflow=multi and g == 1 and t.groups[0].product(WorkFlow) is not None,
+                server2_workflow=multi and plan.index == 1 and plans[0].entry("workflow") is not None,
             )
         )
     scanned = [g for g in groups if VIRUS_SCANS & {addon.id for addon in g.addons}]
     return render(
         "RUNBOOK.md.j2",
-        diagram=mermaid(t),
+        diagram=mermaid(t, plans),
         topology=t,
         cluster=t.cluster,
         groups=groups,
         multi=multi,
         settings=t.settings,
-        uninstall=uninstall(t),
+        uninstall=uninstall(t, plans),
         oracle_system_tables=ORACLE_SYSTEM_TABLES,
         virus_scan_groups=[g.group.name for g in scanned],
         virus_scan_nodes=[node.name for g in scanned for node in (g.active, g.standby)],
+        **translated(t.settings.language, "runbook"),  # the topology's language, not the user's
     )

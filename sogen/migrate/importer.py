@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sogen.migrate.build import order_groups, topology_yaml
+from sogen.i18n import _
 from sogen.migrate.recover import ImportError_, RecoveredGroup, recover_group
 
 
@@ -43,12 +44,14 @@ def legacy_findings(folders: list[Path]) -> list:
 
 def import_folders(specs: list[str], output_name: str) -> ImportResult:
     if not specs:
-        raise ImportError_("give at least one group folder (one per failover group)")
+        raise ImportError_(_("give at least one group folder (one per failover group)"))
     parsed = [parse_group_spec(spec) for spec in specs]
     names = [name for name, _ in parsed]
     duplicate = next((n for n in names if names.count(n) > 1), None)
     if duplicate:
-        raise ImportError_(f"two group folders are both named {duplicate!r}: name them with NAME=DIR")
+        raise ImportError_(
+            _("two group folders are both named {name}: name them with NAME=DIR").format(name=repr(duplicate))
+        )
     groups = order_groups([recover_group(name, folder) for name, folder in parsed])
     text = topology_yaml(groups, [str(folder) for _, folder in parsed], output_name)
     return ImportResult(groups, text, legacy_findings([folder for _, folder in parsed]))

@@ -14,6 +14,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from sogen.i18n import N_, _, language
 from sogen.textio import UnreadableFile, decode_bytes, looks_binary, read_regular
 from sogen.topology.document import LoadedDocument, Loc, Positions, Problem, TopologyError
 
@@ -97,8 +98,10 @@ def _guarded_composer() -> type:
             self.values += values
             if self.values > MAX_VALUES:
                 raise _Refused(
-                    f"more than {MAX_VALUES} values (an alias counts as every value it repeats); "
-                    "a topology has a few hundred",
+                    _(
+                        "more than {maximum} values (an alias counts as every value it repeats); "
+                        "a topology has a few hundred"
+                    ).format(maximum=MAX_VALUES),
                     mark,
                 )
 
@@ -107,7 +110,7 @@ def _guarded_composer() -> type:
             node = self.compose_counted_node(parent, index)
             # ruamel composes a mapping's key with index None
             if isinstance(parent, MappingNode) and index is None and not isinstance(node, ScalarNode):
-                raise _Refused("a key must be a name, not a list or mapping", mark)
+                raise _Refused(_("a key must be a name, not a list or mapping"), mark)
             return node
 
         def compose_counted_node(self, parent, index):
@@ -115,16 +118,23 @@ def _guarded_composer() -> type:
             if isinstance(event, AliasEvent):
                 node = super().compose_node(parent, index)
                 if id(node) not in self.sizes:
-                    raise _Refused(f"alias *{event.anchor} repeats a value that contains it", event.start_mark)
+                    raise _Refused(
+                        _("alias *{anchor} repeats a value that contains it").format(anchor=event.anchor), event.start_mark
+                    )
                 self.count(self.sizes[id(node)], event.start_mark)
                 return node
             if self.depth >= MAX_DEPTH:
-                raise _Refused(f"nested more than {MAX_DEPTH} levels deep; a topology needs six", event.start_mark)
+                raise _Refused(
+                    _("nested more than {maximum} levels deep; a topology needs six").format(maximum=MAX_DEPTH),
+                    event.start_mark,
+                )
             tag = event.ctag
             if tag is not None and str(tag) != "!":
                 raise _Refused(
-                    f"tag {tag.handle or ''}{tag.suffix} is not allowed: a topology holds plain mappings, "
-                    "lists, strings, numbers and booleans (quote a string that would read as something else)",
+                    _(
+                        "tag {tag} is not allowed: a topology holds plain mappings, "
+                        "lists, strings, numbers and booleans (quote a string that would read as something else)"
+                    ).format(tag=f"{tag.handle or ''}{tag.suffix}"),
                     event.start_mark,
                 )
             before = self.values
@@ -141,8 +151,10 @@ def _guarded_composer() -> type:
                 node.tag = "tag:yaml.org,2002:str"
             elif node.tag in NUMBER_TAGS and len(node.value) > MAX_NUMBER_LENGTH:
                 raise _Refused(
-                    f"a number of {len(node.value)} characters is too long; numbers in a topology "
-                    f"have at most {MAX_NUMBER_LENGTH}",
+                    _(
+                        "a number of {length} characters is too long; numbers in a topology "
+                        "have at most {maximum}"
+                    ).format(length=len(node.value), maximum=MAX_NUMBER_LENGTH),
                     node.start_mark,
                 )
             return node
@@ -158,19 +170,19 @@ def read_document(path: Path) -> LoadedDocument:
         return TopologyError([Problem(shown, line, column, "", message)])
 
     if path.is_dir():
-        raise fail("is a directory, not a topology file")
+        raise fail(_("is a directory, not a topology file"))
     try:
         raw = read_regular(path, MAX_TOPOLOGY_BYTES)
     except UnreadableFile as exc:
         raise fail(exc.reason) from None
     if looks_binary(raw):
-        raise fail("is a binary file, not a YAML or JSON topology")
+        raise fail(_("is a binary file, not a YAML or JSON topology"))
     try:
         text = decode_bytes(raw).text
     except UnicodeDecodeError:
-        raise fail("is neither UTF-8, UTF-16 nor code page 932 text") from None
+        raise fail(_("is neither UTF-8, UTF-16 nor code page 932 text")) from None
     if not text.strip():
-        raise fail("is empty; run `sogen init` for a starter topology")
+        raise fail(_("is empty; run `sogen init` for a starter topology"))
 
     from ruamel.yaml import YAML
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
@@ -184,14 +196,15 @@ def read_document(path: Path) -> LoadedDocument:
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        reason = exc.problem or exc.context or "malformed YAML"
-        raise fail(f"malformed YAML: {reason}", line, column) from None
+        reason = exc.problem or exc.context
+        message = _("malformed YAML: {reason}").format(reason=reason) if reason else _("malformed YAML")
+        raise fail(message, line, column) from None
     except YAMLError as exc:
-        raise fail(f"malformed YAML: {exc}") from None
+        raise fail(_("malformed YAML: {reason}").format(reason=exc)) from None
     positions = Positions()
     data = _plain(root, (), positions)
     if not isinstance(data, dict):
-        raise fail("the top level must be a mapping with the keys cluster, groups and settings")
+        raise fail(_("the top level must be a mapping with the keys cluster, groups and settings"))
     return LoadedDocument(shown, data, positions)
 
 
@@ -273,30 +286,62 @@ def _message_for(error: dict, doc: LoadedDocument, user_loc: Loc, tag_loc: Loc) 
     kind = error["type"]
     if isinstance(error.get("input"), str) and error["input"].startswith(PLACEHOLDER):
         what = _field_description(tag_loc)
-        return f"is a placeholder left by sogen import: fill it in{f' ({what})' if what else ''}", False
+        if what:
+            return _("is a placeholder left by sogen import: fill it in ({description})").format(description=what), False
+        return _("is a placeholder left by sogen import: fill it in"), False
     if kind == "extra_forbidden":
         name = str(user_loc[-1])
         member, rest = _union_member(tag_loc)
         allowed = _schema_fields(member, rest[:-1]) if member else _schema_fields(Topology, user_loc[:-1])
         hint = difflib.get_close_matches(name, allowed, n=1)
-        suggestion = f"; did you mean {hint[0]!r}?" if hint else ""
-        listing = f" (allowed: {', '.join(allowed)})" if allowed else ""
-        return f"unknown key {name!r}{suggestion}{listing}", True
+        suggestion = _("; did you mean {name}?").format(name=repr(hint[0])) if hint else ""
+        listing = _(" (allowed: {names})").format(names=", ".join(allowed)) if allowed else ""
+        return _("unknown key {name}{suggestion}{listing}").format(
+            name=repr(name), suggestion=suggestion, listing=listing
+        ), True
     if kind == "missing":
-        return "is required but missing", True
+        return _("is required but missing"), True
     if kind == "union_tag_invalid":
         tag = error["ctx"]["tag"]
         hint = difflib.get_close_matches(tag, list(_product_types()), n=1)
-        suggestion = f"; did you mean {hint[0]!r}?" if hint else ""
-        return f"unknown product type {tag!r}{suggestion} (allowed: {', '.join(sorted(_product_types()))})", False
+        suggestion = _("; did you mean {name}?").format(name=repr(hint[0])) if hint else ""
+        return _("unknown product type {tag}{suggestion} (allowed: {types})").format(
+            tag=repr(tag), suggestion=suggestion, types=", ".join(sorted(_product_types()))
+        ), False
     if kind == "literal_error":
-        return f"{error['input']!r} is not allowed; allowed: {error['ctx']['expected']}", False
+        expected = error["ctx"]["expected"]
+        if language() != "en":
+            expected = expected.replace(" or ", _(" or "))
+        return _("{value} is not allowed; allowed: {expected}").format(value=repr(error["input"]), expected=expected), False
     if kind == "union_tag_not_found":
-        return f"needs a 'type' key; allowed: {', '.join(sorted(_product_types()))}", False
+        return _("needs a 'type' key; allowed: {types}").format(types=", ".join(sorted(_product_types()))), False
+    template = PYDANTIC_MESSAGES.get(kind)
+    if template is not None and language() != "en":
+        # pydantic's own words for its built-in checks, by error type; in English, pydantic's text.
+        return _(template).format(**error.get("ctx", {})), False
     message = error["msg"]
     if message.startswith("Value error, "):
         message = message[len("Value error, ") :]
     return message, False
+
+
+# pydantic's built-in checks (error type -> message id), in the words pydantic uses in English.
+PYDANTIC_MESSAGES = {
+    "string_type": N_("Input should be a valid string"),
+    "string_too_short": N_("String should have at least {min_length} characters"),
+    "list_type": N_("Input should be a valid list"),
+    "too_short": N_("List should have at least {min_length} items after validation, not {actual_length}"),
+    "too_long": N_("List should have at most {max_length} items after validation, not {actual_length}"),
+    "model_type": N_("Input should be a valid dictionary"),
+    "model_attributes_type": N_("Input should be a valid dictionary"),
+    "dict_type": N_("Input should be a valid dictionary"),
+    "bool_type": N_("Input should be a valid boolean"),
+    "bool_parsing": N_("Input should be a valid boolean, unable to interpret input"),
+    "int_type": N_("Input should be a valid integer"),
+    "int_parsing": N_("Input should be a valid integer, unable to parse string as an integer"),
+    "greater_than_equal": N_("Input should be greater than or equal to {ge}"),
+    "less_than_equal": N_("Input should be less than or equal to {le}"),
+}
 
 
 def _user_loc(data: Any, loc: Loc, missing: bool) -> Loc:

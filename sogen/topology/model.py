@@ -14,35 +14,43 @@ from typing import Annotated, Literal, Union, get_args
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
+from sogen.i18n import N_, _
+
 # Characters that change what a batch line means (&|<> redirect or chain,
 # ^ escapes, % and ! expand variables, " opens a quoted argument) or what a
 # .reg value means ("). Line breaks and control characters end or corrupt a line.
 FORBIDDEN_CHARACTERS = '&|<>^%!"'
-FORBIDDEN_DESCRIPTION = '& | < > ^ % ! " and control characters'
+FORBIDDEN_DESCRIPTION = N_('& | < > ^ % ! " and control characters')
 
 
 def _reject_unsafe(value: str) -> str:
     for ch in value:
         if ch in FORBIDDEN_CHARACTERS:
             raise ValueError(
-                f"contains {ch!r}, which would change the meaning of the batch or registry "
-                f"line it is written to (not allowed: {FORBIDDEN_DESCRIPTION})"
+                _(
+                    "contains {character}, which would change the meaning of the batch or registry "
+                    "line it is written to (not allowed: {forbidden})"
+                ).format(character=repr(ch), forbidden=_(FORBIDDEN_DESCRIPTION))
             )
         if ord(ch) < 0x20 or ord(ch) == 0x7F:
-            name = {"\r": "a carriage return", "\n": "a line break", "\t": "a tab"}.get(
-                ch, f"control character U+{ord(ch):04X}"
+            name = {"\r": _("a carriage return"), "\n": _("a line break"), "\t": _("a tab")}.get(
+                ch, _("control character U+{code:04X}").format(code=ord(ch))
             )
             raise ValueError(
-                f"contains {name}, which would split or corrupt the line it is written to "
-                f"(not allowed: {FORBIDDEN_DESCRIPTION})"
+                _(
+                    "contains {character}, which would split or corrupt the line it is written to "
+                    "(not allowed: {forbidden})"
+                ).format(character=name, forbidden=_(FORBIDDEN_DESCRIPTION))
             )
     try:
         value.encode("cp932")
     except UnicodeEncodeError as exc:
         bad = value[exc.start]
         raise ValueError(
-            f"contains {bad!r} (U+{ord(bad):04X}), which code page 932 cannot represent; "
-            "batch files are written in code page 932"
+            _(
+                "contains {character} (U+{code:04X}), which code page 932 cannot represent; "
+                "batch files are written in code page 932"
+            ).format(character=repr(bad), code=ord(bad))
         ) from None
     return value
 
@@ -50,8 +58,10 @@ def _reject_unsafe(value: str) -> str:
 def _not_before_closing_quote(value: str) -> str:
     if value.endswith("\\"):
         raise ValueError(
-            "ends with a backslash, which would be written just before a closing double quote, where "
-            'Windows programs read \\" as a literal quote and the argument runs on (not allowed: a trailing \\)'
+            _(
+                "ends with a backslash, which would be written just before a closing double quote, where "
+                'Windows programs read \\" as a literal quote and the argument runs on (not allowed: a trailing \\)'
+            )
         )
     return value
 
@@ -68,13 +78,19 @@ WINDOWS_DEVICE_NAMES = frozenset(
 
 def _usable_as_file_name(value: str) -> str:
     if value.endswith((".", " ")):
-        raise ValueError(f"'{value}' is not allowed: Windows drops a trailing dot or space from a file or folder name")
+        raise ValueError(
+            _("'{value}' is not allowed: Windows drops a trailing dot or space from a file or folder name").format(
+                value=value
+            )
+        )
     stem = value.split(".", 1)[0].rstrip(" ").upper()
     if stem in WINDOWS_DEVICE_NAMES:
         raise ValueError(
-            f"'{value}' is not allowed: {stem} is a Windows device name and Windows cannot create a file or "
-            "folder with it (not allowed, in any case and with any extension: CON, PRN, AUX, NUL, COM0-COM9, "
-            "LPT0-LPT9, COM¹-COM³, LPT¹-LPT³)"
+            _(
+                "'{value}' is not allowed: {stem} is a Windows device name and Windows cannot create a file or "
+                "folder with it (not allowed, in any case and with any extension: CON, PRN, AUX, NUL, COM0-COM9, "
+                "LPT0-LPT9, COM¹-COM³, LPT¹-LPT³)"
+            ).format(value=value, stem=stem)
         )
     return value
 
@@ -84,8 +100,10 @@ def _whole_number(value: object) -> object:
     if isinstance(value, bool) or not isinstance(value, int):
         shown = "null" if value is None else str(value).lower() if isinstance(value, bool) else repr(value)
         raise ValueError(
-            f"{shown} is not allowed: a whole number such as 30, without quotes or decimals "
-            "(true and false are not numbers)"
+            _(
+                "{value} is not allowed: a whole number such as 30, without quotes or decimals "
+                "(true and false are not numbers)"
+            ).format(value=shown)
         )
     return value
 
@@ -98,7 +116,7 @@ def _pattern(regex: str, allowed: str):
 
     def check(value: str) -> str:
         if not compiled.fullmatch(value):
-            raise ValueError(f"'{value}' is not allowed: {allowed}")
+            raise ValueError(_("'{value}' is not allowed: {allowed}").format(value=value, allowed=_(allowed)))
         return value
 
     return check
@@ -119,9 +137,13 @@ def _ipv4(value: str) -> str:
     try:
         address = ipaddress.IPv4Address(value)
     except ValueError:
-        raise ValueError(f"{value!r} is not a valid IPv4 address (four numbers 0-255, e.g. 192.168.10.11)") from None
+        raise ValueError(
+            _("{value} is not a valid IPv4 address (four numbers 0-255, e.g. 192.168.10.11)").format(value=repr(value))
+        ) from None
     if address.is_unspecified or address.is_loopback or address.is_multicast or str(address) == "255.255.255.255":
-        raise ValueError(f"{value} cannot be a server address (unspecified, loopback, multicast or broadcast)")
+        raise ValueError(
+            _("{value} cannot be a server address (unspecified, loopback, multicast or broadcast)").format(value=value)
+        )
     return value
 
 
@@ -133,14 +155,16 @@ def _host_or_ip(value: str) -> str:
 
 def _not_nec_prefix(value: str) -> str:
     if value.upper().startswith("NEC_"):
-        raise ValueError(f"{value!r} starts with NEC_, which CLUSTERPRO reserves for its own watch IDs")
+        raise ValueError(
+            _("{value} starts with NEC_, which CLUSTERPRO reserves for its own watch IDs").format(value=repr(value))
+        )
     return value
 
 
 SafeText = Annotated[str, Field(min_length=1), AfterValidator(_reject_unsafe)]
 QuotedText = Annotated[SafeText, WrittenInQuotes]
 HOST_REGEX = r"(?=.*[A-Za-z])[A-Za-z0-9](?:[A-Za-z0-9-]{0,13}[A-Za-z0-9])?"
-HOST_ALLOWED = (
+HOST_ALLOWED = N_(
     "a host name has 1-15 letters, digits and hyphens (a NetBIOS name), "
     "not starting or ending with a hyphen and not only digits"
 )
@@ -149,38 +173,40 @@ HostName = constrained(HOST_REGEX, HOST_ALLOWED)
 NodeName = HostName
 IPv4 = Annotated[str, AfterValidator(_reject_unsafe), AfterValidator(_ipv4)]
 HostOrIP = Annotated[str, AfterValidator(_reject_unsafe), AfterValidator(_host_or_ip)]
-Identifier = constrained(r"[A-Za-z][A-Za-z0-9_-]{0,30}", "1-31 letters, digits, '_' and '-', starting with a letter")
+Identifier = constrained(r"[A-Za-z][A-Za-z0-9_-]{0,30}", N_("1-31 letters, digits, '_' and '-', starting with a letter"))
 # A name that is also a file or folder name on Windows.
 FileName = Annotated[Identifier, AfterValidator(_usable_as_file_name)]
 WatchId = constrained(
-    r"[A-Za-z0-9_]{1,255}", "a watch ID has 1-255 letters, digits and '_'", AfterValidator(_not_nec_prefix)
+    r"[A-Za-z0-9_]{1,255}", N_("a watch ID has 1-255 letters, digits and '_'"), AfterValidator(_not_nec_prefix)
 )
 DriveLetter = Annotated[
-    constrained(r"[A-Za-z]:?", "a drive letter such as E or E:"),
+    constrained(r"[A-Za-z]:?", N_("a drive letter such as E or E:")),
     AfterValidator(lambda v: v[0].upper()),
 ]
 WINDOWS_PATH_REGEX = r'[A-Za-z]:\\(?:[^\\/:*?<>|"]+(?:\\[^\\/:*?<>|"]+)*)?'
-WINDOWS_PATH_ALLOWED = (
+WINDOWS_PATH_ALLOWED = N_(
     "an absolute Windows path such as D:\\SO (drive letter, backslashes, "
     'no trailing backslash, none of / : * ? < > | ")'
 )
 WindowsPath = constrained(WINDOWS_PATH_REGEX, WINDOWS_PATH_ALLOWED)
 SpacelessPath = constrained(
     r'[A-Za-z]:\\[^\s\\/:*?<>|"]+(?:\\[^\s\\/:*?<>|"]+)*',
-    "an absolute Windows path such as D:\\SO, without spaces: it is written where it cannot be quoted "
-    "(after /R in the service command line, or after command=@)",
+    N_(
+        "an absolute Windows path such as D:\\SO, without spaces: it is written where it cannot be quoted "
+        "(after /R in the service command line, or after command=@)"
+    ),
 )
-CommandName = constrained(r"[A-Za-z0-9_.-]{1,64}", "a command name of letters, digits, '_', '.' and '-'")
+CommandName = constrained(r"[A-Za-z0-9_.-]{1,64}", N_("a command name of letters, digits, '_', '.' and '-'"))
 # Written in quotes (ARMLOAD ... /M "service"): the regex already keeps out a backslash.
 ServiceName = constrained(
-    r"[^\\/]{1,256}", "a Windows service name: 1-256 characters, no / or \\"
+    r"[^\\/]{1,256}", N_("a Windows service name: 1-256 characters, no / or \\")
 )
 RegistryKey = constrained(
     r"HKEY_LOCAL_MACHINE(?:\\[^\\]+)+",
-    "a full key path under HKEY_LOCAL_MACHINE, e.g. HKEY_LOCAL_MACHINE\\SOFTWARE\\NEC\\MyProduct",
+    N_("a full key path under HKEY_LOCAL_MACHINE, e.g. HKEY_LOCAL_MACHINE\\SOFTWARE\\NEC\\MyProduct"),
 )
-RegistrySegment = constrained(r"[^\\]{1,255}", "one registry key name, without backslashes")
-OracleSid = constrained(r"[A-Za-z][A-Za-z0-9_]{0,7}", "an Oracle SID: a letter, then up to 7 letters, digits or '_'")
+RegistrySegment = constrained(r"[^\\]{1,255}", N_("one registry key name, without backslashes"))
+OracleSid = constrained(r"[A-Za-z][A-Za-z0-9_]{0,7}", N_("an Oracle SID: a letter, then up to 7 letters, digits or '_'"))
 
 
 class StrictModel(BaseModel):
@@ -339,8 +365,29 @@ class CustomProduct(StrictModel):
 
 
 PRODUCT_MODELS = (StarOfficeServer, MailGatewaySmtp, WorkFlow, FormServer, CustomProduct)
-# The value of `type` that selects each product model.
-PRODUCT_TYPES = {get_args(m.model_fields["type"].annotation)[0]: m for m in PRODUCT_MODELS}
+
+
+def _catalogue_only() -> tuple[str, ...]:
+    """Products of the catalogue that no model above describes and no option chooses: a product
+    added to catalogue.toml is listed by its type alone, without a model of its own."""
+    from sogen.catalogue import load_catalogue
+
+    catalogue = load_catalogue()
+    modelled = {get_args(m.model_fields["type"].annotation)[0] for m in PRODUCT_MODELS}
+    chosen = {role for product in catalogue.products.values() for role in product.roles(catalogue)}
+    return tuple(p.id for p in catalogue.products.values() if p.id not in modelled and p.kind not in chosen)
+
+
+if _catalogue_only():
+
+    class CatalogueProduct(StrictModel):
+        """A product of the catalogue without options: its identifiers and lines are the catalogue's."""
+
+        type: Literal[_catalogue_only()]  # type: ignore[valid-type]
+
+    PRODUCT_MODELS += (CatalogueProduct,)
+# The values of `type` that select each product model.
+PRODUCT_TYPES = {tag: m for m in PRODUCT_MODELS for tag in get_args(m.model_fields["type"].annotation)}
 Product = Annotated[Union[PRODUCT_MODELS], Field(discriminator="type")]
 
 
@@ -412,6 +459,11 @@ class Settings(StrictModel):
     )
     backup_command: SafeText | None = Field(
         default=None, description="Command that backs up the StarOffice data (runs while the service is stopped)"
+    )
+    # Generated files never depend on who runs sogen: the runbook's language is the topology's.
+    language: Literal["ja", "en"] = Field(
+        default="ja",
+        description="language of RUNBOOK.md; ja: Japanese in the guide's terms (現用系, 待機系, ...); en: English",
     )
 
 
