@@ -5,11 +5,18 @@ How a block becomes files:
 
 - a line ``rem <name>.bat`` (or ``; <name>.reg``) starts a file of that name, in a folder if
   the name has one (``rem group2\\start.bat``); lines before the first such line go to
-  ``start.bat`` (``opcntrl.reg`` for registry rules). A block can so hold a start/stop pair,
-  an ``alenv2.bat`` or two failover groups;
+  ``start.bat`` (``opcntrl.reg`` for registry rules, ``RUNBOOK.md`` for text ones). A block can
+  so hold a start/stop pair, an ``alenv2.bat`` or two failover groups;
 - "Use instead" shows only the files that change: the Example's other files are kept;
+- a topology rule's Example starts with a line ``rem checked against samples/<name>.yaml``
+  (``;`` or ``<!-- ... -->`` in other files), with ``, group <name>`` when the sample has
+  more than one failover group: the files are linted with that sample as ``--topology``, in
+  a folder named after the group. That line is no part of any file;
+- a block indented as a whole is read without that indentation (a RUNBOOK.md excerpt is, so
+  that its ``## `` headings are not taken for the documentation's);
 - "saved as <encoding>" on a file's first line says how it is stored (cp932 otherwise), "with
-  BOM" that it starts with one; said in parentheses at the end of the line, it is no part of the text;
+  BOM" that it starts with one. A remark in parentheses at the end of a line, after two
+  spaces or more, is no part of the text;
 - ``<LF>`` / ``<CR><LF>`` at the end of a line are its line ending (CRLF otherwise).
 
 Every rule runs, as in a plain `sogen lint`: SO001 judges suppressions of other rules.
@@ -18,6 +25,7 @@ Every rule runs, as in a plain `sogen lint`: SO001 judges suppressions of other 
 from __future__ import annotations
 
 import re
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -25,20 +33,33 @@ import pytest
 from sogen.lint.config import LintConfig
 from sogen.lint.engine import lint_paths
 from sogen.lint.rules import RULES
-from sogen.lint.rules.base import REGISTRY
+from sogen.lint.rules.base import REGISTRY, TEXT
+from sogen.topology.load import load_topology
 
-# Rules whose examples cannot run as files alone, and why.
-NOT_RUNNABLE = {
-    code: "a topology rule: its examples show the scripts, not the topology.yaml they are checked against"
-    for code, rule in RULES.items()
-    if rule.topology is not None
-}
-
+ROOT = Path(__file__).resolve().parent.parent
 FENCE = re.compile(r"^```\w*\n(.*?)^```", re.M | re.S)
 FILE_NAME = re.compile(r"^(?:rem|;)\s+([\w.\\-]+\.(?:bat|cmd|reg))\s*$", re.I)
+CHECKED_AGAINST = re.compile(
+    r"^(?:rem|;|<!--)\s+checked against (samples/[\w.-]+\.yaml)(?:, group ([\w-]+))?\s*(?:-->)?\s*$", re.I
+)
 SAVED_AS = re.compile(r"saved as ([\w-]+)( with BOM)?", re.I)
-ANNOTATION = re.compile(r"\s*\(saved as [^)]*\)$", re.I)
+ANNOTATION = re.compile(r"\s{2,}\([^()]*\)$")
 LINE_ENDING = re.compile(r"(<CR><LF>|<LF>)$")
+FIRST_FILE = {REGISTRY: "opcntrl.reg", TEXT: "RUNBOOK.md"}
+
+
+def checked_against(rule) -> tuple[Path, str | None] | None:
+    """(sample topology, group folder) a topology rule's Example names; None for other rules."""
+    block = FENCE.search(rule.section("Example"))
+    assert block, f"{rule.code} has no code block under Example"
+    found = CHECKED_AGAINST.match(textwrap.dedent(block.group(1)).splitlines()[0])
+    if rule.topology is None:
+        assert not found, f"{rule.code} is no topology rule, but its Example names a topology"
+        return None
+    assert found, f"{rule.code}: a topology rule's Example starts with 'rem checked against samples/<name>.yaml'"
+    sample = ROOT / found.group(1)
+    assert sample.is_file(), f"{rule.code}: no {found.group(1)}"
+    return sample, found.group(2)
 
 
 def example_files(rule, heading: str) -> dict[str, list[str]]:
@@ -46,8 +67,10 @@ def example_files(rule, heading: str) -> dict[str, list[str]]:
     block = FENCE.search(rule.section(heading))
     assert block, f"{rule.code} has no code block under {heading}"
     files: dict[str, list[str]] = {}
-    name = "opcntrl.reg" if rule.languages == (REGISTRY,) else "start.bat"
-    for line in block.group(1).splitlines():
+    name = FIRST_FILE.get(rule.languages[0], "start.bat")
+    for line in textwrap.dedent(block.group(1)).splitlines():
+        if CHECKED_AGAINST.match(line):
+            continue
         named = FILE_NAME.match(line)
         if named:
             name = named.group(1)
@@ -68,25 +91,28 @@ def write(folder: Path, name: str, lines: list[str]) -> None:
     path.write_bytes(text.encode(encoding))
 
 
-def codes_found(folder: Path, files: dict[str, list[str]]) -> list[str]:
+def codes_found(folder: Path, files: dict[str, list[str]], against: tuple[Path, str | None] | None) -> list[str]:
+    """The codes of the findings on the files; with ``against`` (sample, group folder), linted
+    with that topology, the files in the group's folder."""
     folder.mkdir()
+    group = against[1] if against else None
     for name, lines in files.items():
-        write(folder, name, lines)
-    result = lint_paths([str(folder)], LintConfig(select=("SO",)))
+        write(folder / group if group and "\\" not in name else folder, name, lines)
+    topology = load_topology(against[0]) if against else None
+    result = lint_paths([str(folder)], LintConfig(select=("SO",)), topology=topology)
     assert not result.errors, result.errors
     return [f.code for f in result.findings]
 
 
-RUNNABLE = sorted(code for code in RULES if code not in NOT_RUNNABLE)
-
-
-@pytest.mark.parametrize("code", RUNNABLE)
+@pytest.mark.parametrize("code", sorted(RULES))
 def test_example_gives_the_rules_finding(code, tmp_path):
-    files = example_files(RULES[code], "Example")
-    assert code in codes_found(tmp_path / "example", files)
+    rule = RULES[code]
+    files = example_files(rule, "Example")
+    assert code in codes_found(tmp_path / "example", files, checked_against(rule))
 
 
-@pytest.mark.parametrize("code", RUNNABLE)
+@pytest.mark.parametrize("code", sorted(RULES))
 def test_use_instead_gives_none(code, tmp_path):
-    files = example_files(RULES[code], "Example") | example_files(RULES[code], "Use instead")
-    assert code not in codes_found(tmp_path / "use_instead", files)
+    rule = RULES[code]
+    files = example_files(rule, "Example") | example_files(rule, "Use instead")
+    assert code not in codes_found(tmp_path / "use_instead", files, checked_against(rule))

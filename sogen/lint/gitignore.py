@@ -5,7 +5,7 @@ escaped, ``!`` re-includes, a trailing ``/`` matches folders only, a ``/`` at th
 start or in the middle anchors the pattern to its file's folder (else it matches a
 name at any depth), ``*``, ``?`` and ``[...]`` (``[!...]``, ``[[:digit:]]``) never
 match a ``/``, ``**`` as a whole component spans folders (``**/x``, ``a/**``,
-``a/**/b``), ``\`` escapes. The files read are the .gitignore of every folder walked
+``a/**/b``), ``\\`` escapes. The files read are the .gitignore of every folder walked
 and of the folders above it up to the repository root (the folder holding
 ``.git``), and the repository's ``.git/info/exclude``; a deeper file's patterns take
 precedence, and in one file the last pattern that matches decides, as in git.

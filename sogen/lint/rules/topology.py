@@ -67,17 +67,18 @@ class TopologyProductMissing(TopologyRule):
     and only one script is edited.
 
     ## Example
-    ```yaml
-    products: [{type: staroffice-server}, {type: workflow, database: sqlserver}]
-    ```
     ```batch
+    rem checked against samples/single-standby.yaml
     rem stop.bat
+    ARMKILL SOMailGateway
     ARMKILL StarOffice
     ```
 
     ## Use instead
     ```batch
+    rem stop.bat
     ARMKILL WorkFlow
+    ARMKILL SOMailGateway
     ARMKILL StarOffice
     net stop "MSSQLServer"
     ```
@@ -121,13 +122,15 @@ class TopologyProductExtra(TopologyRule):
 
     ## Example
     ```batch
-    rem group 2 of a multi standby cluster
+    rem checked against samples/multi-standby.yaml, group group2
+    ARMLOAD StarOffice2 /S /M "StarOffice Server2"
     ARMLOAD WorkFlow /S /M "WWF Server"
     ```
 
     ## Use instead
     ```batch
     ARMLOAD StarOffice2 /S /M "StarOffice Server2"
+    ARMLOAD FormServer2 /S /M "StarOffice FormServer2"
     ```
 
     ## Fix
@@ -173,11 +176,14 @@ class TopologyVirtualAddress(TopologyRule):
 
     ## Example
     ```text
-    "SELFADDR"="192.168.10.11"     (the node's real IP)
+    ; checked against samples/single-standby.yaml
+    [HKEY_LOCAL_MACHINE\\SOFTWARE\\NEC\\StarOffice Server\\Current Version\\OPCNTRL]
+    "SELFADDR"="192.168.10.11"     (SV1's real IP)
     ```
 
     ## Use instead
     ```text
+    [HKEY_LOCAL_MACHINE\\SOFTWARE\\NEC\\StarOffice Server\\Current Version\\OPCNTRL]
     "SELFADDR"="192.168.10.100"    (the group's virtual IP)
     ```
 
@@ -253,11 +259,14 @@ class TopologyInstallRoot(TopologyRule):
 
     ## Example
     ```batch
+    rem checked against samples/multi-standby.yaml, group group2
+    rem alenv2.bat
     SET ALROOT=D:\\SO1      (group 2's root is E:\\SO2)
     ```
 
     ## Use instead
     ```batch
+    rem alenv2.bat
     SET ALROOT=E:\\SO2
     ```
 
@@ -317,14 +326,20 @@ class TopologySyncKeys(TopologyRule):
 
     ## Example
     ```text
-    1. Registry synchronization keys:
-       - `HKEY_LOCAL_MACHINE\\SOFTWARE\\NEC\\StarOffice Server`
+        <!-- checked against samples/single-standby.yaml -->
+        ## 1. Failover group `sogroup`
+        1. Registry synchronization keys:
+           - `HKEY_LOCAL_MACHINE\\SOFTWARE\\NEC\\StarOffice Server`
+           - `HKEY_LOCAL_MACHINE\\SOFTWARE\\NEC\\StarOffice MailGateway`
     ```
 
     ## Use instead
     ```text
-       - `HKEY_LOCAL_MACHINE\\SOFTWARE\\NEC\\StarOffice Server`
-       - `HKEY_LOCAL_MACHINE\\SOFTWARE\\NEC\\WWF Server`
+        ## 1. Failover group `sogroup`
+        1. Registry synchronization keys:
+           - `HKEY_LOCAL_MACHINE\\SOFTWARE\\NEC\\StarOffice Server`
+           - `HKEY_LOCAL_MACHINE\\SOFTWARE\\NEC\\StarOffice MailGateway`
+           - `HKEY_LOCAL_MACHINE\\SOFTWARE\\NEC\\WWF Server`
     ```
 
     ## Fix
@@ -387,7 +402,7 @@ class TopologyVersionKey(TopologyRule):
 
     ## Example
     ```text
-    settings: {version_key: Current Version}
+    ; checked against samples/single-standby.yaml
     [HKEY_LOCAL_MACHINE\\SOFTWARE\\NEC\\StarOffice Server\\CurrentVersion\\OPCNTRL]
     ```
 
