@@ -1,4 +1,5 @@
-"""`sogen` as a Typer application, for typer.testing's CliRunner and for embedding.
+"""`sogen` as a Typer application, for typer.testing's CliRunner (Typer comes with the
+`test` extra; an application embedding sogen in a Typer CLI installs it itself).
 
 The command line is declared in sogen.cli.spec and parsed by sogen.cli.parser
 (argparse: Typer's import alone costs about 30 ms of the 150 ms allowed to
