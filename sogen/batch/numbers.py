@@ -51,21 +51,21 @@ def set_arithmetic(expression: str, lookup) -> list[tuple[str, int]]:
     parentheses, ``=`` and the compound assignments, and ``,`` between expressions.
     Anything it cannot read assigns nothing.
     """
-    tokens = _tokens(expression)
-    names = tuple(dict.fromkeys(name for _number, name, _op in tokens if name is not None))
-    return list(_evaluate(tokens, tuple(lookup(name) for name in names)))
+    tokens, names = _read(expression)
+    return list(_evaluate(tokens, names, tuple(lookup(name) for name in names)))
 
 
 @lru_cache(maxsize=4096)
-def _tokens(expression: str) -> tuple[tuple[str | None, str | None, str | None], ...]:
-    return tuple(m.groups() for m in _ARITHMETIC_TOKEN.finditer(expression.replace('"', "")))
+def _read(expression: str) -> tuple[tuple[tuple[str | None, str | None, str | None], ...], tuple[str, ...]]:
+    """The expression's tokens, and the variables it reads in order of first mention."""
+    tokens = tuple(m.groups() for m in _ARITHMETIC_TOKEN.finditer(expression.replace('"', "")))
+    return tokens, tuple(dict.fromkeys(name for _number, name, _op in tokens if name is not None))
 
 
 @lru_cache(maxsize=4096)  # a FOR loop's SET /A meets the same values in script after script
-def _evaluate(tokens: tuple, read: tuple[str | None, ...]) -> tuple[tuple[str, int], ...]:
-    """The assignments of the expression ``tokens``, its variables (in order of first
-    mention) having the values ``read``."""
-    names = dict.fromkeys(name for _number, name, _op in tokens if name is not None)
+def _evaluate(tokens: tuple, names: tuple[str, ...], read: tuple[str | None, ...]) -> tuple[tuple[str, int], ...]:
+    """The assignments of the expression ``tokens``, its variables ``names`` having the
+    values ``read``."""
     given = dict(zip(names, read))
     lookup = given.__getitem__
     assignments: list[tuple[str, int]] = []

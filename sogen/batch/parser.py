@@ -274,7 +274,7 @@ def _parse_command_line(lines: Sequence[str], i: int, first_line: int) -> tuple[
         # cmd runs it as a command named ")", which does not exist, and goes on.
         # In English: this statement is kept for every file (_one_line_statement); SO703 translates it.
         return i + 1, _error_lines(lines, i, i + 1, first_line, N_("')' closes no block"), fatal=False)
-    if _SPECIAL.search(line) is None or _SIMPLE.match(line):
+    if _plain(line):
         stmt = _simple_line(line, lineno, pos)
         if stmt is not None:
             return i + 1, stmt
@@ -323,6 +323,11 @@ def _error_lines(
 
 
 # -- the fast path -------------------------------------------------------------------------
+
+
+def _plain(line: str) -> bool:
+    """No special character outside quotes: the fast path may read the line."""
+    return _SPECIAL.search(line) is None or _SIMPLE.match(line) is not None
 
 
 def _simple_line(line: str, lineno: int, pos: int) -> Stmt | None:
@@ -482,7 +487,7 @@ def _simple_block_body(lines: Sequence[str], i: int, first_line: int) -> tuple[t
             body.append(nested[0])
             i = nested[1]
             continue
-        if line[pos:pos + 1] in ":" or not (_SPECIAL.search(line) is None or _SIMPLE.match(line)):
+        if line[pos:pos + 1] in ":" or not _plain(line):
             return None
         stmt = _simple_line(line, lineno, pos)
         if stmt is None:

@@ -59,6 +59,17 @@ def _short(text: str) -> str:
 # -- bash ------------------------------------------------------------------------------
 
 
+def _bash_reply(kind: str, choices) -> str:
+    """What bash offers for a value of this kind (see _kind): its choices, folders, files or nothing."""
+    if kind == "choices":
+        return f'COMPREPLY=($(compgen -W "{" ".join(choices)}" -- "$cur"))'
+    if kind == "dir":
+        return 'COMPREPLY=($(compgen -d -- "$cur"))'
+    if kind == "file":
+        return 'COMPREPLY=($(compgen -f -- "$cur"))'
+    return "COMPREPLY=()"
+
+
 def bash() -> str:
     def value_cases(options: list[spec.Option]) -> list[str]:
         lines = []
@@ -67,15 +78,7 @@ def bash() -> str:
             if kind == "switch" or option.name in ("help", "version"):
                 continue
             flags = "|".join(option.flags)
-            if kind == "choices":
-                action = f'COMPREPLY=($(compgen -W "{" ".join(option.choices)}" -- "$cur"))'
-            elif kind == "dir":
-                action = 'COMPREPLY=($(compgen -d -- "$cur"))'
-            elif kind == "file":
-                action = 'COMPREPLY=($(compgen -f -- "$cur"))'
-            else:
-                action = "COMPREPLY=()"
-            lines.append(f"                {flags}) {action}; return ;;")
+            lines.append(f"                {flags}) {_bash_reply(kind, option.choices)}; return ;;")
         return lines
 
     top = " ".join([c.name for c in spec.COMMANDS] + [f for o in spec.GLOBAL_OPTIONS for f in o.flags])
@@ -104,15 +107,7 @@ def bash() -> str:
     for command in spec.COMMANDS:
         options = _options(command)
         flags = " ".join(f for o in options for f in o.flags)
-        kind, choices = _positional(command)
-        if kind == "choices":
-            positional = f'COMPREPLY=($(compgen -W "{" ".join(choices)}" -- "$cur"))'
-        elif kind == "dir":
-            positional = 'COMPREPLY=($(compgen -d -- "$cur"))'
-        elif kind == "file":
-            positional = 'COMPREPLY=($(compgen -f -- "$cur"))'
-        else:
-            positional = "COMPREPLY=()"
+        positional = _bash_reply(*_positional(command))
         parts += [
             f"        {command.name})",
             '            case "$prev" in',

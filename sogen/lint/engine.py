@@ -478,9 +478,9 @@ def lint_paths(
         files.update((path, TEXT) for path in texts if path not in files)
     topology_key = group_names = None
     if topology is not None:
-        import hashlib
+        from sogen.topology.load import topology_hash
 
-        topology_key = hashlib.sha256(topology.model_dump_json().encode()).hexdigest()
+        topology_key = topology_hash(topology.model_dump(mode="json"))
         group_names = [g.name for g in topology.groups]
 
     def job(path: str, language: str, data: bytes | None = None) -> Job:

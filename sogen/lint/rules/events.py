@@ -13,7 +13,7 @@ from sogen.i18n import N_, _, ngettext
 from sogen.lint.context import START, STOP, FileContext
 from sogen.batch.events import VALUES
 from sogen.batch.ir import Comment, Exit, Goto, Label, Set, Span, Word
-from sogen.lint.rules.base import ERROR, WARNING, Edit, Finding, Fix, Rule, register
+from sogen.lint.rules.base import ERROR, WARNING, Edit, Finding, Fix, Rule, one_per_line, register
 
 EVENTS_BY_KIND = {START: ("START", "FAILOVER", "RECOVER"), STOP: ("START", "FAILOVER")}
 KIND_NAMES = {START: N_("start"), STOP: N_("stop")}  # "this start script", in messages
@@ -300,11 +300,11 @@ class MissingDiskCheck(Rule):
     name = "missing-disk-check"
     severity = ERROR
 
+    @one_per_line
     def check(self, ctx: FileContext) -> Iterator[Finding]:
         if not ctx.event_tests:
             return
         disk_variable = ctx.dialect.disk
-        reported: set[int] = set()  # one finding a line, the first path's: most paths share the line
         for result in ctx.paths:
             combination = result.combination
             if combination.event not in ("START", "FAILOVER"):
@@ -315,9 +315,6 @@ class MissingDiskCheck(Rule):
                     continue
                 if disk_tested_at is not None and disk_tested_at <= index:
                     continue
-                if action.stmt.span.line in reported:
-                    continue
-                reported.add(action.stmt.span.line)
                 yield self.finding(
                     ctx,
                     action.stmt.span,
