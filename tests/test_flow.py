@@ -248,6 +248,23 @@ def test_unset_variable_in_an_unquoted_if_is_a_syntax_error():
     assert [a.text for a in results[Combination("FAILOVER", "HOME", "SUCCESS")].actions] == ["ARMLOAD after"]
 
 
+def test_an_unquoted_value_is_read_as_the_words_it_makes():
+    # cmd expands %X% before it splits the line: a value of one plain word takes the
+    # place of the reference, anything else makes other words (and sogen reads the
+    # line again, as expanded).
+    home = Combination("START", "HOME", "SUCCESS")
+    src = "SET X=HOME\nIF %ARMS_SERVER% == %X% ARMLOAD home\nARMLOAD after\n"
+    assert texts(src) == ["ARMLOAD home", "ARMLOAD after"]
+    assert texts(src, Combination("START", "OTHER", "SUCCESS")) == ["ARMLOAD after"]
+    # "IF NOT == HOME ...": NOT is a keyword there, and the line a syntax error.
+    assert analyse(script_of("SET X=NOT\nIF %X% == %ARMS_SERVER% ARMLOAD eq\nARMLOAD after\n"))[home].end == "syntax-error"
+    # "IF a b == a ...": two words where the test wants one.
+    assert analyse(script_of("SET X=a b\nIF %X% == a ARMLOAD b\nARMLOAD after\n"))[home].end == "syntax-error"
+    # "ARMLOAD a&b": the & a value brings in joins two commands.
+    assert texts("SET X=a^&b\nARMLOAD %X%\n") == ["ARMLOAD a", "B"]
+    assert texts('SET X=a"b\nARMLOAD "%X%" & ARMLOAD x"\n') == ['ARMLOAD "a"b" & ARMLOAD x"']
+
+
 def test_a_condition_on_an_unknown_variable_is_uncertain():
     src = 'IF "%SITE%"=="TOKYO" ARMLOAD t\nIF "%ARMS_SERVER%"=="OTHER" ARMLOAD o\n'
     result = analyse(script_of(src))[COMBINATIONS[0]]

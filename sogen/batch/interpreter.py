@@ -49,6 +49,7 @@ from sogen.batch.actions import LIST_DELIMITERS, ClusterAction, described
 from sogen.batch.control import children, walk
 from sogen.batch.events import COMBINATIONS, ENVIRONMENTS, Combination, Dialect, dialect_of
 from sogen.batch.expansion import (
+    ALL_ARGUMENTS,
     ARGUMENT,
     FOR_REF,
     VARIABLE,
@@ -212,7 +213,7 @@ class _Path:
         "errorlevel", "success", "assumed", "steps", "actions", "tests", "uncertain", "count", "deferred",
     )  # fmt: skip
 
-    def fork(self, combinations: list[Combination]) -> _Path:
+    def fork(self, combinations: tuple[Combination, ...]) -> _Path:
         clone = _Path()
         clone.combinations = combinations
         clone.env = dict(self.env)
@@ -252,38 +253,99 @@ class _FileLines:
 
 
 class _FileLine:
-    """What the interpreter needs to know about one top-level statement, worked out once."""
+    """What the interpreter needs to know about one top-level statement, worked out once.
 
-    __slots__ = ("first", "last", "percent", "event_variables", "deferrable")
+    ``deferral``: how its %VAR% may wait to be expanded until each word is used
+    instead of the whole line being parsed again after expansion, the costly part
+    of a walk (None: it may not). :data:`_QUOTED` when every %...% sits inside
+    quotes and there is a %VAR:modifier% (it waits if no quote comes in with a
+    value); otherwise the references to look at when the line is read (see
+    :meth:`_Interpreter._values_keep_words`)."""
+
+    __slots__ = ("first", "last", "percent", "event_variables", "deferral")
 
     def __init__(self, stmt: Stmt, lines: Sequence[str]):
         self.first, self.last = stmt.span.line, stmt.span.end_line
         text = lines[self.first - 1] if self.first == self.last else "\n".join(lines[self.first - 1 : self.last])
-        self.percent, self.event_variables, self.deferrable = _facts(text)
+        if "%" in text:
+            self.percent, self.event_variables, self.deferral = _facts(text)
+        else:  # nothing to expand; an event variable only in IF DEFINED or SET
+            self.percent, self.event_variables, self.deferral = False, _event_variables(text), None
+        if self.deferral and self.deferral is not _QUOTED:
+            if any(not quoted for _part, quoted in self.deferral) and not _words_only(stmt):
+                self.deferral = None
 
 
 # A word that may change variables (SET, SETLOCAL, ENDLOCAL, FOR ...): where one stands,
 # the words cannot wait to be expanded until they are used.
 _MAY_SET = re.compile(r"\b(?:set|endlocal|for)", re.I)
 
+_QUOTED = "quoted"
+
+# A variable name that is one word to the parser, as %NAME% stands unquoted in a line.
+_WORD_NAME = re.compile(r"[\w$#@.\-\[\]{}~+]+")
+
+# A value that, put for an unquoted %VAR%, leaves the line's words as they were: one
+# word without blanks, quotes, separators, operators or wildcards ...
+_PLAIN_VALUE = re.compile(r'[^\s"^&|<>()%!=,;?*]+')
+# ... and none of the words IF reads as a keyword (cmd would read "IF %X% == Y" with X
+# set to NOT as a negated test).
+_KEYWORDS = frozenset("/i not exist defined errorlevel cmdextversion equ neq lss leq gtr geq else".split())
+
 
 @lru_cache(maxsize=8192)  # scripts share most of their lines
-def _facts(text: str) -> tuple[bool, tuple[str, ...], bool]:
-    """(whether the command line has a %, the event variables it names, whether it is deferrable)."""
+def _facts(text: str) -> tuple[bool, tuple[str, ...], tuple | str | None]:
+    """(whether the command line has a %, the event variables it names, its deferral;
+    see :class:`_FileLine`)."""
     percent = "%" in text
+    if not percent or _MAY_SET.search(text):
+        return percent, _event_variables(text), None
+    return percent, _event_variables(text), _deferral(text)
+
+
+def _event_variables(text: str) -> tuple[str, ...]:
     lowered = text.lower()
-    event_variables = (
-        tuple(sorted({m.group(0).upper() for m in _EVENT_VARIABLE_MENTION.finditer(text)}))
-        if "arms_" in lowered or "clp_" in lowered
-        else ()
-    )
-    # Parsing the line again after each expansion is the costly part of a walk.
-    # It can be skipped when every %...% sits inside quotes (so the values cannot
-    # change how the line splits, unless they bring quotes of their own) and
-    # nothing in the line changes variables before they are read: the words
-    # are then expanded as they are used.
-    deferrable = percent and only_quoted_percent(text) and not _MAY_SET.search(text)
-    return percent, event_variables, deferrable
+    if "arms_" not in lowered and "clp_" not in lowered:
+        return ()
+    return tuple(sorted({m.group(0).upper() for m in _EVENT_VARIABLE_MENTION.finditer(text)}))
+
+
+def _deferral(text: str) -> tuple | str | None:
+    refs: list[tuple[tuple, bool]] = []
+    for line in text.split("\n"):
+        parts, modified = percent_template(line)
+        if modified is not None:
+            return _QUOTED if only_quoted_percent(text) else None
+        quoted = False
+        for part in parts:
+            if part.__class__ is str:
+                quoted ^= part.count('"') % 2 == 1
+            elif quoted:
+                if part[0] is VARIABLE and '"' in part[1]:
+                    return None
+                refs.append((part, True))
+            elif part[0] is ALL_ARGUMENTS or (part[0] is VARIABLE and not _WORD_NAME.fullmatch(part[1])):
+                return None
+            else:
+                refs.append((part, False))
+    return tuple(refs)
+
+
+def _words_only(stmt: Stmt) -> bool:
+    """Whether the statement's %VAR% all stand where a plain value leaves it as parsed:
+    operands and arguments, not a command's name, a jump's target or a label."""
+    kind = type(stmt)
+    if kind is Command:
+        return "%" not in stmt.name
+    if kind is If:
+        return all(_words_only(s) for s in stmt.then) and all(_words_only(s) for s in stmt.otherwise or ())
+    if kind is Goto or kind is Call:
+        return "%" not in stmt.target
+    if kind is Block:
+        return all(_words_only(s) for s in stmt.body)
+    if kind is Chain:
+        return all(_words_only(s) for s in stmt.parts)
+    return kind is Exit or kind is Comment
 
 
 @lru_cache(maxsize=4096)
@@ -297,7 +359,6 @@ class _Interpreter:
     def __init__(self, script: Script, environment: Mapping[str, str], dialect: Dialect):
         self.script = script
         self.dialect = dialect
-        self.environments = ENVIRONMENTS[dialect]
         self.statements = script.statements
         self.lines = script.lines
         if script.encoding != BATCH_ENCODING and not script.raw.isascii():
@@ -331,7 +392,7 @@ class _Interpreter:
 
     def run(self) -> dict[Combination, PathResult]:
         start = _Path()
-        start.combinations = list(COMBINATIONS)
+        start.combinations = COMBINATIONS
         start.env = {name: value for name, value in self.environment.items() if value}  # "" is unset
         start.known = set(self.environment)
         start.varying = tuple(name for name in self.dialect.variables if name not in self.environment)
@@ -381,12 +442,18 @@ class _Interpreter:
                     continue
                 stmt = frame.statements[frame.index]
                 if frame.lines is not None:
-                    if type(stmt) is Comment:
+                    kind = type(stmt)
+                    if kind is Comment:
                         frame.index += 1
+                        continue
+                    if kind is Label:  # cmd never expands or runs a label line: passed, it is a step
+                        frame.index += 1
+                        path.count += 1
+                        path.steps.append(stmt)
                         continue
                     line = frame.lines.known[frame.index] or frame.lines[frame.index]
                     if line.event_variables:
-                        varying = [name for name in line.event_variables if name in path.varying]
+                        varying = tuple(name for name in line.event_variables if name in path.varying)
                         if varying and self._split(path, varying, pending):
                             return None
                     frame.index += 1
@@ -420,13 +487,9 @@ class _Interpreter:
                     else:
                         path.for_vars[frame.variable] = frame.saved
 
-    def _split(self, path: _Path, names: list[str], pending: list[_Path]) -> bool:
+    def _split(self, path: _Path, names: tuple[str, ...], pending: list[_Path]) -> bool:
         """Give ``names`` one value per walk; True when ``path`` was split into ``pending``."""
-        groups: dict[tuple[str | None, ...], list[Combination]] = {}
-        for combination in path.combinations:
-            values = self.environments[combination]
-            groups.setdefault(tuple(values[name] for name in names), []).append(combination)
-        parts = list(groups.items())
+        parts = _partition(self.dialect, names, path.combinations)
         for values, members in parts:
             part = path if len(parts) == 1 else path.fork(members)
             part.varying = tuple(name for name in part.varying if name not in names)
@@ -442,9 +505,12 @@ class _Interpreter:
     def _read(self, stmt: Stmt, line: _FileLine, path: _Path) -> tuple[Sequence[Stmt], bool]:
         """The statements cmd runs for this command line once ``%...%`` is expanded,
         and whether their words are still to be expanded as they are used."""
+        deferral = line.deferral
+        if deferral is not None and deferral is not _QUOTED and self._values_keep_words(deferral, path):
+            return (stmt,), True
         source = self.lines[line.first - 1 : line.last]
         expanded = tuple(self._expand_percent(text, path) for text in source)
-        if line.deferrable and all(new.count('"') == old.count('"') for new, old in zip(expanded, source)):
+        if deferral is _QUOTED and all(new.count('"') == old.count('"') for new, old in zip(expanded, source)):
             return (stmt,), True
         key = (id(line), expanded)
         statements = self.expansions.get(key)
@@ -457,6 +523,24 @@ class _Interpreter:
                     self._pair(stmt, statements[0])
             self.expansions[key] = statements
         return statements, False
+
+    def _values_keep_words(self, refs: tuple, path: _Path) -> bool:
+        """Whether the values of ``refs`` leave the line as parsed: no quote inside quotes,
+        one plain word that is no keyword outside them."""
+        for part, quoted in refs:
+            kind = part[0]
+            if kind is VARIABLE:
+                value = self._lookup(part[1], path) or ""
+            elif kind is ARGUMENT:
+                value = self._argument(path, part[1], part[2])
+            else:
+                value = " ".join(self._arguments(path)[1:])
+            if quoted:
+                if '"' in value:
+                    return False
+            elif not _PLAIN_VALUE.fullmatch(value) or value.lower() in _KEYWORDS:
+                return False
+        return True
 
     def _pair(self, original: Stmt, expanded: Stmt) -> None:
         """Remember which statement of the script each re-parsed statement stands for."""
@@ -546,7 +630,7 @@ class _Interpreter:
         if kind is Command:
             self._command(stmt, original, path)
         elif kind is If:
-            self._if(stmt, original, path)
+            return self._if(stmt, original, path)
         elif kind is Goto:
             return self._goto(self._resolve(stmt.target, path), path)
         elif kind is Call:
@@ -622,7 +706,7 @@ class _Interpreter:
         path.actions.append(action)
         path.errorlevel, path.success, path.assumed = 0, True, True
 
-    def _if(self, stmt: If, original: Stmt, path: _Path) -> None:
+    def _if(self, stmt: If, original: Stmt, path: _Path) -> str | None:
         condition = stmt.condition
         kind = condition.kind
         left = self._resolve(condition.left.text, path) if condition.left else ""
@@ -651,8 +735,12 @@ class _Interpreter:
             elif name not in path.known:
                 path.uncertain = True
         branch = stmt.then if result else stmt.otherwise
-        if branch:
-            path.frames.append(_Seq(branch, deferred=path.deferred))
+        if not branch:
+            return None
+        if len(branch) == 1:  # IF ... GOTO: no frame for one statement
+            return self._execute(branch[0], path)
+        path.frames.append(_Seq(branch, deferred=path.deferred))
+        return None
 
     def _goto(self, target: str, path: _Path) -> str | None:
         name = target.lower()
@@ -781,6 +869,19 @@ class _Interpreter:
             path.uncertain = True  # /F, /D, /R read files, folders or a command's output
         if values:
             path.frames.append(_Loop(variable, values, stmt.body, path.for_vars.get(variable)))
+
+
+@lru_cache(maxsize=256)
+def _partition(
+    dialect: Dialect, names: tuple[str, ...], combinations: tuple[Combination, ...]
+) -> list[tuple[tuple[str | None, ...], tuple[Combination, ...]]]:
+    """``combinations`` grouped by the values they give ``names``, in order of first member."""
+    environments = ENVIRONMENTS[dialect]
+    groups: dict[tuple[str | None, ...], list[Combination]] = {}
+    for combination in combinations:
+        values = environments[combination]
+        groups.setdefault(tuple(values[name] for name in names), []).append(combination)
+    return [(values, tuple(members)) for values, members in groups.items()]
 
 
 def _bounded_range(first: int, step: int, last: int, budget: int) -> Iterator[int]:
