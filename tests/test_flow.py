@@ -265,6 +265,25 @@ def test_an_unquoted_value_is_read_as_the_words_it_makes():
     assert texts('SET X=a"b\nARMLOAD "%X%" & ARMLOAD x"\n') == ['ARMLOAD "a"b" & ARMLOAD x"']
 
 
+def test_walks_that_meet_at_a_label_go_on_each_in_its_own_state():
+    # tests/trace_cases/converging_walks.bat: the sections meet at :COMMON with SIDE set
+    # or not, a SETLOCAL open or not, errorlevel 1 (left by a routine) or 0.
+    results = case("converging_walks.bat")
+    for combination, result in results.items():
+        side = "other" if combination.server == "OTHER" else ""
+        if combination.disk == "FAILURE":
+            expected = ["ARMBCAST /MSG failed /A", f"ARMLOAD W{side} /S svc", f"ARMKILL W{side}"]
+        elif combination.event == "START":
+            expected = ["ARMLOAD Wlocal /S svc", f"ARMKILL W{side}"]
+        else:
+            expected = [f"ARMLOAD W{side} /S svc", f"ARMKILL W{side}"]
+        assert [a.text for a in result.actions] == expected, combination
+        assert result.end == "eof" and not result.uncertain
+    # @echo off, the IF on line 4 and the SET it runs, the two other tests, the GOTO, :COMMON to GOTO :EOF.
+    steps = results[Combination("FAILOVER", "OTHER", "SUCCESS")].steps
+    assert [step.span.line for step in steps] == [1, 4, 4, 5, 6, 7, 14, 15, 16, 17, 18, 19]
+
+
 def test_a_condition_on_an_unknown_variable_is_uncertain():
     src = 'IF "%SITE%"=="TOKYO" ARMLOAD t\nIF "%ARMS_SERVER%"=="OTHER" ARMLOAD o\n'
     result = analyse(script_of(src))[COMBINATIONS[0]]

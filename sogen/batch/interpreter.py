@@ -205,12 +205,15 @@ class _Path:
     ``scopes``: what SETLOCAL saved; ``frames``: what is being run, innermost
     last; ``success``/``assumed``: whether the last command succeeded, and whether
     that is an assumption about an external program; ``deferred``: the statement
-    being run expands its %VAR% as it goes (see :class:`_FileLine`).
+    being run expands its %VAR% as it goes (see :class:`_FileLine`); ``marks``: the
+    labels passed since the walk last read an event variable, where what follows
+    may be kept for other walks, and ``reads``: what of its state the walk read
+    since the first of them (see :meth:`_Interpreter._converge`).
     """
 
     __slots__ = (
         "combinations", "env", "known", "varying", "scopes", "frames", "for_vars", "delayed",
-        "errorlevel", "success", "assumed", "steps", "actions", "tests", "uncertain", "count", "deferred",
+        "errorlevel", "success", "assumed", "steps", "actions", "tests", "uncertain", "count", "deferred", "marks", "reads",
     )  # fmt: skip
 
     def fork(self, combinations: tuple[Combination, ...]) -> _Path:
@@ -232,6 +235,7 @@ class _Path:
         clone.uncertain = self.uncertain
         clone.count = self.count
         clone.deferred = self.deferred
+        clone.marks, clone.reads = [], []  # a walk splits where it reads an event variable: no mark stands
         return clone
 
 
@@ -381,6 +385,8 @@ class _Interpreter:
                 for nested in walk(children(stmt)):
                     if type(nested) is Label:
                         self.labels.setdefault(nested.name.lower(), []).append((index, nested))
+        # Top-level label -> what walks did from there on, and what they read (see _converge).
+        self.rests: dict[int, list[tuple]] = {}
         self.expansions: dict[tuple[int, tuple[str, ...]], Sequence[Stmt]] = {}  # (id(_FileLine), expanded lines)
         self.rest_of_block: dict[int, tuple[list[Stmt], _FileLines]] = {}
         self.stand_ins: dict[int, Command] = {}  # id(CALL of a program) -> the Command it runs
@@ -407,6 +413,7 @@ class _Interpreter:
         start.uncertain = False
         start.count = 0
         start.deferred = False
+        start.marks, start.reads = [], []
         results: dict[Combination, PathResult] = {}
         pending = [start]
         while pending:
@@ -414,6 +421,8 @@ class _Interpreter:
             end = self._walk(path, pending)
             if end is None:
                 continue  # split: its parts are pending
+            if path.marks and end != "loop-limit":  # a limit reached at another count would cut elsewhere
+                self._keep_rests(path, end)
             # The combinations of one walk share its lists: nothing changes a PathResult.
             steps, actions, tests = path.steps, path.actions, path.tests
             for combination in path.combinations:
@@ -450,9 +459,15 @@ class _Interpreter:
                         frame.index += 1
                         path.count += 1
                         path.steps.append(stmt)
+                        if frame.statements is self.statements and len(frames) == 1 and not path.for_vars:
+                            end = self._converge(path, frame.index)
+                            if end is not None:
+                                return end
                         continue
                     line = frame.lines.known[frame.index] or frame.lines[frame.index]
                     if line.event_variables:
+                        path.marks.clear()
+                        path.reads.clear()
                         varying = tuple(name for name in line.event_variables if name in path.varying)
                         if varying and self._split(path, varying, pending):
                             return None
@@ -486,6 +501,46 @@ class _Interpreter:
                         path.for_vars.pop(frame.variable, None)
                     else:
                         path.for_vars[frame.variable] = frame.saved
+
+    def _converge(self, path: _Path, index: int) -> str | None:
+        """At a top-level label: end ``path`` as an earlier walk went on from here (the
+        end returned), or mark the place for later walks (None).
+
+        Walks part where a line reads an event variable and mostly meet again at a
+        label (the common end of the sections). From there on, a walk that reads no
+        event variable does what an earlier one did from the same label, whatever its
+        combinations, as long as what that one read of its state (variables, which
+        are known, the errorlevel, the last command's outcome) is the same here, as
+        are delayed expansion and the SETLOCAL depth: the steps and actions it
+        recorded then stand for this walk too."""
+        depth, delayed = len(path.scopes), path.delayed
+        for guards, rest_depth, rest_delayed, steps, actions, end, uncertain, count in self.rests.get(index, ()):
+            if rest_depth == depth and rest_delayed == delayed and path.count + count <= self.limit:
+                if all(_reads(path, kind, name) == value for (kind, name), value in guards):
+                    path.steps.extend(steps)
+                    path.actions.extend(actions)
+                    path.uncertain = path.uncertain or uncertain
+                    path.count += count
+                    if path.marks:  # the walk's own marks were read on through the rest
+                        path.reads.extend((kind, name, value) for (kind, name), value in guards)
+                    return end
+        if not path.uncertain:  # so that the walk's end tells whether the rest made it uncertain
+            path.marks.append((index, len(path.steps), len(path.actions), path.count, len(path.reads), depth, delayed))
+        return None
+
+    def _keep_rests(self, path: _Path, end: str) -> None:
+        """Keep what ``path`` did after each of its marks, with what it read of its state."""
+        for index, steps, actions, count, reads, depth, delayed in path.marks:
+            guards: dict[tuple[str, str | None], object] = {}
+            for kind, name, value in path.reads[reads:]:
+                if kind is _DEPTH:
+                    if value < depth:  # ENDLOCAL ended a SETLOCAL of before the label
+                        break
+                else:
+                    guards.setdefault((kind, name), value)
+            else:
+                rest = (path.steps[steps:], path.actions[actions:], end, path.uncertain, path.count - count)
+                self.rests.setdefault(index, []).append((tuple(guards.items()), depth, delayed, *rest))
 
     def _split(self, path: _Path, names: tuple[str, ...], pending: list[_Path]) -> bool:
         """Give ``names`` one value per walk; True when ``path`` was split into ``pending``."""
@@ -602,7 +657,11 @@ class _Interpreter:
     def _lookup(self, name: str, path: _Path) -> str | None:
         key = name.upper()
         value = path.env.get(key)
+        if path.marks:
+            path.reads.append((_VARIABLE, key, value))
         if value is None and key == "ERRORLEVEL":
+            if path.marks:
+                path.reads.append((_ERRORLEVEL, None, path.errorlevel))
             return str(path.errorlevel)
         return value
 
@@ -664,6 +723,8 @@ class _Interpreter:
         if index:
             operator = chain.operators[index - 1]
             if operator in ("&&", "||"):
+                if path.marks:
+                    path.reads.append((_OUTCOME, None, (path.success, path.assumed)))
                 if path.assumed:
                     path.uncertain = True
                 if path.success != (operator == "&&"):
@@ -684,6 +745,8 @@ class _Interpreter:
         if program == "endlocal":
             if len(path.scopes) > self._scope_floor(path):
                 path.env, path.known, path.delayed = path.scopes.pop()
+                if path.marks:
+                    path.reads.append((_DEPTH, None, len(path.scopes)))
             path.success, path.assumed = True, False
             return
         if program == "shift":
@@ -718,6 +781,9 @@ class _Interpreter:
         elif kind == "errorlevel":
             threshold = cmd_integer(left)
             result = threshold is not None and path.errorlevel >= threshold
+            if path.marks:
+                path.reads.append((_ERRORLEVEL, None, path.errorlevel))
+                path.reads.append((_OUTCOME, None, (path.success, path.assumed)))
             if path.assumed:
                 path.uncertain = True
         else:  # exist: the file system of the server is unknown; take "not there"
@@ -732,8 +798,11 @@ class _Interpreter:
         for name in names:
             if name in self.dialect.variables:
                 path.tests.append((len(path.actions), name))
-            elif name not in path.known:
-                path.uncertain = True
+            else:
+                if path.marks:
+                    path.reads.append((_KNOWN, name, name in path.known))
+                if name not in path.known:
+                    path.uncertain = True
         branch = stmt.then if result else stmt.otherwise
         if not branch:
             return None
@@ -789,6 +858,8 @@ class _Interpreter:
                 if len(path.scopes) > frame.scope_depth:  # a CALLed routine's SETLOCALs end with it
                     path.env, path.known, path.delayed = path.scopes[frame.scope_depth]
                     del path.scopes[frame.scope_depth :]
+                    if path.marks:
+                        path.reads.append((_DEPTH, None, frame.scope_depth))
                 return None
         return end
 
@@ -882,6 +953,23 @@ def _partition(
         values = environments[combination]
         groups.setdefault(tuple(values[name] for name in names), []).append(combination)
     return [(values, tuple(members)) for values, members in groups.items()]
+
+
+# What a walk read of its state (see _Interpreter._converge): a variable's value, the
+# errorlevel, the last command's (success, assumed), whether a variable is known, and
+# the SETLOCAL depth an ENDLOCAL or a CALL's return left.
+_VARIABLE, _ERRORLEVEL, _OUTCOME, _KNOWN, _DEPTH = "variable", "errorlevel", "outcome", "known", "depth"
+
+
+def _reads(path: _Path, kind: str, name: str | None) -> object:
+    """What ``path`` would read now, as a walk's reads recorded it."""
+    if kind is _VARIABLE:
+        return path.env.get(name)
+    if kind is _ERRORLEVEL:
+        return path.errorlevel
+    if kind is _OUTCOME:
+        return (path.success, path.assumed)
+    return name in path.known
 
 
 def _bounded_range(first: int, step: int, last: int, budget: int) -> Iterator[int]:
