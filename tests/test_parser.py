@@ -32,7 +32,7 @@ from sogen.batch.parser import (
     MAX_LINE,
     MAX_NESTING,
     _parse_with_grammar,
-    _one_line_statement,
+    _first_parse,
     _one_line_statement_at,
     parse_lines,
     parse_script,
@@ -481,7 +481,7 @@ def test_lines_parsed_before_parse_as_they_would_afresh(data, shift):
     parse_lines(lines)  # remembered where they stand here
     moved = [""] * shift + list(reversed(lines))
     remembered = parse_lines(moved)
-    _one_line_statement.cache_clear()
+    _first_parse.cache_clear()
     _one_line_statement_at.cache_clear()
     assert remembered == parse_lines(moved)
 

@@ -197,25 +197,33 @@ def parse_lines(lines: Sequence[str], first_line: int = 1) -> list[Stmt]:
 
 
 @lru_cache(maxsize=16384)
-def _one_line_statement(line: str) -> Stmt | None:
-    """The statement of a line that is a whole command line wherever it stands, as if it
-    were line 1 (None otherwise: a blank line, a continued line, a block never closed
+def _one_line_statement_at(line: str, lineno: int) -> Stmt | None:
+    """The statement of a line that is a whole command line wherever it stands, at line
+    ``lineno`` (None otherwise: a blank line, a continued line, a block never closed
     on it depend on what follows). These scripts are copies of a few samples: most
-    lines recur in file after file, and are parsed once."""
-    if line.endswith("^"):
-        return None
-    end, stmt = _parse_command_line((line,), 0, 1)
-    if stmt is None or end != 1 or (type(stmt) is ParseError and stmt.fatal):
-        return None
-    return stmt
+    lines recur in file after file, often at the same place (then the statement is
+    handed out again as it is), else moved from where the line was first parsed."""
+    first = _first_parse(line)
+    if not first:
+        first += (_whole_line_statement(line, lineno), lineno)
+        return first[0]
+    stmt, at = first
+    return stmt if stmt is None or at == lineno else _shift(stmt, lineno - at)
 
 
 @lru_cache(maxsize=16384)
-def _one_line_statement_at(line: str, lineno: int) -> Stmt | None:
-    """:func:`_one_line_statement` at line ``lineno``: copies of a script have most lines
-    at the same place, and the statement is then handed out again as it is."""
-    stmt = _one_line_statement(line)
-    return stmt if stmt is None or lineno == 1 else _shift(stmt, lineno - 1)
+def _first_parse(line: str) -> list:
+    """[statement, line number] of the line's first parse, filled by the first use."""
+    return []
+
+
+def _whole_line_statement(line: str, lineno: int) -> Stmt | None:
+    if line.endswith("^"):
+        return None
+    end, stmt = _parse_command_line((line,), 0, lineno)
+    if stmt is None or end != 1 or (type(stmt) is ParseError and stmt.fatal):
+        return None
+    return stmt
 
 
 def _shifter(cls: type):
@@ -244,7 +252,7 @@ def _word(word: Word, lines: int) -> Word:
 
 
 def _shift(stmt, lines: int):
-    """A statement parsed at line 1 (or a part of one), ``lines`` lines further down."""
+    """A statement (or a part of one) ``lines`` lines further down."""
     return _SHIFTERS[type(stmt)](stmt, lines)
 
 
@@ -272,7 +280,7 @@ def _parse_command_line(lines: Sequence[str], i: int, first_line: int) -> tuple[
         return i + 1, _error_lines(lines, i, i + 1, first_line, too_long)
     if first == ")":
         # cmd runs it as a command named ")", which does not exist, and goes on.
-        # In English: this statement is kept for every file (_one_line_statement); SO703 translates it.
+        # In English: this statement is kept for every file (_one_line_statement_at); SO703 translates it.
         return i + 1, _error_lines(lines, i, i + 1, first_line, N_("')' closes no block"), fatal=False)
     if _plain(line):
         stmt = _simple_line(line, lineno, pos)
