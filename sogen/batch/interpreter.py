@@ -274,7 +274,7 @@ class _FileLine:
         if "%" in text:
             self.percent, self.event_variables, self.deferral = _facts(text)
         else:  # nothing to expand; an event variable only in IF DEFINED or SET
-            self.percent, self.event_variables, self.deferral = False, _event_variables(text), None
+            self.percent, self.event_variables, self.deferral = False, _event_variables(text, text.lower()), None
         if self.deferral and self.deferral is not _QUOTED:
             if any(not quoted for _part, quoted in self.deferral) and not _words_only(stmt):
                 self.deferral = None
@@ -302,16 +302,15 @@ def _facts(text: str) -> tuple[bool, tuple[str, ...], tuple | str | None]:
     """(whether the command line has a %, the event variables it names, its deferral;
     see :class:`_FileLine`)."""
     percent = "%" in text
-    if not percent or _MAY_SET.search(text):
-        return percent, _event_variables(text), None
-    return percent, _event_variables(text), _deferral(text)
-
-
-def _event_variables(text: str) -> tuple[str, ...]:
     lowered = text.lower()
+    may_set = ("set" in lowered or "for" in lowered or "endlocal" in lowered) and _MAY_SET.search(text)
+    return percent, _event_variables(text, lowered), None if not percent or may_set else _deferral(text)
+
+
+def _event_variables(text: str, lowered: str) -> tuple[str, ...]:
     if "arms_" not in lowered and "clp_" not in lowered:
         return ()
-    return tuple(sorted({m.group(0).upper() for m in _EVENT_VARIABLE_MENTION.finditer(text)}))
+    return tuple(sorted({name.upper() for name in _EVENT_VARIABLE_MENTION.findall(text)}))
 
 
 def _deferral(text: str) -> tuple | str | None:
