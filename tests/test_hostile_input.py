@@ -305,6 +305,20 @@ def test_a_script_over_the_cap_is_skipped_and_reported(tmp_path):
     assert err.splitlines() == [f"sogen lint: {big}: is 1.1 MiB; at most 1 MiB is allowed"]
 
 
+@pytest.mark.parametrize("name, data", [
+    # Each label passed is a place later walks may take up; a walk through all of them
+    # once took 86 s to keep what followed each.
+    ("chain.bat", b"".join(b":L%d\r\nGOTO L%d\r\n" % (i, i + 1) for i in range(45_000)) + b":L45000\r\n"),
+    ("loop.bat", b'IF "%ARMS_EVENT%" == "START" GOTO L\r\n:L\r\nSET /A N+=1\r\nGOTO L\r\n'),
+    ("blocks.bat", b"IF 1==1 (\r\n" * 10_000 + b"echo deep\r\n" + b")\r\n" * 10_000),
+], ids=["45,000 labels", "a loop", "10,000 blocks"])
+def test_pathological_scripts_are_linted_and_traced_in_time(tmp_path, name, data):
+    script = tmp_path / name
+    script.write_bytes(data)
+    assert sogen("lint", "--no-cache", script).returncode in (0, 1)
+    assert sogen("trace", script).returncode == 0
+
+
 @pytest.mark.parametrize("name, size, message", [
     ("baseline.json", 17 << 20, "is 17 MiB; at most 16 MiB is allowed"),
     (".sogen.toml", 2 << 20, "is 2 MiB; at most 1 MiB is allowed"),

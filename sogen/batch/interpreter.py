@@ -43,7 +43,7 @@ import ntpath
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Iterator, Mapping, Sequence
+from typing import Iterator, Mapping, NamedTuple, Sequence
 
 from sogen.batch.actions import LIST_DELIMITERS, ClusterAction, described
 from sogen.batch.control import children, walk
@@ -513,11 +513,12 @@ class _Interpreter:
         are delayed expansion and the SETLOCAL depth: the steps and actions it
         recorded then stand for this walk too."""
         depth, delayed = len(path.scopes), path.delayed
-        for guards, rest_depth, rest_delayed, steps, actions, end, uncertain, count in self.rests.get(index, ()):
+        for guards, rest_depth, rest_delayed, ended, steps, actions, count in self.rests.get(index, ()):
             if rest_depth == depth and rest_delayed == delayed and path.count + count <= self.limit:
                 if all(_reads(path, kind, name) == value for (kind, name), value in guards):
-                    path.steps.extend(steps)
-                    path.actions.extend(actions)
+                    path.steps.extend(ended.steps[steps:])
+                    path.actions.extend(ended.actions[actions:])
+                    end, uncertain = ended.end, ended.uncertain
                     path.uncertain = path.uncertain or uncertain
                     path.count += count
                     if path.marks:  # the walk's own marks were read on through the rest
@@ -528,18 +529,26 @@ class _Interpreter:
         return None
 
     def _keep_rests(self, path: _Path, end: str) -> None:
-        """Keep what ``path`` did after each of its marks, with what it read of its state."""
-        for index, steps, actions, count, reads, depth, delayed in path.marks:
-            guards: dict[tuple[str, str | None], object] = {}
-            for kind, name, value in path.reads[reads:]:
+        """Keep what ``path`` did after each of its marks (the first at each label, which
+        holds the later ones), with what it read of its state from there on. One pass
+        back over the marks and the reads: a walk through thousands of labels stays linear."""
+        ended = _Ended(path.steps, path.actions, end, path.uncertain)
+        kept: dict[int, tuple] = {}
+        guards: dict[tuple[str, str | None], object] = {}
+        lowest = len(path.scopes)
+        reads, at = path.reads, len(path.reads)
+        for index, steps, actions, count, read, depth, delayed in reversed(path.marks):
+            while at > read:
+                at -= 1
+                kind, name, value = reads[at]
                 if kind is _DEPTH:
-                    if value < depth:  # ENDLOCAL ended a SETLOCAL of before the label
-                        break
+                    lowest = min(lowest, value)
                 else:
-                    guards.setdefault((kind, name), value)
-            else:
-                rest = (path.steps[steps:], path.actions[actions:], end, path.uncertain, path.count - count)
-                self.rests.setdefault(index, []).append((tuple(guards.items()), depth, delayed, *rest))
+                    guards[(kind, name)] = value  # the first read after the mark is what it depends on
+            if lowest >= depth:  # else an ENDLOCAL ended a SETLOCAL of before the label
+                kept[index] = (tuple(guards.items()), depth, delayed, ended, steps, actions, path.count - count)
+        for index, rest in kept.items():
+            self.rests.setdefault(index, []).append(rest)
 
     def _split(self, path: _Path, names: tuple[str, ...], pending: list[_Path]) -> bool:
         """Give ``names`` one value per walk; True when ``path`` was split into ``pending``."""
@@ -952,6 +961,15 @@ def _partition(
         values = environments[combination]
         groups.setdefault(tuple(values[name] for name in names), []).append(combination)
     return [(values, tuple(members)) for values, members in groups.items()]
+
+
+class _Ended(NamedTuple):
+    """A walk as it ended, whose lists later walks take their rest from."""
+
+    steps: list[Stmt]
+    actions: list[ClusterAction]
+    end: str
+    uncertain: bool
 
 
 # What a walk read of its state (see _Interpreter._converge): a variable's value, the
