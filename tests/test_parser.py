@@ -296,6 +296,8 @@ SIMPLE_LINES = [
     "svrmgr30 command=@C:\\ORANT\\startup.sql",
     "goto exit2 extra",
     "IF 1==1 ARMLOAD a",
+    "IF  == START GOTO NORMAL",
+    'if /i not  =="x" echo x',
 ]
 
 
@@ -447,6 +449,20 @@ def test_fast_path_and_grammar_agree_on_simple_lines(words):
     line = " ".join(words)
     assume(not _blank(line))
     assert one(line) == grammar(line)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.sampled_from(["IF", "if", "@IF", "  If"]),
+    st.lists(st.sampled_from(["/I", "/i", "NOT", "not", "EXIST", "/I NOT"]), max_size=2),
+    st.sampled_from([" ", "  ", "\t", " \t "]),
+    st.lists(st.sampled_from(["START", '"START"', "==", "GOTO", "x", ":EOF", "/S", "EQU", "%A%"]), max_size=4),
+    st.integers(1, 50),
+)
+def test_an_if_with_nothing_before_its_operator_is_the_grammar_s_syntax_error(keyword, words, blank, rest, first_line):
+    # What "IF %ARMS_EVENT% == START ..." reads as when the variable is unset.
+    line = blank.join([keyword, *words, "==", *rest])
+    assert parse_lines([line], first_line) == [grammar_at(first_line, line)]
 
 
 # -- a line met again: parsed once, moved to where it stands ------------------------------

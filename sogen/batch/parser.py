@@ -115,6 +115,9 @@ def _if_condition(operand: str, blank: str) -> re.Pattern[str]:
 
 # IF on such a line; when the expression fails, the line goes to the grammar.
 _SIMPLE_IF = re.compile(r"if[ \t]++", re.I)
+# IF with nothing before "==": what an unset %VAR% leaves of "IF %VAR% == X" (guide 3.2's
+# scripts when ARM is not running), a syntax error.
+_EMPTY_OPERAND = re.compile(r"(?:/i[ \t]++)?(?:not[ \t]++)?(==)", re.I)
 _SIMPLE_CONDITION = _if_condition(r'(?:"[^"]*+"?|[^ \t,;="])++', r"[ \t]")
 _LABEL_END = re.compile(r"[ \t\r\x0b\x0c:+,;=]")
 
@@ -376,6 +379,10 @@ def _simple_if(line: str, lineno: int, pos: int) -> Stmt | None:
     keyword = _SIMPLE_IF.match(line, pos)
     m = keyword and _SIMPLE_CONDITION.match(line, keyword.end())
     if not m:
+        empty = keyword and _EMPTY_OPERAND.match(line, keyword.end())
+        if empty:  # as the grammar reports it, without loading the grammar
+            message = _unexpected("'=='", lineno, empty.start(1) + 1)
+            return ParseError(Span(lineno, 1, lineno, len(line) + 1), message, line, True)
         return None
     then_pos = _LEAD.match(line, m.end()).end()
     if then_pos == len(line) or line[then_pos] == ":" or _REM.match(line, then_pos) or _KEYWORD.match(line, then_pos):
@@ -498,7 +505,7 @@ def _simple_block_body(lines: Sequence[str], i: int, first_line: int) -> tuple[t
         if line[pos:pos + 1] in ":" or not _plain(line):
             return None
         stmt = _simple_line(line, lineno, pos)
-        if stmt is None:
+        if stmt is None or type(stmt) is ParseError:  # the grammar makes the whole block the error
             return None
         body.append(stmt)
         i += 1
@@ -774,21 +781,22 @@ def _parse_with_grammar(
     try:
         return parser.parse(text)
     except UnexpectedInput as exc:
-        where = (
-            _("line {line}, column {column}").format(line=exc.line + builder.line_offset, column=exc.column)
-            if exc.line > 0
-            else _("the end")
-        )
         if isinstance(exc, UnexpectedToken):
             found = _("the end of the line") if exc.token.type in ("$END", "_NL") else repr(_visible(str(exc.token)))
         elif isinstance(exc, UnexpectedCharacters):
             found = repr(_visible(text[exc.pos_in_stream]))
         else:
             found = _("the end of the line")
-        message = _("unexpected {found} at {where}").format(found=found, where=where)
+        message = _unexpected(found, exc.line + builder.line_offset if exc.line > 0 else None, exc.column)
     except LarkError as exc:  # the grammar's own limits; never expected
         message = _("cannot parse: {reason}").format(reason=exc)
     return _error_lines(lines, start, end, first_line, message)
+
+
+def _unexpected(found: str, line: int | None, column: int) -> str:
+    """The message of a syntax error at (line, column); None: at the end of the text."""
+    where = _("line {line}, column {column}").format(line=line, column=column) if line is not None else _("the end")
+    return _("unexpected {found} at {where}").format(found=found, where=where)
 
 
 def _visible(text: str) -> str:
