@@ -26,7 +26,10 @@ It follows cmd where it matters for these scripts:
 
 The combinations are not run one by one: a walk stands for every combination
 until a command line mentions an event variable whose value differs among them,
-and only then splits.
+and only then splits. Walks that meet again at a label in the same state (as far
+as what follows reads it) share the steps the first of them recorded from there
+(see :meth:`_Interpreter._converge`). A line is parsed again after expansion only
+when a value could change its words (see :class:`_FileLine`).
 
 Not followed (the path goes on as if they did nothing, or marks itself
 uncertain): what FOR /F reads (a file or a command's output), FOR over file
