@@ -13,10 +13,21 @@ from hypothesis import strategies as st
 from sogen.batch.control import control_flow
 from sogen.batch.events import ARM, CLP, COMBINATIONS, Combination, dialect_of
 from sogen.batch.interpreter import analyse, cmd_lines
-from tests.winecmd import normalise_recorded
 from sogen.batch.ir import Command, Goto, If
 from sogen.batch.parser import parse_script
 from sogen.trace import run_trace
+from tests.guide_sample import (
+    DISK_ERROR,
+    HOME,
+    HOME_FAILOVER,
+    LOAD,
+    NO_ARM,
+    OTHER,
+    OTHER_FAILOVER,
+    RECOVERED,
+    expected_guide_start,
+)
+from tests.winecmd import normalise_recorded
 
 TRACE_CASES = Path(__file__).resolve().parent / "trace_cases"
 
@@ -36,32 +47,10 @@ def case(name: str):
 
 # -- the guide's samples -------------------------------------------------------------------
 
-LOAD = 'ARMLOAD StarOffice /S /M "StarOffice Server"'
-DISK_ERROR = ['ARMBCAST /MSG "切替パーティションの接続に失敗しました" /A']
-NO_ARM = ['ARMBCAST /MSG "ActiveRecoveryManagerが動作状態にありません" /A']
-RECOVERED = ['ARMBCAST /MSG "Serverの復旧が終了しました" /A']
-HOME = ['ARMBCAST /MSG "最高プライオリティサーバで起動中です" /A', LOAD]
-OTHER = ['ARMBCAST /MSG "プライオリティサーバ以外で起動中です" /A', LOAD]
-HOME_FAILOVER = ['ARMBCAST /MSG "最高プライオリティサーバで起動中です(フェイルオーバ後)" /A', LOAD]
-OTHER_FAILOVER = ['ARMBCAST /MSG "プライオリティサーバ以外で起動中です(フェイルオーバ後)" /A', LOAD]
-
-
-def expected_guide_start(combination: Combination) -> list[str]:
-    if combination.event is None:
-        return NO_ARM
-    if combination.event == "RECOVER":
-        return RECOVERED
-    if combination.disk == "FAILURE":
-        return DISK_ERROR
-    if combination.event == "START":
-        return HOME if combination.server == "HOME" else OTHER
-    return HOME_FAILOVER if combination.server == "HOME" else OTHER_FAILOVER
-
-
 @pytest.mark.parametrize("combination", COMBINATIONS, ids=str)
 def test_guide_start_sample(combination):
     result = case("guide_start.bat")[combination]
-    assert [action.text for action in result.actions] == expected_guide_start(combination)
+    assert [action.text for action in result.actions] == expected_guide_start(*combination)
     assert result.end == "exit" and not result.uncertain
 
 

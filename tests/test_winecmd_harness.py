@@ -1,8 +1,7 @@
 """Tests of the Wine batch harness itself (tests/winecmd.py, tests/wine/stub.c).
 
-The expected command lists below were written by hand from reading the sample start
-script of the guide (shared/DOMAIN.md, "Shape of the sample start script"), not by
-running anything.
+The expected command lists were written by hand from reading the sample start script
+of the guide (tests/guide_sample.py), not by running anything.
 
 Without Wine these tests are skipped, except under CI=true, where they fail: CI must
 have run .ci/wine-setup.sh.
@@ -15,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.guide_sample import DISK_ERROR, GUIDE_START, expected_guide_start
 from tests.winecmd import WineBatchRunner, WineError, require_wine
 
 pytestmark = pytest.mark.wine
@@ -38,75 +38,6 @@ def write_batch(path: Path, text: str) -> Path:
     return path
 
 
-# The sample start script of section 1.4.1, with the GOTO EXIT lines the extraction lost.
-SAMPLE_START = """\
-IF "%ARMS_EVENT%" == "START" GOTO NORMAL
-IF "%ARMS_EVENT%" == "FAILOVER" GOTO FAILOVER
-IF "%ARMS_EVENT%" == "RECOVER" GOTO RECOVER
-GOTO no_arm
-:NORMAL
-IF "%ARMS_DISK%" == "FAILURE" GOTO ERROR_DISK
-IF "%ARMS_SERVER%" == "OTHER" GOTO ON_OTHER1
-ARMBCAST /MSG "最高プライオリティサーバで起動中です" /A
-ARMLOAD StarOffice /S /M "StarOffice Server"
-GOTO EXIT
-:ON_OTHER1
-ARMBCAST /MSG "プライオリティサーバ以外で起動中です" /A
-ARMLOAD StarOffice /S /M "StarOffice Server"
-GOTO EXIT
-:RECOVER
-ARMBCAST /MSG "Serverの復旧が終了しました" /A
-GOTO EXIT
-:FAILOVER
-IF "%ARMS_DISK%" == "FAILURE" GOTO ERROR_DISK
-IF "%ARMS_SERVER%" == "OTHER" GOTO ON_OTHER2
-ARMBCAST /MSG "最高プライオリティサーバで起動中です(フェイルオーバ後)" /A
-ARMLOAD StarOffice /S /M "StarOffice Server"
-GOTO EXIT
-:ON_OTHER2
-ARMBCAST /MSG "プライオリティサーバ以外で起動中です(フェイルオーバ後)" /A
-ARMLOAD StarOffice /S /M "StarOffice Server"
-GOTO EXIT
-:ERROR_DISK
-ARMBCAST /MSG "切替パーティションの接続に失敗しました" /A
-GOTO EXIT
-:no_arm
-ARMBCAST /MSG "ActiveRecoveryManagerが動作状態にありません" /A
-:EXIT
-exit
-"""
-
-LOAD = 'ARMLOAD StarOffice /S /M "StarOffice Server"'
-DISK_ERROR = ['ARMBCAST /MSG "切替パーティションの接続に失敗しました" /A']
-NO_ARM = ['ARMBCAST /MSG "ActiveRecoveryManagerが動作状態にありません" /A']
-RECOVERED = ['ARMBCAST /MSG "Serverの復旧が終了しました" /A']
-
-# (ARMS_EVENT, ARMS_SERVER, ARMS_DISK) -> expected calls, written out by hand.
-EXPECTED: dict[tuple[str | None, str, str], list[str]] = {
-    ("START", "HOME", "SUCCESS"): ['ARMBCAST /MSG "最高プライオリティサーバで起動中です" /A', LOAD],
-    ("START", "OTHER", "SUCCESS"): ['ARMBCAST /MSG "プライオリティサーバ以外で起動中です" /A', LOAD],
-    ("START", "HOME", "FAILURE"): DISK_ERROR,
-    ("START", "OTHER", "FAILURE"): DISK_ERROR,
-    ("FAILOVER", "HOME", "SUCCESS"): [
-        'ARMBCAST /MSG "最高プライオリティサーバで起動中です(フェイルオーバ後)" /A',
-        LOAD,
-    ],
-    ("FAILOVER", "OTHER", "SUCCESS"): [
-        'ARMBCAST /MSG "プライオリティサーバ以外で起動中です(フェイルオーバ後)" /A',
-        LOAD,
-    ],
-    ("FAILOVER", "HOME", "FAILURE"): DISK_ERROR,
-    ("FAILOVER", "OTHER", "FAILURE"): DISK_ERROR,
-    ("RECOVER", "HOME", "SUCCESS"): RECOVERED,
-    ("RECOVER", "OTHER", "SUCCESS"): RECOVERED,
-    ("RECOVER", "HOME", "FAILURE"): RECOVERED,
-    ("RECOVER", "OTHER", "FAILURE"): RECOVERED,
-    (None, "HOME", "SUCCESS"): NO_ARM,
-    (None, "OTHER", "SUCCESS"): NO_ARM,
-    (None, "HOME", "FAILURE"): NO_ARM,
-    (None, "OTHER", "FAILURE"): NO_ARM,
-}
-
 COMBOS = list(itertools.product(["START", "FAILOVER", "RECOVER", None], ["HOME", "OTHER"], ["SUCCESS", "FAILURE"]))
 
 
@@ -114,13 +45,11 @@ def arm_env(event: str | None, server: str, disk: str) -> dict[str, str | None]:
     return {"ARMS_EVENT": event, "ARMS_SERVER": server, "ARMS_DISK": disk}
 
 
-def test_expected_table_covers_the_matrix():
-    assert sorted(EXPECTED, key=repr) == sorted(COMBOS, key=repr)
-
-
 @pytest.fixture(scope="module")
 def sample_start(tmp_path_factory) -> Path:
-    return write_batch(tmp_path_factory.mktemp("sample") / "start.bat", SAMPLE_START)
+    copy = tmp_path_factory.mktemp("sample") / "start.bat"
+    copy.write_bytes(GUIDE_START.read_bytes())
+    return copy
 
 
 @pytest.fixture(scope="module")
@@ -132,14 +61,14 @@ def matrix_results(runner, sample_start):
 
 @pytest.mark.parametrize("combo", COMBOS, ids=lambda c: "-".join(str(x) for x in c))
 def test_sample_start_script_matrix(matrix_results, combo):
-    assert matrix_results[combo] == EXPECTED[combo]
+    assert matrix_results[combo] == expected_guide_start(*combo)
 
 
 @pytest.mark.parametrize(
     "combo", [("START", "HOME", "SUCCESS"), ("FAILOVER", "OTHER", "FAILURE"), (None, "OTHER", "SUCCESS")]
 )
 def test_single_run_matches(runner, sample_start, combo):
-    assert runner.run(sample_start, arm_env(*combo)) == EXPECTED[combo]
+    assert runner.run(sample_start, arm_env(*combo)) == expected_guide_start(*combo)
 
 
 def test_japanese_message_survives_cp932(runner, tmp_path):
