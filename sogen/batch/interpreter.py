@@ -275,7 +275,8 @@ class _FileLine:
         self.first, self.last = stmt.span.line, stmt.span.end_line
         text = lines[self.first - 1] if self.first == self.last else "\n".join(lines[self.first - 1 : self.last])
         if "%" in text:
-            self.percent, self.event_variables, self.deferral = _facts(text)
+            self.percent = True
+            self.event_variables, self.deferral = _facts(text)
         else:  # nothing to expand; an event variable only in IF DEFINED or SET
             self.percent, self.event_variables, self.deferral = False, _event_variables(text, text.lower()), None
         if self.deferral and self.deferral is not _QUOTED:
@@ -301,13 +302,11 @@ _KEYWORDS = frozenset("/i not exist defined errorlevel cmdextversion equ neq lss
 
 
 @lru_cache(maxsize=8192)  # scripts share most of their lines
-def _facts(text: str) -> tuple[bool, tuple[str, ...], tuple | str | None]:
-    """(whether the command line has a %, the event variables it names, its deferral;
-    see :class:`_FileLine`)."""
-    percent = "%" in text
+def _facts(text: str) -> tuple[tuple[str, ...], tuple | str | None]:
+    """(the event variables a command line with a % names, its deferral; see :class:`_FileLine`)."""
     lowered = text.lower()
     may_set = ("set" in lowered or "for" in lowered or "endlocal" in lowered) and _MAY_SET.search(text)
-    return percent, _event_variables(text, lowered), None if not percent or may_set else _deferral(text)
+    return _event_variables(text, lowered), None if may_set else _deferral(text)
 
 
 def _event_variables(text: str, lowered: str) -> tuple[str, ...]:
@@ -340,18 +339,16 @@ def _deferral(text: str) -> tuple | str | None:
 def _words_only(stmt: Stmt) -> bool:
     """Whether the statement's %VAR% all stand where a plain value leaves it as parsed:
     operands and arguments, not a command's name, a jump's target or a label."""
+    return all(_keeps_words(part) for part in walk((stmt,)))
+
+
+def _keeps_words(stmt: Stmt) -> bool:
     kind = type(stmt)
     if kind is Command:
         return "%" not in stmt.name
-    if kind is If:
-        return all(_words_only(s) for s in stmt.then) and all(_words_only(s) for s in stmt.otherwise or ())
     if kind is Goto or kind is Call:
         return "%" not in stmt.target
-    if kind is Block:
-        return all(_words_only(s) for s in stmt.body)
-    if kind is Chain:
-        return all(_words_only(s) for s in stmt.parts)
-    return kind is Exit or kind is Comment
+    return kind is If or kind is Block or kind is Chain or kind is Exit or kind is Comment
 
 
 @lru_cache(maxsize=4096)
