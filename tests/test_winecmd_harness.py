@@ -235,6 +235,18 @@ def test_a_batch_whose_wine_cmd_dies_runs_again(monkeypatch):
     assert calls == [1, 1]
 
 
+def test_what_the_script_did_is_reported_at_once_not_run_again(monkeypatch):
+    """A stub that could not log is the script's doing: a retry could end in a Wine
+    flake instead (a driver that fails to start) and report that in its place."""
+    from tests.winecmd import ScriptError
+
+    flake = WineError("driver00.bat exited with 1", "", "ShellExecuteEx failed")
+    runner, calls = _failing_runs(monkeypatch, [ScriptError("job 0 (a.bat): a stub could not log"), flake])
+    with pytest.raises(ScriptError, match="could not log"):
+        runner._run_once([(Path("a.bat"), {})])
+    assert calls == [1]
+
+
 def test_a_batch_that_fails_every_time_is_reported(monkeypatch):
     from tests.winecmd import BATCH_ATTEMPTS
 

@@ -181,6 +181,11 @@ class WineError(RuntimeError):
         self.stderr = stderr
 
 
+class ScriptError(WineError):
+    """What the script did, not a Wine failure (a stub could not log): running it
+    again would do it again, so it is reported at once, never retried."""
+
+
 @dataclasses.dataclass
 class RunResult:
     """What one script run did."""
@@ -619,10 +624,16 @@ class WineBatchRunner:
     def _run_once(self, jobs: Sequence[tuple[Path, Mapping[str, str | None]]]) -> list[RunResult]:
         """Run the jobs once. Wine's own cmd very rarely dies under load (a driver that
         ends with ``exit /b 0`` exits with 1, seen once in a full test run): such a batch
-        runs again, in a fresh folder; a failure that repeats is reported."""
+        runs again, in a fresh folder; a failure that repeats is reported. A
+        :class:`ScriptError` is the script's own doing and is reported at once: retried,
+        a later attempt could fail of a Wine flake instead and hide it."""
         for _attempt in range(BATCH_ATTEMPTS - 1):
-            with contextlib.suppress(WineError):
+            try:
                 return self._run_in_fresh_folder(jobs)
+            except ScriptError:
+                raise
+            except WineError:
+                continue
         return self._run_in_fresh_folder(jobs)
 
     def _run_in_fresh_folder(self, jobs: Sequence[tuple[Path, Mapping[str, str | None]]]) -> list[RunResult]:
@@ -698,7 +709,7 @@ class WineBatchRunner:
                 rc = None
             if "sogen-stub:" in output:
                 d = next(k for k in range(n_drivers) if bounds[k] <= i < bounds[k + 1])
-                raise WineError(f"job {i} ({script}): a stub could not log:\n{output}", *outputs[d])
+                raise ScriptError(f"job {i} ({script}): a stub could not log:\n{output}", *outputs[d])
             log = _read_text(batch_dir / f"log{i:04d}.txt", "utf-8")
             calls = [line.rstrip("\r") for line in log.split("\n")]
             if calls and calls[-1] == "":
