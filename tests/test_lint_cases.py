@@ -78,6 +78,18 @@ def test_case(case: Path, expected_file: Path):
     assert got == expected, messages
 
 
+@pytest.mark.parametrize("case, expected_file", ALL_CASES, ids=[str(c.relative_to(CASES)) for c, _ in ALL_CASES])
+def test_every_fix_offered_edits_the_file_and_applies(case: Path, expected_file: Path):
+    """A fix that edits nothing is no fix (and once made --fix fail); every case can be fixed."""
+    select, _expected = read_expected(expected_file)
+    topology = load_topology(case / TOPOLOGY) if (case / TOPOLOGY).is_file() else None
+    offered = lint_paths([str(case)], LintConfig(select=select), topology=topology).findings
+    empty = [f"{f.path}:{f.line}:{f.column} {f.code}" for f in offered if f.fix is not None and not f.fix.edits]
+    assert not empty, f"fixes without edits: {empty}"
+    fixed = lint_paths([str(case)], LintConfig(select=select), fix=True, unsafe_fixes=True, topology=topology)
+    assert not fixed.errors, fixed.errors
+
+
 def test_every_rule_has_two_positive_and_two_negative_cases():
     positive: dict[str, int] = {code: 0 for code in RULES}
     negative: dict[str, int] = {code: 0 for code in RULES}

@@ -116,8 +116,8 @@ class UnquotedIfOperand(Rule):
                 )
 
     def fix(self, ctx: FileContext, operands: tuple[Word, Word]) -> Fix | None:
-        # An operand with quotes in the middle ("a"b) has no obvious quoted form.
-        if not ctx.fixable or any('"' in w.text and not w.quoted for w in operands):
+        # An operand with quotes in the middle ("a"b, "a "%B%") has no obvious quoted form.
+        if not ctx.fixable or any('"' in (w.text[1:-1] if w.quoted else w.text) for w in operands):
             return None
         edits = []
         for word in operands:
@@ -129,7 +129,8 @@ class UnquotedIfOperand(Rule):
 
 
 def quoted(word: Word) -> str:
-    return word.text if word.quoted else f'"{word.value}"'
+    """The operand in one pair of double quotes (without the quotes it had inside)."""
+    return word.text if word.quoted and '"' not in word.text[1:-1] else f'"{word.value}"'
 
 
 @register
