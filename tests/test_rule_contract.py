@@ -6,10 +6,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from sogen.lint.config import LintConfig
 from sogen.lint.context import BATCH, REGISTRY, TEXT, FileContext, NamePatterns, RegContext, TextContext
-from sogen.lint.engine import codes_for_file, lint_paths
+from sogen.lint.engine import apply_fixes, codes_for_file, lint_paths, run_rules
 from sogen.lint.rules import RULES
 from sogen.lint.rules.base import CLUSTER, FILE, GROUP, PAIR, ClusterRule, PairRule
 from sogen.topology.load import load_topology
@@ -85,3 +87,42 @@ def test_a_runbook_outside_any_group_folder_is_still_checked(tmp_path):
     (tmp_path / topology.groups[0].name / "start.bat").write_bytes(FILES[BATCH][1])
     result = lint_paths([str(tmp_path)], LintConfig(select=("SO805",)), topology=topology)
     assert [(Path(f.path).name, f.code) for f in result.findings] == [("RUNBOOK.md", "SO805")]
+
+
+# Scripts the rules were written for, and what hand edits put into them: words of every
+# kind, pasted into a line (inside quotes too), or as lines of their own.
+_EDITED = sorted((ROOT / "tests" / "lint_cases").rglob("*.bat")) + sorted((ROOT / "tests" / "legacy").rglob("*.bat"))
+_PIECES = [
+    "(", ")", ") ELSE (", "%", "%%", "!", "^", "&", "&&", "||", "|", ">nul", '"', ":", "::", "GOTO", "GOTO :EOF",
+    "CALL :", "SETLOCAL EnableDelayedExpansion", "ENDLOCAL", "SET /A X=1/0", 'SET "A=%B:~-3%"', "IF ERRORLEVEL 1",
+    'IF "%ARMS_EVENT%"=="START"', '"%ARMS_EVENT%"', "IF /I %CLP_EVENT% == START", "EXIT /B 3", "ARMLOAD W /S /R 0 /H 99", "ARMKILL",
+    "ARMLOAD a /U x /W", "%~dp0", "%*", "%1", "\t", "\x1a", "\u3000", "\u2014", "net stop", "EQU", "NOT", "ELSE",
+]
+_BATCH_CODES = tuple(sorted(code for code, rule in RULES.items() if BATCH in rule.languages and rule.topology is None))
+
+
+@st.composite
+def edited_script(draw) -> bytes:
+    lines = draw(st.sampled_from(_EDITED)).read_bytes().decode("cp932", "replace").split("\n")
+    for _ in range(draw(st.integers(1, 6))):
+        at = draw(st.integers(0, len(lines) - 1))
+        piece = " ".join(draw(st.lists(st.sampled_from(_PIECES), min_size=1, max_size=4)))
+        if draw(st.booleans()):
+            column = draw(st.integers(0, len(lines[at])))
+            lines[at] = lines[at][:column] + piece + lines[at][column:]
+        else:
+            lines.insert(at, piece)
+    return "\n".join(lines).encode(draw(st.sampled_from(["cp932", "utf-8"])), errors="replace")
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(edited_script(), st.sampled_from([None, "arm", "clp"]))
+def test_every_rule_reads_edited_scripts_and_its_fixes_apply(data, dialect):
+    """No rule fails on a hand-edited script, and every fix offered edits the file and
+    applies (a fix without edits once stopped --fix with an internal error)."""
+    ctx = FileContext("group1/start.bat", "group1/start.bat", data, NamePatterns(), dialect)
+    findings = run_rules(ctx, _BATCH_CODES)
+    assert all(f.fix is None or f.fix.edits for f in findings)
+    if ctx.fixable:
+        fixed, _applied = apply_fixes(ctx, findings)
+        run_rules(FileContext("group1/start.bat", "group1/start.bat", fixed, NamePatterns(), dialect), _BATCH_CODES)
