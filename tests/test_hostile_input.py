@@ -311,7 +311,11 @@ def test_a_script_over_the_cap_is_skipped_and_reported(tmp_path):
     ("chain.bat", b"".join(b":L%d\r\nGOTO L%d\r\n" % (i, i + 1) for i in range(45_000)) + b":L45000\r\n"),
     ("loop.bat", b'IF "%ARMS_EVENT%" == "START" GOTO L\r\n:L\r\nSET /A N+=1\r\nGOTO L\r\n'),
     ("blocks.bat", b"IF 1==1 (\r\n" * 10_000 + b"echo deep\r\n" + b")\r\n" * 10_000),
-], ids=["45,000 labels", "a loop", "10,000 blocks"])
+    # A FOR list that never closes (DO forgotten, or a ^" read as a quote): reading it
+    # once tried every way to end each quoted item, doubling with each one (15: a hang).
+    ("no_do.bat", b"FOR %%a IN (" + b'"a" ' * 60 + b")\r\n"),
+    ("escaped_quote.bat", b"FOR /F %%B IN ('type \"x\"" + b' ^| findstr /B "@"' * 30 + b' ^| findstr ".exe\\"^"\') DO (\r\necho %%B\r\n)\r\n'),
+], ids=["45,000 labels", "a loop", "10,000 blocks", "a FOR list without DO", "a FOR list with ^\""])
 def test_pathological_scripts_are_linted_and_traced_in_time(tmp_path, name, data):
     script = tmp_path / name
     script.write_bytes(data)

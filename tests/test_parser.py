@@ -245,6 +245,17 @@ def test_for_forms():
     assert isinstance(stmt, For) and stmt.switch == "/R" and stmt.span == Span(1, 1, 3, 2)
 
 
+def test_a_caret_in_a_for_list_escapes_the_next_character():
+    """cmd reads ^ in FOR's list as everywhere outside quotes: ^) does not close the list,
+    ^" opens no quote (a common public script: findstr ".exe\"^" in a FOR /F command)."""
+    stmt = one("FOR /F %%a IN ('echo x^)') DO echo %%a")
+    assert isinstance(stmt, For) and stmt.items == "'echo x^)'"
+    stmt = one("FOR /F %%B IN ('type \"x\" ^| findstr /E \".exe,0\\\"^\"') DO echo %%B")
+    assert isinstance(stmt, For) and stmt.items == "'type \"x\" ^| findstr /E \".exe,0\\\"^\"'"
+    block = parse_lines(["FOR /F %%B IN ('findstr \".exe\\\"^\"') DO (", "  echo %%B", ")", "echo done"])
+    assert [type(s) for s in block] == [For, Command] and block[0].span == Span(1, 1, 3, 2)
+
+
 def test_redirections_pipes_and_chains():
     stmt = one('2>nul ARMLOAD x >>log 2>&1 | find "x" && goto:eof || exit /b 1')
     assert isinstance(stmt, Chain) and stmt.operators == ("|", "&&", "||")
@@ -507,7 +518,8 @@ def test_lines_parsed_before_parse_as_they_would_afresh(data, shift):
 _BLOCK_HEADERS = ['IF "%ARMS_EVENT%" == "START" (', "@if /i not %A%==b (", "IF ERRORLEVEL 1 (", "  IF EXIST x (",
                   'IF DEFINED X(', 'IF "%A%" EQU "1"  (  ', "if a==b ( rem", 'IF "a(b" == "c" (',
                   "FOR /L %%N IN (1,1,3) DO (", "for %%s in (a \"b c\" d) do(", 'FOR /F "tokens=1" %%a IN (x) DO (',
-                  "FOR %%a IN (x)DO (", "FOR /R C:\\x %%f IN (*.bat) DO ("]
+                  "FOR %%a IN (x)DO (", "FOR /R C:\\x %%f IN (*.bat) DO (", "FOR /F %%a IN ('ver ^| find \"x^)\"') DO (",
+                  "FOR /F %%a IN ('echo x^)') DO (", "FOR /F %%a IN ('findstr \".exe\\\"^\"') DO ("]
 _BLOCK_LINES = ['ARMLOAD a /S /M "x y"', "  rem a note", "rem", "::x", ":label", "", "   ", "GOTO EXIT", "echo (x)",
                 "set A=%B%", "echo a & echo b", '"%ALROOT%\\bin\\al2start"', "echo ^)", "remark", "rem a (b)"]
 _BLOCK_CLOSES = [")", "  )  ", ") ELSE (", ")else(", ") > nul", "))", ") & echo x"]

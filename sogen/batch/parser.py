@@ -126,7 +126,7 @@ _CMD_WORD = re.compile(r'(?:"[^"]*+"?|\^.|[^ \t\r\x0b\x0c,;=&|<>()"^])++')
 _IF_CONDITION = _if_condition(r'(?:"[^"]*+"?|\^.|[^ \t\r\x0b\x0c,;=&|<>()"^])++', r"[ \t\r\x0b\x0c]")
 _FOR_HEADER = re.compile(
     r'(?:[ \t\r\x0b\x0c]++(?!in[ \t\r\x0b\x0c(])(?:"[^"]*+"?|[^ \t\r\x0b\x0c"(]++))*+'
-    r'[ \t\r\x0b\x0c]++in[ \t\r\x0b\x0c]*+\((?:"[^"]*+"?|[^)"])*+\)[ \t\r\x0b\x0c]*+do(?=[ \t\r\x0b\x0c(]|$)',
+    r'[ \t\r\x0b\x0c]++in[ \t\r\x0b\x0c]*+\((?:"[^"]*+"?|\^.|[^)"^])*+\)[ \t\r\x0b\x0c]*+do(?=[ \t\r\x0b\x0c(]|$)',
     re.I,
 )
 _REDIRECT = re.compile(r'[0-9]?(?:>>?|<)(?:&[0-9])?[ \t\r\x0b\x0c]*+(?:"[^"]*+"?|\^.|[^ \t\r\x0b\x0c&|<>()"^])*+')
@@ -416,7 +416,7 @@ _BLANK_LINE = re.compile(r"[ \t]*+\Z")
 # FOR [/L|/D|/R|/F] %%v IN (...) DO ( without /F or /R options: the grammar's tokens, one by one.
 _SIMPLE_FOR = re.compile(
     r"for[ \t]++(?:(?P<switch>/[ldrf])[ \t]++)?(?P<var>%%?[^ \t\"%])[ \t]++in[ \t]*+"
-    r'(?P<items>\((?:"[^"]*+"?|[^)"])*+\))[ \t]*+do[ \t]*+\([ \t]*+\Z',
+    r'(?P<items>\((?:"[^"]*+"?|\^.|[^)"^])*+\))[ \t]*+do[ \t]*+\([ \t]*+\Z',
     re.I,
 )
 
