@@ -254,6 +254,16 @@ def test_an_unquoted_value_is_read_as_the_words_it_makes():
     assert texts('SET X=a"b\nARMLOAD "%X%" & ARMLOAD x"\n') == ['ARMLOAD "a"b" & ARMLOAD x"']
 
 
+def test_a_value_stops_at_cmd_s_limit_and_makes_the_path_uncertain():
+    # A public drawing script makes a long string by doubling it 81 times in a loop; cmd
+    # holds no variable over 8191 characters, and sogen once filled the memory instead.
+    src = 'SETLOCAL EnableDelayedExpansion\nFOR /L %%i IN (0,1,80) DO SET "S=!S!!S!ab"\nARMLOAD x !S:~8185!\n'
+    result = analyse(script_of(src))[Combination("START", "HOME", "SUCCESS")]
+    assert [a.text for a in result.actions] == ["ARMLOAD x bababa"]  # characters 8186-8191
+    assert result.uncertain
+    assert not analyse(script_of('SET "S=ab"\nARMLOAD x %S%\n'))[Combination("START", "HOME", "SUCCESS")].uncertain
+
+
 def test_walks_that_meet_at_a_label_go_on_each_in_its_own_state():
     # tests/trace_cases/converging_walks.bat: the sections meet at :COMMON with SIDE set
     # or not, a SETLOCAL open or not, errorlevel 1 (left by a routine) or 0.

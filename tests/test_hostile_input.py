@@ -315,7 +315,10 @@ def test_a_script_over_the_cap_is_skipped_and_reported(tmp_path):
     # once tried every way to end each quoted item, doubling with each one (15: a hang).
     ("no_do.bat", b"FOR %%a IN (" + b'"a" ' * 60 + b")\r\n"),
     ("escaped_quote.bat", b"FOR /F %%B IN ('type \"x\"" + b' ^| findstr /B "@"' * 30 + b' ^| findstr ".exe\\"^"\') DO (\r\necho %%B\r\n)\r\n'),
-], ids=["45,000 labels", "a loop", "10,000 blocks", "a FOR list without DO", "a FOR list with ^\""])
+    # A string doubled 81 times (a public drawing script): cmd stops a value at 8191
+    # characters; sogen filled the memory until the system killed it.
+    ("doubling.bat", b'SETLOCAL EnableDelayedExpansion\r\nFOR /L %%i IN (0,1,80) DO SET "S=!S!!S!  "\r\n'),
+], ids=["45,000 labels", "a loop", "10,000 blocks", "a FOR list without DO", "a FOR list with ^\"", "a doubled string"])
 def test_pathological_scripts_are_linted_and_traced_in_time(tmp_path, name, data):
     script = tmp_path / name
     script.write_bytes(data)

@@ -19,6 +19,8 @@ It follows cmd where it matters for these scripts:
 * the file is read as cmd reads it on these servers, in code page 932, whatever
   encoding sogen decoded it with (``chcp 65001`` is not followed: Windows reads
   the lines after it as UTF-8);
+* a variable holds at most 8191 characters, as in cmd; a longer value is cut there
+  and the path marked uncertain;
 * external programs succeed (errorlevel 0): IF ERRORLEVEL, ``&&`` and ``||``
   after one are decided on that assumption, and the path is marked uncertain,
   as it is when a condition reads a variable that neither the script nor the
@@ -65,7 +67,7 @@ from sogen.batch.expansion import (
 )
 from sogen.batch.ir import Block, Call, Chain, Command, Comment, Exit, For, Goto, If, Label, ParseError, Script, Set, Stmt
 from sogen.batch.numbers import cmd_compare, cmd_integer, set_arithmetic
-from sogen.batch.parser import BUILTINS, parse_lines, program_of, split_lines, unescape
+from sogen.batch.parser import BUILTINS, MAX_LINE, parse_lines, program_of, split_lines, unescape
 from sogen.textio import BATCH_ENCODING
 
 #: Statements one path may execute before it is cut off as a loop, on top of one
@@ -919,6 +921,12 @@ class _Interpreter:
             return
         name = self._resolve(stmt.name, path).upper()
         value = self._resolve(stmt.value, path)
+        if len(value) > MAX_LINE:
+            # cmd holds no variable longer than 8191 characters (Microsoft KB 830473); how
+            # it cuts one is not known here. Without a cap, SET "S=!S!!S!" in a loop (a way
+            # to make a long string) would double a value until memory runs out.
+            value = value[:MAX_LINE]
+            path.uncertain = True
         if value:
             path.env[name] = value
         else:
