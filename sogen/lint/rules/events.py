@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import difflib
 import functools
+import re
 from collections.abc import Iterator
 
 from sogen.i18n import N_, _, ngettext
@@ -18,6 +19,13 @@ from sogen.lint.rules.base import ERROR, WARNING, Edit, Finding, Fix, Rule, one_
 EVENTS_BY_KIND = {START: ("START", "FAILOVER", "RECOVER"), STOP: ("START", "FAILOVER")}
 KIND_NAMES = {START: N_("start"), STOP: N_("stop")}  # "this start script", in messages
 SERVICE_STARTS = ("ARMLOAD", "NET START", "DB")
+
+
+# %1, %~1, %~dp1, %*: a batch argument.
+_ARGUMENT_REFERENCE = r"%(?:~[a-z$:]*[0-9]|[0-9*])"
+_ARGUMENT = re.compile(_ARGUMENT_REFERENCE + "|%~", re.I)  # a %~ that names no argument stands for itself
+# An operand made of nothing but %VAR% and argument references: empty when they are.
+_ONLY_REFERENCES = re.compile(rf'(?:{_ARGUMENT_REFERENCE}|%[^%\s"]+%)+', re.I)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -34,8 +42,9 @@ def unquoted_variables(text: str) -> tuple[str, ...]:
             if nxt == "%":  # %%a: a FOR variable, never empty inside its loop
                 i += 2
                 continue
-            if nxt.isdigit() or nxt in "~*":
-                ref = "%" + nxt
+            argument = _ARGUMENT.match(text, i)
+            if argument:
+                ref = argument.group()
             else:
                 close = text.find("%", i + 1)
                 if close < 0:
@@ -49,6 +58,12 @@ def unquoted_variables(text: str) -> tuple[str, ...]:
     return tuple(found)
 
 
+def may_vanish(operand: str) -> bool:
+    """Whether an IF operand expands to nothing when its variables are unset (``[%1]``
+    and ``%1.`` never do: the idioms that keep an IF whole)."""
+    return _ONLY_REFERENCES.fullmatch(operand) is not None
+
+
 def matches_value(value: str, expected: str, case_insensitive: bool) -> bool:
     return value == expected or (case_insensitive and value.upper() == expected)
 
@@ -57,7 +72,9 @@ def matches_value(value: str, expected: str, case_insensitive: bool) -> bool:
 class UnquotedIfOperand(Rule):
     """
     ## What it does
-    Checks for IF comparisons whose operand holds a `%variable%` outside double quotes.
+    Checks for IF comparisons with an operand that is nothing but `%variable%`
+    references outside double quotes, so that it is empty when they are (operands
+    such as `[%1]` or `%1.` are never empty, and not reported).
 
     ## Why it matters in a cluster
     cmd.exe expands the variable before it parses the IF. When ARM does not set
@@ -92,7 +109,7 @@ class UnquotedIfOperand(Rule):
             cond = stmt.condition
             if cond.kind != "compare" or cond.left is None or cond.right is None:
                 continue
-            refs = unquoted_variables(cond.left.text) + unquoted_variables(cond.right.text)
+            refs = [ref for word in (cond.left, cond.right) if may_vanish(word.text) for ref in unquoted_variables(word.text)]
             if refs and cond.op != "==":
                 # A counter the script sets itself (SET /A TRIES+=1 ... IF %TRIES% LSS 3) is never empty.
                 if assigned is None:
