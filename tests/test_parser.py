@@ -256,6 +256,21 @@ def test_a_caret_in_a_for_list_escapes_the_next_character():
     assert [type(s) for s in block] == [For, Command] and block[0].span == Span(1, 1, 3, 2)
 
 
+def test_a_for_list_may_go_over_several_lines():
+    """cmd reads on past the end of a line until the list's ")": an item a line."""
+    lines = ["for %%s in (", '  "StarOffice Server"', "  MSSQLServer", ") do net stop %%s", "echo done"]
+    stmt, after = parse_lines(lines)
+    assert isinstance(stmt, For) and stmt.span == Span(1, 1, 4, 18)
+    assert stmt.items == '\n  "StarOffice Server"\n  MSSQLServer\n'
+    assert stmt.body[0].span.line == 4 and after.span.line == 5
+    # Inside IF, and with the block of a DO ( on the line of the ")".
+    nested = parse_lines(['IF "%A%" == "1" FOR /L %%n IN (', " 1,1,3", ") DO (", "  ARMSLEEP %%n", ")", "echo x"])
+    assert [type(s) for s in nested] == [If, Command] and nested[0].then[0].items == "\n 1,1,3\n"
+    # A list never closed, or closed without DO: one error for the lines it took.
+    assert [type(s) for s in parse_lines(["for %%a in (", " x"])] == [ParseError]
+    assert [type(s) for s in parse_lines(["for %%a in (", " x", ")", "echo y"])] == [ParseError, Command]
+
+
 def test_redirections_pipes_and_chains():
     stmt = one('2>nul ARMLOAD x >>log 2>&1 | find "x" && goto:eof || exit /b 1')
     assert isinstance(stmt, Chain) and stmt.operators == ("|", "&&", "||")

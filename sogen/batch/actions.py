@@ -136,5 +136,5 @@ def _classify(program: str, words: list[str], catalogue: _Catalogue):
     return "OTHER", None, None, None, None
 
 
-LIST_DELIMITERS = re.compile(r'(?:"[^"]*"?|[^ \t,;="])+')
+LIST_DELIMITERS = re.compile(r'(?:"[^"\n]*"?|[^ \t\n,;="])+')  # a FOR list may go over lines
 

@@ -940,7 +940,7 @@ class _Interpreter:
         items = self._resolve(stmt.items, path)
         values: list[str] = []
         if stmt.switch == "/L":
-            numbers = [cmd_integer(part) for part in re.split(r"[ \t,;=]+", items.strip(" \t,;="))]
+            numbers = [cmd_integer(part) for part in re.split(r"[ \t\n,;=]+", items.strip(" \t\n,;="))]
             if len(numbers) == 3 and None not in numbers:
                 first, step, last = numbers
                 budget = self.limit - path.count

@@ -124,11 +124,18 @@ _LABEL_END = re.compile(r"[ \t\r\x0b\x0c:+,;=]")
 # -- cutting a file into command lines (cmd's "phase 2" bookkeeping) -----------------
 _CMD_WORD = re.compile(r'(?:"[^"]*+"?|\^.|[^ \t\r\x0b\x0c,;=&|<>()"^])++')
 _IF_CONDITION = _if_condition(r'(?:"[^"]*+"?|\^.|[^ \t\r\x0b\x0c,;=&|<>()"^])++', r"[ \t\r\x0b\x0c]")
-_FOR_HEADER = re.compile(
+# FOR's options and variable, IN and the opening of its list (FOR has already been read).
+_FOR_UNTIL_LIST = (
     r'(?:[ \t\r\x0b\x0c]++(?!in[ \t\r\x0b\x0c(])(?:"[^"]*+"?|[^ \t\r\x0b\x0c"(]++))*+'
-    r'[ \t\r\x0b\x0c]++in[ \t\r\x0b\x0c]*+\((?:"[^"]*+"?|\^.|[^)"^])*+\)[ \t\r\x0b\x0c]*+do(?=[ \t\r\x0b\x0c(]|$)',
-    re.I,
+    r"[ \t\r\x0b\x0c]++in[ \t\r\x0b\x0c]*+\("
 )
+_LIST_ITEMS = r'(?:"[^"]*+"?|\^.|[^)"^])*+'
+_FOR_DO = r"[ \t\r\x0b\x0c]*+do(?=[ \t\r\x0b\x0c(]|$)"
+_FOR_HEADER = re.compile(_FOR_UNTIL_LIST + _LIST_ITEMS + r"\)" + _FOR_DO, re.I)
+# A list that goes on on the next line ("FOR %%s IN (" and an item a line, as cmd allows).
+_FOR_OPEN_LIST = re.compile(_FOR_UNTIL_LIST + _LIST_ITEMS + r"\Z", re.I)
+_LIST_REST = re.compile(_LIST_ITEMS)
+_AFTER_LIST = re.compile(r"\)" + _FOR_DO, re.I)
 _REDIRECT = re.compile(r'[0-9]?(?:>>?|<)(?:&[0-9])?[ \t\r\x0b\x0c]*+(?:"[^"]*+"?|\^.|[^ \t\r\x0b\x0c&|<>()"^])*+')
 _ARG_SPECIAL = re.compile(r'["^&|()]')
 _ELSE = re.compile(r"else(?=[ \t\r\x0b\x0c(]|$)", re.I)
@@ -660,7 +667,8 @@ class _Cutter:
                 state = "command"
 
     def _scan_line(self, line: str, index: int, state: str) -> tuple[str, bool]:
-        """Scan one physical line; return the state at its end and whether ^ continues it."""
+        """Scan one physical line; return the state at its end and whether the command
+        line goes on on the next one (a ^ at its end, a FOR list not closed yet)."""
         pos, end = 0, len(line)
         while pos < end:
             if state == "command":
@@ -690,6 +698,12 @@ class _Cutter:
                     return state, True
                 else:
                     pos, state = self._command_word(line, pos)
+            elif state == "for_list":  # a FOR list begun on an earlier line
+                pos = _LIST_REST.match(line, pos).end()
+                if pos == end or line[pos] != ")":
+                    return state, True
+                do = _AFTER_LIST.match(line, pos)
+                pos, state = (do.end(), "command") if do else (pos + 1, "arguments")
             elif state == "after_block":
                 pos = _BLANKS.match(line, pos).end()
                 if pos == end:
@@ -731,7 +745,7 @@ class _Cutter:
                     pos += 1
                 else:  # "(" in an argument is text
                     pos += 1
-        return state, False
+        return state, state == "for_list"
 
     def _command_word(self, line: str, pos: int) -> tuple[int, str]:
         """Read a command's name; REM, IF and FOR change how the rest is read."""
@@ -749,6 +763,8 @@ class _Cutter:
             header = _FOR_HEADER.match(line, after)
             if header:
                 return header.end(), "command"
+            if _FOR_OPEN_LIST.match(line, after):
+                return len(line), "for_list"
         return after, "arguments"
 
     def _if_header(self, line: str, pos: int) -> tuple[int, str]:
