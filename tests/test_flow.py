@@ -371,7 +371,8 @@ def test_control_flow():
     flow = control_flow(script)
     assert [label.span.line for label in flow.labels["normal"]] == [5, 8]
     assert sorted(flow.jumps) == ["%target%", "missing", "no_arm", "normal", "sub"]
-    assert [stmt.span.line for stmt in flow.unreachable] == [4, 10, 11]
+    # Runs of dead statements: each from an unconditional jump to the next label.
+    assert [[stmt.span.line for stmt in run] for run in flow.unreachable] == [[4], [10, 11]]
     # The unreachable line 4 still runs on into :NORMAL; GOTO and EXIT /B do not.
     assert {name: stmt.span.line for name, stmt in flow.falls_into.items()} == {"normal": 4, "normal_twice": 6}
     assert [jump.target for jump in flow.undefined] == ["MISSING"]  # %TARGET% is not judged
@@ -379,7 +380,7 @@ def test_control_flow():
 
 def test_if_with_both_branches_jumping_makes_the_rest_unreachable():
     flow = control_flow(script_of("IF 1==1 (GOTO a) ELSE (GOTO b)\nARMLOAD x\n:a\n:b\n"))
-    assert [stmt.span.line for stmt in flow.unreachable] == [2]
+    assert [[stmt.span.line for stmt in run] for run in flow.unreachable] == [[2]]
     # Unreachable or not, line 2 runs on into :a, and :a into :b.
     assert {name: stmt.span.line for name, stmt in flow.falls_into.items()} == {"a": 2, "b": 3}
 

@@ -13,7 +13,7 @@ class ControlFlow:
     labels: dict[str, list[Label]]  # lower-case name -> definitions in file order (only the first is reachable)
     jumps: dict[str, list[Goto | Call]]  # lower-case target -> GOTOs and CALL :labels naming it
     falls_into: dict[str, Stmt]  # lower-case label -> the statement before it that runs on into it
-    unreachable: list[Stmt]  # after an unconditional GOTO/EXIT, before the next label
+    unreachable: list[tuple[Stmt, ...]]  # runs after an unconditional GOTO/EXIT, each up to the next label
     undefined: list[Goto | Call]  # naming no label (":EOF" is built in; "%var%" targets are not judged)
 
 
@@ -104,17 +104,20 @@ def control_flow(script: Script) -> ControlFlow:
             falls_into.setdefault(stmt.name.lower(), previous)
         previous = stmt
 
-    unreachable: list[Stmt] = []
+    unreachable: list[tuple[Stmt, ...]] = []
     for sequence in sequences:
+        runs: list[list[Stmt]] = []  # what follows each unconditional jump, up to a label
         dead = False
         for stmt in sequence:
             kind = type(stmt)
             if kind is Label:
-                dead = False
+                dead = False  # a label can be jumped to: what follows runs
             elif dead and kind is not Comment:
-                unreachable.append(stmt)
-            elif transfers(stmt):
+                runs[-1].append(stmt)
+            elif not dead and transfers(stmt):
                 dead = True
-    unreachable.sort(key=lambda stmt: (stmt.span.line, stmt.span.column))
+                runs.append([])
+        unreachable.extend(tuple(run) for run in runs if run)
+    unreachable.sort(key=lambda run: (run[0].span.line, run[0].span.column))
     return ControlFlow(labels, jumps, falls_into, unreachable, undefined)
 

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 from sogen.i18n import _
 from sogen.lint.context import FileContext
-from sogen.batch.ir import Call, Comment, Exit, Label, Stmt
+from sogen.batch.ir import Call, Comment, Exit, Label, Span, Stmt
 from sogen.lint.rules.base import (
     ERROR,
     INFO,
@@ -211,7 +211,7 @@ class FallThrough(Rule):
                 if action.verb in CLUSTER_ACTIONS
             }
         )
-        unreachable = {id(stmt) for stmt in ctx.flow.unreachable}
+        unreachable = {id(stmt) for run in ctx.flow.unreachable for stmt in run}
         grouped = sections(ctx)
         target = exit_label(grouped)
         for index, ((_above, body), (label, next_body)) in enumerate(zip(grouped, grouped[1:]), start=2):
@@ -248,7 +248,8 @@ class Unreachable(Rule):
     """
     ## What it does
     Checks for statements that nothing can run. They follow an unconditional `GOTO`
-    or `EXIT`, before the next label; comments and blank lines do not count.
+    or `EXIT`, before the next label; comments and blank lines do not count. Such
+    statements up to the next label are one finding, at the first of them.
 
     ## Why it matters in a cluster
     Such a line was meant to run, usually an ARMLOAD added below the section's
@@ -278,12 +279,17 @@ class Unreachable(Rule):
     severity = WARNING
 
     def check(self, ctx: FileContext) -> Iterator[Finding]:
-        for stmt in ctx.flow.unreachable:
-            yield self.finding(
-                ctx,
-                stmt.span,
-                _("this statement can never run: it follows an unconditional GOTO or EXIT with no label between"),
-            )
+        # One finding for each run of dead statements (a JScript or VBScript part after
+        # "exit /b" in a hybrid file is one run, not a finding a line).
+        for run in ctx.flow.unreachable:
+            first, last = run[0].span, run[-1].span
+            if len(run) == 1:
+                message = _("this statement can never run: it follows an unconditional GOTO or EXIT with no label between")
+            else:
+                message = _(
+                    "these {count} statements can never run: they follow an unconditional GOTO or EXIT with no label between"
+                ).format(count=len(run))
+            yield self.finding(ctx, Span(first.line, first.column, last.end_line, last.end_column), message)
 
 
 @register
