@@ -254,6 +254,9 @@ def test_a_caret_in_a_for_list_escapes_the_next_character():
     assert isinstance(stmt, For) and stmt.items == "'type \"x\" ^| findstr /E \".exe,0\\\"^\"'"
     block = parse_lines(["FOR /F %%B IN ('findstr \".exe\\\"^\"') DO (", "  echo %%B", ")", "echo done"])
     assert [type(s) for s in block] == [For, Command] and block[0].span == Span(1, 1, 3, 2)
+    # Options unquoted, with ^ escaping the blank and the quote (the way to make " a delimiter).
+    options = parse_lines(["for /f tokens^=3^ delims^=^\" %%B in ('find \"@\" x.reg') do (", "  echo %%B", ")"])
+    assert [type(s) for s in options] == [For] and options[0].items == "'find \"@\" x.reg'"
 
 
 def test_a_for_list_may_go_over_several_lines():

@@ -126,7 +126,7 @@ _CMD_WORD = re.compile(r'(?:"[^"]*+"?|\^.|[^ \t\r\x0b\x0c,;=&|<>()"^])++')
 _IF_CONDITION = _if_condition(r'(?:"[^"]*+"?|\^.|[^ \t\r\x0b\x0c,;=&|<>()"^])++', r"[ \t\r\x0b\x0c]")
 # FOR's options and variable, IN and the opening of its list (FOR has already been read).
 _FOR_UNTIL_LIST = (
-    r'(?:[ \t\r\x0b\x0c]++(?!in[ \t\r\x0b\x0c(])(?:"[^"]*+"?|[^ \t\r\x0b\x0c"(]++))*+'
+    r'(?:[ \t\r\x0b\x0c]++(?!in[ \t\r\x0b\x0c(])(?:"[^"]*+"?|(?:\^.|[^ \t\r\x0b\x0c"(^])++))*+'
     r"[ \t\r\x0b\x0c]++in[ \t\r\x0b\x0c]*+\("
 )
 _LIST_ITEMS = r'(?:"[^"]*+"?|\^.|[^)"^])*+'
