@@ -274,6 +274,17 @@ def test_a_for_list_may_go_over_several_lines():
     assert [type(s) for s in parse_lines(["for %%a in (", " x", ")", "echo y"])] == [ParseError, Command]
 
 
+def test_a_modified_reference_is_one_operand():
+    """cmd expands %NAME:~1,2% and %NAME:a=b% before it splits the line: the "," "=" and
+    blanks inside them separate nothing (date and time slices in IF are common)."""
+    stmt = one("if %time:~3,2% == 5 goto network")
+    assert isinstance(stmt, If) and (stmt.condition.left.text, stmt.condition.right.text) == ("%time:~3,2%", "5")
+    stmt = one("IF %A:x y=z% == b echo x")
+    assert stmt.condition.left.text == "%A:x y=z%" and stmt.then[0].program == "echo"
+    loop = one("For /L %%i in (2,1,7) Do if %env:~2,1% equ %%i goto choice%%i")
+    assert isinstance(loop, For) and loop.body[0].condition.left.text == "%env:~2,1%"
+
+
 def test_redirections_pipes_and_chains():
     stmt = one('2>nul ARMLOAD x >>log 2>&1 | find "x" && goto:eof || exit /b 1')
     assert isinstance(stmt, Chain) and stmt.operators == ("|", "&&", "||")
@@ -471,7 +482,7 @@ def test_mutated_real_scripts_never_crash(data):
 @settings(max_examples=200, deadline=None)
 @given(
     st.lists(
-        st.sampled_from(["ARMLOAD", "x", '"a b"', "/S", "%V%", "!V!", "^&", ",", "=", "echo."]), min_size=1, max_size=6
+        st.sampled_from(["ARMLOAD", "x", '"a b"', "/S", "%V%", "!V!", "^&", ",", "=", "echo.", "%V:~0,2%"]), min_size=1, max_size=6
     )
 )
 def test_fast_path_and_grammar_agree_on_simple_lines(words):
@@ -485,7 +496,7 @@ def test_fast_path_and_grammar_agree_on_simple_lines(words):
     st.sampled_from(["IF", "if", "@IF", "  If"]),
     st.lists(st.sampled_from(["/I", "/i", "NOT", "not", "EXIST", "/I NOT"]), max_size=2),
     st.sampled_from([" ", "  ", "\t", " \t "]),
-    st.lists(st.sampled_from(["START", '"START"', "==", "GOTO", "x", ":EOF", "/S", "EQU", "%A%"]), max_size=4),
+    st.lists(st.sampled_from(["START", '"START"', "==", "GOTO", "x", ":EOF", "/S", "EQU", "%A%", "%A:~1,2%"]), max_size=4),
     st.integers(1, 50),
 )
 def test_an_if_with_nothing_before_its_operator_is_the_grammar_s_syntax_error(keyword, words, blank, rest, first_line):
@@ -534,6 +545,7 @@ def test_lines_parsed_before_parse_as_they_would_afresh(data, shift):
 # -- IF blocks laid out a command a line: read without the grammar, as the grammar reads them ----
 
 _BLOCK_HEADERS = ['IF "%ARMS_EVENT%" == "START" (', "@if /i not %A%==b (", "IF ERRORLEVEL 1 (", "  IF EXIST x (",
+                  "IF %TIME:~0,2% LSS 10 (", "if %A:a=b c%==x (",
                   'IF DEFINED X(', 'IF "%A%" EQU "1"  (  ', "if a==b ( rem", 'IF "a(b" == "c" (',
                   "FOR /L %%N IN (1,1,3) DO (", "for %%s in (a \"b c\" d) do(", 'FOR /F "tokens=1" %%a IN (x) DO (',
                   "FOR %%a IN (x)DO (", "FOR /R C:\\x %%f IN (*.bat) DO (", "FOR /F %%a IN ('ver ^| find \"x^)\"') DO (",

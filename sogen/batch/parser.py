@@ -114,16 +114,21 @@ def _if_condition(operand: str, blank: str) -> re.Pattern[str]:
 
 
 # IF on such a line; when the expression fails, the line goes to the grammar.
+# %NAME:~1,2% or %NAME:a=b% is expanded before cmd splits the line into words: its "," "="
+# or blanks separate nothing (batch.lark's OPERAND has the same alternative).
+_MODIFIED_REFERENCE = r"%[A-Za-z_$#@][^%:\s]*+:[^%\n]*+%"
 _SIMPLE_IF = re.compile(r"if[ \t]++", re.I)
 # IF with nothing before "==": what an unset %VAR% leaves of "IF %VAR% == X" (guide 3.2's
 # scripts when ARM is not running), a syntax error.
 _EMPTY_OPERAND = re.compile(r"(?:/i[ \t]++)?(?:not[ \t]++)?(==)", re.I)
-_SIMPLE_CONDITION = _if_condition(r'(?:"[^"]*+"?|[^ \t,;="])++', r"[ \t]")
+_SIMPLE_CONDITION = _if_condition(rf'(?:{_MODIFIED_REFERENCE}|"[^"]*+"?|[^ \t,;="])++', r"[ \t]")
 _LABEL_END = re.compile(r"[ \t\r\x0b\x0c:+,;=]")
 
 # -- cutting a file into command lines (cmd's "phase 2" bookkeeping) -----------------
 _CMD_WORD = re.compile(r'(?:"[^"]*+"?|\^.|[^ \t\r\x0b\x0c,;=&|<>()"^])++')
-_IF_CONDITION = _if_condition(r'(?:"[^"]*+"?|\^.|[^ \t\r\x0b\x0c,;=&|<>()"^])++', r"[ \t\r\x0b\x0c]")
+_IF_CONDITION = _if_condition(
+    rf'(?:{_MODIFIED_REFERENCE}|"[^"]*+"?|\^.|[^ \t\r\x0b\x0c,;=&|<>()"^])++', r"[ \t\r\x0b\x0c]"
+)
 # FOR's options and variable, IN and the opening of its list (FOR has already been read).
 _FOR_UNTIL_LIST = (
     r'(?:[ \t\r\x0b\x0c]++(?!in[ \t\r\x0b\x0c(])(?:"[^"]*+"?|(?:\^.|[^ \t\r\x0b\x0c"(^])++))*+'
