@@ -285,6 +285,14 @@ def test_a_modified_reference_is_one_operand():
     assert isinstance(loop, For) and loop.body[0].condition.left.text == "%env:~2,1%"
 
 
+def test_a_block_may_have_its_redirections_first():
+    """"> file (" sends what the block writes to the file, as ") > file" does."""
+    stmt, after = parse_lines(['> "%TEMP%\\x.xml" (', "  echo a", "  echo b", ")", "echo c"])
+    assert isinstance(stmt, Block) and stmt.span == Span(1, 1, 4, 2) and len(stmt.body) == 2
+    assert after.span.line == 5
+    assert isinstance(one(">> log.txt (echo a & echo b)"), Block)
+
+
 def test_redirections_pipes_and_chains():
     stmt = one('2>nul ARMLOAD x >>log 2>&1 | find "x" && goto:eof || exit /b 1')
     assert isinstance(stmt, Chain) and stmt.operators == ("|", "&&", "||")

@@ -930,9 +930,12 @@ class _IRBuilder:
         )
 
     def block(self, children):
-        body = tuple(child for child in children[1:] if isinstance(child, Stmt))
+        """``[redirections] ( ... ) [redirections]``: from the first redirection or the "(" to the ")"."""
+        body = tuple(child for child in children if isinstance(child, Stmt))
+        first = children[0]
+        start = first.span if isinstance(first, _Redirect) else self._token_span(first)
         close = next(child for child in reversed(children) if not isinstance(child, (Stmt, _Redirect)))
-        return Block(_from(self._token_span(children[0]), self._token_span(close)), body)
+        return Block(_from(start, self._token_span(close)), body)
 
     def comment(self, children):
         token = children[0]
