@@ -593,13 +593,7 @@ class _Interpreter:
         """Whether the values of ``refs`` leave the line as parsed: no quote inside quotes,
         one plain word that is no keyword outside them."""
         for part, quoted in refs:
-            kind = part[0]
-            if kind is VARIABLE:
-                value = self._lookup(part[1], path) or ""
-            elif kind is ARGUMENT:
-                value = self._argument(path, part[1], part[2])
-            else:
-                value = " ".join(self._arguments(path)[1:])
+            value = self._reference(part, path)
             if quoted:
                 if '"' in value:
                     return False
@@ -624,14 +618,7 @@ class _Interpreter:
         while True:
             parts, modified = percent_template(text)
             for part in parts:
-                if part.__class__ is str:
-                    out.append(part)
-                elif part[0] is VARIABLE:
-                    out.append(self._lookup(part[1], path) or "")
-                elif part[0] is ARGUMENT:
-                    out.append(self._argument(path, part[1], part[2]))
-                else:
-                    out.append(" ".join(self._arguments(path)[1:]))
+                out.append(part if part.__class__ is str else self._reference(part, path))
             if modified is None:
                 return "".join(out)
             name, modifier, if_unset, if_set = modified
@@ -641,6 +628,15 @@ class _Interpreter:
             else:
                 out.append(modify_value(value, modifier))
                 text = if_set
+
+    def _reference(self, part: tuple, path: _Path) -> str:
+        """The value of a reference of :func:`percent_template` (VARIABLE, ARGUMENT or ALL_ARGUMENTS)."""
+        kind = part[0]
+        if kind is VARIABLE:
+            return self._lookup(part[1], path) or ""
+        if kind is ARGUMENT:
+            return self._argument(path, part[1], part[2])
+        return " ".join(self._arguments(path)[1:])
 
     def _arguments(self, path: _Path) -> list[str]:
         for frame in reversed(path.frames):
