@@ -113,10 +113,10 @@ def _if_condition(operand: str, blank: str) -> re.Pattern[str]:
     )
 
 
-# IF on such a line; when the expression fails, the line goes to the grammar.
 # %NAME:~1,2% or %NAME:a=b% is expanded before cmd splits the line into words: its "," "="
 # or blanks separate nothing (batch.lark's OPERAND has the same alternative).
 _MODIFIED_REFERENCE = r"%[A-Za-z_$#@][^%:\s]*+:[^%\n]*+%"
+# IF on such a line; when the expression fails, the line goes to the grammar.
 _SIMPLE_IF = re.compile(r"if[ \t]++", re.I)
 # IF with nothing before "==": what an unset %VAR% leaves of "IF %VAR% == X" (guide 3.2's
 # scripts when ARM is not running), a syntax error.
@@ -428,7 +428,7 @@ _BLANK_LINE = re.compile(r"[ \t]*+\Z")
 # FOR [/L|/D|/R|/F] %%v IN (...) DO ( without /F or /R options: the grammar's tokens, one by one.
 _SIMPLE_FOR = re.compile(
     r"for[ \t]++(?:(?P<switch>/[ldrf])[ \t]++)?(?P<var>%%?[^ \t\"%])[ \t]++in[ \t]*+"
-    r'(?P<items>\((?:"[^"]*+"?|\^.|[^)"^])*+\))[ \t]*+do[ \t]*+\([ \t]*+\Z',
+    rf"(?P<items>\({_LIST_ITEMS}\))[ \t]*+do[ \t]*+\([ \t]*+\Z",
     re.I,
 )
 
