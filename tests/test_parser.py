@@ -285,6 +285,18 @@ def test_a_modified_reference_is_one_operand():
     assert isinstance(loop, For) and loop.body[0].condition.left.text == "%env:~2,1%"
 
 
+def test_parentheses_are_text_in_an_if_operand():
+    """"IF (%1)==() GOTO usage" is a DOS-days idiom cmd runs: the parentheses are part of
+    the operands, at the top level and in a block alike (as Wine's cmd reads them)."""
+    stmt = one("if (%1)==() goto usage")
+    assert isinstance(stmt, If) and (stmt.condition.left.text, stmt.condition.right.text) == ("(%1)", "()")
+    assert isinstance(stmt.then[0], Goto) and stmt.then[0].target == "usage"
+    stmt = one("IF NOT (%ARMS_EVENT%)==(START) ARMLOAD x /S y")
+    assert stmt.condition.negated and stmt.condition.right.text == "(START)" and stmt.then[0].program == "armload"
+    block, after = parse_lines(["if 1==1 (", "  if (a)==(a) echo yes", "  echo in", ")", "echo out"])
+    assert isinstance(block, If) and [type(s) for s in block.then] == [If, Command] and after.span.line == 5
+
+
 def test_a_block_may_have_its_redirections_first():
     """"> file (" sends what the block writes to the file, as ") > file" does."""
     stmt, after = parse_lines(['> "%TEMP%\\x.xml" (', "  echo a", "  echo b", ")", "echo c"])

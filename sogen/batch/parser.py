@@ -114,20 +114,21 @@ def _if_condition(operand: str, blank: str) -> re.Pattern[str]:
 
 
 # %NAME:~1,2% or %NAME:a=b% is expanded before cmd splits the line into words: its "," "="
-# or blanks separate nothing (batch.lark's OPERAND has the same alternative).
+# or blanks separate nothing (batch.lark's OPERAND has the same alternative). An IF
+# operand may hold parentheses, "(" only at its start, as OPERAND says.
 _MODIFIED_REFERENCE = r"%[A-Za-z_$#@][^%:\s]*+:[^%\n]*+%"
 # IF on such a line; when the expression fails, the line goes to the grammar.
 _SIMPLE_IF = re.compile(r"if[ \t]++", re.I)
 # IF with nothing before "==": what an unset %VAR% leaves of "IF %VAR% == X" (guide 3.2's
 # scripts when ARM is not running), a syntax error.
 _EMPTY_OPERAND = re.compile(r"(?:/i[ \t]++)?(?:not[ \t]++)?(==)", re.I)
-_SIMPLE_CONDITION = _if_condition(rf'(?:{_MODIFIED_REFERENCE}|"[^"]*+"?|[^ \t,;="])++', r"[ \t]")
+_SIMPLE_CONDITION = _if_condition(rf'\(*+(?:{_MODIFIED_REFERENCE}|"[^"]*+"?|[^ \t,;="()]|\))++', r"[ \t]")
 _LABEL_END = re.compile(r"[ \t\r\x0b\x0c:+,;=]")
 
 # -- cutting a file into command lines (cmd's "phase 2" bookkeeping) -----------------
 _CMD_WORD = re.compile(r'(?:"[^"]*+"?|\^.|[^ \t\r\x0b\x0c,;=&|<>()"^])++')
 _IF_CONDITION = _if_condition(
-    rf'(?:{_MODIFIED_REFERENCE}|"[^"]*+"?|\^.|[^ \t\r\x0b\x0c,;=&|<>()"^])++', r"[ \t\r\x0b\x0c]"
+    rf'\(*+(?:{_MODIFIED_REFERENCE}|"[^"]*+"?|\^.|[^ \t\r\x0b\x0c,;=&|<>()"^]|\))++', r"[ \t\r\x0b\x0c]"
 )
 # FOR's options and variable, IN and the opening of its list (FOR has already been read).
 _FOR_UNTIL_LIST = (
