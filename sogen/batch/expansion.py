@@ -3,8 +3,10 @@ FOR variables, %0-%9, and the %VAR:~n,m% / %VAR:a=b% modifiers."""
 
 from __future__ import annotations
 
+import itertools
 import re
 from functools import lru_cache
+from typing import NamedTuple
 
 from sogen.batch.numbers import cmd_integer
 
@@ -74,6 +76,62 @@ def percent_template(text: str) -> tuple[tuple, tuple[str, str, str, str | None]
         end = text.find("%", close.end())
         modified = (name, text[close.end() : end], text[close.end() :], text[end + 1 :] if end >= 0 else None)
         return tuple(part for part in parts if part != ""), modified
+
+
+# Where a value may come in: a %VAR% left as text by %% (a FOR variable), or !VAR!.
+_MAY_VARY = re.compile(r"[%!]")
+# What follows the last of them: after a FOR variable, its modifiers and name taken
+# generously (%%~nxs.txt ends with ".txt"; %%sfoo with nothing sure).
+_AFTER_LAST_VARYING = re.compile(r"(?:%~?[\w$:]*|!)(?P<tail>[^%!]*)\Z")
+
+
+class OperandEnds(NamedTuple):
+    """What an IF operand starts and ends with whatever its references expand to."""
+
+    head: str
+    tail: str
+    varies: bool  # False: the operand is its own text
+
+
+@lru_cache(maxsize=4096)
+def operand_ends(text: str) -> OperandEnds | None:
+    """The literal text before an IF operand's first reference and after its last
+    (the whole text when it has none); None when that cannot be told: a ^ escape or
+    a %VAR:modifier%, whose expansion may take in what follows it."""
+    if "^" in text:
+        return None
+    parts, modified = percent_template(text)
+    if modified is not None:
+        return None
+    if not parts:
+        return OperandEnds("", "", False)
+    if len(parts) == 1 and parts[0].__class__ is str and not _MAY_VARY.search(parts[0]):
+        return OperandEnds(text, text, False)
+    literal = [part if part.__class__ is str else None for part in parts]
+    head = "".join(itertools.takewhile(lambda part: part is not None, literal))
+    tail = "".join(reversed(list(itertools.takewhile(lambda part: part is not None, reversed(literal)))))
+    after = _AFTER_LAST_VARYING.search(tail)
+    return OperandEnds(_MAY_VARY.split(head, 1)[0], after.group("tail") if after else tail, True)
+
+
+def never_equal(left: str, right: str, case_insensitive: bool) -> tuple[str, str, bool] | None:
+    """Whether IF's ``left == right`` is false whatever the variables hold, because the
+    literal starts (or ends) of the two operands differ, as ``"%X%" == START`` does:
+    (the differing start or end of each, True for an end), or None."""
+    ends = operand_ends(left), operand_ends(right)
+    if None in ends or not (ends[0].varies or ends[1].varies):
+        return None  # cannot tell, or a constant test such as IF 1==1
+    (left_head, left_tail, _), (right_head, right_tail, _) = ends
+    fold = str.lower if case_insensitive else str
+    shared = min(len(left_head), len(right_head))
+    for at in range(shared):
+        if fold(left_head[at]) != fold(right_head[at]):
+            return left_head[: at + 1], right_head[: at + 1], False
+    shared = min(len(left_tail), len(right_tail))
+    for at in range(1, shared + 1):
+        if fold(left_tail[-at]) != fold(right_tail[-at]):
+            return left_tail[-at:], right_tail[-at:], True
+    return None
 
 
 def only_quoted_percent(text: str) -> bool:

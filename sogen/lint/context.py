@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, ClassVar, Protocol
 from sogen.batch.arm import ArmCall, read_arm_call
 from sogen.batch.control import ControlFlow, control_flow, walk
 from sogen.batch.events import COMBINATIONS, DIALECTS, VALUES, Combination, Dialect
+from sogen.batch.expansion import VARIABLE, operand_ends, percent_template
 from sogen.batch.interpreter import PathResult, analyse, script_dialect
 from sogen.batch.ir import Command, Comment, If, Label, Script, Span, Stmt, Word
 from sogen.batch.parser import parse_script
@@ -28,8 +29,6 @@ if TYPE_CHECKING:
 
 START, STOP = "start", "stop"
 BATCH, REGISTRY, TEXT = "batch", "reg", "text"  # the languages of the files linted
-# A whole operand that is one event variable of either dialect, quoted or not.
-_EVENT_OPERAND = re.compile(rf'^"?%({"|".join(VALUES)})%"?$', re.I)
 
 
 @dataclass(frozen=True)
@@ -64,18 +63,32 @@ def kind_from_name(filename: str, patterns: NamePatterns) -> tuple[str, tuple[st
     return None
 
 
-def event_variable(operand_text: str | None) -> str | None:
-    """ "ARMS_EVENT" when the operand is exactly %ARMS_EVENT% (quoted or not); likewise
-    for the other event variables of either dialect."""
-    match = _EVENT_OPERAND.match(operand_text or "")
-    return match.group(1).upper() if match else None
+def event_variable(operand_text: str) -> tuple[str, str, str] | None:
+    """(variable, what comes before it, what after) when the operand is one event variable
+    of either dialect, bare or wrapped in text of its own: ``%ARMS_EVENT%``,
+    ``"%ARMS_EVENT%"``, ``[%ARMS_EVENT%]``, ``(%CLP_EVENT%)``, ``x%ARMS_EVENT%``."""
+    if "^" in operand_text or "!" in operand_text:
+        return None
+    parts, modified = percent_template(operand_text)
+    references = [index for index, part in enumerate(parts) if part.__class__ is not str]
+    if modified is not None or len(references) != 1 or parts[references[0]][0] is not VARIABLE:
+        return None
+    at = references[0]
+    variable = parts[at][1].upper()
+    if variable not in VALUES or any("%" in part for part in parts if part.__class__ is str):
+        return None
+    return variable, "".join(parts[:at]), "".join(parts[at + 1 :])
 
 
 def tested_event_variable(stmt: If) -> tuple[str, Word | None] | None:
-    """(variable, the operand it is compared with) for an IF on an event variable of
+    """(variable, the value it is compared with) for an IF on an event variable of
     either dialect.
 
-    The operand is None for IF DEFINED and for a comparison with another variable.
+    The value is the other operand less the text the variable is wrapped in
+    (``[%ARMS_EVENT%]==[START]`` compares with ``START``), spanning that operand. It is
+    None for IF DEFINED, for a comparison with another variable, and for one that is
+    never true because the operands are wrapped differently (``"%ARMS_EVENT%"==START``,
+    reported by SO207).
     """
     cond = stmt.condition
     if cond.kind == "defined" and cond.left and cond.left.value.upper() in VALUES:
@@ -83,9 +96,17 @@ def tested_event_variable(stmt: If) -> tuple[str, Word | None] | None:
     if cond.kind != "compare" or cond.left is None or cond.right is None:
         return None
     for this, other in ((cond.left, cond.right), (cond.right, cond.left)):
-        variable = event_variable(this.text)
-        if variable:
-            return variable, None if "%" in other.text else other
+        tested = event_variable(this.text)
+        if tested:
+            variable, before, after = tested
+            ends = operand_ends(other.text)
+            if ends is None or ends.varies or len(other.text) < len(before) + len(after):
+                return variable, None
+            fold = str.upper if cond.case_insensitive else str
+            head, tail = other.text[: len(before)], other.text[len(other.text) - len(after) :]
+            if fold(head) != fold(before) or fold(tail) != fold(after):
+                return variable, None
+            return variable, Word(other.text[len(before) : len(other.text) - len(after)], other.span)
     return None
 
 

@@ -1,4 +1,4 @@
-"""SO201-SO206: how a script tells the cluster events apart.
+"""SO201-SO207: how a script tells the cluster events apart.
 
 Every rule reads the script's own event variables: ARM's ARMS_* or CLUSTERPRO X's
 CLP_* (see :class:`sogen.batch.events.Dialect`)."""
@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from sogen.i18n import N_, _, ngettext
 from sogen.lint.context import START, STOP, FileContext
 from sogen.batch.events import VALUES
+from sogen.batch.expansion import never_equal
 from sogen.batch.ir import Comment, Exit, Goto, Label, Set, Span, Word
 from sogen.lint.rules.base import ERROR, WARNING, Edit, Finding, Fix, Rule, one_per_line, register
 
@@ -125,24 +126,25 @@ class UnquotedIfOperand(Rule):
             span = Span(stmt.span.line, stmt.span.column, cond.right.span.end_line, cond.right.span.end_column)
             if cond.op == "==":
                 advice = _("write {left} == {right}").format(left=quoted(cond.left), right=quoted(cond.right))
-                yield self.finding(ctx, span, _("{problem}; {advice}").format(problem=problem, advice=advice), self.fix(ctx, (cond.left, cond.right)))
+                yield self.finding(ctx, span, _("{problem}; {advice}").format(problem=problem, advice=advice), quote_operands(ctx, cond.left, cond.right))
             else:
                 # Quotes would turn a numeric comparison (GTR, LSS ...) into a textual one.
                 yield self.finding(
                     ctx, span, _("{problem}; make sure the variable is set (IF DEFINED) first").format(problem=problem)
                 )
 
-    def fix(self, ctx: FileContext, operands: tuple[Word, Word]) -> Fix | None:
-        # An operand with quotes in the middle ("a"b, "a "%B%") has no obvious quoted form.
-        if not ctx.fixable or any('"' in (w.text[1:-1] if w.quoted else w.text) for w in operands):
-            return None
-        edits = []
-        for word in operands:
-            if not word.quoted:
-                start = ctx.offset(word.span.line, word.span.column)
-                end = ctx.offset(word.span.end_line, word.span.end_column)
-                edits += [Edit(start, start, '"'), Edit(end, end, '"')]
-        return Fix(_("quote both IF operands"), tuple(edits))
+def quote_operands(ctx: FileContext, left: Word, right: Word, unsafe: bool = False) -> Fix | None:
+    """Put the IF operands that have no double quotes in a pair of them."""
+    # An operand with quotes in the middle ("a"b, "a "%B%") has no obvious quoted form.
+    if not ctx.fixable or any('"' in (w.text[1:-1] if w.quoted else w.text) for w in (left, right)):
+        return None
+    edits = []
+    for word in (left, right):
+        if not word.quoted:
+            start = ctx.offset(word.span.line, word.span.column)
+            end = ctx.offset(word.span.end_line, word.span.end_column)
+            edits += [Edit(start, start, '"'), Edit(end, end, '"')]
+    return Fix(_("quote both IF operands"), tuple(edits), unsafe)
 
 
 def quoted(word: Word) -> str:
@@ -467,3 +469,79 @@ class MixedEventDialects(Rule):
                     "one product's variables, not both, so this test never sees a value; write %{counterpart}%"
                 ).format(variable=variable, dialect="/".join(dialect.variables), counterpart=dialect.counterpart(variable)),
             )
+
+
+@register
+class OperandsNeverEqual(Rule):
+    """
+    ## What it does
+    Checks for IF `==` comparisons that are false whatever the variables hold,
+    because the two operands begin (or end) with different text of their own:
+    `"%ARMS_EVENT%" == START`, `[%1] == x`, `x%MODE% == yTEST`.
+
+    ## Why it matters in a cluster
+    `==` compares the operands as written, quotes and brackets included: with
+    `ARMS_EVENT` set to `START`, `"%ARMS_EVENT%" == START` compares `"START"` with
+    `START`, which is never true. The `START` branch never runs and the script
+    takes its fallback path on every start: no service comes up, and nothing says
+    why. The same holds for `IF NOT`, which is then always true. sogen does not
+    count such a test as the script's branch for the value (SO203).
+
+    ## Example
+    ```batch
+    IF "%ARMS_EVENT%" == START GOTO NORMAL
+    IF [%ARMS_DISK%] == FAILURE GOTO ERROR_DISK
+    ```
+
+    ## Use instead
+    ```batch
+    IF "%ARMS_EVENT%" == "START" GOTO NORMAL
+    IF [%ARMS_DISK%] == [FAILURE] GOTO ERROR_DISK
+    ```
+
+    ## Fix
+    With `--unsafe-fixes`, when one operand is in double quotes and the other has
+    none, the other is put in quotes too; unsafe, because the branch then runs.
+    """
+
+    code = "SO207"
+    name = "operands-never-equal"
+    severity = ERROR
+
+    def check(self, ctx: FileContext) -> Iterator[Finding]:
+        for stmt in ctx.ifs:
+            cond = stmt.condition
+            if cond.kind != "compare" or cond.op != "==" or cond.left is None or cond.right is None:
+                continue  # EQU and the like compare numbers when both sides are numbers
+            differ = never_equal(cond.left.text, cond.right.text, cond.case_insensitive)
+            if differ is None:
+                continue
+            left, right, at_end = differ
+            if at_end:
+                problem = _("{a} ends with {b} and {c} with {d}")
+            else:
+                problem = _("{a} starts with {b} and {c} with {d}")
+            problem = problem.format(a=cond.left.text, b=repr_text(left), c=cond.right.text, d=repr_text(right))
+            if cond.negated:
+                outcome = _("IF NOT is always true")
+            else:
+                outcome = _("the branch never runs")
+            message = _("IF compares operands that are never equal: {problem}, whatever the variables hold; {outcome}").format(
+                problem=problem, outcome=outcome
+            )
+            span = Span(cond.left.span.line, cond.left.span.column, cond.right.span.end_line, cond.right.span.end_column)
+            yield self.finding(ctx, span, message, self.fix(ctx, cond.left, cond.right, cond.case_insensitive))
+
+    def fix(self, ctx: FileContext, left: Word, right: Word, case_insensitive: bool) -> Fix | None:
+        """Quotes for the operand without them, where that is all the two lack to compare."""
+        if left.quoted == right.quoted:
+            return None
+        quoted_texts = [word.text if word.quoted else f'"{word.text}"' for word in (left, right)]
+        if never_equal(*quoted_texts, case_insensitive) is not None:
+            return None
+        return quote_operands(ctx, left, right, unsafe=True)
+
+
+def repr_text(text: str) -> str:
+    """Literal text in a message, in single quotes: ``'"'``, ``'S'``."""
+    return f"'{text}'"
