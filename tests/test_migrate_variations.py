@@ -355,6 +355,24 @@ def test_migrating_to_clusterpro_x_writes_clp_scripts_and_says_so(tmp_path):
     assert "**0 differences need review.**" in report
 
 
+def test_scripts_of_clusterpro_x_are_imported_and_migrated_as_such(tmp_path):
+    """Legacy scripts that test CLP_* give a topology with settings.dialect clp, so that
+    migrate, told nothing, writes CLP_* scripts again: ARMS_* ones would take the no-ARM
+    path on every event of a CLUSTERPRO X cluster."""
+    folder = write_folder(CASES[0][0], tmp_path / "legacy")
+    for script in folder.glob("*.bat"):
+        script.write_bytes(script.read_bytes().replace(b"%ARMS_", b"%CLP_"))
+    assert run("import", folder, "-o", tmp_path / "imported.yaml").exit_code == 0
+    imported = (tmp_path / "imported.yaml").read_text(encoding="utf-8")
+    assert "  dialect: clp  # legacy/start.bat tests CLP_EVENT" in imported
+    result = run("migrate", folder, "-o", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    start = (tmp_path / "out" / "legacy" / "start.bat").read_bytes()
+    assert b'"%CLP_EVENT%"' in start and b"ARMS_" not in start
+    report = (tmp_path / "out" / "MIGRATION.md").read_text(encoding="utf-8")
+    assert "instead of" not in report and "**0 differences need review.**" in report
+
+
 def test_import_recovers_the_choices_the_topology_can_express(tmp_path):
     folders = {v.name: write_folder(v, tmp_path / v.name) for v in CORPUS}
     migration = migrate([str(folders["workflow-no-armsleep"])], None)

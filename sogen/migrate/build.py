@@ -178,6 +178,7 @@ def topology_data(groups: list[RecoveredGroup]) -> dict[str, object]:
         ("reg_format", "reg_format"),
         ("settle_seconds", "db_settle_seconds"),
         ("backup_command", "backup_command"),
+        ("dialect", "dialect"),
     ):
         value = next((getattr(g, attribute) for g in groups if getattr(g, attribute)), None)
         if value is not None:

@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sogen.catalogue import ALENV_NAME, Product, load_catalogue, template_values
-from sogen.batch.events import COMBINATIONS, Combination
-from sogen.batch.interpreter import PathResult, analyse
+from sogen.batch.events import COMBINATIONS, DIALECTS, Combination
+from sogen.batch.interpreter import PathResult, analyse, script_dialect
 from sogen.batch.parser import parse_script
 from sogen.i18n import N_, _
 from sogen.regfile.reader import HIVES, parse_registry
@@ -66,6 +66,7 @@ class RecoveredGroup:
     reg_format: Sourced | None = None
     backup_command: Sourced | None = None
     version_key: Sourced | None = None
+    dialect: Sourced | None = None  # set for CLUSTERPRO X's CLP_* only
     nodes: dict[str, dict[str, Sourced]] = field(default_factory=dict)  # from decommission patches
     procinfo: dict[str, Sourced] = field(default_factory=dict)  # "mvm"/"wfocom" -> PROCINFO index
     policy: Sourced | None = None  # from the header sogen writes into its scripts
@@ -162,7 +163,13 @@ def recover_group(name: str, folder: Path) -> RecoveredGroup:
     group = RecoveredGroup(name, folder)
     group.scripts = find_scripts(folder)
     for kind, path in group.scripts.items():
-        group.analyses[kind] = analyse(parse_script(str(path), _read(path)))
+        script = parse_script(str(path), _read(path))
+        group.analyses[kind] = analyse(script)
+        dialect = script_dialect(script)
+        if kind == "start" and dialect is not DIALECTS["arm"]:
+            # CLUSTERPRO X's CLP_* (ARM's ARMS_* is the default): scripts regenerated
+            # in the other dialect would take the no-ARM path on every event.
+            group.dialect = Sourced(dialect.name, f"{folder.name}/{path.name} tests {dialect.event}")
     if not any(a.verb.startswith("ARM") for results in group.analyses.values() for r in results.values() for a in r.actions):
         raise ImportError_(
             _("{path}: is not a CLUSTERPRO script: no path runs ARMLOAD, ARMKILL or ARMBCAST").format(
