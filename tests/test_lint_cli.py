@@ -351,6 +351,30 @@ def test_fix_cp932_crlf_keeps_bytes_and_relints(run, tmp_path):
     assert (document["summary"]["fixable"], document["summary"]["unsafe_fixable"]) == (0, 1)
 
 
+def test_quotes_that_change_which_branch_runs_wait_for_unsafe_fixes(run, tmp_path):
+    """Quoting both bare operands keeps the comparison for every value: safe. Quoting the
+    bare one when the other had quotes (SO201) or made the two comparable at all (SO207)
+    turns a test that was never true into one that may be: only with --unsafe-fixes."""
+    text = (
+        'IF %ARMS_EVENT% == START GOTO NORMAL\n'
+        'IF %CLP_FACTOR% == "GROUPFAILOVER" GOTO NORMAL\n'
+        'IF "%ARMS_DISK%" == FAILURE GOTO NORMAL\n'
+        ':NORMAL\n'
+    )
+    path = write(tmp_path / "other.bat", text)
+    run("lint", "other.bat", "--fix", "--select", "SO201,SO207")
+    assert path.read_bytes().decode("cp932").splitlines()[:3] == [
+        'IF "%ARMS_EVENT%" == "START" GOTO NORMAL',
+        'IF %CLP_FACTOR% == "GROUPFAILOVER" GOTO NORMAL',
+        'IF "%ARMS_DISK%" == FAILURE GOTO NORMAL',
+    ]
+    run("lint", "other.bat", "--fix", "--unsafe-fixes", "--select", "SO201,SO207")
+    assert path.read_bytes().decode("cp932").splitlines()[1:3] == [
+        'IF "%CLP_FACTOR%" == "GROUPFAILOVER" GOTO NORMAL',
+        'IF "%ARMS_DISK%" == "FAILURE" GOTO NORMAL',
+    ]
+
+
 def test_fix_keeps_utf16_and_its_bom(run, tmp_path):
     def utf16(text: str) -> bytes:
         return codecs.BOM_UTF16_LE + text.replace("\n", "\r\n").encode("utf-16-le")

@@ -203,7 +203,7 @@ def test_unsafe_fixes_from_the_command_line(tmp_path):
 
 
 def unsafe_codes_in_the_corpus() -> dict[str, bool]:
-    """Rule code -> whether its fixes are unsafe, for every fix the fixture corpus gives."""
+    """Rule code -> whether any of its fixes is unsafe, for every fix the fixture corpus gives."""
     found: dict[str, bool] = {}
     result = lint_paths([str(ROOT / "tests" / "lint_cases")], LintConfig(select=("SO",)))
     for finding in result.findings:
@@ -214,7 +214,8 @@ def unsafe_codes_in_the_corpus() -> dict[str, bool]:
 
 def test_a_rule_whose_fix_is_unsafe_says_so_in_its_docs():
     found = unsafe_codes_in_the_corpus()
-    assert found.get("SO103") is True and found.get("SO201") is False
+    # SO302's fixes are all safe, SO103's all unsafe, SO201's safe or not by the operands.
+    assert found.get("SO302") is False and found.get("SO103") is True and found.get("SO201") is True
     for code, unsafe in found.items():
         text = RULES[code].section("Fix")
         assert ("--unsafe-fixes" in text) is unsafe, (code, text)

@@ -31,6 +31,32 @@ FOR_REF = re.compile(r"%(~?)([^\s%~])")
 VARIABLE, ARGUMENT, ALL_ARGUMENTS = "variable", "argument", "all arguments"
 
 
+# Variables that always hold a value where these scripts run: cmd's dynamic variables
+# (SET /? lists them) and what Windows sets for every process, services included.
+ALWAYS_SET = frozenset(
+    "ERRORLEVEL RANDOM CD DATE TIME CMDCMDLINE CMDEXTVERSION HIGHESTNUMANODENUMBER __CD__ __APPDIR__ "
+    "COMPUTERNAME COMSPEC NUMBER_OF_PROCESSORS OS PATHEXT PROCESSOR_ARCHITECTURE PROGRAMFILES "
+    "SYSTEMDRIVE SYSTEMROOT WINDIR".split()
+)
+# A !VAR! reference, which may be empty.
+_DELAYED = re.compile(r"![^!]*!")
+
+
+def never_empty(value: str) -> bool:
+    """Whether a SET value is never empty: it has text of its own, or a variable that
+    always holds a value (``%ERRORLEVEL%``)."""
+    parts, modified = percent_template(value)
+    if modified is not None:
+        return False
+    for part in parts:
+        if part.__class__ is str:
+            if _DELAYED.sub("", part):
+                return True
+        elif part[0] is VARIABLE and part[1].upper() in ALWAYS_SET:
+            return True
+    return False
+
+
 @lru_cache(maxsize=8192)
 def percent_template(text: str) -> tuple[tuple, tuple[str, str, str, str | None] | None]:
     """How cmd's phase 1 reads ``text``, worked out once for every script that has the line.
@@ -80,9 +106,10 @@ def percent_template(text: str) -> tuple[tuple, tuple[str, str, str, str | None]
 
 # Where a value may come in: a %VAR% left as text by %% (a FOR variable), or !VAR!.
 _MAY_VARY = re.compile(r"[%!]")
-# What follows the last of them: after a FOR variable, its modifiers and name taken
-# generously (%%~nxs.txt ends with ".txt"; %%sfoo with nothing sure).
-_AFTER_LAST_VARYING = re.compile(r"(?:%~?[\w$:]*|!)(?P<tail>[^%!]*)\Z")
+# What follows the last of them. A FOR variable's name is any one character (%%a, %%#,
+# %%~nx#, %%~$PATH:#); its modifiers are taken greedily, so that a letter that may be
+# its name is never taken for text (the tail is then shorter, never wrong).
+_AFTER_LAST_VARYING = re.compile(r"(?:%(?:~[fdpnxsatz]*+(?:\$[^:]*+:)?)?[^%!]?|!)(?P<tail>[^%!]*)\Z", re.I)
 
 
 class OperandEnds(NamedTuple):

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from sogen.i18n import N_, _, ngettext
 from sogen.lint.context import START, STOP, FileContext
 from sogen.batch.events import VALUES
-from sogen.batch.expansion import never_equal
+from sogen.batch.expansion import ALWAYS_SET, never_empty, never_equal
 from sogen.batch.ir import Comment, Exit, Goto, Label, Set, Span, Word
 from sogen.lint.rules.base import ERROR, WARNING, Edit, Finding, Fix, Rule, one_per_line, register
 
@@ -65,6 +65,20 @@ def may_vanish(operand: str) -> bool:
     return _ONLY_REFERENCES.fullmatch(operand) is not None
 
 
+def filled_variables(ctx: FileContext) -> set[str]:
+    """The %VAR% references that are never empty: variables cmd or Windows always set
+    (%ERRORLEVEL%, %RANDOM% ...) and those the script only ever sets to a value that is
+    never empty (SET /A TRIES+=1, SET RET=%ERRORLEVEL%, SET MODE=test)."""
+    values: dict[str, list[Set]] = {}
+    for stmt in ctx.statements:
+        if isinstance(stmt, Set):
+            values.setdefault(stmt.name.upper(), []).append(stmt)
+    filled = {
+        name for name, sets in values.items() if all(s.arithmetic or (not s.prompt and never_empty(s.value)) for s in sets)
+    }
+    return {f"%{name}%" for name in filled | ALWAYS_SET}
+
+
 def matches_value(value: str, expected: str, case_insensitive: bool) -> bool:
     return value == expected or (case_insensitive and value.upper() == expected)
 
@@ -75,7 +89,11 @@ class UnquotedIfOperand(Rule):
     ## What it does
     Checks for IF comparisons with an operand that is nothing but `%variable%`
     references outside double quotes, so that it is empty when they are (operands
-    such as `[%1]` or `%1.` are never empty, and not reported).
+    such as `[%1]` or `%1.` are never empty, and not reported). Variables that
+    always hold a value are left alone: cmd's own (`%ERRORLEVEL%`, `%RANDOM%`,
+    `%DATE%` ...), those Windows sets for every process (`%COMPUTERNAME%`,
+    `%PROCESSOR_ARCHITECTURE%` ...) and those the script only ever sets to a value
+    that is never empty (`SET /A TRIES+=1`, `SET RET=%ERRORLEVEL%`).
 
     ## Why it matters in a cluster
     cmd.exe expands the variable before it parses the IF. When ARM does not set
@@ -96,8 +114,12 @@ class UnquotedIfOperand(Rule):
 
     ## Fix
     Automatic for `==`: both operands are put in double quotes (the quotes are part
-    of what IF compares, so quoting one side only would never match). Not for the
-    numeric comparisons (`EQU`, `GTR` ...), which quotes would make textual.
+    of what IF compares, so quoting one side only would never match). Safe when
+    neither had quotes: the comparison stays the same for every value. Only with
+    `--unsafe-fixes` when the other operand had them (`IF %V% == "X"` is true only
+    for a value with the quotes in it; quoted, for `X`): the branch may then run
+    where it did not. Not
+    for the numeric comparisons (`EQU`, `GTR` ...), which quotes would make textual.
     """
 
     code = "SO201"
@@ -105,17 +127,16 @@ class UnquotedIfOperand(Rule):
     severity = ERROR
 
     def check(self, ctx: FileContext) -> Iterator[Finding]:
-        assigned = None
+        filled = None
         for stmt in ctx.ifs:
             cond = stmt.condition
             if cond.kind != "compare" or cond.left is None or cond.right is None:
                 continue
             refs = [ref for word in (cond.left, cond.right) if may_vanish(word.text) for ref in unquoted_variables(word.text)]
-            if refs and cond.op != "==":
-                # A counter the script sets itself (SET /A TRIES+=1 ... IF %TRIES% LSS 3) is never empty.
-                if assigned is None:
-                    assigned = {f"%{s.name.upper()}%" for s in ctx.statements if isinstance(s, Set)}
-                refs = [r for r in refs if r.upper() not in assigned]
+            if refs:
+                if filled is None:
+                    filled = filled_variables(ctx)
+                refs = [ref for ref in refs if ref.upper() not in filled]
             if not refs:
                 continue
             names = _(" and ").join(dict.fromkeys(refs))
@@ -126,7 +147,7 @@ class UnquotedIfOperand(Rule):
             span = Span(stmt.span.line, stmt.span.column, cond.right.span.end_line, cond.right.span.end_column)
             if cond.op == "==":
                 advice = _("write {left} == {right}").format(left=quoted(cond.left), right=quoted(cond.right))
-                yield self.finding(ctx, span, _("{problem}; {advice}").format(problem=problem, advice=advice), quote_operands(ctx, cond.left, cond.right))
+                yield self.finding(ctx, span, _("{problem}; {advice}").format(problem=problem, advice=advice), quote_operands(ctx, cond.left, cond.right, unsafe=cond.left.quoted != cond.right.quoted))
             else:
                 # Quotes would turn a numeric comparison (GTR, LSS ...) into a textual one.
                 yield self.finding(

@@ -151,7 +151,9 @@ class ParseErrorRule(Rule):
     parenthesis, an IF without a command, a stray quote): cmd reports a syntax
     error and ends the script, and the group neither starts nor stops its services.
     sogen also cannot follow that line's control flow, so the other rules may miss
-    problems around it.
+    problems around it. Lines cmd never reads are left alone: those after an
+    unconditional `GOTO` or `EXIT` with no label between (SO104 reports them), such
+    as the JScript or VBScript part of a hybrid script.
 
     ## Example
     ```batch
@@ -175,6 +177,10 @@ class ParseErrorRule(Rule):
     severity = ERROR
 
     def check(self, ctx: FileContext) -> Iterator[Finding]:
-        for stmt in ctx.statements:
-            if isinstance(stmt, ParseError):
+        errors = [stmt for stmt in ctx.statements if isinstance(stmt, ParseError)]
+        if not errors:
+            return
+        never_read = {id(stmt) for run in ctx.flow.unreachable for stmt in run}
+        for stmt in errors:
+            if id(stmt) not in never_read:
                 yield self.finding(ctx, stmt.span, _("cannot parse this line: {reason}").format(reason=_(stmt.message)))

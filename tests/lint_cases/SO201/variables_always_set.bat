@@ -1,0 +1,15 @@
+rem CLUSTERPRO X ‚ÌƒTƒ“ƒvƒ‹‚É‚ ‚é‘‚«•û: í‚É’l‚ª‚ ‚é•Ï”
+IF "%CLP_EVENT%" == "START" GOTO NORMAL
+GOTO EXIT
+:NORMAL
+PowerShell -File .\changeprimary.ps1
+set ret=%ERRORLEVEL%
+if %ret% == 0 GOTO CONTINUE
+clplogcmd -m "failed" -l ERR
+:CONTINUE
+if %errorlevel% equ 0 echo ok
+if %PROCESSOR_ARCHITECTURE%==AMD64 echo x64
+if %RANDOM% GTR 100 echo big
+set MODE=test
+if %MODE%==test echo test
+:EXIT
