@@ -264,6 +264,18 @@ def test_a_value_stops_at_cmd_s_limit_and_makes_the_path_uncertain():
     assert not analyse(script_of('SET "S=ab"\nARMLOAD x %S%\n'))[Combination("START", "HOME", "SUCCESS")].uncertain
 
 
+def test_a_syntax_error_that_rests_on_an_unknown_variable_is_uncertain():
+    # CLUSTERPRO X sets CLP_FACTOR for a stop script; sogen does not know it. "IF %CLP_FACTOR%
+    # == x" reads as the syntax error "IF == x" only if it is really unset: a guess.
+    start = Combination("START", "HOME", "SUCCESS")
+    guessed = analyse(script_of("IF %CLP_FACTOR% == GROUPFAILOVER echo x\nARMKILL W1\n"))[start]
+    assert (guessed.end, guessed.uncertain) == ("syntax-error", True)
+    # Unset for sure: the script cleared it, or it is the event variable of a combination without one.
+    for known in ('SET "V="\nIF %V% == x echo x\n', 'IF %ARMS_EVENT% == START echo x\n'):
+        result = analyse(script_of(known))[Combination(None, "HOME", "SUCCESS")]
+        assert (result.end, result.uncertain) == ("syntax-error", False), known
+
+
 def test_walks_that_meet_at_a_label_go_on_each_in_its_own_state():
     # tests/trace_cases/converging_walks.bat: the sections meet at :COMMON with SIDE set
     # or not, a SETLOCAL open or not, errorlevel 1 (left by a routine) or 0.

@@ -31,30 +31,39 @@ FOR_REF = re.compile(r"%(~?)([^\s%~])")
 VARIABLE, ARGUMENT, ALL_ARGUMENTS = "variable", "argument", "all arguments"
 
 
-# Variables that always hold a value where these scripts run: cmd's dynamic variables
-# (SET /? lists them) and what Windows sets for every process, services included.
-ALWAYS_SET = frozenset(
-    "ERRORLEVEL RANDOM CD DATE TIME CMDCMDLINE CMDEXTVERSION HIGHESTNUMANODENUMBER __CD__ __APPDIR__ "
-    "COMPUTERNAME COMSPEC NUMBER_OF_PROCESSORS OS PATHEXT PROCESSOR_ARCHITECTURE PROGRAMFILES "
-    "SYSTEMDRIVE SYSTEMROOT WINDIR".split()
+# A value that, put for an unquoted %VAR%, leaves the line's words as they were: one
+# word without blanks, quotes, separators, operators or wildcards ...
+_PLAIN_VALUE = re.compile(r'[^\s"^&|<>()%!=,;?*]+')
+# ... and none of the words IF reads as a keyword (cmd would read "IF %X% == Y" with X
+# set to NOT as a negated test).
+_KEYWORDS = frozenset("/i not exist defined errorlevel cmdextversion equ neq lss leq gtr geq else".split())
+# Variables that always hold one such word where these scripts run: cmd's dynamic
+# numbers (SET /? lists them) and what Windows sets for every process, services
+# included. (%DATE%, %TIME%, %CD% and %PROGRAMFILES% may hold blanks: not here.)
+ONE_WORD_ALWAYS = frozenset(
+    "ERRORLEVEL RANDOM CMDEXTVERSION HIGHESTNUMANODENUMBER NUMBER_OF_PROCESSORS "
+    "COMPUTERNAME COMSPEC OS PROCESSOR_ARCHITECTURE SYSTEMDRIVE SYSTEMROOT WINDIR".split()
 )
-# A !VAR! reference, which may be empty.
-_DELAYED = re.compile(r"![^!]*!")
 
 
-def never_empty(value: str) -> bool:
-    """Whether a SET value is never empty: it has text of its own, or a variable that
-    always holds a value (``%ERRORLEVEL%``)."""
+def keeps_words(value: str) -> bool:
+    """Whether ``value``, put for an unquoted %VAR%, leaves a line's words as they were."""
+    return _PLAIN_VALUE.fullmatch(value) is not None and value.lower() not in _KEYWORDS
+
+
+def one_word(value: str) -> bool:
+    """Whether a SET value always gives one plain word (see :func:`keeps_words`): its own
+    text and variables of :data:`ONE_WORD_ALWAYS`, nothing else."""
     parts, modified = percent_template(value)
-    if modified is not None:
+    if modified is not None or not parts:
         return False
     for part in parts:
         if part.__class__ is str:
-            if _DELAYED.sub("", part):
-                return True
-        elif part[0] is VARIABLE and part[1].upper() in ALWAYS_SET:
-            return True
-    return False
+            if not _PLAIN_VALUE.fullmatch(part):
+                return False
+        elif part[0] is not VARIABLE or part[1].upper() not in ONE_WORD_ALWAYS:
+            return False
+    return len(parts) > 1 or parts[0].__class__ is not str or keeps_words(parts[0])
 
 
 @lru_cache(maxsize=8192)

@@ -60,6 +60,7 @@ from sogen.batch.expansion import (
     VARIABLE,
     expand_delayed,
     for_value,
+    keeps_words,
     modify_value,
     only_quoted_percent,
     percent_template,
@@ -295,12 +296,6 @@ _QUOTED = "quoted"
 # A variable name that is one word to the parser, as %NAME% stands unquoted in a line.
 _WORD_NAME = re.compile(r"[\w$#@.\-\[\]{}~+]+")
 
-# A value that, put for an unquoted %VAR%, leaves the line's words as they were: one
-# word without blanks, quotes, separators, operators or wildcards ...
-_PLAIN_VALUE = re.compile(r'[^\s"^&|<>()%!=,;?*]+')
-# ... and none of the words IF reads as a keyword (cmd would read "IF %X% == Y" with X
-# set to NOT as a negated test).
-_KEYWORDS = frozenset("/i not exist defined errorlevel cmdextversion equ neq lss leq gtr geq else".split())
 
 
 @lru_cache(maxsize=8192)  # scripts share most of their lines
@@ -587,7 +582,23 @@ class _Interpreter:
                 if len(statements) == 1:
                     self._pair(stmt, statements[0])
             self.expansions[key] = statements
+        if any(s.__class__ is ParseError and s.fatal for s in statements) and self._reads_unknown(source, path):
+            path.uncertain = True  # "IF %FOO% == x" is a syntax error only if FOO is really unset
         return statements, False
+
+    def _reads_unknown(self, source: Sequence[str], path: _Path) -> bool:
+        """Whether these lines read a variable that neither the script, the caller nor the
+        cluster event gave a value or unset: its value on the server is a guess."""
+        for text in source:
+            parts, modified = percent_template(text)
+            names = [part[1] for part in parts if part.__class__ is tuple and part[0] is VARIABLE]
+            if modified is not None:
+                names.append(modified[0])
+            for name in names:
+                key = name.upper()
+                if key not in path.known and key not in path.env and key not in self.dialect.variables and key != "ERRORLEVEL":
+                    return True
+        return False
 
     def _values_keep_words(self, refs: tuple, path: _Path) -> bool:
         """Whether the values of ``refs`` leave the line as parsed: no quote inside quotes,
@@ -597,7 +608,7 @@ class _Interpreter:
             if quoted:
                 if '"' in value:
                     return False
-            elif not _PLAIN_VALUE.fullmatch(value) or value.lower() in _KEYWORDS:
+            elif not keeps_words(value):
                 return False
         return True
 

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from sogen.i18n import N_, _, ngettext
 from sogen.lint.context import START, STOP, FileContext
 from sogen.batch.events import VALUES
-from sogen.batch.expansion import ALWAYS_SET, never_empty, never_equal
+from sogen.batch.expansion import ONE_WORD_ALWAYS, never_equal, one_word
 from sogen.batch.ir import Comment, Exit, Goto, Label, Set, Span, Word
 from sogen.lint.rules.base import ERROR, WARNING, Edit, Finding, Fix, Rule, one_per_line, register
 
@@ -66,17 +66,16 @@ def may_vanish(operand: str) -> bool:
 
 
 def filled_variables(ctx: FileContext) -> set[str]:
-    """The %VAR% references that are never empty: variables cmd or Windows always set
-    (%ERRORLEVEL%, %RANDOM% ...) and those the script only ever sets to a value that is
-    never empty (SET /A TRIES+=1, SET RET=%ERRORLEVEL%, SET MODE=test)."""
+    """The %VAR% references that always stand for one plain word, never for nothing:
+    variables cmd or Windows always set so (%ERRORLEVEL%, %RANDOM% ...) and those the
+    script only ever sets so (SET /A TRIES+=1, SET RET=%ERRORLEVEL%, SET MODE=test;
+    not SET SPACED=a b, whose blank splits the IF as an empty value does)."""
     values: dict[str, list[Set]] = {}
     for stmt in ctx.statements:
         if isinstance(stmt, Set):
             values.setdefault(stmt.name.upper(), []).append(stmt)
-    filled = {
-        name for name, sets in values.items() if all(s.arithmetic or (not s.prompt and never_empty(s.value)) for s in sets)
-    }
-    return {f"%{name}%" for name in filled | ALWAYS_SET}
+    filled = {name for name, sets in values.items() if all(s.arithmetic or (not s.prompt and one_word(s.value)) for s in sets)}
+    return {f"%{name}%" for name in filled | ONE_WORD_ALWAYS}
 
 
 def matches_value(value: str, expected: str, case_insensitive: bool) -> bool:
@@ -90,10 +89,11 @@ class UnquotedIfOperand(Rule):
     Checks for IF comparisons with an operand that is nothing but `%variable%`
     references outside double quotes, so that it is empty when they are (operands
     such as `[%1]` or `%1.` are never empty, and not reported). Variables that
-    always hold a value are left alone: cmd's own (`%ERRORLEVEL%`, `%RANDOM%`,
-    `%DATE%` ...), those Windows sets for every process (`%COMPUTERNAME%`,
-    `%PROCESSOR_ARCHITECTURE%` ...) and those the script only ever sets to a value
-    that is never empty (`SET /A TRIES+=1`, `SET RET=%ERRORLEVEL%`).
+    always hold one plain word are left alone: cmd's numbers (`%ERRORLEVEL%`,
+    `%RANDOM%` ...), what Windows sets for every process (`%COMPUTERNAME%`,
+    `%PROCESSOR_ARCHITECTURE%` ...) and those the script only ever sets to one
+    (`SET /A TRIES+=1`, `SET RET=%ERRORLEVEL%`; not `SET SPACED=a b`, whose blank
+    splits the IF as an empty value does).
 
     ## Why it matters in a cluster
     cmd.exe expands the variable before it parses the IF. When ARM does not set
