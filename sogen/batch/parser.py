@@ -804,11 +804,11 @@ def _parse_with_grammar(
         return parser.parse(text)
     except UnexpectedInput as exc:
         if isinstance(exc, UnexpectedToken):
-            found = _("the end of the line") if exc.token.type in ("$END", "_NL") else repr(_visible(str(exc.token)))
+            found = _("end of line") if exc.token.type in ("$END", "_NL") else repr(_visible(str(exc.token)))
         elif isinstance(exc, UnexpectedCharacters):
             found = repr(_visible(text[exc.pos_in_stream]))
         else:
-            found = _("the end of the line")
+            found = _("end of line")
         message = _unexpected(found, exc.line + builder.line_offset if exc.line > 0 else None, exc.column)
     except LarkError as exc:  # the grammar's own limits; never expected
         message = _("cannot parse: {reason}").format(reason=exc)

@@ -14,7 +14,7 @@ from sogen.i18n import N_, _, ngettext
 from sogen.lint.context import START, STOP, FileContext
 from sogen.batch.events import VALUES
 from sogen.batch.expansion import ONE_WORD_ALWAYS, never_equal, one_word
-from sogen.batch.ir import Comment, Exit, Goto, Label, Set, Span, Word
+from sogen.batch.ir import Comment, Exit, Goto, Label, Set, Span, Stmt, Word
 from sogen.lint.rules.base import ERROR, WARNING, Edit, Finding, Fix, Rule, one_per_line, register
 
 EVENTS_BY_KIND = {START: ("START", "FAILOVER", "RECOVER"), STOP: ("START", "FAILOVER")}
@@ -248,7 +248,9 @@ class UnhandledEvent(Rule):
     comes up, or goes down, without its services. The kind of script comes from its
     name (`start*.bat`, `stop*.bat`, configurable) or, failing that, from whether
     it runs ARMLOAD or ARMKILL; a misspelt value does not count as a branch. Scripts
-    that never test `ARMS_EVENT` are left alone.
+    that never test `ARMS_EVENT` are left alone, and so is a `START` or `FAILOVER`
+    without a test of its own whose path starts the services (stop script: stops
+    them), as when only `RECOVER` is sent elsewhere and the start follows the tests.
 
     ## Example
     ```batch
@@ -286,7 +288,15 @@ class UnhandledEvent(Rule):
             for event in VALUES[event_variable]:
                 if word is not None and matches_value(word.value, event, stmt.condition.case_insensitive):
                     handled.add(event)
-        missing = [e for e in EVENTS_BY_KIND[ctx.kind] if e not in handled]
+        # Without a branch of its own, START or FAILOVER may still be served by what the tests
+        # run on into (IF "%ARMS_EVENT%" == "RECOVER" GOTO EXIT, then the start): its paths
+        # start (or stop) the services. Not RECOVER: starting them then is the mistake.
+        served = {
+            r.combination.event
+            for r in ctx.paths
+            if r.combination.event in ("START", "FAILOVER") and any(a.phase == ctx.kind for a in r.actions)
+        }
+        missing = [e for e in EVENTS_BY_KIND[ctx.kind] if e not in handled and e not in served]
         if missing:
             names = _(" and ").join(missing)
             message = ngettext(
@@ -413,27 +423,30 @@ class NoEventFallback(Rule):
         rest = top[first:]
         while rest and id(rest[0]) in event_tests:
             rest = rest[1:]
+        label = None
         for stmt in rest:
             if isinstance(stmt, (Goto, Exit)):
-                return
+                return  # an inline fallback
             if isinstance(stmt, Label):
-                if not self.reached_without_event(ctx, stmt):
-                    return  # the unset event is handled some other way (IF "%ARMS_EVENT%" == "" ...)
-                yield self.finding(
-                    ctx,
-                    top[first].span,
-                    _(
-                        "no GOTO follows the {variable} tests: when the cluster is not running the script falls "
-                        "into :{label} (line {line}); add GOTO to a fallback section after the tests"
-                    ).format(variable=ctx.dialect.event, label=stmt.name, line=stmt.span.line),
-                )
-                return
+                label = stmt
+                break
+        if label is None or not self.reached_without_event(ctx, rest[0]):
+            return  # the unset event is handled some other way (IF "%ARMS_EVENT%" == "" ...)
+        if rest[0] is label:
+            message = _(
+                "no GOTO follows the {variable} tests: when the cluster is not running the script falls "
+                "into :{label} (line {line}); add GOTO to a fallback section after the tests"
+            ).format(variable=ctx.dialect.event, label=label.name, line=label.span.line)
+        else:
+            message = _(
+                "no GOTO follows the {variable} tests: when the cluster is not running the script runs on from "
+                "line {first} and falls into :{label} (line {line}); add GOTO to a fallback section after the tests"
+            ).format(variable=ctx.dialect.event, first=rest[0].span.line, label=label.name, line=label.span.line)
+        yield self.finding(ctx, top[first].span, message)
 
     @staticmethod
-    def reached_without_event(ctx: FileContext, label: Label) -> bool:
-        return any(
-            result.combination.event is None and any(step is label for step in result.steps) for result in ctx.paths
-        )
+    def reached_without_event(ctx: FileContext, stmt: Stmt) -> bool:
+        return any(result.combination.event is None and any(step is stmt for step in result.steps) for result in ctx.paths)
 
 
 @register

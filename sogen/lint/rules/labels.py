@@ -105,7 +105,8 @@ class DuplicateLabel(Rule):
     """
     ## What it does
     Checks for a label defined more than once. Labels are compared without regard
-    to case.
+    to case. Labels that no `GOTO` or `CALL` names (`:_` separators, headings
+    such as `:Windows 7`) are left alone, unless a jump's target is a variable.
 
     ## Why it matters in a cluster
     cmd.exe's GOTO searches forward from the current line and wraps around at the
@@ -115,6 +116,7 @@ class DuplicateLabel(Rule):
 
     ## Example
     ```batch
+    IF "%ARMS_SERVER%" == "OTHER" GOTO ON_OTHER1
     :ON_OTHER1
     ARMLOAD StarOffice /S /M "StarOffice Server"
     GOTO EXIT
@@ -123,6 +125,7 @@ class DuplicateLabel(Rule):
 
     ## Use instead
     ```batch
+    IF "%ARMS_SERVER%" == "OTHER" GOTO ON_OTHER1
     :ON_OTHER1
     ARMLOAD StarOffice /S /M "StarOffice Server"
     GOTO EXIT
@@ -138,10 +141,13 @@ class DuplicateLabel(Rule):
     severity = ERROR
 
     def check(self, ctx: FileContext) -> Iterator[Finding]:
+        jumps = ctx.flow.jumps
+        any_target = any("%" in target or "!" in target for target in jumps)
         first: dict[str, Label] = {}
         for label in ctx.labels:
-            earlier = first.setdefault(label.name.lower(), label)
-            if earlier is not label:
+            name = label.name.lower()
+            earlier = first.setdefault(name, label)
+            if earlier is not label and (any_target or name in jumps):
                 yield self.finding(
                     ctx,
                     label.span,
