@@ -242,6 +242,28 @@ def test_import_command_writes_a_commented_topology(tmp_path):
     assert run("import", LEGACY / "guide-32-sqlserver", "-o", output).exit_code == 2  # no overwrite without --force
 
 
+def test_a_program_run_by_armload_is_listed_not_taken_for_a_service(tmp_path):
+    """ARMLOAD's application form (/U user /W program), as NEC's EXPRESSCLUSTER templates
+    use it, runs a program: importing it as a custom product with service REPNORMAL made
+    migrate write ARMLOAD REPNORMAL /S /M "REPNORMAL" on every path. The program lines,
+    on whatever path, are listed in the header for the SE; the services are products."""
+    legacy = tmp_path / "grp"
+    shutil.copytree(LEGACY / "multi" / "so1", legacy)
+    start = legacy / "start.bat"
+    start.write_bytes(start.read_bytes().replace(
+        b'ARMLOAD StarOffice /S /M "StarOffice Server"\r\n',
+        b'armload REPNORMAL /U Administrator /W powershell.exe .\\normal.ps1\r\n'
+        b'ARMLOAD StarOffice /S /M "StarOffice Server"\r\n', 1))
+    output = tmp_path / "cluster.yaml"
+    assert run("import", legacy, "-o", output).exit_code == 0
+    text = output.read_text(encoding="utf-8")
+    assert "# Not imported: these lines run a program" in text
+    line = next(n for n, t in enumerate(start.read_bytes().split(b"\r\n"), 1) if t.startswith(b"armload REPNORMAL"))
+    assert f"#   grp/start.bat:{line}: ARMLOAD REPNORMAL /U Administrator /W powershell.exe .\\normal.ps1" in text
+    products = YAML(typ="safe").load(text)["groups"][0]["products"]
+    assert [p["type"] for p in products] == ["staroffice-server"]
+
+
 def test_migrate_command_exit_code_and_report(tmp_path):
     out = tmp_path / "out"
     result = run("migrate", LEGACY / "guide-32-sqlserver", "-o", out)

@@ -20,6 +20,13 @@ Values say where they came from; FILL_IN marks what the legacy files do not
 hold. Fill those in, then run: sogen validate {output}
 """
 
+# ARMLOAD's application form runs a program; no product of a topology stands for one.
+NOT_IMPORTED = """\
+Not imported: these lines run a program (ARMLOAD's application form, /U user
+/W program), which a topology cannot hold; sogen generate does not write them.
+Carry them over into the generated scripts by hand:
+"""
+
 
 @dataclass(frozen=True)
 class Placeholder:
@@ -260,6 +267,9 @@ def topology_yaml(groups: list[RecoveredGroup], folders: list[str], output: str)
 
     node = _to_yaml_node(topology_data(groups))
     header = HEADER.format(folders=comment_text(", ".join(folders)), output=comment_text(output))
+    programs = [line for group in groups for line in group.programs]
+    if programs:
+        header += NOT_IMPORTED + "".join(f"  {comment_text(line)}\n" for line in programs)
     node.yaml_set_start_comment(header)
     yaml = YAML(typ="rt")
     yaml.indent(mapping=2, sequence=4, offset=2)

@@ -16,7 +16,9 @@ from pathlib import Path
 
 from sogen.catalogue import ALENV_NAME, Product, load_catalogue, template_values
 from sogen.batch.events import COMBINATIONS, DIALECTS, Combination
+from sogen.batch.arm import read_arm_call
 from sogen.batch.interpreter import PathResult, analyse, script_dialect
+from sogen.batch.ir import Command
 from sogen.batch.parser import parse_script
 from sogen.i18n import N_, _
 from sogen.regfile.reader import HIVES, parse_registry
@@ -67,6 +69,7 @@ class RecoveredGroup:
     backup_command: Sourced | None = None
     version_key: Sourced | None = None
     dialect: Sourced | None = None  # set for CLUSTERPRO X's CLP_* only
+    programs: list[str] = field(default_factory=list)  # "folder/start.bat:40: ARMLOAD ID /U user /W ..."
     nodes: dict[str, dict[str, Sourced]] = field(default_factory=dict)  # from decommission patches
     procinfo: dict[str, Sourced] = field(default_factory=dict)  # "mvm"/"wfocom" -> PROCINFO index
     policy: Sourced | None = None  # from the header sogen writes into its scripts
@@ -177,6 +180,7 @@ def recover_group(name: str, folder: Path) -> RecoveredGroup:
             )
         )
     _recover_products(group)
+    _recover_programs(group)
     _recover_messages(group)
     _recover_header(group)
     for path in sorted(folder.iterdir()):
@@ -204,6 +208,8 @@ def _recover_products(group: RecoveredGroup) -> None:
     chosen: dict[str, RecoveredProduct] = {}
     for action in starting.actions + other.actions:
         where = _where(start_path, folder, action.stmt.span.line)
+        if action.verb == "ARMLOAD" and runs_a_program(action):
+            continue  # see _recover_programs
         if action.verb == "ARMLOAD" and action.product is None and action.target:
             if action.target not in seen:
                 previous = list(seen.values())
@@ -245,6 +251,27 @@ def _recover_products(group: RecoveredGroup) -> None:
             if role in chosen:
                 recovered.options.update(chosen[role].options)
     group.products = list(seen.values())
+
+
+def runs_a_program(action) -> bool:
+    """Whether an ARMLOAD is of the application form (/U user /W program): it runs a
+    program, not a service, which no product of a topology stands for."""
+    call = read_arm_call(action.stmt) if action.stmt.__class__ is Command else None
+    return call is not None and call.form is not None and call.form.name == "application"
+
+
+def _recover_programs(group: RecoveredGroup) -> None:
+    """The ARMLOADs of the application form on any path of either script, in file order:
+    the topology cannot hold them, so the import lists them for the SE to carry over."""
+    found: dict[tuple[str, int], str] = {}  # (script, line) -> what to list
+    for kind, results in group.analyses.items():
+        path = group.scripts[kind]
+        for result in results.values():
+            for action in result.actions:
+                if action.verb == "ARMLOAD" and runs_a_program(action):
+                    line = action.stmt.span.line
+                    found.setdefault((path.name, line), f"{_where(path, group.folder, line)}: {action.text}")
+    group.programs = [found[key] for key in sorted(found)]
 
 
 def _key(product: RecoveredProduct) -> str:
