@@ -297,6 +297,20 @@ def test_parentheses_are_text_in_an_if_operand():
     assert isinstance(block, If) and [type(s) for s in block.then] == [If, Command] and after.span.line == 5
 
 
+def test_a_caret_before_an_empty_line_escapes_that_line_s_end():
+    """cmd's "set LF=^" and two empty lines: the ^ escapes the empty line's end, which
+    becomes the value, and the command goes on on the next line; with one empty line it
+    swallows the line after (tests/trace_cases/caret_before_empty_line.bat, under Wine)."""
+    lf, after = parse_lines(["set LF=^", "", "", "echo a"])
+    assert isinstance(lf, Set) and (lf.name, lf.value) == ("LF", "\n") and lf.span == Span(1, 1, 3, 1)
+    assert after.span.line == 4
+    swallowing, last = parse_lines(["set X=^", "", "ARMLOAD NEVER /S x", "echo c"])
+    assert (swallowing.value, swallowing.span.end_line) == ("\nARMLOAD NEVER /S x", 3)
+    assert last.raw == "echo c"
+    (echo,) = parse_lines(["echo a ^", "", "b"])
+    assert isinstance(echo, Command) and echo.span.end_line == 3
+
+
 def test_a_block_may_have_its_redirections_first():
     """"> file (" sends what the block writes to the file, as ") > file" does."""
     stmt, after = parse_lines(['> "%TEMP%\\x.xml" (', "  echo a", "  echo b", ")", "echo c"])

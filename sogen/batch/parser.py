@@ -664,6 +664,11 @@ class _Cutter:
             if self.depth > MAX_NESTING:
                 return _Cut(index + 1, _("blocks nested deeper than {maximum}").format(maximum=MAX_NESTING), [])
             index += 1
+            if continued and state != "for_list" and index < len(lines) and not lines[index]:
+                # A ^ escapes the next line's first character: an empty line's end, which
+                # is then a character of the command (set LF=^ and two empty lines), and
+                # the command goes on on the line after.
+                index += 1
             if self.depth == 0 and (not continued or index == len(lines)):
                 return _Cut(index, None, self.text_parens)
             if index == len(lines):
