@@ -9,6 +9,7 @@ import difflib
 import functools
 import re
 from collections.abc import Iterator
+from typing import NamedTuple
 
 from sogen.i18n import N_, _, ngettext
 from sogen.lint.context import START, STOP, FileContext
@@ -65,17 +66,41 @@ def may_vanish(operand: str) -> bool:
     return _ONLY_REFERENCES.fullmatch(operand) is not None
 
 
-def filled_variables(ctx: FileContext) -> set[str]:
-    """The %VAR% references that always stand for one plain word, never for nothing:
-    variables cmd or Windows always set so (%ERRORLEVEL%, %RANDOM% ...) and those the
-    script only ever sets so (SET /A TRIES+=1, SET RET=%ERRORLEVEL%, SET MODE=test;
-    not SET SPACED=a b, whose blank splits the IF as an empty value does)."""
-    values: dict[str, list[Set]] = {}
+class Assignment(NamedTuple):
+    line: int
+    value: str | None  # "word": always one plain word; "empty": clears the variable; None: other
+
+
+def assignments(ctx: FileContext) -> dict[str, list[Assignment]]:
+    """Upper-case variable name -> its SETs. SET /A TRIES+=1, SET RET=%ERRORLEVEL% and
+    SET MODE=test give one plain word; SET X=%1, SET /P and SET SPACED=a b (whose blank
+    splits an IF as an empty value does) may not."""
+    sets: dict[str, list[Assignment]] = {}
     for stmt in ctx.statements:
         if isinstance(stmt, Set):
-            values.setdefault(stmt.name.upper(), []).append(stmt)
-    filled = {name for name, sets in values.items() if all(s.arithmetic or (not s.prompt and one_word(s.value)) for s in sets)}
-    return {f"%{name}%" for name in filled | ONE_WORD_ALWAYS}
+            if stmt.arithmetic or (not stmt.prompt and one_word(stmt.value)):
+                kind = "word"
+            else:
+                kind = "empty" if not stmt.prompt and stmt.value == "" else None
+            sets.setdefault(stmt.name.upper(), []).append(Assignment(stmt.span.line, kind))
+    return sets
+
+
+def always_one_word(reference: str, sets: dict[str, list[Assignment]], line: int) -> bool:
+    """Whether %NAME% stands for one plain word on ``line``: cmd or Windows always set it
+    so (%ERRORLEVEL%, %COMPUTERNAME% ...), or the script sets it only so, wherever (a
+    routine at the end may set it), and clears it nowhere above the line (SET X= and
+    then a SET under some IF leaves it empty on the other paths)."""
+    name = reference[1:-1].upper()
+    if len(reference) < 3 or reference[-1] != "%":
+        return False  # %1, %*: whatever the caller gave
+    if name in ONE_WORD_ALWAYS:
+        return True
+    found = sets.get(name, ())
+    return (
+        any(a.value == "word" for a in found)
+        and all(a.value == "word" or (a.value == "empty" and a.line > line) for a in found)
+    )
 
 
 def matches_value(value: str, expected: str, case_insensitive: bool) -> bool:
@@ -91,9 +116,9 @@ class UnquotedIfOperand(Rule):
     such as `[%1]` or `%1.` are never empty, and not reported). Variables that
     always hold one plain word are left alone: cmd's numbers (`%ERRORLEVEL%`,
     `%RANDOM%` ...), what Windows sets for every process (`%COMPUTERNAME%`,
-    `%PROCESSOR_ARCHITECTURE%` ...) and those the script only ever sets to one
-    (`SET /A TRIES+=1`, `SET RET=%ERRORLEVEL%`; not `SET SPACED=a b`, whose blank
-    splits the IF as an empty value does).
+    `%PROCESSOR_ARCHITECTURE%` ...) and those the script only sets to one (`SET /A
+    TRIES+=1`, `SET RET=%ERRORLEVEL%`; not `SET SPACED=a b`, whose blank splits the
+    IF as an empty value does) and clears nowhere above the IF.
 
     ## Why it matters in a cluster
     cmd.exe expands the variable before it parses the IF. When ARM does not set
@@ -127,16 +152,16 @@ class UnquotedIfOperand(Rule):
     severity = ERROR
 
     def check(self, ctx: FileContext) -> Iterator[Finding]:
-        filled = None
+        sets = None
         for stmt in ctx.ifs:
             cond = stmt.condition
             if cond.kind != "compare" or cond.left is None or cond.right is None:
                 continue
             refs = [ref for word in (cond.left, cond.right) if may_vanish(word.text) for ref in unquoted_variables(word.text)]
             if refs:
-                if filled is None:
-                    filled = filled_variables(ctx)
-                refs = [ref for ref in refs if ref.upper() not in filled]
+                if sets is None:
+                    sets = assignments(ctx)
+                refs = [ref for ref in refs if not always_one_word(ref, sets, stmt.span.line)]
             if not refs:
                 continue
             names = _(" and ").join(dict.fromkeys(refs))

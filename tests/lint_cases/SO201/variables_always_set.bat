@@ -10,6 +10,13 @@ clplogcmd -m "failed" -l ERR
 if %errorlevel% equ 0 echo ok
 if %PROCESSOR_ARCHITECTURE%==AMD64 echo x64
 if %RANDOM% GTR 100 echo big
-set MODE=test
+set "MODE=test"
 if %MODE%==test echo test
+call :SIZE
+if %WIDTH% GTR 80 echo wide
+set "MODE="
+goto EXIT
+:SIZE
+set /a WIDTH=120
+goto :EOF
 :EXIT
