@@ -209,6 +209,16 @@ class FileContext(_Placed):
         return [stmt for stmt, variable, _ in self.arms_tests if variable == self.dialect.event]
 
     @cached_property
+    def run_by_cluster(self) -> bool:
+        """Whether the cluster runs this script with the event variables set: it tests the
+        event variable, or it is named as a start (stop) script and starts (stops) services,
+        dispatch or not. A helper such as startup.bat that does neither is not."""
+        if self.event_tests:
+            return True
+        named = kind_from_name(os.path.basename(self.path), self.patterns)
+        return named is not None and any(a.phase == named[0] for result in self.paths for a in result.actions)
+
+    @cached_property
     def kind(self) -> str | None:
         """ "start", "stop" or None: by file name, else by what the script does."""
         named = kind_from_name(os.path.basename(self.path), self.patterns)

@@ -272,10 +272,12 @@ class UnhandledEvent(Rule):
     script's fallback path (usually the "ARM is not running" message) and the group
     comes up, or goes down, without its services. The kind of script comes from its
     name (`start*.bat`, `stop*.bat`, configurable) or, failing that, from whether
-    it runs ARMLOAD or ARMKILL; a misspelt value does not count as a branch. Scripts
-    that never test `ARMS_EVENT` are left alone, and so is a `START` or `FAILOVER`
-    without a test of its own whose path starts the services (stop script: stops
-    them), as when only `RECOVER` is sent elsewhere and the start follows the tests.
+    it runs ARMLOAD or ARMKILL; a misspelt value does not count as a branch. A
+    `START` or `FAILOVER` without a test of its own whose path starts the services
+    (stop script: stops them) is served, as when only `RECOVER` is sent elsewhere
+    and the start follows the tests. Scripts that never test `ARMS_EVENT` are left
+    alone unless they are named as start or stop scripts and start (stop) services:
+    such a script runs the same lines for every event, `RECOVER` included.
 
     ## Example
     ```batch
@@ -303,7 +305,7 @@ class UnhandledEvent(Rule):
     severity = WARNING
 
     def check(self, ctx: FileContext) -> Iterator[Finding]:
-        if not ctx.event_tests or ctx.kind is None:
+        if not ctx.run_by_cluster or ctx.kind is None:
             return
         event_variable = ctx.dialect.event
         handled = set()
@@ -322,7 +324,15 @@ class UnhandledEvent(Rule):
             if r.combination.event in ("START", "FAILOVER") and any(a.phase == ctx.kind for a in r.actions)
         }
         missing = [e for e in EVENTS_BY_KIND[ctx.kind] if e not in handled and e not in served]
-        if missing:
+        if missing and not ctx.event_tests:
+            first = next(s for s in ctx.script.statements if not isinstance(s, Comment))
+            message = _(
+                'this {kind} script never tests {variable}: it runs the same lines for {names} as for the others; '
+                'add IF "%{variable}%" == "{first}" GOTO ... and a section for it'
+            ).format(kind=_(KIND_NAMES.get(ctx.kind, ctx.kind)), variable=event_variable, names=_(" and ").join(missing),
+                     first=missing[0])
+            yield self.finding(ctx, first.span, message)
+        elif missing:
             names = _(" and ").join(missing)
             message = ngettext(
                 "this {kind} script has no branch for {variable}={names}: the cluster runs it with "
@@ -348,7 +358,8 @@ class MissingDiskCheck(Rule):
     service started anyway runs without its data, or creates a fresh empty data
     directory on the local disk, and users log in to an empty post office. The
     guide's section 3.2 start sample starts Oracle before the disk check. Only
-    scripts that test `ARMS_EVENT` are checked: others are not run by ARM.
+    scripts that test `ARMS_EVENT`, or are named as start scripts and start
+    services, are checked: others (helpers they CALL) are not run by ARM.
 
     ## Example
     ```batch
@@ -378,7 +389,7 @@ class MissingDiskCheck(Rule):
 
     @one_per_line
     def check(self, ctx: FileContext) -> Iterator[Finding]:
-        if not ctx.event_tests:
+        if not ctx.run_by_cluster:
             return
         disk_variable = ctx.dialect.disk
         for result in ctx.paths:
