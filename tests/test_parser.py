@@ -311,6 +311,14 @@ def test_a_caret_before_an_empty_line_escapes_that_line_s_end():
     assert isinstance(echo, Command) and echo.span.end_line == 3
 
 
+def test_a_modified_reference_with_a_quote_stays_inside_a_quoted_operand():
+    """cmd expands %ARG:"=% before it looks for the closing quote: "%ARG:"=%" is one operand."""
+    stmt = one('if "%x:"=%"=="a" goto stripped')
+    assert (stmt.condition.left.text, stmt.condition.right.text) == ('"%x:"=%"', '"a"')
+    stmt = one('IF ["%fn:"=%"]==["%~n0%~x0"] EXIT')
+    assert stmt.condition.left.text == '["%fn:"=%"]' and isinstance(stmt.then[0], Exit)
+
+
 def test_a_block_may_have_its_redirections_first():
     """"> file (" sends what the block writes to the file, as ") > file" does."""
     stmt, after = parse_lines(['> "%TEMP%\\x.xml" (', "  echo a", "  echo b", ")", "echo c"])

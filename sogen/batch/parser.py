@@ -122,13 +122,17 @@ _SIMPLE_IF = re.compile(r"if[ \t]++", re.I)
 # IF with nothing before "==": what an unset %VAR% leaves of "IF %VAR% == X" (guide 3.2's
 # scripts when ARM is not running), a syntax error.
 _EMPTY_OPERAND = re.compile(r"(?:/i[ \t]++)?(?:not[ \t]++)?(==)", re.I)
-_SIMPLE_CONDITION = _if_condition(rf'\(*+(?:{_MODIFIED_REFERENCE}|"[^"]*+"?|[^ \t,;="()]|\))++', r"[ \t]")
+# A quoted operand: a %NAME:"=% inside is expanded before cmd looks for the closing
+# quote ("%ARG:"=%" == "" is how scripts test an argument without its quotes); a %%
+# is a percent sign of its own (%%n: =!B%% holds no reference), in an operand too.
+_QUOTED_OPERAND = rf'"(?:%%|{_MODIFIED_REFERENCE}|[^"\n])*+"?'
+_SIMPLE_CONDITION = _if_condition(rf'\(*+(?:%%|{_MODIFIED_REFERENCE}|{_QUOTED_OPERAND}|[^ \t,;="()]|\))++', r"[ \t]")
 _LABEL_END = re.compile(r"[ \t\r\x0b\x0c:+,;=]")
 
 # -- cutting a file into command lines (cmd's "phase 2" bookkeeping) -----------------
 _CMD_WORD = re.compile(r'(?:"[^"]*+"?|\^.|[^ \t\r\x0b\x0c,;=&|<>()"^])++')
 _IF_CONDITION = _if_condition(
-    rf'\(*+(?:{_MODIFIED_REFERENCE}|"[^"]*+"?|\^.|[^ \t\r\x0b\x0c,;=&|<>()"^]|\))++', r"[ \t\r\x0b\x0c]"
+    rf'\(*+(?:%%|{_MODIFIED_REFERENCE}|{_QUOTED_OPERAND}|\^.|[^ \t\r\x0b\x0c,;=&|<>()"^]|\))++', r"[ \t\r\x0b\x0c]"
 )
 # FOR's options and variable, IN and the opening of its list (FOR has already been read).
 _FOR_UNTIL_LIST = (
