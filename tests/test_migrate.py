@@ -288,6 +288,27 @@ def test_unexplained_difference_fails_the_migration(tmp_path):
     assert "**needs review**" in (tmp_path / "out" / "MIGRATION.md").read_text(encoding="utf-8")
 
 
+def test_the_disk_check_explains_only_the_paths_where_generated_checks_the_disk(tmp_path):
+    """A legacy script without the ARMS_DISK test that does nothing on RECOVER or without
+    ARM differs from the generated one on those rows too; the generated script checks the
+    disk on START and FAILOVER only, so only their FAILURE rows may be explained by that
+    check (the others once were, which could pass a row that needs review)."""
+    legacy = tmp_path / "grp"
+    legacy.mkdir()
+    (legacy / "start.bat").write_bytes(
+        b'IF "%ARMS_EVENT%" == "START" GOTO NORMAL\r\nIF "%ARMS_EVENT%" == "FAILOVER" GOTO NORMAL\r\n'
+        b'GOTO EXIT\r\n:NORMAL\r\nARMLOAD StarOffice /S /M "StarOffice Server"\r\n:EXIT\r\n'
+    )
+    (legacy / "stop.bat").write_bytes(
+        b'IF "%ARMS_EVENT%" == "START" GOTO NORMAL\r\nIF "%ARMS_EVENT%" == "FAILOVER" GOTO NORMAL\r\n'
+        b"GOTO EXIT\r\n:NORMAL\r\nARMKILL StarOffice\r\n:EXIT\r\n"
+    )
+    run("migrate", legacy, "-o", tmp_path / "out")
+    rows = [r for r in (tmp_path / "out" / "MIGRATION.md").read_text(encoding="utf-8").splitlines() if "/FAILURE |" in r]
+    explained_by_disk = {r.split(" |")[0].lstrip("| ").split("/")[0] for r in rows if "generated checks ARMS_DISK first" in r}
+    assert explained_by_disk == {"START", "FAILOVER"}
+
+
 def test_migrate_with_a_given_topology(tmp_path):
     topology = tmp_path / "t.yaml"
     topology.write_text((ROOT / "samples" / "single-standby.yaml").read_text(encoding="utf-8"), encoding="utf-8")

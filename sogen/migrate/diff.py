@@ -210,7 +210,11 @@ def explain(legacy: PathResult, generated: PathResult, findings, falls_into: dic
         if cited:
             reasons.append(Explanation(
                 f"legacy does not run {', '.join(sorted(missing))} on this path ({cited[0]} at line {cited[1]})", cited[0]))
-    if combination.disk == "FAILURE" and all(not variable.endswith("_DISK") for _, variable in legacy.tests):
+    if (
+        combination.disk == "FAILURE"
+        and all(not variable.endswith("_DISK") for _, variable in legacy.tests)
+        and any(variable.endswith("_DISK") for _, variable in generated.tests)
+    ):  # only where the generated path does check the disk (not RECOVER, not without ARM)
         reasons.append(Explanation(f"legacy does not check ARMS_DISK, so it runs as with a good disk; {DISK_CHECKED}"))
     if (extra or missing) and all(action.startswith("ARMSLEEP ") for action in extra + missing):
         waits = ", ".join(extra.elements()) or "no ARMSLEEP"
