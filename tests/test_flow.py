@@ -276,6 +276,20 @@ def test_a_syntax_error_that_rests_on_an_unknown_variable_is_uncertain():
         assert (result.end, result.uncertain) == ("syntax-error", False), known
 
 
+def test_a_copy_of_a_guessed_errorlevel_is_a_guess_too():
+    # NEC's samples: ARMGETCD, SET ret=%ERRORLEVEL%, IF %ret% EQU 2 EXIT 1. After an external
+    # program the errorlevel is taken as 0: the IF on the copy is as uncertain as on the original.
+    start = Combination("START", "HOME", "SUCCESS")
+    for copy in ("set ret=%ERRORLEVEL%", "set /a ret=%ERRORLEVEL%", "set ret=!ERRORLEVEL!"):
+        src = f"setlocal EnableDelayedExpansion\narmgetcd RET\n{copy}\nif %ret% equ 2 exit 1\nARMLOAD x /S y\n"
+        result = analyse(script_of(src))[start]
+        assert ([a.text for a in result.actions], result.uncertain) == (["ARMGETCD RET", "ARMLOAD x /S y"], True), copy
+    # The script's own errorlevel (EXIT /B 2 in a routine) is no guess.
+    known = "call :r\nset ret=%ERRORLEVEL%\nif %ret% equ 2 ARMLOAD x /S y\ngoto :eof\n:r\nexit /b 2\n"
+    result = analyse(script_of(known))[start]
+    assert ([a.text for a in result.actions], result.uncertain) == (["ARMLOAD x /S y"], False)
+
+
 def test_walks_that_meet_at_a_label_go_on_each_in_its_own_state():
     # tests/trace_cases/converging_walks.bat: the sections meet at :COMMON with SIDE set
     # or not, a SETLOCAL open or not, errorlevel 1 (left by a routine) or 0.

@@ -712,7 +712,7 @@ class _Interpreter:
         elif kind is Call:
             return self._call(stmt, original, path)
         elif kind is Set:
-            self._set(stmt, path)
+            self._set(stmt, original, path)
         elif kind is Exit:
             code = cmd_integer(self._resolve(stmt.code or "0", path))
             path.errorlevel = code if code is not None else 0
@@ -917,14 +917,18 @@ class _Interpreter:
             self.rest_of_block[id(label)] = rest
         return _Seq(rest[0], 0, rest[1], resume=index + 1)
 
-    def _set(self, stmt: Set, path: _Path) -> None:
+    def _set(self, stmt: Set, original: Stmt, path: _Path) -> None:
+        # After an external program the errorlevel is a guess (0): a copy of it (SET
+        # RET=%ERRORLEVEL%, NEC's samples after ARMGETCD) is one too, so the IF that reads
+        # the copy makes the path uncertain as one on %ERRORLEVEL% itself does.
+        guessed = path.assumed and "errorlevel" in (original if original.__class__ is Set else stmt).value.lower()
         path.success, path.assumed = True, False
         if stmt.prompt:
             return  # SET /P reads the console: the value is unknown, the variable stays as it was
         if stmt.arithmetic:
             for name, value in set_arithmetic(self._resolve(stmt.value, path), lambda n: self._lookup(n, path)):
                 path.env[name.upper()] = str(value)
-                path.known.add(name.upper())
+                self._learn(path, name.upper(), guessed)
             return
         name = self._resolve(stmt.name, path).upper()
         value = self._resolve(stmt.value, path)
@@ -938,9 +942,17 @@ class _Interpreter:
             path.env[name] = value
         else:
             path.env.pop(name, None)
-        path.known.add(name)
+        self._learn(path, name, guessed)
         if name in path.varying:
             path.varying = tuple(other for other in path.varying if other != name)
+
+    @staticmethod
+    def _learn(path: _Path, name: str, guessed: bool) -> None:
+        """The script set ``name``: its value is known, unless it is a guess."""
+        if guessed:
+            path.known.discard(name)
+        else:
+            path.known.add(name)
 
     def _for(self, stmt: For, path: _Path) -> None:
         variable = stmt.variable.lstrip("%")
