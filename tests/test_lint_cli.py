@@ -352,26 +352,34 @@ def test_fix_cp932_crlf_keeps_bytes_and_relints(run, tmp_path):
 
 
 def test_quotes_that_change_which_branch_runs_wait_for_unsafe_fixes(run, tmp_path):
-    """Quoting both bare operands keeps the comparison for every value: safe. Quoting the
-    bare one when the other had quotes (SO201) or made the two comparable at all (SO207)
-    turns a test that was never true into one that may be: only with --unsafe-fixes."""
+    """Quoting both bare operands of ARM's event variables keeps the comparison: safe.
+    Quoting the bare one when the other had quotes (SO201) or made the two comparable at
+    all (SO207), or a variable whose value may end in a blank, changes which branch runs:
+    only with --unsafe-fixes."""
     text = (
         'IF %ARMS_EVENT% == START GOTO NORMAL\n'
         'IF %CLP_FACTOR% == "GROUPFAILOVER" GOTO NORMAL\n'
         'IF "%ARMS_DISK%" == FAILURE GOTO NORMAL\n'
+        'FOR /F %%a IN (\'sc query\') DO SET ST=%%a & GOTO GOT\n'
+        ':GOT\n'
+        'IF %ST% == RUNNING GOTO NORMAL\n'
         ':NORMAL\n'
     )
     path = write(tmp_path / "other.bat", text)
     run("lint", "other.bat", "--fix", "--select", "SO201,SO207")
-    assert path.read_bytes().decode("cp932").splitlines()[:3] == [
-        'IF "%ARMS_EVENT%" == "START" GOTO NORMAL',
+    lines = path.read_bytes().decode("cp932").splitlines()
+    assert lines[:3] + lines[5:6] == [
+        'IF "%ARMS_EVENT%" == "START" GOTO NORMAL',  # ARM's words: the same comparison
         'IF %CLP_FACTOR% == "GROUPFAILOVER" GOTO NORMAL',
         'IF "%ARMS_DISK%" == FAILURE GOTO NORMAL',
+        'IF %ST% == RUNNING GOTO NORMAL',  # "RUNNING " unquoted is RUNNING; quoted, not
     ]
     run("lint", "other.bat", "--fix", "--unsafe-fixes", "--select", "SO201,SO207")
-    assert path.read_bytes().decode("cp932").splitlines()[1:3] == [
+    lines = path.read_bytes().decode("cp932").splitlines()
+    assert lines[1:3] + lines[5:6] == [
         'IF "%CLP_FACTOR%" == "GROUPFAILOVER" GOTO NORMAL',
         'IF "%ARMS_DISK%" == "FAILURE" GOTO NORMAL',
+        'IF "%ST%" == "RUNNING" GOTO NORMAL',
     ]
 
 

@@ -88,7 +88,7 @@ def tested_event_variable(stmt: If) -> tuple[str, Word | None] | None:
     (``[%ARMS_EVENT%]==[START]`` compares with ``START``), spanning that operand. It is
     None for IF DEFINED, for a comparison with another variable, and for one that is
     never true because the operands are wrapped differently (``"%ARMS_EVENT%"==START``,
-    reported by SO207).
+    ``%ARMS_EVENT%=="START"``: the cluster's values hold no quote; SO207 reports both).
     """
     cond = stmt.condition
     if cond.kind == "defined" and cond.left and cond.left.value.upper() in VALUES:
@@ -104,9 +104,10 @@ def tested_event_variable(stmt: If) -> tuple[str, Word | None] | None:
                 return variable, None
             fold = str.upper if cond.case_insensitive else str
             head, tail = other.text[: len(before)], other.text[len(other.text) - len(after) :]
-            if fold(head) != fold(before) or fold(tail) != fold(after):
-                return variable, None
-            return variable, Word(other.text[len(before) : len(other.text) - len(after)], other.span)
+            inner = other.text[len(before) : len(other.text) - len(after)]
+            if fold(head) != fold(before) or fold(tail) != fold(after) or '"' in inner:
+                return variable, None  # the cluster's values hold no quote
+            return variable, Word(inner, other.span)
     return None
 
 

@@ -12,15 +12,16 @@ from collections.abc import Iterator
 from typing import NamedTuple
 
 from sogen.i18n import N_, _, ngettext
-from sogen.lint.context import START, STOP, FileContext
+from sogen.lint.context import START, STOP, FileContext, event_variable, tested_event_variable
 from sogen.batch.events import VALUES
-from sogen.batch.expansion import ONE_WORD_ALWAYS, never_equal, one_word
+from sogen.batch.expansion import ONE_WORD_ALWAYS, never_equal, one_word, operand_ends
 from sogen.batch.ir import Comment, Exit, Goto, Label, Set, Span, Stmt, Word
 from sogen.lint.rules.base import ERROR, WARNING, Edit, Finding, Fix, Rule, one_per_line, register
 
 EVENTS_BY_KIND = {START: ("START", "FAILOVER", "RECOVER"), STOP: ("START", "FAILOVER")}
 KIND_NAMES = {START: N_("start"), STOP: N_("stop")}  # "this start script", in messages
 SERVICE_STARTS = ("ARMLOAD", "NET START", "DB")
+FALLBACK_VERBS = ("ARMBCAST", "ARMSLEEP")  # what a fallback path does: say so, wait
 
 
 # %1, %~1, %~dp1, %*: a batch argument.
@@ -140,10 +141,13 @@ class UnquotedIfOperand(Rule):
     ## Fix
     Automatic for `==`: both operands are put in double quotes (the quotes are part
     of what IF compares, so quoting one side only would never match). Safe when
-    neither had quotes: the comparison stays the same for every value. Only with
-    `--unsafe-fixes` when the other operand had them (`IF %V% == "X"` is true only
-    for a value with the quotes in it; quoted, for `X`): the branch may then run
-    where it did not. Not
+    neither had quotes and the variables are the cluster's event variables, whose
+    values are plain words: the comparison stays the same for every value. Only with
+    `--unsafe-fixes` otherwise: when the other operand had quotes (`IF %V% == "X"`
+    is true only for a value with the quotes in it; quoted, for `X`), or for another
+    variable, whose value may end in a blank that cmd drops unquoted and keeps
+    quoted (`SET ST=%%a & GOTO` leaves one): the branch may then run, or stop
+    running, where it did not. Not
     for the numeric comparisons (`EQU`, `GTR` ...), which quotes would make textual.
     """
 
@@ -172,7 +176,15 @@ class UnquotedIfOperand(Rule):
             span = Span(stmt.span.line, stmt.span.column, cond.right.span.end_line, cond.right.span.end_column)
             if cond.op == "==":
                 advice = _("write {left} == {right}").format(left=quoted(cond.left), right=quoted(cond.right))
-                yield self.finding(ctx, span, _("{problem}; {advice}").format(problem=problem, advice=advice), quote_operands(ctx, cond.left, cond.right, unsafe=cond.left.quoted != cond.right.quoted))
+                # Safe only where quoting compares what cmd compared: both bare, and only the
+                # cluster's event variables, whose values are plain words. A value with a
+                # blank at an end (SET X=%%a & GOTO leaves one) loses it unquoted, not quoted.
+                every = [ref for word in (cond.left, cond.right) for ref in unquoted_variables(word.text)]
+                safe = cond.left.quoted == cond.right.quoted and all(
+                    ref[1:-1].upper() in VALUES or always_one_word(ref, sets, stmt.span.line) for ref in every
+                )
+                fix = quote_operands(ctx, cond.left, cond.right, unsafe=not safe)
+                yield self.finding(ctx, span, _("{problem}; {advice}").format(problem=problem, advice=advice), fix)
             else:
                 # Quotes would turn a numeric comparison (GTR, LSS ...) into a textual one.
                 yield self.finding(
@@ -273,9 +285,9 @@ class UnhandledEvent(Rule):
     comes up, or goes down, without its services. The kind of script comes from its
     name (`start*.bat`, `stop*.bat`, configurable) or, failing that, from whether
     it runs ARMLOAD or ARMKILL; a misspelt value does not count as a branch. A
-    `START` or `FAILOVER` without a test of its own whose path starts the services
-    (stop script: stops them) is served, as when only `RECOVER` is sent elsewhere
-    and the start follows the tests. Scripts that never test `ARMS_EVENT` are left
+    `START` or `FAILOVER` without a test of its own whose path does more than a
+    fallback's ARMBCAST and ARMSLEEP (starts services, runs a program) is served,
+    as when only `RECOVER` is sent elsewhere and the start follows the tests. Scripts that never test `ARMS_EVENT` are left
     alone unless they are named as start or stop scripts and start (stop) services:
     such a script runs the same lines for every event, `RECOVER` included.
 
@@ -317,11 +329,12 @@ class UnhandledEvent(Rule):
                     handled.add(event)
         # Without a branch of its own, START or FAILOVER may still be served by what the tests
         # run on into (IF "%ARMS_EVENT%" == "RECOVER" GOTO EXIT, then the start): its paths
-        # start (or stop) the services. Not RECOVER: starting them then is the mistake.
+        # do work, not only the messages and waits of a fallback (ARMLOAD, net start, a
+        # PowerShell script). Not RECOVER: starting the services then is the mistake.
         served = {
             r.combination.event
             for r in ctx.paths
-            if r.combination.event in ("START", "FAILOVER") and any(a.phase == ctx.kind for a in r.actions)
+            if r.combination.event in ("START", "FAILOVER") and any(a.verb not in FALLBACK_VERBS for a in r.actions)
         }
         missing = [e for e in EVENTS_BY_KIND[ctx.kind] if e not in handled and e not in served]
         if missing and not ctx.event_tests:
@@ -585,6 +598,10 @@ class OperandsNeverEqual(Rule):
                 continue  # EQU and the like compare numbers when both sides are numbers
             differ = never_equal(cond.left.text, cond.right.text, cond.case_insensitive)
             if differ is None:
+                quoted_value = self.quoted_event_value(stmt)
+                if quoted_value:
+                    yield self.finding(ctx, Span(cond.left.span.line, cond.left.span.column, cond.right.span.end_line,
+                                                 cond.right.span.end_column), quoted_value)
                 continue
             left, right, at_end = differ
             if at_end:
@@ -601,6 +618,26 @@ class OperandsNeverEqual(Rule):
             )
             span = Span(cond.left.span.line, cond.left.span.column, cond.right.span.end_line, cond.right.span.end_column)
             yield self.finding(ctx, span, message, self.fix(ctx, cond.left, cond.right, cond.case_insensitive))
+
+    @staticmethod
+    def quoted_event_value(stmt) -> str | None:
+        """The message for ``%ARMS_EVENT% == "START"``: the cluster's values hold no quote."""
+        tested = tested_event_variable(stmt)
+        if tested is None or tested[1] is not None:
+            return None
+        cond = stmt.condition
+        for this, other in ((cond.left, cond.right), (cond.right, cond.left)):
+            wrapped = event_variable(this.text)
+            ends = operand_ends(other.text)
+            quoted = '"' in other.text and other.text != '""'  # == "" tests for unset: SO201's case
+            if wrapped and ends is not None and not ends.varies and quoted and '"' not in this.text:
+                outcome = _("IF NOT is always true") if cond.negated else _("the branch never runs")
+                return _(
+                    "{operand} never holds a double quote (the cluster sets {variable} to {values}), so it never "
+                    "equals {other}; {outcome}"
+                ).format(operand=this.text, variable=wrapped[0], values=", ".join(VALUES[wrapped[0]]), other=other.text,
+                         outcome=outcome)
+        return None
 
     def fix(self, ctx: FileContext, left: Word, right: Word, case_insensitive: bool) -> Fix | None:
         """Quotes for the operand without them, where that is all the two lack to compare."""
