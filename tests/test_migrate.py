@@ -288,25 +288,25 @@ def test_unexplained_difference_fails_the_migration(tmp_path):
     assert "**needs review**" in (tmp_path / "out" / "MIGRATION.md").read_text(encoding="utf-8")
 
 
-def test_the_disk_check_explains_only_the_paths_where_generated_checks_the_disk(tmp_path):
+@pytest.mark.parametrize("prefix", ["ARMS", "CLP"])
+def test_the_disk_check_explains_only_the_paths_where_generated_checks_the_disk(tmp_path, prefix):
     """A legacy script without the ARMS_DISK test that does nothing on RECOVER or without
     ARM differs from the generated one on those rows too; the generated script checks the
     disk on START and FAILOVER only, so only their FAILURE rows may be explained by that
     check (the others once were, which could pass a row that needs review)."""
     legacy = tmp_path / "grp"
     legacy.mkdir()
-    (legacy / "start.bat").write_bytes(
-        b'IF "%ARMS_EVENT%" == "START" GOTO NORMAL\r\nIF "%ARMS_EVENT%" == "FAILOVER" GOTO NORMAL\r\n'
-        b'GOTO EXIT\r\n:NORMAL\r\nARMLOAD StarOffice /S /M "StarOffice Server"\r\n:EXIT\r\n'
-    )
-    (legacy / "stop.bat").write_bytes(
-        b'IF "%ARMS_EVENT%" == "START" GOTO NORMAL\r\nIF "%ARMS_EVENT%" == "FAILOVER" GOTO NORMAL\r\n'
-        b"GOTO EXIT\r\n:NORMAL\r\nARMKILL StarOffice\r\n:EXIT\r\n"
-    )
+    dispatch = 'IF "%ARMS_EVENT%" == "START" GOTO NORMAL\r\nIF "%ARMS_EVENT%" == "FAILOVER" GOTO NORMAL\r\nGOTO EXIT\r\n'
+    for kind, action in (("start", 'ARMLOAD StarOffice /S /M "StarOffice Server"'), ("stop", "ARMKILL StarOffice")):
+        text = f"{dispatch}:NORMAL\r\n{action}\r\n:EXIT\r\n".replace("ARMS_", f"{prefix}_")
+        (legacy / f"{kind}.bat").write_bytes(text.encode("ascii"))
     run("migrate", legacy, "-o", tmp_path / "out")
-    rows = [r for r in (tmp_path / "out" / "MIGRATION.md").read_text(encoding="utf-8").splitlines() if "/FAILURE |" in r]
-    explained_by_disk = {r.split(" |")[0].lstrip("| ").split("/")[0] for r in rows if "generated checks ARMS_DISK first" in r}
+    report = (tmp_path / "out" / "MIGRATION.md").read_text(encoding="utf-8")
+    rows = [r for r in report.splitlines() if "/FAILURE |" in r]
+    checked = f"generated checks {prefix}_DISK first"  # named as the generated scripts name it
+    explained_by_disk = {r.split(" |")[0].lstrip("| ").split("/")[0] for r in rows if checked in r}
     assert explained_by_disk == {"START", "FAILOVER"}
+    assert ("ARMS_" in report) == (prefix == "ARMS")
 
 
 def test_migrate_with_a_given_topology(tmp_path):

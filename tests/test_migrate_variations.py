@@ -371,6 +371,7 @@ def test_scripts_of_clusterpro_x_are_imported_and_migrated_as_such(tmp_path):
     assert b'"%CLP_EVENT%"' in start and b"ARMS_" not in start
     report = (tmp_path / "out" / "MIGRATION.md").read_text(encoding="utf-8")
     assert "instead of" not in report and "**0 differences need review.**" in report
+    assert "`CLP_EVENT` x `CLP_SERVER` x `CLP_DISK` combination" in report and "ARMS_" not in report
 
 
 def test_import_recovers_the_choices_the_topology_can_express(tmp_path):

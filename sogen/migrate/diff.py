@@ -1,7 +1,7 @@
 """The behaviour diff of a migration: legacy script against generated script.
 
-Both run through the same analyser as `sogen trace`, for every ARMS_EVENT x
-ARMS_SERVER x ARMS_DISK combination. Each difference is explained by a lint
+Both run through the same analyser as `sogen trace`, for every event x server x
+disk combination. Each difference is explained by a lint
 finding of the legacy file or by a choice of the topology; what nothing
 explains is called out for review.
 """
@@ -13,7 +13,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from sogen.batch.actions import ClusterAction
-from sogen.batch.events import COMBINATIONS, Combination
+from sogen.batch.events import COMBINATIONS, Combination, Dialect
 from sogen.batch.interpreter import PathResult
 from sogen.batch.ir import Exit, Label
 
@@ -137,18 +137,21 @@ BROADCAST_FIRST = (
     "generated broadcasts first, then starts or stops the services, as the guide's samples do "
     "(sections 1.4.1 and 3.2: ARMBCAST, then ARMLOAD / ARMKILL)"
 )
-DISK_CHECKED = (
-    "generated checks ARMS_DISK first and on FAILURE only broadcasts the disk error, as the guide's start and "
-    "stop samples do (section 1.4.1: IF \"%ARMS_DISK%\" == \"FAILURE\" GOTO ERROR_DISK)"
-)
+def disk_checked(disk: str) -> str:
+    """The guide's disk check, named as the generated scripts name the disk variable."""
+    return (
+        f"generated checks {disk} first and on FAILURE only broadcasts the disk error, as the guide's start and "
+        f"stop samples do (section 1.4.1: IF \"%{disk}%\" == \"FAILURE\" GOTO ERROR_DISK)"
+    )
 SETTLED = (
     "generated waits db_settle_seconds after the database stops on every path of stop.bat "
     "(the guide's 3.2 sample waits 30 s after the database stops: ARMSLEEP 30)"
 )
 
 
-def explain(legacy: PathResult, generated: PathResult, findings, falls_into: dict) -> list[Explanation]:
-    """Why ``legacy`` and ``generated`` differ on one combination, as far as the findings tell."""
+def explain(legacy: PathResult, generated: PathResult, findings, falls_into: dict, dialect: Dialect) -> list[Explanation]:
+    """Why ``legacy`` and ``generated`` differ on one combination, as far as the findings tell;
+    the event variables are named as ``dialect``, the generated scripts', names them."""
     by_code = _findings_by_code(findings)
     old = [canonical(a) for a in legacy.actions]
     new = [canonical(a) for a in generated.actions]
@@ -178,7 +181,7 @@ def explain(legacy: PathResult, generated: PathResult, findings, falls_into: dic
         cited = _cite(by_code, "SO201", "SO703")
         if cited:
             reasons.append(Explanation(
-                f"legacy stops at an IF syntax error when {'ARMS_EVENT is unset' if combination.event is None else 'a variable is empty'} "
+                f"legacy stops at an IF syntax error when {dialect.event + ' is unset' if combination.event is None else 'a variable is empty'} "
                 f"({cited[0]} at line {cited[1]}); generated quotes every IF operand", cited[0]))
     if legacy.end == "undefined-label":
         cited = _cite(by_code, "SO101")
@@ -197,13 +200,13 @@ def explain(legacy: PathResult, generated: PathResult, findings, falls_into: dic
         cited = _cite(by_code, "SO204")
         if cited:
             reasons.append(Explanation(
-                f"legacy starts services before it checks ARMS_DISK ({cited[0]} at line {cited[1]}); generated checks the disk first",
+                f"legacy starts services before it checks {dialect.disk} ({cited[0]} at line {cited[1]}); generated checks the disk first",
                 cited[0]))
     if combination.event is None and legacy.end != "syntax-error" and extra:
         cited = _cite(by_code, "SO205")
         if cited:
             reasons.append(Explanation(
-                f"with ARMS_EVENT unset legacy falls into a handler ({cited[0]} at line {cited[1]}); generated only broadcasts "
+                f"with {dialect.event} unset legacy falls into a handler ({cited[0]} at line {cited[1]}); generated only broadcasts "
                 "that ARM is not running", cited[0]))
     if missing and legacy.end not in ("syntax-error", "undefined-label"):
         cited = _cite(by_code, "SO203", "SO403")
@@ -215,7 +218,7 @@ def explain(legacy: PathResult, generated: PathResult, findings, falls_into: dic
         and all(not variable.endswith("_DISK") for _, variable in legacy.tests)
         and any(variable.endswith("_DISK") for _, variable in generated.tests)
     ):  # only where the generated path does check the disk (not RECOVER, not without ARM)
-        reasons.append(Explanation(f"legacy does not check ARMS_DISK, so it runs as with a good disk; {DISK_CHECKED}"))
+        reasons.append(Explanation(f"legacy does not check {dialect.disk}, so it runs as with a good disk; {disk_checked(dialect.disk)}"))
     if (extra or missing) and all(action.startswith("ARMSLEEP ") for action in extra + missing):
         waits = ", ".join(extra.elements()) or "no ARMSLEEP"
         reasons.append(Explanation(f"legacy has {waits} on this path; {SETTLED}"))
@@ -243,7 +246,7 @@ def topology_explanation(legacy_results: dict[Combination, PathResult], differen
 
 
 def diff_script(group: str, kind: str, legacy_path: str, legacy: dict[Combination, PathResult],
-                generated: dict[Combination, PathResult], findings, falls_into: dict) -> ScriptDiff:
+                generated: dict[Combination, PathResult], findings, falls_into: dict, dialect: Dialect) -> ScriptDiff:
     differences = []
     identical = 0
     for combination in COMBINATIONS:
@@ -252,7 +255,7 @@ def diff_script(group: str, kind: str, legacy_path: str, legacy: dict[Combinatio
         if old == new:
             identical += 1
             continue
-        difference = PathDifference(combination, old, new, explain(legacy[combination], generated[combination], findings, falls_into))
+        difference = PathDifference(combination, old, new, explain(legacy[combination], generated[combination], findings, falls_into, dialect))
         if not difference.explanations:
             chosen = topology_explanation(legacy, difference)
             if chosen:

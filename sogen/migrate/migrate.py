@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from sogen.batch.control import control_flow
-from sogen.batch.events import COMBINATIONS, Dialect
+from sogen.batch.events import ARM, COMBINATIONS, DIALECTS, Dialect
 from sogen.batch.interpreter import analyse, script_dialect
 from sogen.batch.parser import parse_script
 from sogen.migrate.diff import ScriptDiff, diff_script
@@ -62,6 +62,7 @@ class Migration:
     findings: list = field(default_factory=list)
     without_folder: list[str] = field(default_factory=list)  # groups of the cluster no legacy folder was given for
     converted: list[ConvertedScript] = field(default_factory=list)  # scripts moved to the other dialect
+    dialect: Dialect = ARM  # the generated scripts' event variables
 
     @property
     def unexplained(self) -> int:
@@ -174,6 +175,7 @@ def migrate(
     pending = [name for name in files if name in waiting or name.split("/", 1)[0] in without_folder]
     diffs = []
     converted = []
+    dialect_of_output = DIALECTS[t.settings.dialect]  # the report names the variables as the generated scripts do
     for group in t.groups:
         folder = folder_of.get(group.name)
         if folder is None:
@@ -191,9 +193,9 @@ def migrate(
                 converted.append(ConvertedScript(name, legacy_dialect, generated_dialect))
             own = [f for f in findings if Path(f.path).resolve() == legacy_path.resolve()]
             falls_into = control_flow(script).falls_into
-            diffs.append(diff_script(group.name, kind, str(legacy_path), legacy, generated, own, falls_into))
+            diffs.append(diff_script(group.name, kind, str(legacy_path), legacy, generated, own, falls_into, dialect_of_output))
     kept = {name: data for name, data in files.items() if name not in pending and name != "manifest.json"}
-    result = Migration(kept, diffs, pending, placeholders, findings, without_folder, converted)
+    result = Migration(kept, diffs, pending, placeholders, findings, without_folder, converted, dialect_of_output)
     report = migration_report(result, [str(f) for f in folder_of.values()]).encode("utf-8")
     from sogen.generator.artifacts import with_manifest
 
