@@ -242,7 +242,7 @@ def test_import_command_writes_a_commented_topology(tmp_path):
     assert run("import", LEGACY / "guide-32-sqlserver", "-o", output).exit_code == 2  # no overwrite without --force
 
 
-def test_a_program_run_by_armload_is_listed_not_taken_for_a_service(tmp_path):
+def test_programs_are_listed_not_taken_for_services_nor_dropped(tmp_path):
     """ARMLOAD's application form (/U user /W program), as NEC's EXPRESSCLUSTER templates
     use it, runs a program: importing it as a custom product with service REPNORMAL made
     migrate write ARMLOAD REPNORMAL /S /M "REPNORMAL" on every path. The program lines,
@@ -257,11 +257,16 @@ def test_a_program_run_by_armload_is_listed_not_taken_for_a_service(tmp_path):
     output = tmp_path / "cluster.yaml"
     assert run("import", legacy, "-o", output).exit_code == 0
     text = output.read_text(encoding="utf-8")
-    assert "# Not imported: these lines run a program" in text
+    assert "# Not imported: these lines run programs or scripts" in text
     line = next(n for n, t in enumerate(start.read_bytes().split(b"\r\n"), 1) if t.startswith(b"armload REPNORMAL"))
-    assert f"#   grp/start.bat:{line}: ARMLOAD REPNORMAL /U Administrator /W powershell.exe .\\normal.ps1" in text
+    assert f"#   grp/start.bat:{line}: armload REPNORMAL /U Administrator /W powershell.exe .\\normal.ps1" in text
     products = YAML(typ="safe").load(text)["groups"][0]["products"]
     assert [p["type"] for p in products] == ["staroffice-server"]
+    # Other programs and scripts no product stands for are listed the same way, as written.
+    start.write_bytes(start.read_bytes().replace(b"armload REPNORMAL", b"call setenv.bat\r\nsqlcmd -i act.sql\r\narmload REPNORMAL", 1))
+    assert run("import", legacy, "-o", output, "--force").exit_code == 0
+    text = output.read_text(encoding="utf-8")
+    assert f"#   grp/start.bat:{line}: call setenv.bat\n#   grp/start.bat:{line + 1}: sqlcmd -i act.sql\n" in text
 
 
 def test_migrate_command_exit_code_and_report(tmp_path):

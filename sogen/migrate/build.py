@@ -20,11 +20,11 @@ Values say where they came from; FILL_IN marks what the legacy files do not
 hold. Fill those in, then run: sogen validate {output}
 """
 
-# ARMLOAD's application form runs a program; no product of a topology stands for one.
+# No product of a topology stands for a program: ARMLOAD's application form, sqlcmd ...
 NOT_IMPORTED = """\
-Not imported: these lines run a program (ARMLOAD's application form, /U user
-/W program), which a topology cannot hold; sogen generate does not write them.
-Carry them over into the generated scripts by hand:
+Not imported: these lines run programs or scripts that no product of a topology
+stands for (ARMLOAD's application form /U user /W program, other commands);
+sogen generate does not write them. Carry them over by hand:
 """
 
 

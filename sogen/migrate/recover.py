@@ -69,13 +69,14 @@ class RecoveredGroup:
     backup_command: Sourced | None = None
     version_key: Sourced | None = None
     dialect: Sourced | None = None  # set for CLUSTERPRO X's CLP_* only
-    programs: list[str] = field(default_factory=list)  # "folder/start.bat:40: ARMLOAD ID /U user /W ..."
+    programs: list[str] = field(default_factory=list)  # "folder/start.bat:40: SQLCMD -i x.sql", not imported
     nodes: dict[str, dict[str, Sourced]] = field(default_factory=dict)  # from decommission patches
     procinfo: dict[str, Sourced] = field(default_factory=dict)  # "mvm"/"wfocom" -> PROCINFO index
     policy: Sourced | None = None  # from the header sogen writes into its scripts
     cluster_name: Sourced | None = None
     scripts: dict[str, Path] = field(default_factory=dict)  # "start"/"stop" -> path
     analyses: dict[str, dict[Combination, PathResult]] = field(default_factory=dict)
+    lines: dict[str, list[str]] = field(default_factory=dict)  # "start"/"stop" -> the script's lines
 
 
 def _read(path: Path) -> bytes:
@@ -168,6 +169,7 @@ def recover_group(name: str, folder: Path) -> RecoveredGroup:
     for kind, path in group.scripts.items():
         script = parse_script(str(path), _read(path))
         group.analyses[kind] = analyse(script)
+        group.lines[kind] = script.lines
         dialect = script_dialect(script)
         if kind == "start" and dialect is not DIALECTS["arm"]:
             # CLUSTERPRO X's CLP_* (ARM's ARMS_* is the default): scripts regenerated
@@ -261,16 +263,18 @@ def runs_a_program(action) -> bool:
 
 
 def _recover_programs(group: RecoveredGroup) -> None:
-    """The ARMLOADs of the application form on any path of either script, in file order:
-    the topology cannot hold them, so the import lists them for the SE to carry over."""
+    """The lines on any path of either script that run what no product stands for, in file
+    order: ARMLOADs of the application form and other programs or scripts (sqlcmd,
+    PowerShell, CALL setenv.bat). The topology cannot hold them, so the import lists them
+    for the SE to carry over."""
     found: dict[tuple[str, int], str] = {}  # (script, line) -> what to list
     for kind, results in group.analyses.items():
         path = group.scripts[kind]
         for result in results.values():
             for action in result.actions:
-                if action.verb == "ARMLOAD" and runs_a_program(action):
+                if action.verb == "OTHER" or (action.verb == "ARMLOAD" and runs_a_program(action)):
                     line = action.stmt.span.line
-                    found.setdefault((path.name, line), f"{_where(path, group.folder, line)}: {action.text}")
+                    found.setdefault((path.name, line), f"{_where(path, group.folder, line)}: {group.lines[kind][line - 1].strip()}")
     group.programs = [found[key] for key in sorted(found)]
 
 
