@@ -69,38 +69,49 @@ def may_vanish(operand: str) -> bool:
 
 class Assignment(NamedTuple):
     line: int
-    value: str | None  # "word": always one plain word; "empty": clears the variable; None: other
+    # "word": always one plain word; "quoted": one token in double quotes ("%ARMS_EVENT%"),
+    # never empty; "empty": clears the variable; None: anything else.
+    value: str | None
+
+
+# A SET value wholly in one pair of double quotes: one token, never empty.
+_QUOTED_VALUE = re.compile(r'"[^"]*"')
 
 
 def assignments(ctx: FileContext) -> dict[str, list[Assignment]]:
     """Upper-case variable name -> its SETs. SET /A TRIES+=1, SET RET=%ERRORLEVEL% and
-    SET MODE=test give one plain word; SET X=%1, SET /P and SET SPACED=a b (whose blank
-    splits an IF as an empty value does) may not."""
+    SET MODE=test give one plain word, SET EV="%ARMS_EVENT%" one quoted token; SET X=%1,
+    SET /P and SET SPACED=a b (whose blank splits an IF as an empty value does) may not."""
     sets: dict[str, list[Assignment]] = {}
     for stmt in ctx.statements:
         if isinstance(stmt, Set):
             if stmt.arithmetic or (not stmt.prompt and one_word(stmt.value)):
                 kind = "word"
+            elif stmt.prompt:
+                kind = None
+            elif _QUOTED_VALUE.fullmatch(stmt.value):
+                kind = "quoted"
             else:
-                kind = "empty" if not stmt.prompt and stmt.value == "" else None
+                kind = "empty" if stmt.value == "" else None
             sets.setdefault(stmt.name.upper(), []).append(Assignment(stmt.span.line, kind))
     return sets
 
 
-def always_one_word(reference: str, sets: dict[str, list[Assignment]], line: int) -> bool:
-    """Whether %NAME% stands for one plain word on ``line``: cmd or Windows always set it
-    so (%ERRORLEVEL%, %COMPUTERNAME% ...), or the script sets it only so, wherever (a
-    routine at the end may set it), and clears it nowhere above the line (SET X= and
-    then a SET under some IF leaves it empty on the other paths)."""
+def always_one_word(reference: str, sets: dict[str, list[Assignment]], line: int, quoted: bool = False) -> bool:
+    """Whether %NAME% stands for one plain word on ``line`` (``quoted``: or one token in
+    quotes): cmd or Windows always set it so (%ERRORLEVEL%, %COMPUTERNAME% ...), or the
+    script sets it only so, wherever (a routine at the end may set it), and clears it
+    nowhere above the line (SET X= and then a SET under some IF leaves it empty on the
+    other paths)."""
     name = reference[1:-1].upper()
     if len(reference) < 3 or reference[-1] != "%":
         return False  # %1, %*: whatever the caller gave
     if name in ONE_WORD_ALWAYS:
         return True
+    kinds = ("word", "quoted") if quoted else ("word",)
     found = sets.get(name, ())
-    return (
-        any(a.value == "word" for a in found)
-        and all(a.value == "word" or (a.value == "empty" and a.line > line) for a in found)
+    return any(a.value in kinds for a in found) and all(
+        a.value in kinds or (a.value == "empty" and a.line > line) for a in found
     )
 
 
@@ -119,7 +130,8 @@ class UnquotedIfOperand(Rule):
     `%RANDOM%` ...), what Windows sets for every process (`%COMPUTERNAME%`,
     `%PROCESSOR_ARCHITECTURE%` ...) and those the script only sets to one (`SET /A
     TRIES+=1`, `SET RET=%ERRORLEVEL%`; not `SET SPACED=a b`, whose blank splits the
-    IF as an empty value does) and clears nowhere above the IF.
+    IF as an empty value does) or to one token in double quotes (`SET EV="%ARMS_EVENT%"`)
+    and clears nowhere above the IF.
 
     ## Why it matters in a cluster
     cmd.exe expands the variable before it parses the IF. When ARM does not set
@@ -165,7 +177,7 @@ class UnquotedIfOperand(Rule):
             if refs:
                 if sets is None:
                     sets = assignments(ctx)
-                refs = [ref for ref in refs if not always_one_word(ref, sets, stmt.span.line)]
+                refs = [ref for ref in refs if not always_one_word(ref, sets, stmt.span.line, quoted=True)]
             if not refs:
                 continue
             names = _(" and ").join(dict.fromkeys(refs))

@@ -11,6 +11,8 @@ if %errorlevel% equ 0 echo ok
 if %PROCESSOR_ARCHITECTURE%==AMD64 echo x64
 if %RANDOM% GTR 100 echo big
 set "MODE=test"
+set EV="%CLP_EVENT%"
+if %EV%=="START" echo quoted copy
 if %MODE%==test echo test
 call :SIZE
 if %WIDTH% GTR 80 echo wide
