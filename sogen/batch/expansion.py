@@ -132,13 +132,15 @@ class OperandEnds(NamedTuple):
 @lru_cache(maxsize=4096)
 def operand_ends(text: str) -> OperandEnds | None:
     """The literal text before an IF operand's first reference and after its last
-    (the whole text when it has none); None when that cannot be told: a ^ escape or
-    a %VAR:modifier%, whose expansion may take in what follows it."""
+    (the whole text when it has none); None when that cannot be told: a ^ escape.
+    After a %VAR:modifier%, whose expansion may take in what follows it, nothing is
+    sure: the tail is empty."""
     if "^" in text:
         return None
     parts, modified = percent_template(text)
     if modified is not None:
-        return None
+        head = "".join(itertools.takewhile(lambda part: part.__class__ is str, parts))
+        return OperandEnds(_MAY_VARY.split(head, 1)[0], "", True)
     if not parts:
         return OperandEnds("", "", False)
     if len(parts) == 1 and parts[0].__class__ is str and not _MAY_VARY.search(parts[0]):

@@ -572,14 +572,17 @@ class OperandsNeverEqual(Rule):
     ## What it does
     Checks for IF `==` comparisons that are false whatever the variables hold,
     because the two operands begin (or end) with different text of their own:
-    `"%ARMS_EVENT%" == START`, `[%1] == x`, `x%MODE% == yTEST`.
+    `"%ARMS_EVENT%" == START`, `[%1] == x`, `x%MODE% == yTEST`; `EQU` and `NEQ`
+    too where an operand has a quote (they then compare text, not numbers), and
+    an event variable against a quoted value (`%ARMS_EVENT% == "START"`: the
+    cluster sets bare words).
 
     ## Why it matters in a cluster
     `==` compares the operands as written, quotes and brackets included: with
     `ARMS_EVENT` set to `START`, `"%ARMS_EVENT%" == START` compares `"START"` with
     `START`, which is never true. The `START` branch never runs and the script
     takes its fallback path on every start: no service comes up, and nothing says
-    why. The same holds for `IF NOT`, which is then always true. sogen does not
+    why. `IF NOT` and `NEQ` are then always true. sogen does not
     count such a test as the script's branch for the value (SO203).
 
     ## Example
@@ -606,8 +609,10 @@ class OperandsNeverEqual(Rule):
     def check(self, ctx: FileContext) -> Iterator[Finding]:
         for stmt in ctx.ifs:
             cond = stmt.condition
-            if cond.kind != "compare" or cond.op != "==" or cond.left is None or cond.right is None:
-                continue  # EQU and the like compare numbers when both sides are numbers
+            if cond.kind != "compare" or cond.left is None or cond.right is None:
+                continue
+            if cond.op != "==" and (cond.op not in ("EQU", "NEQ") or '"' not in cond.left.text + cond.right.text):
+                continue  # EQU and NEQ compare numbers when both sides are numbers: not with a quote
             differ = never_equal(cond.left.text, cond.right.text, cond.case_insensitive)
             if differ is None:
                 quoted_value = self.quoted_event_value(stmt)
@@ -621,8 +626,8 @@ class OperandsNeverEqual(Rule):
             else:
                 problem = _("{a} starts with {b} and {c} with {d}")
             problem = problem.format(a=cond.left.text, b=repr_text(left), c=cond.right.text, d=repr_text(right))
-            if cond.negated:
-                outcome = _("IF NOT is always true")
+            if cond.negated != (cond.op == "NEQ"):
+                outcome = _("the test is always true")
             else:
                 outcome = _("the branch never runs")
             message = _("IF compares operands that are never equal: {problem}, whatever the variables hold; {outcome}").format(
@@ -643,7 +648,7 @@ class OperandsNeverEqual(Rule):
             ends = operand_ends(other.text)
             quoted = '"' in other.text and other.text != '""'  # == "" tests for unset: SO201's case
             if wrapped and ends is not None and not ends.varies and quoted and '"' not in this.text:
-                outcome = _("IF NOT is always true") if cond.negated else _("the branch never runs")
+                outcome = _("the test is always true") if cond.negated else _("the branch never runs")
                 return _(
                     "{operand} never holds a double quote (the cluster sets {variable} to {values}), so it never "
                     "equals {other}; {outcome}"
