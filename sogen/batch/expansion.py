@@ -138,18 +138,21 @@ def operand_ends(text: str) -> OperandEnds | None:
     if "^" in text:
         return None
     parts, modified = percent_template(text)
-    if modified is not None:
-        head = "".join(itertools.takewhile(lambda part: part.__class__ is str, parts))
-        return OperandEnds(_MAY_VARY.split(head, 1)[0], "", True)
-    if not parts:
+    if modified is None and not parts:
         return OperandEnds("", "", False)
-    if len(parts) == 1 and parts[0].__class__ is str and not _MAY_VARY.search(parts[0]):
+    if modified is None and len(parts) == 1 and parts[0].__class__ is str and not _MAY_VARY.search(parts[0]):
         return OperandEnds(text, text, False)
-    literal = [part if part.__class__ is str else None for part in parts]
-    head = "".join(itertools.takewhile(lambda part: part is not None, literal))
-    tail = "".join(reversed(list(itertools.takewhile(lambda part: part is not None, reversed(literal)))))
+    head = _MAY_VARY.split("".join(itertools.takewhile(_is_text, parts)), 1)[0]
+    if modified is not None:
+        return OperandEnds(head, "", True)
+    tail = "".join(reversed(list(itertools.takewhile(_is_text, reversed(parts)))))
     after = _AFTER_LAST_VARYING.search(tail)
-    return OperandEnds(_MAY_VARY.split(head, 1)[0], after.group("tail") if after else tail, True)
+    return OperandEnds(head, after.group("tail") if after else tail, True)
+
+
+def _is_text(part) -> bool:
+    """A literal part of :func:`percent_template`'s parts, not a reference."""
+    return part.__class__ is str
 
 
 def never_equal(left: str, right: str, case_insensitive: bool) -> tuple[str, str, bool] | None:

@@ -297,7 +297,6 @@ _QUOTED = "quoted"
 _WORD_NAME = re.compile(r"[\w$#@.\-\[\]{}~+]+")
 
 
-
 @lru_cache(maxsize=8192)  # scripts share most of their lines
 def _facts(text: str) -> tuple[tuple[str, ...], tuple | str | None]:
     """(the event variables a command line with a % names, its deferral; see :class:`_FileLine`)."""

@@ -216,15 +216,20 @@ class FileContext(_Placed):
         dispatch or not. A helper such as startup.bat that does neither is not."""
         if self.event_tests:
             return True
+        named = self.named_kind
+        return named is not None and any(a.phase == named for result in self.paths for a in result.actions)
+
+    @cached_property
+    def named_kind(self) -> str | None:
+        """ "start", "stop" or None: by file name only (start*.bat, stop*.bat, configurable)."""
         named = kind_from_name(os.path.basename(self.path), self.patterns)
-        return named is not None and any(a.phase == named[0] for result in self.paths for a in result.actions)
+        return named[0] if named else None
 
     @cached_property
     def kind(self) -> str | None:
         """ "start", "stop" or None: by file name, else by what the script does."""
-        named = kind_from_name(os.path.basename(self.path), self.patterns)
-        if named:
-            return named[0]
+        if self.named_kind:
+            return self.named_kind
         programs = {c.program for c in self.commands}
         loads, kills = "armload" in programs, "armkill" in programs
         if loads != kills:

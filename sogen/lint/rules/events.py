@@ -159,8 +159,8 @@ class UnquotedIfOperand(Rule):
     is true only for a value with the quotes in it; quoted, for `X`), or for another
     variable, whose value may end in a blank that cmd drops unquoted and keeps
     quoted (`SET ST=%%a & GOTO` leaves one): the branch may then run, or stop
-    running, where it did not. Not
-    for the numeric comparisons (`EQU`, `GTR` ...), which quotes would make textual.
+    running, where it did not. Not for the numeric comparisons (`EQU`, `GTR` ...),
+    which quotes would make textual.
     """
 
     code = "SO201"
@@ -299,9 +299,10 @@ class UnhandledEvent(Rule):
     it runs ARMLOAD or ARMKILL; a misspelt value does not count as a branch. A
     `START` or `FAILOVER` without a test of its own whose path does more than a
     fallback's ARMBCAST and ARMSLEEP (starts services, runs a program) is served,
-    as when only `RECOVER` is sent elsewhere and the start follows the tests. Scripts that never test `ARMS_EVENT` are left
-    alone unless they are named as start or stop scripts and start (stop) services:
-    such a script runs the same lines for every event, `RECOVER` included.
+    as when only `RECOVER` is sent elsewhere and the start follows the tests.
+    Scripts that never test `ARMS_EVENT` are left alone unless they are named as
+    start or stop scripts and start (stop) services: such a script runs the same
+    lines for every event, `RECOVER` included.
 
     ## Example
     ```batch
@@ -582,8 +583,8 @@ class OperandsNeverEqual(Rule):
     `ARMS_EVENT` set to `START`, `"%ARMS_EVENT%" == START` compares `"START"` with
     `START`, which is never true. The `START` branch never runs and the script
     takes its fallback path on every start: no service comes up, and nothing says
-    why. `IF NOT` and `NEQ` are then always true. sogen does not
-    count such a test as the script's branch for the value (SO203).
+    why. `IF NOT` and `NEQ` are then always true. sogen does not count such a
+    test as the script's branch for the value (SO203).
 
     ## Example
     ```batch
@@ -613,12 +614,17 @@ class OperandsNeverEqual(Rule):
                 continue
             if cond.op != "==" and (cond.op not in ("EQU", "NEQ") or '"' not in cond.left.text + cond.right.text):
                 continue  # EQU and NEQ compare numbers when both sides are numbers: not with a quote
+            span = Span(cond.left.span.line, cond.left.span.column, cond.right.span.end_line, cond.right.span.end_column)
+            # IF NOT ... and NEQ hold where the operands differ: never equal makes them always true.
+            if cond.negated != (cond.op == "NEQ"):
+                outcome = _("the test is always true")
+            else:
+                outcome = _("the branch never runs")
             differ = never_equal(cond.left.text, cond.right.text, cond.case_insensitive)
             if differ is None:
-                quoted_value = self.quoted_event_value(stmt)
+                quoted_value = self.quoted_event_value(stmt, outcome)
                 if quoted_value:
-                    yield self.finding(ctx, Span(cond.left.span.line, cond.left.span.column, cond.right.span.end_line,
-                                                 cond.right.span.end_column), quoted_value)
+                    yield self.finding(ctx, span, quoted_value)
                 continue
             left, right, at_end = differ
             if at_end:
@@ -626,18 +632,13 @@ class OperandsNeverEqual(Rule):
             else:
                 problem = _("{a} starts with {b} and {c} with {d}")
             problem = problem.format(a=cond.left.text, b=repr_text(left), c=cond.right.text, d=repr_text(right))
-            if cond.negated != (cond.op == "NEQ"):
-                outcome = _("the test is always true")
-            else:
-                outcome = _("the branch never runs")
             message = _("IF compares operands that are never equal: {problem}, whatever the variables hold; {outcome}").format(
                 problem=problem, outcome=outcome
             )
-            span = Span(cond.left.span.line, cond.left.span.column, cond.right.span.end_line, cond.right.span.end_column)
             yield self.finding(ctx, span, message, self.fix(ctx, cond.left, cond.right, cond.case_insensitive))
 
     @staticmethod
-    def quoted_event_value(stmt) -> str | None:
+    def quoted_event_value(stmt, outcome: str) -> str | None:
         """The message for ``%ARMS_EVENT% == "START"``: the cluster's values hold no quote."""
         tested = tested_event_variable(stmt)
         if tested is None or tested[1] is not None:
@@ -648,7 +649,6 @@ class OperandsNeverEqual(Rule):
             ends = operand_ends(other.text)
             quoted = '"' in other.text and other.text != '""'  # == "" tests for unset: SO201's case
             if wrapped and ends is not None and not ends.varies and quoted and '"' not in this.text:
-                outcome = _("the test is always true") if cond.negated else _("the branch never runs")
                 return _(
                     "{operand} never holds a double quote (the cluster sets {variable} to {values}), so it never "
                     "equals {other}; {outcome}"
