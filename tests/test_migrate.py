@@ -293,6 +293,57 @@ def test_unexplained_difference_fails_the_migration(tmp_path):
     assert "**needs review**" in (tmp_path / "out" / "MIGRATION.md").read_text(encoding="utf-8")
 
 
+def test_a_reason_for_one_action_does_not_explain_another(tmp_path):
+    """ARMLOAD's restart form (/R 3 /H 2: ARM restarts a stopped service) is not the
+    guide's /M (a stopped service fails the group over), and the missing RECOVER branch
+    of the same file does not explain that change: it passed as "legacy does not run
+    ARMLOAD StarOffice /S /M ... on this path (SO203)" on the very path that runs it."""
+    legacy = tmp_path / "grp"
+    shutil.copytree(LEGACY / "multi" / "so1", legacy)
+    start = legacy / "start.bat"
+    start.write_bytes(
+        start.read_bytes()
+        .replace(b'ARMLOAD StarOffice /S /M "StarOffice Server"', b'ARMLOAD StarOffice /S /R 3 /H 2 "StarOffice Server"')
+        .replace(b'IF "%ARMS_EVENT%" == "RECOVER" GOTO RECOVER\r\n', b"")
+    )
+    migration = migrate([str(legacy)], None)
+    rows = {str(d.combination): d for s in migration.diffs if s.kind == "start" for d in s.differences}
+    restart, watch = 'ARMLOAD StarOffice /S /R 3 /H 2 "StarOffice Server"', 'ARMLOAD StarOffice /S /M "StarOffice Server"'
+    for combination in ("START/HOME/SUCCESS", "START/OTHER/SUCCESS", "FAILOVER/HOME/SUCCESS", "FAILOVER/OTHER/SUCCESS"):
+        assert sorted(rows[combination].unexplained) == sorted([restart, watch]), combination
+    assert all(rows[c].explained for c in rows if c.startswith("RECOVER/"))  # no branch: SO203
+    assert migration.unexplained == 4
+    result = run("migrate", legacy, "-o", tmp_path / "out")
+    assert result.exit_code == 1
+    report = (tmp_path / "out" / "MIGRATION.md").read_text(encoding="utf-8")
+    row = next(line for line in report.splitlines() if line.startswith("| START/HOME/SUCCESS |"))
+    assert f"**needs review**: no lint finding or topology choice explains `{restart}`<br>`{watch}`" in row
+
+
+def test_import_takes_the_service_name_of_any_armload_form(tmp_path, monkeypatch):
+    """NEC's form ends ``{/M | /R retry ...} service-name``: the name is what no option
+    takes, with or without /M, quoted or (as the guide's section 3 prints it) not."""
+    legacy = tmp_path / "grp"
+    legacy.mkdir()
+    (legacy / "start.bat").write_bytes(
+        b'IF "%ARMS_EVENT%" == "START" GOTO NORMAL\r\nGOTO EXIT\r\n:NORMAL\r\n'
+        b"ARMLOAD Agent /S Agent32\r\n"
+        b'ARMLOAD Backup /S /R 3 /H 2 "Backup Service"\r\n'
+        b"ARMLOAD Mail /S /M Mail Relay\r\n:EXIT\r\n"
+    )
+    (legacy / "stop.bat").write_bytes(b"ARMKILL Mail\r\nARMKILL Backup\r\nARMKILL Agent\r\n")
+    # Run from inside the folder, named "." (the origin comments said "/start.bat:4").
+    monkeypatch.chdir(legacy)
+    output = tmp_path / "cluster.yaml"
+    assert run("import", ".", "-o", output).exit_code == 0
+    text = output.read_text(encoding="utf-8")
+    products = YAML(typ="safe").load(text)["groups"][0]["products"]
+    assert {p["watch_id"]: p["service"] for p in products} == {
+        "Agent": "Agent32", "Backup": "Backup Service", "Mail": "Mail Relay",
+    }
+    assert "# from grp/start.bat:4" in text and "/start.bat" not in text.replace("grp/start.bat", "")
+
+
 @pytest.mark.parametrize("prefix", ["ARMS", "CLP"])
 def test_the_disk_check_explains_only_the_paths_where_generated_checks_the_disk(tmp_path, prefix):
     """A legacy script without the ARMS_DISK test that does nothing on RECOVER or without

@@ -191,6 +191,13 @@ def read_arm_call(command: Command) -> ArmCall | None:
     return ArmCall(spec, form, args[0] if watched else None, given, tuple(args[at] for at in operands))
 
 
+def operand_texts(program: str, texts: tuple[str, ...]) -> tuple[str, ...]:
+    """The words of an ARM command line (after its name) that no option takes: ARMLOAD's
+    service name (``/S /M "StarOffice Server"``, ``/S /R 3 Svc``), ARMSLEEP's seconds."""
+    _form, _watched, _options, operands = _layout(program, texts)
+    return tuple(texts[at] for at in operands)
+
+
 @lru_cache(maxsize=4096)
 def _layout(program: str, texts: tuple[str, ...]) -> tuple:
     """How an ARM command's words read, by position: (form, whether the first is the watch

@@ -73,6 +73,8 @@ def canonical(action: ClusterAction) -> str:
 class Explanation:
     text: str
     code: str | None = None  # the lint rule behind it, or None for a topology choice
+    # The differing actions it accounts for (canonical text); None: all of the path's.
+    covers: frozenset[str] | None = None
 
 
 @dataclass
@@ -83,8 +85,17 @@ class PathDifference:
     explanations: list[Explanation] = field(default_factory=list)
 
     @property
+    def unexplained(self) -> list[str]:
+        """The actions one side runs more often than the other that no explanation
+        accounts for: a reason for one of them (a missing branch) says nothing about
+        another (ARMLOAD run with /R 3 instead of /M)."""
+        differing = (Counter(self.legacy) - Counter(self.generated)) + (Counter(self.generated) - Counter(self.legacy))
+        return [action for action in differing if not _covered(self.explanations, action)]
+
+    @property
     def explained(self) -> bool:
-        return bool(self.explanations)
+        """Every differing action is accounted for; a difference of order only, by one reason."""
+        return bool(self.explanations) and not self.unexplained
 
 
 @dataclass
@@ -143,15 +154,30 @@ def disk_checked(disk: str) -> str:
         f"generated checks {disk} first and on FAILURE only broadcasts the disk error, as the guide's start and "
         f"stop samples do (section 1.4.1: IF \"%{disk}%\" == \"FAILURE\" GOTO ERROR_DISK)"
     )
+BROADCAST_MESSAGES = (
+    "generated broadcasts the topology's settings.messages on the paths the guide's samples broadcast on "
+    "(section 1.4.1; sogen import takes each from the legacy path that broadcasts it)"
+)
 SETTLED = (
     "generated waits db_settle_seconds after the database stops on every path of stop.bat "
     "(the guide's 3.2 sample waits 30 s after the database stops: ARMSLEEP 30)"
 )
 
 
+def _subject(action: str) -> str:
+    """What an action acts on: an ARM watch command and its watch ID (``ARMLOAD W1``), so
+    that one run with other options is not a missing one; any other command line is its
+    own subject (``NET START MSSQLServer``)."""
+    program, _, arguments = action.partition(" ")
+    if program in ("ARMLOAD", "ARMKILL", "ARMLOADC"):
+        return f"{program} {arguments.split(' ', 1)[0]}"
+    return action
+
+
 def explain(legacy: PathResult, generated: PathResult, findings, falls_into: dict, dialect: Dialect) -> list[Explanation]:
     """Why ``legacy`` and ``generated`` differ on one combination, as far as the findings tell;
-    the event variables are named as ``dialect``, the generated scripts', names them."""
+    the event variables are named as ``dialect``, the generated scripts', names them. Each
+    reason says which differing actions it accounts for (see :attr:`PathDifference.unexplained`)."""
     by_code = _findings_by_code(findings)
     old = [canonical(a) for a in legacy.actions]
     new = [canonical(a) for a in generated.actions]
@@ -182,20 +208,24 @@ def explain(legacy: PathResult, generated: PathResult, findings, falls_into: dic
         if cited:
             reasons.append(Explanation(
                 f"legacy stops at an IF syntax error when {dialect.event + ' is unset' if combination.event is None else 'a variable is empty'} "
-                f"({cited[0]} at line {cited[1]}); generated quotes every IF operand", cited[0]))
+                f"({cited[0]} at line {cited[1]}); generated quotes every IF operand", cited[0], frozenset(missing)))
     if legacy.end == "undefined-label":
         cited = _cite(by_code, "SO101")
         if cited:
-            reasons.append(Explanation(f"legacy jumps to a label that does not exist and ends there ({cited[0]} at line {cited[1]})", cited[0]))
+            reasons.append(Explanation(
+                f"legacy jumps to a label that does not exist and ends there ({cited[0]} at line {cited[1]})", cited[0],
+                frozenset(missing)))
     # A fall-through explains what it adds; a message-only block running on into a shared
     # service section is a design that adds nothing.
-    entered = [label for label, later in fallen_into(legacy, falls_into) if set(extra) & set(later)]
-    if extra and entered:
-        labels = ", ".join(f":{label.name} (line {label.span.line})" for label in entered)
+    entered = [(label, set(extra) & set(later)) for label, later in fallen_into(legacy, falls_into)]
+    entered = [(label, added) for label, added in entered if added]
+    if entered:
+        labels = ", ".join(f":{label.name} (line {label.span.line})" for label, _ in entered)
+        added = set().union(*(added for _, added in entered))
         reasons.append(Explanation(
             f"legacy runs on from one section into the next at {labels} without GOTO EXIT (SO103), so it also runs "
-            f"{', '.join(dict.fromkeys(a for a in old if a in extra))}; generated closes every section with GOTO EXIT",
-            "SO103"))
+            f"{', '.join(dict.fromkeys(a for a in old if a in added))}; generated closes every section with GOTO EXIT",
+            "SO103", frozenset(added)))
     if combination.disk == "FAILURE" and any(a.phase == "start" for a in legacy.actions):
         cited = _cite(by_code, "SO204")
         if cited:
@@ -208,41 +238,70 @@ def explain(legacy: PathResult, generated: PathResult, findings, falls_into: dic
             reasons.append(Explanation(
                 f"with {dialect.event} unset legacy falls into a handler ({cited[0]} at line {cited[1]}); generated only broadcasts "
                 "that ARM is not running", cited[0]))
-    if missing and legacy.end not in ("syntax-error", "undefined-label"):
+    # A missing branch or dependency explains what legacy does not run here at all; an
+    # action it runs with other arguments (ARMLOAD W1 /S /R 3 for /S /M) is another matter.
+    ran = {_subject(action) for action in old}
+    absent = sorted(action for action in missing if _subject(action) not in ran and not action.startswith("ARMBCAST "))
+    if absent and legacy.end not in ("syntax-error", "undefined-label"):
         cited = _cite(by_code, "SO203", "SO403")
         if cited:
             reasons.append(Explanation(
-                f"legacy does not run {', '.join(sorted(missing))} on this path ({cited[0]} at line {cited[1]})", cited[0]))
+                f"legacy does not run {', '.join(absent)} on this path ({cited[0]} at line {cited[1]})", cited[0],
+                frozenset(absent)))
     if (
         combination.disk == "FAILURE"
         and all(not variable.endswith("_DISK") for _, variable in legacy.tests)
         and any(variable.endswith("_DISK") for _, variable in generated.tests)
     ):  # only where the generated path does check the disk (not RECOVER, not without ARM)
         reasons.append(Explanation(f"legacy does not check {dialect.disk}, so it runs as with a good disk; {disk_checked(dialect.disk)}"))
-    if (extra or missing) and all(action.startswith("ARMSLEEP ") for action in extra + missing):
-        waits = ", ".join(extra.elements()) or "no ARMSLEEP"
-        reasons.append(Explanation(f"legacy has {waits} on this path; {SETTLED}"))
-    quoting = {_QUOTES_AND_BLANKS.sub("", a) for a in extra} & {_QUOTES_AND_BLANKS.sub("", a) for a in missing}
+    # What is left: the topology's settings, or quoting (each said only where nothing above did).
+    left = [action for action in extra + missing if not _covered(reasons, action)]
+    sleeps = frozenset(action for action in left if action.startswith("ARMSLEEP "))
+    if sleeps:
+        waits = ", ".join(a for a in extra.elements() if a in sleeps) or "no ARMSLEEP"
+        reasons.append(Explanation(f"legacy has {waits} on this path; {SETTLED}", covers=sleeps))
+    broadcasts = [action for action in left if action.startswith("ARMBCAST ")]
+    if broadcasts:
+        reasons.append(Explanation(
+            f"{_broadcasts(extra, missing, broadcasts)}; {BROADCAST_MESSAGES}", covers=frozenset(broadcasts)))
+    unquoted = {_QUOTES_AND_BLANKS.sub("", a) for a in extra} & {_QUOTES_AND_BLANKS.sub("", a) for a in missing}
+    quoting = frozenset(a for a in left if _QUOTES_AND_BLANKS.sub("", a) in unquoted)
     if quoting:
         cited = _cite(by_code, "SO301")
         if cited:
-            reasons.append(Explanation(f"legacy passes a service name without quotes ({cited[0]} at line {cited[1]})", cited[0]))
+            reasons.append(Explanation(
+                f"legacy passes a service name without quotes ({cited[0]} at line {cited[1]})", cited[0], quoting))
     return reasons
 
 
+def _covered(reasons: list[Explanation], action: str) -> bool:
+    return any(reason.covers is None or action in reason.covers for reason in reasons)
+
+
+def _broadcasts(extra: Counter, missing: Counter, broadcasts: list[str]) -> str:
+    """What differs in the messages of one path, as the explanation says it."""
+    sent = [a for a in extra if a in broadcasts]
+    wanted = [a for a in missing if a in broadcasts]
+    if sent and wanted:
+        return f"legacy broadcasts {', '.join(sent)} where generated broadcasts {', '.join(wanted)}"
+    if sent:
+        return f"legacy also broadcasts {', '.join(sent)} on this path"
+    return f"legacy broadcasts no {', '.join(wanted)} on this path"
+
+
 def topology_explanation(legacy_results: dict[Combination, PathResult], difference: PathDifference) -> Explanation | None:
-    """A generated action the legacy script runs on other paths but not this one: the topology's product."""
+    """Generated actions, not yet explained, that the legacy script runs on other paths but
+    not this one: the topology's group has the product."""
     missing = Counter(difference.generated) - Counter(difference.legacy)
-    extra = Counter(difference.legacy) - Counter(difference.generated)
-    if extra or not missing:
-        return None
     elsewhere = {canonical(a) for r in legacy_results.values() for a in r.actions}
-    if all(action in elsewhere for action in missing):
-        return Explanation(
-            f"generated runs {', '.join(sorted(missing))} here too: the topology's group has the product, and legacy runs it "
-            "on other paths only"
-        )
-    return None
+    here = [action for action in difference.unexplained if action in missing and action in elsewhere]
+    if not here:
+        return None
+    return Explanation(
+        f"generated runs {', '.join(sorted(here))} here too: the topology's group has the product, and legacy runs it "
+        "on other paths only",
+        covers=frozenset(here),
+    )
 
 
 def diff_script(group: str, kind: str, legacy_path: str, legacy: dict[Combination, PathResult],
@@ -256,7 +315,7 @@ def diff_script(group: str, kind: str, legacy_path: str, legacy: dict[Combinatio
             identical += 1
             continue
         difference = PathDifference(combination, old, new, explain(legacy[combination], generated[combination], findings, falls_into, dialect))
-        if not difference.explanations:
+        if not difference.explained:
             chosen = topology_explanation(legacy, difference)
             if chosen:
                 difference.explanations.append(chosen)

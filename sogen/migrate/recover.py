@@ -16,7 +16,7 @@ from pathlib import Path
 
 from sogen.catalogue import ALENV_NAME, Product, load_catalogue, template_values
 from sogen.batch.events import COMBINATIONS, DIALECTS, Combination
-from sogen.batch.arm import read_arm_call
+from sogen.batch.arm import operand_texts, read_arm_call
 from sogen.batch.interpreter import PathResult, analyse, script_dialect
 from sogen.batch.ir import Command
 from sogen.batch.parser import parse_script
@@ -27,7 +27,8 @@ from sogen.topology.model import Messages
 
 SCRIPT_NAMES = re.compile(r"(start|stop)(\d?)\.(bat|cmd)$", re.I)
 _MESSAGE = re.compile(r'/MSG\s+"([^"]*)"', re.I)
-_SERVICE = re.compile(r'/M\s+(?:"([^"]*)"|(.+?))\s*(?=\s/[A-Za-z]|$)', re.I)
+# The words of a command line as a program's C runtime splits them (quotes keep blanks).
+_ARGUMENT_WORDS = re.compile(r'(?:"[^"]*"?|[^ \t"])+')
 _PROCINFO = re.compile(r"\\PROCINFO\[([0-9]+)\]$", re.I)
 # PROCINFO indexes and ARMSLEEP seconds are small numbers; Python's int() refuses
 # more than 4300 digits, and a number this long is a mistake anyway.
@@ -97,7 +98,9 @@ def _number(digits: str, where: str, what: str) -> int:
 
 
 def _where(path: Path, folder: Path, line: int) -> str:
-    return f"{folder.name}/{path.relative_to(folder).as_posix()}:{line}"
+    """Where a value came from, as the group folder's name, the file and the line
+    (the folder "." is named as it is called, not left out)."""
+    return f"{folder.name or folder.resolve().name}/{path.relative_to(folder).as_posix()}:{line}"
 
 
 def find_scripts(folder: Path) -> dict[str, Path]:
@@ -126,10 +129,12 @@ def _message_of(action) -> str | None:
 
 
 def _service_of(action) -> str | None:
-    match = _SERVICE.search(action.text)
-    if not match:
-        return None
-    return match.group(1) if match.group(1) is not None else match.group(2).strip()
+    """The service an ``ARMLOAD watchID /S ...`` line starts: the words its options do not
+    take (NEC's form ends ``{/M | /R retry ...} service-name``), unquoted; the guide's
+    section 3 sample prints it without quotes (``/M StarOffice Server``)."""
+    words = tuple(_ARGUMENT_WORDS.findall(action.text))[1:]  # after ARMLOAD
+    service = " ".join(word.replace('"', "") for word in operand_texts("armload", words))
+    return service or None
 
 
 # Which broadcast of which path is which message (section 1.4.1's shape).
