@@ -320,6 +320,22 @@ def test_a_reason_for_one_action_does_not_explain_another(tmp_path):
     assert f"**needs review**: no lint finding or topology choice explains `{restart}`<br>`{watch}`" in row
 
 
+def test_a_wait_the_generated_scripts_do_not_have_needs_review(tmp_path):
+    """The generated scripts wait (db_settle_seconds) only after a database stops; a
+    legacy ARMSLEEP after a start was explained by that setting of stop.bat."""
+    legacy = tmp_path / "grp"
+    shutil.copytree(LEGACY / "multi" / "so1", legacy)
+    start = legacy / "start.bat"
+    watch = b'ARMLOAD StarOffice /S /M "StarOffice Server"\r\n'
+    start.write_bytes(start.read_bytes().replace(watch, watch + b"ARMSLEEP 10\r\n"))
+    migration = migrate([str(legacy)], None)
+    rows = [d for s in migration.diffs for d in s.differences]
+    assert {str(d.combination) for d in rows} == {
+        "START/HOME/SUCCESS", "START/OTHER/SUCCESS", "FAILOVER/HOME/SUCCESS", "FAILOVER/OTHER/SUCCESS",
+    }
+    assert all(d.unexplained == ["ARMSLEEP 10"] for d in rows)
+
+
 def test_import_takes_the_service_name_of_any_armload_form(tmp_path, monkeypatch):
     """NEC's form ends ``{/M | /R retry ...} service-name``: the name is what no option
     takes, with or without /M, quoted or (as the guide's section 3 prints it) not."""
