@@ -336,6 +336,35 @@ def test_a_wait_the_generated_scripts_do_not_have_needs_review(tmp_path):
     assert all(d.unexplained == ["ARMSLEEP 10"] for d in rows)
 
 
+def test_a_group_that_starts_no_known_product(tmp_path):
+    """NEC's Milestone sample starts its database with sqlcmd only: import wrote
+    ``products: []`` (validate: "List should have at least 1 item"), and migrate, which
+    stands in for placeholders, stopped on "unknown product type 'X1'"."""
+    legacy = tmp_path / "grp"
+    legacy.mkdir()
+    (legacy / "start.bat").write_bytes(
+        b'IF "%CLP_EVENT%" == "START" GOTO NORMAL\r\nGOTO EXIT\r\n:NORMAL\r\n'
+        b"sqlcmd -i C:\\mssql\\ACT.SQL\r\narmload APP /U Administrator /W app.exe\r\n:EXIT\r\n"
+    )
+    (legacy / "stop.bat").write_bytes(b"armkill APP\r\n")
+    output = tmp_path / "cluster.yaml"
+    result = run("import", legacy, "-o", output)
+    assert result.exit_code == 0
+    text = output.read_text(encoding="utf-8")
+    assert YAML(typ="safe").load(text)["groups"][0]["products"] == [{"type": "FILL_IN"}]
+    placeholder = (
+        "groups[0].products[0].type: is a placeholder left by sogen import: fill it in "
+        "(one of custom, formserver, mailgateway-smtp, staroffice-server, workflow)"
+    )
+    assert placeholder in result.stderr
+    assert "#   grp/start.bat:4: sqlcmd -i C:\\mssql\\ACT.SQL" in text  # listed, to carry over
+    out = tmp_path / "out"
+    result = run("migrate", legacy, "-o", out)
+    assert result.exit_code == 2
+    assert placeholder in result.stderr and "X1" not in result.stderr
+    assert sorted(p.name for p in out.iterdir()) == ["cluster.yaml"]
+
+
 def test_import_takes_the_service_name_of_any_armload_form(tmp_path, monkeypatch):
     """NEC's form ends ``{/M | /R retry ...} service-name``: the name is what no option
     takes, with or without /M, quoted or (as the guide's section 3 prints it) not."""

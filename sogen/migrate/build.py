@@ -167,7 +167,11 @@ def topology_data(groups: list[RecoveredGroup]) -> dict[str, object]:
         )
         if has_staroffice:
             entry["alroot"] = group.alroot or Placeholder("the StarOffice install root on the switched partition")
-        entry["products"] = [_product(p, procinfo, multi) for p in group.products]
+        entry["products"] = [_product(p, procinfo, multi) for p in group.products] or [
+            # Nothing it starts is a product sogen knows: the SE says what the group runs.
+            {"type": Placeholder("no line of the start script starts a product sogen knows: name them "
+                                 "(see the lines not imported, listed above)")}
+        ]
         data_groups.append(entry)
     if partner is not None:
         data_groups.insert(partner - 1, partner_group(partner, groups[0].name, names))

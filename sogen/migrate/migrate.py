@@ -78,6 +78,8 @@ def _fill(node, path: str, found: list[str], counter: dict[str, int]):
     if node == PLACEHOLDER:
         found.append(path)
         key = path.rsplit(".", 1)[-1].split("[")[0]
+        if key == "type":  # which products the group runs: no stand-in can say
+            return node
         counter[key] = counter.get(key, 0) + 1
         return STAND_INS.get(key, lambda n: f"X{n}")(counter[key])
     return node

@@ -303,6 +303,10 @@ def _message_for(error: dict, doc: LoadedDocument, user_loc: Loc, tag_loc: Loc) 
         return _("is required but missing"), True
     if kind == "union_tag_invalid":
         tag = error["ctx"]["tag"]
+        if tag.startswith(PLACEHOLDER):  # import found no product it knows in the group's scripts
+            return _("is a placeholder left by sogen import: fill it in ({description})").format(
+                description=_("one of {types}").format(types=", ".join(sorted(_product_types())))
+            ), False
         hint = difflib.get_close_matches(tag, list(_product_types()), n=1)
         suggestion = _("; did you mean {name}?").format(name=repr(hint[0])) if hint else ""
         return _("unknown product type {tag}{suggestion} (allowed: {types})").format(
