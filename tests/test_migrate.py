@@ -410,6 +410,23 @@ def test_the_disk_check_explains_only_the_paths_where_generated_checks_the_disk(
     assert ("ARMS_" in report) == (prefix == "ARMS")
 
 
+def test_a_late_disk_check_explains_only_the_paths_where_generated_checks_the_disk(tmp_path):
+    """NEC's UM8700 start.bat tests no event: it starts its service on RECOVER and
+    without ARM too, disk or no disk. SO204 ("starts services before it checks
+    ARMS_DISK") explained its RECOVER and unset FAILURE rows, where the generated script
+    only broadcasts and checks no disk, while their SUCCESS twins needed review."""
+    legacy = tmp_path / "grp"
+    legacy.mkdir()
+    (legacy / "start.bat").write_bytes(b'ARMLOAD StarOffice /S /M "StarOffice Server"\r\n')
+    (legacy / "stop.bat").write_bytes(b"ARMKILL StarOffice\r\n")
+    migration = migrate([str(legacy)], None)
+    rows = {str(d.combination): d for s in migration.diffs if s.kind == "start" for d in s.differences}
+    by_disk = {c.split("/")[0] for c, d in rows.items() if any(e.code == "SO204" for e in d.explanations)}
+    assert by_disk == {"START", "FAILOVER"}
+    for event in ("RECOVER", "unset"):
+        assert not rows[f"{event}/HOME/FAILURE"].explained and not rows[f"{event}/HOME/SUCCESS"].explained
+
+
 def test_migrate_with_a_given_topology(tmp_path):
     topology = tmp_path / "t.yaml"
     topology.write_text((ROOT / "samples" / "single-standby.yaml").read_text(encoding="utf-8"), encoding="utf-8")

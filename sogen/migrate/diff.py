@@ -226,7 +226,10 @@ def explain(legacy: PathResult, generated: PathResult, findings, falls_into: dic
             f"legacy runs on from one section into the next at {labels} without GOTO EXIT (SO103), so it also runs "
             f"{', '.join(dict.fromkeys(a for a in old if a in added))}; generated closes every section with GOTO EXIT",
             "SO103", frozenset(added)))
-    if combination.disk == "FAILURE" and any(a.phase == "start" for a in legacy.actions):
+    # The disk reasons hold only where the generated path does check the disk (START and
+    # FAILOVER; not RECOVER, not without ARM).
+    disk_checked_here = combination.disk == "FAILURE" and any(v.endswith("_DISK") for _, v in generated.tests)
+    if disk_checked_here and any(a.phase == "start" for a in legacy.actions):
         cited = _cite(by_code, "SO204")
         if cited:
             reasons.append(Explanation(
@@ -248,11 +251,7 @@ def explain(legacy: PathResult, generated: PathResult, findings, falls_into: dic
             reasons.append(Explanation(
                 f"legacy does not run {', '.join(absent)} on this path ({cited[0]} at line {cited[1]})", cited[0],
                 frozenset(absent)))
-    if (
-        combination.disk == "FAILURE"
-        and all(not variable.endswith("_DISK") for _, variable in legacy.tests)
-        and any(variable.endswith("_DISK") for _, variable in generated.tests)
-    ):  # only where the generated path does check the disk (not RECOVER, not without ARM)
+    if disk_checked_here and all(not variable.endswith("_DISK") for _, variable in legacy.tests):
         reasons.append(Explanation(f"legacy does not check {dialect.disk}, so it runs as with a good disk; {disk_checked(dialect.disk)}"))
     # What is left: the topology's settings, or quoting (each said only where nothing above did).
     left = [action for action in extra + missing if not _covered(reasons, action)]
