@@ -365,6 +365,28 @@ def test_a_group_that_starts_no_known_product(tmp_path):
     assert sorted(p.name for p in out.iterdir()) == ["cluster.yaml"]
 
 
+def test_file_changes_of_cmds_own_commands_are_listed_and_compared(tmp_path):
+    """RMDIR, DEL, ECHO > file run no program, so they were no actions: NEC's UM8700
+    scripts clear a cache folder on start and stop, and import and migrate dropped
+    those lines without a word (the stop row passed as explained by its broadcast)."""
+    legacy = tmp_path / "grp"
+    shutil.copytree(LEGACY / "multi" / "so1", legacy)
+    start = legacy / "start.bat"
+    watch = b'ARMLOAD StarOffice /S /M "StarOffice Server"\r\n'
+    start.write_bytes(start.read_bytes().replace(
+        watch, b"RMDIR /S /Q D:\\CX\\Cache\r\necho started> D:\\CX\\state.txt\r\necho quiet >nul\r\n" + watch, 1))
+    output = tmp_path / "cluster.yaml"
+    assert run("import", legacy, "-o", output).exit_code == 0
+    header = output.read_text(encoding="utf-8").split("\ncluster:")[0]
+    assert "#   grp/start.bat:22: RMDIR /S /Q D:\\CX\\Cache\n#   grp/start.bat:23: echo started> D:\\CX\\state.txt" in header
+    assert "nul" not in header
+    migration = migrate([str(legacy)], None)
+    row = next(d for s in migration.diffs for d in s.differences if str(d.combination) == "START/HOME/SUCCESS")
+    assert row.legacy[1:3] == ["RMDIR /S /Q D:\\CX\\Cache", "ECHO started > D:\\CX\\state.txt"]  # as they ran
+    assert sorted(row.unexplained) == ["ECHO started > D:\\CX\\state.txt", "RMDIR /S /Q D:\\CX\\Cache"]
+    assert migration.unexplained == 1  # the other paths do not run the lines
+
+
 def test_import_takes_the_service_name_of_any_armload_form(tmp_path, monkeypatch):
     """NEC's form ends ``{/M | /R retry ...} service-name``: the name is what no option
     takes, with or without /M, quoted or (as the guide's section 3 prints it) not."""

@@ -10,7 +10,7 @@ from dataclasses import dataclass, fields
 from functools import lru_cache
 
 from sogen.batch.ir import Command
-from sogen.batch.parser import program_of, unescape
+from sogen.batch.parser import BUILTINS, program_of, unescape
 
 @dataclass(frozen=True)
 class ClusterAction:
@@ -137,4 +137,21 @@ def _classify(program: str, words: list[str], catalogue: _Catalogue):
 
 
 LIST_DELIMITERS = re.compile(r'(?:"[^"\n]*"?|[^ \t\n,;="])+')  # a FOR list may go over lines
+
+
+# cmd's own commands that change files; external ones (xcopy, robocopy) are actions.
+FILE_COMMANDS = frozenset("copy del erase md mkdir mklink move rd ren rename rmdir".split())
+_NUL = re.compile(r'"?nul:?"?', re.I)
+
+
+def file_change(stmt) -> str | None:
+    """The text of a command of cmd's own that changes files (``RMDIR /S /Q D:\\work``,
+    ``ECHO done > C:\\log.txt``), as written, or None. These are no actions (no program
+    runs), yet a migration that drops them changes what the script does."""
+    if stmt.__class__ is not Command or stmt.program not in BUILTINS:
+        return None
+    written = [f"{r.op} {r.target}" for r in stmt.redirections if ">" in r.op and r.target and not _NUL.fullmatch(r.target)]
+    if stmt.program not in FILE_COMMANDS and not written:
+        return None
+    return " ".join([stmt.raw.strip(), *written])
 

@@ -23,8 +23,9 @@ hold. Fill those in, then run: sogen validate {output}
 # No product of a topology stands for a program: ARMLOAD's application form, sqlcmd ...
 NOT_IMPORTED = """\
 Not imported: these lines run programs or scripts that no product of a topology
-stands for (ARMLOAD's application form /U user /W program, other commands);
-sogen generate does not write them. Carry them over by hand:
+stands for (ARMLOAD's application form /U user /W program, other commands) or
+change files (RMDIR, DEL, ECHO > file ...); sogen generate does not write them.
+Carry them over by hand:
 """
 
 

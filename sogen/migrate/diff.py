@@ -12,7 +12,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from sogen.batch.actions import ClusterAction
+from sogen.batch.actions import ClusterAction, file_change
 from sogen.batch.events import COMBINATIONS, Combination, Dialect
 from sogen.batch.interpreter import PathResult
 from sogen.batch.ir import Exit, Label
@@ -67,6 +67,28 @@ def canonical_text(text: str) -> str:
 
 def canonical(action: ClusterAction) -> str:
     return canonical_text(action.text)
+
+
+def _behaviour_of_steps(result: PathResult) -> list[tuple[int, str]]:
+    """(id of the statement, what it did) for what one path does, in the order it ran:
+    its actions, and the commands of cmd's own that change files (RMDIR, DEL, ECHO > log).
+    A generated script runs none of the latter: a legacy clean-up must not vanish unseen."""
+    actions, at = result.actions, 0
+    done: list[tuple[int, str]] = []
+    for step in result.steps:
+        while at < len(actions) and actions[at].stmt is step:
+            done.append((id(step), canonical(actions[at])))
+            at += 1
+        changed = file_change(step)
+        if changed is not None:
+            done.append((id(step), canonical_text(changed)))
+    done.extend((id(action.stmt), canonical(action)) for action in actions[at:])
+    return done
+
+
+def behaviour(result: PathResult) -> list[str]:
+    """What one path does, as the migration compares it (see :func:`_behaviour_of_steps`)."""
+    return [text for _, text in _behaviour_of_steps(result)]
 
 
 @dataclass
@@ -134,7 +156,7 @@ def fallen_into(legacy: PathResult, falls_into: dict) -> list[tuple[Label, list[
         following = steps[index + 1] if index + 1 < len(steps) else None
         if following is not None and not isinstance(following, Exit):
             later = {id(stmt) for stmt in steps[index + 1 :]}
-            entered.append((step, [canonical(a) for a in legacy.actions if id(a.stmt) in later]))
+            entered.append((step, [text for stmt, text in _behaviour_of_steps(legacy) if stmt in later]))
     return entered
 
 
@@ -179,8 +201,7 @@ def explain(legacy: PathResult, generated: PathResult, findings, falls_into: dic
     the event variables are named as ``dialect``, the generated scripts', names them. Each
     reason says which differing actions it accounts for (see :attr:`PathDifference.unexplained`)."""
     by_code = _findings_by_code(findings)
-    old = [canonical(a) for a in legacy.actions]
-    new = [canonical(a) for a in generated.actions]
+    old, new = behaviour(legacy), behaviour(generated)
     extra = Counter(old) - Counter(new)
     missing = Counter(new) - Counter(old)
     reasons: list[Explanation] = []
@@ -294,7 +315,7 @@ def topology_explanation(legacy_results: dict[Combination, PathResult], differen
     """Generated actions, not yet explained, that the legacy script runs on other paths but
     not this one: the topology's group has the product."""
     missing = Counter(difference.generated) - Counter(difference.legacy)
-    elsewhere = {canonical(a) for r in legacy_results.values() for a in r.actions}
+    elsewhere = {action for r in legacy_results.values() for action in behaviour(r)}
     here = [action for action in difference.unexplained if action in missing and action in elsewhere]
     if not here:
         return None
@@ -310,8 +331,7 @@ def diff_script(group: str, kind: str, legacy_path: str, legacy: dict[Combinatio
     differences = []
     identical = 0
     for combination in COMBINATIONS:
-        old = [canonical(a) for a in legacy[combination].actions]
-        new = [canonical(a) for a in generated[combination].actions]
+        old, new = behaviour(legacy[combination]), behaviour(generated[combination])
         if old == new:
             identical += 1
             continue

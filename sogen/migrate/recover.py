@@ -16,6 +16,7 @@ from pathlib import Path
 
 from sogen.catalogue import ALENV_NAME, Product, load_catalogue, template_values
 from sogen.batch.events import COMBINATIONS, DIALECTS, Combination
+from sogen.batch.actions import file_change
 from sogen.batch.arm import operand_texts, read_arm_call
 from sogen.batch.interpreter import PathResult, analyse, script_dialect
 from sogen.batch.ir import Command
@@ -270,16 +271,17 @@ def runs_a_program(action) -> bool:
 def _recover_programs(group: RecoveredGroup) -> None:
     """The lines on any path of either script that run what no product stands for, in file
     order: ARMLOADs of the application form and other programs or scripts (sqlcmd,
-    PowerShell, CALL setenv.bat). The topology cannot hold them, so the import lists them
-    for the SE to carry over."""
+    PowerShell, CALL setenv.bat), and cmd's own commands that change files (RMDIR, DEL,
+    ECHO > file). The topology cannot hold them, so the import lists them for the SE to
+    carry over."""
     found: dict[tuple[str, int], str] = {}  # (script, line) -> what to list
     for kind, results in group.analyses.items():
         path = group.scripts[kind]
         for result in results.values():
-            for action in result.actions:
-                if action.verb == "OTHER" or (action.verb == "ARMLOAD" and runs_a_program(action)):
-                    line = action.stmt.span.line
-                    found.setdefault((path.name, line), f"{_where(path, group.folder, line)}: {group.lines[kind][line - 1].strip()}")
+            lines = [a.stmt.span.line for a in result.actions if a.verb == "OTHER" or (a.verb == "ARMLOAD" and runs_a_program(a))]
+            lines += [step.span.line for step in result.steps if file_change(step) is not None]
+            for line in lines:
+                found.setdefault((path.name, line), f"{_where(path, group.folder, line)}: {group.lines[kind][line - 1].strip()}")
     group.programs = [found[key] for key in sorted(found)]
 
 
