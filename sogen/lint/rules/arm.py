@@ -363,8 +363,9 @@ class BadArmValue(Rule):
     """
     ## What it does
     Checks the values ARM command options take, against their documented
-    ranges: ARMLOAD `/R retry` is 1 to 9, `/H hour` 1 to 24, `/WAIT time` and
-    `/INT time` a positive whole number, `/U` names a user and `/W` a program;
+    ranges: ARMLOAD `/R retry` is 1 to 9, `/H hour` 1 to 24, `/WAIT time` 0 to
+    3600 (0: wait for the start without end), `/INT time` a positive whole
+    number, `/U` names a user and `/W` a program;
     ARMBCAST `/MSG` has a text. It also checks that ARMLOAD's service form ends
     with the service name and that ARMSLEEP has a positive number of seconds.
     Values with `%VAR%` are only known on the server and are not judged;
