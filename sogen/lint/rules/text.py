@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from sogen.i18n import _
 from sogen.lint.context import FileContext
-from sogen.batch.ir import ParseError
+from sogen.batch.ir import Call, Goto, ParseError
 from sogen.lint.rules.base import (
     ERROR,
     WARNING,
@@ -34,7 +34,9 @@ class LfLineEndings(Rule):
     straddle a block boundary and jumps to the wrong place, or reports "label not
     found" and ends the script. The failure depends on byte offsets, so it appears
     after an unrelated edit, typically when a script was saved by a Unix editor or
-    checked out by git with `core.autocrlf=false`.
+    checked out by git with `core.autocrlf=false`. A script that jumps to no
+    label (no `GOTO label`, no `CALL :label`) is read line by line whatever its
+    line endings, and is left alone.
 
     ## Example
     ```text
@@ -57,7 +59,7 @@ class LfLineEndings(Rule):
 
     def check(self, ctx: FileContext) -> Iterator[Finding]:
         newline = ctx.script.newline
-        if newline == "\r\n":
+        if newline == "\r\n" or not any(_searches_label(s) for s in ctx.statements):
             return
         text = ctx.decoded.text if ctx.decoded else ""
         bare = [m.start() for m in _BARE_LF.finditer(text)]
@@ -78,6 +80,13 @@ class LfLineEndings(Rule):
             ),
             fix,
         )
+
+
+def _searches_label(stmt) -> bool:
+    """GOTO and CALL :label read the file for their label (GOTO :EOF does not)."""
+    if stmt.__class__ is Goto:
+        return stmt.target.upper() != "EOF"
+    return stmt.__class__ is Call and stmt.is_label
 
 
 @register
