@@ -72,10 +72,13 @@ class Assignment(NamedTuple):
     # "word": always one plain word; "quoted": one token in double quotes ("%ARMS_EVENT%"),
     # never empty; "empty": clears the variable; None: anything else.
     value: str | None
+    copies: str | None = None  # SET X=%Y%: the upper-case name of Y, whose value X takes
 
 
 # A SET value wholly in one pair of double quotes: one token, never empty.
 _QUOTED_VALUE = re.compile(r'"[^"]*"')
+# A SET value that is one variable's value, no more (SET EXITCODE=%ERROR_CLUSTER%).
+_COPY = re.compile(r"%([^%:=\s]+)%")
 
 
 def assignments(ctx: FileContext) -> dict[str, list[Assignment]]:
@@ -93,7 +96,10 @@ def assignments(ctx: FileContext) -> dict[str, list[Assignment]]:
                 kind = "quoted"
             else:
                 kind = "empty" if stmt.value == "" else None
-            sets.setdefault(stmt.name.upper(), []).append(Assignment(stmt.span.line, kind))
+            copied = _COPY.fullmatch(stmt.value) if kind is None and not stmt.prompt else None
+            sets.setdefault(stmt.name.upper(), []).append(
+                Assignment(stmt.span.line, kind, copied.group(1).upper() if copied else None)
+            )
     return sets
 
 
@@ -103,16 +109,23 @@ def always_one_word(reference: str, sets: dict[str, list[Assignment]], line: int
     script sets it only so, wherever (a routine at the end may set it), and clears it
     nowhere above the line (SET X= and then a SET under some IF leaves it empty on the
     other paths)."""
-    name = reference[1:-1].upper()
     if len(reference) < 3 or reference[-1] != "%":
         return False  # %1, %*: whatever the caller gave
+    return _one_word(reference[1:-1].upper(), sets, line, ("word", "quoted") if quoted else ("word",), frozenset())
+
+
+def _one_word(name: str, sets: dict[str, list[Assignment]], line: int, kinds: tuple[str, ...], seen: frozenset) -> bool:
+    """(see :func:`always_one_word`) A copy of another variable (SET X=%Y%) holds what Y
+    holds where the copy is made."""
     if name in ONE_WORD_ALWAYS:
         return True
-    kinds = ("word", "quoted") if quoted else ("word",)
+    seen = seen | {name}
+
+    def gives(a: Assignment) -> bool:
+        return a.value in kinds or (a.copies is not None and a.copies not in seen and _one_word(a.copies, sets, a.line, kinds, seen))
+
     found = sets.get(name, ())
-    return any(a.value in kinds for a in found) and all(
-        a.value in kinds or (a.value == "empty" and a.line > line) for a in found
-    )
+    return any(gives(a) for a in found) and all(gives(a) or (a.value == "empty" and a.line > line) for a in found)
 
 
 def matches_value(value: str, expected: str, case_insensitive: bool) -> bool:
@@ -129,8 +142,9 @@ class UnquotedIfOperand(Rule):
     always hold one plain word are left alone: cmd's numbers (`%ERRORLEVEL%`,
     `%RANDOM%` ...), what Windows sets for every process (`%COMPUTERNAME%`,
     `%PROCESSOR_ARCHITECTURE%` ...) and those the script only sets to one (`SET /A
-    TRIES+=1`, `SET RET=%ERRORLEVEL%`; not `SET SPACED=a b`, whose blank splits the
-    IF as an empty value does) or to one token in double quotes (`SET EV="%ARMS_EVENT%"`)
+    TRIES+=1`, `SET RET=%ERRORLEVEL%`, a copy of such a variable: `SET
+    RET=%ERROR_CLUSTER%`; not `SET SPACED=a b`, whose blank splits the IF as an
+    empty value does) or to one token in double quotes (`SET EV="%ARMS_EVENT%"`)
     and clears nowhere above the IF.
 
     ## Why it matters in a cluster
