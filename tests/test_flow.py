@@ -562,6 +562,12 @@ def in_clp(data: bytes) -> bytes:
         ("ARMLOAD a", ARM),  # tests nothing: ARM, as before
         ("rem ported from ARMS_EVENT\nIF %CLP_EVENT%==START GOTO X", CLP),  # a word in a comment is no read
         ('IF "%CLP_EVENT%" == "START" GOTO N\nIF "%ARMS_DISK%" == "FAILURE" GOTO E', CLP),  # the first read wins
+        # No event variable read, but what only CLUSTERPRO X has (NEC's UM8700, WSL2 samples):
+        ('cd "%CLP_SCRIPT_PATH%"\narmload SVC /S /M "MySvc"', CLP),
+        ('clplogcmd -m "start" -l INFO\narmload SVC /S /M "MySvc"', CLP),
+        ("@C:\\clp\\bin\\clpgrp.exe -s failover", CLP),
+        ('ARMLOAD a\nrem see the clp manual; myclpx.exe is ours\ncall clp-setup.bat', ARM),  # no command of it
+        ('IF "%ARMS_EVENT%" == "START" clplogcmd -m started', ARM),  # the event test decides
     ],
 )
 def test_dialect_of(text, dialect):

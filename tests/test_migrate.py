@@ -464,13 +464,22 @@ def echo_scripts(folder: Path) -> None:
     (folder / "stop.bat").write_bytes(b"echo bye\r\n")
 
 
+def clp_logging_scripts(folder: Path) -> None:
+    for kind in ("start", "stop"):
+        (folder / f"{kind}.bat").write_bytes(
+            b'IF "%CLP_EVENT%" == "START" clplogcmd -m "' + kind.encode() + b'" -l INFO\r\n'
+        )
+
+
 @pytest.mark.parametrize(
     "setup, message",
     [
         (lambda folder: None, "no start and stop script (start.bat / stop.bat) in this folder"),
-        (echo_scripts, "is not a CLUSTERPRO script: no path runs ARMLOAD, ARMKILL or ARMBCAST"),
+        (echo_scripts, "no path runs an ARM command (ARMLOAD, ARMKILL, ARMBCAST): nothing in it for a topology"),
+        # A CLUSTERPRO X script that logs only (NEC's WSL2 sample): not "not a CLUSTERPRO script".
+        (clp_logging_scripts, "no path runs an ARM command (ARMLOAD, ARMKILL, ARMBCAST): nothing in it for a topology"),
     ],
-    ids=["empty", "not-clusterpro"],
+    ids=["empty", "not-clusterpro", "no-arm-command"],
 )
 def test_bad_group_folders(tmp_path, setup, message):
     folder = tmp_path / "grp"

@@ -80,9 +80,25 @@ def _read_at(lowered: str, at: int) -> bool:
 
 def dialect_of(text: str) -> Dialect:
     """The dialect a script is written in: the one it reads first (a script half ported
-    to CLUSTERPRO X usually has its new dispatch at the top); ARM when it reads neither."""
+    to CLUSTERPRO X usually has its new dispatch at the top); when it reads neither,
+    CLUSTERPRO X's if it uses what only that has (see :func:`clusterpro_x_clue`), else ARM."""
     found = dialects_read(text)
-    return found[0] if found else ARM
+    if found:
+        return found[0]
+    return CLP if clusterpro_x_clue(text) else ARM
+
+
+# What only CLUSTERPRO X gives a script: its other variables (%CLP_SCRIPT_PATH%,
+# %CLP_GROUPNAME% ...) and its commands (clplogcmd, clpgrp, clpmdctrl ...); ARM had neither.
+_CLUSTERPRO_X_ONLY = re.compile(r"%clp_\w+%|(?<![\w.-])clp[a-z]+(?:\.exe)?(?![\w.\\-])", re.I)
+
+
+def clusterpro_x_clue(text: str) -> str | None:
+    """The first CLUSTERPRO X variable or command ``text`` uses, or None."""
+    if "clp" not in text.lower():
+        return None
+    found = _CLUSTERPRO_X_ONLY.search(text)
+    return found.group(0) if found else None
 
 
 class Combination(NamedTuple):

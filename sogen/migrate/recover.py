@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sogen.catalogue import ALENV_NAME, Product, load_catalogue, template_values
-from sogen.batch.events import COMBINATIONS, DIALECTS, Combination
+from sogen.batch.events import COMBINATIONS, DIALECTS, Combination, clusterpro_x_clue, dialects_read
 from sogen.batch.actions import file_change
 from sogen.batch.arm import operand_texts, read_arm_call
 from sogen.batch.interpreter import PathResult, analyse, script_dialect
@@ -180,10 +180,14 @@ def recover_group(name: str, folder: Path) -> RecoveredGroup:
         if kind == "start" and dialect is not DIALECTS["arm"]:
             # CLUSTERPRO X's CLP_* (ARM's ARMS_* is the default): scripts regenerated
             # in the other dialect would take the no-ARM path on every event.
-            group.dialect = Sourced(dialect.name, f"{folder.name}/{path.name} tests {dialect.event}")
+            text = "\n".join(script.lines)
+            why = f"tests {dialect.event}" if dialects_read(text) else f"uses {clusterpro_x_clue(text)} (CLUSTERPRO X)"
+            group.dialect = Sourced(dialect.name, f"{folder.name}/{path.name} {why}")
     if not any(a.verb.startswith("ARM") for results in group.analyses.values() for r in results.values() for a in r.actions):
+        # A topology holds what ARM commands start and stop; a CLUSTERPRO X script that
+        # runs none (clplogcmd, PowerShell) has nothing for one, whatever it tests.
         raise ImportError_(
-            _("{path}: is not a CLUSTERPRO script: no path runs ARMLOAD, ARMKILL or ARMBCAST").format(
+            _("{path}: no path runs an ARM command (ARMLOAD, ARMKILL, ARMBCAST): nothing in it for a topology").format(
                 path=group.scripts["start"]
             )
         )
