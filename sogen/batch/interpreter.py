@@ -347,6 +347,16 @@ def _keeps_words(stmt: Stmt) -> bool:
     return kind is If or kind is Block or kind is Chain or kind is Exit or kind is Comment
 
 
+@lru_cache(maxsize=8192)
+def _names_read(text: str) -> tuple[str, ...]:
+    """The upper-case names of the %VAR% a line reads (not ERRORLEVEL, which cmd keeps)."""
+    parts, modified = percent_template(text)
+    names = [part[1] for part in parts if part.__class__ is tuple and part[0] is VARIABLE]
+    if modified is not None:
+        names.append(modified[0])
+    return tuple(key for key in dict.fromkeys(name.upper() for name in names) if key != "ERRORLEVEL")
+
+
 @lru_cache(maxsize=4096)
 def _parse_expanded(lines: tuple[str, ...], first_line: int) -> tuple[Stmt, ...]:
     """A command line as it reads after %VAR% expansion. Shared by every script: the
@@ -588,16 +598,11 @@ class _Interpreter:
     def _reads_unknown(self, source: Sequence[str], path: _Path) -> bool:
         """Whether these lines read a variable that neither the script, the caller nor the
         cluster event gave a value or unset: its value on the server is a guess."""
-        for text in source:
-            parts, modified = percent_template(text)
-            names = [part[1] for part in parts if part.__class__ is tuple and part[0] is VARIABLE]
-            if modified is not None:
-                names.append(modified[0])
-            for name in names:
-                key = name.upper()
-                if key not in path.known and key not in path.env and key not in self.dialect.variables and key != "ERRORLEVEL":
-                    return True
-        return False
+        return any(
+            key not in path.known and key not in path.env and key not in self.dialect.variables
+            for text in source
+            for key in _names_read(text)
+        )
 
     def _values_keep_words(self, refs: tuple, path: _Path) -> bool:
         """Whether the values of ``refs`` leave the line as parsed: no quote inside quotes,
@@ -774,7 +779,21 @@ class _Interpreter:
             path.success, path.assumed = True, False
             return
         command_line = unescape(self._resolve(stmt.raw, path))
-        self._external(original if isinstance(original, Command) else stmt, name, command_line, path)
+        written = original if isinstance(original, Command) else stmt
+        self._note_unknown(written.raw, path)
+        self._external(written, name, command_line, path)
+
+    def _note_unknown(self, text: str, path: _Path) -> None:
+        """A program run with a variable neither the script, the caller nor the cluster
+        gave a value (one a CALLed script or the server's environment may set) runs with a
+        value only the server knows: the path is a guess from there on."""
+        for name in _names_read(text):
+            if name in self.dialect.variables:
+                continue
+            if path.marks:
+                path.reads.append((_KNOWN, name, name in path.known))
+            if name not in path.known:
+                path.uncertain = True
 
     def _external(self, original: Command, name: str, command_line: str, path: _Path) -> None:
         """An external program: record the action; it succeeds (errorlevel 0), by assumption."""
