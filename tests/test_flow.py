@@ -217,8 +217,21 @@ def test_block_is_expanded_when_read_and_delayed_expansion_is_not():
 def test_for_loops():
     assert texts("FOR /L %%i IN (1,1,3) DO ARMSLEEP %%i\n") == ["ARMSLEEP 1", "ARMSLEEP 2", "ARMSLEEP 3"]
     assert texts('for %%a in ("a b" c) do ARMKILL %%~a\n') == ["ARMKILL a b", "ARMKILL c"]
-    result = analyse(script_of("for %%f in (*.txt) do ARMKILL %%f\n"))[COMBINATIONS[0]]
-    assert result.actions == [] and result.uncertain
+
+def test_loops_over_what_only_the_server_has_run_their_body_once():
+    """NEC's NeoFace sample starts a service on each server of a list file (FOR /F):
+    taken to run zero times, the loop hid its commands, ARMLOAD included, from trace and
+    the rules. The body runs once, for the pattern or with the variable as written, and
+    the path is a guess."""
+    for src, expected in (
+        ("for %%f in (*.txt) do ARMKILL %%f\n", ["ARMKILL *.txt"]),
+        ("for %%f in (a.log D:\\logs\\*.log) do del2 %%f\n", ["DEL2 a.log", "DEL2 D:\\logs\\*.log"]),
+        ('for /f %%a in (ServerList.txt) do PsExec \\\\%%a net start "NeoFace"\n', ['PSEXEC \\\\%a net start "NeoFace"']),
+        ("for /f \"tokens=1,2\" %%a in ('query') do ARMLOAD W%%a /S /M %%b\n", ["ARMLOAD W%a /S /M %b"]),
+        ("for /d %%d in (C:\\work\\*) do ARMKILL %%d\n", ["ARMKILL C:\\work\\*"]),
+    ):
+        result = analyse(script_of(src))[COMBINATIONS[0]]
+        assert [a.text for a in result.actions] == expected and result.uncertain, src
 
 
 def test_percent_expansion_forms():

@@ -983,14 +983,18 @@ class _Interpreter:
                 budget = self.limit - path.count
                 if step:
                     values = [str(n) for n in _bounded_range(first, step, last, budget)]
-        elif stmt.switch is None:
+        elif stmt.switch is None or stmt.switch in ("/D", "/R"):
+            # A file pattern (or /D, /R: folders) stands for the server's files, unknown
+            # here: the body runs once, for the pattern, as where one file matches.
             for item in LIST_DELIMITERS.findall(items):
-                if "*" in item or "?" in item:
-                    path.uncertain = True  # a file pattern: the server's files are unknown
-                else:
-                    values.append(item)
+                if stmt.switch is not None or "*" in item or "?" in item:
+                    path.uncertain = True
+                values.append(item)
         else:
-            path.uncertain = True  # /F, /D, /R read files, folders or a command's output
+            # /F reads a file, a string or a command's output: the body runs once (a list
+            # of servers, the output of one query), its variable unknown ("%a" as written).
+            path.uncertain = True
+            values = [f"%{variable}"]
         if values:
             path.frames.append(_Loop(variable, values, stmt.body, path.for_vars.get(variable)))
 
