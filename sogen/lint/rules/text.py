@@ -1,4 +1,4 @@
-"""SO701-SO703: the file as cmd.exe reads it: line endings, encoding, syntax."""
+"""SO701-SO704: the file as cmd.exe reads it: line endings, encoding, syntax, path separators."""
 
 from __future__ import annotations
 
@@ -137,7 +137,7 @@ class Encoding(Rule):
             )
         elif decoded.encoding == "utf-8" and not decoded.text.isascii() and not self.switches_to_utf8(ctx):
             problem = _(
-                "UTF-8 text without chcp 65001: cmd.exe reads it in code page 932 and the Japanese text is garbled; "
+                "UTF-8 text without chcp 65001: cmd.exe reads it in code page 932 and its text outside ASCII is garbled; "
                 "save it as cp932 (Shift_JIS)"
             )
         else:
@@ -193,3 +193,67 @@ class ParseErrorRule(Rule):
         for stmt in errors:
             if id(stmt) not in never_read:
                 yield self.finding(ctx, stmt.span, _("cannot parse this line: {reason}").format(reason=_(stmt.message)))
+
+
+# A yen sign inside a path: after a drive, a %VAR% or a name, before a name or a %VAR%
+# (ASCII around it: "料金￥1,000" and "￥500" are prices, not paths).
+_YEN_IN_PATH = re.compile(r"(?<=[A-Za-z0-9_.:%)$~-])[\u00a5\uffe5](?=[A-Za-z0-9_.%$~(-])")
+_COMMENT_LINE = re.compile(r"[ \t@]*(?:rem(?:[ \t]|$)|::)", re.I)
+
+
+@register
+class YenSignInPath(Rule):
+    """
+    ## What it does
+    Checks for a yen sign where a path separator belongs: `C:￥WebOTX￥bin`,
+    `%ALROOT%¥bin¥al2stop`. Both the full-width `￥` (code page 932's 0x818F) and
+    `¥` (U+00A5, from a UTF-8 copy) are reported; a price in a message (`￥1,000`)
+    and comments are not.
+
+    ## Why it matters in a cluster
+    A Japanese font shows the backslash `\` as `¥`, so Japanese manuals print
+    paths with yen signs, and a path copied from a PDF or a Word file keeps the
+    yen sign, a character of its own. cmd.exe separates folders only with `\`:
+    the path names a file that does not exist, the program does not run, and the
+    failover group comes up without it (WebOTX's own EXPRESSCLUSTER guide prints
+    `set PATH=%PATH%;C:¥WebOTX¥bin`).
+
+    ## Example
+    ```batch
+    "%ALROOT%￥bin￥al2stop" /q
+    ```
+
+    ## Use instead
+    ```batch
+    "%ALROOT%\bin\al2stop" /q
+    ```
+
+    ## Fix
+    Automatic: each yen sign in a path becomes `\`.
+    """
+
+    code = "SO704"
+    name = "yen-sign-in-path"
+    severity = ERROR
+
+    def check(self, ctx: FileContext) -> Iterator[Finding]:
+        for number, line in enumerate(ctx.script.lines, start=1):
+            if ("\u00a5" not in line and "\uffe5" not in line) or _COMMENT_LINE.match(line):
+                continue
+            found = list(_YEN_IN_PATH.finditer(line))
+            if not found:
+                continue
+            fix = None
+            if ctx.fixable:
+                edits = tuple(Edit(ctx.offset(number, m.start() + 1), ctx.offset(number, m.end() + 1), "\\") for m in found)
+                fix = Fix(_("replace the yen signs with backslashes"), edits)
+            first = found[0].start() + 1
+            yield self.finding(
+                ctx,
+                span_of(number, first, first + 1),
+                _("{sign} is no path separator for cmd.exe, only a character (a Japanese font shows \\ as ¥); write \\").format(
+                    sign=found[0].group(0)
+                ),
+                fix,
+            )
+
