@@ -320,6 +320,26 @@ def test_a_reason_for_one_action_does_not_explain_another(tmp_path):
     assert f"**needs review**: no lint finding or topology choice explains `{restart}`<br>`{watch}`" in row
 
 
+def test_import_names_the_arm_lines_whose_options_it_does_not_keep(tmp_path):
+    """NEC's UM8700 scripts watch with /S /A /R 3 (restart three times) and stop with
+    ARMKILL id /T 0: the products were imported, their options dropped without a note."""
+    legacy = tmp_path / "grp"
+    shutil.copytree(LEGACY / "multi" / "so1", legacy)
+    start, stop = legacy / "start.bat", legacy / "stop.bat"
+    start.write_bytes(start.read_bytes().replace(
+        b'ARMLOAD StarOffice /S /M "StarOffice Server"', b'ARMLOAD StarOffice /S /A /R 3 "StarOffice Server"', 1))
+    stop.write_bytes(stop.read_bytes().replace(b"ARMKILL StarOffice\r\n", b"ARMKILL StarOffice /T 0\r\n", 1))
+    output = tmp_path / "cluster.yaml"
+    assert run("import", legacy, "-o", output).exit_code == 0
+    text = output.read_text(encoding="utf-8")
+    header = text.split("\ncluster:")[0]
+    assert "# Imported without some of their options" in header
+    assert '#   grp/start.bat:22: ARMLOAD StarOffice /S /A /R 3 "StarOffice Server"' in header
+    assert "#   grp/stop.bat:15: ARMKILL StarOffice /T 0" in header
+    assert header.count("#   grp/") == 2  # the lines with /S /M only are not listed
+    assert [p["type"] for p in YAML(typ="safe").load(text)["groups"][0]["products"]] == ["staroffice-server"]
+
+
 def test_a_wait_the_generated_scripts_do_not_have_needs_review(tmp_path):
     """The generated scripts wait (db_settle_seconds) only after a database stops; a
     legacy ARMSLEEP after a start was explained by that setting of stop.bat."""

@@ -28,6 +28,14 @@ change files (RMDIR, DEL, ECHO > file ...); sogen generate does not write them.
 Carry them over by hand:
 """
 
+# ARMLOAD's restart form and other options a topology does not hold.
+OPTIONS_NOT_KEPT = """\
+Imported without some of their options: the generated scripts start a service
+with ARMLOAD id /S /M "service" (a stopped service fails the group over) and stop
+it with ARMKILL id. These lines said more (/A, /R retries, /WAIT ...); check that
+the generated ones do what the group needs:
+"""
+
 
 @dataclass(frozen=True)
 class Placeholder:
@@ -272,9 +280,10 @@ def topology_yaml(groups: list[RecoveredGroup], folders: list[str], output: str)
 
     node = _to_yaml_node(topology_data(groups))
     header = HEADER.format(folders=comment_text(", ".join(folders)), output=comment_text(output))
-    programs = [line for group in groups for line in group.programs]
-    if programs:
-        header += NOT_IMPORTED + "".join(f"  {comment_text(line)}\n" for line in programs)
+    for title, lines in ((NOT_IMPORTED, [line for g in groups for line in g.programs]),
+                         (OPTIONS_NOT_KEPT, [line for g in groups for line in g.options])):
+        if lines:
+            header += title + "".join(f"  {comment_text(line)}\n" for line in lines)
     node.yaml_set_start_comment(header)
     yaml = YAML(typ="rt")
     yaml.indent(mapping=2, sequence=4, offset=2)

@@ -72,6 +72,7 @@ class RecoveredGroup:
     version_key: Sourced | None = None
     dialect: Sourced | None = None  # set for CLUSTERPRO X's CLP_* only
     programs: list[str] = field(default_factory=list)  # "folder/start.bat:40: SQLCMD -i x.sql", not imported
+    options: list[str] = field(default_factory=list)  # ARM lines imported without some of their options
     nodes: dict[str, dict[str, Sourced]] = field(default_factory=dict)  # from decommission patches
     procinfo: dict[str, Sourced] = field(default_factory=dict)  # "mvm"/"wfocom" -> PROCINFO index
     policy: Sourced | None = None  # from the header sogen writes into its scripts
@@ -192,7 +193,7 @@ def recover_group(name: str, folder: Path) -> RecoveredGroup:
             )
         )
     _recover_products(group)
-    _recover_programs(group)
+    _recover_unkept_lines(group)
     _recover_messages(group)
     _recover_header(group)
     for path in sorted(folder.iterdir()):
@@ -221,7 +222,7 @@ def _recover_products(group: RecoveredGroup) -> None:
     for action in starting.actions + other.actions:
         where = _where(start_path, folder, action.stmt.span.line)
         if action.verb == "ARMLOAD" and runs_a_program(action):
-            continue  # see _recover_programs
+            continue  # see _recover_unkept_lines
         if action.verb == "ARMLOAD" and action.product is None and action.target:
             if action.target not in seen:
                 previous = list(seen.values())
@@ -272,21 +273,42 @@ def runs_a_program(action) -> bool:
     return call is not None and call.form is not None and call.form.name == "application"
 
 
-def _recover_programs(group: RecoveredGroup) -> None:
-    """The lines on any path of either script that run what no product stands for, in file
-    order: ARMLOADs of the application form and other programs or scripts (sqlcmd,
-    PowerShell, CALL setenv.bat), and cmd's own commands that change files (RMDIR, DEL,
-    ECHO > file). The topology cannot hold them, so the import lists them for the SE to
-    carry over."""
-    found: dict[tuple[str, int], str] = {}  # (script, line) -> what to list
+# The options the generated scripts give the ARM commands they write (section 1.4.1).
+_GENERATED_OPTIONS = {"ARMLOAD": {"/S", "/M"}, "ARMKILL": set()}
+
+
+def _recover_unkept_lines(group: RecoveredGroup) -> None:
+    """The lines on any path of either script, in file order, that a topology cannot
+    hold, for the SE to carry over or check. ``programs``: ARMLOADs of the application
+    form, other programs or scripts (sqlcmd, PowerShell, CALL setenv.bat), cmd's own
+    commands that change files (RMDIR, DEL, ECHO > file). ``options``: ARMLOAD and
+    ARMKILL lines whose options the generated ones do not have (/A, /R 3, /WAIT 0,
+    ARMKILL /T): their product is imported, those options are not."""
+    programs: dict[tuple[str, int], str] = {}  # (script, line) -> what to list
+    options: dict[tuple[str, int], str] = {}
     for kind, results in group.analyses.items():
         path = group.scripts[kind]
+
+        def note(found: dict, line: int) -> None:
+            found.setdefault((path.name, line), f"{_where(path, group.folder, line)}: {group.lines[kind][line - 1].strip()}")
+
         for result in results.values():
-            lines = [a.stmt.span.line for a in result.actions if a.verb == "OTHER" or (a.verb == "ARMLOAD" and runs_a_program(a))]
-            lines += [step.span.line for step in result.steps if file_change(step) is not None]
-            for line in lines:
-                found.setdefault((path.name, line), f"{_where(path, group.folder, line)}: {group.lines[kind][line - 1].strip()}")
-    group.programs = [found[key] for key in sorted(found)]
+            for action in result.actions:
+                if action.verb == "OTHER" or (action.verb == "ARMLOAD" and runs_a_program(action)):
+                    note(programs, action.stmt.span.line)
+                elif action.verb in _GENERATED_OPTIONS and _options_beyond_generated(action):
+                    note(options, action.stmt.span.line)
+            for step in result.steps:
+                if file_change(step) is not None:
+                    note(programs, step.span.line)
+    group.programs = [programs[key] for key in sorted(programs)]
+    group.options = [options[key] for key in sorted(options)]
+
+
+def _options_beyond_generated(action) -> bool:
+    call = read_arm_call(action.stmt) if action.stmt.__class__ is Command else None
+    given = {option.word.text.upper() for option in call.options} if call else set()
+    return bool(given - _GENERATED_OPTIONS[action.verb])
 
 
 def _key(product: RecoveredProduct) -> str:
