@@ -427,6 +427,20 @@ def test_a_bad_line_is_a_parse_error_and_parsing_goes_on():
     assert stmts[1].program == "armload"
 
 
+@pytest.mark.parametrize(
+    ("line", "said"),
+    [
+        # NEC's ScheduleMirroring sample: a placeholder in angle brackets is two redirections.
+        ("set MDNAME=<md resource name>", "> redirects to a file and none follows: to keep it as text, write ^>"),
+        ("echo done >  ", "> redirects to a file and none follows"),
+        ("set X=a|", "| runs another command and none follows: to keep it as text, write ^|"),
+    ],
+)
+def test_a_line_ending_in_an_operator_says_why(line, said):
+    (stmt,) = parse_lines([line])
+    assert isinstance(stmt, ParseError) and stmt.message.startswith("unexpected end of line") and said in stmt.message
+
+
 def test_an_error_inside_a_block_stays_inside_it():
     stmts = parse_lines(["IF 1==1 (", "  echo a", "  IF == x echo b", ")", "ARMLOAD after"])
     assert isinstance(stmts[0], ParseError) and stmts[0].span == Span(1, 1, 4, 2)

@@ -819,6 +819,8 @@ def _parse_with_grammar(
         else:
             found = _("end of line")
         message = _unexpected(found, exc.line + builder.line_offset if exc.line > 0 else None, exc.column)
+        if found == _("end of line"):
+            message += _dangling_operator(text.split("\n")[exc.line - 1] if exc.line > 0 else text)
     except LarkError as exc:  # the grammar's own limits; never expected
         message = _("cannot parse: {reason}").format(reason=exc)
     return _error_lines(lines, start, end, first_line, message)
@@ -828,6 +830,17 @@ def _unexpected(found: str, line: int | None, column: int) -> str:
     """The message of a syntax error at (line, column); None: at the end of the text."""
     where = _("line {line}, column {column}").format(line=line, column=column) if line is not None else _("the end")
     return _("unexpected {found} at {where}").format(found=found, where=where)
+
+
+def _dangling_operator(line: str) -> str:
+    """Why a line ends too early, when it ends in an operator (``set NAME=<md name>``: the
+    < and > redirect, to files named md and none); "" otherwise."""
+    last = line.rstrip(" \t")[-1:]
+    if last in ("<", ">"):
+        return _("; {op} redirects to a file and none follows: to keep it as text, write ^{op}").format(op=last)
+    if last in ("|", "&"):
+        return _("; {op} runs another command and none follows: to keep it as text, write ^{op}").format(op=last)
+    return ""
 
 
 def _visible(text: str) -> str:
