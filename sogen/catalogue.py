@@ -125,6 +125,13 @@ class Catalogue:
     def databases(self) -> list[Product]:
         return [p for p in self.products.values() if p.kind == DATABASE_ROLE]
 
+    def needs(self, dependant: str, dependency: str) -> bool:
+        """Does product ``dependant`` depend on product ``dependency`` (any database, for
+        WorkFlow's "database")?"""
+        wanted = self.products[dependant].depends_on if dependant in self.products else ()
+        other = self.products.get(dependency)
+        return dependency in wanted or (DATABASE_ROLE in wanted and other is not None and other.kind == DATABASE_ROLE)
+
     @cached_property
     def _tools(self) -> list[tuple[re.Pattern, Product]]:
         return [(re.compile(tool), product) for product in self.products.values() for tool in product.tools]

@@ -340,6 +340,29 @@ def test_import_names_the_arm_lines_whose_options_it_does_not_keep(tmp_path):
     assert [p["type"] for p in YAML(typ="safe").load(text)["groups"][0]["products"]] == ["staroffice-server"]
 
 
+def test_a_missing_branch_explains_only_its_own_event(tmp_path):
+    """A start.bat without the RECOVER test has an SO203 finding; its START/OTHER section
+    lost its ARMLOAD in a hand edit. The finding explained that START row too ("legacy
+    does not run ARMLOAD StarOffice ... on this path (SO203)"): it explains the rows of
+    the event without a branch, which run what the script runs without ARM (here the
+    same on both sides: import took RECOVER's message from it). The START row is the
+    topology's: its group has StarOffice, which legacy starts elsewhere."""
+    legacy = tmp_path / "grp"
+    shutil.copytree(LEGACY / "multi" / "so1", legacy)
+    start = legacy / "start.bat"
+    lines = start.read_bytes().split(b"\r\n")
+    other = lines.index(b":ON_OTHER1")
+    watch = next(i for i in range(other, len(lines)) if lines[i].startswith(b"ARMLOAD StarOffice"))
+    del lines[watch]
+    lines.remove(b'IF "%ARMS_EVENT%" == "RECOVER" GOTO RECOVER')
+    start.write_bytes(b"\r\n".join(lines))
+    migration = migrate([str(legacy)], None)
+    rows = {str(d.combination): d for s in migration.diffs if s.kind == "start" for d in s.differences}
+    (reason,) = rows["START/OTHER/SUCCESS"].explanations
+    assert reason.code is None and "the topology's group has the product" in reason.text
+    assert not any(e.code == "SO203" for d in rows.values() for e in d.explanations)  # RECOVER's rows are alike
+
+
 def test_a_wait_the_generated_scripts_do_not_have_needs_review(tmp_path):
     """The generated scripts wait (db_settle_seconds) only after a database stops; a
     legacy ARMSLEEP after a start was explained by that setting of stop.bat."""
@@ -456,7 +479,9 @@ def test_a_late_disk_check_explains_only_the_paths_where_generated_checks_the_di
     """NEC's UM8700 start.bat tests no event: it starts its service on RECOVER and
     without ARM too, disk or no disk. SO204 ("starts services before it checks
     ARMS_DISK") explained its RECOVER and unset FAILURE rows, where the generated script
-    only broadcasts and checks no disk, while their SUCCESS twins needed review."""
+    only broadcasts and checks no disk, while their SUCCESS twins needed review. RECOVER
+    is SO203's (no branch of its own: it runs what the script runs without ARM); without
+    ARM the legacy script starts the service, which nothing explains."""
     legacy = tmp_path / "grp"
     legacy.mkdir()
     (legacy / "start.bat").write_bytes(b'ARMLOAD StarOffice /S /M "StarOffice Server"\r\n')
@@ -465,8 +490,11 @@ def test_a_late_disk_check_explains_only_the_paths_where_generated_checks_the_di
     rows = {str(d.combination): d for s in migration.diffs if s.kind == "start" for d in s.differences}
     by_disk = {c.split("/")[0] for c, d in rows.items() if any(e.code == "SO204" for e in d.explanations)}
     assert by_disk == {"START", "FAILOVER"}
-    for event in ("RECOVER", "unset"):
-        assert not rows[f"{event}/HOME/FAILURE"].explained and not rows[f"{event}/HOME/SUCCESS"].explained
+    for disk in ("SUCCESS", "FAILURE"):
+        recover = rows[f"RECOVER/HOME/{disk}"]
+        assert recover.explained and {e.code for e in recover.explanations} == {"SO203", None}
+        assert not rows[f"unset/HOME/{disk}"].explained
+    assert not any(e.code == "SO203" for e in rows["START/HOME/SUCCESS"].explanations)  # same service, no reason
 
 
 def test_migrate_with_a_given_topology(tmp_path):

@@ -16,6 +16,7 @@ from sogen.batch.actions import ClusterAction, file_change
 from sogen.batch.events import COMBINATIONS, Combination, Dialect
 from sogen.batch.interpreter import PathResult
 from sogen.batch.ir import Exit, Label
+from sogen.catalogue import load_catalogue
 
 _ARGUMENT = re.compile(r'"[^"]*"?|[^\s"]+')
 _QUOTES_AND_BLANKS = re.compile(r'"|\s+')
@@ -196,9 +197,13 @@ def _subject(action: str) -> str:
     return action
 
 
-def explain(legacy: PathResult, generated: PathResult, findings, falls_into: dict, dialect: Dialect) -> list[Explanation]:
+def explain(
+    legacy: PathResult, generated: PathResult, findings, falls_into: dict, dialect: Dialect,
+    fallback: PathResult | None = None,
+) -> list[Explanation]:
     """Why ``legacy`` and ``generated`` differ on one combination, as far as the findings tell;
-    the event variables are named as ``dialect``, the generated scripts', names them. Each
+    the event variables are named as ``dialect``, the generated scripts', names them.
+    ``fallback``: legacy's path for the same server and disk with the event unset. Each
     reason says which differing actions it accounts for (see :attr:`PathDifference.unexplained`)."""
     by_code = _findings_by_code(findings)
     old, new = behaviour(legacy), behaviour(generated)
@@ -266,12 +271,20 @@ def explain(legacy: PathResult, generated: PathResult, findings, falls_into: dic
     # action it runs with other arguments (ARMLOAD W1 /S /R 3 for /S /M) is another matter.
     ran = {_subject(action) for action in old}
     absent = sorted(action for action in missing if _subject(action) not in ran and not action.startswith("ARMBCAST "))
-    if absent and legacy.end not in ("syntax-error", "undefined-label"):
-        cited = _cite(by_code, "SO203", "SO403")
-        if cited:
-            reasons.append(Explanation(
-                f"legacy does not run {', '.join(absent)} on this path ({cited[0]} at line {cited[1]})", cited[0],
-                frozenset(absent)))
+    cited = _cite(by_code, "SO203")
+    unbranched = frozenset(absent) | frozenset(a for a in extra if not a.startswith("ARMBCAST "))
+    if cited and unbranched and combination.event is not None and fallback is not None and old == behaviour(fallback):
+        # No branch of its own for this event (SO203 says which): legacy runs what it runs
+        # with the event unset, whatever that is; it explains this row, not the others.
+        reasons.append(Explanation(
+            f"legacy has no branch for {dialect.event}={combination.event} and runs what it runs with "
+            f"{dialect.event} unset ({cited[0]} at line {cited[1]})", cited[0], unbranched))
+    cited = _cite(by_code, "SO403")
+    needed = _dependencies_not_started(legacy, generated, absent)
+    if cited and needed and legacy.end not in ("syntax-error", "undefined-label"):
+        reasons.append(Explanation(
+            f"legacy starts a product on this path without {', '.join(needed)}, which it needs ({cited[0]} at line {cited[1]})",
+            cited[0], frozenset(needed)))
     if disk_checked_here and all(not variable.endswith("_DISK") for _, variable in legacy.tests):
         reasons.append(Explanation(f"legacy does not check {dialect.disk}, so it runs as with a good disk; {disk_checked(dialect.disk)}"))
     # What is left: the topology's settings, or quoting (each said only where nothing above did).
@@ -294,6 +307,20 @@ def explain(legacy: PathResult, generated: PathResult, findings, falls_into: dic
             reasons.append(Explanation(
                 f"legacy passes a service name without quotes ({cited[0]} at line {cited[1]})", cited[0], quoting))
     return reasons
+
+
+def _dependencies_not_started(legacy: PathResult, generated: PathResult, absent: list[str]) -> list[str]:
+    """The actions of ``absent`` that start what a product legacy starts on the path needs
+    (the database WorkFlow needs, StarOffice for MailGateway: SO403)."""
+    catalogue = load_catalogue()
+    started = {a.product for a in legacy.actions if a.phase == "start" and a.product}
+    return [
+        text for text in absent
+        if any(
+            canonical(a) == text and a.phase == "start" and a.product and any(catalogue.needs(p, a.product) for p in started)
+            for a in generated.actions
+        )
+    ]
 
 
 def _covered(reasons: list[Explanation], action: str) -> bool:
@@ -335,7 +362,11 @@ def diff_script(group: str, kind: str, legacy_path: str, legacy: dict[Combinatio
         if old == new:
             identical += 1
             continue
-        difference = PathDifference(combination, old, new, explain(legacy[combination], generated[combination], findings, falls_into, dialect))
+        fallback = legacy[Combination(None, combination.server, combination.disk)]
+        difference = PathDifference(
+            combination, old, new,
+            explain(legacy[combination], generated[combination], findings, falls_into, dialect, fallback),
+        )
         if not difference.explained:
             chosen = topology_explanation(legacy, difference)
             if chosen:

@@ -45,7 +45,7 @@ class Step:
 
 class Dependencies:
     def __init__(self):
-        catalogue = load_catalogue()
+        catalogue = self.catalogue = load_catalogue()
         self.products = catalogue.products
         self.steps = {
             (product.id, phase): self._steps(actions)
@@ -59,10 +59,7 @@ class Dependencies:
         return sorted(steps, key=lambda s: -s.literal)
 
     def needs(self, dependant: str, dependency: str) -> bool:
-        """Does product ``dependant`` depend on product ``dependency``?"""
-        wanted = self.products[dependant].depends_on if dependant in self.products else ()
-        other = self.products.get(dependency)
-        return dependency in wanted or (DATABASE_ROLE in wanted and other is not None and other.kind == DATABASE_ROLE)
+        return self.catalogue.needs(dependant, dependency)
 
     def dependencies(self, product: str) -> tuple[str, ...]:
         return self.products[product].depends_on if product in self.products else ()
