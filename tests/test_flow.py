@@ -594,6 +594,9 @@ def in_clp(data: bytes) -> bytes:
         ('clplogcmd -m "start" -l INFO\narmload SVC /S /M "MySvc"', CLP),
         ("@C:\\clp\\bin\\clpgrp.exe -s failover", CLP),
         ('ARMLOAD a\nrem see the clp manual; myclpx.exe is ours\ncall clp-setup.bat', ARM),  # no command of it
+        # Words that start with "clp", and comments, are no clue (a review's cases).
+        ("set X=%CLPATH%\ncopy a E:\\clpbackup\\a\necho CLPS\n:clpend\nARMLOAD a", ARM),
+        ("rem clplogcmd -m x, %CLP_SCRIPT_PATH%\n:: clpgrp -s\nARMLOAD a", ARM),
         ('IF "%ARMS_EVENT%" == "START" clplogcmd -m started', ARM),  # the event test decides
     ],
 )

@@ -88,17 +88,28 @@ def dialect_of(text: str) -> Dialect:
     return CLP if clusterpro_x_clue(text) else ARM
 
 
-# What only CLUSTERPRO X gives a script: its other variables (%CLP_SCRIPT_PATH%,
-# %CLP_GROUPNAME% ...) and its commands (clplogcmd, clpgrp, clpmdctrl ...); ARM had neither.
-_CLUSTERPRO_X_ONLY = re.compile(r"%clp_\w+%|(?<![\w.-])clp[a-z]+(?:\.exe)?(?![\w.\\-])", re.I)
+# What only CLUSTERPRO X gives a script, outside comments: its other variables
+# (%CLP_SCRIPT_PATH%, %CLP_GROUPNAME% ...) and its commands (clplogcmd, clpgrp ...);
+# ARM had neither. A folder or label that starts with "clp" is neither.
+_CLUSTERPRO_X_ONLY = re.compile(
+    r"%clp_\w+%"
+    r"|(?<![\w.-])clp(?:logcmd|grp|rsc|cl|stat|down|stdn|monctrl|mdctrl|hdctrl|mdstat|hdstat|trnreq|rexec|bwctrl"
+    r"|regctrl|cfctrl|cfchk|ledctrl|mail|mgtmib)(?:\.exe)?(?![\w.-])",
+    re.I,
+)
+_COMMENT_LINE = re.compile(r"[ \t@]*(?:rem(?:[ \t]|$)|::)", re.I)
 
 
 def clusterpro_x_clue(text: str) -> str | None:
-    """The first CLUSTERPRO X variable or command ``text`` uses, or None."""
+    """The first CLUSTERPRO X variable or command ``text`` uses outside comments, or None."""
     if "clp" not in text.lower():
         return None
-    found = _CLUSTERPRO_X_ONLY.search(text)
-    return found.group(0) if found else None
+    for line in text.split("\n"):
+        if "clp" in line.lower() and not _COMMENT_LINE.match(line):
+            found = _CLUSTERPRO_X_ONLY.search(line)
+            if found:
+                return found.group(0)
+    return None
 
 
 class Combination(NamedTuple):

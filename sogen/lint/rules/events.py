@@ -108,24 +108,36 @@ def always_one_word(reference: str, sets: dict[str, list[Assignment]], line: int
     quotes): cmd or Windows always set it so (%ERRORLEVEL%, %COMPUTERNAME% ...), or the
     script sets it only so, wherever (a routine at the end may set it), and clears it
     nowhere above the line (SET X= and then a SET under some IF leaves it empty on the
-    other paths)."""
+    other paths). A copy (SET X=%Y%) holds one word when Y does where the copy is made,
+    and Y is set so above it."""
     if len(reference) < 3 or reference[-1] != "%":
         return False  # %1, %*: whatever the caller gave
-    return _one_word(reference[1:-1].upper(), sets, line, ("word", "quoted") if quoted else ("word",), frozenset())
+    kinds = ("word", "quoted") if quoted else ("word",)
+    return _one_word(reference[1:-1].upper(), sets, line, None, kinds, {})
 
 
-def _one_word(name: str, sets: dict[str, list[Assignment]], line: int, kinds: tuple[str, ...], seen: frozenset) -> bool:
-    """(see :func:`always_one_word`) A copy of another variable (SET X=%Y%) holds what Y
-    holds where the copy is made."""
+def _one_word(
+    name: str, sets: dict[str, list[Assignment]], line: int, copied_at: int | None, kinds: tuple[str, ...], memo: dict
+) -> bool:
+    """(see :func:`always_one_word`) ``copied_at``: the line of a copy being followed, above
+    which one of NAME's SETs must be. Each question is answered once (a chain of copies
+    set twice each would otherwise be asked again and again); one met again while it is
+    being answered, a cycle of copies, may be empty."""
     if name in ONE_WORD_ALWAYS:
         return True
-    seen = seen | {name}
+    key = (name, line, copied_at)
+    if key in memo:
+        return memo[key]
+    memo[key] = False
 
     def gives(a: Assignment) -> bool:
-        return a.value in kinds or (a.copies is not None and a.copies not in seen and _one_word(a.copies, sets, a.line, kinds, seen))
+        return a.value in kinds or (a.copies is not None and _one_word(a.copies, sets, a.line, a.line, kinds, memo))
 
     found = sets.get(name, ())
-    return any(gives(a) for a in found) and all(gives(a) or (a.value == "empty" and a.line > line) for a in found)
+    memo[key] = any(gives(a) for a in found if copied_at is None or a.line < copied_at) and all(
+        gives(a) or (a.value == "empty" and a.line > line) for a in found
+    )
+    return memo[key]
 
 
 def matches_value(value: str, expected: str, case_insensitive: bool) -> bool:

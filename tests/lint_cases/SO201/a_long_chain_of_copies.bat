@@ -1,0 +1,35 @@
+rem A chain of copies, each set twice: one word all along (and answered in linear time).
+set V16=1
+set V15=%V16%
+set V15=%V16%
+set V14=%V15%
+set V14=%V15%
+set V13=%V14%
+set V13=%V14%
+set V12=%V13%
+set V12=%V13%
+set V11=%V12%
+set V11=%V12%
+set V10=%V11%
+set V10=%V11%
+set V9=%V10%
+set V9=%V10%
+set V8=%V9%
+set V8=%V9%
+set V7=%V8%
+set V7=%V8%
+set V6=%V7%
+set V6=%V7%
+set V5=%V6%
+set V5=%V6%
+set V4=%V5%
+set V4=%V5%
+set V3=%V4%
+set V3=%V4%
+set V2=%V3%
+set V2=%V3%
+set V1=%V2%
+set V1=%V2%
+set V0=%V1%
+set V0=%V1%
+if %V0% == 1 echo one
