@@ -97,15 +97,16 @@ _CLUSTERPRO_X_ONLY = re.compile(
     r"|regctrl|cfctrl|cfchk|ledctrl|mail|mgtmib)(?:\.exe)?(?![\w.-])",
     re.I,
 )
-_COMMENT_LINE = re.compile(r"[ \t@]*(?:rem(?:[ \t]|$)|::)", re.I)
 
 
 def clusterpro_x_clue(text: str) -> str | None:
     """The first CLUSTERPRO X variable or command ``text`` uses outside comments, or None."""
     if "clp" not in text.lower():
         return None
+    from sogen.batch.parser import comment_line  # loaded by then wherever scripts are read; not by generate
+
     for line in text.split("\n"):
-        if "clp" in line.lower() and not _COMMENT_LINE.match(line):
+        if "clp" in line.lower() and not comment_line(line):
             found = _CLUSTERPRO_X_ONLY.search(line)
             if found:
                 return found.group(0)

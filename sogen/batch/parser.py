@@ -154,6 +154,12 @@ _BLANKS = re.compile(r"[ \t\r\x0b\x0c]*")
 _CARET = re.compile(r'"[^"\n]*"?|\^(\n|.)?', re.S)
 
 
+def comment_line(line: str) -> bool:
+    """Whether cmd reads ``line`` as a comment: REM or a :: label, after the blanks and @."""
+    pos = _LEAD.match(line).end()
+    return _REM.match(line, pos) is not None or line.startswith("::", pos)
+
+
 def parse_script(path: str, data: bytes) -> Script:
     """Parse a batch file as stored on disk. Never raises for any ``data``."""
     try:

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from sogen.i18n import _
 from sogen.lint.context import FileContext
 from sogen.batch.ir import Call, Goto, ParseError
+from sogen.batch.parser import comment_line
 from sogen.lint.rules.base import (
     ERROR,
     WARNING,
@@ -195,20 +196,25 @@ class ParseErrorRule(Rule):
                 yield self.finding(ctx, stmt.span, _("cannot parse this line: {reason}").format(reason=_(stmt.message)))
 
 
-# A yen sign inside a path: after a drive, a %VAR% or a name, before a name or a %VAR%
-# (ASCII around it: "料金￥1,000" and "￥500" are prices, not paths).
-_YEN_IN_PATH = re.compile(r"(?<=[A-Za-z0-9_.:%)$~-])[\u00a5\uffe5](?=[A-Za-z0-9_.%$~(-])")
-_COMMENT_LINE = re.compile(r"[ \t@]*(?:rem(?:[ \t]|$)|::)", re.I)
+# A word (or quoted string) that holds a path with yen signs for separators: one after a
+# drive (C:￥), a %VAR% (%ALROOT%￥) or at the start of a \\server name (￥￥server). All of
+# its yen signs are separators then, Japanese folder names or not; "Price:￥500" and
+# "￥1,000" are prices.
+_WORD = re.compile(r'"[^"\n]*"?|[^\s"]+')
+_YEN = re.compile("[\u00a5\uffe5]")
+_PATH_WITH_YEN = re.compile(r'(?<![A-Za-z0-9])[A-Za-z]:[\u00a5\uffe5]|%[^%\s]+%[\u00a5\uffe5]|^"?[\u00a5\uffe5]{2}(?![\u00a5\uffe5\s])')
+_TRAILING_COMMENT = re.compile(r"&[ \t]*@?rem(?:[ \t].*)?$", re.I)
 
 
 @register
 class YenSignInPath(Rule):
     """
     ## What it does
-    Checks for a yen sign where a path separator belongs: `C:￥WebOTX￥bin`,
-    `%ALROOT%¥bin¥al2stop`. Both the full-width `￥` (code page 932's 0x818F) and
-    `¥` (U+00A5, from a UTF-8 copy) are reported; a price in a message (`￥1,000`)
-    and comments are not.
+    Checks for yen signs where path separators belong: in a word or quoted string
+    that holds a path, one after a drive, a `%VAR%` or at the start of a server
+    name (`C:￥WebOTX￥bin`, `%ALROOT%¥bin¥al2stop`, `￥￥server￥share`). Both the
+    full-width `￥` (code page 932's 0x818F) and `¥` (U+00A5, from a UTF-8 copy)
+    are reported; a price in a message (`￥1,000`) and comments are not.
 
     ## Why it matters in a cluster
     A Japanese font shows the backslash `\` as `¥`, so Japanese manuals print
@@ -238,22 +244,26 @@ class YenSignInPath(Rule):
 
     def check(self, ctx: FileContext) -> Iterator[Finding]:
         for number, line in enumerate(ctx.script.lines, start=1):
-            if ("\u00a5" not in line and "\uffe5" not in line) or _COMMENT_LINE.match(line):
+            if ("\u00a5" not in line and "\uffe5" not in line) or comment_line(line):
                 continue
-            found = list(_YEN_IN_PATH.finditer(line))
-            if not found:
+            code = _TRAILING_COMMENT.sub("", line)
+            signs = [
+                word.start() + sign.start()
+                for word in _WORD.finditer(code)
+                if _PATH_WITH_YEN.search(word.group(0))
+                for sign in _YEN.finditer(word.group(0))
+            ]
+            if not signs:
                 continue
             fix = None
             if ctx.fixable:
-                edits = tuple(Edit(ctx.offset(number, m.start() + 1), ctx.offset(number, m.end() + 1), "\\") for m in found)
+                edits = tuple(Edit(ctx.offset(number, at + 1), ctx.offset(number, at + 2), "\\") for at in signs)
                 fix = Fix(_("replace the yen signs with backslashes"), edits)
-            first = found[0].start() + 1
             yield self.finding(
                 ctx,
-                span_of(number, first, first + 1),
+                span_of(number, signs[0] + 1, signs[0] + 2),
                 _("{sign} is no path separator for cmd.exe, only a character (a Japanese font shows \\ as ¥); write \\").format(
-                    sign=found[0].group(0)
+                    sign=line[signs[0]]
                 ),
                 fix,
             )
-

@@ -5,3 +5,6 @@ set PATH=%PATH%;C:WebOTXbin
 copy D:dataa.ini C:work
 ARMBCAST /MSG "—¿‹à1,000 ‚Æ 500 ‚Ì¿‹" /A
 :: C:alsoacomment
+copy fileservsharea.ini C:\work
+"C:ƒf[ƒ^bintool.exe" /start
+set ROOT=D:SO & rem D:old
