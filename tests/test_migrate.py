@@ -363,6 +363,44 @@ def test_a_missing_branch_explains_only_its_own_event(tmp_path):
     assert not any(e.code == "SO203" for d in rows.values() for e in d.explanations)  # RECOVER's rows are alike
 
 
+def test_reasons_from_review_cover_only_their_own_actions(tmp_path):
+    """A review's cases of reasons that covered a whole row: SO204 (legacy checks the disk
+    late) also covered what its disk-error handler does; a fall-through also covered what
+    the shared section it runs into does on every path; SO702 (not code page 932 text)
+    covered ARMLOAD's /R 3 (restart) becoming /M (fail over)."""
+    def group(name: str, start: str, stop: str = "ARMKILL StarOffice\r\n", encoding: str = "cp932") -> str:
+        folder = tmp_path / name
+        folder.mkdir()
+        (folder / "start.bat").write_bytes(start.replace("\n", "\r\n").encode(encoding))
+        (folder / "stop.bat").write_bytes(stop.encode(encoding))
+        return str(folder)
+
+    def unexplained(folder: str) -> dict[str, list[str]]:
+        rows = [d for s in migrate([folder], None).diffs if s.kind == "start" for d in s.differences]
+        return {str(d.combination): sorted(d.unexplained) for d in rows if d.unexplained}
+
+    dispatch = 'IF "%ARMS_EVENT%" == "START" GOTO NORMAL\nIF "%ARMS_EVENT%" == "FAILOVER" GOTO NORMAL\n' \
+               'IF "%ARMS_EVENT%" == "RECOVER" GOTO EXIT\nGOTO no_arm\n'
+    tail = 'GOTO EXIT\n:no_arm\nARMBCAST /MSG "ARM is not running" /A\n:EXIT\nexit\n'
+    watch = 'ARMLOAD StarOffice /S /M "StarOffice Server"\n'
+    late = group("late", dispatch + ":NORMAL\n" + watch + 'IF "%ARMS_DISK%" == "FAILURE" GOTO ERROR_DISK\nGOTO EXIT\n'
+                 ':ERROR_DISK\nARMBCAST /MSG "disk error" /A\nNET STOP MSSQLServer\nRMDIR /S /Q D:\\cache\n' + tail)
+    handler = ["NET STOP MSSQLServer", "RMDIR /S /Q D:\\cache"]
+    assert unexplained(late) == {f"{e}/{s}/FAILURE": handler for e in ("START", "FAILOVER") for s in ("HOME", "OTHER")}
+
+    shared = group("shared", dispatch + ':NORMAL\nIF "%ARMS_DISK%" == "FAILURE" GOTO no_arm\n'
+                   'IF "%ARMS_SERVER%" == "OTHER" GOTO ON_OTHER1\nARMBCAST /MSG "home" /A\n:ON_OTHER1\n'
+                   + watch + "NET STOP Spooler\n" + tail)
+    assert unexplained(shared) == {f"{e}/{s}/SUCCESS": ["NET STOP Spooler"] for e in ("START", "FAILOVER") for s in ("HOME", "OTHER")}
+
+    restart = 'ARMLOAD StarOffice /S /R 3 "StarOffice Server"'
+    utf8 = group("utf8", dispatch + ':NORMAL\nIF "%ARMS_DISK%" == "FAILURE" GOTO EXIT\nARMBCAST /MSG "起動中です" /A\n'
+                 + restart + "\n" + tail, encoding="utf-8")
+    assert unexplained(utf8) == {
+        f"{e}/{s}/SUCCESS": sorted([restart, watch.strip()]) for e in ("START", "FAILOVER") for s in ("HOME", "OTHER")
+    }
+
+
 def test_a_wait_the_generated_scripts_do_not_have_needs_review(tmp_path):
     """The generated scripts wait (db_settle_seconds) only after a database stops; a
     legacy ARMSLEEP after a start was explained by that setting of stop.bat."""

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from sogen.batch.actions import ClusterAction, file_change
 from sogen.batch.events import COMBINATIONS, Combination, Dialect
 from sogen.batch.interpreter import PathResult
-from sogen.batch.ir import Exit, Label
+from sogen.batch.ir import Call, Exit, Label
 from sogen.catalogue import load_catalogue
 
 _ARGUMENT = re.compile(r'"[^"]*"?|[^\s"]+')
@@ -71,19 +71,23 @@ def canonical(action: ClusterAction) -> str:
 
 
 def _behaviour_of_steps(result: PathResult) -> list[tuple[int, str]]:
-    """(id of the statement, what it did) for what one path does, in the order it ran:
-    its actions, and the commands of cmd's own that change files (RMDIR, DEL, ECHO > log).
-    A generated script runs none of the latter: a legacy clean-up must not vanish unseen."""
+    """(position of the step in ``result.steps``, what it did) for what one path does, in
+    the order it ran: its actions, and the commands of cmd's own that change files (RMDIR,
+    DEL, ECHO > log). A generated script runs none of the latter: a legacy clean-up must
+    not vanish unseen."""
     actions, at = result.actions, 0
+    stepped = {id(step) for step in result.steps}
     done: list[tuple[int, str]] = []
-    for step in result.steps:
-        while at < len(actions) and actions[at].stmt is step:
-            done.append((id(step), canonical(actions[at])))
+    for position, step in enumerate(result.steps):
+        # A step runs one program at most (a FOR body's step comes once per round); a CALL
+        # of a batch file runs it through a statement of its own, which is no step.
+        if at < len(actions) and (actions[at].stmt is step or (step.__class__ is Call and id(actions[at].stmt) not in stepped)):
+            done.append((position, canonical(actions[at])))
             at += 1
         changed = file_change(step)
         if changed is not None:
-            done.append((id(step), canonical_text(changed)))
-    done.extend((id(action.stmt), canonical(action)) for action in actions[at:])
+            done.append((position, canonical_text(changed)))
+    done.extend((len(result.steps), canonical(action)) for action in actions[at:])
     return done
 
 
@@ -146,9 +150,10 @@ def _cite(by_code: dict[str, list], *codes: str) -> tuple[str, int] | None:
 
 def fallen_into(legacy: PathResult, falls_into: dict) -> list[tuple[Label, list[str]]]:
     """Labels this path enters by running on from the section above (no GOTO EXIT),
-    each with the actions the path runs from there on."""
+    each with what the path does from there on."""
     entered = []
     steps = legacy.steps
+    done = None
     for index in range(1, len(steps)):
         step = steps[index]
         if not (isinstance(step, Label) and falls_into.get(step.name.lower()) is steps[index - 1]):
@@ -156,8 +161,8 @@ def fallen_into(legacy: PathResult, falls_into: dict) -> list[tuple[Label, list[
         # Running on into the closing ":EXIT / exit" changes nothing.
         following = steps[index + 1] if index + 1 < len(steps) else None
         if following is not None and not isinstance(following, Exit):
-            later = {id(stmt) for stmt in steps[index + 1 :]}
-            entered.append((step, [text for stmt, text in _behaviour_of_steps(legacy) if stmt in later]))
+            done = _behaviour_of_steps(legacy) if done is None else done
+            entered.append((step, [text for position, text in done if position > index]))
     return entered
 
 
@@ -199,11 +204,14 @@ def _subject(action: str) -> str:
 
 def explain(
     legacy: PathResult, generated: PathResult, findings, falls_into: dict, dialect: Dialect,
-    fallback: PathResult | None = None,
+    legacy_results: dict[Combination, PathResult], generated_anywhere: frozenset[str],
+    intended_results: dict[Combination, PathResult],
 ) -> list[Explanation]:
     """Why ``legacy`` and ``generated`` differ on one combination, as far as the findings tell;
     the event variables are named as ``dialect``, the generated scripts', names them.
-    ``fallback``: legacy's path for the same server and disk with the event unset. Each
+    ``legacy_results``: legacy's paths of every combination (the row's twins);
+    ``generated_anywhere``: what the generated script does on any of them;
+    ``intended_results``: legacy's paths read in the encoding it was written in. Each
     reason says which differing actions it accounts for (see :attr:`PathDifference.unexplained`)."""
     by_code = _findings_by_code(findings)
     old, new = behaviour(legacy), behaviour(generated)
@@ -213,10 +221,17 @@ def explain(
     combination = legacy.combination
 
     encoding = _cite(by_code, "SO702")
-    if encoding:
+    # What the encoding changes: the text outside ASCII (a message), and what cmd runs or
+    # skips only because the Japanese text swallowed a quote, a line end or a label: legacy
+    # read as its author wrote it (``intended_results``) does otherwise.
+    meant = Counter(behaviour(intended_results[combination])) if encoding else Counter()
+    garbled = frozenset(a for a in extra if not a.isascii() or a not in meant) | frozenset(
+        a for a in missing if not a.isascii() or a in meant
+    )
+    if encoding and garbled:
         reasons.append(Explanation(
             f"legacy is not code page 932 text ({encoding[0]} at line {encoding[1]}): cmd.exe reads it in code page 932, "
-            "where its Japanese text swallows quotes, line ends and labels; generated is code page 932", encoding[0]))
+            "where its Japanese text swallows quotes, line ends and labels; generated is code page 932", encoding[0], garbled))
     if not extra and not missing:
         if old != new and _without(old, "ARMBCAST") == _without(new, "ARMBCAST"):
             first = next(index for index, (a, b) in enumerate(zip(old, new)) if a != b)
@@ -241,9 +256,12 @@ def explain(
             reasons.append(Explanation(
                 f"legacy jumps to a label that does not exist and ends there ({cited[0]} at line {cited[1]})", cited[0],
                 frozenset(missing)))
-    # A fall-through explains what it adds; a message-only block running on into a shared
-    # service section is a design that adds nothing.
-    entered = [(label, set(extra) & set(later)) for label, later in fallen_into(legacy, falls_into)]
+    # A fall-through explains the actions it carries from their own section onto this path:
+    # those the generated script runs on some path. One the generated script runs nowhere
+    # (a NET STOP in a shared section) is that section's, dropped, to review.
+    runs_somewhere = {_QUOTES_AND_BLANKS.sub("", action) for action in generated_anywhere}  # quoted or not (SO301)
+    carried = {a for a in extra if _QUOTES_AND_BLANKS.sub("", a) in runs_somewhere}
+    entered = [(label, carried.intersection(later)) for label, later in fallen_into(legacy, falls_into)]
     entered = [(label, added) for label, added in entered if added]
     if entered:
         labels = ", ".join(f":{label.name} (line {label.span.line})" for label, _ in entered)
@@ -253,14 +271,18 @@ def explain(
             f"{', '.join(dict.fromkeys(a for a in old if a in added))}; generated closes every section with GOTO EXIT",
             "SO103", frozenset(added)))
     # The disk reasons hold only where the generated path does check the disk (START and
-    # FAILOVER; not RECOVER, not without ARM).
+    # FAILOVER; not RECOVER, not without ARM), for what legacy runs there as with a good disk
+    # (its SUCCESS row runs it too) and the disk error the generated script broadcasts; what
+    # a legacy handler does once it sees the failure is its own, to review.
     disk_checked_here = combination.disk == "FAILURE" and any(v.endswith("_DISK") for _, v in generated.tests)
+    good_disk = frozenset(behaviour(legacy_results[combination._replace(disk="SUCCESS")])) if disk_checked_here else frozenset()
+    as_with_good_disk = frozenset(missing) | frozenset(a for a in extra if a in good_disk)
     if disk_checked_here and any(a.phase == "start" for a in legacy.actions):
         cited = _cite(by_code, "SO204")
         if cited:
             reasons.append(Explanation(
                 f"legacy starts services before it checks {dialect.disk} ({cited[0]} at line {cited[1]}); generated checks the disk first",
-                cited[0]))
+                cited[0], as_with_good_disk))
     if combination.event is None and legacy.end != "syntax-error" and extra:
         cited = _cite(by_code, "SO205")
         if cited:
@@ -273,7 +295,8 @@ def explain(
     absent = sorted(action for action in missing if _subject(action) not in ran and not action.startswith("ARMBCAST "))
     cited = _cite(by_code, "SO203")
     unbranched = frozenset(absent) | frozenset(a for a in extra if not a.startswith("ARMBCAST "))
-    if cited and unbranched and combination.event is not None and fallback is not None and old == behaviour(fallback):
+    fallback = legacy_results[combination._replace(event=None)]
+    if cited and unbranched and combination.event is not None and old == behaviour(fallback):
         # No branch of its own for this event (SO203 says which): legacy runs what it runs
         # with the event unset, whatever that is; it explains this row, not the others.
         reasons.append(Explanation(
@@ -286,7 +309,9 @@ def explain(
             f"legacy starts a product on this path without {', '.join(needed)}, which it needs ({cited[0]} at line {cited[1]})",
             cited[0], frozenset(needed)))
     if disk_checked_here and all(not variable.endswith("_DISK") for _, variable in legacy.tests):
-        reasons.append(Explanation(f"legacy does not check {dialect.disk}, so it runs as with a good disk; {disk_checked(dialect.disk)}"))
+        reasons.append(Explanation(
+            f"legacy does not check {dialect.disk}, so it runs as with a good disk; {disk_checked(dialect.disk)}",
+            covers=as_with_good_disk))
     # What is left: the topology's settings, or quoting (each said only where nothing above did).
     left = [action for action in extra + missing if not _covered(reasons, action)]
     # The generated scripts wait only where a database stopped, as long as the topology says:
@@ -354,18 +379,24 @@ def topology_explanation(legacy_results: dict[Combination, PathResult], differen
 
 
 def diff_script(group: str, kind: str, legacy_path: str, legacy: dict[Combination, PathResult],
-                generated: dict[Combination, PathResult], findings, falls_into: dict, dialect: Dialect) -> ScriptDiff:
+                generated: dict[Combination, PathResult], findings, falls_into: dict, dialect: Dialect,
+                intended: dict[Combination, PathResult] | None = None) -> ScriptDiff:
+    """The differences of one script; ``intended``: legacy's paths read as written when it is
+    not code page 932 text (see :func:`explain`), else legacy's."""
     differences = []
     identical = 0
+    generated_anywhere = frozenset(action for result in generated.values() for action in behaviour(result))
     for combination in COMBINATIONS:
         old, new = behaviour(legacy[combination]), behaviour(generated[combination])
         if old == new:
             identical += 1
             continue
-        fallback = legacy[Combination(None, combination.server, combination.disk)]
         difference = PathDifference(
             combination, old, new,
-            explain(legacy[combination], generated[combination], findings, falls_into, dialect, fallback),
+            explain(
+                legacy[combination], generated[combination], findings, falls_into, dialect, legacy, generated_anywhere,
+                intended or legacy,
+            ),
         )
         if not difference.explained:
             chosen = topology_explanation(legacy, difference)

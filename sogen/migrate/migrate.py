@@ -13,7 +13,7 @@ from sogen.batch.parser import parse_script
 from sogen.migrate.diff import ScriptDiff, diff_script
 from sogen.migrate.importer import import_folders, legacy_findings, parse_group_spec
 from sogen.migrate.recover import ImportError_, find_scripts
-from sogen.textio import MAX_SOURCE_BYTES, read_regular
+from sogen.textio import BATCH_ENCODING, MAX_SOURCE_BYTES, read_regular
 from sogen.topology.load import (
     PLACEHOLDER,
     LoadedDocument,
@@ -195,7 +195,11 @@ def migrate(
                 converted.append(ConvertedScript(name, legacy_dialect, generated_dialect))
             own = [f for f in findings if Path(f.path).resolve() == legacy_path.resolve()]
             falls_into = control_flow(script).falls_into
-            diffs.append(diff_script(group.name, kind, str(legacy_path), legacy, generated, own, falls_into, dialect_of_output))
+            # As its author wrote it: cmd reads another encoding's bytes in code page 932 (interpreter.cmd_lines).
+            intended = analyse(replace(script, encoding=BATCH_ENCODING)) if script.encoding != BATCH_ENCODING else legacy
+            diffs.append(diff_script(
+                group.name, kind, str(legacy_path), legacy, generated, own, falls_into, dialect_of_output, intended
+            ))
     kept = {name: data for name, data in files.items() if name not in pending and name != "manifest.json"}
     result = Migration(kept, diffs, pending, placeholders, findings, without_folder, converted, dialect_of_output)
     report = migration_report(result, [str(f) for f in folder_of.values()]).encode("utf-8")
