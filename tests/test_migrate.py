@@ -455,17 +455,38 @@ def test_file_changes_of_cmds_own_commands_are_listed_and_compared(tmp_path):
     start = legacy / "start.bat"
     watch = b'ARMLOAD StarOffice /S /M "StarOffice Server"\r\n'
     start.write_bytes(start.read_bytes().replace(
-        watch, b"RMDIR /S /Q D:\\CX\\Cache\r\necho started> D:\\CX\\state.txt\r\necho quiet >nul\r\n" + watch, 1))
+        watch, b"RMDIR /S /Q D:\\CX\\Cache\r\necho started> D:\\CX\\state.txt\r\necho quiet >nul\r\n"
+        b"echo shown >con\r\ndir > NUL.txt\r\n" + watch, 1))  # devices, no files
     output = tmp_path / "cluster.yaml"
     assert run("import", legacy, "-o", output).exit_code == 0
     header = output.read_text(encoding="utf-8").split("\ncluster:")[0]
     assert "#   grp/start.bat:22: RMDIR /S /Q D:\\CX\\Cache\n#   grp/start.bat:23: echo started> D:\\CX\\state.txt" in header
-    assert "nul" not in header
+    assert "nul" not in header.lower() and "con" not in header
     migration = migrate([str(legacy)], None)
     row = next(d for s in migration.diffs for d in s.differences if str(d.combination) == "START/HOME/SUCCESS")
     assert row.legacy[1:3] == ["RMDIR /S /Q D:\\CX\\Cache", "ECHO started > D:\\CX\\state.txt"]  # as they ran
     assert sorted(row.unexplained) == ["ECHO started > D:\\CX\\state.txt", "RMDIR /S /Q D:\\CX\\Cache"]
     assert migration.unexplained == 1  # the other paths do not run the lines
+
+
+def test_a_watch_id_read_from_a_file_is_no_product(tmp_path):
+    """for /f %%a in (services.txt) do ARMLOAD %%a ...: the body runs once with %a, and
+    import made a product with watch ID '%a' (and service '%b'), which validate refused."""
+    legacy = tmp_path / "grp"
+    legacy.mkdir()
+    (legacy / "start.bat").write_bytes(
+        b'IF "%ARMS_EVENT%" == "START" GOTO NORMAL\r\nGOTO EXIT\r\n:NORMAL\r\n'
+        b'ARMLOAD StarOffice /S /M "StarOffice Server"\r\n'
+        b'for /f "tokens=1,2" %%a in (services.txt) do ARMLOAD %%a /S /M "%%b"\r\n:EXIT\r\n'
+    )
+    (legacy / "stop.bat").write_bytes(b"for /f %%a in (services.txt) do ARMKILL %%a\r\nARMKILL StarOffice\r\n")
+    output = tmp_path / "cluster.yaml"
+    result = run("import", legacy, "-o", output)
+    assert result.exit_code == 0
+    text = output.read_text(encoding="utf-8")
+    assert [p["type"] for p in YAML(typ="safe").load(text)["groups"][0]["products"]] == ["staroffice-server"]
+    assert '#   grp/start.bat:5: for /f "tokens=1,2" %%a in (services.txt) do ARMLOAD %%a /S /M "%%b"' in text
+    assert "#   grp/stop.bat:1: for /f %%a in (services.txt) do ARMKILL %%a" in text
 
 
 def test_import_takes_the_service_name_of_any_armload_form(tmp_path, monkeypatch):
@@ -490,6 +511,13 @@ def test_import_takes_the_service_name_of_any_armload_form(tmp_path, monkeypatch
         "Agent": "Agent32", "Backup": "Backup Service", "Mail": "Mail Relay",
     }
     assert "# from grp/start.bat:4" in text and "/start.bat" not in text.replace("grp/start.bat", "")
+    # "..", from a folder inside it, names it too.
+    sub = legacy / "sub"
+    sub.mkdir()
+    monkeypatch.chdir(sub)
+    assert run("import", "..", "-o", output, "--force").exit_code == 0
+    text = output.read_text(encoding="utf-8")
+    assert "# from grp/start.bat:4" in text and "../start.bat" not in text
 
 
 @pytest.mark.parametrize("prefix", ["ARMS", "CLP"])

@@ -141,7 +141,8 @@ LIST_DELIMITERS = re.compile(r'(?:"[^"\n]*"?|[^ \t\n,;="])+')  # a FOR list may 
 
 # cmd's own commands that change files; external ones (xcopy, robocopy) are actions.
 FILE_COMMANDS = frozenset("copy del erase md mkdir mklink move rd ren rename rmdir".split())
-_NUL = re.compile(r'"?nul:?"?', re.I)
+# Windows' devices, which no file is: NUL, CON, ... (also with an extension, NUL.txt, or as \\.\NUL).
+_DEVICE = re.compile(r'"?(?:\\\\\.\\)?(?:nul|con|prn|aux|com[1-9]|lpt[1-9])(?:\.[^"\\]*)?:?"?', re.I)
 
 
 def file_change(stmt) -> str | None:
@@ -150,7 +151,7 @@ def file_change(stmt) -> str | None:
     runs), yet a migration that drops them changes what the script does."""
     if stmt.__class__ is not Command or stmt.program not in BUILTINS:
         return None
-    written = [f"{r.op} {r.target}" for r in stmt.redirections if ">" in r.op and r.target and not _NUL.fullmatch(r.target)]
+    written = [f"{r.op} {r.target}" for r in stmt.redirections if ">" in r.op and r.target and not _DEVICE.fullmatch(r.target)]
     if stmt.program not in FILE_COMMANDS and not written:
         return None
     return " ".join([stmt.raw.strip(), *written])

@@ -10,6 +10,7 @@ becomes a ``FILL_IN`` placeholder that ``sogen validate`` asks for.
 from __future__ import annotations
 
 import ntpath
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -102,7 +103,13 @@ def _number(digits: str, where: str, what: str) -> int:
 def _where(path: Path, folder: Path, line: int) -> str:
     """Where a value came from, as the group folder's name, the file and the line
     (the folder "." is named as it is called, not left out)."""
-    return f"{folder.name or folder.resolve().name}/{path.relative_to(folder).as_posix()}:{line}"
+    return f"{folder_name(folder)}/{path.relative_to(folder).as_posix()}:{line}"
+
+
+def folder_name(folder: Path) -> str:
+    """A group folder as the origin comments name it: its own name, also when given as
+    ".", ".." or "sub/.." (symbolic links are not followed)."""
+    return os.path.basename(os.path.abspath(folder))
 
 
 def find_scripts(folder: Path) -> dict[str, Path]:
@@ -183,7 +190,7 @@ def recover_group(name: str, folder: Path) -> RecoveredGroup:
             # in the other dialect would take the no-ARM path on every event.
             text = "\n".join(script.lines)
             why = f"tests {dialect.event}" if dialects_read(text) else f"uses {clusterpro_x_clue(text)} (CLUSTERPRO X)"
-            group.dialect = Sourced(dialect.name, f"{folder.name}/{path.name} {why}")
+            group.dialect = Sourced(dialect.name, f"{folder_name(folder)}/{path.name} {why}")
     if not any(a.verb.startswith("ARM") for results in group.analyses.values() for r in results.values() for a in r.actions):
         # A topology holds what ARM commands start and stop; a CLUSTERPRO X script that
         # runs none (clplogcmd, PowerShell) has nothing for one, whatever it tests.
@@ -221,7 +228,7 @@ def _recover_products(group: RecoveredGroup) -> None:
     chosen: dict[str, RecoveredProduct] = {}
     for action in starting.actions + other.actions:
         where = _where(start_path, folder, action.stmt.span.line)
-        if action.verb == "ARMLOAD" and runs_a_program(action):
+        if action.verb == "ARMLOAD" and (runs_a_program(action) or unknown_watch_id(action)):
             continue  # see _recover_unkept_lines
         if action.verb == "ARMLOAD" and action.product is None and action.target:
             if action.target not in seen:
@@ -257,13 +264,21 @@ def _recover_products(group: RecoveredGroup) -> None:
                     where = _where(group.scripts["stop"], folder, action.stmt.span.line)
                     group.settle_seconds = Sourced(_number(seconds[0], where, N_("ARMSLEEP's seconds")), where)
     if chosen and group.settle_seconds is None:
-        group.settle_seconds = Sourced(0, f"{folder.name}/{group.scripts['stop'].name} has no ARMSLEEP after the database stops")
+        group.settle_seconds = Sourced(
+            0, f"{folder_name(folder)}/{group.scripts['stop'].name} has no ARMSLEEP after the database stops"
+        )
     for recovered in seen.values():  # the chooser takes the options its chosen product's lines gave
         entry = catalogue.products.get(recovered.type)
         for role in entry.roles(catalogue) if entry else ():
             if role in chosen:
                 recovered.options.update(chosen[role].options)
     group.products = list(seen.values())
+
+
+def unknown_watch_id(action) -> bool:
+    """Whether an ARM line's watch ID is only known on the server: a FOR /F variable
+    (``ARMLOAD %a`` for each line of a file), which no product of a topology can be."""
+    return action.target is not None and "%" in action.target
 
 
 def runs_a_program(action) -> bool:
@@ -280,7 +295,8 @@ _GENERATED_OPTIONS = {"ARMLOAD": {"/S", "/M"}, "ARMKILL": set()}
 def _recover_unkept_lines(group: RecoveredGroup) -> None:
     """The lines on any path of either script, in file order, that a topology cannot
     hold, for the SE to carry over or check. ``programs``: ARMLOADs of the application
-    form, other programs or scripts (sqlcmd, PowerShell, CALL setenv.bat), cmd's own
+    form or of a watch ID known on the server only (FOR /F), other programs or scripts
+    (sqlcmd, PowerShell, CALL setenv.bat), cmd's own
     commands that change files (RMDIR, DEL, ECHO > file). ``options``: ARMLOAD and
     ARMKILL lines whose options the generated ones do not have (/A, /R 3, /WAIT 0,
     ARMKILL /T): their product is imported, those options are not."""
@@ -294,7 +310,7 @@ def _recover_unkept_lines(group: RecoveredGroup) -> None:
 
         for result in results.values():
             for action in result.actions:
-                if action.verb == "OTHER" or (action.verb == "ARMLOAD" and runs_a_program(action)):
+                if action.verb == "OTHER" or (action.verb == "ARMLOAD" and runs_a_program(action)) or unknown_watch_id(action):
                     note(programs, action.stmt.span.line)
                 elif action.verb in _GENERATED_OPTIONS and _options_beyond_generated(action):
                     note(options, action.stmt.span.line)
