@@ -28,6 +28,18 @@ def run(*args):
     return CliRunner().invoke(app, [str(a) for a in args])
 
 
+def import_group(tmp_path: Path, start: bytes, stop: bytes):
+    """`sogen import` of a group folder "grp" with these scripts: (the run, the YAML written)."""
+    legacy = tmp_path / "grp"
+    legacy.mkdir()
+    (legacy / "start.bat").write_bytes(start)
+    (legacy / "stop.bat").write_bytes(stop)
+    output = tmp_path / "cluster.yaml"
+    result = run("import", legacy, "-o", output)
+    assert result.exit_code == 0
+    return result, output.read_text(encoding="utf-8")
+
+
 def write_generated(t: Topology, folder: Path) -> list[Path]:
     files = generate(t, topology_hash(t.model_dump(mode="json")), "t.yaml")
     for name, data in files.items():
@@ -421,17 +433,12 @@ def test_a_group_that_starts_no_known_product(tmp_path):
     """NEC's Milestone sample starts its database with sqlcmd only: import wrote
     ``products: []`` (validate: "List should have at least 1 item"), and migrate, which
     stands in for placeholders, stopped on "unknown product type 'X1'"."""
-    legacy = tmp_path / "grp"
-    legacy.mkdir()
-    (legacy / "start.bat").write_bytes(
+    result, text = import_group(
+        tmp_path,
         b'IF "%CLP_EVENT%" == "START" GOTO NORMAL\r\nGOTO EXIT\r\n:NORMAL\r\n'
-        b"sqlcmd -i C:\\mssql\\ACT.SQL\r\narmload APP /U Administrator /W app.exe\r\n:EXIT\r\n"
+        b"sqlcmd -i C:\\mssql\\ACT.SQL\r\narmload APP /U Administrator /W app.exe\r\n:EXIT\r\n",
+        b"armkill APP\r\n",
     )
-    (legacy / "stop.bat").write_bytes(b"armkill APP\r\n")
-    output = tmp_path / "cluster.yaml"
-    result = run("import", legacy, "-o", output)
-    assert result.exit_code == 0
-    text = output.read_text(encoding="utf-8")
     assert YAML(typ="safe").load(text)["groups"][0]["products"] == [{"type": "FILL_IN"}]
     placeholder = (
         "groups[0].products[0].type: is a placeholder left by sogen import: fill it in "
@@ -440,7 +447,7 @@ def test_a_group_that_starts_no_known_product(tmp_path):
     assert placeholder in result.stderr
     assert "#   grp/start.bat:4: sqlcmd -i C:\\mssql\\ACT.SQL" in text  # listed, to carry over
     out = tmp_path / "out"
-    result = run("migrate", legacy, "-o", out)
+    result = run("migrate", tmp_path / "grp", "-o", out)
     assert result.exit_code == 2
     assert placeholder in result.stderr and "X1" not in result.stderr
     assert sorted(p.name for p in out.iterdir()) == ["cluster.yaml"]
@@ -472,18 +479,13 @@ def test_file_changes_of_cmds_own_commands_are_listed_and_compared(tmp_path):
 def test_a_watch_id_read_from_a_file_is_no_product(tmp_path):
     """for /f %%a in (services.txt) do ARMLOAD %%a ...: the body runs once with %a, and
     import made a product with watch ID '%a' (and service '%b'), which validate refused."""
-    legacy = tmp_path / "grp"
-    legacy.mkdir()
-    (legacy / "start.bat").write_bytes(
+    _, text = import_group(
+        tmp_path,
         b'IF "%ARMS_EVENT%" == "START" GOTO NORMAL\r\nGOTO EXIT\r\n:NORMAL\r\n'
         b'ARMLOAD StarOffice /S /M "StarOffice Server"\r\n'
-        b'for /f "tokens=1,2" %%a in (services.txt) do ARMLOAD %%a /S /M "%%b"\r\n:EXIT\r\n'
+        b'for /f "tokens=1,2" %%a in (services.txt) do ARMLOAD %%a /S /M "%%b"\r\n:EXIT\r\n',
+        b"for /f %%a in (services.txt) do ARMKILL %%a\r\nARMKILL StarOffice\r\n",
     )
-    (legacy / "stop.bat").write_bytes(b"for /f %%a in (services.txt) do ARMKILL %%a\r\nARMKILL StarOffice\r\n")
-    output = tmp_path / "cluster.yaml"
-    result = run("import", legacy, "-o", output)
-    assert result.exit_code == 0
-    text = output.read_text(encoding="utf-8")
     assert [p["type"] for p in YAML(typ="safe").load(text)["groups"][0]["products"]] == ["staroffice-server"]
     assert '#   grp/start.bat:5: for /f "tokens=1,2" %%a in (services.txt) do ARMLOAD %%a /S /M "%%b"' in text
     assert "#   grp/stop.bat:1: for /f %%a in (services.txt) do ARMKILL %%a" in text
