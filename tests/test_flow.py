@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from sogen.batch.control import control_flow
 from sogen.batch.events import ARM, CLP, COMBINATIONS, Combination, dialect_of
+from sogen.batch import interpreter
 from sogen.batch.interpreter import analyse, cmd_lines
 from sogen.batch.ir import Command, Goto, If
 from sogen.batch.parser import parse_script
@@ -334,6 +335,38 @@ def test_a_program_run_with_an_unknown_variable_is_uncertain():
     assert not analyse(script_of(src), {"EXCHANGEBIN": "C:\\Exch\\bin"})[COMBINATIONS[0]].uncertain
     known = 'set ExchangeBin=C:\\Exch\\bin\nPowerShell -File "%ExchangeBin%\\Remote.ps1"\nARMLOAD W%ARMS_SERVER% /S s\n'
     assert not analyse(script_of(known))[COMBINATIONS[0]].uncertain  # the script's own, and the cluster's
+
+
+@pytest.mark.parametrize(
+    "src",
+    [
+        'call "%ExchangeBin%\\setup.bat"\n',  # a CALLed file's path
+        'setlocal EnableDelayedExpansion\nPowerShell -File "!ExchangeBin!\\Remote.ps1"\n',
+        'set A=abc\nPowerShell -File "%A:~0,2%%ExchangeBin%\\Remote.ps1"\n',  # after a modified reference
+    ],
+)
+def test_other_reads_of_an_unknown_variable_are_uncertain(src):
+    assert analyse(script_of(src))[COMBINATIONS[0]].uncertain, src
+
+
+@pytest.mark.parametrize(
+    "src",
+    [
+        # Walks meet at :COMMON with FOO set (but empty) on HOME and unknown on OTHER.
+        'IF "%ARMS_SERVER%"=="HOME" (set FOO=) ELSE echo x\n:COMMON\nIF %FOO%==x ARMLOAD a\n',
+        # ... with the errorlevel a guess after a program on HOME only.
+        'IF "%ARMS_SERVER%"=="HOME" GOTO HOME\necho other\nGOTO COMMON\n:HOME\nARMBCAST /MSG "home" /A\n'
+        ':COMMON\nSET RET=%ERRORLEVEL%\nreport.exe %RET%\nARMLOAD W1 /S /M "svc"\n',
+    ],
+)
+def test_walks_that_share_a_rest_are_as_certain_as_alone(src, monkeypatch):
+    """A walk that goes on as an earlier one did from a label takes its outcome only if it
+    would have read the same: whether a variable is known, the last command's outcome."""
+    shared = analyse(script_of(src))
+    monkeypatch.setattr(interpreter._Interpreter, "_converge", lambda self, path, index: None)
+    alone = analyse(script_of(src))
+    assert {c: r.uncertain for c, r in shared.items()} == {c: r.uncertain for c, r in alone.items()}
+    assert len({r.uncertain for r in alone.values()}) == 2  # HOME and OTHER differ
 
 
 def test_a_condition_on_an_unknown_variable_is_uncertain():

@@ -347,13 +347,24 @@ def _keeps_words(stmt: Stmt) -> bool:
     return kind is If or kind is Block or kind is Chain or kind is Exit or kind is Comment
 
 
+_DELAYED_NAME = re.compile(r"!([^!:]+)(?::[^!]*)?!")
+
+
 @lru_cache(maxsize=8192)
-def _names_read(text: str) -> tuple[str, ...]:
-    """The upper-case names of the %VAR% a line reads (not ERRORLEVEL, which cmd keeps)."""
-    parts, modified = percent_template(text)
-    names = [part[1] for part in parts if part.__class__ is tuple and part[0] is VARIABLE]
-    if modified is not None:
-        names.append(modified[0])
+def _names_read(text: str, delayed: bool = False) -> tuple[str, ...]:
+    """The upper-case names of the %VAR% (and with ``delayed``, !VAR!) a line reads, not
+    ERRORLEVEL, which cmd keeps."""
+    names = []
+    rest: str | None = text
+    while rest:
+        parts, modified = percent_template(rest)
+        names += [part[1] for part in parts if part.__class__ is tuple and part[0] is VARIABLE]
+        rest = None
+        if modified is not None:  # %A:~0,2%: the text after it is read too
+            names.append(modified[0])
+            rest = modified[3] if modified[3] is not None else modified[2]
+    if delayed:
+        names += _DELAYED_NAME.findall(text)
     return tuple(key for key in dict.fromkeys(name.upper() for name in names) if key != "ERRORLEVEL")
 
 
@@ -591,18 +602,26 @@ class _Interpreter:
                 if len(statements) == 1:
                     self._pair(stmt, statements[0])
             self.expansions[key] = statements
-        if any(s.__class__ is ParseError and s.fatal for s in statements) and self._reads_unknown(source, path):
+        if any(s.__class__ is ParseError and s.fatal for s in statements) and self._reads_unknown(source, path, True):
             path.uncertain = True  # "IF %FOO% == x" is a syntax error only if FOO is really unset
         return statements, False
 
-    def _reads_unknown(self, source: Sequence[str], path: _Path) -> bool:
+    def _reads_unknown(self, source: Sequence[str], path: _Path, set_is_known: bool = False) -> bool:
         """Whether these lines read a variable that neither the script, the caller nor the
-        cluster event gave a value or unset: its value on the server is a guess."""
-        return any(
-            key not in path.known and key not in path.env and key not in self.dialect.variables
-            for text in source
-            for key in _names_read(text)
-        )
+        cluster event gave a value or unset: its value on the server is a guess (so is a
+        copy of a guessed errorlevel, unless ``set_is_known``: any value will do). What it
+        looked at is recorded for the walks that share what follows a label."""
+        for text in source:
+            for key in _names_read(text, path.delayed):
+                if key in self.dialect.variables:
+                    continue
+                if path.marks:
+                    path.reads.append((_KNOWN, key, key in path.known))
+                    if set_is_known:
+                        path.reads.append((_VARIABLE, key, path.env.get(key)))
+                if key not in path.known and not (set_is_known and key in path.env):
+                    return True
+        return False
 
     def _values_keep_words(self, refs: tuple, path: _Path) -> bool:
         """Whether the values of ``refs`` leave the line as parsed: no quote inside quotes,
@@ -780,20 +799,11 @@ class _Interpreter:
             return
         command_line = unescape(self._resolve(stmt.raw, path))
         written = original if isinstance(original, Command) else stmt
-        self._note_unknown(written.raw, path)
+        if self._reads_unknown((written.raw,), path):
+            # A program run with a variable only the server knows (one a CALLed script or
+            # the server's environment may set): the path is a guess from there on.
+            path.uncertain = True
         self._external(written, name, command_line, path)
-
-    def _note_unknown(self, text: str, path: _Path) -> None:
-        """A program run with a variable neither the script, the caller nor the cluster
-        gave a value (one a CALLed script or the server's environment may set) runs with a
-        value only the server knows: the path is a guess from there on."""
-        for name in _names_read(text):
-            if name in self.dialect.variables:
-                continue
-            if path.marks:
-                path.reads.append((_KNOWN, name, name in path.known))
-            if name not in path.known:
-                path.uncertain = True
 
     def _external(self, original: Command, name: str, command_line: str, path: _Path) -> None:
         """An external program: record the action; it succeeds (errorlevel 0), by assumption."""
@@ -871,6 +881,9 @@ class _Interpreter:
             if stand_in is None:
                 stand_in = Command(original.span, target, program_of(target), stmt.args, (), "")
                 self.stand_ins[id(original)] = stand_in
+            written = original if original.__class__ is Call else stmt
+            if self._reads_unknown((" ".join([written.target, *(word.text for word in written.args)]),), path):
+                path.uncertain = True  # CALL "%ExchangeBin%\setup.bat": as for a program
             self._external(stand_in, target, unescape(" ".join([target, *args])), path)
             return None
         found = self._find_label(target.lower(), path)
@@ -939,7 +952,10 @@ class _Interpreter:
         # After an external program the errorlevel is a guess (0): a copy of it (SET
         # RET=%ERRORLEVEL%, NEC's samples after ARMGETCD) is one too, so the IF that reads
         # the copy makes the path uncertain as one on %ERRORLEVEL% itself does.
-        guessed = path.assumed and "errorlevel" in (original if original.__class__ is Set else stmt).value.lower()
+        copies_errorlevel = "errorlevel" in (original if original.__class__ is Set else stmt).value.lower()
+        if copies_errorlevel and path.marks:
+            path.reads.append((_OUTCOME, None, (path.success, path.assumed)))  # whether it copies a guess
+        guessed = path.assumed and copies_errorlevel
         path.success, path.assumed = True, False
         if stmt.prompt:
             return  # SET /P reads the console: the value is unknown, the variable stays as it was
