@@ -63,6 +63,9 @@ class Migration:
     without_folder: list[str] = field(default_factory=list)  # groups of the cluster no legacy folder was given for
     converted: list[ConvertedScript] = field(default_factory=list)  # scripts moved to the other dialect
     dialect: Dialect = ARM  # the generated scripts' event variables
+    # Imported: legacy lines no topology holds (see recover._recover_unkept_lines), "folder/start.bat:5: ..."
+    not_carried: list[str] = field(default_factory=list)
+    options_not_kept: list[str] = field(default_factory=list)
 
     @property
     def unexplained(self) -> int:
@@ -202,6 +205,9 @@ def migrate(
             ))
     kept = {name: data for name, data in files.items() if name not in pending and name != "manifest.json"}
     result = Migration(kept, diffs, pending, placeholders, findings, without_folder, converted, dialect_of_output)
+    if topology_path is None:
+        result.not_carried = [line for group in imported.groups for line in group.programs]
+        result.options_not_kept = [line for group in imported.groups for line in group.options]
     report = migration_report(result, [str(f) for f in folder_of.values()]).encode("utf-8")
     from sogen.generator.artifacts import with_manifest
 

@@ -19,6 +19,7 @@ from sogen.catalogue import ALENV_NAME, Product, load_catalogue, template_values
 from sogen.batch.events import COMBINATIONS, DIALECTS, Combination, clusterpro_x_clue, dialects_read
 from sogen.batch.actions import file_change
 from sogen.batch.arm import operand_texts, read_arm_call
+from sogen.batch.control import walk
 from sogen.batch.interpreter import PathResult, analyse, script_dialect
 from sogen.batch.ir import Command
 from sogen.batch.parser import parse_script
@@ -81,6 +82,7 @@ class RecoveredGroup:
     scripts: dict[str, Path] = field(default_factory=dict)  # "start"/"stop" -> path
     analyses: dict[str, dict[Combination, PathResult]] = field(default_factory=dict)
     lines: dict[str, list[str]] = field(default_factory=dict)  # "start"/"stop" -> the script's lines
+    file_changes: dict[str, list[int]] = field(default_factory=dict)  # "start"/"stop" -> lines of RMDIR, DEL ...
 
 
 def _read(path: Path) -> bytes:
@@ -184,6 +186,8 @@ def recover_group(name: str, folder: Path) -> RecoveredGroup:
         script = parse_script(str(path), _read(path))
         group.analyses[kind] = analyse(script)
         group.lines[kind] = script.lines
+        # Wherever they stand: IF EXIST x DEL x is one path the analysis never takes.
+        group.file_changes[kind] = [stmt.span.line for stmt in walk(script.statements) if file_change(stmt) is not None]
         dialect = script_dialect(script)
         if kind == "start" and dialect is not DIALECTS["arm"]:
             # CLUSTERPRO X's CLP_* (ARM's ARMS_* is the default): scripts regenerated
@@ -195,7 +199,7 @@ def recover_group(name: str, folder: Path) -> RecoveredGroup:
         # A topology holds what ARM commands start and stop; a CLUSTERPRO X script that
         # runs none (clplogcmd, PowerShell) has nothing for one, whatever it tests.
         raise ImportError_(
-            _("{path}: no path runs an ARM command (ARMLOAD, ARMKILL, ARMBCAST): nothing in it for a topology").format(
+            _("{path}: no path runs an ARM command (ARMLOAD, ARMKILL, ARMBCAST ...): nothing in it for a topology").format(
                 path=group.scripts["start"]
             )
         )
@@ -296,7 +300,7 @@ def _recover_unkept_lines(group: RecoveredGroup) -> None:
     """The lines on any path of either script, in file order, that a topology cannot
     hold, for the SE to carry over or check. ``programs``: ARMLOADs of the application
     form or of a watch ID known on the server only (FOR /F), other programs or scripts
-    (sqlcmd, PowerShell, CALL setenv.bat), cmd's own
+    (sqlcmd, PowerShell, CALL setenv.bat), anywhere in the file cmd's own
     commands that change files (RMDIR, DEL, ECHO > file). ``options``: ARMLOAD and
     ARMKILL lines whose options the generated ones do not have (/A, /R 3, /WAIT 0,
     ARMKILL /T): their product is imported, those options are not."""
@@ -314,9 +318,8 @@ def _recover_unkept_lines(group: RecoveredGroup) -> None:
                     note(programs, action.stmt.span.line)
                 elif action.verb in _GENERATED_OPTIONS and _options_beyond_generated(action):
                     note(options, action.stmt.span.line)
-            for step in result.steps:
-                if file_change(step) is not None:
-                    note(programs, step.span.line)
+        for line in group.file_changes[kind]:
+            note(programs, line)
     group.programs = [programs[key] for key in sorted(programs)]
     group.options = [options[key] for key in sorted(options)]
 
