@@ -630,6 +630,7 @@ def in_clp(data: bytes) -> bytes:
         # Words that start with "clp", and comments, are no clue (a review's cases).
         ("set X=%CLPATH%\ncopy a E:\\clpbackup\\a\necho CLPS\n:clpend\nARMLOAD a", ARM),
         ("rem clplogcmd -m x, %CLP_SCRIPT_PATH%\n:: clpgrp -s\nARMLOAD a", ARM),
+        ('ARMLOAD a /S /M "b" & rem was: clpgrp -s failover', ARM),  # a comment after &
         ('IF "%ARMS_EVENT%" == "START" clplogcmd -m started', ARM),  # the event test decides
     ],
 )

@@ -103,11 +103,11 @@ def clusterpro_x_clue(text: str) -> str | None:
     """The first CLUSTERPRO X variable or command ``text`` uses outside comments, or None."""
     if "clp" not in text.lower():
         return None
-    from sogen.batch.parser import comment_line  # loaded by then wherever scripts are read; not by generate
+    from sogen.batch.parser import code_of  # loaded by then wherever scripts are read; not by generate
 
     for line in text.split("\n"):
-        if "clp" in line.lower() and not comment_line(line):
-            found = _CLUSTERPRO_X_ONLY.search(line)
+        if "clp" in line.lower():
+            found = _CLUSTERPRO_X_ONLY.search(code_of(line))
             if found:
                 return found.group(0)
     return None

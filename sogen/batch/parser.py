@@ -154,10 +154,16 @@ _BLANKS = re.compile(r"[ \t\r\x0b\x0c]*")
 _CARET = re.compile(r'"[^"\n]*"?|\^(\n|.)?', re.S)
 
 
-def comment_line(line: str) -> bool:
-    """Whether cmd reads ``line`` as a comment: REM or a :: label, after the blanks and @."""
+_TRAILING_REM = re.compile(r"&[ \t]*@?rem(?:[ \t].*)?$", re.I)
+
+
+def code_of(line: str) -> str:
+    """What of ``line`` cmd runs: nothing of a comment (REM or a :: label, after the blanks
+    and @), the line without a comment after & (``set X=1 & rem was 2``) otherwise."""
     pos = _LEAD.match(line).end()
-    return _REM.match(line, pos) is not None or line.startswith("::", pos)
+    if _REM.match(line, pos) is not None or line.startswith("::", pos):
+        return ""
+    return _TRAILING_REM.sub("", line)
 
 
 def parse_script(path: str, data: bytes) -> Script:

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from sogen.i18n import _
 from sogen.lint.context import FileContext
 from sogen.batch.ir import Call, Goto, ParseError
-from sogen.batch.parser import comment_line
+from sogen.batch.parser import code_of
 from sogen.lint.rules.base import (
     ERROR,
     WARNING,
@@ -196,25 +196,44 @@ class ParseErrorRule(Rule):
                 yield self.finding(ctx, stmt.span, _("cannot parse this line: {reason}").format(reason=_(stmt.message)))
 
 
-# A word (or quoted string) that holds a path with yen signs for separators: one after a
-# drive (C:￥), a %VAR% (%ALROOT%￥) or at the start of a \\server name (￥￥server). All of
-# its yen signs are separators then, Japanese folder names or not; "Price:￥500" and
-# "￥1,000" are prices.
-_WORD = re.compile(r'"[^"\n]*"?|[^\s"]+')
+# Yen signs as path separators. A line splits into segments at blanks, ";", "," and "="
+# (quotes stay in them: "%ALROOT%"￥bin is one). A segment holds a path when it has an
+# anchor: a drive (C:￥, C:\\), a %VAR%, %~dp0 or %%f, a backslash, a \\server start
+# (￥￥), or a file name at its end (sub￥stop.bat); then all its yen signs are separators,
+# Japanese folder names or not. A segment right after a path one goes on with it ("C:￥
+# Program Files￥bin") unless its yen sign comes before a digit: "料金￥1,000" is a price.
+_SEGMENT = re.compile(r"[^\s;,=]+")
 _YEN = re.compile("[\u00a5\uffe5]")
-_PATH_WITH_YEN = re.compile(r'(?<![A-Za-z0-9])[A-Za-z]:[\u00a5\uffe5]|%[^%\s]+%[\u00a5\uffe5]|^"?[\u00a5\uffe5]{2}(?![\u00a5\uffe5\s])')
-_TRAILING_COMMENT = re.compile(r"&[ \t]*@?rem(?:[ \t].*)?$", re.I)
+_PATH_ANCHOR = re.compile(
+    r"(?<![A-Za-z0-9])[A-Za-z]:[\\\u00a5\uffe5]|%[^%\s]+%|%~|%%\w|\\|^\"?[\u00a5\uffe5]{2}|\.[A-Za-z][A-Za-z0-9]{0,3}\"?$"
+)
+_PRICE = re.compile("[\u00a5\uffe5][0-9]")
+
+
+def yen_separators(code: str) -> list[int]:
+    """The offsets in ``code`` (a line without its comment) of the yen signs that stand
+    for path separators."""
+    found: list[int] = []
+    previous_path, previous_end = False, -2
+    for segment in _SEGMENT.finditer(code):
+        text = segment.group(0)
+        follows = previous_path and segment.start() == previous_end + 1 and code[previous_end] == " "
+        path = _PATH_ANCHOR.search(text) is not None or (follows and _YEN.search(text) is not None and not _PRICE.search(text))
+        if path:
+            found += [segment.start() + sign.start() for sign in _YEN.finditer(text)]
+        previous_path, previous_end = path, segment.end()
+    return found
 
 
 @register
 class YenSignInPath(Rule):
     """
     ## What it does
-    Checks for yen signs where path separators belong: in a word or quoted string
-    that holds a path, one after a drive, a `%VAR%` or at the start of a server
-    name (`C:￥WebOTX￥bin`, `%ALROOT%¥bin¥al2stop`, `￥￥server￥share`). Both the
-    full-width `￥` (code page 932's 0x818F) and `¥` (U+00A5, from a UTF-8 copy)
-    are reported; a price in a message (`￥1,000`) and comments are not.
+    Checks for yen signs where path separators belong: in a path, which has a
+    drive, a `%VAR%`, a backslash, a server name or a file name at its end
+    (`C:￥WebOTX￥bin`, `%ALROOT%¥bin¥al2stop`, `￥￥server￥share`, `sub￥stop.bat`).
+    Both the full-width `￥` (code page 932's 0x818F) and `¥` (U+00A5, from a UTF-8
+    copy) are reported; a price in a message (`￥1,000`) and comments are not.
 
     ## Why it matters in a cluster
     A Japanese font shows the backslash `\` as `¥`, so Japanese manuals print
@@ -244,15 +263,9 @@ class YenSignInPath(Rule):
 
     def check(self, ctx: FileContext) -> Iterator[Finding]:
         for number, line in enumerate(ctx.script.lines, start=1):
-            if ("\u00a5" not in line and "\uffe5" not in line) or comment_line(line):
+            if "\u00a5" not in line and "\uffe5" not in line:
                 continue
-            code = _TRAILING_COMMENT.sub("", line)
-            signs = [
-                word.start() + sign.start()
-                for word in _WORD.finditer(code)
-                if _PATH_WITH_YEN.search(word.group(0))
-                for sign in _YEN.finditer(word.group(0))
-            ]
+            signs = yen_separators(code_of(line))
             if not signs:
                 continue
             fix = None
