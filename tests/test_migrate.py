@@ -497,6 +497,24 @@ def test_a_watch_id_read_from_a_file_is_no_product(tmp_path):
     assert "#   grp/stop.bat:1: for /f %%a in (services.txt) do ARMKILL %%a" in text
 
 
+def test_watch_ids_and_services_only_the_server_knows_are_listed(tmp_path):
+    """A second review's cases: a FOR /F variable as the service, a variable the script
+    never sets as the watch ID (it became a product "-s" with watch ID "/S"), and net
+    start of a service no product has (neither imported nor listed)."""
+    _, text = import_group(
+        tmp_path,
+        b'IF "%ARMS_EVENT%" == "START" GOTO NORMAL\r\nGOTO EXIT\r\n:NORMAL\r\n'
+        b'ARMLOAD StarOffice /S /M "StarOffice Server"\r\n'
+        b'for /f "delims=" %%s in (service.txt) do ARMLOAD AppSvc /S /M "%%s"\r\n'
+        b'ARMLOAD %APPID% /S /M "Other Service"\r\nNET START "MyApp Agent"\r\n:EXIT\r\n',
+        b"ARMKILL StarOffice\r\n",
+    )
+    assert [p["type"] for p in YAML(typ="safe").load(text)["groups"][0]["products"]] == ["staroffice-server"]
+    for line in ('5: for /f "delims=" %%s in (service.txt) do ARMLOAD AppSvc /S /M "%%s"',
+                 '6: ARMLOAD %APPID% /S /M "Other Service"', '7: NET START "MyApp Agent"'):
+        assert f"#   grp/start.bat:{line}" in text
+
+
 def test_import_takes_the_service_name_of_any_armload_form(tmp_path, monkeypatch):
     """NEC's form ends ``{/M | /R retry ...} service-name``: the name is what no option
     takes, with or without /M, quoted or (as the guide's section 3 prints it) not."""

@@ -221,13 +221,11 @@ def explain(
     combination = legacy.combination
 
     encoding = _cite(by_code, "SO702")
-    # What the encoding changes: the text outside ASCII (a message), and what cmd runs or
-    # skips only because the Japanese text swallowed a quote, a line end or a label: legacy
-    # read as its author wrote it (``intended_results``) does otherwise.
+    # What the encoding changes: what cmd runs or skips only because it reads the bytes in
+    # code page 932 (a garbled message; a quote, line end or label the Japanese text
+    # swallowed): legacy read as its author wrote it (``intended_results``) does otherwise.
     meant = Counter(behaviour(intended_results[combination])) if encoding else Counter()
-    garbled = frozenset(a for a in extra if not a.isascii() or a not in meant) | frozenset(
-        a for a in missing if not a.isascii() or a in meant
-    )
+    garbled = frozenset(a for a in extra if a not in meant) | frozenset(a for a in missing if a in meant)
     if encoding and garbled:
         reasons.append(Explanation(
             f"legacy is not code page 932 text ({encoding[0]} at line {encoding[1]}): cmd.exe reads it in code page 932, "

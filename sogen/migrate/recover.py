@@ -280,9 +280,14 @@ def _recover_products(group: RecoveredGroup) -> None:
 
 
 def unknown_watch_id(action) -> bool:
-    """Whether an ARM line's watch ID is only known on the server: a FOR /F variable
-    (``ARMLOAD %a`` for each line of a file), which no product of a topology can be."""
-    return action.target is not None and "%" in action.target
+    """Whether an ARM line's watch ID or service is only known on the server: a FOR /F
+    variable (``ARMLOAD %a /S /M "%b"`` for each line of a file), or a variable the script
+    does not set (``ARMLOAD %APPID% ...``, read as ARMLOAD /S ...), which no product of a
+    topology can be."""
+    if action.target is None:
+        return False
+    service = _service_of(action) if action.verb == "ARMLOAD" else None
+    return "%" in action.target or action.target.startswith("/") or (service is not None and "%" in service)
 
 
 def runs_a_program(action) -> bool:
@@ -299,8 +304,9 @@ _GENERATED_OPTIONS = {"ARMLOAD": {"/S", "/M"}, "ARMKILL": set()}
 def _recover_unkept_lines(group: RecoveredGroup) -> None:
     """The lines on any path of either script, in file order, that a topology cannot
     hold, for the SE to carry over or check. ``programs``: ARMLOADs of the application
-    form or of a watch ID known on the server only (FOR /F), other programs or scripts
-    (sqlcmd, PowerShell, CALL setenv.bat), anywhere in the file cmd's own
+    form or of a watch ID known on the server only (FOR /F), net start/stop of a service
+    no product has, other programs or scripts (sqlcmd, PowerShell, CALL setenv.bat),
+    anywhere in the file cmd's own
     commands that change files (RMDIR, DEL, ECHO > file). ``options``: ARMLOAD and
     ARMKILL lines whose options the generated ones do not have (/A, /R 3, /WAIT 0,
     ARMKILL /T): their product is imported, those options are not."""
@@ -314,7 +320,12 @@ def _recover_unkept_lines(group: RecoveredGroup) -> None:
 
         for result in results.values():
             for action in result.actions:
-                if action.verb == "OTHER" or (action.verb == "ARMLOAD" and runs_a_program(action)) or unknown_watch_id(action):
+                if (
+                    action.verb == "OTHER"
+                    or (action.verb == "ARMLOAD" and runs_a_program(action))
+                    or unknown_watch_id(action)
+                    or (action.verb in ("NET START", "NET STOP") and action.product is None)  # no product of ours
+                ):
                     note(programs, action.stmt.span.line)
                 elif action.verb in _GENERATED_OPTIONS and _options_beyond_generated(action):
                     note(options, action.stmt.span.line)

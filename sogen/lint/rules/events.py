@@ -15,7 +15,7 @@ from sogen.i18n import N_, _, ngettext
 from sogen.lint.context import START, STOP, FileContext, event_variable, tested_event_variable
 from sogen.batch.events import VALUES
 from sogen.batch.expansion import ONE_WORD_ALWAYS, never_equal, one_word, operand_ends
-from sogen.batch.ir import Comment, Exit, Goto, Label, Set, Span, Stmt, Word
+from sogen.batch.ir import Call, Comment, Exit, Goto, Label, Set, Span, Stmt, Word
 from sogen.lint.rules.base import ERROR, WARNING, Edit, Finding, Fix, Rule, one_per_line, register
 
 EVENTS_BY_KIND = {START: ("START", "FAILOVER", "RECOVER"), STOP: ("START", "FAILOVER")}
@@ -73,6 +73,7 @@ class Assignment(NamedTuple):
     # never empty; "empty": clears the variable; None: anything else.
     value: str | None
     copies: str | None = None  # SET X=%Y%: the upper-case name of Y, whose value X takes
+    in_routine: bool = False  # in a section the script CALLs (set when called, wherever it stands)
 
 
 # A SET value wholly in one pair of double quotes: one token, never empty.
@@ -86,6 +87,8 @@ def assignments(ctx: FileContext) -> dict[str, list[Assignment]]:
     SET MODE=test give one plain word, SET EV="%ARMS_EVENT%" one quoted token; SET X=%1,
     SET /P and SET SPACED=a b (whose blank splits an IF as an empty value does) may not."""
     sets: dict[str, list[Assignment]] = {}
+    called = {stmt.target.lower() for stmt in ctx.statements if isinstance(stmt, Call) and stmt.is_label}
+    routines = [(label.span.line, label.name.lower() in called) for label in ctx.labels]
     for stmt in ctx.statements:
         if isinstance(stmt, Set):
             if stmt.arithmetic or (not stmt.prompt and one_word(stmt.value)):
@@ -97,8 +100,9 @@ def assignments(ctx: FileContext) -> dict[str, list[Assignment]]:
             else:
                 kind = "empty" if stmt.value == "" else None
             copied = _COPY.fullmatch(stmt.value) if kind is None and not stmt.prompt else None
+            section = next((is_called for line, is_called in reversed(routines) if line < stmt.span.line), False)
             sets.setdefault(stmt.name.upper(), []).append(
-                Assignment(stmt.span.line, kind, copied.group(1).upper() if copied else None)
+                Assignment(stmt.span.line, kind, copied.group(1).upper() if copied else None, section)
             )
     return sets
 
@@ -109,7 +113,7 @@ def always_one_word(reference: str, sets: dict[str, list[Assignment]], line: int
     script sets it only so, wherever (a routine at the end may set it), and clears it
     nowhere above the line (SET X= and then a SET under some IF leaves it empty on the
     other paths). A copy (SET X=%Y%) holds one word when Y does where the copy is made,
-    and Y is set so above it."""
+    and Y is set so above it or in a routine the script CALLs."""
     if len(reference) < 3 or reference[-1] != "%":
         return False  # %1, %*: whatever the caller gave
     kinds = ("word", "quoted") if quoted else ("word",)
@@ -134,7 +138,7 @@ def _one_word(
         return a.value in kinds or (a.copies is not None and _one_word(a.copies, sets, a.line, a.line, kinds, memo))
 
     found = sets.get(name, ())
-    memo[key] = any(gives(a) for a in found if copied_at is None or a.line < copied_at) and all(
+    memo[key] = any(gives(a) for a in found if copied_at is None or a.line < copied_at or a.in_routine) and all(
         gives(a) or (a.value == "empty" and a.line > line) for a in found
     )
     return memo[key]
