@@ -236,9 +236,9 @@ class YenSignInPath(Rule):
     copy) are reported; a price in a message (`￥1,000`) and comments are not.
 
     ## Why it matters in a cluster
-    A Japanese font shows the backslash `\` as `¥`, so Japanese manuals print
+    A Japanese font shows the backslash `\\` as `¥`, so Japanese manuals print
     paths with yen signs, and a path copied from a PDF or a Word file keeps the
-    yen sign, a character of its own. cmd.exe separates folders only with `\`:
+    yen sign, a character of its own. cmd.exe separates folders only with `\\`:
     the path names a file that does not exist, the program does not run, and the
     failover group comes up without it (WebOTX's own EXPRESSCLUSTER guide prints
     `set PATH=%PATH%;C:¥WebOTX¥bin`).
@@ -250,11 +250,11 @@ class YenSignInPath(Rule):
 
     ## Use instead
     ```batch
-    "%ALROOT%\bin\al2stop" /q
+    "%ALROOT%\\bin\\al2stop" /q
     ```
 
     ## Fix
-    Automatic: each yen sign in a path becomes `\`.
+    Automatic: each yen sign in a path becomes `\\`.
     """
 
     code = "SO704"
