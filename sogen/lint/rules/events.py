@@ -161,7 +161,8 @@ class UnquotedIfOperand(Rule):
     TRIES+=1`, `SET RET=%ERRORLEVEL%`, a copy of such a variable: `SET
     RET=%ERROR_CLUSTER%`; not `SET SPACED=a b`, whose blank splits the IF as an
     empty value does) or to one token in double quotes (`SET EV="%ARMS_EVENT%"`)
-    and clears nowhere above the IF.
+    and clears nowhere above the IF; unless a path certainly reaches the IF with it
+    empty (`IF "%ARMS_SERVER%" == "HOME" SET Y=1`, then `IF %Y% == 1` on OTHER).
 
     ## Why it matters in a cluster
     cmd.exe expands the variable before it parses the IF. When ARM does not set
@@ -198,7 +199,7 @@ class UnquotedIfOperand(Rule):
     severity = ERROR
 
     def check(self, ctx: FileContext) -> Iterator[Finding]:
-        sets = None
+        sets = broken = None
         for stmt in ctx.ifs:
             cond = stmt.condition
             if cond.kind != "compare" or cond.left is None or cond.right is None:
@@ -207,7 +208,11 @@ class UnquotedIfOperand(Rule):
             if refs:
                 if sets is None:
                     sets = assignments(ctx)
-                refs = [ref for ref in refs if not always_one_word(ref, sets, stmt.span.line, quoted=True)]
+                    # Where a path certainly ends in the syntax error: a variable set only on
+                    # some paths (IF ... SET Y=1) is one word on those, empty on the others.
+                    broken = {id(r.steps[-1]) for r in ctx.paths if r.end == "syntax-error" and r.steps and not r.uncertain}
+                uncertain = [ref for ref in refs if not always_one_word(ref, sets, stmt.span.line, quoted=True)]
+                refs = uncertain or (refs if id(stmt) in broken else [])
             if not refs:
                 continue
             names = _(" and ").join(dict.fromkeys(refs))
