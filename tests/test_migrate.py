@@ -463,14 +463,14 @@ def test_file_changes_of_cmds_own_commands_are_listed_and_compared(tmp_path):
     watch = b'ARMLOAD StarOffice /S /M "StarOffice Server"\r\n'
     start.write_bytes(start.read_bytes().replace(
         watch, b"RMDIR /S /Q D:\\CX\\Cache\r\necho started> D:\\CX\\state.txt\r\necho quiet >nul\r\n"
-        b"echo shown >con\r\ndir > NUL.txt\r\n"  # devices, no files
+        b"echo shown >con\r\ndir > NUL.txt\r\necho gone > C:\\logs\\nul\r\n"  # devices, no files
         b"IF EXIST D:\\CX\\x.lck DEL D:\\CX\\x.lck\r\n" + watch, 1))  # a path the analysis never takes
     output = tmp_path / "cluster.yaml"
     assert run("import", legacy, "-o", output).exit_code == 0
     header = output.read_text(encoding="utf-8").split("\ncluster:")[0]
     assert "#   grp/start.bat:22: RMDIR /S /Q D:\\CX\\Cache\n#   grp/start.bat:23: echo started> D:\\CX\\state.txt" in header
     assert "nul" not in header.lower() and "con" not in header
-    assert "#   grp/start.bat:27: IF EXIST D:\\CX\\x.lck DEL D:\\CX\\x.lck" in header
+    assert "#   grp/start.bat:28: IF EXIST D:\\CX\\x.lck DEL D:\\CX\\x.lck" in header
     migration = migrate([str(legacy)], None)
     row = next(d for s in migration.diffs for d in s.differences if str(d.combination) == "START/HOME/SUCCESS")
     assert row.legacy[1:3] == ["RMDIR /S /Q D:\\CX\\Cache", "ECHO started > D:\\CX\\state.txt"]  # as they ran
@@ -479,7 +479,7 @@ def test_file_changes_of_cmds_own_commands_are_listed_and_compared(tmp_path):
     report = migration.files["MIGRATION.md"].decode("utf-8")
     listed = report.split("## Legacy lines the generated scripts do not have")[1].split("\n## ")[0]
     assert "- `grp/start.bat:22: RMDIR /S /Q D:\\CX\\Cache`" in listed
-    assert "- `grp/start.bat:27: IF EXIST D:\\CX\\x.lck DEL D:\\CX\\x.lck`" in listed
+    assert "- `grp/start.bat:28: IF EXIST D:\\CX\\x.lck DEL D:\\CX\\x.lck`" in listed
 
 
 def test_a_watch_id_read_from_a_file_is_no_product(tmp_path):

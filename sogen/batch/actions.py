@@ -141,8 +141,9 @@ LIST_DELIMITERS = re.compile(r'(?:"[^"\n]*"?|[^ \t\n,;="])+')  # a FOR list may 
 
 # cmd's own commands that change files; external ones (xcopy, robocopy) are actions.
 FILE_COMMANDS = frozenset("copy del erase md mkdir mklink move rd ren rename rmdir".split())
-# Windows' devices, which no file is: NUL, CON, ... (also with an extension, NUL.txt, or as \\.\NUL).
-_DEVICE = re.compile(r'"?(?:\\\\\.\\)?(?:nul|con|prn|aux|com[1-9]|lpt[1-9])(?:\.[^"\\]*)?:?"?', re.I)
+# Windows' devices, which no file is: NUL, CON, ... in any folder (C:\logs\nul), with an
+# extension (NUL.txt) or as \\.\NUL.
+_DEVICE = re.compile(r'"?(?:[^"]*[\\/])?(?:nul|con|prn|aux|com[1-9]|lpt[1-9])(?:\.[^"\\/]*)?:?"?', re.I)
 
 
 def file_change(stmt) -> str | None:
