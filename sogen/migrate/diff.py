@@ -204,27 +204,26 @@ def _subject(action: str) -> str:
 
 def explain(
     legacy: PathResult, generated: PathResult, findings, falls_into: dict, dialect: Dialect,
-    legacy_results: dict[Combination, PathResult], generated_anywhere: frozenset[str],
-    intended_results: dict[Combination, PathResult],
+    done: dict[Combination, list[str]], generated_anywhere: frozenset[str], meant_done: dict[Combination, list[str]],
 ) -> list[Explanation]:
     """Why ``legacy`` and ``generated`` differ on one combination, as far as the findings tell;
     the event variables are named as ``dialect``, the generated scripts', names them.
-    ``legacy_results``: legacy's paths of every combination (the row's twins);
-    ``generated_anywhere``: what the generated script does on any of them;
-    ``intended_results``: legacy's paths read in the encoding it was written in. Each
+    ``done``: what legacy does on every combination (the row's twins), as :func:`behaviour`
+    says; ``generated_anywhere``: what the generated script does on any of them;
+    ``meant_done``: what legacy does read in the encoding it was written in. Each
     reason says which differing actions it accounts for (see :attr:`PathDifference.unexplained`)."""
     by_code = _findings_by_code(findings)
-    old, new = behaviour(legacy), behaviour(generated)
+    combination = legacy.combination
+    old, new = done[combination], behaviour(generated)
     extra = Counter(old) - Counter(new)
     missing = Counter(new) - Counter(old)
     reasons: list[Explanation] = []
-    combination = legacy.combination
 
     encoding = _cite(by_code, "SO702")
     # What the encoding changes: what cmd runs or skips only because it reads the bytes in
     # code page 932 (a garbled message; a quote, line end or label the Japanese text
-    # swallowed): legacy read as its author wrote it (``intended_results``) does otherwise.
-    meant = Counter(behaviour(intended_results[combination])) if encoding else Counter()
+    # swallowed): legacy read as its author wrote it (``meant_done``) does otherwise.
+    meant = Counter(meant_done[combination]) if encoding else Counter()
     garbled = frozenset(a for a in extra if a not in meant) | frozenset(a for a in missing if a in meant)
     if encoding and garbled:
         reasons.append(Explanation(
@@ -273,7 +272,7 @@ def explain(
     # (its SUCCESS row runs it too) and the disk error the generated script broadcasts; what
     # a legacy handler does once it sees the failure is its own, to review.
     disk_checked_here = combination.disk == "FAILURE" and any(v.endswith("_DISK") for _, v in generated.tests)
-    good_disk = frozenset(behaviour(legacy_results[combination._replace(disk="SUCCESS")])) if disk_checked_here else frozenset()
+    good_disk = frozenset(done[combination._replace(disk="SUCCESS")]) if disk_checked_here else frozenset()
     as_with_good_disk = frozenset(missing) | frozenset(a for a in extra if a in good_disk)
     if disk_checked_here and any(a.phase == "start" for a in legacy.actions):
         cited = _cite(by_code, "SO204")
@@ -293,8 +292,7 @@ def explain(
     absent = sorted(action for action in missing if _subject(action) not in ran and not action.startswith("ARMBCAST "))
     cited = _cite(by_code, "SO203")
     unbranched = frozenset(absent) | frozenset(a for a in extra if not a.startswith("ARMBCAST "))
-    fallback = legacy_results[combination._replace(event=None)]
-    if cited and unbranched and combination.event is not None and old == behaviour(fallback):
+    if cited and unbranched and combination.event is not None and old == done[combination._replace(event=None)]:
         # No branch of its own for this event (SO203 says which): legacy runs what it runs
         # with the event unset, whatever that is; it explains this row, not the others.
         reasons.append(Explanation(
@@ -361,11 +359,10 @@ def _broadcasts(extra: Counter, missing: Counter, broadcasts: list[str]) -> str:
     return f"legacy broadcasts no {', '.join(wanted)} on this path"
 
 
-def topology_explanation(legacy_results: dict[Combination, PathResult], difference: PathDifference) -> Explanation | None:
-    """Generated actions, not yet explained, that the legacy script runs on other paths but
-    not this one: the topology's group has the product."""
+def topology_explanation(elsewhere: frozenset[str], difference: PathDifference) -> Explanation | None:
+    """Generated actions, not yet explained, that the legacy script runs on other paths
+    (``elsewhere``: what it does on any) but not this one: the topology's group has the product."""
     missing = Counter(difference.generated) - Counter(difference.legacy)
-    elsewhere = {action for r in legacy_results.values() for action in behaviour(r)}
     here = [action for action in difference.unexplained if action in missing and action in elsewhere]
     if not here:
         return None
@@ -383,21 +380,23 @@ def diff_script(group: str, kind: str, legacy_path: str, legacy: dict[Combinatio
     not code page 932 text (see :func:`explain`), else legacy's."""
     differences = []
     identical = 0
-    generated_anywhere = frozenset(action for result in generated.values() for action in behaviour(result))
+    # What each path does, worked out once: every row reads its twins' too.
+    done = {combination: behaviour(result) for combination, result in legacy.items()}
+    generated_done = {combination: behaviour(result) for combination, result in generated.items()}
+    meant_done = done if intended is None else {combination: behaviour(result) for combination, result in intended.items()}
+    legacy_anywhere = frozenset(action for actions in done.values() for action in actions)
+    generated_anywhere = frozenset(action for actions in generated_done.values() for action in actions)
     for combination in COMBINATIONS:
-        old, new = behaviour(legacy[combination]), behaviour(generated[combination])
+        old, new = done[combination], generated_done[combination]
         if old == new:
             identical += 1
             continue
         difference = PathDifference(
             combination, old, new,
-            explain(
-                legacy[combination], generated[combination], findings, falls_into, dialect, legacy, generated_anywhere,
-                intended or legacy,
-            ),
+            explain(legacy[combination], generated[combination], findings, falls_into, dialect, done, generated_anywhere, meant_done),
         )
         if not difference.explained:
-            chosen = topology_explanation(legacy, difference)
+            chosen = topology_explanation(legacy_anywhere, difference)
             if chosen:
                 difference.explanations.append(chosen)
         differences.append(difference)
