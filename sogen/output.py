@@ -279,8 +279,13 @@ def _locked(folder: OutputFolder, wait: float, notice) -> Iterator[None]:
     deadline = time.monotonic() + wait
     told = False
     while True:
-        os.makedirs(state, exist_ok=True)
-        if os.path.islink(state) or not os.path.isdir(state):
+        with suppress(FileExistsError):
+            os.mkdir(state)
+        try:
+            info = os.lstat(state)
+        except FileNotFoundError:
+            continue  # removed by a run that finished between the two calls
+        if not stat.S_ISDIR(info.st_mode):
             raise OutputError(
                 _("{path}: is not sogen's folder (a link or a file); nothing was written").format(path=folder.show(STATE))
             )

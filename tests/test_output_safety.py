@@ -460,3 +460,39 @@ def test_a_held_lock_makes_a_run_wait_and_say_so(tmp_path):
     assert run.wait(timeout=60) == 0
     assert "another sogen run (process 4242) is writing it; waiting" in run.stderr.read()
     assert without_manifest(tree(out)) == without_manifest(artifacts(SINGLE))
+
+
+@pytest.mark.parametrize("kind", ["file", "link to a folder outside"])
+def test_a_state_corner_that_is_not_a_real_folder_stops_the_run(tmp_path, kind):
+    out, outside = tmp_path / "out", tmp_path / "outside"
+    out.mkdir()
+    outside.mkdir()
+    if kind == "file":
+        (out / STATE).write_bytes(b"mine\n")
+    else:
+        (out / STATE).symlink_to(outside, target_is_directory=True)
+    before = tree(tmp_path)
+    result = sogen("generate", SINGLE, "-o", out)
+    assert result.returncode == 2
+    assert f"{out / STATE}: is not sogen's folder (a link or a file); nothing was written" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert tree(tmp_path) == before
+
+
+def test_a_state_corner_removed_by_a_finishing_run_is_made_again(tmp_path, monkeypatch):
+    """Another run that finishes removes OUT/.sogen; when that happens between this run
+    making it and looking at it, this run makes it again and writes (CI saw the race)."""
+    out = tmp_path / "out"
+    out.mkdir()
+    real_mkdir, vanished = os.mkdir, []
+
+    def mkdir_then_another_run_finishes(path, *args, **kwargs):
+        real_mkdir(path, *args, **kwargs)
+        if os.path.basename(path) == STATE and not vanished:
+            vanished.append(path)
+            os.rmdir(path)
+
+    monkeypatch.setattr(os, "mkdir", mkdir_then_another_run_finishes)
+    write(out, SETS["single-standby"], force=False)
+    assert vanished
+    assert visible_tree(out) == SETS["single-standby"]
