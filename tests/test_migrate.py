@@ -352,6 +352,30 @@ def test_import_names_the_arm_lines_whose_options_it_does_not_keep(tmp_path):
     assert [p["type"] for p in YAML(typ="safe").load(text)["groups"][0]["products"]] == ["staroffice-server"]
 
 
+def test_import_reads_arm_lines_run_through_start_or_cmd_and_names_them(tmp_path):
+    """``start "" /b /wait ARMLOAD ...`` and ``cmd /c ARMKILL ...`` watch and stop
+    StarOffice as the plain lines do: import takes the product from them (it found no
+    product before and wrote a type to fill in), and lists them, since the generated
+    scripts run ARM themselves (start without /wait would not wait)."""
+    legacy = tmp_path / "grp"
+    shutil.copytree(LEGACY / "multi" / "so1", legacy)
+    start, stop = legacy / "start.bat", legacy / "stop.bat"
+    watch = b'ARMLOAD StarOffice /S /M "StarOffice Server"'
+    start.write_bytes(start.read_bytes().replace(watch, b'start "" /b /wait ' + watch))
+    stop.write_bytes(stop.read_bytes().replace(b"ARMKILL StarOffice\r\n", b"cmd /c ARMKILL StarOffice\r\n"))
+    output = tmp_path / "cluster.yaml"
+    assert run("import", legacy, "-o", output).exit_code == 0
+    text = output.read_text(encoding="utf-8")
+    header = text.split("\ncluster:")[0]
+    assert "# Imported without some of their options" in header and "ran through start or cmd /c" in header
+    assert '#   grp/start.bat:22: start "" /b /wait ARMLOAD StarOffice /S /M "StarOffice Server"' in header
+    assert "#   grp/stop.bat:15: cmd /c ARMKILL StarOffice" in header
+    assert "Not imported" not in header
+    assert [p["type"] for p in YAML(typ="safe").load(text)["groups"][0]["products"]] == ["staroffice-server"]
+    migration = migrate([str(legacy)], None)
+    assert migration.unexplained == 0  # the same ARM commands on every path
+
+
 def test_a_missing_branch_explains_only_its_own_event(tmp_path):
     """A start.bat without the RECOVER test has an SO203 finding; its START/OTHER section
     lost its ARMLOAD in a hand edit. The finding explained that START row too ("legacy

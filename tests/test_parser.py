@@ -115,6 +115,45 @@ def test_command_paths():
     assert stmt.program == "isql" and stmt.args[-1] == w(r"c:\mssql\ACT.SQL", 31)
 
 
+@pytest.mark.parametrize(
+    ("line", "program", "via", "first"),
+    [
+        ('cmd /c ARMLOAD A1 /S /M "Svc One"', "armload", "cmd /c", w("A1", 16)),
+        ('cmd.exe /q /d /c "ARMLOAD A2 /S Svc"', "armload", "cmd.exe /q /d /c", w("A2", 27)),
+        ("CMD /K armsleep 5", "armsleep", "CMD /K", w("5", 17)),
+        ("%COMSPEC% /c ARMKILL A0", "armkill", "%COMSPEC% /c", w("A0", 22)),
+        ('start "" /b /wait ARMLOAD A3 /S Svc', "armload", 'start "" /b /wait', w("A3", 27)),
+        (r'start /wait "C:\NEC\armload.exe" A4 /S Svc', "armload", "start /wait", w("A4", 34)),
+        (r'start "t" /d C:\temp /min /high armkill A5', "armkill", r'start "t" /d C:\temp /min /high', w("A5", 41)),
+        ("start /b cmd /c net start Svc", "net", "start /b cmd /c", w("start", 21)),
+    ],
+)
+def test_a_program_run_through_cmd_or_start_is_the_command(line, program, via, first):
+    """``cmd /c ARMLOAD ...`` runs ARMLOAD: the analysis, the rules and import see it,
+    with the wrapper kept in ``via`` and every position where it is written."""
+    stmt = one(line)
+    assert (stmt.program, stmt.via, stmt.args[0]) == (program, via, first)
+    assert line.startswith(via) and stmt.raw in line[len(via) :] and program in stmt.raw.lower()
+    assert line[first.span.column - 1 :].startswith(first.text)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "cmd /c set X=1",  # sets X in a new cmd, not in the script
+        "cmd /c exit 3",
+        "start /x armsleep 4",  # an option start does not have
+        "cmd armsleep 4",  # no /c: an interactive cmd
+        'cmd /c "armsleep 4 & armsleep 5"',  # cmd reads the text again: not analysed
+        'start "ARMLOAD A1"',  # a title only: start opens a new cmd
+        "start",
+    ],
+)
+def test_a_wrapper_that_runs_no_external_program_stays_itself(line):
+    stmt = one(line)
+    assert stmt.program == program_of(line.split()[0]) and stmt.via == ""
+
+
 def test_at_and_delimiters_before_a_command():
     assert one("@echo off") == Command(Span(1, 2, 1, 10), "echo", "echo", (w("off", 7),), (), "echo off")
     assert one(";ARMLOAD x").span == Span(1, 2, 1, 11)

@@ -141,6 +141,10 @@ class Command(Stmt):
     args: tuple[Word, ...]
     redirections: tuple[Redirection, ...] = ()
     raw: str = ""  # the command's text as written (without redirections)
+    # ``cmd /c`` or ``start "" /b /wait`` as written when the line runs the program
+    # through one of them: the program is what runs, the wrapper only how.
+    via: str = ""
+    detached: bool = False  # run through start without /wait: the script goes on at once
 
 
 @dataclass(slots=True)

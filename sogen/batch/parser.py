@@ -598,7 +598,84 @@ def _command(
         batch_only = bool(words) and words[0].text.lower() == "/b"
         rest = words[1:] if batch_only else words
         return Exit(span, batch_only, rest[0].text if rest else None)
+    if program in _WRAPPERS:
+        wrapped = _unwrapped(program, name_span, words, redirections, raw, span)
+        if wrapped is not None:
+            return wrapped
     return Command(span, name, program, tuple(words), redirections, raw)
+
+
+# Programs that run another one named on their command line: ``cmd /c ARMLOAD ...``,
+# ``start "" /b /wait ARMLOAD ...``. What follows their options is read as the command.
+_WRAPPERS = ("cmd", "%comspec%", "start")
+# cmd's options before /C or /K (cmd /?): /Q /D /A /U /S /E:ON /F:OFF /V:ON /T:fg.
+_CMD_OPTION = re.compile(r"/(?:[qdaus]|[efv]:(?:on|off)|t:[0-9a-f]{1,2})", re.I)
+# start's options (start /?); /D, /NODE and /AFFINITY take the next word unless glued.
+_START_FLAG = re.compile(
+    r"/(?:i|min|max|separate|shared|low|normal|high|realtime|abovenormal|belownormal|wait|b|d.+|node\d+|affinity[0-9a-f]+)",
+    re.I,
+)
+_START_WITH_VALUE = ("/d", "/node", "/affinity")
+
+
+def _unwrapped(
+    program: str, name_span: Span, words: list[Word], redirections: tuple[Redirection, ...], raw: str, span: Span
+) -> Command | None:
+    """The command that ``cmd /c`` or ``start`` runs, its wrapper in ``via``; None unless
+    it is an external program on the wrapper's line (``cmd /c set X=1`` sets X in a new
+    cmd, not in the script: it stays cmd's)."""
+    found = _program_index(program, words)
+    if found is None or words[found[0]].span.line != name_span.line:
+        return None
+    index, detached = found
+    word = words[index]
+    offset = word.span.column - name_span.column
+    if not raw.startswith(word.text, offset):
+        return None  # a redirection between the wrapper and the program
+    rest, rest_raw = words[index + 1 :], raw[offset:]
+    if program != "start" and word.text.startswith('"'):
+        # cmd /c "ARMLOAD ID /S svc": cmd drops the first and the last quote (cmd /?)
+        # unless the text between them names a program file, which no command line with
+        # its arguments does.
+        text = word.text[1:-1]
+        if rest or not word.quoted or '"' in text or _SPECIAL.search(text) or not text.strip():
+            return None
+        column = word.span.column + 1
+        inner = [Word(m.group(), Span(word.span.line, column + m.start(), word.span.line, column + m.end())) for m in _WORD.finditer(text)]
+        word, rest, rest_raw = inner[0], inner[1:], text[inner[0].span.column - column :]
+    runs = program_of(word.text)
+    if runs in BUILTINS and runs not in _WRAPPERS:
+        return None
+    command = _command(word.text, word.span, rest, redirections, rest_raw, span)
+    if type(command) is not Command:
+        return None
+    command.via = f"{raw[:offset].rstrip()} {command.via}".rstrip()
+    command.detached = command.detached or detached
+    return command
+
+
+def _program_index(program: str, words: list[Word]) -> tuple[int, bool] | None:
+    """The index of the word after cmd's /C (or /K), or after start's title and options,
+    and whether the program runs detached (start without /WAIT)."""
+    index = 0
+    if program != "start":  # cmd, or %COMSPEC% (cmd's own path)
+        while index < len(words) and _CMD_OPTION.fullmatch(words[index].text):
+            index += 1
+        if index >= len(words) or words[index].text.lower() not in ("/c", "/k"):
+            return None
+        return (index + 1, False) if index + 1 < len(words) else None
+    if words and words[0].text.startswith('"'):
+        index = 1  # start's first quoted word is the window's title
+    waits = False
+    while index < len(words) and words[index].text.startswith("/"):
+        option = words[index].text.lower()
+        if option in _START_WITH_VALUE:
+            index += 1
+        elif not _START_FLAG.fullmatch(option):
+            return None
+        waits = waits or option == "/wait"
+        index += 1
+    return (index, not waits) if index < len(words) else None
 
 
 def _label_reference(word: Word) -> tuple[str, Span]:

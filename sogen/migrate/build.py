@@ -32,8 +32,9 @@ Carry them over by hand:
 OPTIONS_NOT_KEPT = """\
 Imported without some of their options: the generated scripts start a service
 with ARMLOAD id /S /M "service" (a stopped service fails the group over) and stop
-it with ARMKILL id. These lines said more (/A, /R retries, /WAIT ...); check that
-the generated ones do what the group needs:
+it with ARMKILL id, run by the script itself. These lines said more (/A, /R
+retries, /WAIT ..., or ran through start or cmd /c: start without /wait does not
+wait); check that the generated ones do what the group needs:
 """
 
 

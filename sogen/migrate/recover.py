@@ -309,7 +309,9 @@ def _recover_unkept_lines(group: RecoveredGroup) -> None:
     anywhere in the file cmd's own
     commands that change files (RMDIR, DEL, ECHO > file). ``options``: ARMLOAD and
     ARMKILL lines whose options the generated ones do not have (/A, /R 3, /WAIT 0,
-    ARMKILL /T): their product is imported, those options are not."""
+    ARMKILL /T), and lines run through ``start`` or ``cmd /c`` (``start /b ARMSLEEP 30``
+    does not wait; the generated scripts run every command themselves): their product
+    is imported, those options are not."""
     programs: dict[tuple[str, int], str] = {}  # (script, line) -> what to list
     options: dict[tuple[str, int], str] = {}
     for kind, results in group.analyses.items():
@@ -327,7 +329,7 @@ def _recover_unkept_lines(group: RecoveredGroup) -> None:
                     or (action.verb in ("NET START", "NET STOP") and action.product is None)  # no product of ours
                 ):
                     note(programs, action.stmt.span.line)
-                elif action.verb in _GENERATED_OPTIONS and _options_beyond_generated(action):
+                elif action.stmt.via or (action.verb in _GENERATED_OPTIONS and _options_beyond_generated(action)):
                     note(options, action.stmt.span.line)
         for line in group.file_changes[kind]:
             note(programs, line)

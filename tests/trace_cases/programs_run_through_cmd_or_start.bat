@@ -1,0 +1,15 @@
+@echo off
+rem Programs run through cmd /c and start /wait are the programs: ARMLOAD below is
+rem watched, as if the line named it first. (start without /wait does not wait,
+rem so the order of what it runs is not fixed: not here.)
+IF "%ARMS_EVENT%" == "START" GOTO START
+IF "%ARMS_EVENT%" == "FAILOVER" GOTO START
+cmd /c ARMKILL WRAP1
+cmd.exe /q /c "ARMKILL WRAP2"
+GOTO EXIT
+:START
+IF "%ARMS_DISK%" == "FAILURE" GOTO EXIT
+cmd /c ARMLOAD WRAP1 /S /M "Svc One"
+start "" /b /wait ARMLOAD WRAP2 /S /M "Svc Two"
+start /b /wait cmd /c ARMSLEEP 1
+:EXIT
