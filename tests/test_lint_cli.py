@@ -351,6 +351,27 @@ def test_fix_cp932_crlf_keeps_bytes_and_relints(run, tmp_path):
     assert (document["summary"]["fixable"], document["summary"]["unsafe_fixable"]) == (0, 1)
 
 
+def test_a_start_that_does_not_wait_gets_wait_with_unsafe_fixes(run, tmp_path):
+    """SO311's fix makes the script wait for the command: unsafe, since the lines after
+    it then run later. Where two wrappers run it (start cmd /c), no fix is offered."""
+    text = (
+        'start "" /b ARMKILL StarOffice\n'
+        '  @START /MIN net stop "WWF Server" & echo\n'
+        "start /b cmd /c ARMSLEEP 30\n"
+        "start notepad\n"
+    )
+    path = write(tmp_path / "stop.bat", text)
+    run("lint", "stop.bat", "--fix", "--select", "SO311")
+    assert path.read_bytes().decode("cp932").replace("\r\n", "\n") == text
+    run("lint", "stop.bat", "--fix", "--unsafe-fixes", "--select", "SO311")
+    assert path.read_bytes().decode("cp932").splitlines() == [
+        'start "" /b /wait ARMKILL StarOffice',
+        '  @START /MIN /wait net stop "WWF Server" & echo',
+        "start /b cmd /c ARMSLEEP 30",
+        "start notepad",
+    ]
+
+
 def test_quotes_that_change_which_branch_runs_wait_for_unsafe_fixes(run, tmp_path):
     """Quoting both bare operands of ARM's event variables keeps the comparison: safe.
     Quoting the bare one when the other had quotes (SO201) or made the two comparable at

@@ -1,4 +1,4 @@
-"""SO301-SO303, SO306-SO310: how the ARM commands and net start/stop are written and used.
+"""SO301-SO303, SO306-SO311: how the ARM commands and net start/stop are written and used.
 
 What the ARM commands accept is data (``sogen/arm_commands.toml``, read by
 :mod:`sogen.batch.arm`), with the NEC documents it comes from.
@@ -11,9 +11,11 @@ import os
 from collections.abc import Iterator
 
 from sogen.i18n import N_, _
+from sogen.batch.actions import described
 from sogen.batch.arm import ArmCall, Bounded, is_option, load_arm_commands
 from sogen.lint.context import FileContext, kind_from_name
 from sogen.batch.ir import Command, Span, Word
+from sogen.batch.parser import program_of
 from sogen.lint.rules.base import ERROR, WARNING, Edit, Finding, Fix, Rule, ClusterRule, one_per_line, register
 
 
@@ -584,3 +586,69 @@ class WatchIdReused(ClusterRule):
                             "a watch ID must be unique in the cluster"
                         ).format(watch_id=watch_id, target=target, other=seen[1], path=seen[2]),
                     )
+
+
+# What the script must have done before its next line: a product started or stopped, a wait.
+_AWAITED_VERBS = ("ARMLOAD", "ARMKILL", "ARMLOADC", "ARMSLEEP", "NET START", "NET STOP", "AL2STOP", "DB")
+
+
+@register
+class ClusterCommandNotAwaited(Rule):
+    """
+    ## What it does
+    Checks that an ARM command, a `net start` or `net stop`, or a product's tool
+    run through `start` is waited for: `start /wait` (`cmd /c` always waits).
+
+    ## Why it matters in a cluster
+    Without `/wait`, `start` runs the command and the script goes on at once. A
+    stop.bat with `start /b ARMKILL StarOffice` ends, and CLUSTERPRO releases the
+    switched partition, while StarOffice is still stopping and writing to it; a
+    start.bat starts WorkFlow before its database is up; `start ARMSLEEP 30` waits
+    for nothing. The order of the guide's samples (section 3.2: the database first
+    on start, the reverse on stop) holds only when each line ends before the next.
+
+    ## Example
+    ```batch
+    start "" /b ARMKILL StarOffice
+    ```
+
+    ## Use instead
+    ```batch
+    ARMKILL StarOffice
+    ```
+
+    ## Fix
+    With `--unsafe-fixes`, when one `start` runs the command: `/wait` is added
+    before it (the script then waits, which changes when its next lines run).
+    """
+
+    code = "SO311"
+    name = "cluster-command-not-awaited"
+    severity = ERROR
+
+    def check(self, ctx: FileContext) -> Iterator[Finding]:
+        for command in ctx.commands:
+            if not command.detached:
+                continue
+            verb = described(command.name, command.raw)[0]
+            if verb not in _AWAITED_VERBS:
+                continue
+            yield self.finding(
+                ctx,
+                command.span,
+                _(
+                    "{wrapper} runs {command} without /wait: the script goes on before it ends, "
+                    "so the lines after it no longer run in order; add /wait or run it directly"
+                ).format(wrapper=command.via, command=" ".join(command.raw.split()[: 2 if verb.startswith("NET") else 1])),
+                self.fix(ctx, command),
+            )
+
+    @staticmethod
+    def fix(ctx: FileContext, command: Command) -> Fix | None:
+        """``/wait`` before the program, when one ``start`` runs it (not ``start cmd /c``)."""
+        text, start = ctx.line_text(command.span.line), command.span.column - 1
+        wrappers = [word for word in command.via.split() if program_of(word) in ("cmd", "start")]
+        if not ctx.fixable or len(wrappers) != 1 or text[start : start + len(command.via)] != command.via:
+            return None
+        at = ctx.offset(command.span.line, text.index(command.name, start + len(command.via)) + 1)
+        return Fix(_("add /wait before {command}").format(command=command.name), (Edit(at, at, "/wait "),), unsafe=True)

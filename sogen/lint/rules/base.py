@@ -39,7 +39,7 @@ class Edit(NamedTuple):
 class Fix(NamedTuple):
     description: str  # what --fix would do, in a few words
     edits: tuple[Edit, ...]
-    # Changes which lines run (a GOTO inserted, a label moved): applied only with --unsafe-fixes.
+    # Changes which lines run, or when (a GOTO inserted, a /wait added): applied only with --unsafe-fixes.
     unsafe: bool = False
 
 

@@ -15,7 +15,7 @@ from sogen.i18n import N_, _, ngettext
 from sogen.lint.context import START, STOP, FileContext, event_variable, tested_event_variable
 from sogen.batch.events import VALUES
 from sogen.batch.expansion import ONE_WORD_ALWAYS, never_equal, one_word, operand_ends
-from sogen.batch.ir import Call, Comment, Exit, Goto, Label, Set, Span, Stmt, Word
+from sogen.batch.ir import Call, Command, Comment, Exit, Goto, Label, Set, Span, Stmt, Word
 from sogen.lint.rules.base import ERROR, WARNING, Edit, Finding, Fix, Rule, one_per_line, register
 
 EVENTS_BY_KIND = {START: ("START", "FAILOVER", "RECOVER"), STOP: ("START", "FAILOVER")}
@@ -89,8 +89,21 @@ def assignments(ctx: FileContext) -> dict[str, list[Assignment]]:
     sets: dict[str, list[Assignment]] = {}
     called = {stmt.target.lower() for stmt in ctx.statements if isinstance(stmt, Call) and stmt.is_label}
     routines = [(label.span.line, label.name.lower() in called) for label in ctx.labels]
+    scopes: list[set[str]] = []  # the names set since each open SETLOCAL, in file order
+    dropped: dict[str, int] = {}  # name -> the ENDLOCAL line that restored it, when nothing sets it after
     for stmt in ctx.statements:
+        if isinstance(stmt, Command) and stmt.program in ("setlocal", "endlocal"):
+            if stmt.program == "setlocal":
+                scopes.append(set())
+            elif scopes:
+                for name in scopes.pop():
+                    dropped[name] = stmt.span.line
+            continue
         if isinstance(stmt, Set):
+            name = stmt.name.upper()
+            dropped.pop(name, None)  # set again after the ENDLOCAL (ENDLOCAL & SET RET=%RET%)
+            if scopes and name not in sets:
+                scopes[-1].add(name)
             if stmt.arithmetic or (not stmt.prompt and one_word(stmt.value)):
                 kind = "word"
             elif stmt.prompt:
@@ -101,9 +114,13 @@ def assignments(ctx: FileContext) -> dict[str, list[Assignment]]:
                 kind = "empty" if stmt.value == "" else None
             copied = _COPY.fullmatch(stmt.value) if kind is None and not stmt.prompt else None
             section = next((is_called for line, is_called in reversed(routines) if line < stmt.span.line), False)
-            sets.setdefault(stmt.name.upper(), []).append(
+            sets.setdefault(name, []).append(
                 Assignment(stmt.span.line, kind, copied.group(1).upper() if copied else None, section)
             )
+    # A variable first set between SETLOCAL and ENDLOCAL is gone after the ENDLOCAL, as
+    # if SET X= stood on the next line (the ENDLOCAL's own line was expanded before it ran).
+    for name, line in dropped.items():
+        sets[name].append(Assignment(line + 1, "empty"))
     return sets
 
 
@@ -161,7 +178,8 @@ class UnquotedIfOperand(Rule):
     TRIES+=1`, `SET RET=%ERRORLEVEL%`, a copy of such a variable: `SET
     RET=%ERROR_CLUSTER%`; not `SET SPACED=a b`, whose blank splits the IF as an
     empty value does) or to one token in double quotes (`SET EV="%ARMS_EVENT%"`)
-    and clears nowhere above the IF; unless a path certainly reaches the IF with it
+    and clears nowhere above the IF (`SET X=`, or the ENDLOCAL after a SETLOCAL
+    that it was first set under); unless a path certainly reaches the IF with it
     empty (`IF "%ARMS_SERVER%" == "HOME" SET Y=1`, then `IF %Y% == 1` on OTHER).
 
     ## Why it matters in a cluster
