@@ -154,6 +154,16 @@ def test_a_wrapper_that_runs_no_external_program_stays_itself(line):
     assert stmt.program == program_of(line.split()[0]) and stmt.via == ""
 
 
+def test_a_thousand_wrappers_on_one_line_are_read_without_recursion():
+    """A line of cmd's longest (8,191 characters) holds over a thousand ``cmd /c``: read
+    one by one, not one call deeper each (sogen stopped with RecursionError)."""
+    line = "cmd /c " * 1150 + "start /b ARMKILL X"
+    assert len(line) <= 8191
+    stmt = one(line)
+    assert (stmt.program, stmt.detached, stmt.args) == ("armkill", True, (w("X", len(line)),))
+    assert stmt.via == "cmd /c " * 1150 + "start /b"
+
+
 def test_at_and_delimiters_before_a_command():
     assert one("@echo off") == Command(Span(1, 2, 1, 10), "echo", "echo", (w("off", 7),), (), "echo off")
     assert one(";ARMLOAD x").span == Span(1, 2, 1, 11)
@@ -419,6 +429,11 @@ SIMPLE_LINES = [
     "IF 1==1 ARMLOAD a",
     "IF  == START GOTO NORMAL",
     'if /i not  =="x" echo x',
+    'cmd /c ARMLOAD A1 /S /M "Svc One"',
+    'cmd.exe /q /c "ARMKILL A2"',
+    'start "" /b ARMKILL A3',
+    "start /b /wait cmd /c net stop Svc",
+    "IF 1==1 start /min ARMSLEEP 3",
 ]
 
 

@@ -621,9 +621,33 @@ _START_WITH_VALUE = ("/d", "/node", "/affinity")
 def _unwrapped(
     program: str, name_span: Span, words: list[Word], redirections: tuple[Redirection, ...], raw: str, span: Span
 ) -> Command | None:
-    """The command that ``cmd /c`` or ``start`` runs, its wrapper in ``via``; None unless
-    it is an external program on the wrapper's line (``cmd /c set X=1`` sets X in a new
-    cmd, not in the script: it stays cmd's)."""
+    """The command that ``cmd /c`` or ``start`` runs, its wrappers in ``via``; None unless
+    the first runs something on its own line. Wrapped in turn (``start /b cmd /c X``),
+    the innermost that is an external program or a wrapper of one: ``cmd /c set X=1``
+    sets X in a new cmd, not in the script, so it stays cmd's. A loop, not recursion:
+    a line may hold a thousand wrappers."""
+    name, vias, detached = None, [], False
+    while program in _WRAPPERS:
+        inner = _one_wrapper(program, name_span, words, raw)
+        if inner is None:
+            break
+        word, rest, rest_raw, via, detaches = inner
+        runs = program_of(word.text)
+        if runs in BUILTINS and runs not in _WRAPPERS:
+            break
+        name, name_span, program, words, raw = word.text, word.span, runs, rest, rest_raw
+        vias.append(via)
+        detached = detached or detaches
+    if name is None:
+        return None
+    return Command(span, name, program, tuple(words), redirections, raw, " ".join(vias), detached)
+
+
+def _one_wrapper(
+    program: str, name_span: Span, words: list[Word], raw: str
+) -> tuple[Word, list[Word], str, str, bool] | None:
+    """For one ``cmd /c`` or ``start``: the word naming what it runs, the words after
+    it, the text from that word on, the wrapper's text and whether it does not wait."""
     found = _program_index(program, words)
     if found is None or words[found[0]].span.line != name_span.line:
         return None
@@ -632,7 +656,7 @@ def _unwrapped(
     offset = word.span.column - name_span.column
     if not raw.startswith(word.text, offset):
         return None  # a redirection between the wrapper and the program
-    rest, rest_raw = words[index + 1 :], raw[offset:]
+    rest = words[index + 1 :]
     if program != "start" and word.text.startswith('"'):
         # cmd /c "ARMLOAD ID /S svc": cmd drops the first and the last quote (cmd /?)
         # unless the text between them names a program file, which no command line with
@@ -642,16 +666,8 @@ def _unwrapped(
             return None
         column = word.span.column + 1
         inner = [Word(m.group(), Span(word.span.line, column + m.start(), word.span.line, column + m.end())) for m in _WORD.finditer(text)]
-        word, rest, rest_raw = inner[0], inner[1:], text[inner[0].span.column - column :]
-    runs = program_of(word.text)
-    if runs in BUILTINS and runs not in _WRAPPERS:
-        return None
-    command = _command(word.text, word.span, rest, redirections, rest_raw, span)
-    if type(command) is not Command:
-        return None
-    command.via = f"{raw[:offset].rstrip()} {command.via}".rstrip()
-    command.detached = command.detached or detached
-    return command
+        return inner[0], inner[1:], text[inner[0].span.column - column :], raw[:offset].rstrip(), detached
+    return word, rest, raw[offset:], raw[:offset].rstrip(), detached
 
 
 def _program_index(program: str, words: list[Word]) -> tuple[int, bool] | None:
