@@ -146,6 +146,8 @@ def test_a_program_run_through_cmd_or_start_is_the_command(line, program, via, f
         "cmd armsleep 4",  # no /c: an interactive cmd
         'cmd /c "armsleep 4 & armsleep 5"',  # cmd reads the text again: not analysed
         'start "ARMLOAD A1"',  # a title only: start opens a new cmd
+        'start "" ""',  # no program's name
+        "cmd /c ^",
         "start",
     ],
 )

@@ -633,8 +633,8 @@ def _unwrapped(
             break
         word, rest, rest_raw, via, detaches = inner
         runs = program_of(word.text)
-        if runs in BUILTINS and runs not in _WRAPPERS:
-            break
+        if not runs or (runs in BUILTINS and runs not in _WRAPPERS):
+            break  # cmd's own command, or no name (start "" "", a caret at the end)
         name, name_span, program, words, raw = word.text, word.span, runs, rest, rest_raw
         vias.append(via)
         detached = detached or detaches
