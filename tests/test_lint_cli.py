@@ -358,6 +358,8 @@ def test_a_start_that_does_not_wait_gets_wait_with_unsafe_fixes(run, tmp_path):
         'start "" /b ARMKILL StarOffice\n'
         '  @START /MIN net stop "WWF Server" & echo\n'
         "start /b cmd /c ARMSLEEP 30\n"
+        "start /b %COMSPEC% /c ARMKILL WorkFlow\n"
+        'start "Start cmd" /b ARMKILL FormServer\n'
         "start notepad\n"
     )
     path = write(tmp_path / "stop.bat", text)
@@ -368,6 +370,8 @@ def test_a_start_that_does_not_wait_gets_wait_with_unsafe_fixes(run, tmp_path):
         'start "" /b /wait ARMKILL StarOffice',
         '  @START /MIN /wait net stop "WWF Server" & echo',
         "start /b cmd /c ARMSLEEP 30",
+        "start /b %COMSPEC% /c ARMKILL WorkFlow",  # /wait before ARMKILL would be cmd's command
+        'start "Start cmd" /b /wait ARMKILL FormServer',  # a title's words are no wrappers
         "start notepad",
     ]
 

@@ -116,25 +116,58 @@ def test_command_paths():
 
 
 @pytest.mark.parametrize(
-    ("line", "program", "via", "first"),
+    ("line", "program", "raw", "first"),
     [
-        ('cmd /c ARMLOAD A1 /S /M "Svc One"', "armload", "cmd /c", w("A1", 16)),
-        ('cmd.exe /q /d /c "ARMLOAD A2 /S Svc"', "armload", "cmd.exe /q /d /c", w("A2", 27)),
-        ("CMD /K armsleep 5", "armsleep", "CMD /K", w("5", 17)),
-        ("%COMSPEC% /c ARMKILL A0", "armkill", "%COMSPEC% /c", w("A0", 22)),
-        ('start "" /b /wait ARMLOAD A3 /S Svc', "armload", 'start "" /b /wait', w("A3", 27)),
-        (r'start /wait "C:\NEC\armload.exe" A4 /S Svc', "armload", "start /wait", w("A4", 34)),
-        (r'start "t" /d C:\temp /min /high armkill A5', "armkill", r'start "t" /d C:\temp /min /high', w("A5", 41)),
-        ("start /b cmd /c net start Svc", "net", "start /b cmd /c", w("start", 21)),
+        ('cmd /c ARMLOAD A1 /S /M "Svc One"', "armload", 'ARMLOAD A1 /S /M "Svc One"', w("A1", 16)),
+        ("CMD /K armsleep 5", "armsleep", "armsleep 5", w("5", 17)),
+        ("cmd /x /r ARMKILL A2", "armkill", "ARMKILL A2", w("A2", 19)),  # /R is /C, /X is /E:ON
+        ("cmd /c @ARMKILL A3", "armkill", "ARMKILL A3", w("A3", 17)),  # the new cmd drops the @
+        ("%COMSPEC% /c ARMKILL A0", "armkill", "ARMKILL A0", w("A0", 22)),
+        # cmd /?: the first and the last quote go, unless the text is a program file's path
+        ('cmd.exe /q /d /c "ARMLOAD A2 /S Svc"', "armload", "ARMLOAD A2 /S Svc", w("A2", 27)),
+        ('cmd /c "ARMLOAD A1 /S /M "Svc One""', "armload", 'ARMLOAD A1 /S /M "Svc One"', w("A1", 17)),
+        (r'cmd /c ""C:\Program Files\NEC\armkill.exe" Q1"', "armkill", r'"C:\Program Files\NEC\armkill.exe" Q1', w("Q1", 44)),
+        # start: the first quoted word before the program is the title, wherever it stands
+        ('start "" /b /wait ARMLOAD A3 /S Svc', "armload", "ARMLOAD A3 /S Svc", w("A3", 27)),
+        ('start /b "" ARMKILL A4', "armkill", "ARMKILL A4", w("A4", 21)),
+        (r'start /wait "" "C:\NEC\armload.exe" A4 /S Svc', "armload", r'"C:\NEC\armload.exe" A4 /S Svc', w("A4", 37)),
+        (r'start /wait "C:\NEC\armload.exe" A4 /S Svc', "a4", "A4 /S Svc", w("/S", 37)),  # a title, not the program
+        (r'start "t" /d C:\temp /min /high armkill A5', "armkill", "armkill A5", w("A5", 41)),
+        ("start /w ARMKILL A6", "armkill", "ARMKILL A6", w("A6", 18)),
+        ("start /b cmd /c net start Svc", "net", "net start Svc", w("start", 21)),
     ],
 )
-def test_a_program_run_through_cmd_or_start_is_the_command(line, program, via, first):
+def test_a_program_run_through_cmd_or_start_is_the_command(line, program, raw, first):
     """``cmd /c ARMLOAD ...`` runs ARMLOAD: the analysis, the rules and import see it,
-    with the wrapper kept in ``via`` and every position where it is written."""
+    read as cmd reads it, with the wrappers kept in ``via`` and every position where it
+    is written."""
     stmt = one(line)
-    assert (stmt.program, stmt.via, stmt.args[0]) == (program, via, first)
-    assert line.startswith(via) and stmt.raw in line[len(via) :] and program in stmt.raw.lower()
-    assert line[first.span.column - 1 :].startswith(first.text)
+    assert (stmt.program, stmt.raw, stmt.args[0]) == (program, raw, first)
+    assert line.startswith(" ".join(stmt.via)) and line[first.span.column - 1 :].startswith(first.text)
+
+
+def test_a_cmd_c_path_in_quotes_is_the_program():
+    """cmd /?: two quotes, a blank between them and a program file's path: kept whole."""
+    stmt = one(r'cmd /c "C:\Program Files\NEC\armkill.exe"')
+    assert (stmt.program, stmt.name, stmt.args, stmt.via) == ("armkill", r'"C:\Program Files\NEC\armkill.exe"', (), ("cmd /c",))
+
+
+@pytest.mark.parametrize(
+    ("line", "via", "detached"),
+    [
+        ("start ARMSLEEP 3", ("start",), True),
+        ('start "" /b /wait ARMKILL X', ('start "" /b /wait',), False),
+        ("START /W ARMKILL X", ("START /W",), False),
+        ("cmd /c ARMKILL X", ("cmd /c",), False),
+        ("start /b cmd /c ARMKILL X", ("start /b", "cmd /c"), True),
+        ("cmd /c start ARMKILL X", ("cmd /c", "start"), True),
+        ("start /wait cmd /c start /b armkill X", ("start /wait", "cmd /c", "start /b"), True),
+        ("ARMKILL X", (), False),
+    ],
+)
+def test_a_start_without_wait_runs_the_program_detached(line, via, detached):
+    stmt = one(line)
+    assert (stmt.program, stmt.via, stmt.detached) == ("armkill" if "ARMSLEEP" not in line else "armsleep", via, detached)
 
 
 @pytest.mark.parametrize(
@@ -145,6 +178,7 @@ def test_a_program_run_through_cmd_or_start_is_the_command(line, program, via, f
         "start /x armsleep 4",  # an option start does not have
         "cmd armsleep 4",  # no /c: an interactive cmd
         'cmd /c "armsleep 4 & armsleep 5"',  # cmd reads the text again: not analysed
+        "cmd /c armkill S ^& armkill W",  # the same: the new cmd runs two commands
         'start "ARMLOAD A1"',  # a title only: start opens a new cmd
         'start "" ""',  # no program's name
         "cmd /c ^",
@@ -153,7 +187,7 @@ def test_a_program_run_through_cmd_or_start_is_the_command(line, program, via, f
 )
 def test_a_wrapper_that_runs_no_external_program_stays_itself(line):
     stmt = one(line)
-    assert stmt.program == program_of(line.split()[0]) and stmt.via == ""
+    assert stmt.program == program_of(line.split()[0]) and stmt.via == ()
 
 
 def test_a_thousand_wrappers_on_one_line_are_read_without_recursion():
@@ -163,7 +197,7 @@ def test_a_thousand_wrappers_on_one_line_are_read_without_recursion():
     assert len(line) <= 8191
     stmt = one(line)
     assert (stmt.program, stmt.detached, stmt.args) == ("armkill", True, (w("X", len(line)),))
-    assert stmt.via == "cmd /c " * 1150 + "start /b"
+    assert stmt.via == ("cmd /c",) * 1150 + ("start /b",)
 
 
 def test_at_and_delimiters_before_a_command():

@@ -42,7 +42,9 @@ that closes no block runs as an unknown command and the script goes on. Neither
 follows Windows' label search bug in LF-only files (the 512-byte blocks).
 
 Found and not loosened here because no case depends on it: Wine expands ``%`` in
-a variable's value again (tests/winecmd.py), and prints "(text" for ``echo(text``.
+a variable's value again (tests/winecmd.py), prints "(text" for ``echo(text``, and
+its cmd runs nothing for ``cmd /r X`` (Windows' cmd /? : "/R is the same as /C";
+``analyse`` follows Windows, tests/test_parser.py checks it).
 """
 
 from __future__ import annotations

@@ -1072,7 +1072,13 @@ def analyse(
     combinations. ``dialect``: the names the combinations are set under; by
     default the script's own (see :func:`script_dialect`).
     """
-    return _Interpreter(script, environment or {}, dialect or script_dialect(script)).run()
+    return _Interpreter(script, {**_EVERY_PROCESS, **(environment or {})}, dialect or script_dialect(script)).run()
+
+
+# What Windows sets for every process, services included, where its value decides only
+# which program runs: %COMSPEC% /c ARMKILL X runs cmd (C:\WINNT\system32\cmd.exe on
+# Windows 2000: the same program), and cmd runs ARMKILL.
+_EVERY_PROCESS = {"COMSPEC": "C:\\Windows\\system32\\cmd.exe"}
 
 
 def script_dialect(script: Script) -> Dialect:

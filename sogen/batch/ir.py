@@ -141,9 +141,9 @@ class Command(Stmt):
     args: tuple[Word, ...]
     redirections: tuple[Redirection, ...] = ()
     raw: str = ""  # the command's text as written (without redirections)
-    # ``cmd /c`` or ``start "" /b /wait`` as written when the line runs the program
-    # through one of them: the program is what runs, the wrapper only how.
-    via: str = ""
+    # The wrappers the line runs the program through, outermost first, as written
+    # (``start /b``, ``cmd /c``): the program is what runs, they only how.
+    via: tuple[str, ...] = ()
     detached: bool = False  # run through start without /wait: the script goes on at once
 
 

@@ -608,11 +608,12 @@ def _command(
 # Programs that run another one named on their command line: ``cmd /c ARMLOAD ...``,
 # ``start "" /b /wait ARMLOAD ...``. What follows their options is read as the command.
 _WRAPPERS = ("cmd", "%comspec%", "start")
-# cmd's options before /C or /K (cmd /?): /Q /D /A /U /S /E:ON /F:OFF /V:ON /T:fg.
-_CMD_OPTION = re.compile(r"/(?:[qdaus]|[efv]:(?:on|off)|t:[0-9a-f]{1,2})", re.I)
+# cmd's options before /C, /K or /R, the same as /C (cmd /?): /Q /D /A /U /S /X /Y
+# /E:ON /F:OFF /V:ON /T:fg.
+_CMD_OPTION = re.compile(r"/(?:[qdausxy]|[efv]:(?:on|off)|t:[0-9a-f]{1,2})", re.I)
 # start's options (start /?); /D, /NODE and /AFFINITY take the next word unless glued.
 _START_FLAG = re.compile(
-    r"/(?:i|min|max|separate|shared|low|normal|high|realtime|abovenormal|belownormal|wait|b|d.+|node\d+|affinity[0-9a-f]+)",
+    r"/(?:i|min|max|separate|shared|low|normal|high|realtime|abovenormal|belownormal|wait|w|b|d.+|node\d+|affinity[0-9a-f]+)",
     re.I,
 )
 _START_WITH_VALUE = ("/d", "/node", "/affinity")
@@ -640,7 +641,7 @@ def _unwrapped(
         detached = detached or detaches
     if name is None:
         return None
-    return Command(span, name, program, tuple(words), redirections, raw, " ".join(vias), detached)
+    return Command(span, name, program, tuple(words), redirections, raw, tuple(vias), detached)
 
 
 def _one_wrapper(
@@ -656,42 +657,86 @@ def _one_wrapper(
     offset = word.span.column - name_span.column
     if not raw.startswith(word.text, offset):
         return None  # a redirection between the wrapper and the program
-    rest = words[index + 1 :]
-    if program != "start" and word.text.startswith('"'):
-        # cmd /c "ARMLOAD ID /S svc": cmd drops the first and the last quote (cmd /?)
-        # unless the text between them names a program file, which no command line with
-        # its arguments does.
-        text = word.text[1:-1]
-        if rest or not word.quoted or '"' in text or _SPECIAL.search(text) or not text.strip():
+    via = raw[:offset].rstrip()
+    if program == "start":  # start runs the program itself: its arguments are as written
+        return word, words[index + 1 :], raw[offset:], via, detached
+    # cmd reads what follows /C as a new command line: carets and the operators they
+    # escape (cmd /c A ^& B runs two commands) are not read here.
+    text = raw[offset:].rstrip(" \t")
+    if "^" in text:
+        return None
+    if text.startswith('"'):
+        unquoted = _cmd_quoted(text, word.span)
+        if unquoted is None:
             return None
-        column = word.span.column + 1
-        inner = [Word(m.group(), Span(word.span.line, column + m.start(), word.span.line, column + m.end())) for m in _WORD.finditer(text)]
-        return inner[0], inner[1:], text[inner[0].span.column - column :], raw[:offset].rstrip(), detached
-    return word, rest, raw[offset:], raw[:offset].rstrip(), detached
+        inner, inner_text = unquoted
+        return inner[0], inner[1:], inner_text, via, False
+    if word.text.startswith("@"):  # the new cmd drops the @ as a script's line does
+        bare = word.text.lstrip("@")
+        if not bare:
+            return None
+        shift = len(word.text) - len(bare)
+        word = Word(bare, Span(word.span.line, word.span.column + shift, word.span.end_line, word.span.end_column))
+        text = text[shift:]
+    return word, words[index + 1 :], text, via, False
 
 
 def _program_index(program: str, words: list[Word]) -> tuple[int, bool] | None:
-    """The index of the word after cmd's /C (or /K), or after start's title and options,
-    and whether the program runs detached (start without /WAIT)."""
+    """The index of the word after cmd's /C (or /K, /R), or after start's title and
+    options, and whether the program runs detached (start without /WAIT)."""
     index = 0
     if program != "start":  # cmd, or %COMSPEC% (cmd's own path)
         while index < len(words) and _CMD_OPTION.fullmatch(words[index].text):
             index += 1
-        if index >= len(words) or words[index].text.lower() not in ("/c", "/k"):
+        if index >= len(words) or words[index].text.lower() not in ("/c", "/k", "/r"):
             return None
         return (index + 1, False) if index + 1 < len(words) else None
-    if words and words[0].text.startswith('"'):
-        index = 1  # start's first quoted word is the window's title
-    waits = False
-    while index < len(words) and words[index].text.startswith("/"):
-        option = words[index].text.lower()
-        if option in _START_WITH_VALUE:
-            index += 1
-        elif not _START_FLAG.fullmatch(option):
-            return None
-        waits = waits or option == "/wait"
+    titled = waits = False
+    while index < len(words):
+        text = words[index].text
+        if text.startswith('"') and not titled:
+            titled = True  # start's first quoted word before the program is the window's title
+        elif text.startswith("/"):
+            option = text.lower()
+            if option in _START_WITH_VALUE:
+                index += 1
+            elif not _START_FLAG.fullmatch(option):
+                return None
+            waits = waits or option in ("/w", "/wait")
+        else:
+            return index, not waits
         index += 1
-    return (index, not waits) if index < len(words) else None
+    return None
+
+
+# What cmd /? says keeps the quotes of ``cmd /c "..."``: exactly two, nothing special and a
+# blank between them, and the text a program file. A path to one is taken for it.
+_CMD_KEEPS_QUOTES = re.compile(r'"[^"&<>()@^|]*[ \t][^"&<>()@^|]*"')
+_PROGRAM_FILE = re.compile(r'"(?:[^"/]*\\[^"/]*|[^"/]*\.(?:exe|com|bat|cmd))"', re.I)
+
+
+def _cmd_quoted(text: str, span: Span) -> tuple[list[Word], str] | None:
+    """The words of ``"..."`` after cmd's /C, as cmd /? says the new cmd reads them:
+    a quoted program path stays whole (``"C:\\Program Files\\NEC\\armkill.exe"``);
+    otherwise the first and the last quote go (``"ARMLOAD A1 /S /M "Svc One""``), and
+    the rest is read as a line of its own. Also the text from the first word on."""
+    if _CMD_KEEPS_QUOTES.fullmatch(text) and _PROGRAM_FILE.fullmatch(text):
+        return [Word(text, Span(span.line, span.column, span.line, span.column + len(text)))], text
+    last = text.rindex('"')
+    if last == 0:
+        return None  # one quote, never closed
+    inner = text[1:last] + text[last + 1 :]
+    if not _plain(inner):
+        return None  # an operator or parenthesis: a line of its own, not read here
+
+    def column(index: int) -> int:  # in the line, of inner[index]: after the first quote, and the last
+        return span.column + index + (1 if index < last - 1 else 2)
+
+    found = list(_WORD.finditer(inner))
+    if not found:
+        return None
+    words = [Word(m.group(), Span(span.line, column(m.start()), span.line, column(m.end() - 1) + 1)) for m in found]
+    return words, inner[found[0].start() :]
 
 
 def _label_reference(word: Word) -> tuple[str, Span]:

@@ -6,10 +6,18 @@ IF "%ARMS_EVENT%" == "START" GOTO START
 IF "%ARMS_EVENT%" == "FAILOVER" GOTO START
 cmd /c ARMKILL WRAP1
 cmd.exe /q /c "ARMKILL WRAP2"
+%COMSPEC% /c ARMKILL WRAP5
+start /wait "" "C:\NEC\armkill.exe" WRAP6
 GOTO EXIT
 :START
 IF "%ARMS_DISK%" == "FAILURE" GOTO EXIT
 cmd /c ARMLOAD WRAP1 /S /M "Svc One"
 start "" /b /wait ARMLOAD WRAP2 /S /M "Svc Two"
 start /b /wait cmd /c ARMSLEEP 1
+rem cmd /? on quotes: the first and the last go, those inside stay
+cmd /c "ARMLOAD WRAP4 /S /M "Svc Four""
+rem start's title is the first quoted word before the program, wherever it stands
+start /w "C:\NEC\armload.exe" ARMSLEEP 4
+cmd /x /c ARMSLEEP 2
+cmd /c @ARMBCAST /MSG "started"
 :EXIT

@@ -15,7 +15,6 @@ from sogen.batch.actions import described
 from sogen.batch.arm import ArmCall, Bounded, is_option, load_arm_commands
 from sogen.lint.context import FileContext, kind_from_name
 from sogen.batch.ir import Command, Span, Word
-from sogen.batch.parser import program_of
 from sogen.lint.rules.base import ERROR, WARNING, Edit, Finding, Fix, Rule, ClusterRule, one_per_line, register
 
 
@@ -639,7 +638,9 @@ class ClusterCommandNotAwaited(Rule):
                 _(
                     "{wrapper} runs {command} without /wait: the script goes on before it ends, "
                     "so the lines after it no longer run in order; add /wait or run it directly"
-                ).format(wrapper=command.via, command=" ".join(command.raw.split()[: 2 if verb.startswith("NET") else 1])),
+                ).format(
+                    wrapper=" ".join(command.via), command=" ".join(command.raw.split()[: 2 if verb.startswith("NET") else 1])
+                ),
                 self.fix(ctx, command),
             )
 
@@ -647,8 +648,7 @@ class ClusterCommandNotAwaited(Rule):
     def fix(ctx: FileContext, command: Command) -> Fix | None:
         """``/wait`` before the program, when one ``start`` runs it (not ``start cmd /c``)."""
         text, start = ctx.line_text(command.span.line), command.span.column - 1
-        wrappers = [word for word in command.via.split() if program_of(word) in ("cmd", "start")]
-        if not ctx.fixable or len(wrappers) != 1 or text[start : start + len(command.via)] != command.via:
+        if not ctx.fixable or len(command.via) != 1 or not text.startswith(command.via[0], start):
             return None
-        at = ctx.offset(command.span.line, text.index(command.name, start + len(command.via)) + 1)
+        at = ctx.offset(command.span.line, text.index(command.name, start + len(command.via[0])) + 1)
         return Fix(_("add /wait before {command}").format(command=command.name), (Edit(at, at, "/wait "),), unsafe=True)
