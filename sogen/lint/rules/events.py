@@ -74,6 +74,7 @@ class Assignment(NamedTuple):
     value: str | None
     copies: str | None = None  # SET X=%Y%: the upper-case name of Y, whose value X takes
     in_routine: bool = False  # in a section the script CALLs (set when called, wherever it stands)
+    until: int | None = None  # an ENDLOCAL's clear: for the lines before the next label only
 
 
 # A SET value wholly in one pair of double quotes: one token, never empty.
@@ -89,21 +90,31 @@ def assignments(ctx: FileContext) -> dict[str, list[Assignment]]:
     sets: dict[str, list[Assignment]] = {}
     called = {stmt.target.lower() for stmt in ctx.statements if isinstance(stmt, Call) and stmt.is_label}
     routines = [(label.span.line, label.name.lower() in called) for label in ctx.labels]
-    scopes: list[set[str]] = []  # the names set since each open SETLOCAL, in file order
-    dropped: dict[str, int] = {}  # name -> the ENDLOCAL line that restored it, when nothing sets it after
+    # SETLOCAL ... ENDLOCAL as straight lines: both outside blocks, no label between them.
+    # What was first set in between is gone after the ENDLOCAL, up to the next label (a
+    # routine below, a branch the jumps reach, is not known to run after it).
+    outside_blocks = {id(stmt) for stmt in ctx.script.statements}
+    label_lines = [label.span.line for label in ctx.labels]
+    scopes: list[tuple[int, set[str]]] = []  # each open SETLOCAL's line, and the names first set since
+    dropped: dict[str, tuple[int, int | None]] = {}  # name -> (ENDLOCAL line, next label line)
     for stmt in ctx.statements:
         if isinstance(stmt, Command) and stmt.program in ("setlocal", "endlocal"):
+            if id(stmt) not in outside_blocks:
+                continue  # (ENDLOCAL & EXIT /B 1) in a branch: not the straight line
+            line = stmt.span.line
             if stmt.program == "setlocal":
-                scopes.append(set())
+                scopes.append((line, set()))
             elif scopes:
-                for name in scopes.pop():
-                    dropped[name] = stmt.span.line
+                opened, names = scopes.pop()
+                if not any(opened < label < line for label in label_lines):
+                    after = next((label for label in label_lines if label > line), None)
+                    dropped.update(dict.fromkeys(names, (line, after)))
             continue
         if isinstance(stmt, Set):
             name = stmt.name.upper()
             dropped.pop(name, None)  # set again after the ENDLOCAL (ENDLOCAL & SET RET=%RET%)
             if scopes and name not in sets:
-                scopes[-1].add(name)
+                scopes[-1][1].add(name)
             if stmt.arithmetic or (not stmt.prompt and one_word(stmt.value)):
                 kind = "word"
             elif stmt.prompt:
@@ -117,10 +128,9 @@ def assignments(ctx: FileContext) -> dict[str, list[Assignment]]:
             sets.setdefault(name, []).append(
                 Assignment(stmt.span.line, kind, copied.group(1).upper() if copied else None, section)
             )
-    # A variable first set between SETLOCAL and ENDLOCAL is gone after the ENDLOCAL, as
-    # if SET X= stood on the next line (the ENDLOCAL's own line was expanded before it ran).
-    for name, line in dropped.items():
-        sets[name].append(Assignment(line + 1, "empty"))
+    # As if SET X= stood on the ENDLOCAL's next line (its own was expanded before it ran).
+    for name, (line, until) in dropped.items():
+        sets[name].append(Assignment(line + 1, "empty", until=until))
     return sets
 
 
@@ -154,9 +164,13 @@ def _one_word(
     def gives(a: Assignment) -> bool:
         return a.value in kinds or (a.copies is not None and _one_word(a.copies, sets, a.line, a.line, kinds, memo))
 
-    found = sets.get(name, ())
+    def clears_after(a: Assignment) -> bool:
+        return a.value == "empty" and (a.line > line or (a.until is not None and line >= a.until))
+
+    # SET RET=%RET% (ENDLOCAL & SET RET=%RET% keeps a value) leaves RET as it was.
+    found = [a for a in sets.get(name, ()) if a.copies != name]
     memo[key] = any(gives(a) for a in found if copied_at is None or a.line < copied_at or a.in_routine) and all(
-        gives(a) or (a.value == "empty" and a.line > line) for a in found
+        gives(a) or clears_after(a) for a in found
     )
     return memo[key]
 
@@ -178,8 +192,9 @@ class UnquotedIfOperand(Rule):
     TRIES+=1`, `SET RET=%ERRORLEVEL%`, a copy of such a variable: `SET
     RET=%ERROR_CLUSTER%`; not `SET SPACED=a b`, whose blank splits the IF as an
     empty value does) or to one token in double quotes (`SET EV="%ARMS_EVENT%"`)
-    and clears nowhere above the IF (`SET X=`, or the ENDLOCAL after a SETLOCAL
-    that it was first set under); unless a path certainly reaches the IF with it
+    and clears nowhere above the IF (`SET X=`, or, up to the next label, the
+    ENDLOCAL of the SETLOCAL it was first set under; `ENDLOCAL & SET RET=%RET%`
+    keeps it); unless a path certainly reaches the IF with it
     empty (`IF "%ARMS_SERVER%" == "HOME" SET Y=1`, then `IF %Y% == 1` on OTHER).
 
     ## Why it matters in a cluster
