@@ -268,6 +268,31 @@ def _still_there(fd: int, path: str) -> bool:
         return False
 
 
+def _open_lock(folder: OutputFolder, state: str, lock_path: str) -> int | None:
+    """The lock file, opened (made if need be) in OUT/.sogen, itself made if need be;
+    None when another run's end removed the folder meanwhile (try again)."""
+    with suppress(FileExistsError):
+        os.mkdir(state)
+    try:
+        if not stat.S_ISDIR(os.lstat(state).st_mode):
+            raise OutputError(
+                _("{path}: is not sogen's folder (a link or a file); nothing was written").format(path=folder.show(STATE))
+            )
+        return os.open(lock_path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o644)
+    except OSError as exc:
+        # A link as the lock: refused by O_NOFOLLOW (ELOOP), or where there is none
+        # (Windows), followed to a folder that does not exist.
+        if exc.errno == errno.ELOOP or os.path.islink(lock_path):
+            raise OutputError(
+                _("{path}: is a symbolic link; sogen's own folder in {out} must be real").format(
+                    path=folder.show(STATE + "/lock"), out=folder.shown
+                )
+            ) from None
+        if isinstance(exc, FileNotFoundError):
+            return None
+        raise
+
+
 @contextmanager
 def _locked(folder: OutputFolder, wait: float, notice) -> Iterator[None]:
     """Hold OUT's lock; the operating system drops it when the process ends, however it ends.
@@ -279,31 +304,20 @@ def _locked(folder: OutputFolder, wait: float, notice) -> Iterator[None]:
     deadline = time.monotonic() + wait
     told = False
     while True:
-        with suppress(FileExistsError):
-            os.mkdir(state)
-        try:
-            info = os.lstat(state)
-        except FileNotFoundError:
-            continue  # removed by a run that finished between the two calls
-        if not stat.S_ISDIR(info.st_mode):
-            raise OutputError(
-                _("{path}: is not sogen's folder (a link or a file); nothing was written").format(path=folder.show(STATE))
-            )
-        try:
-            fd = os.open(lock_path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o644)
-        except FileNotFoundError:
-            continue  # the folder went with a run that finished just now
-        if _try_lock(fd) and (os.name == "nt" or _still_there(fd, lock_path)):
-            break
-        holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip() if hasattr(os, "pread") else ""
-        os.close(fd)
+        fd = _open_lock(folder, state, lock_path)
+        holder = None  # no other run seen: the folder went with a run that finished just now
+        if fd is not None:
+            if _try_lock(fd) and (os.name == "nt" or _still_there(fd, lock_path)):
+                break
+            holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip() if hasattr(os, "pread") else ""
+            os.close(fd)
         if time.monotonic() > deadline:
             raise OutputError(
                 _("{path}: still being written by another sogen run after {seconds} s; nothing was written").format(
                     path=folder.shown, seconds=f"{wait:.0f}"
                 )
             )
-        if not told:
+        if not told and holder is not None:
             if holder:
                 message = _(
                     "{path}: another sogen run (process {process}) is writing it; waiting for it to finish (up to {seconds} s)"

@@ -496,3 +496,19 @@ def test_a_state_corner_removed_by_a_finishing_run_is_made_again(tmp_path, monke
     write(out, SETS["single-standby"], force=False)
     assert vanished
     assert visible_tree(out) == SETS["single-standby"]
+
+
+@pytest.mark.parametrize("o_nofollow", [True, False], ids=["posix", "no O_NOFOLLOW, as on Windows"])
+def test_a_lock_that_is_a_link_to_nowhere_stops_the_run_at_once(tmp_path, monkeypatch, o_nofollow):
+    """Windows' os has no O_NOFOLLOW: opening a link to a missing folder failed with
+    FileNotFoundError, which the lock loop took for a finishing run and retried forever."""
+    out = tmp_path / "out"
+    (out / STATE).mkdir(parents=True)
+    (out / STATE / "lock").symlink_to(tmp_path / "nowhere" / "lock")
+    if not o_nofollow:
+        monkeypatch.delattr(os, "O_NOFOLLOW")
+    started = time.monotonic()
+    with pytest.raises(OutputError, match=r"lock: is a symbolic link; sogen's own folder in .* must be real"):
+        write(out, SETS["single-standby"], force=False, lock_wait=5)
+    assert time.monotonic() - started < 2
+    assert not (tmp_path / "nowhere").exists() and not (out / "manifest.json").exists()
