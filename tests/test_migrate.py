@@ -506,6 +506,26 @@ def test_file_changes_of_cmds_own_commands_are_listed_and_compared(tmp_path):
     assert "- `grp/start.bat:28: IF EXIST D:\\CX\\x.lck DEL D:\\CX\\x.lck`" in listed
 
 
+def test_a_block_that_writes_a_file_is_a_file_change(tmp_path):
+    """( ... ) >> log sends what the whole block writes to a file: the block's own
+    redirection, which import and migrate did not see (only a command's were)."""
+    legacy = tmp_path / "grp"
+    shutil.copytree(LEGACY / "multi" / "so1", legacy)
+    start = legacy / "start.bat"
+    watch = b'ARMLOAD StarOffice /S /M "StarOffice Server"\r\n'
+    start.write_bytes(start.read_bytes().replace(
+        watch, b"(\r\n  echo %DATE% %TIME% started\r\n  ver\r\n) >> D:\\CX\\cluster.log\r\n"
+        b"> D:\\CX\\state.txt (\r\n  echo running\r\n)\r\n( echo quiet ) 2>nul\r\n" + watch, 1))
+    output = tmp_path / "cluster.yaml"
+    assert run("import", legacy, "-o", output).exit_code == 0
+    header = output.read_text(encoding="utf-8").split("\ncluster:")[0]
+    assert "#   grp/start.bat:25: ) >> D:\\CX\\cluster.log\n#   grp/start.bat:26: > D:\\CX\\state.txt (" in header
+    assert "2>nul" not in header
+    migration = migrate([str(legacy)], None)
+    row = next(d for s in migration.diffs for d in s.differences if str(d.combination) == "START/HOME/SUCCESS")
+    assert sorted(row.unexplained) == ["( ... ) > D:\\CX\\state.txt", "( ... ) >> D:\\CX\\cluster.log"]
+
+
 def test_a_watch_id_read_from_a_file_is_no_product(tmp_path):
     """for /f %%a in (services.txt) do ARMLOAD %%a ...: the body runs once with %a, and
     import made a product with watch ID '%a' (and service '%b'), which validate refused."""

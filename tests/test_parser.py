@@ -408,8 +408,10 @@ def test_a_block_may_have_its_redirections_first():
     """"> file (" sends what the block writes to the file, as ") > file" does."""
     stmt, after = parse_lines(['> "%TEMP%\\x.xml" (', "  echo a", "  echo b", ")", "echo c"])
     assert isinstance(stmt, Block) and stmt.span == Span(1, 1, 4, 2) and len(stmt.body) == 2
+    assert stmt.redirections == (Redirection(">", '"%TEMP%\\x.xml"'),)
     assert after.span.line == 5
-    assert isinstance(one(">> log.txt (echo a & echo b)"), Block)
+    block = one(">> log.txt (echo a & echo b) 2>nul")
+    assert isinstance(block, Block) and block.redirections == (Redirection(">>", "log.txt"), Redirection("2>", "nul"))
 
 
 def test_redirections_pipes_and_chains():

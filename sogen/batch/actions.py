@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass, fields
 from functools import lru_cache
 
-from sogen.batch.ir import Command
+from sogen.batch.ir import Block, Command
 from sogen.batch.parser import BUILTINS, program_of, unescape
 
 @dataclass(frozen=True)
@@ -148,12 +148,21 @@ _DEVICE = re.compile(r'"?(?:[^"]*[\\/])?(?:nul|con|prn|aux|com[1-9]|lpt[1-9])(?:
 
 def file_change(stmt) -> str | None:
     """The text of a command of cmd's own that changes files (``RMDIR /S /Q D:\\work``,
-    ``ECHO done > C:\\log.txt``), as written, or None. These are no actions (no program
-    runs), yet a migration that drops them changes what the script does."""
+    ``ECHO done > C:\\log.txt``, ``( ... ) >> C:\\log.txt``), as written, or None. These
+    are no actions (no program runs), yet a migration that drops them changes what the
+    script does."""
+    if stmt.__class__ is Block:
+        written = _files_written(stmt.redirections)
+        return " ".join(["( ... )", *written]) if written else None
     if stmt.__class__ is not Command or stmt.program not in BUILTINS:
         return None
-    written = [f"{r.op} {r.target}" for r in stmt.redirections if ">" in r.op and r.target and not _DEVICE.fullmatch(r.target)]
+    written = _files_written(stmt.redirections)
     if stmt.program not in FILE_COMMANDS and not written:
         return None
     return " ".join([stmt.raw.strip(), *written])
+
+
+def _files_written(redirections) -> list[str]:
+    """``> C:\\log.txt`` and the like: the redirections that write a file, not a device."""
+    return [f"{r.op} {r.target}" for r in redirections if ">" in r.op and r.target and not _DEVICE.fullmatch(r.target)]
 

@@ -117,6 +117,8 @@ class Block(Stmt):
     """A parenthesised block that is not the body of an IF or FOR."""
 
     body: tuple[Stmt, ...]
+    # Where what the whole block writes goes: ``> log ( ... )``, ``( ... ) >> log``.
+    redirections: tuple[Redirection, ...] = ()
 
 
 @dataclass(slots=True)

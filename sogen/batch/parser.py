@@ -1108,7 +1108,8 @@ class _IRBuilder:
         first = children[0]
         start = first.span if isinstance(first, _Redirect) else self._token_span(first)
         close = next(child for child in reversed(children) if not isinstance(child, (Stmt, _Redirect)))
-        return Block(_from(start, self._token_span(close)), body)
+        redirections = tuple(child.redirection for child in children if isinstance(child, _Redirect))
+        return Block(_from(start, self._token_span(close)), body, redirections)
 
     def comment(self, children):
         token = children[0]

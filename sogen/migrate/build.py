@@ -24,8 +24,8 @@ hold. Fill those in, then run: sogen validate {output}
 NOT_IMPORTED = """\
 Not imported: these lines run programs or scripts that no product of a topology
 stands for (ARMLOAD's application form /U user /W program, other commands) or
-change files (RMDIR, DEL, ECHO > file ...); sogen generate does not write them.
-Carry them over by hand:
+change files (RMDIR, DEL, ECHO > file, ( ... ) >> log ...); sogen generate
+does not write them. Carry them over by hand:
 """
 
 # ARMLOAD's restart form and other options a topology does not hold.

@@ -21,7 +21,7 @@ from sogen.batch.actions import file_change
 from sogen.batch.arm import operand_texts, read_arm_call
 from sogen.batch.control import walk
 from sogen.batch.interpreter import PathResult, analyse, script_dialect
-from sogen.batch.ir import Command
+from sogen.batch.ir import Block, Command
 from sogen.batch.parser import parse_script
 from sogen.i18n import N_, _
 from sogen.regfile.reader import HIVES, parse_registry
@@ -187,7 +187,9 @@ def recover_group(name: str, folder: Path) -> RecoveredGroup:
         group.analyses[kind] = analyse(script)
         group.lines[kind] = script.lines
         # Wherever they stand: IF EXIST x DEL x is one path the analysis never takes.
-        group.file_changes[kind] = [stmt.span.line for stmt in walk(script.statements) if file_change(stmt) is not None]
+        group.file_changes[kind] = [
+            _redirection_line(stmt, script.lines) for stmt in walk(script.statements) if file_change(stmt) is not None
+        ]
         dialect = script_dialect(script)
         if kind == "start" and dialect is not DIALECTS["arm"]:
             # CLUSTERPRO X's CLP_* (ARM's ARMS_* is the default): scripts regenerated
@@ -335,6 +337,13 @@ def _recover_unkept_lines(group: RecoveredGroup) -> None:
             note(programs, line)
     group.programs = [programs[key] for key in sorted(programs)]
     group.options = [options[key] for key in sorted(options)]
+
+
+def _redirection_line(stmt, lines: list[str]) -> int:
+    """The line to show for a file change: a block's ``) >> log`` rather than its ``(``."""
+    if stmt.__class__ is Block and ">" in lines[stmt.span.end_line - 1].rpartition(")")[2]:
+        return stmt.span.end_line
+    return stmt.span.line
 
 
 def _options_beyond_generated(action) -> bool:
