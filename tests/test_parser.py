@@ -127,6 +127,10 @@ def test_command_paths():
         ('cmd.exe /q /d /c "ARMLOAD A2 /S Svc"', "armload", "ARMLOAD A2 /S Svc", w("A2", 27)),
         ('cmd /c "ARMLOAD A1 /S /M "Svc One""', "armload", 'ARMLOAD A1 /S /M "Svc One"', w("A1", 17)),
         (r'cmd /c ""C:\Program Files\NEC\armkill.exe" Q1"', "armkill", r'"C:\Program Files\NEC\armkill.exe" Q1', w("Q1", 44)),
+        (r'cmd /c "C:\Program Files\NEC\armkill.exe" Q1', "armkill", r'"C:\Program Files\NEC\armkill.exe" Q1', w("Q1", 43)),
+        (r'cmd /c "C:\NEC\armload.exe A4"', "armload", r"C:\NEC\armload.exe A4", w("A4", 28)),  # no file's name
+        ('cmd /c "@ARMKILL X"', "armkill", "ARMKILL X", w("X", 18)),
+        ("cmd /c @ ARMKILL A20", "armkill", "ARMKILL A20", w("A20", 18)),
         # start: the first quoted word before the program is the title, wherever it stands
         ('start "" /b /wait ARMLOAD A3 /S Svc', "armload", "ARMLOAD A3 /S Svc", w("A3", 27)),
         ('start /b "" ARMKILL A4', "armkill", "ARMKILL A4", w("A4", 21)),
@@ -146,10 +150,13 @@ def test_a_program_run_through_cmd_or_start_is_the_command(line, program, raw, f
     assert line.startswith(" ".join(stmt.via)) and line[first.span.column - 1 :].startswith(first.text)
 
 
-def test_a_cmd_c_path_in_quotes_is_the_program():
-    """cmd /?: two quotes, a blank between them and a program file's path: kept whole."""
+def test_a_cmd_c_path_in_quotes_is_the_program_unless_s():
+    """cmd /?: two quotes, a blank between them and a program file's path: kept whole;
+    with /S, the first and the last quote go whatever they hold."""
     stmt = one(r'cmd /c "C:\Program Files\NEC\armkill.exe"')
     assert (stmt.program, stmt.name, stmt.args, stmt.via) == ("armkill", r'"C:\Program Files\NEC\armkill.exe"', (), ("cmd /c",))
+    stmt = one(r'cmd /s /c "C:\Program Files\NEC\armkill.exe"')
+    assert (stmt.program, stmt.name, stmt.args) == ("program", r"C:\Program", (w(r"Files\NEC\armkill.exe", 23),))
 
 
 @pytest.mark.parametrize(

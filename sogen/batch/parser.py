@@ -665,20 +665,16 @@ def _one_wrapper(
     text = raw[offset:].rstrip(" \t")
     if "^" in text:
         return None
-    if text.startswith('"'):
-        unquoted = _cmd_quoted(text, word.span)
+    inner, inner_text = words[index:], text
+    if text.startswith('"') and not _cmd_keeps_quotes(text, any(w.text.lower() == "/s" for w in words[:index])):
+        unquoted = _cmd_unquoted(text, word.span)
         if unquoted is None:
             return None
         inner, inner_text = unquoted
-        return inner[0], inner[1:], inner_text, via, False
-    if word.text.startswith("@"):  # the new cmd drops the @ as a script's line does
-        bare = word.text.lstrip("@")
-        if not bare:
-            return None
-        shift = len(word.text) - len(bare)
-        word = Word(bare, Span(word.span.line, word.span.column + shift, word.span.end_line, word.span.end_column))
-        text = text[shift:]
-    return word, words[index + 1 :], text, via, False
+    inner, inner_text = _without_at(inner, inner_text)
+    if not inner:
+        return None
+    return inner[0], inner[1:], inner_text, via, False
 
 
 def _program_index(program: str, words: list[Word]) -> tuple[int, bool] | None:
@@ -709,19 +705,20 @@ def _program_index(program: str, words: list[Word]) -> tuple[int, bool] | None:
     return None
 
 
-# What cmd /? says keeps the quotes of ``cmd /c "..."``: exactly two, nothing special and a
-# blank between them, and the text a program file. A path to one is taken for it.
-_CMD_KEEPS_QUOTES = re.compile(r'"[^"&<>()@^|]*[ \t][^"&<>()@^|]*"')
-_PROGRAM_FILE = re.compile(r'"(?:[^"/]*\\[^"/]*|[^"/]*\.(?:exe|com|bat|cmd))"', re.I)
+# cmd /? on the quotes of ``cmd /c "..."``: kept when there are exactly two, a blank and
+# nothing special between them, and they hold a program file's name, here a path whose
+# blank stands before the file's name ("C:\\Program Files\\NEC\\armkill.exe" Q1), unless /S.
+_PROGRAM_PATH = re.compile(r'"[^"&<>()@^|/]*[ \t][^"&<>()@^|/]*\\[^"&<>()@^|/\\ \t]+"')
 
 
-def _cmd_quoted(text: str, span: Span) -> tuple[list[Word], str] | None:
-    """The words of ``"..."`` after cmd's /C, as cmd /? says the new cmd reads them:
-    a quoted program path stays whole (``"C:\\Program Files\\NEC\\armkill.exe"``);
-    otherwise the first and the last quote go (``"ARMLOAD A1 /S /M "Svc One""``), and
-    the rest is read as a line of its own. Also the text from the first word on."""
-    if _CMD_KEEPS_QUOTES.fullmatch(text) and _PROGRAM_FILE.fullmatch(text):
-        return [Word(text, Span(span.line, span.column, span.line, span.column + len(text)))], text
+def _cmd_keeps_quotes(text: str, option_s: bool) -> bool:
+    return not option_s and text.count('"') == 2 and _PROGRAM_PATH.match(text) is not None
+
+
+def _cmd_unquoted(text: str, span: Span) -> tuple[list[Word], str] | None:
+    """The words of ``"..."`` after cmd's /C where cmd drops the first and the last quote
+    (``"ARMLOAD A1 /S /M "Svc One""``) and reads the rest as a line of its own, with their
+    places in the script's line; and that rest from its first word on."""
     last = text.rindex('"')
     if last == 0:
         return None  # one quote, never closed
@@ -737,6 +734,21 @@ def _cmd_quoted(text: str, span: Span) -> tuple[list[Word], str] | None:
         return None
     words = [Word(m.group(), Span(span.line, column(m.start()), span.line, column(m.end() - 1) + 1)) for m in found]
     return words, inner[found[0].start() :]
+
+
+def _without_at(words: list[Word], text: str) -> tuple[list[Word], str]:
+    """Without the ``@`` a new cmd drops before a command (``cmd /c @ARMKILL X``,
+    ``cmd /c "@ ARMKILL X"``), as a script's line does."""
+    if not words or not words[0].text.startswith("@"):
+        return words, text
+    first = words[0]
+    bare = first.text.lstrip("@")
+    if not bare:  # the @ alone: the command is the next word
+        rest = words[1:]
+        return rest, text[text.find(rest[0].text, len(first.text)) :] if rest else ""
+    shift = len(first.text) - len(bare)
+    moved = Word(bare, Span(first.span.line, first.span.column + shift, first.span.end_line, first.span.end_column))
+    return [moved, *words[1:]], text[shift:]
 
 
 def _label_reference(word: Word) -> tuple[str, Span]:

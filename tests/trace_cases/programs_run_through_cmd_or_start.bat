@@ -8,6 +8,7 @@ cmd /c ARMKILL WRAP1
 cmd.exe /q /c "ARMKILL WRAP2"
 %COMSPEC% /c ARMKILL WRAP5
 start /wait "" "C:\NEC\armkill.exe" WRAP6
+cmd /c "C:\Program Files\NEC\armkill.exe" WRAP7
 GOTO EXIT
 :START
 IF "%ARMS_DISK%" == "FAILURE" GOTO EXIT
@@ -16,6 +17,8 @@ start "" /b /wait ARMLOAD WRAP2 /S /M "Svc Two"
 start /b /wait cmd /c ARMSLEEP 1
 rem cmd /? on quotes: the first and the last go, those inside stay
 cmd /c "ARMLOAD WRAP4 /S /M "Svc Four""
+cmd /c "C:\NEC\armload.exe WRAP7 /S /M "Svc Seven""
+cmd /c "@ARMSLEEP 5"
 rem start's title is the first quoted word before the program, wherever it stands
 start /w "C:\NEC\armload.exe" ARMSLEEP 4
 cmd /x /c ARMSLEEP 2

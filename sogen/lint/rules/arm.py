@@ -639,7 +639,8 @@ class ClusterCommandNotAwaited(Rule):
                     "{wrapper} runs {command} without /wait: the script goes on before it ends, "
                     "so the lines after it no longer run in order; add /wait or run it directly"
                 ).format(
-                    wrapper=" ".join(command.via), command=" ".join(command.raw.split()[: 2 if verb.startswith("NET") else 1])
+                    wrapper=" ".join(command.via),
+                    command=f"{command.name} {command.args[0].text}" if verb.startswith("NET") else command.name,
                 ),
                 self.fix(ctx, command),
             )
