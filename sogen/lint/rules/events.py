@@ -15,7 +15,7 @@ from sogen.i18n import N_, _, ngettext
 from sogen.lint.context import START, STOP, FileContext, event_variable, tested_event_variable
 from sogen.batch.events import VALUES
 from sogen.batch.expansion import ONE_WORD_ALWAYS, never_equal, one_word, operand_ends
-from sogen.batch.ir import Call, Command, Comment, Exit, Goto, Label, Set, Span, Stmt, Word
+from sogen.batch.ir import Call, Chain, Command, Comment, Exit, Goto, Label, Set, Span, Stmt, Word
 from sogen.lint.rules.base import ERROR, WARNING, Edit, Finding, Fix, Rule, one_per_line, register
 
 EVENTS_BY_KIND = {START: ("START", "FAILOVER", "RECOVER"), STOP: ("START", "FAILOVER")}
@@ -90,23 +90,23 @@ def assignments(ctx: FileContext) -> dict[str, list[Assignment]]:
     sets: dict[str, list[Assignment]] = {}
     called = {stmt.target.lower() for stmt in ctx.statements if isinstance(stmt, Call) and stmt.is_label}
     routines = [(label.span.line, label.name.lower() in called) for label in ctx.labels]
-    # SETLOCAL ... ENDLOCAL as straight lines: both outside blocks, no label between them.
-    # What was first set in between is gone after the ENDLOCAL, up to the next label (a
+    # SETLOCAL ... ENDLOCAL on the straight line, which no jump from elsewhere enters:
+    # what was first set in between is gone after the ENDLOCAL, up to the next label (a
     # routine below, a branch the jumps reach, is not known to run after it).
-    outside_blocks = {id(stmt) for stmt in ctx.script.statements}
+    straight = _on_the_straight_line(ctx.script.statements)
     label_lines = [label.span.line for label in ctx.labels]
     scopes: list[tuple[int, set[str]]] = []  # each open SETLOCAL's line, and the names first set since
     dropped: dict[str, tuple[int, int | None]] = {}  # name -> (ENDLOCAL line, next label line)
     for stmt in ctx.statements:
         if isinstance(stmt, Command) and stmt.program in ("setlocal", "endlocal"):
-            if id(stmt) not in outside_blocks:
-                continue  # (ENDLOCAL & EXIT /B 1) in a branch: not the straight line
+            if id(stmt) not in straight:
+                continue  # (ENDLOCAL & EXIT /B 1) in a branch
             line = stmt.span.line
             if stmt.program == "setlocal":
                 scopes.append((line, set()))
             elif scopes:
                 opened, names = scopes.pop()
-                if not any(opened < label < line for label in label_lines):
+                if not _entered_between(ctx, opened, line):
                     after = next((label for label in label_lines if label > line), None)
                     dropped.update(dict.fromkeys(names, (line, after)))
             continue
@@ -132,6 +132,33 @@ def assignments(ctx: FileContext) -> dict[str, list[Assignment]]:
     for name, (line, until) in dropped.items():
         sets[name].append(Assignment(line + 1, "empty", until=until))
     return sets
+
+
+def _on_the_straight_line(statements) -> set[int]:
+    """The statements cmd runs whenever it reaches their line: not in a block, an IF or a
+    FOR, and in a chain only after plain ``&`` and not in a pipe (``ENDLOCAL & SET ...``)."""
+    found = set()
+    for stmt in statements:
+        found.add(id(stmt))
+        if isinstance(stmt, Chain):
+            operators = stmt.operators
+            for index, part in enumerate(stmt.parts):
+                if (index and operators[index - 1] != "&") or (index < len(operators) and operators[index] == "|"):
+                    break
+                found.add(id(part))
+    return found
+
+
+def _entered_between(ctx: FileContext, opened: int, closed: int) -> bool:
+    """Whether a jump from outside lines ``opened`` to ``closed`` may land between them: a
+    label there that a CALL names, or a GOTO outside them (a retry loop's label is fine)."""
+    names = {label.name.lower() for label in ctx.labels if opened < label.span.line < closed}
+    for stmt in ctx.statements:
+        if isinstance(stmt, Goto) and stmt.target.lower() in names and not opened < stmt.span.line < closed:
+            return True
+        if isinstance(stmt, Call) and stmt.is_label and stmt.target.lower() in names:
+            return True
+    return False
 
 
 def always_one_word(reference: str, sets: dict[str, list[Assignment]], line: int, quoted: bool = False) -> bool:
