@@ -270,27 +270,37 @@ def _still_there(fd: int, path: str) -> bool:
 
 def _open_lock(folder: OutputFolder, state: str, lock_path: str) -> int | None:
     """The lock file, opened (made if need be) in OUT/.sogen, itself made if need be;
-    None when another run's end removed the folder meanwhile (try again)."""
+    None when another run's end removed it meanwhile (try again). A link as the lock, or
+    a file linked from elsewhere, is refused: sogen writes its process number into the
+    lock, and Windows' os has no O_NOFOLLOW to keep that inside OUT."""
     with suppress(FileExistsError):
         os.mkdir(state)
+    refused = OutputError(
+        _("{path}: is a link, not sogen's lock file: delete it; nothing was written").format(path=folder.show(STATE + "/lock"))
+    )
     try:
         if not stat.S_ISDIR(os.lstat(state).st_mode):
             raise OutputError(
                 _("{path}: is not sogen's folder (a link or a file); nothing was written").format(path=folder.show(STATE))
             )
-        return os.open(lock_path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o644)
+        if os.path.islink(lock_path):
+            raise refused
+        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o644)
     except OSError as exc:
-        # A link as the lock: refused by O_NOFOLLOW (ELOOP), or where there is none
-        # (Windows), followed to a folder that does not exist.
         if exc.errno == errno.ELOOP or os.path.islink(lock_path):
-            raise OutputError(
-                _("{path}: is a symbolic link; sogen's own folder in {out} must be real").format(
-                    path=folder.show(STATE + "/lock"), out=folder.shown
-                )
-            ) from None
+            raise refused from None
         if isinstance(exc, FileNotFoundError):
             return None
         raise
+    try:
+        opened, standing = os.fstat(fd), os.lstat(lock_path)
+    except FileNotFoundError:
+        os.close(fd)
+        return None
+    if not os.path.samestat(opened, standing) or not stat.S_ISREG(opened.st_mode) or opened.st_nlink != 1:
+        os.close(fd)  # swapped for a link after the check, or a hard link to a file elsewhere
+        raise refused
+    return fd
 
 
 @contextmanager

@@ -499,16 +499,27 @@ def test_a_state_corner_removed_by_a_finishing_run_is_made_again(tmp_path, monke
 
 
 @pytest.mark.parametrize("o_nofollow", [True, False], ids=["posix", "no O_NOFOLLOW, as on Windows"])
-def test_a_lock_that_is_a_link_to_nowhere_stops_the_run_at_once(tmp_path, monkeypatch, o_nofollow):
-    """Windows' os has no O_NOFOLLOW: opening a link to a missing folder failed with
-    FileNotFoundError, which the lock loop took for a finishing run and retried forever."""
-    out = tmp_path / "out"
+@pytest.mark.parametrize("target", ["a link to nowhere", "a link to a file", "a hard link to a file"])
+def test_a_lock_linked_from_elsewhere_stops_the_run_at_once(tmp_path, monkeypatch, o_nofollow, target):
+    """sogen writes its process number into the lock. Windows' os has no O_NOFOLLOW: a
+    link to a missing folder failed with FileNotFoundError, which the lock loop took for a
+    finishing run and retried for ever; a link to a file was followed, and the file
+    outside OUT truncated."""
+    out, victim = tmp_path / "out", tmp_path / "victim.txt"
     (out / STATE).mkdir(parents=True)
-    (out / STATE / "lock").symlink_to(tmp_path / "nowhere" / "lock")
+    victim.write_bytes(b"precious\n")
+    lock = out / STATE / "lock"
+    if target == "a link to nowhere":
+        lock.symlink_to(tmp_path / "nowhere" / "lock")
+    elif target == "a link to a file":
+        lock.symlink_to(victim)
+    else:
+        os.link(victim, lock)
     if not o_nofollow:
         monkeypatch.delattr(os, "O_NOFOLLOW")
     started = time.monotonic()
-    with pytest.raises(OutputError, match=r"lock: is a symbolic link; sogen's own folder in .* must be real"):
+    with pytest.raises(OutputError, match=r"lock: is a link, not sogen's lock file: delete it; nothing was written"):
         write(out, SETS["single-standby"], force=False, lock_wait=5)
     assert time.monotonic() - started < 2
+    assert victim.read_bytes() == b"precious\n"
     assert not (tmp_path / "nowhere").exists() and not (out / "manifest.json").exists()
