@@ -295,10 +295,15 @@ def _open_lock(folder: OutputFolder, state: str, lock_path: str) -> int | None:
     try:
         opened, standing = os.fstat(fd), os.lstat(lock_path)
     except FileNotFoundError:
-        os.close(fd)
+        standing = None
+    if standing is not None and stat.S_ISLNK(standing.st_mode):
+        os.close(fd)  # made a link after the check
+        raise refused
+    if standing is None or not os.path.samestat(opened, standing):
+        os.close(fd)  # removed by a finishing run, and perhaps made again by the next one
         return None
-    if not os.path.samestat(opened, standing) or not stat.S_ISREG(opened.st_mode) or opened.st_nlink != 1:
-        os.close(fd)  # swapped for a link after the check, or a hard link to a file elsewhere
+    if not stat.S_ISREG(opened.st_mode) or opened.st_nlink > 1:
+        os.close(fd)  # a hard link: the same file stands elsewhere too
         raise refused
     return fd
 

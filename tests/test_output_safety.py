@@ -523,3 +523,26 @@ def test_a_lock_linked_from_elsewhere_stops_the_run_at_once(tmp_path, monkeypatc
     assert time.monotonic() - started < 2
     assert victim.read_bytes() == b"precious\n"
     assert not (tmp_path / "nowhere").exists() and not (out / "manifest.json").exists()
+
+
+def test_a_lock_file_made_again_by_the_next_run_is_no_link(tmp_path, monkeypatch):
+    """Run B opens the lock file run A holds; A ends and removes it; run C makes a new
+    one at the same place; only then does B compare what it opened with what stands
+    there. They differ, as with a link swapped in: B must try again, not refuse
+    (1 write in 1,200 of four runs side by side failed so)."""
+    out = tmp_path / "out"
+    lock = out / STATE / "lock"
+    lock.parent.mkdir(parents=True)
+    lock.write_bytes(b"111\n")  # A's
+    real_fstat, swapped = os.fstat, []
+
+    def fstat_after_a_ends_and_c_starts(fd):
+        if not swapped:
+            swapped.append(fd)
+            lock.unlink()
+            lock.write_bytes(b"333\n")  # C's, not locked yet
+        return real_fstat(fd)
+
+    monkeypatch.setattr(os, "fstat", fstat_after_a_ends_and_c_starts)
+    write(out, SETS["single-standby"], force=False, lock_wait=5)
+    assert swapped and visible_tree(out) == SETS["single-standby"]
