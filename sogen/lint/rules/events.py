@@ -136,27 +136,29 @@ def assignments(ctx: FileContext) -> dict[str, list[Assignment]]:
 
 def _on_the_straight_line(statements) -> set[int]:
     """The statements cmd runs whenever it reaches their line: not in a block, an IF or a
-    FOR, and in a chain only after plain ``&`` and not in a pipe (``ENDLOCAL & SET ...``)."""
+    FOR, and in a chain first or after a plain ``&``, not in a pipe (``ENDLOCAL & SET ...``)."""
     found = set()
     for stmt in statements:
         found.add(id(stmt))
         if isinstance(stmt, Chain):
-            operators = stmt.operators
-            for index, part in enumerate(stmt.parts):
-                if (index and operators[index - 1] != "&") or (index < len(operators) and operators[index] == "|"):
-                    break
-                found.add(id(part))
+            # & binds more loosely than &&, || and |: A && B & C runs C whatever A did.
+            operators = ("&", *stmt.operators, "&")
+            found.update(
+                id(part) for index, part in enumerate(stmt.parts) if operators[index] == "&" and operators[index + 1] != "|"
+            )
     return found
 
 
 def _entered_between(ctx: FileContext, opened: int, closed: int) -> bool:
-    """Whether a jump from outside lines ``opened`` to ``closed`` may land between them: a
-    label there that a CALL names, or a GOTO outside them (a retry loop's label is fine)."""
-    names = {label.name.lower() for label in ctx.labels if opened < label.span.line < closed}
+    """Whether a jump may land between lines ``opened`` and ``closed`` other than a retry
+    loop's, a GOTO back from between them: a CALL, a GOTO from outside, or one forward
+    (a branch, which may take another ENDLOCAL than the one at ``closed``)."""
+    labels = {label.name.lower(): label.span.line for label in ctx.labels if opened < label.span.line < closed}
     for stmt in ctx.statements:
-        if isinstance(stmt, Goto) and stmt.target.lower() in names and not opened < stmt.span.line < closed:
-            return True
-        if isinstance(stmt, Call) and stmt.is_label and stmt.target.lower() in names:
+        if isinstance(stmt, Goto) and stmt.target.lower() in labels:
+            if not labels[stmt.target.lower()] < stmt.span.line < closed:
+                return True
+        elif isinstance(stmt, Call) and stmt.is_label and stmt.target.lower() in labels:
             return True
     return False
 
