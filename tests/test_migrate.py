@@ -514,16 +514,17 @@ def test_a_block_that_writes_a_file_is_a_file_change(tmp_path):
     start = legacy / "start.bat"
     watch = b'ARMLOAD StarOffice /S /M "StarOffice Server"\r\n'
     start.write_bytes(start.read_bytes().replace(
-        watch, b"(\r\n  echo %DATE% %TIME% started\r\n  ver\r\n) >> D:\\CX\\cluster.log\r\n"
-        b"> D:\\CX\\state.txt (\r\n  echo running\r\n)\r\n( echo quiet ) 2>nul\r\n" + watch, 1))
+        watch, b"(\r\n  echo %DATE% %TIME% started\r\n  ver\r\n) >> \"D:\\CX\\logs (old)\\cluster.log\"\r\n"
+        b"> D:\\CX\\state.txt (\r\n  echo running\r\n) 2>&1\r\n( echo quiet ) 2>nul\r\n" + watch, 1))
     output = tmp_path / "cluster.yaml"
     assert run("import", legacy, "-o", output).exit_code == 0
     header = output.read_text(encoding="utf-8").split("\ncluster:")[0]
-    assert "#   grp/start.bat:25: ) >> D:\\CX\\cluster.log\n#   grp/start.bat:26: > D:\\CX\\state.txt (" in header
+    # the line of the redirection: not the "(" before it, the ")" in "(old)" or the ") 2>&1" after
+    assert '#   grp/start.bat:25: ) >> "D:\\CX\\logs (old)\\cluster.log"\n#   grp/start.bat:26: > D:\\CX\\state.txt (' in header
     assert "2>nul" not in header
     migration = migrate([str(legacy)], None)
     row = next(d for s in migration.diffs for d in s.differences if str(d.combination) == "START/HOME/SUCCESS")
-    assert sorted(row.unexplained) == ["( ... ) > D:\\CX\\state.txt", "( ... ) >> D:\\CX\\cluster.log"]
+    assert sorted(row.unexplained) == ["( ... ) > D:\\CX\\state.txt", '( ... ) >> "D:\\CX\\logs (old)\\cluster.log"']
 
 
 def test_a_watch_id_read_from_a_file_is_no_product(tmp_path):

@@ -416,6 +416,9 @@ def test_a_block_may_have_its_redirections_first():
     stmt, after = parse_lines(['> "%TEMP%\\x.xml" (', "  echo a", "  echo b", ")", "echo c"])
     assert isinstance(stmt, Block) and stmt.span == Span(1, 1, 4, 2) and len(stmt.body) == 2
     assert stmt.redirections == (Redirection(">", '"%TEMP%\\x.xml"'),)
+    assert [span.line for span in stmt.redirection_spans] == [1]
+    closing = parse_lines(["(", "  echo a", ") 2>&1 >> log.txt"])[0]
+    assert [(r.target, span.line) for r, span in zip(closing.redirections, closing.redirection_spans)] == [("", 3), ("log.txt", 3)]
     assert after.span.line == 5
     block = one(">> log.txt (echo a & echo b) 2>nul")
     assert isinstance(block, Block) and block.redirections == (Redirection(">>", "log.txt"), Redirection("2>", "nul"))

@@ -163,6 +163,11 @@ def file_change(stmt) -> str | None:
 
 
 def _files_written(redirections) -> list[str]:
-    """``> C:\\log.txt`` and the like: the redirections that write a file, not a device."""
-    return [f"{r.op} {r.target}" for r in redirections if ">" in r.op and r.target and not _DEVICE.fullmatch(r.target)]
+    """``> C:\\log.txt`` and the like: the redirections that write a file."""
+    return [f"{r.op} {r.target}" for r in redirections if writes_a_file(r)]
+
+
+def writes_a_file(redirection) -> bool:
+    """``> C:\\log.txt``, not ``2>&1`` or ``> nul`` (a device)."""
+    return ">" in redirection.op and bool(redirection.target) and not _DEVICE.fullmatch(redirection.target)
 

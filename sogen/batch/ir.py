@@ -117,8 +117,10 @@ class Block(Stmt):
     """A parenthesised block that is not the body of an IF or FOR."""
 
     body: tuple[Stmt, ...]
-    # Where what the whole block writes goes: ``> log ( ... )``, ``( ... ) >> log``.
+    # Where what the whole block writes goes: ``> log ( ... )``, ``( ... ) >> log``, and
+    # where each of those redirections is written.
     redirections: tuple[Redirection, ...] = ()
+    redirection_spans: tuple[Span, ...] = ()
 
 
 @dataclass(slots=True)

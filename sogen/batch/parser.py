@@ -269,6 +269,7 @@ def _shifter(cls: type):
         "tuple[Stmt, ...]": "tuple([_shift(s, lines) for s in {}])",
         "tuple[Stmt, ...] | None": "None if {0} is None else tuple([_shift(s, lines) for s in {0}])",
         "Condition": "_shift({}, lines)",
+        "tuple[Span, ...]": "tuple([_span(s, lines) for s in {}])",
     }
     fields = [moves.get(f.type, "{}").format(f"value.{f.name}") for f in dataclasses.fields(cls)]
     namespace = {"cls": cls, "_span": _span, "_word": _word, "_shift": _shift}
@@ -1120,8 +1121,13 @@ class _IRBuilder:
         first = children[0]
         start = first.span if isinstance(first, _Redirect) else self._token_span(first)
         close = next(child for child in reversed(children) if not isinstance(child, (Stmt, _Redirect)))
-        redirections = tuple(child.redirection for child in children if isinstance(child, _Redirect))
-        return Block(_from(start, self._token_span(close)), body, redirections)
+        redirects = [child for child in children if isinstance(child, _Redirect)]
+        return Block(
+            _from(start, self._token_span(close)),
+            body,
+            tuple(r.redirection for r in redirects),
+            tuple(r.span for r in redirects),
+        )
 
     def comment(self, children):
         token = children[0]

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from sogen.catalogue import ALENV_NAME, Product, load_catalogue, template_values
 from sogen.batch.events import COMBINATIONS, DIALECTS, Combination, clusterpro_x_clue, dialects_read
-from sogen.batch.actions import file_change
+from sogen.batch.actions import file_change, writes_a_file
 from sogen.batch.arm import operand_texts, read_arm_call
 from sogen.batch.control import walk
 from sogen.batch.interpreter import PathResult, analyse, script_dialect
@@ -187,9 +187,7 @@ def recover_group(name: str, folder: Path) -> RecoveredGroup:
         group.analyses[kind] = analyse(script)
         group.lines[kind] = script.lines
         # Wherever they stand: IF EXIST x DEL x is one path the analysis never takes.
-        group.file_changes[kind] = [
-            _redirection_line(stmt, script.lines) for stmt in walk(script.statements) if file_change(stmt) is not None
-        ]
+        group.file_changes[kind] = [_redirection_line(stmt) for stmt in walk(script.statements) if file_change(stmt) is not None]
         dialect = script_dialect(script)
         if kind == "start" and dialect is not DIALECTS["arm"]:
             # CLUSTERPRO X's CLP_* (ARM's ARMS_* is the default): scripts regenerated
@@ -339,10 +337,10 @@ def _recover_unkept_lines(group: RecoveredGroup) -> None:
     group.options = [options[key] for key in sorted(options)]
 
 
-def _redirection_line(stmt, lines: list[str]) -> int:
+def _redirection_line(stmt) -> int:
     """The line to show for a file change: a block's ``) >> log`` rather than its ``(``."""
-    if stmt.__class__ is Block and ">" in lines[stmt.span.end_line - 1].rpartition(")")[2]:
-        return stmt.span.end_line
+    if stmt.__class__ is Block:
+        return next(span.line for r, span in zip(stmt.redirections, stmt.redirection_spans) if writes_a_file(r))
     return stmt.span.line
 
 
