@@ -351,6 +351,12 @@ def test_fix_cp932_crlf_keeps_bytes_and_relints(run, tmp_path):
     assert (document["summary"]["fixable"], document["summary"]["unsafe_fixable"]) == (0, 1)
 
 
+def fixed_lines(run, path: Path, select: str, unsafe: bool = False) -> list[str]:
+    """The lines of ``path`` after ``sogen lint --fix`` of the rules ``select``."""
+    run("lint", path.name, "--fix", *(["--unsafe-fixes"] if unsafe else []), "--select", select)
+    return path.read_bytes().decode("cp932").splitlines()
+
+
 def test_a_start_that_does_not_wait_gets_wait_with_unsafe_fixes(run, tmp_path):
     """SO311's fix makes the script wait for the command: unsafe, since the lines after
     it then run later. Where two wrappers run it (start cmd /c), no fix is offered."""
@@ -363,10 +369,8 @@ def test_a_start_that_does_not_wait_gets_wait_with_unsafe_fixes(run, tmp_path):
         "start notepad\n"
     )
     path = write(tmp_path / "stop.bat", text)
-    run("lint", "stop.bat", "--fix", "--select", "SO311")
-    assert path.read_bytes().decode("cp932").replace("\r\n", "\n") == text
-    run("lint", "stop.bat", "--fix", "--unsafe-fixes", "--select", "SO311")
-    assert path.read_bytes().decode("cp932").splitlines() == [
+    assert fixed_lines(run, path, "SO311") == text.splitlines()
+    assert fixed_lines(run, path, "SO311", unsafe=True) == [
         'start "" /b /wait ARMKILL StarOffice',
         '  @START /MIN /wait net stop "WWF Server" & echo',
         "start /b cmd /c ARMSLEEP 30",
@@ -391,16 +395,14 @@ def test_quotes_that_change_which_branch_runs_wait_for_unsafe_fixes(run, tmp_pat
         ':NORMAL\n'
     )
     path = write(tmp_path / "other.bat", text)
-    run("lint", "other.bat", "--fix", "--select", "SO201,SO207")
-    lines = path.read_bytes().decode("cp932").splitlines()
+    lines = fixed_lines(run, path, "SO201,SO207")
     assert lines[:3] + lines[5:6] == [
         'IF "%ARMS_EVENT%" == "START" GOTO NORMAL',  # ARM's words: the same comparison
         'IF %CLP_FACTOR% == "GROUPFAILOVER" GOTO NORMAL',
         'IF "%ARMS_DISK%" == FAILURE GOTO NORMAL',
         'IF %ST% == RUNNING GOTO NORMAL',  # "RUNNING " unquoted is RUNNING; quoted, not
     ]
-    run("lint", "other.bat", "--fix", "--unsafe-fixes", "--select", "SO201,SO207")
-    lines = path.read_bytes().decode("cp932").splitlines()
+    lines = fixed_lines(run, path, "SO201,SO207", unsafe=True)
     assert lines[1:3] + lines[5:6] == [
         'IF "%CLP_FACTOR%" == "GROUPFAILOVER" GOTO NORMAL',
         'IF "%ARMS_DISK%" == "FAILURE" GOTO NORMAL',

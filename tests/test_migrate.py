@@ -40,6 +40,17 @@ def import_group(tmp_path: Path, start: bytes, stop: bytes):
     return result, output.read_text(encoding="utf-8")
 
 
+def so1_with_lines_before_its_watch(tmp_path: Path, lines: bytes) -> Path:
+    """A copy "grp" of the guide's multi standby group so1 (its ARMLOAD StarOffice is on
+    line 22 of start.bat), with ``lines`` before the first ARMLOAD StarOffice."""
+    legacy = tmp_path / "grp"
+    shutil.copytree(LEGACY / "multi" / "so1", legacy)
+    start = legacy / "start.bat"
+    watch = b'ARMLOAD StarOffice /S /M "StarOffice Server"\r\n'
+    start.write_bytes(start.read_bytes().replace(watch, lines + watch, 1))
+    return legacy
+
+
 def write_generated(t: Topology, folder: Path) -> list[Path]:
     files = generate(t, topology_hash(t.model_dump(mode="json")), "t.yaml")
     for name, data in files.items():
@@ -481,14 +492,12 @@ def test_file_changes_of_cmds_own_commands_are_listed_and_compared(tmp_path):
     """RMDIR, DEL, ECHO > file run no program, so they were no actions: NEC's UM8700
     scripts clear a cache folder on start and stop, and import and migrate dropped
     those lines without a word (the stop row passed as explained by its broadcast)."""
-    legacy = tmp_path / "grp"
-    shutil.copytree(LEGACY / "multi" / "so1", legacy)
-    start = legacy / "start.bat"
-    watch = b'ARMLOAD StarOffice /S /M "StarOffice Server"\r\n'
-    start.write_bytes(start.read_bytes().replace(
-        watch, b"RMDIR /S /Q D:\\CX\\Cache\r\necho started> D:\\CX\\state.txt\r\necho quiet >nul\r\n"
+    legacy = so1_with_lines_before_its_watch(
+        tmp_path,
+        b"RMDIR /S /Q D:\\CX\\Cache\r\necho started> D:\\CX\\state.txt\r\necho quiet >nul\r\n"
         b"echo shown >con\r\ndir > NUL.txt\r\necho gone > C:\\logs\\nul\r\n"  # devices, no files
-        b"IF EXIST D:\\CX\\x.lck DEL D:\\CX\\x.lck\r\n" + watch, 1))  # a path the analysis never takes
+        b"IF EXIST D:\\CX\\x.lck DEL D:\\CX\\x.lck\r\n",  # a path the analysis never takes
+    )
     output = tmp_path / "cluster.yaml"
     assert run("import", legacy, "-o", output).exit_code == 0
     header = output.read_text(encoding="utf-8").split("\ncluster:")[0]
@@ -509,13 +518,11 @@ def test_file_changes_of_cmds_own_commands_are_listed_and_compared(tmp_path):
 def test_a_block_that_writes_a_file_is_a_file_change(tmp_path):
     """( ... ) >> log sends what the whole block writes to a file: the block's own
     redirection, which import and migrate did not see (only a command's were)."""
-    legacy = tmp_path / "grp"
-    shutil.copytree(LEGACY / "multi" / "so1", legacy)
-    start = legacy / "start.bat"
-    watch = b'ARMLOAD StarOffice /S /M "StarOffice Server"\r\n'
-    start.write_bytes(start.read_bytes().replace(
-        watch, b"(\r\n  echo %DATE% %TIME% started\r\n  ver\r\n) >> \"D:\\CX\\logs (old)\\cluster.log\"\r\n"
-        b"> D:\\CX\\state.txt (\r\n  echo running\r\n) 2>&1\r\n( echo quiet ) 2>nul\r\n" + watch, 1))
+    legacy = so1_with_lines_before_its_watch(
+        tmp_path,
+        b"(\r\n  echo %DATE% %TIME% started\r\n  ver\r\n) >> \"D:\\CX\\logs (old)\\cluster.log\"\r\n"
+        b"> D:\\CX\\state.txt (\r\n  echo running\r\n) 2>&1\r\n( echo quiet ) 2>nul\r\n",
+    )
     output = tmp_path / "cluster.yaml"
     assert run("import", legacy, "-o", output).exit_code == 0
     header = output.read_text(encoding="utf-8").split("\ncluster:")[0]
