@@ -145,6 +145,9 @@ def pathological(folder: Path) -> dict[str, Path]:
         "1 MB line": b"echo " + b"x" * 1_000_000 + b"\r\n",
         "45,000 labels": b"".join(b":L%d\r\nGOTO L%d\r\n" % (i, i + 1) for i in range(45_000)) + b":L45000\r\n",
         "10,000 nested parentheses": b"IF 1==1 (\r\n" * 10_000 + b"echo deep\r\n" + b")\r\n" * 10_000,
+        # SO201 pairs each ENDLOCAL with its SETLOCAL and looks at the labels above each SET.
+        "20,000 SETLOCAL scopes": b"".join(b":L%d\r\nsetlocal\r\nset V%d=1\r\nendlocal\r\n" % (i, i) for i in range(20_000))
+        + b"IF %V1% == 1 echo x\r\n",
     }
     paths = {}
     for name, data in cases.items():

@@ -318,7 +318,12 @@ def test_a_script_over_the_cap_is_skipped_and_reported(tmp_path):
     # A string doubled 81 times (a public drawing script): cmd stops a value at 8191
     # characters; sogen filled the memory until the system killed it.
     ("doubling.bat", b'SETLOCAL EnableDelayedExpansion\r\nFOR /L %%i IN (0,1,80) DO SET "S=!S!!S!  "\r\n'),
-], ids=["45,000 labels", "a loop", "10,000 blocks", "a FOR list without DO", "a FOR list with ^\"", "a doubled string"])
+    # SO201 pairs each ENDLOCAL with its SETLOCAL and looks at the labels above each SET:
+    # once by scanning all of them each time (15,000 such scopes took 43 s).
+    ("scopes.bat", b"".join(b":L%d\r\nsetlocal\r\nset V%d=1\r\nendlocal\r\n" % (i, i) for i in range(20_000))
+     + b"IF %V1% == 1 echo x\r\n"),
+], ids=["45,000 labels", "a loop", "10,000 blocks", "a FOR list without DO", "a FOR list with ^\"", "a doubled string",
+        "20,000 SETLOCAL scopes"])
 def test_pathological_scripts_are_linted_and_traced_in_time(tmp_path, name, data):
     script = tmp_path / name
     script.write_bytes(data)

@@ -5,6 +5,7 @@ CLP_* (see :class:`sogen.batch.events.Dialect`)."""
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import functools
 import re
@@ -88,13 +89,13 @@ def assignments(ctx: FileContext) -> dict[str, list[Assignment]]:
     SET MODE=test give one plain word, SET EV="%ARMS_EVENT%" one quoted token; SET X=%1,
     SET /P and SET SPACED=a b (whose blank splits an IF as an empty value does) may not."""
     sets: dict[str, list[Assignment]] = {}
-    called = {stmt.target.lower() for stmt in ctx.statements if isinstance(stmt, Call) and stmt.is_label}
-    routines = [(label.span.line, label.name.lower() in called) for label in ctx.labels]
+    jumps = _jumps_to_labels(ctx.statements)
+    label_lines = [label.span.line for label in ctx.labels]  # in file order: searched by bisection
+    called = [any(is_call for _, is_call in jumps.get(label.name.lower(), ())) for label in ctx.labels]
     # SETLOCAL ... ENDLOCAL on the straight line, which no jump from elsewhere enters:
     # what was first set in between is gone after the ENDLOCAL, up to the next label (a
     # routine below, a branch the jumps reach, is not known to run after it).
     straight = _on_the_straight_line(ctx.script.statements)
-    label_lines = [label.span.line for label in ctx.labels]
     scopes: list[tuple[int, set[str]]] = []  # each open SETLOCAL's line, and the names first set since
     dropped: dict[str, tuple[int, int | None]] = {}  # name -> (ENDLOCAL line, next label line)
     for stmt in ctx.statements:
@@ -106,9 +107,9 @@ def assignments(ctx: FileContext) -> dict[str, list[Assignment]]:
                 scopes.append((line, set()))
             elif scopes:
                 opened, names = scopes.pop()
-                if not _entered_between(ctx, opened, line):
-                    after = next((label for label in label_lines if label > line), None)
-                    dropped.update(dict.fromkeys(names, (line, after)))
+                if not _entered_between(ctx.labels, label_lines, jumps, opened, line):
+                    after = bisect.bisect_right(label_lines, line)
+                    dropped.update(dict.fromkeys(names, (line, label_lines[after] if after < len(label_lines) else None)))
             continue
         if isinstance(stmt, Set):
             name = stmt.name.upper()
@@ -124,7 +125,8 @@ def assignments(ctx: FileContext) -> dict[str, list[Assignment]]:
             else:
                 kind = "empty" if stmt.value == "" else None
             copied = _COPY.fullmatch(stmt.value) if kind is None and not stmt.prompt else None
-            section = next((is_called for line, is_called in reversed(routines) if line < stmt.span.line), False)
+            above = bisect.bisect_left(label_lines, stmt.span.line)  # the labels above the SET
+            section = above > 0 and called[above - 1]
             sets.setdefault(name, []).append(
                 Assignment(stmt.span.line, kind, copied.group(1).upper() if copied else None, section)
             )
@@ -149,18 +151,24 @@ def _on_the_straight_line(statements) -> set[int]:
     return found
 
 
-def _entered_between(ctx: FileContext, opened: int, closed: int) -> bool:
+def _jumps_to_labels(statements) -> dict[str, list[tuple[int, bool]]]:
+    """Lower-case label name -> (line, is it a CALL) of every GOTO and CALL that names it."""
+    jumps: dict[str, list[tuple[int, bool]]] = {}
+    for stmt in statements:
+        if isinstance(stmt, Goto) or (isinstance(stmt, Call) and stmt.is_label):
+            jumps.setdefault(stmt.target.lower(), []).append((stmt.span.line, isinstance(stmt, Call)))
+    return jumps
+
+
+def _entered_between(labels: list[Label], label_lines: list[int], jumps: dict, opened: int, closed: int) -> bool:
     """Whether a jump may land between lines ``opened`` and ``closed`` other than a retry
     loop's, a GOTO back from between them: a CALL, a GOTO from outside, or one forward
     (a branch, which may take another ENDLOCAL than the one at ``closed``)."""
-    labels = {label.name.lower(): label.span.line for label in ctx.labels if opened < label.span.line < closed}
-    for stmt in ctx.statements:
-        if isinstance(stmt, Goto) and stmt.target.lower() in labels:
-            if not labels[stmt.target.lower()] < stmt.span.line < closed:
-                return True
-        elif isinstance(stmt, Call) and stmt.is_label and stmt.target.lower() in labels:
-            return True
-    return False
+    first, last = bisect.bisect_right(label_lines, opened), bisect.bisect_left(label_lines, closed)
+    between = {label.name.lower(): label.span.line for label in labels[first:last]}
+    return any(
+        is_call or not at < line < closed for name, at in between.items() for line, is_call in jumps.get(name, ())
+    )
 
 
 def always_one_word(reference: str, sets: dict[str, list[Assignment]], line: int, quoted: bool = False) -> bool:
