@@ -1062,6 +1062,12 @@ def _bounded_range(first: int, step: int, last: int, budget: int) -> Iterator[in
         budget -= 1
 
 
+# What Windows sets for every process, services included, where its value decides only
+# which program runs: %COMSPEC% /c ARMKILL X runs cmd (C:\WINNT\system32\cmd.exe on
+# Windows 2000: the same program), and cmd runs ARMKILL.
+_EVERY_PROCESS = {"COMSPEC": "C:\\Windows\\system32\\cmd.exe"}
+
+
 def analyse(
     script: Script, environment: Mapping[str, str] | None = None, dialect: Dialect | None = None
 ) -> dict[Combination, PathResult]:
@@ -1073,12 +1079,6 @@ def analyse(
     default the script's own (see :func:`script_dialect`).
     """
     return _Interpreter(script, {**_EVERY_PROCESS, **(environment or {})}, dialect or script_dialect(script)).run()
-
-
-# What Windows sets for every process, services included, where its value decides only
-# which program runs: %COMSPEC% /c ARMKILL X runs cmd (C:\WINNT\system32\cmd.exe on
-# Windows 2000: the same program), and cmd runs ARMKILL.
-_EVERY_PROCESS = {"COMSPEC": "C:\\Windows\\system32\\cmd.exe"}
 
 
 def script_dialect(script: Script) -> Dialect:

@@ -305,9 +305,9 @@ def _recover_unkept_lines(group: RecoveredGroup) -> None:
     """The lines on any path of either script, in file order, that a topology cannot
     hold, for the SE to carry over or check. ``programs``: ARMLOADs of the application
     form or of a watch ID known on the server only (FOR /F), net start/stop of a service
-    no product has, other programs or scripts (sqlcmd, PowerShell, CALL setenv.bat),
-    anywhere in the file cmd's own
-    commands that change files (RMDIR, DEL, ECHO > file). ``options``: ARMLOAD and
+    no product has, other programs or scripts (sqlcmd, PowerShell, CALL setenv.bat), and
+    anywhere in the file cmd's own commands that change files (RMDIR, DEL, ECHO > file,
+    ( ... ) >> log). ``options``: ARMLOAD and
     ARMKILL lines whose options the generated ones do not have (/A, /R 3, /WAIT 0,
     ARMKILL /T), and lines run through ``start`` or ``cmd /c`` (``start /b ARMSLEEP 30``
     does not wait; the generated scripts run every command themselves): their product

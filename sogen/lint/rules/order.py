@@ -58,9 +58,6 @@ class Dependencies:
         steps = [Step(i, len(re.sub(r"\{\w+\}", "", a.run)), _template_regex(a.run)) for i, a in enumerate(actions)]
         return sorted(steps, key=lambda s: -s.literal)
 
-    def needs(self, dependant: str, dependency: str) -> bool:
-        return self.catalogue.needs(dependant, dependency)
-
     def dependencies(self, product: str) -> tuple[str, ...]:
         return self.products[product].depends_on if product in self.products else ()
 
@@ -195,7 +192,7 @@ class StopOrder(OrderRule):
     other_message = N_("{early} stops before {late} (line {line}), which depends on it; stop {late} first")
 
     def must_precede(self, deps: Dependencies, first: str, second: str) -> bool:
-        return deps.needs(first, second)  # a dependant stops before what it needs
+        return deps.catalogue.needs(first, second)  # a dependant stops before what it needs
 
 
 @register
@@ -239,7 +236,7 @@ class StartOrder(OrderRule):
     other_message = N_("{early} starts before {late} (line {line}), which it needs; start {late} first")
 
     def must_precede(self, deps: Dependencies, first: str, second: str) -> bool:
-        return deps.needs(second, first)  # a dependency starts before its dependant
+        return deps.catalogue.needs(second, first)  # a dependency starts before its dependant
 
 
 @register
