@@ -367,6 +367,8 @@ def test_a_start_that_does_not_wait_gets_wait_with_unsafe_fixes(run, tmp_path):
         "start /b %COMSPEC% /c ARMKILL WorkFlow\n"
         'start "Start cmd" /b ARMKILL FormServer\n'
         "start notepad\n"
+        "start /b ^\n"
+        "  ARMKILL Mail\n"
     )
     path = write(tmp_path / "stop.bat", text)
     assert fixed_lines(run, path, "SO311") == text.splitlines()
@@ -377,6 +379,8 @@ def test_a_start_that_does_not_wait_gets_wait_with_unsafe_fixes(run, tmp_path):
         "start /b %COMSPEC% /c ARMKILL WorkFlow",  # /wait before ARMKILL would be cmd's command
         'start "Start cmd" /b /wait ARMKILL FormServer',  # a title's words are no wrappers
         "start notepad",
+        "start /b /wait ^",  # the program on the next line: /wait stays on start's
+        "  ARMKILL Mail",
     ]
 
 

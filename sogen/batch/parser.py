@@ -651,14 +651,14 @@ def _one_wrapper(
     """For one ``cmd /c`` or ``start``: the word naming what it runs, the words after
     it, the text from that word on, the wrapper's text and whether it does not wait."""
     found = _program_index(program, words)
-    if found is None or words[found[0]].span.line != name_span.line:
+    if found is None:
         return None
     index, detached = found
     word = words[index]
-    offset = word.span.column - name_span.column
+    offset = _offset_in(raw, name_span, word.span)
     if not raw.startswith(word.text, offset):
         return None  # a redirection between the wrapper and the program
-    via = raw[:offset].rstrip()
+    via = _before_continuations(raw[:offset])
     if program == "start":  # start runs the program itself: its arguments are as written
         return word, words[index + 1 :], raw[offset:], via, detached
     # cmd reads what follows /C as a new command line: carets and the operators they
@@ -676,6 +676,24 @@ def _one_wrapper(
     if not inner:
         return None
     return inner[0], inner[1:], inner_text, via, False
+
+
+def _before_continuations(text: str) -> str:
+    """``text`` without the blanks, and the carets that join the next line, it ends with
+    (``start /b ^`` with the program on the line below)."""
+    text = text.rstrip(" \t")
+    while text.endswith("^\n"):
+        text = text[:-2].rstrip(" \t")
+    return text
+
+
+def _offset_in(raw: str, name_span: Span, span: Span) -> int:
+    """Where a word of the command stands in its ``raw`` text, which begins at the
+    command's name and holds the lines a caret joined, each from its first column."""
+    if span.line == name_span.line:
+        return span.column - name_span.column
+    lines = raw.split("\n", span.line - name_span.line)
+    return sum(len(line) + 1 for line in lines[:-1]) + span.column - 1
 
 
 def _program_index(program: str, words: list[Word]) -> tuple[int, bool] | None:

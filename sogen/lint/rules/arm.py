@@ -647,9 +647,10 @@ class ClusterCommandNotAwaited(Rule):
 
     @staticmethod
     def fix(ctx: FileContext, command: Command) -> Fix | None:
-        """``/wait`` before the program, when one ``start`` runs it (not ``start cmd /c``)."""
+        """``/wait`` after start's options, when one ``start`` runs the program (not ``start
+        cmd /c``); on start's line, also when the program stands on the next one."""
         text, start = ctx.line_text(command.span.line), command.span.column - 1
         if not ctx.fixable or len(command.via) != 1 or not text.startswith(command.via[0], start):
             return None
-        at = ctx.offset(command.span.line, text.index(command.name, start + len(command.via[0])) + 1)
-        return Fix(_("add /wait before {command}").format(command=command.name), (Edit(at, at, "/wait "),), unsafe=True)
+        at = ctx.offset(command.span.line, start + len(command.via[0]) + 1)
+        return Fix(_("add /wait before {command}").format(command=command.name), (Edit(at, at, " /wait"),), unsafe=True)
