@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -205,6 +206,22 @@ def test_guide_sample_as_printed_is_recovered_and_every_difference_explained(tmp
     assert "SO103" in {e.code for e in start_home.explanations}
     assert migration.unexplained == 0
     assert "decommission" in " ".join(migration.pending) and "RUNBOOK.md" in migration.pending
+
+
+def test_files_built_from_stand_ins_wait_for_the_placeholders():
+    """The guide's sample names no install root: alenv1.bat and backup.bat would set
+    ALROOT to a made-up folder (backup.bat then runs al2stop from nowhere, section 1.5),
+    so they wait with the runbook; the start and stop scripts, which do not use it, are
+    written, and no written file holds a stand-in of either set."""
+    migration = migrate([str(LEGACY / "guide-141-as-printed")], None)
+    group = "guide-141-as-printed"
+    assert {f"{group}/alenv1.bat", f"{group}/backup.bat", "RUNBOOK.md"} <= set(migration.pending)
+    assert f"{group}/start.bat" in migration.files and f"{group}/stop.bat" in migration.files
+    assert not set(migration.pending) & set(migration.files)
+    assert "manifest.json" not in migration.pending
+    for name, data in migration.files.items():
+        text = data.decode("cp932", errors="replace")
+        assert not re.search(r"\b[D-HP-T]:\\SO\d|192\.0\.2\.", text), name
 
 
 def test_section_32_sample_recovers_workflow_on_sql_server():

@@ -29,19 +29,26 @@ MIGRATION = "MIGRATION.md"
 IMPORTED = "cluster.yaml"
 
 # Stand-ins that let the scripts be generated while node data is still to be
-# filled in; nothing generated from them is written (TEST-NET-1 addresses).
-STAND_INS = {
-    "name": lambda n: f"NODE{n}",
-    "ip": lambda n: f"192.0.2.{n}",
-    "virtual_ip": lambda n: f"192.0.2.{100 + n}",
-    "floating_ip": lambda n: f"192.0.2.{200 + n}",
-    "virtual_host": lambda n: f"VHOST{n}",
-    "mta": lambda n: "mta",
-    "alroot": lambda n: f"{'DEFGH'[n - 1]}:\\SO{n}",
-    "partitions": lambda n: "DEFGH"[n - 1],
-    "mvm": lambda n: 98,
-    "wfocom": lambda n: 99,
-}
+# filled in; nothing generated from them is written. Two sets that differ in every
+# value but the node names: an artifact whose bytes change with the set is built from
+# a placeholder (see pending_artifacts). A node's name stands in the scripts' header
+# comment and in the names of the node's files, which wait for any node data.
+# Addresses from TEST-NET-1.
+def _stand_in(key: str, n: int, variant: int) -> object:
+    letter = ("DEFGH", "PQRST")[variant][n - 1]
+    values = {
+        "name": f"NODE{n}",
+        "ip": f"192.0.2.{n + 10 * variant}",
+        "virtual_ip": f"192.0.2.{100 + n + 10 * variant}",
+        "floating_ip": f"192.0.2.{200 + n + 10 * variant}",
+        "virtual_host": f"{('VHOST', 'VNAME')[variant]}{n}",
+        "mta": ("mta", "relay")[variant],
+        "alroot": f"{letter}:\\SO{n}",
+        "partitions": letter,
+        "mvm": 98 - 2 * variant,
+        "wfocom": 99 - 2 * variant,
+    }
+    return values.get(key, f"{'XY'[variant]}{n}")
 
 
 @dataclass(frozen=True)
@@ -72,19 +79,19 @@ class Migration:
         return sum(not d.explained for s in self.diffs for d in s.differences)
 
 
-def _fill(node, path: str, found: list[str], counter: dict[str, int]):
-    """Replace FILL_IN leaves with stand-ins; ``found`` collects their paths."""
+def _fill(node, path: str, found: list[str], counter: dict[str, int], variant: int):
+    """Replace FILL_IN leaves with stand-ins of the set ``variant``; ``found`` collects their paths."""
     if isinstance(node, dict):
-        return {k: _fill(v, f"{path}.{k}" if path else k, found, counter) for k, v in node.items()}
+        return {k: _fill(v, f"{path}.{k}" if path else k, found, counter, variant) for k, v in node.items()}
     if isinstance(node, list):
-        return [_fill(v, f"{path}[{i}]", found, counter) for i, v in enumerate(node)]
+        return [_fill(v, f"{path}[{i}]", found, counter, variant) for i, v in enumerate(node)]
     if node == PLACEHOLDER:
         found.append(path)
         key = path.rsplit(".", 1)[-1].split("[")[0]
         if key == "type":  # which products the group runs: no stand-in can say
             return node
         counter[key] = counter.get(key, 0) + 1
-        return STAND_INS.get(key, lambda n: f"X{n}")(counter[key])
+        return _stand_in(key, counter[key], variant)
     return node
 
 
@@ -98,8 +105,9 @@ class ImportedTopologyError(TopologyError):
         self.yaml_text = yaml_text
 
 
-def topology_for_scripts(yaml_text: str, imported_as: Path) -> tuple[Topology, list[str]]:
-    """The imported topology with stand-ins for its placeholders, and the placeholder paths.
+def topology_for_scripts(yaml_text: str, imported_as: Path, variant: int = 0) -> tuple[Topology, list[str]]:
+    """The imported topology with stand-ins (of the set ``variant``) for its placeholders,
+    and the placeholder paths.
 
     Problems cite ``imported_as``, where the imported text is written for the user, at
     their line and column in that text: the temporary copy read here is gone by then.
@@ -110,7 +118,7 @@ def topology_for_scripts(yaml_text: str, imported_as: Path) -> tuple[Topology, l
             path = Path(folder) / IMPORTED
             path.write_text(yaml_text, encoding="utf-8")
             doc = read_document(path)
-        filled = _fill(doc.data, "", found, {})
+        filled = _fill(doc.data, "", found, {}, variant)
         # A policy naming placeholder nodes names their stand-ins, in the imported order.
         names = [n["name"] for n in filled["cluster"]["nodes"]]
         for index, group in enumerate(filled["groups"]):
@@ -122,27 +130,17 @@ def topology_for_scripts(yaml_text: str, imported_as: Path) -> tuple[Topology, l
         raise ImportedTopologyError(problems, imported_as, yaml_text) from None
 
 
-def pending_artifacts(files: dict[str, bytes], placeholders: list[str], group_names: list[str]) -> list[str]:
-    """Artifacts built from values that are still placeholders."""
-    pending = []
+def pending_artifacts(files: dict[str, bytes], other: dict[str, bytes], placeholders: list[str]) -> list[str]:
+    """Artifacts built from values that are still placeholders: those that change when
+    generated from the other set of stand-ins (``other``), a node's own files while node
+    data is missing, and the runbook, whose every step names the real values."""
     node_data = any(p.startswith("cluster.nodes") for p in placeholders)
-    for name in files:
-        folder = name.split("/", 1)[0]
-        addresses = any(
-            p.startswith(f"groups[{index}].") and p.endswith(("virtual_ip", "virtual_host", "floating_ip"))
-            for index, group_name in enumerate(group_names)
-            if group_name == folder
-            for p in placeholders
-        )
-        if name == "RUNBOOK.md" and placeholders:
-            pending.append(name)
-        elif "/registry/decommission-" in name and node_data:
-            pending.append(name)
-        elif name.endswith(("/registry/opcntrl.reg", "/registry/formserver.reg", "/somg.ini", "/registry/procinfo.reg")) and addresses:
-            pending.append(name)
-        elif name.endswith("/registry/procinfo.reg") and any(p.endswith(("procinfo.mvm", "procinfo.wfocom")) for p in placeholders):
-            pending.append(name)
-    return pending
+    return [
+        name
+        for name in files
+        if name != "manifest.json"  # made again for what is written
+        and (other.get(name) != files[name] or name == "RUNBOOK.md" or (node_data and "/registry/decommission-" in name))
+    ]
 
 
 def migrate(
@@ -166,17 +164,23 @@ def migrate(
     else:
         imported = import_folders(specs, IMPORTED)
         t, placeholders = topology_for_scripts(imported.yaml_text, imported_as)
+        if placeholders:
+            other, _ = topology_for_scripts(imported.yaml_text, imported_as, variant=1)
         # A group of a multi standby cluster whose folder was not given has none.
         folder_of = {g.name: g.folder for g in imported.groups}
         findings = imported.findings
         extra[IMPORTED] = imported.yaml_text.encode("utf-8")
         source_name = IMPORTED
     if dialect is not None:
-        t = t.model_copy(update={"settings": t.settings.model_copy(update={"dialect": dialect})})
-    files = generate(t, topology_hash(t.model_dump(mode="json")), source_name)
+        t = _in_dialect(t, dialect)
+    digest = topology_hash(t.model_dump(mode="json"))
+    files = generate(t, digest, source_name)
     without_folder = [g.name for g in t.groups if g.name not in folder_of]
+    waiting = set()
+    if placeholders:
+        other_files = generate(_in_dialect(other, dialect) if dialect else other, digest, source_name)
+        waiting = set(pending_artifacts(files, other_files, placeholders))
     # Everything of a group without a folder is built from stand-ins.
-    waiting = set(pending_artifacts(files, placeholders, [g.name for g in t.groups]))
     pending = [name for name in files if name in waiting or name.split("/", 1)[0] in without_folder]
     diffs = []
     converted = []
@@ -211,13 +215,17 @@ def migrate(
     report = migration_report(result, [str(f) for f in folder_of.values()]).encode("utf-8")
     from sogen.generator.artifacts import with_manifest
 
-    result.files = with_manifest({**kept, **extra, MIGRATION: report}, topology_hash(t.model_dump(mode="json")), source_name)
+    result.files = with_manifest({**kept, **extra, MIGRATION: report}, digest, source_name)
     return result
 
 
 def _actions(actions: list[str]) -> str:
     """A table cell: one action per line; a | would end the cell."""
     return "<br>".join(f"`{a}`".replace("|", "\\|") for a in actions) if actions else "(nothing)"
+
+
+def _in_dialect(t: Topology, dialect: str) -> Topology:
+    return t.model_copy(update={"settings": t.settings.model_copy(update={"dialect": dialect})})
 
 
 def migration_report(result: Migration, folders: list[str]) -> str:
