@@ -680,6 +680,13 @@ def clp_logging_scripts(folder: Path) -> None:
         )
 
 
+def two_groups_in_one_folder(folder: Path) -> None:
+    for name in ("start", "stop"):
+        data = (LEGACY / "guide-141-lf-utf8" / f"{name}.bat").read_bytes()
+        (folder / f"{name}.bat").write_bytes(data)
+        (folder / f"{name}2.bat").write_bytes(data.replace(b"StarOffice", b"StarOffice2"))
+
+
 @pytest.mark.parametrize(
     "setup, message",
     [
@@ -687,8 +694,11 @@ def clp_logging_scripts(folder: Path) -> None:
         (echo_scripts, "no path runs an ARM command (ARMLOAD, ARMKILL, ARMBCAST ...): nothing in it for a topology"),
         # A CLUSTERPRO X script that logs only (NEC's WSL2 sample): not "not a CLUSTERPRO script".
         (clp_logging_scripts, "no path runs an ARM command (ARMLOAD, ARMKILL, ARMBCAST ...): nothing in it for a topology"),
+        # The guide's section 3.4.1 names group 2's scripts start2.bat / stop2.bat: beside
+        # group 1's they are a second group, whose alenv file and patches sogen cannot tell.
+        (two_groups_in_one_folder, "holds the scripts of more than one failover group (start.bat, start2.bat, stop.bat, stop2.bat)"),
     ],
-    ids=["empty", "not-clusterpro", "no-arm-command"],
+    ids=["empty", "not-clusterpro", "no-arm-command", "two-groups"],
 )
 def test_bad_group_folders(tmp_path, setup, message):
     folder = tmp_path / "grp"
@@ -700,6 +710,18 @@ def test_bad_group_folders(tmp_path, setup, message):
         assert message in result.stderr and "nothing was written" in result.stderr
         assert str(folder) in result.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["grp"]
+
+
+def test_a_folder_with_the_second_groups_numbered_scripts_alone(tmp_path):
+    """start2.bat / stop2.bat (section 3.4.1) in a folder of their own are that group's."""
+    folder = tmp_path / "so2"
+    folder.mkdir()
+    for name in ("start", "stop"):
+        data = (LEGACY / "guide-141-lf-utf8" / f"{name}.bat").read_bytes()
+        (folder / f"{name}2.bat").write_bytes(data.replace(b"StarOffice Server", b"StarOffice Server2").replace(b"StarOffice ", b"StarOffice2 "))
+    result = import_folders([str(folder)], "cluster.yaml")
+    assert [g.scripts["start"].name for g in result.groups] == ["start2.bat"]
+    assert result.groups[0].instance.value == 2
 
 
 def test_two_folders_claiming_one_instance(tmp_path):

@@ -115,14 +115,27 @@ def folder_name(folder: Path) -> str:
 
 
 def find_scripts(folder: Path) -> dict[str, Path]:
-    """start/stop scripts of the folder: start.bat + stop.bat, else the first numbered pair."""
+    """The start/stop scripts of the folder: start.bat + stop.bat, or a numbered pair
+    (start2.bat + stop2.bat, the names of the guide's section 3.4.1)."""
     if not folder.is_dir():
         raise ImportError_(_("{path}: is not a folder (give one folder per failover group)").format(path=folder))
     found: dict[str, list[Path]] = {"start": [], "stop": []}
+    numbers = set()
     for path in sorted(folder.iterdir()):
         match = SCRIPT_NAMES.fullmatch(path.name)
         if match and not path.is_dir():  # a FIFO or device is reported when read, not taken for missing
             found[match.group(1).lower()].append(path)
+            numbers.add(match.group(2))
+    if len(numbers) > 1:
+        # start.bat and start2.bat are two failover groups, and which alenv file or
+        # patch of the folder belongs to which is for the SE to say, not to guess.
+        names = ", ".join(p.name for paths in found.values() for p in paths)
+        raise ImportError_(
+            _(
+                "{path}: holds the scripts of more than one failover group ({names}); put each group's "
+                "start and stop script, alenv file and patches in a folder of its own and give all the folders"
+            ).format(path=folder, names=names)
+        )
     if not found["start"] or not found["stop"]:
         if not found["start"] and not found["stop"]:
             message = _("{path}: no start and stop script (start.bat / stop.bat) in this folder")
