@@ -224,6 +224,26 @@ def test_files_built_from_stand_ins_wait_for_the_placeholders():
         assert not re.search(r"\b[D-HP-T]:\\SO\d|192\.0\.2\.", text), name
 
 
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "utf-16"])
+def test_a_script_saved_in_another_encoding_is_imported_as_written(tmp_path, encoding):
+    """cmd reads a UTF-8 or UTF-16 script's bytes in code page 932 (SO702): its messages
+    turn into other characters, a UTF-16 one runs no ARM command at all. The topology
+    holds what the SE wrote; MIGRATION.md explains each difference by the encoding."""
+    folder = tmp_path / "grp"
+    folder.mkdir()
+    for name in ("start", "stop"):
+        text = (LEGACY / "guide-141-lf-utf8" / f"{name}.bat").read_text(encoding="utf-8")
+        text = text.replace("Serverの復旧が終了しました", "サーバの復旧が完了しました")
+        (folder / f"{name}.bat").write_bytes(text.replace("\n", "\r\n").encode(encoding))
+    result = import_folders([str(folder)], "cluster.yaml")
+    data = YAML(typ="safe").load(result.yaml_text)
+    assert data["settings"]["messages"] == {"start_recover": "サーバの復旧が完了しました"}
+    assert [p["type"] for p in data["groups"][0]["products"]] == ["staroffice-server"]
+    migration = migrate([str(folder)], None)
+    assert "サーバの復旧が完了しました".encode("cp932") in migration.files["grp/start.bat"]
+    assert migration.unexplained == 0
+
+
 def test_section_32_sample_recovers_workflow_on_sql_server():
     result = import_folders([str(LEGACY / "guide-32-sqlserver")], "cluster.yaml")
     data = YAML(typ="safe").load(result.yaml_text)

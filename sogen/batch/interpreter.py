@@ -46,7 +46,7 @@ from __future__ import annotations
 import bisect
 import ntpath
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Iterator, Mapping, NamedTuple, Sequence
 
@@ -1079,6 +1079,12 @@ def analyse(
     default the script's own (see :func:`script_dialect`).
     """
     return _Interpreter(script, {**_EVERY_PROCESS, **(environment or {})}, dialect or script_dialect(script)).run()
+
+
+def analyse_as_written(script: Script) -> dict[Combination, PathResult]:
+    """:func:`analyse` of the script as its author wrote it: a file in another encoding
+    than code page 932 read as its text, not as cmd reads its bytes (see :func:`cmd_lines`)."""
+    return analyse(replace(script, encoding=BATCH_ENCODING) if script.encoding != BATCH_ENCODING else script)
 
 
 def script_dialect(script: Script) -> Dialect:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from sogen.batch.control import control_flow
 from sogen.batch.events import ARM, COMBINATIONS, DIALECTS, Dialect
-from sogen.batch.interpreter import analyse, script_dialect
+from sogen.batch.interpreter import analyse, analyse_as_written, script_dialect
 from sogen.batch.parser import parse_script
 from sogen.migrate.diff import ScriptDiff, diff_script
 from sogen.migrate.importer import import_folders, legacy_findings, parse_group_spec
@@ -203,7 +203,7 @@ def migrate(
             own = [f for f in findings if Path(f.path).resolve() == legacy_path.resolve()]
             falls_into = control_flow(script).falls_into
             # As its author wrote it: cmd reads another encoding's bytes in code page 932 (interpreter.cmd_lines).
-            intended = analyse(replace(script, encoding=BATCH_ENCODING)) if script.encoding != BATCH_ENCODING else legacy
+            intended = analyse_as_written(script) if script.encoding != BATCH_ENCODING else legacy
             diffs.append(diff_script(
                 group.name, kind, str(legacy_path), legacy, generated, own, falls_into, dialect_of_output, intended
             ))

@@ -20,7 +20,7 @@ from sogen.batch.events import COMBINATIONS, DIALECTS, Combination, clusterpro_x
 from sogen.batch.actions import file_change, writes_a_file
 from sogen.batch.arm import operand_texts, read_arm_call
 from sogen.batch.control import walk
-from sogen.batch.interpreter import PathResult, analyse, script_dialect
+from sogen.batch.interpreter import PathResult, analyse_as_written, script_dialect
 from sogen.batch.ir import Block, Command
 from sogen.batch.parser import parse_script
 from sogen.i18n import N_, _
@@ -197,7 +197,9 @@ def recover_group(name: str, folder: Path) -> RecoveredGroup:
     group.scripts = find_scripts(folder)
     for kind, path in group.scripts.items():
         script = parse_script(str(path), _read(path))
-        group.analyses[kind] = analyse(script)
+        # The topology holds what the SE meant: a UTF-8 or UTF-16 script's messages and
+        # lines as written, not as cmd misreads them on a code page 932 server (SO702).
+        group.analyses[kind] = analyse_as_written(script)
         group.lines[kind] = script.lines
         # Wherever they stand: IF EXIST x DEL x is one path the analysis never takes.
         group.file_changes[kind] = [_redirection_line(stmt) for stmt in walk(script.statements) if file_change(stmt) is not None]
