@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import codecs
 import os
+import re
 import stat
 import sys
 from dataclasses import dataclass
@@ -161,3 +162,16 @@ def to_crlf(text: str) -> str:
 def encode_batch(text: str) -> bytes:
     """Batch files: code page 932 and CRLF, whatever the template used."""
     return to_crlf(text).encode(BATCH_ENCODING)
+
+
+# What a terminal or a CI log would act on instead of showing: control characters but
+# the tab (a NUL, a BEL, an ESC that starts a colour or moves the cursor, a CR that
+# overwrites the line) and the marks that reorder the text shown after them.
+_UNSEEN = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def visible(text: str) -> str:
+    """``text`` with what a terminal would act on written as ``\\x1b`` (``\\u202e``)."""
+    if _UNSEEN.search(text) is None:
+        return text
+    return _UNSEEN.sub(lambda m: f"\\x{ord(m.group()):02x}" if m.group() < "\u0100" else f"\\u{ord(m.group()):04x}", text)

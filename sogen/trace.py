@@ -14,7 +14,7 @@ from sogen.batch.events import COMBINATIONS, DIALECTS, DISKS, EVENTS, SERVERS, C
 from sogen.batch.interpreter import PathResult, analyse, script_dialect
 from sogen.batch.parser import parse_script
 from sogen.i18n import _
-from sogen.textio import MAX_SOURCE_BYTES, UnreadableFile, read_regular
+from sogen.textio import MAX_SOURCE_BYTES, UnreadableFile, read_regular, visible
 
 _CHOICES = {
     "event": {event or "UNSET": event for event in EVENTS},
@@ -84,7 +84,7 @@ def run_trace(
         combinations = choose(event, server, disk, matrix)
         script = load(path)
     except TraceError as exc:
-        print(f"sogen trace: {exc}", file=sys.stderr)
+        print(f"sogen trace: {visible(str(exc))}", file=sys.stderr)
         return EXIT_USAGE
     names = DIALECTS[dialect.lower()] if dialect else script_dialect(script)
     results = analyse(script, dialect=names)
@@ -138,7 +138,7 @@ def render_path(path: str, result: PathResult, dialect: Dialect) -> str:
     if result.uncertain:
         lines.append("note: this path depends on something only the server knows (a variable the script")
         lines.append("      does not set, a file, or a program's exit code); sogen assumed the usual case")
-    return "\n".join(lines) + "\n"
+    return "".join(visible(line) + "\n" for line in lines)
 
 
 def _product_note(action: ClusterAction) -> str:
@@ -183,9 +183,10 @@ def render_matrix(path: str, results: list[PathResult], out: TextIO, dialect: Di
     NO_COLOR is set) the title bold and the combinations that end in an error red."""
     if color is None:
         color = not os.environ.get("NO_COLOR") and hasattr(out, "isatty") and out.isatty()
-    rows = _rows(results)
+    rows = [tuple(visible(cell) for cell in row) for row in _rows(results)]
     headers = _headers(dialect)
     widths = [max(len(row[i]) for row in [headers, *rows]) for i in range(len(headers))]
+    path = visible(path)
     out.write(f"{_BOLD}{path}{_RESET}\n" if color else f"{path}\n")
     for number, row in enumerate([headers, *rows]):
         line = "  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip()

@@ -1090,3 +1090,30 @@ def test_fuzz_json_baseline(tmp_path, document):
     assert code in (0, 1, EXIT_USAGE)
     if code == EXIT_USAGE:
         assert err.startswith(f"sogen lint: {baseline}") and len(err.splitlines()) == 1
+
+
+# A BEL, a NUL, an ESC that turns the terminal red, a CR that would overwrite the line
+# and a right-to-left override that reorders what follows it on screen.
+UNSEEN_SCRIPT = (
+    'IF "%ARMS_EVENT%" == "START" ARMLOAD Star\x07Office /S /M "Star\x00Office \x1b[31mServer\r\u202eX"\r\n'
+).encode("utf-8")
+
+
+@pytest.mark.parametrize(
+    "options",
+    [["lint"], ["lint", "--format", "github"], ["trace"], ["trace", "--matrix"]],
+    ids=["lint", "lint-github", "trace", "trace-matrix"],
+)
+def test_characters_a_terminal_acts_on_are_shown_not_sent(tmp_path, options):
+    """What a script holds reaches the terminal or the CI log as text to read: a control
+    character is shown as \\x07, never sent to act on the screen."""
+    script = tmp_path / "start.bat"
+    script.write_bytes(UNSEEN_SCRIPT)
+    proc = subprocess.run(
+        [sys.executable, "-m", "sogen", *options, script.name],
+        cwd=tmp_path, capture_output=True, timeout=TIMEOUT, env={**os.environ, "NO_COLOR": "1"},
+    )
+    assert proc.returncode in (0, 1), proc.stderr
+    shown = proc.stdout.decode("utf-8")
+    assert "Star\\x07Office" in shown
+    assert not set(shown) & {"\x00", "\x07", "\x1b", "\r", "\u202e"}

@@ -11,10 +11,11 @@ from pathlib import Path
 from sogen import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
 from sogen.cli.parser import parse
 from sogen.i18n import _, ngettext
+from sogen.textio import visible
 
 
 def err(message: str) -> None:
-    print(message, file=sys.stderr)
+    print("\n".join(visible(line) for line in message.split("\n")), file=sys.stderr)
 
 
 def load_or_report(topology: Path, *, writing: bool):

@@ -24,7 +24,7 @@ from sogen.lint.config import ConfigError, LintConfig, discover_config, load_con
 from sogen.lint.engine import LintUsageError, fails, filter_baseline, lint_paths, write_baseline
 from sogen.lint.report import MACHINE_FORMATS, STATISTICS_FORMATS, render, render_statistics
 from sogen.output import ReadOnlyFile, write_atomically
-from sogen.textio import MAX_SOURCE_BYTES, decode_bytes
+from sogen.textio import MAX_SOURCE_BYTES, decode_bytes, visible
 
 STDIN = "-"
 
@@ -217,8 +217,8 @@ def run_lint(
     except (ConfigError, LintUsageError) as exc:
         print(_("sogen lint: {error}").format(error=exc), file=stderr)
         return EXIT_USAGE
-    for error in result.errors:
-        print(_("sogen lint: {error}").format(error=error), file=stderr)
+    for error in result.errors:  # a file's name may hold anything but / and NUL
+        print(_("sogen lint: {error}").format(error=visible(error)), file=stderr)
     io_failed = bool(result.errors)
 
     if diff:

@@ -14,6 +14,7 @@ from sogen import __version__
 from sogen.i18n import _, language, ngettext
 from sogen.lint.rules import RULES, Finding, rules_in_order
 from sogen.lint.rules.base import ERROR, INFO, WARNING
+from sogen.textio import visible
 
 FORMATS = ("human", "json", "sarif", "github")
 # Read by programs, which expect UTF-8 whatever the console's encoding.
@@ -108,12 +109,12 @@ def snippet(finding: Finding, paint) -> list[str]:
     start = min(finding.column, len(source) + 1)
     single_line = finding.end_line == finding.line and finding.end_column > start
     end = min(finding.end_column, len(source) + 1) if single_line else start + 1
-    pad = " " * _width(source[: start - 1])
-    carets = "^" * max(1, _width(source[start - 1 : end - 1]))
+    pad = " " * _width(visible(source[: start - 1]))
+    carets = "^" * max(1, _width(visible(source[start - 1 : end - 1])))
     colour = SEVERITY_COLOURS[finding.severity]
     return [
         paint(f"{gutter} |", "blue"),
-        paint(f"{number} |", "blue") + f" {source}",
+        paint(f"{number} |", "blue") + f" {visible(source)}",
         paint(f"{gutter} |", "blue") + " " + pad + paint(carets, colour),
     ]
 
@@ -138,9 +139,9 @@ def render_human(
 
     for finding in findings:
         severity = finding.severity
-        where = paint(f"{finding.path}:{finding.line}:{finding.column}:", "bold")
+        where = paint(f"{visible(finding.path)}:{finding.line}:{finding.column}:", "bold")
         code = paint(finding.code, "bold", SEVERITY_COLOURS[severity])
-        stream.write(f"{where} {code} [{severity}] {finding.message}\n")
+        stream.write(f"{where} {code} [{severity}] {visible(finding.message)}\n")
         for line in snippet(finding, paint):
             stream.write(line + "\n")
         stream.write("\n")
@@ -331,7 +332,7 @@ def render_sarif(
 
 
 def _escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return visible(text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
 
 
 def _escape_property(text: str) -> str:
