@@ -426,6 +426,8 @@ def test_fix_keeps_utf16_and_its_bom(run, tmp_path):
     assert 'IF "%ARMS_EVENT%" == "RECOVER"' in text and "/W CONTINUE" in text and "起動中です" in text
     code, out, _ = run("lint", "start.bat", "--format", "json")
     assert codes(out) == {"SO702"}  # cmd.exe cannot run UTF-16: reported, not converted
+    # An error: a CI gate on errors stops a start script the nodes cannot run.
+    assert run("lint", "start.bat", "--fail-on", "error")[0] == 1
 
 
 def test_fix_converts_lf_to_crlf(run, tmp_path):

@@ -11,7 +11,6 @@ from sogen.batch.ir import Call, Goto, ParseError
 from sogen.batch.parser import code_of
 from sogen.lint.rules.base import (
     ERROR,
-    WARNING,
     Edit,
     Finding,
     Fix,
@@ -124,7 +123,7 @@ class Encoding(Rule):
 
     code = "SO702"
     name = "encoding"
-    severity = WARNING
+    severity = ERROR
 
     def check(self, ctx: FileContext) -> Iterator[Finding]:
         decoded = ctx.decoded
