@@ -753,6 +753,23 @@ def test_two_folders_claiming_one_instance(tmp_path):
     assert not (tmp_path / "c.yaml").exists()
 
 
+@pytest.mark.parametrize(
+    "folder, group", [("グループ1", "g1"), ("グループ 2", "g2"), ("東京", "group"), ("so-1 (旧)", "so-1")]
+)
+def test_a_group_is_named_after_the_letters_and_digits_of_its_folder(tmp_path, folder, group):
+    shutil.copytree(LEGACY / "guide-141-lf-utf8", tmp_path / folder)
+    assert [g.name for g in import_folders([str(tmp_path / folder)], "cluster.yaml").groups] == [group]
+
+
+@pytest.mark.parametrize("name", ["グループ東京", "../evil", "1st"])
+def test_a_name_for_a_group_that_cannot_be_one_is_refused_as_such(tmp_path, name):
+    shutil.copytree(LEGACY / "guide-141-lf-utf8", tmp_path / "grp")
+    result = run("import", f"{name}={tmp_path / 'grp'}", "-o", tmp_path / "c.yaml")
+    assert result.exit_code == 2
+    assert f"{name!r} cannot name a group: a group name is a letter" in result.stderr
+    assert not (tmp_path / "c.yaml").exists()
+
+
 def test_missing_folder(tmp_path):
     result = run("import", tmp_path / "nope", "-o", tmp_path / "c.yaml")
     assert result.exit_code == 2 and "is not a folder" in result.stderr

@@ -18,13 +18,24 @@ class ImportResult:
     findings: list  # lint findings of the legacy files
 
 
+_GROUP_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_-]{0,30}")
+
+
 def parse_group_spec(spec: str) -> tuple[str, Path]:
-    """``name=DIR`` or ``DIR`` (the group is named after the folder)."""
+    """``name=DIR`` or ``DIR``: the group is named after the folder, its letters and
+    digits kept (``グループ 2`` gives ``g2``)."""
     name, sep, folder = spec.partition("=")
-    if sep and name and re.fullmatch(r"[A-Za-z][A-Za-z0-9_-]{0,30}", name):
+    if sep and name and _GROUP_NAME.fullmatch(name):
         return name, Path(folder)
     path = Path(spec)
-    base = re.sub(r"[^A-Za-z0-9_-]", "-", path.resolve().name) or "group"
+    if sep and name and not path.exists():
+        raise ImportError_(
+            _(
+                "{spec}: {name} cannot name a group: a group name is a letter, then up to 30 letters, "
+                "digits, - or _ (ASCII)"
+            ).format(spec=spec, name=repr(name))
+        )
+    base = re.sub(r"[^A-Za-z0-9_-]+", "-", path.resolve().name).strip("-") or "group"
     if not base[0].isalpha():
         base = "g" + base
     return base[:31], path
