@@ -244,6 +244,18 @@ def test_a_script_saved_in_another_encoding_is_imported_as_written(tmp_path, enc
     assert migration.unexplained == 0
 
 
+def test_a_message_both_scripts_broadcast_comes_from_the_stop_script_when_start_has_none(tmp_path):
+    """disk_error and no_arm are one text for both scripts: the start script's, and the
+    stop script's own spelling where the start script keeps the guide's (it was replaced
+    by the guide's text, MIGRATION.md saying it came from the legacy path)."""
+    folder = tmp_path / "grp"
+    shutil.copytree(LEGACY / "guide-141-lf-utf8", folder)
+    stop = folder / "stop.bat"
+    stop.write_text(stop.read_text(encoding="utf-8").replace("ActiveRecoveryManagerが動作状態に", "ARM が動作状態に"), encoding="utf-8")
+    data = YAML(typ="safe").load(import_folders([str(folder)], "cluster.yaml").yaml_text)
+    assert data["settings"]["messages"] == {"no_arm": "ARM が動作状態にありません"}
+
+
 def test_section_32_sample_recovers_workflow_on_sql_server():
     result = import_folders([str(LEGACY / "guide-32-sqlserver")], "cluster.yaml")
     data = YAML(typ="safe").load(result.yaml_text)

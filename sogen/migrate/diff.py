@@ -184,7 +184,8 @@ def disk_checked(disk: str) -> str:
     )
 BROADCAST_MESSAGES = (
     "generated broadcasts the topology's settings.messages on the paths the guide's samples broadcast on "
-    "(section 1.4.1; an imported topology takes each from the legacy path that broadcasts it)"
+    "(section 1.4.1; an imported topology takes each from the first legacy path that broadcasts a text of its own, "
+    "the start script's before the stop script's for the two they share, disk_error and no_arm)"
 )
 SETTLED = (
     "generated waits db_settle_seconds after the database stops on every path of stop.bat "

@@ -177,6 +177,9 @@ MESSAGE_PATHS = {
         "stop_other": Combination("START", "OTHER", "SUCCESS"),
         "stop_home_failover": Combination("FAILOVER", "HOME", "SUCCESS"),
         "stop_other_failover": Combination("FAILOVER", "OTHER", "SUCCESS"),
+        # One text for both scripts: the start script's, unless it has none of its own.
+        "disk_error": Combination("START", "HOME", "FAILURE"),
+        "no_arm": Combination(None, "HOME", "SUCCESS"),
     },
 }
 
