@@ -256,6 +256,41 @@ def test_a_message_both_scripts_broadcast_comes_from_the_stop_script_when_start_
     assert data["settings"]["messages"] == {"no_arm": "ARM が動作状態にありません"}
 
 
+def test_a_watch_the_stop_script_never_stops_is_explained_by_the_start_scripts_finding(tmp_path):
+    """The stop script forgets ARMKILL WorkFlow: lint reports it on the start script's
+    ARMLOAD (SO305), and that finding explains the ARMKILL only the generated stop runs."""
+    folder = tmp_path / "grp"
+    shutil.copytree(LEGACY / "guide-32-sqlserver", folder)
+    stop = folder / "stop.bat"
+    stop.write_bytes(b"".join(line for line in stop.read_bytes().splitlines(True) if b"ARMKILL WorkFlow" not in line))
+    migration = migrate([str(folder)], None)
+    stop_diff = next(s for s in migration.diffs if s.kind == "stop")
+    assert stop_diff.differences and all(d.explained for d in stop_diff.differences)
+    reasons = {e.text for d in stop_diff.differences for e in d.explanations if e.code == "SO305"}
+    assert reasons == {
+        "legacy's start script starts the watch WorkFlow and its stop script never stops it; generated stops "
+        f"every watch it starts (SO305 at start.bat line {_line_of(folder / 'start.bat', b'ARMLOAD WorkFlow')})"
+    }
+
+
+def test_a_watch_the_start_script_never_starts_is_explained_by_the_stop_scripts_finding(tmp_path):
+    """The stop script also stops a watch nothing starts (SO304 on its ARMKILL): the
+    topology has no product for it, and the finding explains the ARMKILL only legacy runs."""
+    folder = tmp_path / "grp"
+    shutil.copytree(LEGACY / "guide-32-sqlserver", folder)
+    stop = folder / "stop.bat"
+    stop.write_bytes(stop.read_bytes().replace(b"ARMKILL WorkFlow", b"ARMKILL WorkFlow\r\nARMKILL OldGateway"))
+    migration = migrate([str(folder)], None)
+    stop_diff = next(s for s in migration.diffs if s.kind == "stop")
+    assert stop_diff.differences and all(d.explained for d in stop_diff.differences)
+    killing = [d for d in stop_diff.differences if "ARMKILL OldGateway" in d.legacy]
+    assert len(killing) == 4 and all(any(e.code == "SO304" for e in d.explanations) for d in killing)
+
+
+def _line_of(path: Path, text: bytes) -> int:
+    return next(number for number, line in enumerate(path.read_bytes().splitlines(), 1) if text in line)
+
+
 def test_section_32_sample_recovers_workflow_on_sql_server():
     result = import_folders([str(LEGACY / "guide-32-sqlserver")], "cluster.yaml")
     data = YAML(typ="safe").load(result.yaml_text)

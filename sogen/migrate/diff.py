@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from sogen.batch.actions import ClusterAction, file_change
 from sogen.batch.events import COMBINATIONS, Combination, Dialect
@@ -299,6 +300,7 @@ def explain(
         reasons.append(Explanation(
             f"legacy has no branch for {dialect.event}={combination.event} and runs what it runs with "
             f"{dialect.event} unset ({cited[0]} at line {cited[1]})", cited[0], unbranched))
+    reasons.extend(_unpaired_watches(by_code, extra, missing))
     cited = _cite(by_code, "SO403")
     needed = _dependencies_not_started(legacy, generated, absent)
     if cited and needed and legacy.end not in ("syntax-error", "undefined-label"):
@@ -328,6 +330,30 @@ def explain(
         if cited:
             reasons.append(Explanation(
                 f"legacy passes a service name without quotes ({cited[0]} at line {cited[1]})", cited[0], quoting))
+    return reasons
+
+
+def _unpaired_watches(by_code: dict[str, list], extra: Counter, missing: Counter) -> list[Explanation]:
+    """A watch the legacy start script starts and its stop script never stops (SO305, found
+    in the start script) explains the ARMKILL only the generated stop script runs; one the
+    stop script stops and the start script never starts (SO304), the ARMKILL only legacy runs."""
+    reasons = []
+    for code, actions, why in (
+        ("SO305", missing, "legacy's start script starts the watch {id} and its stop script never stops it; "
+                           "generated stops every watch it starts"),
+        ("SO304", extra, "legacy stops the watch {id}, which its start script never starts; the topology has no "
+                         "product for it"),
+    ):
+        cited = set()
+        for finding in by_code.get(code, ()):
+            words = finding.source.split()
+            if len(words) < 2 or words[1].upper() in cited:
+                continue  # one reason a watch (it may be started on several paths)
+            cited.add(words[1].upper())
+            covered = frozenset(a for a in actions if a.upper() == f"ARMKILL {words[1]}".upper())
+            if covered:
+                where = f"{code} at {Path(finding.path).name} line {finding.line}"
+                reasons.append(Explanation(f"{why.format(id=words[1])} ({where})", code, covered))
     return reasons
 
 

@@ -201,6 +201,8 @@ def migrate(
             if legacy_dialect != generated_dialect:
                 converted.append(ConvertedScript(name, legacy_dialect, generated_dialect))
             own = [f for f in findings if Path(f.path).resolve() == legacy_path.resolve()]
+            if kind == "stop":  # the start script's watches the stop script never stops
+                own += [f for f in findings if f.code == "SO305" and Path(f.path).resolve() == scripts["start"].resolve()]
             falls_into = control_flow(script).falls_into
             # As its author wrote it: cmd reads another encoding's bytes in code page 932 (interpreter.cmd_lines).
             intended = analyse_as_written(script) if script.encoding != BATCH_ENCODING else legacy
