@@ -325,6 +325,33 @@ def test_walks_that_meet_at_a_label_go_on_each_in_its_own_state():
     assert [step.span.line for step in steps] == [1, 4, 4, 5, 6, 7, 14, 15, 16, 17, 18, 19]
 
 
+def test_endlocal_and_a_routines_return_give_back_the_event_variables():
+    """tests/trace_cases/event_tests_inside_setlocal.bat: the walk splits on ARMS_EVENT and
+    ARMS_DISK inside SETLOCAL scopes, and a SET hides ARMS_SERVER in one. After ENDLOCAL
+    and the routine's return they hold the combination's values again (they read as
+    unset: no ARMLOAD on START), and a block after the routine reads SVC as SETLOCAL saved
+    it in every walk (the second walk read the first one's SET)."""
+    for combination, result in case("event_tests_inside_setlocal.bat").items():
+        expected = ['NET start "old"'] + (["ARMBCAST /MSG \"disk\" /A"] if combination.disk == "FAILURE" else [])
+        if combination.event == "START":
+            expected = ['ARMBCAST /MSG "local start" /A', f'ARMLOAD W1 /S /M "Svc {combination.server}"', *expected]
+        assert [a.text for a in result.actions] == expected, combination
+
+
+def test_a_routine_names_the_script_with_a_modifier_and_carets_go_before_delayed_references():
+    """%~n0 in a CALLed routine is the script's name (its %0 is the label); ^!ID^! under
+    delayed expansion reads ID, and the path is certain: the script set it."""
+    start = Combination("START", "HOME", "SUCCESS")
+    routine = case("script_name_in_a_routine.bat")[start]
+    assert [a.text for a in routine.actions] == [
+        'ARMBCAST /MSG ":watch script_name_in_a_routine.bat W1" /A',
+        'ARMLOAD W1 /S /M "script_name_in_a_routine.bat"',
+        'ARMLOAD W2 /S /M "script_name_in_a_routine"',
+    ]
+    delayed = case("carets_before_delayed_references.bat")[start]
+    assert ([a.text for a in delayed.actions], delayed.uncertain) == (['ARMLOAD StarOffice /S /M "StarOffice Server"'], False)
+
+
 def test_a_program_run_with_an_unknown_variable_is_uncertain():
     """NEC's Exchange scripts CALL SetEnvironment.bat, which sogen does not read, then run
     PowerShell -File "%ExchangeBin%\\...": the trace showed the path with the variable

@@ -363,8 +363,8 @@ def _names_read(text: str, delayed: bool = False) -> tuple[str, ...]:
         if modified is not None:  # %A:~0,2%: the text after it is read too
             names.append(modified[0])
             rest = modified[3] if modified[3] is not None else modified[2]
-    if delayed:
-        names += _DELAYED_NAME.findall(text)
+    if delayed:  # read once the carets are gone: ^!ID^! reads ID
+        names += _DELAYED_NAME.findall(unescape(text))
     return tuple(key for key in dict.fromkeys(name.upper() for name in names) if key != "ERRORLEVEL")
 
 
@@ -685,7 +685,10 @@ class _Interpreter:
             return value
         value = value.replace('"', "")
         if number == 0 and modifiers:
-            # %~dp0 and friends: the script's folder (with the trailing backslash) or name.
+            # %~dp0 and friends: the script's folder (with the trailing backslash) or name,
+            # also in a CALLed routine, whose %0 is its label (Windows and Wine alike:
+            # "%~dp0tools\x.exe" in a :log routine).
+            value = self.script.path.replace('"', "")
             folder, name = ntpath.split(value.replace("/", "\\"))
             stem, ext = ntpath.splitext(name)
             parts = {"d": ntpath.splitdrive(folder)[0], "p": ntpath.splitdrive(folder)[1] + "\\", "n": stem, "x": ext}
@@ -705,11 +708,15 @@ class _Interpreter:
             return str(path.errorlevel)
         return value
 
-    def _resolve(self, text: str, path: _Path) -> str:
+    def _resolve(self, text: str, path: _Path, escaped: bool = False) -> str:
         """Expansions at execution time: a deferred %VAR% (see :class:`_FileLine`), FOR
-        variables, then !VAR! under delayed expansion."""
+        variables, then !VAR! under delayed expansion. ``escaped``: ``text`` is a command
+        line as written, whose carets cmd removes after %VAR% and before the rest
+        (``net start ^!SVC^!`` starts the service SVC names)."""
         if path.deferred:
             text = self._expand_percent(text, path)
+        if escaped:
+            text = unescape(text)
         if path.for_vars and "%" in text:
             text = FOR_REF.sub(lambda m: for_value(m, path.for_vars), text)
         if path.delayed and "!" in text:
@@ -775,7 +782,7 @@ class _Interpreter:
         name = self._resolve(stmt.name, path)
         program = program_of(name)
         if program == "setlocal":
-            path.scopes.append((dict(path.env), set(path.known), path.delayed))
+            path.scopes.append((dict(path.env), set(path.known), path.delayed, path.varying))
             for word in stmt.args:
                 option = word.value.lower()
                 if option in ("enabledelayedexpansion", "disabledelayedexpansion"):
@@ -784,7 +791,7 @@ class _Interpreter:
             return
         if program == "endlocal":
             if len(path.scopes) > self._scope_floor(path):
-                path.env, path.known, path.delayed = path.scopes.pop()
+                self._restore(path, path.scopes.pop())
                 if path.marks:
                     path.reads.append((_DEPTH, None, len(path.scopes)))
             path.success, path.assumed = True, False
@@ -797,7 +804,7 @@ class _Interpreter:
         if program in BUILTINS:
             path.success, path.assumed = True, False
             return
-        command_line = unescape(self._resolve(stmt.raw, path))
+        command_line = self._resolve(stmt.raw, path, escaped=True)
         written = original if isinstance(original, Command) else stmt
         if self._reads_unknown((written.raw,), path):
             # A program run with a variable only the server knows (one a CALLed script or
@@ -904,12 +911,29 @@ class _Interpreter:
             frame = frames.pop()
             if frame.__class__ is _Return:
                 if len(path.scopes) > frame.scope_depth:  # a CALLed routine's SETLOCALs end with it
-                    path.env, path.known, path.delayed = path.scopes[frame.scope_depth]
+                    self._restore(path, path.scopes[frame.scope_depth])
                     del path.scopes[frame.scope_depth :]
                     if path.marks:
                         path.reads.append((_DEPTH, None, frame.scope_depth))
                 return None
         return end
+
+    def _restore(self, path: _Path, scope: tuple) -> None:
+        """Back to what SETLOCAL saved: copies, since the walks split from this one share
+        the scope. An event variable that was still one value per combination then is
+        again: the walk's own where it has split on it since, else varying (a SET in the
+        scope only hid it)."""
+        env, known, delayed, varying = scope
+        path.env, path.known, path.delayed = dict(env), set(known), delayed
+        if varying == path.varying:
+            return
+        still = []
+        for name, values in zip(varying, _partition_values(self.dialect, varying, path.combinations)):
+            if name in path.varying or len(values) > 1:
+                still.append(name)
+            elif values[0] is not None:
+                path.env[name] = values[0]
+        path.varying = tuple(still)
 
     def _scope_floor(self, path: _Path) -> int:
         for frame in reversed(path.frames):
@@ -1026,6 +1050,14 @@ def _partition(
         values = environments[combination]
         groups.setdefault(tuple(values[name] for name in names), []).append(combination)
     return [(values, tuple(members)) for values, members in groups.items()]
+
+
+def _partition_values(
+    dialect: Dialect, names: tuple[str, ...], combinations: tuple[Combination, ...]
+) -> list[list[str | None]]:
+    """For each of ``names``, the values ``combinations`` give it, each once."""
+    environments = ENVIRONMENTS[dialect]
+    return [list(dict.fromkeys(environments[combination][name] for combination in combinations)) for name in names]
 
 
 class _Ended(NamedTuple):
