@@ -605,7 +605,8 @@ def test_a_block_that_writes_a_file_is_a_file_change(tmp_path):
     legacy = so1_with_lines_before_its_watch(
         tmp_path,
         b"(\r\n  echo %DATE% %TIME% started\r\n  ver\r\n) >> \"D:\\CX\\logs (old)\\cluster.log\"\r\n"
-        b"> D:\\CX\\state.txt (\r\n  echo running\r\n) 2>&1\r\n( echo quiet ) 2>nul\r\n",
+        b"> D:\\CX\\state.txt (\r\n  echo running\r\n) 2>&1\r\n( echo quiet ) 2>nul\r\n"
+        b'IF "%ARMS_EVENT%" == "START" (\r\n  echo %DATE% start\r\n) >> D:\\CX\\events.log\r\n',
     )
     output = tmp_path / "cluster.yaml"
     assert run("import", legacy, "-o", output).exit_code == 0
@@ -615,7 +616,9 @@ def test_a_block_that_writes_a_file_is_a_file_change(tmp_path):
     assert "2>nul" not in header
     migration = migrate([str(legacy)], None)
     row = next(d for s in migration.diffs for d in s.differences if str(d.combination) == "START/HOME/SUCCESS")
-    assert sorted(row.unexplained) == ["( ... ) > D:\\CX\\state.txt", '( ... ) >> "D:\\CX\\logs (old)\\cluster.log"']
+    assert sorted(row.unexplained) == [
+        "( ... ) > D:\\CX\\state.txt", '( ... ) >> "D:\\CX\\logs (old)\\cluster.log"', "( ... ) >> D:\\CX\\events.log"
+    ]
 
 
 def test_a_watch_id_read_from_a_file_is_no_product(tmp_path):

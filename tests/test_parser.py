@@ -424,6 +424,20 @@ def test_a_block_may_have_its_redirections_first():
     assert isinstance(block, Block) and block.redirections == (Redirection(">>", "log.txt"), Redirection("2>", "nul"))
 
 
+def test_the_block_of_an_if_or_for_that_writes_a_file_keeps_its_redirections():
+    """IF ... ( ... ) >> log sends what the branch writes to the file: the branch is the
+    block with its redirections; a block without is its statements, as before."""
+    written = one('IF "%ARMS_EVENT%" == "START" (\n  ARMLOAD A /S\n  echo started\n) >> C:\\cluster.log')
+    assert len(written.then) == 1 and isinstance(written.then[0], Block) and len(written.then[0].body) == 2
+    assert written.then[0].redirections == (Redirection(">>", "C:\\cluster.log"),)
+    plain = one('IF "%ARMS_EVENT%" == "START" (\n  ARMLOAD A /S\n  echo started\n)')
+    assert [type(s).__name__ for s in plain.then] == ["Command", "Command"]
+    loop = one("FOR %%s IN (a b) DO (\n  echo %%s\n) > C:\\for.log")
+    assert loop.body[0].redirections == (Redirection(">", "C:\\for.log"),)
+    otherwise = one("IF x == y (echo x) ELSE (echo y) >> C:\\else.log")
+    assert otherwise.then[0].__class__.__name__ == "Command" and otherwise.otherwise[0].redirections
+
+
 def test_redirections_pipes_and_chains():
     stmt = one('2>nul ARMLOAD x >>log 2>&1 | find "x" && goto:eof || exit /b 1')
     assert isinstance(stmt, Chain) and stmt.operators == ("|", "&&", "||")

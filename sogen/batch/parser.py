@@ -1055,8 +1055,10 @@ class _Condition(NamedTuple):
 
 
 def _stmt_body(stmt: Stmt) -> tuple[Stmt, ...]:
-    """What an IF branch or FOR runs: a block's statements, or the one command line."""
-    return stmt.body if isinstance(stmt, Block) else (stmt,)
+    """What an IF branch or FOR runs: a block's statements, or the one command line; a
+    block that writes a file (``IF ... ( ... ) >> C:\\log.txt``) stays one, with its
+    redirections."""
+    return stmt.body if isinstance(stmt, Block) and not stmt.redirections else (stmt,)
 
 
 def _from(first: Span, last: Span) -> Span:
