@@ -256,6 +256,20 @@ def test_a_message_both_scripts_broadcast_comes_from_the_stop_script_when_start_
     assert data["settings"]["messages"] == {"no_arm": "ARM が動作状態にありません"}
 
 
+@pytest.mark.parametrize("kind", ["start", "stop"])
+def test_a_script_that_never_tests_the_disk_gives_no_disk_error_text(tmp_path, kind):
+    """Without IF "%ARMS_DISK%" == "FAILURE" a script runs its normal path with a failed
+    disk: its first broadcast there (the stop message) is no disk error, and taking it
+    made the generated scripts announce "stopping" when the partition fails."""
+    folder = tmp_path / "grp"
+    shutil.copytree(LEGACY / "guide-141-lf-utf8", folder)
+    script = folder / f"{kind}.bat"
+    lines = script.read_text(encoding="utf-8").splitlines(True)
+    script.write_text("".join(line for line in lines if "ARMS_DISK" not in line), encoding="utf-8")
+    data = YAML(typ="safe").load(import_folders([str(folder)], "cluster.yaml").yaml_text)
+    assert "disk_error" not in data.get("settings", {}).get("messages", {})
+
+
 def test_a_watch_the_stop_script_never_stops_is_explained_by_the_start_scripts_finding(tmp_path):
     """The stop script forgets ARMKILL WorkFlow: lint reports it on the start script's
     ARMLOAD (SO305), and that finding explains the ARMKILL only the generated stop runs."""

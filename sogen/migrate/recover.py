@@ -411,15 +411,27 @@ def _recover_header(group: RecoveredGroup) -> None:
             group.cluster_name = Sourced(cluster.group(1), _where(path, group.folder, number))
 
 
+# The messages of a failure, taken only from a broadcast after the path tested the
+# variable that tells it (``_DISK``, ``_EVENT``): a script that never tests the disk runs
+# its normal path with a failed disk, and its first message is no disk error.
+_TESTED_FIRST = {"disk_error": "_DISK", "no_arm": "_EVENT"}
+
+
 def _recover_messages(group: RecoveredGroup) -> None:
     defaults = Messages().model_dump()
     for kind, paths in MESSAGE_PATHS.items():
         script = group.scripts[kind]
         for key, combination in paths.items():
             result = group.analyses[kind][combination]
-            broadcast = next((a for a in result.actions if a.verb == "ARMBCAST"), None)
-            text = _message_of(broadcast) if broadcast else None
-            if text is not None and text != defaults[key] and key not in group.messages:
+            found = next(((i, a) for i, a in enumerate(result.actions) if a.verb == "ARMBCAST"), None)
+            if found is None or key in group.messages:
+                continue
+            index, broadcast = found
+            tested = _TESTED_FIRST.get(key)
+            if tested and not any(at <= index and variable.endswith(tested) for at, variable in result.tests):
+                continue
+            text = _message_of(broadcast)
+            if text is not None and text != defaults[key]:
                 group.messages[key] = Sourced(text, _where(script, group.folder, broadcast.stmt.span.line))
 
 
