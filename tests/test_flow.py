@@ -350,6 +350,12 @@ def test_a_routine_names_the_script_with_a_modifier_and_carets_go_before_delayed
     ]
     delayed = case("carets_before_delayed_references.bat")[start]
     assert ([a.text for a in delayed.actions], delayed.uncertain) == (['ARMLOAD StarOffice /S /M "StarOffice Server"'], False)
+    # A FOR list loses its escapes where cmd reads the FOR line, not again in the body.
+    carets = case("carets_in_values_and_for_lists.bat")[start]
+    assert [a.text for a in carets.actions] == [
+        "ARMBCAST /MSG ab /A", "ARMBCAST /MSG x^y /A", 'ARMBCAST /MSG "p^q" /A', 'ARMBCAST /MSG "m^n" /A',
+        "ARMBCAST /MSG x^y^! /A",
+    ]
 
 
 def test_a_program_run_with_an_unknown_variable_is_uncertain():

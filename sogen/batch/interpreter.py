@@ -1014,7 +1014,7 @@ class _Interpreter:
 
     def _for(self, stmt: For, path: _Path) -> None:
         variable = stmt.variable.lstrip("%")
-        items = self._resolve(stmt.items, path)
+        items = self._resolve(stmt.items, path, escaped=True)  # (x^^y) lists x^y
         values: list[str] = []
         if stmt.switch == "/L":
             numbers = [cmd_integer(part) for part in re.split(r"[ \t\n,;=]+", items.strip(" \t\n,;="))]
