@@ -167,7 +167,7 @@ def encode_batch(text: str) -> bytes:
 # What a terminal or a CI log would act on instead of showing: control characters but
 # the tab (a NUL, a BEL, an ESC that starts a colour or moves the cursor, a CR that
 # overwrites the line) and the marks that reorder the text shown after them.
-_UNSEEN = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_UNSEEN = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def visible(text: str) -> str:
@@ -175,3 +175,14 @@ def visible(text: str) -> str:
     if _UNSEEN.search(text) is None:
         return text
     return _UNSEEN.sub(lambda m: f"\\x{ord(m.group()):02x}" if m.group() < "\u0100" else f"\\u{ord(m.group()):04x}", text)
+
+
+def write_utf8(stream, text: str) -> None:
+    """Machine-readable output (JSON, SARIF) as UTF-8 whatever the console's encoding
+    (cp932 on a Japanese Windows, where Python would write the ANSI code page)."""
+    if hasattr(stream, "buffer"):
+        stream.flush()
+        stream.buffer.write(text.encode("utf-8"))
+        stream.buffer.flush()
+    else:  # a text stream without bytes underneath (io.StringIO in tests)
+        stream.write(text)

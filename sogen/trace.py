@@ -14,7 +14,7 @@ from sogen.batch.events import COMBINATIONS, DIALECTS, DISKS, EVENTS, SERVERS, C
 from sogen.batch.interpreter import PathResult, analyse, script_dialect
 from sogen.batch.parser import parse_script
 from sogen.i18n import _
-from sogen.textio import MAX_SOURCE_BYTES, UnreadableFile, read_regular, visible
+from sogen.textio import MAX_SOURCE_BYTES, UnreadableFile, read_regular, visible, write_utf8
 
 _CHOICES = {
     "event": {event or "UNSET": event for event in EVENTS},
@@ -90,7 +90,7 @@ def run_trace(
     results = analyse(script, dialect=names)
     chosen = [results[combination] for combination in combinations]
     if output_format == "json":
-        out.write(json.dumps(to_json(str(path), chosen, names), ensure_ascii=False, indent=2) + "\n")
+        write_utf8(out, json.dumps(to_json(str(path), chosen, names), ensure_ascii=False, indent=2) + "\n")
     elif len(chosen) == 1:
         out.write(render_path(str(path), chosen[0], names))
     else:

@@ -1117,3 +1117,37 @@ def test_characters_a_terminal_acts_on_are_shown_not_sent(tmp_path, options):
     shown = proc.stdout.decode("utf-8")
     assert "Star\\x07Office" in shown
     assert not set(shown) & {"\x00", "\x07", "\x1b", "\r", "\u202e"}
+
+
+def test_a_diff_and_a_usage_error_show_control_characters_too(tmp_path):
+    """--diff prints the file's name and lines, a usage error the path given: an ESC that
+    clears the screen and a BEL reach the terminal as \\x1b and \\x07, CRLF kept as it is."""
+    script = tmp_path / "evil\x1b[32m.bat"
+    script.write_bytes(b"IF %ARMS_EVENT% == START GOTO X\r\necho \x1b[2Jowned\x07\r\n:X\r\n")
+    env = {**os.environ, "NO_COLOR": "1"}
+    proc = subprocess.run(
+        [sys.executable, "-m", "sogen", "lint", "--fix", "--diff", script.name],
+        cwd=tmp_path, capture_output=True, timeout=TIMEOUT, env=env,
+    )
+    shown = proc.stdout.decode("utf-8")
+    assert "--- evil\\x1b[32m.bat\n" in shown and " echo \\x1b[2Jowned\\x07\r\n" in shown
+    assert not set(shown) & {"\x07", "\x1b"}
+    missing = subprocess.run(
+        [sys.executable, "-m", "sogen", "lint", "gone\x07\x1b[31m.bat"], cwd=tmp_path, capture_output=True, timeout=TIMEOUT
+    )
+    assert missing.returncode == 2 and b"gone\\x07\\x1b[31m.bat: no such file" in missing.stderr
+    assert b"\x07" not in missing.stderr
+
+
+def test_trace_json_is_utf8_whatever_the_console_encoding(tmp_path):
+    """RFC 8259: JSON between systems is UTF-8; a Japanese Windows console writes a pipe
+    in cp932 (here PYTHONIOENCODING=cp932), where lint's JSON was already UTF-8."""
+    script = tmp_path / "start.bat"
+    script.write_bytes('ARMBCAST /MSG "10:00～12:00 ①" /A\r\n'.encode("cp932"))
+    proc = subprocess.run(
+        [sys.executable, "-m", "sogen", "trace", script.name, "--format", "json"],
+        cwd=tmp_path, capture_output=True, timeout=TIMEOUT, env={**os.environ, "PYTHONIOENCODING": "cp932"},
+    )
+    assert proc.returncode == 0, proc.stderr
+    actions = json.loads(proc.stdout.decode("utf-8"))["combinations"][0]["actions"]
+    assert actions[0]["text"] == 'ARMBCAST /MSG "10:00～12:00 ①" /A'

@@ -24,7 +24,7 @@ from sogen.lint.config import ConfigError, LintConfig, discover_config, load_con
 from sogen.lint.engine import LintUsageError, fails, filter_baseline, lint_paths, write_baseline
 from sogen.lint.report import MACHINE_FORMATS, STATISTICS_FORMATS, render, render_statistics
 from sogen.output import ReadOnlyFile, write_atomically
-from sogen.textio import MAX_SOURCE_BYTES, decode_bytes, visible
+from sogen.textio import MAX_SOURCE_BYTES, decode_bytes, visible, write_utf8
 
 STDIN = "-"
 
@@ -75,15 +75,10 @@ def write_report(fmt: str, produce, output_file: Path | None, stdout: TextIO) ->
         return
     text = io.StringIO()
     produce(text)
-    data = text.getvalue().encode("utf-8")
     if output_file is not None:
-        write_atomically(str(output_file), data)
-    elif hasattr(stdout, "buffer"):
-        stdout.flush()
-        stdout.buffer.write(data)
-        stdout.buffer.flush()
-    else:  # a text stream without bytes underneath (io.StringIO in tests)
-        stdout.write(text.getvalue())
+        write_atomically(str(output_file), text.getvalue().encode("utf-8"))
+    else:
+        write_utf8(stdout, text.getvalue())
 
 
 def file_diff(display_path: str, before: bytes, after: bytes) -> str:
@@ -92,7 +87,15 @@ def file_diff(display_path: str, before: bytes, after: bytes) -> str:
     old = decode_bytes(before).text.splitlines(keepends=True)
     new = decode_bytes(after).text.splitlines(keepends=True)
     lines = difflib.unified_diff(old, new, fromfile=display_path, tofile=f"{display_path} (fixed)")
-    return "".join(line if line.endswith("\n") else line + "\n" for line in lines)
+    return "".join(_shown(line) for line in lines)
+
+
+def _shown(line: str) -> str:
+    """A diff line for the terminal: what it would act on shown (sogen.textio.visible),
+    its CRLF or LF kept, one added where the file's last line had none."""
+    body = line.rstrip("\n")
+    ending = "\r\n" if body.endswith("\r") else "\n"
+    return visible(body.removesuffix("\r")) + ending
 
 
 def load_cluster(path: Path):
@@ -215,7 +218,7 @@ def run_lint(
             if bar is not None:
                 bar.clear()
     except (ConfigError, LintUsageError) as exc:
-        print(_("sogen lint: {error}").format(error=exc), file=stderr)
+        print(_("sogen lint: {error}").format(error=visible(str(exc))), file=stderr)
         return EXIT_USAGE
     for error in result.errors:  # a file's name may hold anything but / and NUL
         print(_("sogen lint: {error}").format(error=visible(error)), file=stderr)
