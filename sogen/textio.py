@@ -177,6 +177,11 @@ def visible(text: str) -> str:
     return _UNSEEN.sub(lambda m: f"\\x{ord(m.group()):02x}" if m.group() < "\u0100" else f"\\u{ord(m.group()):04x}", text)
 
 
+def visible_lines(text: str) -> str:
+    """:func:`visible` line by line: a message of several lines keeps its line ends."""
+    return "\n".join(visible(line) for line in text.split("\n"))
+
+
 def write_utf8(stream, text: str) -> None:
     """Machine-readable output (JSON, SARIF) as UTF-8 whatever the console's encoding
     (cp932 on a Japanese Windows, where Python would write the ANSI code page)."""

@@ -14,7 +14,7 @@ from sogen.batch.events import COMBINATIONS, DIALECTS, DISKS, EVENTS, SERVERS, C
 from sogen.batch.interpreter import PathResult, analyse, script_dialect
 from sogen.batch.parser import parse_script
 from sogen.i18n import _
-from sogen.textio import MAX_SOURCE_BYTES, UnreadableFile, read_regular, visible, write_utf8
+from sogen.textio import MAX_SOURCE_BYTES, UnreadableFile, read_regular, visible, visible_lines, write_utf8
 
 _CHOICES = {
     "event": {event or "UNSET": event for event in EVENTS},
@@ -84,7 +84,7 @@ def run_trace(
         combinations = choose(event, server, disk, matrix)
         script = load(path)
     except TraceError as exc:
-        print(f"sogen trace: {visible(str(exc))}", file=sys.stderr)
+        print(f"sogen trace: {visible_lines(str(exc))}", file=sys.stderr)
         return EXIT_USAGE
     names = DIALECTS[dialect.lower()] if dialect else script_dialect(script)
     results = analyse(script, dialect=names)

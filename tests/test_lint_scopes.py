@@ -48,3 +48,49 @@ def test_a_tree_of_sites_gives_the_findings_of_each_site_alone(sites):
 def test_sites_named_together_on_the_command_line_are_kept_apart(sites):
     alone = set().union(*(findings([site]) for site in sites))
     assert findings(sites) == alone
+
+
+def _concerning(folder_findings: set[tuple[str, int, int, str]], named: set[str]) -> set[tuple[str, int, int, str]]:
+    """The findings of linting the whole site that a lint of ``named`` must give: every
+    finding in a named file, and a pair finding (SO304, SO305) in its start/stop partner."""
+    folders = {str(Path(n).parent) for n in named}
+    return {
+        f for f in folder_findings
+        if f[0] in named or (f[3] in ("SO304", "SO305") and str(Path(f[0]).parent) in folders)
+    }
+
+
+@pytest.mark.parametrize(
+    "edit, named, code",
+    [
+        # A stop script that no longer stops WorkFlow: SO305 stands on the start script's ARMLOAD.
+        ("nagoya/group1/stop.bat", ["nagoya/group1/stop.bat"], "SO305"),
+        # The second instance's alenv file copies the first's service (SO503 compares the two).
+        ("tokyo/so2/alenv2.bat", ["tokyo/so2/alenv2.bat"], "SO503"),
+    ],
+)
+def test_a_file_named_alone_is_compared_with_its_cluster(sites, edit, named, code):
+    """A pre-commit hook names only the staged files: the cross-file rules read the files
+    they compare a named one with, and report what concerns it, as linting the folder does;
+    what the other files have of their own is not reported."""
+    path = Path(edit)
+    if code == "SO305":
+        path.write_bytes(b"".join(line for line in path.read_bytes().splitlines(True) if b"ARMKILL" not in line))
+    site = edit.split("/")[0]
+    whole = findings([site])
+    alone = findings(named)
+    assert code in {c for *_, c in alone}
+    assert alone == _concerning(whole, set(named))
+
+
+def test_a_script_named_outside_the_working_folder_is_compared_with_its_own_folder_only(tmp_path, monkeypatch):
+    """A cluster is read around a named file only where a manifest.json marks it or in the
+    working folder: a lone script elsewhere is not compared with the folders beside it."""
+    shutil.copytree(LEGACY_MULTI, tmp_path / "tokyo")
+    elsewhere = tmp_path / "work"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    named = str(tmp_path / "tokyo" / "so2" / "alenv2.bat")
+    assert "SO503" not in {c for *_, c in findings([named])}
+    monkeypatch.chdir(tmp_path)
+    assert "SO503" in {c for *_, c in findings([named])}

@@ -11,11 +11,11 @@ from pathlib import Path
 from sogen import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
 from sogen.cli.parser import parse
 from sogen.i18n import _, ngettext
-from sogen.textio import visible
+from sogen.textio import visible_lines
 
 
 def err(message: str) -> None:
-    print("\n".join(visible(line) for line in message.split("\n")), file=sys.stderr)
+    print(visible_lines(message), file=sys.stderr)
 
 
 def load_or_report(topology: Path, *, writing: bool):

@@ -24,7 +24,7 @@ from sogen.lint.config import ConfigError, LintConfig, discover_config, load_con
 from sogen.lint.engine import LintUsageError, fails, filter_baseline, lint_paths, write_baseline
 from sogen.lint.report import MACHINE_FORMATS, STATISTICS_FORMATS, render, render_statistics
 from sogen.output import ReadOnlyFile, write_atomically
-from sogen.textio import MAX_SOURCE_BYTES, decode_bytes, visible, write_utf8
+from sogen.textio import MAX_SOURCE_BYTES, decode_bytes, visible, visible_lines, write_utf8
 
 STDIN = "-"
 
@@ -218,10 +218,10 @@ def run_lint(
             if bar is not None:
                 bar.clear()
     except (ConfigError, LintUsageError) as exc:
-        print(_("sogen lint: {error}").format(error=visible(str(exc))), file=stderr)
+        print(_("sogen lint: {error}").format(error=visible_lines(str(exc))), file=stderr)
         return EXIT_USAGE
     for error in result.errors:  # a file's name may hold anything but / and NUL
-        print(_("sogen lint: {error}").format(error=visible(error)), file=stderr)
+        print(_("sogen lint: {error}").format(error=visible_lines(error)), file=stderr)
     io_failed = bool(result.errors)
 
     if diff:

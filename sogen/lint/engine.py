@@ -15,7 +15,7 @@ import os
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -140,23 +140,7 @@ def discover(
     found: dict[str, str] = {}
     for path in paths:
         if os.path.isdir(path):
-            ignore = None
-            if respect_gitignore:
-                from sogen.lint.gitignore import Ignored
-
-                ignore = Ignored(path, unread)
-            for folder, dirs, files in os.walk(path, onerror=report):
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                if ignore is not None:
-                    ignore.enter(folder, files)
-                    dirs[:] = [d for d in dirs if not ignore.ignored(d, True)]
-                    files = [name for name in files if not ignore.ignored(name, False)]
-                for name in sorted(files):
-                    language = language_of(name)
-                    if language:
-                        found.setdefault(os.path.join(folder, name), language)
-                    elif texts is not None and name.lower() in TOPOLOGY_TEXT_FILES:
-                        texts.append(os.path.join(folder, name))
+            _walk(path, found, unread, texts, respect_gitignore, report)
         elif texts is not None and os.path.basename(path).lower() in TOPOLOGY_TEXT_FILES:
             texts.append(path)
         elif os.path.exists(path):
@@ -165,6 +149,66 @@ def discover(
         else:
             raise LintUsageError(_("{path}: no such file or directory").format(path=path))
     return found
+
+
+def _walk(
+    top: str, found: dict[str, str], unread: list[str], texts: list[str] | None, respect_gitignore: bool,
+    report: Callable[[OSError], None], depth: int | None = None,
+) -> None:
+    """The files of ``top`` and the folders below it (``depth`` levels of them at most) into
+    ``found``, as :func:`discover` takes a folder."""
+    ignore = None
+    if respect_gitignore:
+        from sogen.lint.gitignore import Ignored
+
+        ignore = Ignored(top, unread)
+    levels = top.rstrip(os.sep).count(os.sep)
+    for folder, dirs, files in os.walk(top, onerror=report):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        if depth is not None and folder.rstrip(os.sep).count(os.sep) - levels >= depth:
+            dirs[:] = []
+        if ignore is not None:
+            ignore.enter(folder, files)
+            dirs[:] = [d for d in dirs if not ignore.ignored(d, True)]
+            files = [name for name in files if not ignore.ignored(name, False)]
+        for name in sorted(files):
+            language = language_of(name)
+            if language:
+                found.setdefault(os.path.join(folder, name), language)
+            elif texts is not None and name.lower() in TOPOLOGY_TEXT_FILES:
+                texts.append(os.path.join(folder, name))
+
+
+# Four nodes, a few failover groups, a dozen files each: a cluster's files are far fewer.
+MAX_CLUSTER_FILES = 200
+
+
+def partners(named: list[str], found: dict[str, str], respect_gitignore: bool) -> dict[str, str]:
+    """What the cross-file rules compare files named on the command line with, when it was
+    not named too: a pre-commit hook names the one stop.bat staged, and a stop script that
+    no longer stops a watch its start script starts (SO305) or a second instance's alenv
+    file that copies the first's (SO503) passed. Each named file's cluster is read as a
+    folder named on the command line would be (its group folders and their registry
+    folders, .gitignore respected), but only a cluster marked by a manifest.json or in the
+    working folder: a lone script's folder beside unrelated ones is its own."""
+    roots: set[str] = set()
+    folders: set[str] = set()
+    here = os.getcwd()
+    for path in named:
+        folder = absolute_folder(os.path.dirname(path))
+        root = cluster_of(folder)
+        if os.path.isfile(os.path.join(root, MANIFEST)) or root == here or root.startswith(here + os.sep):
+            roots.add(root)
+        else:
+            folders.add(folder)
+    extra: dict[str, str] = {}
+    for top, depth in [(root, 2) for root in sorted(roots)] + [(folder, 1) for folder in sorted(folders)]:
+        files: dict[str, str] = {}
+        _walk(top, files, [], None, respect_gitignore, lambda exc: None, depth)
+        if len(files) <= MAX_CLUSTER_FILES:  # else a folder of many scripts, no cluster's
+            extra.update(files)
+    known = {os.path.abspath(path) for path in found}
+    return {path: language for path, language in extra.items() if os.path.abspath(path) not in known}
 
 
 @lru_cache(maxsize=1024)
@@ -470,6 +514,9 @@ def lint_paths(
     lines run). ``respect_gitignore``: folders are searched without what .gitignore files
     exclude. ``progress(done, total)``: called in this process as files are linted.
     """
+    # Worked out once a run: the working folder and the manifests may change between runs.
+    absolute_folder.cache_clear()
+    cluster_of.cache_clear()
     unread: list[str] = []
     lang = language()
     texts: list[str] | None = [] if topology is not None else None
@@ -495,18 +542,28 @@ def lint_paths(
     if stdin is not None:
         name, data = stdin
         jobs.append(job(name, named_language(name), data))
+    # Read for the cross-file rules only: neither fixed nor reported on their own.
+    context = [
+        replace(job(path, language), fix=False)
+        for path, language in partners([p for p in paths if p in files], files, respect_gitignore).items()
+    ]
+    compared = {j.display_path for j in context}
     if not jobs and not unread:  # a folder that cannot be read is reported as such
         # An empty or misspelt folder passing as "All checks passed" would hide a broken CI step.
         message = _("nothing to lint in {paths}: no .bat, .cmd or .reg file").format(paths=", ".join(paths))
         if respect_gitignore and discover(paths, [], None, respect_gitignore=False):
             message += " that .gitignore does not exclude (--no-respect-gitignore lints them too)"
         raise LintUsageError(message)
-    results = _run(jobs, topology, progress)
-    codes_by_file = {job.display_path: job.codes for job in jobs}
+    results = _run(jobs + context, topology, progress)
+    codes_by_file = {job.display_path: job.codes for job in jobs + context}
 
-    # Findings on more than one file: each is kept only where its rule runs on that file.
+    # Findings on more than one file: each is kept only where its rule runs on that file;
+    # on a file read only to compare, where the pair holds a named one (the start script's
+    # ARMLOAD a named stop script no longer ARMKILLs).
     shared: list[Finding] = []
     for start, stop in pairs(results):
+        if start.display_path in compared and stop.display_path in compared:
+            continue
         for code in sorted(set(start.summaries) & set(stop.summaries)):
             if RULES[code].scope == PAIR:
                 shared.extend(RULES[code].check_pair(start.summaries[code], stop.summaries[code]))
@@ -516,19 +573,25 @@ def lint_paths(
             if r.summaries.get(code) is not None:
                 by_cluster[cluster_of(r.folder)][r.display_path] = r.summaries[code]
         for summaries in by_cluster.values():
-            shared.extend(RULES[code].check_cluster(summaries))
+            shared.extend(f for f in RULES[code].check_cluster(summaries) if f.path not in compared)
     shared_by_file: dict[str, list[Finding]] = defaultdict(list)
     for finding in shared:
         if finding.code in codes_by_file.get(finding.path, ()):
             shared_by_file[finding.path].append(finding)
 
     findings: list[Finding] = []
+    linted = []
     for result in results:
         codes = codes_by_file[result.display_path]
+        if result.display_path in compared:
+            own = shared_by_file.pop(result.display_path, [])
+            findings.extend(apply_suppressions(own, result.suppressions, codes.__contains__, result.display_path)[0])
+            continue
+        linted.append(result)
         own = result.findings + shared_by_file.pop(result.display_path, [])
         kept, unused = apply_suppressions(own, result.suppressions, codes.__contains__, result.display_path)
         findings.extend(kept + unused)
-    return LintResult(results, unique(findings), config, unread)
+    return LintResult(linted, unique(findings), config, unread)
 
 
 # -- placing files in a topology --------------------------------------------------------
