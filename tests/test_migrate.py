@@ -221,7 +221,21 @@ def test_files_built_from_stand_ins_wait_for_the_placeholders():
     assert "manifest.json" not in migration.pending
     for name, data in migration.files.items():
         text = data.decode("cp932", errors="replace")
-        assert not re.search(r"\b[D-HP-T]:\\SO\d|192\.0\.2\.", text), name
+        assert not re.search(r"\b[D-Z]:\\SO\d|192\.0\.2\.", text), name
+
+
+@pytest.mark.parametrize("drive", ["D", "E", "P"])
+def test_stand_ins_never_meet_the_real_values(tmp_path, drive):
+    """Server 2's folder alone imports group 1 with its partition to fill in; a stand-in
+    drive that is server 2's real one made validate blame "drive P: is already a switched
+    partition of group1", a value the user never wrote (exit 2)."""
+    folder = tmp_path / "so2"
+    shutil.copytree(LEGACY / "multi" / "so2", folder)
+    alenv = folder / "alenv2.bat"
+    alenv.write_bytes(alenv.read_bytes().replace(b"SET ALROOT=E:\\SO2", f"SET ALROOT={drive}:\\SO2".encode()))
+    migration = migrate([str(folder)], None)
+    assert f"{drive}:\\SO2".encode() in migration.files["so2/alenv2.bat"]
+    assert "group1/alenv1.bat" in migration.pending
 
 
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "utf-16"])

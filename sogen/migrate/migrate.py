@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tempfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -28,27 +29,65 @@ from sogen.topology.model import Topology
 MIGRATION = "MIGRATION.md"
 IMPORTED = "cluster.yaml"
 
-# Stand-ins that let the scripts be generated while node data is still to be
-# filled in; nothing generated from them is written. Two sets that differ in every
-# value but the node names: an artifact whose bytes change with the set is built from
-# a placeholder (see pending_artifacts). A node's name stands in the scripts' header
-# comment and in the names of the node's files, which wait for any node data.
-# Addresses from TEST-NET-1.
-def _stand_in(key: str, n: int, variant: int) -> object:
-    letter = ("DEFGH", "PQRST")[variant][n - 1]
-    values = {
-        "name": f"NODE{n}",
-        "ip": f"192.0.2.{n + 10 * variant}",
-        "virtual_ip": f"192.0.2.{100 + n + 10 * variant}",
-        "floating_ip": f"192.0.2.{200 + n + 10 * variant}",
-        "virtual_host": f"{('VHOST', 'VNAME')[variant]}{n}",
-        "mta": ("mta", "relay")[variant],
-        "alroot": f"{letter}:\\SO{n}",
-        "partitions": letter,
-        "mvm": 98 - 2 * variant,
-        "wfocom": 99 - 2 * variant,
-    }
-    return values.get(key, f"{'XY'[variant]}{n}")
+# Stand-ins that let the scripts be generated while values are still to be filled in;
+# nothing generated from them is written. Two sets that differ in every value but the
+# node names: an artifact whose bytes change with the set is built from a placeholder
+# (see pending_artifacts). A node's name stands only in the scripts' header comments and
+# in the names of the node's own files, which wait for any node data; it reads as one
+# to fill in. Candidates in order, each set taking every other one that no value of the
+# topology uses (a real partition P: must not meet a stand-in P:). Addresses from TEST-NET-1.
+_CANDIDATES = {
+    "name": lambda i: f"FILL-IN-{i}",
+    "ip": lambda i: f"192.0.2.{i}",
+    "virtual_ip": lambda i: f"192.0.2.{100 + i}",
+    "floating_ip": lambda i: f"192.0.2.{200 + i}",
+    "virtual_host": lambda i: f"VHOST{i}",
+    "mta": lambda i: f"mta{i}",
+    "mvm": lambda i: 100 - 2 * i,
+    "wfocom": lambda i: 101 - 2 * i,
+}
+_LETTERS = "DEFGHIJKLMNOPQRSTUVWXYZ"
+_DRIVE = re.compile(r"([A-Za-z])(?::|$)")
+
+
+class _StandIns:
+    """The stand-ins of one set (``variant`` 0 or 1) for a topology whose values are ``used``."""
+
+    def __init__(self, used: set[str], variant: int):
+        self.variant = variant
+        self.used = used
+        self.letters = "".join(c for c in _LETTERS if c not in {u[0].upper() for u in used if _DRIVE.fullmatch(u[:2])})
+        self.counter: dict[str, int] = {}
+
+    def next(self, key: str) -> object:
+        n = self.counter[key] = self.counter.get(key, 0) + 1
+        if key == "name":  # the same in both sets (see above)
+            return _CANDIDATES["name"](n)
+        wanted = 2 * (n - 1) + self.variant  # this set's n-th: every other free candidate
+        i = 0
+        while True:
+            i += 1
+            value = self._candidate(key, i)
+            if str(value) in self.used:
+                continue
+            if wanted == 0:
+                return value
+            wanted -= 1
+
+    def _candidate(self, key: str, i: int) -> object:
+        if key in ("alroot", "partitions"):  # a group's root stands on its own partition
+            letter = self.letters[(i - 1) % len(self.letters)]
+            return f"{letter}:\\SO{i}" if key == "alroot" else letter
+        return _CANDIDATES.get(key, lambda i: f"X{i}")(i)
+
+
+def _values_of(node) -> set[str]:
+    """Every value of a topology document, as text (drive letters as themselves)."""
+    if isinstance(node, dict):
+        return set().union(*(_values_of(v) for v in node.values())) if node else set()
+    if isinstance(node, list):
+        return set().union(*(_values_of(v) for v in node)) if node else set()
+    return {str(node)}
 
 
 @dataclass(frozen=True)
@@ -79,19 +118,18 @@ class Migration:
         return sum(not d.explained for s in self.diffs for d in s.differences)
 
 
-def _fill(node, path: str, found: list[str], counter: dict[str, int], variant: int):
-    """Replace FILL_IN leaves with stand-ins of the set ``variant``; ``found`` collects their paths."""
+def _fill(node, path: str, found: list[str], stand_ins: _StandIns):
+    """Replace FILL_IN leaves with ``stand_ins``; ``found`` collects their paths."""
     if isinstance(node, dict):
-        return {k: _fill(v, f"{path}.{k}" if path else k, found, counter, variant) for k, v in node.items()}
+        return {k: _fill(v, f"{path}.{k}" if path else k, found, stand_ins) for k, v in node.items()}
     if isinstance(node, list):
-        return [_fill(v, f"{path}[{i}]", found, counter, variant) for i, v in enumerate(node)]
+        return [_fill(v, f"{path}[{i}]", found, stand_ins) for i, v in enumerate(node)]
     if node == PLACEHOLDER:
         found.append(path)
         key = path.rsplit(".", 1)[-1].split("[")[0]
         if key == "type":  # which products the group runs: no stand-in can say
             return node
-        counter[key] = counter.get(key, 0) + 1
-        return _stand_in(key, counter[key], variant)
+        return stand_ins.next(key)
     return node
 
 
@@ -118,7 +156,7 @@ def topology_for_scripts(yaml_text: str, imported_as: Path, variant: int = 0) ->
             path = Path(folder) / IMPORTED
             path.write_text(yaml_text, encoding="utf-8")
             doc = read_document(path)
-        filled = _fill(doc.data, "", found, {}, variant)
+        filled = _fill(doc.data, "", found, _StandIns(_values_of(doc.data), variant))
         # A policy naming placeholder nodes names their stand-ins, in the imported order.
         names = [n["name"] for n in filled["cluster"]["nodes"]]
         for index, group in enumerate(filled["groups"]):
