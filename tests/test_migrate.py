@@ -256,6 +256,11 @@ def test_a_script_saved_in_another_encoding_is_imported_as_written(tmp_path, enc
     migration = migrate([str(folder)], None)
     assert "サーバの復旧が完了しました".encode("cp932") in migration.files["grp/start.bat"]
     assert migration.unexplained == 0
+    # cmd reads no command of a UTF-16 file: the report says so, not the bytes 16 times over.
+    report = migration.files["MIGRATION.md"].decode("utf-8")
+    assert not re.search("[\x00-\x08\x0b-\x1f]", report)
+    if encoding == "utf-16":
+        assert "cmd.exe runs none of it (UTF-16)" in report and "| (nothing) |" in report
 
 
 def test_a_message_both_scripts_broadcast_comes_from_the_stop_script_when_start_has_none(tmp_path):

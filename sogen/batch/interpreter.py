@@ -18,7 +18,8 @@ It follows cmd where it matters for these scripts:
   expansion is enabled, FOR /L and FOR over a list, SET /A;
 * the file is read as cmd reads it on these servers, in code page 932, whatever
   encoding sogen decoded it with (``chcp 65001`` is not followed: Windows reads
-  the lines after it as UTF-8);
+  the lines after it as UTF-8); a UTF-16 file, every other byte a NUL, runs
+  nothing of the script;
 * a variable holds at most 8191 characters, as in cmd; a longer value is cut there
   and the path marked uncertain;
 * external programs succeed (errorlevel 0): IF ERRORLEVEL, ``&&`` and ``||``
@@ -381,7 +382,11 @@ class _Interpreter:
         self.dialect = dialect
         self.statements = script.statements
         self.lines = script.lines
-        if script.encoding != BATCH_ENCODING and not script.raw.isascii():
+        if script.encoding.startswith("utf-16"):
+            # Every other byte a NUL: what cmd makes of the lines runs no command of the
+            # script (SO702; Wine's cmd hangs on such a file).
+            self.lines, self.statements = [], []
+        elif script.encoding != BATCH_ENCODING and not script.raw.isascii():
             # cmd reads the bytes in the console's code page, 932 on these servers,
             # whatever sogen decoded them as: a UTF-8 message turns into other
             # characters and may swallow the quote after it; a byte order mark

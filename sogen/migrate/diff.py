@@ -228,9 +228,13 @@ def explain(
     meant = Counter(meant_done[combination]) if encoding else Counter()
     garbled = frozenset(a for a in extra if a not in meant) | frozenset(a for a in missing if a in meant)
     if encoding and garbled:
+        how = (
+            "cmd.exe runs none of it (UTF-16)" if not legacy.steps else
+            "cmd.exe reads it in code page 932, where its Japanese text swallows quotes, line ends and labels"
+        )
         reasons.append(Explanation(
-            f"legacy is not code page 932 text ({encoding[0]} at line {encoding[1]}): cmd.exe reads it in code page 932, "
-            "where its Japanese text swallows quotes, line ends and labels; generated is code page 932", encoding[0], garbled))
+            f"legacy is not code page 932 text ({encoding[0]} at line {encoding[1]}): {how}; generated is code page 932",
+            encoding[0], garbled))
     if not extra and not missing:
         if old != new and _without(old, "ARMBCAST") == _without(new, "ARMBCAST"):
             first = next(index for index, (a, b) in enumerate(zip(old, new)) if a != b)

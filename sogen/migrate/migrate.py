@@ -14,7 +14,7 @@ from sogen.batch.parser import parse_script
 from sogen.migrate.diff import ScriptDiff, diff_script
 from sogen.migrate.importer import import_folders, legacy_findings, parse_group_spec
 from sogen.migrate.recover import ImportError_, find_scripts
-from sogen.textio import BATCH_ENCODING, MAX_SOURCE_BYTES, read_regular
+from sogen.textio import BATCH_ENCODING, MAX_SOURCE_BYTES, read_regular, visible
 from sogen.topology.load import (
     PLACEHOLDER,
     LoadedDocument,
@@ -261,7 +261,7 @@ def migrate(
 
 def _actions(actions: list[str]) -> str:
     """A table cell: one action per line; a | would end the cell."""
-    return "<br>".join(f"`{a}`".replace("|", "\\|") for a in actions) if actions else "(nothing)"
+    return "<br>".join(f"`{visible(a)}`".replace("|", "\\|") for a in actions) if actions else "(nothing)"
 
 
 def _in_dialect(t: Topology, dialect: str) -> Topology:
