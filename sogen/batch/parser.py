@@ -175,7 +175,10 @@ def parse_script(path: str, data: bytes) -> Script:
         decoded = None
         text, encoding = _decode_with_replacement(data)
     crlf, lf = text.count("\r\n"), text.count("\n")
-    newline = "\r\n" if crlf == lf else "\n" if crlf == 0 else "mixed"
+    if lf == 0 and "\r" in text:  # an old Mac's line ends: cmd reads one line
+        newline = "\r"
+    else:
+        newline = "\r\n" if crlf == lf else "\n" if crlf == 0 else "mixed"
     lines = split_lines(text)
     return Script(
         path=path,

@@ -36,7 +36,9 @@ class LfLineEndings(Rule):
     after an unrelated edit, typically when a script was saved by a Unix editor or
     checked out by git with `core.autocrlf=false`. A script that jumps to no
     label (no `GOTO label`, no `CALL :label`) is read line by line whatever its
-    line endings, and is left alone.
+    line endings, and is left alone. A CR alone (an old Mac editor, a bad transfer)
+    ends no line at all: cmd reads the whole file as one line, and the group's
+    script runs at most its first command.
 
     ## Example
     ```text
@@ -59,9 +61,21 @@ class LfLineEndings(Rule):
 
     def check(self, ctx: FileContext) -> Iterator[Finding]:
         newline = ctx.script.newline
+        text = ctx.decoded.text if ctx.decoded else ""
+        if newline == "\r":
+            fix = None
+            if ctx.fixable:
+                ends = (i + 1 for i, c in enumerate(text) if c == "\r")
+                fix = Fix(_("convert line endings to CRLF"), tuple(Edit(i, i, "\n") for i in ends))
+            yield self.finding(
+                ctx,
+                span_of(1, 1, 1),
+                _("CR-only line endings: cmd.exe ends a line at LF only and reads the whole file as one line; use CRLF"),
+                fix,
+            )
+            return
         if newline == "\r\n" or not any(_searches_label(s) for s in ctx.statements):
             return
-        text = ctx.decoded.text if ctx.decoded else ""
         bare = [m.start() for m in _BARE_LF.finditer(text)]
         if newline == "mixed":
             what = _("mixed line endings ({bare} of {lines} lines end in LF only)").format(

@@ -1,0 +1,1 @@
+rem start.bat saved with CR alone at each line end (an old Mac editor): cmd reads one lineIF "%ARMS_EVENT%" == "START" GOTO NORMALGOTO EXIT:NORMALARMLOAD StarOffice /S /M "StarOffice Server":EXIT
