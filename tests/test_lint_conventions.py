@@ -527,6 +527,20 @@ def test_sarif_results_carry_line_independent_fingerprints(tmp_path, monkeypatch
     assert len(set(prints(before).values())) == len(before)
 
 
+@pytest.mark.parametrize("name, uri", [
+    ("a#b.bat", "a%23b.bat"), ("x?y.bat", "x%3Fy.bat"), ("停止.bat", "%E5%81%9C%E6%AD%A2.bat"), ("my stop.bat", "my%20stop.bat"),
+])
+def test_sarif_uris_are_percent_encoded_and_name_the_file_as_linted(tmp_path, monkeypatch, name, uri):
+    """SARIF 3.10.2 wants RFC 3986 URI references: a code scanning tool read x?y.bat as the
+    file x with a query, a#b.bat as a; a link is named as the other formats name it."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "site").mkdir()
+    script(tmp_path / "shared.bat")
+    (tmp_path / "site" / name).symlink_to(tmp_path / "shared.bat")
+    results = sarif(lint_paths([f"site/{name}"], LintConfig()).findings)["runs"][0]["results"]
+    assert {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in results} == {f"site/{uri}"}
+
+
 def test_identical_lines_get_distinct_fingerprints(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     script(tmp_path / "start.bat", SCRIPT.replace("GOTO no_arm\n", "IF %ARMS_EVENT% == RECOVER GOTO RECOVER\nGOTO no_arm\n"))

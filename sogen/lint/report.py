@@ -268,12 +268,17 @@ def fingerprints(findings: list[Finding]) -> list[str]:
 
 
 def artifact_uri(path: str) -> str:
-    """A URI reference relative to the working directory (%SRCROOT%), or a file: URI."""
-    absolute = Path(path).resolve()
+    """A URI reference relative to the working directory (%SRCROOT%), or a file: URI, of
+    the file as named (a link is not followed: the other formats and the fingerprint name
+    the link). Percent-encoded as RFC 3986 wants (SARIF 3.10.2): ``a#b.bat`` is no
+    fragment, ``停止.bat`` UTF-8 escapes."""
+    from urllib.parse import quote
+
+    absolute = Path(os.path.abspath(path))
     try:
-        return absolute.relative_to(Path.cwd().resolve()).as_posix().replace("%", "%25").replace(" ", "%20")
+        return quote(absolute.relative_to(os.path.abspath(os.getcwd())).as_posix(), safe="/")
     except ValueError:
-        return absolute.as_uri()
+        return "file://" + quote(absolute.as_posix(), safe="/")
 
 
 def render_sarif(
