@@ -289,11 +289,15 @@ def test_a_script_that_never_tests_the_disk_gives_no_disk_error_text(tmp_path, k
     assert "disk_error" not in data.get("settings", {}).get("messages", {})
 
 
-def test_a_watch_the_stop_script_never_stops_is_explained_by_the_start_scripts_finding(tmp_path):
+@pytest.mark.parametrize("prefix", [b"", b"@", b"@ ", b'IF NOT "%ARMS_DISK%" == "FAILURE" '])
+def test_a_watch_the_stop_script_never_stops_is_explained_by_the_start_scripts_finding(tmp_path, prefix):
     """The stop script forgets ARMKILL WorkFlow: lint reports it on the start script's
-    ARMLOAD (SO305), and that finding explains the ARMKILL only the generated stop runs."""
+    ARMLOAD (SO305), and that finding explains the ARMKILL only the generated stop runs,
+    whatever stands before the ARMLOAD on its line."""
     folder = tmp_path / "grp"
     shutil.copytree(LEGACY / "guide-32-sqlserver", folder)
+    start = folder / "start.bat"
+    start.write_bytes(start.read_bytes().replace(b"\nARMLOAD WorkFlow", b"\n" + prefix + b"ARMLOAD WorkFlow"))
     stop = folder / "stop.bat"
     stop.write_bytes(b"".join(line for line in stop.read_bytes().splitlines(True) if b"ARMKILL WorkFlow" not in line))
     migration = migrate([str(folder)], None)

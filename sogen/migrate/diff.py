@@ -17,6 +17,7 @@ from sogen.batch.actions import ClusterAction, file_change
 from sogen.batch.events import COMBINATIONS, Combination, Dialect
 from sogen.batch.interpreter import PathResult
 from sogen.batch.ir import Call, Exit, Label
+from sogen.batch.parser import program_of
 from sogen.catalogue import load_catalogue
 
 _ARGUMENT = re.compile(r'"[^"]*"?|[^\s"]+')
@@ -350,15 +351,25 @@ def _unpaired_watches(by_code: dict[str, list], extra: Counter, missing: Counter
     ):
         cited = set()
         for finding in by_code.get(code, ()):
-            words = finding.source.split()
-            if len(words) < 2 or words[1].upper() in cited:
+            watch = _watch_id_at(finding)
+            if watch is None or watch.upper() in cited:
                 continue  # one reason a watch (it may be started on several paths)
-            cited.add(words[1].upper())
-            covered = frozenset(a for a in actions if a.upper() == f"ARMKILL {words[1]}".upper())
+            cited.add(watch.upper())
+            covered = frozenset(a for a in actions if a.upper() == f"ARMKILL {watch}".upper())
             if covered:
                 where = f"{code} at {Path(finding.path).name} line {finding.line}"
-                reasons.append(Explanation(f"{why.format(id=words[1])} ({where})", code, covered))
+                reasons.append(Explanation(f"{why.format(id=watch)} ({where})", code, covered))
     return reasons
+
+
+def _watch_id_at(finding) -> str | None:
+    """The watch ID of the ARMLOAD or ARMKILL a finding stands on (after an IF, an @, a
+    start /b, a path to the program)."""
+    words = finding.source[finding.column - 1 :].split()
+    for index, word in enumerate(words[:-1]):
+        if program_of(word) in ("armload", "armkill"):
+            return words[index + 1]
+    return None
 
 
 def _dependencies_not_started(legacy: PathResult, generated: PathResult, absent: list[str]) -> list[str]:
