@@ -803,7 +803,7 @@ def two_groups_in_one_folder(folder: Path) -> None:
         (clp_logging_scripts, "no path runs an ARM command (ARMLOAD, ARMKILL, ARMBCAST ...): nothing in it for a topology"),
         # The guide's section 3.4.1 names group 2's scripts start2.bat / stop2.bat: beside
         # group 1's they are a second group, whose alenv file and patches sogen cannot tell.
-        (two_groups_in_one_folder, "holds the scripts of more than one failover group (start.bat, start2.bat, stop.bat, stop2.bat)"),
+        (two_groups_in_one_folder, "holds the scripts of more than one failover group (start.bat, stop.bat, start2.bat, stop2.bat)"),
     ],
     ids=["empty", "not-clusterpro", "no-arm-command", "two-groups"],
 )
@@ -831,6 +831,23 @@ def test_a_folder_with_the_second_groups_numbered_scripts_alone(tmp_path):
     assert result.groups[0].instance.value == 2
 
 
+@pytest.mark.parametrize(
+    "pair, stray",
+    [(("start.bat", "stop.bat"), "stop2.bat"), (("start.bat", "stop.bat"), "start2.bat"),
+     (("start2.bat", "stop2.bat"), "stop.bat"), (("start2.bat", "stop2.bat"), "start.bat")],
+)
+def test_a_stray_numbered_script_is_no_group_of_its_own(tmp_path, pair, stray):
+    """A copy kept beside the pair (stop2.bat, no start2.bat) is no second failover group:
+    the complete pair is the folder's, whichever way the names sort."""
+    folder = tmp_path / "grp"
+    folder.mkdir()
+    for name, source in zip(pair, ("start.bat", "stop.bat")):
+        shutil.copy(LEGACY / "guide-141-lf-utf8" / source, folder / name)
+    shutil.copy(LEGACY / "guide-141-lf-utf8" / "stop.bat", folder / stray)
+    scripts = import_folders([str(folder)], "cluster.yaml").groups[0].scripts
+    assert (scripts["start"].name, scripts["stop"].name) == pair
+
+
 def test_two_folders_claiming_one_instance(tmp_path):
     for name in ("a", "b"):
         shutil.copytree(LEGACY / "guide-141-lf-utf8", tmp_path / name)
@@ -846,6 +863,17 @@ def test_two_folders_claiming_one_instance(tmp_path):
 def test_a_group_is_named_after_the_letters_and_digits_of_its_folder(tmp_path, folder, group):
     shutil.copytree(LEGACY / "guide-141-lf-utf8", tmp_path / folder)
     assert [g.name for g in import_folders([str(tmp_path / folder)], "cluster.yaml").groups] == [group]
+
+
+def test_folders_that_give_one_name_are_numbered_by_their_place(tmp_path):
+    """東京 and 大阪支社 both keep no letter or digit: group-1 and group-2, not a refusal;
+    a name given with NAME=DIR stays as given."""
+    for name, legacy in (("東京", "so1"), ("大阪支社", "so2")):
+        shutil.copytree(LEGACY / "multi" / legacy, tmp_path / name)
+    groups = import_folders([str(tmp_path / "東京"), str(tmp_path / "大阪支社")], "cluster.yaml").groups
+    assert [g.name for g in groups] == ["group-1", "group-2"]
+    groups = import_folders([f"tokyo={tmp_path / '東京'}", str(tmp_path / "大阪支社")], "cluster.yaml").groups
+    assert [g.name for g in groups] == ["tokyo", "group"]
 
 
 @pytest.mark.parametrize("name", ["グループ東京", "../evil", "1st"])

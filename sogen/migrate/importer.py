@@ -25,7 +25,7 @@ def parse_group_spec(spec: str) -> tuple[str, Path]:
     """``name=DIR`` or ``DIR``: the group is named after the folder, its letters and
     digits kept (``グループ 2`` gives ``g2``)."""
     name, sep, folder = spec.partition("=")
-    if sep and name and _GROUP_NAME.fullmatch(name):
+    if _names_its_group(spec):
         return name, Path(folder)
     path = Path(spec)
     if sep and name and not path.exists():
@@ -39,6 +39,12 @@ def parse_group_spec(spec: str) -> tuple[str, Path]:
     if not base[0].isalpha():
         base = "g" + base
     return base[:31], path
+
+
+def _names_its_group(spec: str) -> bool:
+    """``NAME=DIR`` with a NAME a group may have."""
+    name, sep, _folder = spec.partition("=")
+    return bool(sep and _GROUP_NAME.fullmatch(name))
 
 
 def legacy_findings(folders: list[Path]) -> list:
@@ -57,6 +63,13 @@ def import_folders(specs: list[str], output_name: str) -> ImportResult:
     if not specs:
         raise ImportError_(_("give at least one group folder (one per failover group)"))
     parsed = [parse_group_spec(spec) for spec in specs]
+    # Folders named alike once their other characters go (東京 and 大阪 are both "group")
+    # are told apart by their place; a name given with NAME=DIR is kept as given.
+    derived = [name for (name, _), spec in zip(parsed, specs) if not _names_its_group(spec)]
+    parsed = [
+        (f"{name[:28]}-{index}" if not _names_its_group(spec) and derived.count(name) > 1 else name, folder)
+        for index, ((name, folder), spec) in enumerate(zip(parsed, specs), start=1)
+    ]
     names = [name for name, _ in parsed]
     duplicate = next((n for n in names if names.count(n) > 1), None)
     if duplicate:

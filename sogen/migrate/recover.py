@@ -120,16 +120,17 @@ def find_scripts(folder: Path) -> dict[str, Path]:
     if not folder.is_dir():
         raise ImportError_(_("{path}: is not a folder (give one folder per failover group)").format(path=folder))
     found: dict[str, list[Path]] = {"start": [], "stop": []}
-    numbers = set()
+    numbered: dict[str, dict[str, Path]] = {}
     for path in sorted(folder.iterdir()):
         match = SCRIPT_NAMES.fullmatch(path.name)
         if match and not path.is_dir():  # a FIFO or device is reported when read, not taken for missing
             found[match.group(1).lower()].append(path)
-            numbers.add(match.group(2))
-    if len(numbers) > 1:
+            numbered.setdefault(match.group(2), {}).setdefault(match.group(1).lower(), path)
+    pairs = [scripts for scripts in numbered.values() if len(scripts) == 2]
+    if len(pairs) > 1:
         # start.bat and start2.bat are two failover groups, and which alenv file or
         # patch of the folder belongs to which is for the SE to say, not to guess.
-        names = ", ".join(p.name for paths in found.values() for p in paths)
+        names = ", ".join(p.name for scripts in pairs for p in scripts.values())
         raise ImportError_(
             _(
                 "{path}: holds the scripts of more than one failover group ({names}); put each group's "
@@ -144,6 +145,8 @@ def find_scripts(folder: Path) -> dict[str, Path]:
         else:
             message = _("{path}: no stop script (start.bat / stop.bat) in this folder")
         raise ImportError_(message.format(path=folder))
+    if pairs:  # a stray stop2.bat beside start.bat and stop.bat is no group of its own
+        return {kind: pairs[0][kind] for kind in ("start", "stop")}
     return {kind: paths[0] for kind, paths in found.items()}
 
 
