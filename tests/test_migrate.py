@@ -494,7 +494,8 @@ def test_import_reads_arm_lines_run_through_start_or_cmd_and_names_them(tmp_path
     start, stop = legacy / "start.bat", legacy / "stop.bat"
     watch = b'ARMLOAD StarOffice /S /M "StarOffice Server"'
     start.write_bytes(start.read_bytes().replace(watch, b'start "" /b /wait ' + watch))
-    stop.write_bytes(stop.read_bytes().replace(b"ARMKILL StarOffice\r\n", b"cmd /c ARMKILL StarOffice\r\n"))
+    # The stop script's wrapper stands on a line of its own: the list shows the command whole.
+    stop.write_bytes(stop.read_bytes().replace(b"ARMKILL StarOffice\r\n", b"cmd /c ^\r\n  ARMKILL StarOffice\r\n"))
     output = tmp_path / "cluster.yaml"
     assert run("import", legacy, "-o", output).exit_code == 0
     text = output.read_text(encoding="utf-8")

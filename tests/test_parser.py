@@ -170,6 +170,12 @@ def test_a_cmd_c_path_in_quotes_is_the_program_unless_s():
         ("cmd /c start ARMKILL X", ("cmd /c", "start"), True),
         ("start /wait cmd /c start /b armkill X", ("start /wait", "cmd /c", "start /b"), True),
         ("ARMKILL X", (), False),
+        # A redirection before the program goes to start (or cmd), on one line or across a caret.
+        ("start /b >nul ARMKILL X", ("start /b",), True),
+        ("start /b >nul ^\nARMKILL X", ("start /b",), True),
+        ("cmd /c 2>&1 ARMKILL X", ("cmd /c",), False),
+        # The wrapper's own text across carets is shown as one line.
+        ("start ^\n/b ^\n  ARMKILL X", ("start /b",), True),
     ],
 )
 def test_a_start_without_wait_runs_the_program_detached(line, via, detached):

@@ -658,10 +658,10 @@ def _one_wrapper(
         return None
     index, detached = found
     word = words[index]
-    offset = _offset_in(raw, name_span, word.span)
-    if not raw.startswith(word.text, offset):
-        return None  # a redirection between the wrapper and the program
-    via = _before_continuations(raw[:offset])
+    offset = _offset_in(raw, words, index)
+    if offset < 0:
+        return None
+    via = _CONTINUATION.sub(" ", raw[:offset]).rstrip(" \t")
     if program == "start":  # start runs the program itself: its arguments are as written
         return word, words[index + 1 :], raw[offset:], via, detached
     # cmd reads what follows /C as a new command line: carets and the operators they
@@ -681,22 +681,21 @@ def _one_wrapper(
     return inner[0], inner[1:], inner_text, via, False
 
 
-def _before_continuations(text: str) -> str:
-    """``text`` without the blanks, and the carets that join the next line, it ends with
-    (``start /b ^`` with the program on the line below)."""
-    text = text.rstrip(" \t")
-    while text.endswith("^\n"):
-        text = text[:-2].rstrip(" \t")
-    return text
+# A caret that joins the next line, with the blanks around it: one blank in a wrapper's text.
+_CONTINUATION = re.compile(r"[ \t]*\^\n[ \t]*")
 
 
-def _offset_in(raw: str, name_span: Span, span: Span) -> int:
-    """Where a word of the command stands in its ``raw`` text, which begins at the
-    command's name and holds the lines a caret joined, each from its first column."""
-    if span.line == name_span.line:
-        return span.column - name_span.column
-    lines = raw.split("\n", span.line - name_span.line)
-    return sum(len(line) + 1 for line in lines[:-1]) + span.column - 1
+def _offset_in(raw: str, words: list[Word], index: int) -> int:
+    """Where ``words[index]`` stands in the command's ``raw`` text (which has no
+    redirections and holds the lines a caret joined), found after the words before it;
+    -1 if it is not there."""
+    at = 0
+    for word in words[: index + 1]:
+        at = raw.find(word.text, at)
+        if at < 0:
+            return -1
+        at += len(word.text)
+    return at - len(words[index].text)
 
 
 def _program_index(program: str, words: list[Word]) -> tuple[int, bool] | None:

@@ -338,8 +338,10 @@ def _recover_unkept_lines(group: RecoveredGroup) -> None:
     for kind, results in group.analyses.items():
         path = group.scripts[kind]
 
-        def note(found: dict, line: int) -> None:
-            found.setdefault((path.name, line), f"{_where(path, group.folder, line)}: {group.lines[kind][line - 1].strip()}")
+        def note(found: dict, line: int, end_line: int | None = None) -> None:
+            # A command continued with ^ is shown whole, its lines joined.
+            text = " ".join(part.strip().removesuffix("^").rstrip() for part in group.lines[kind][line - 1 : end_line or line])
+            found.setdefault((path.name, line), f"{_where(path, group.folder, line)}: {text}")
 
         for result in results.values():
             for action in result.actions:
@@ -349,9 +351,9 @@ def _recover_unkept_lines(group: RecoveredGroup) -> None:
                     or unknown_watch_id(action)
                     or (action.verb in ("NET START", "NET STOP") and action.product is None)  # no product of ours
                 ):
-                    note(programs, action.stmt.span.line)
+                    note(programs, action.stmt.span.line, action.stmt.span.end_line)
                 elif action.stmt.via or (action.verb in _GENERATED_OPTIONS and _options_beyond_generated(action)):
-                    note(options, action.stmt.span.line)
+                    note(options, action.stmt.span.line, action.stmt.span.end_line)
         for line in group.file_changes[kind]:
             note(programs, line)
     group.programs = [programs[key] for key in sorted(programs)]
