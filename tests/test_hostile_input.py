@@ -1151,3 +1151,34 @@ def test_trace_json_is_utf8_whatever_the_console_encoding(tmp_path):
     assert proc.returncode == 0, proc.stderr
     actions = json.loads(proc.stdout.decode("utf-8"))["combinations"][0]["actions"]
     assert actions[0]["text"] == 'ARMBCAST /MSG "10:00～12:00 ①" /A'
+
+
+def test_a_run_that_could_not_read_a_file_never_reads_as_passed(tmp_path):
+    """The last line of a CI log is what people read: a file that could not be read is no
+    passed check, in any format, and recording a baseline then would make its findings
+    look new next time (a CI review)."""
+    (tmp_path / "start.bat").write_bytes(CLEAN_SCRIPT)
+    place("fifo", tmp_path / "stop.bat")
+    human = sogen("lint", ".", "--select", "SO701", cwd=tmp_path)
+    assert human.returncode == EXIT_USAGE
+    assert human.stdout.strip().splitlines()[-1] == "No problems in 1 file read; 1 could not be read"
+    assert "All checks passed" not in human.stdout
+    summary = json.loads(sogen("lint", ".", "--select", "SO701", "--format", "json", cwd=tmp_path).stdout)["summary"]
+    assert (summary["files"], summary["unread"]) == (1, 1)
+    run = json.loads(sogen("lint", ".", "--format", "sarif", cwd=tmp_path).stdout)["runs"][0]
+    assert run["invocations"][0]["executionSuccessful"] is False
+    assert "is a named pipe (FIFO)" in run["invocations"][0]["toolExecutionNotifications"][0]["message"]["text"]
+    baseline = tmp_path / "baseline.json"
+    baseline.write_text("{}", encoding="utf-8")
+    refused = sogen("lint", ".", "--write-baseline", baseline.name, cwd=tmp_path)
+    assert refused.returncode == EXIT_USAGE and "not written: some files could not be read" in refused.stderr
+    assert baseline.read_text(encoding="utf-8") == "{}"
+
+
+@pytest.mark.parametrize("options", [["--select", ""], ["--select", ","], ["--select", "SO1", "--ignore", "SO1"]])
+def test_a_selection_of_no_rule_is_a_usage_error(tmp_path, options):
+    """sogen lint --select "$RULES" with the variable unset turned every check off and
+    passed (exit 0)."""
+    (tmp_path / "start.bat").write_bytes(CLEAN_SCRIPT)
+    result = sogen("lint", "start.bat", *options, cwd=tmp_path)
+    assert result.returncode == EXIT_USAGE and "no rule is selected" in result.stderr

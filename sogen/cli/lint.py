@@ -204,6 +204,9 @@ def run_lint(
                 _("--baseline {path}: no such file; record one with --write-baseline {path}").format(path=baseline)
             )
         config = resolve_config(files or [stdin_filename], config_file, select, ignore, fail_on, extend_select)
+        if not config.selected():
+            # An empty CI variable (--select "$RULES") must not turn the check off unseen.
+            raise LintUsageError(_("no rule is selected: --select and --ignore (or the settings) leave none to run"))
         if dialect:  # the event variables' names, instead of each script's own
             config = replace(config, dialect=DIALECT_NAMES.get(dialect, dialect))
         cluster = load_cluster(topology) if topology else None
@@ -255,6 +258,12 @@ def run_lint(
 
     findings = result.findings
     if baseline_to_write is not None:
+        if result.errors:  # the unread files' findings would read as new on the next run
+            print(
+                _("sogen lint: {path}: not written: some files could not be read").format(path=baseline_to_write),
+                file=stderr,
+            )
+            return EXIT_USAGE
         try:
             write_baseline(findings, baseline_to_write)
         except (ReadOnlyFile, OSError) as exc:
@@ -290,9 +299,10 @@ def run_lint(
         elif color is None:
             color = color_wanted(stdout)
         produce = partial(
-            render, fmt, findings, len(result.files), fixed=fixed, codes=config.selected(), quiet=quiet,
-            color=color, unsafe_fixes=unsafe_fixes,
+            render, fmt, findings, sum(1 for f in result.files if not f.error), fixed=fixed, codes=config.selected(),
+            quiet=quiet, color=color, unsafe_fixes=unsafe_fixes,
             doc_url=config.rule_url,  # SARIF's helpUri, from the settings' doc-url
+            unread=tuple(result.errors),
         )
     try:
         write_report(fmt, produce, output_file, stdout)

@@ -73,11 +73,13 @@ def fixable(findings: list[Finding], unsafe_fixes: bool = False) -> tuple[int, i
     return safe, unsafe
 
 
-def summary(findings: list[Finding], files: int, fixed: int = 0, unsafe_fixes: bool = False) -> dict:
+def summary(findings: list[Finding], files: int, fixed: int = 0, unsafe_fixes: bool = False, unread: int = 0) -> dict:
+    """``files``: those read and linted; ``unread``: files and folders that could not be."""
     by_severity = counts(findings)
     safe, unsafe = fixable(findings, unsafe_fixes)
     return {
         "files": files,
+        "unread": unread,
         "files_with_problems": len({f.path for f in findings}),
         "problems": len(findings),
         "errors": by_severity[ERROR],
@@ -127,6 +129,7 @@ def render_human(
     color: bool = False,
     quiet: bool = False,
     unsafe_fixes: bool = False,
+    unread: int = 0,
 ) -> None:
     """``quiet``: the findings only, without the summary lines. ``color``: ANSI colours
     (decided by the caller: see wants_color). ``unsafe_fixes``: the unsafe fixes count as
@@ -162,6 +165,14 @@ def render_human(
                     info=by_severity[INFO],
                     files=_files(len({f.path for f in findings})),
                 ),
+                "bold",
+            )
+            + "\n"
+        )
+    elif unread:  # an unread file is no passed check: the last line of a CI log says so
+        stream.write(
+            paint(
+                _("No problems in {files} read; {unread} could not be read").format(files=_files(files), unread=unread),
                 "bold",
             )
             + "\n"
@@ -209,12 +220,12 @@ def finding_json(finding: Finding) -> dict:
 
 
 def render_json(
-    findings: list[Finding], files: int, stream: TextIO, fixed: int = 0, unsafe_fixes: bool = False
+    findings: list[Finding], files: int, stream: TextIO, fixed: int = 0, unsafe_fixes: bool = False, unread: int = 0
 ) -> None:
     document = {
         "version": __version__,
         "findings": [finding_json(f) for f in findings],
-        "summary": summary(findings, files, fixed, unsafe_fixes),
+        "summary": summary(findings, files, fixed, unsafe_fixes, unread),
     }
     write_json(document, stream)
 
@@ -286,7 +297,10 @@ def render_sarif(
     stream: TextIO,
     codes: frozenset[str] | None = None,
     doc_url: Callable[[str], str | None] | None = None,
+    unread: tuple[str, ...] = (),
 ) -> None:
+    """``unread``: why files could not be read; the run is then no successful one
+    (SARIF 3.20.14, 3.20.21), so that code scanning does not take their alerts for fixed."""
     rules = [r for r in rules_in_order() if codes is None or r.code in codes or any(f.code == r.code for f in findings)]
     index = {rule.code: i for i, rule in enumerate(rules)}
     results = []
@@ -326,6 +340,12 @@ def render_sarif(
                 "originalUriBaseIds": {"%SRCROOT%": {"uri": Path.cwd().resolve().as_uri() + "/"}},
                 # Columns count characters, as sogen's other formats do.
                 "columnKind": "unicodeCodePoints",
+                "invocations": [
+                    {
+                        "executionSuccessful": not unread,
+                        "toolExecutionNotifications": [{"level": "error", "message": {"text": e}} for e in unread],
+                    }
+                ],
                 "results": results,
             }
         ],
@@ -371,20 +391,22 @@ def render(
     color: bool = False,
     unsafe_fixes: bool = False,
     doc_url: Callable[[str], str | None] | None = None,
+    unread: tuple[str, ...] = (),
 ) -> None:
-    """``codes``: the rules that ran, described in the SARIF output; ``quiet``: no summary
+    """``unread``: why files or folders could not be read (they are not counted in
+    ``files``). ``codes``: the rules that ran, described in the SARIF output; ``quiet``: no summary
     in the human format (the others are for programs, which ignore what they do not need);
     ``color``: ANSI colours in the human format, never in the others (see wants_color);
     ``unsafe_fixes``: the unsafe fixes count as fixable with --fix; ``doc_url``: a rule
     code's documentation URL or None (LintConfig.rule_url), SARIF's helpUri."""
     if fmt == "json":
-        render_json(findings, files, stream, fixed, unsafe_fixes)
+        render_json(findings, files, stream, fixed, unsafe_fixes, len(unread))
     elif fmt == "sarif":
-        render_sarif(findings, stream, codes, doc_url)
+        render_sarif(findings, stream, codes, doc_url, unread)
     elif fmt == "github":
         render_github(findings, stream)
     else:
-        render_human(findings, files, stream, fixed, color=color, quiet=quiet, unsafe_fixes=unsafe_fixes)
+        render_human(findings, files, stream, fixed, color=color, quiet=quiet, unsafe_fixes=unsafe_fixes, unread=len(unread))
 
 
 def render_statistics(fmt: str, findings: list[Finding], stream: TextIO, unsafe_fixes: bool = False) -> None:
