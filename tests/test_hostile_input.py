@@ -1182,3 +1182,29 @@ def test_a_selection_of_no_rule_is_a_usage_error(tmp_path, options):
     (tmp_path / "start.bat").write_bytes(CLEAN_SCRIPT)
     result = sogen("lint", "start.bat", *options, cwd=tmp_path)
     assert result.returncode == EXIT_USAGE and "no rule is selected" in result.stderr
+
+
+def test_a_shift_jis_console_gets_code_page_932(tmp_path):
+    """Under LANG=ja_JP.SJIS (the locale the project's CI installs for Wine) Python writes
+    with its strict shift_jis codec, which has no ～, ① or 髙: code page 932, what the
+    console takes, shows them (they were "?")."""
+    (tmp_path / "start.bat").write_bytes('IF %ARMS_EVENT% == START ARMBCAST /MSG "髙橋①～ⅰ" /A\r\n'.encode("cp932"))
+    proc = subprocess.run(
+        [sys.executable, "-m", "sogen", "lint", "start.bat", "--select", "SO201"],
+        cwd=tmp_path, capture_output=True, timeout=TIMEOUT,
+        env={**{k: v for k, v in os.environ.items() if not k.startswith(("LC_", "PYTHONIOENCODING"))}, "LANG": "ja_JP.SJIS"},
+    )
+    assert 'ARMBCAST /MSG "髙橋①～ⅰ" /A'.encode("cp932") in proc.stdout
+
+
+def test_a_yen_sign_finding_names_the_sign_a_japanese_console_cannot_show(tmp_path):
+    """SO704's message said "a Japanese font shows \\ as ¥": U+00A5 is "?" on a code page
+    932 console, the very sign the finding is about. It says "a yen sign" and gives the
+    sign's code point."""
+    (tmp_path / "start.bat").write_bytes('"%ALROOT%\u00a5bin\u00a5al2stop" /q\r\n'.encode("utf-8"))
+    proc = subprocess.run(
+        [sys.executable, "-m", "sogen", "lint", "start.bat", "--select", "SO704"],
+        cwd=tmp_path, capture_output=True, timeout=TIMEOUT, env={**os.environ, "PYTHONIOENCODING": "cp932"},
+    )
+    shown = proc.stdout.decode("cp932")
+    assert "? (U+00A5) is no path separator" in shown and "as a yen sign" in shown

@@ -165,7 +165,7 @@ NEAR_MISSES = ["CONSOLE", "CON1", "COM10", "LPT10", "NULL", "AUXILIARY", "PRN-1"
                "g-con", "COMA", "LPTX", "NULx"]
 DEVICE_MESSAGE = (
     "is a Windows device name and Windows cannot create a file or folder with it (not allowed, in any case "
-    "and with any extension: CON, PRN, AUX, NUL, COM0-COM9, LPT0-LPT9, COM¹-COM³, LPT¹-LPT³)"
+    "and with any extension: CON, PRN, AUX, NUL, COM0-COM9, LPT0-LPT9, and COM1-COM3, LPT1-LPT3 with superscript digits)"
 )
 
 

@@ -7,6 +7,7 @@ the command being run (argparse) and hands it its arguments.
 
 from __future__ import annotations
 
+import codecs
 import os
 import sys
 from typing import NoReturn
@@ -30,10 +31,12 @@ def main() -> None:
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     # A console that cannot show a character (code page 932 has no "—") shows "?" rather
     # than stopping sogen; the formats for programs write UTF-8 bytes of their own.
-    if hasattr(sys.stdout, "reconfigure"):
-        sys.stdout.reconfigure(errors="replace")
-    if hasattr(sys.stderr, "reconfigure"):
-        sys.stderr.reconfigure(errors="replace")
+    # Under a Shift_JIS locale Python picks the strict shift_jis codec, which lacks what
+    # Windows' code page 932 has (～ ① 髙): the console takes cp932's bytes.
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            strict = codecs.lookup(stream.encoding or "ascii").name == "shift_jis"
+            stream.reconfigure(errors="replace", **({"encoding": "cp932"} if strict else {}))
     try:
         from sogen.cli.parser import run
 

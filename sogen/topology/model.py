@@ -89,7 +89,7 @@ def _usable_as_file_name(value: str) -> str:
             _(
                 "'{value}' is not allowed: {stem} is a Windows device name and Windows cannot create a file or "
                 "folder with it (not allowed, in any case and with any extension: CON, PRN, AUX, NUL, COM0-COM9, "
-                "LPT0-LPT9, COM¹-COM³, LPT¹-LPT³)"
+                "LPT0-LPT9, and COM1-COM3, LPT1-LPT3 with superscript digits)"
             ).format(value=value, stem=stem)
         )
     return value

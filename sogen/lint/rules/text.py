@@ -249,7 +249,7 @@ class YenSignInPath(Rule):
     copy) are reported; a price in a message (`￥1,000`) and comments are not.
 
     ## Why it matters in a cluster
-    A Japanese font shows the backslash `\\` as `¥`, so Japanese manuals print
+    A Japanese font shows the backslash `\\` as a yen sign, so Japanese manuals print
     paths with yen signs, and a path copied from a PDF or a Word file keeps the
     yen sign, a character of its own. cmd.exe separates folders only with `\\`:
     the path names a file that does not exist, the program does not run, and the
@@ -288,8 +288,8 @@ class YenSignInPath(Rule):
             yield self.finding(
                 ctx,
                 span_of(number, signs[0] + 1, signs[0] + 2),
-                _("{sign} is no path separator for cmd.exe, only a character (a Japanese font shows \\ as ¥); write \\").format(
-                    sign=line[signs[0]]
+                _("{sign} is no path separator for cmd.exe, only a character (a Japanese font shows \\ as a yen sign); write \\").format(
+                    sign=f"{line[signs[0]]} (U+{ord(line[signs[0]]):04X})"  # U+00A5 is "?" on a code page 932 console
                 ),
                 fix,
             )
