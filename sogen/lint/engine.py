@@ -542,11 +542,13 @@ def lint_paths(
     if stdin is not None:
         name, data = stdin
         jobs.append(job(name, named_language(name), data))
-    # Read for the cross-file rules only: neither fixed nor reported on their own.
-    context = [
-        replace(job(path, language), fix=False)
-        for path, language in partners([p for p in paths if p in files], files, respect_gitignore).items()
-    ]
+    # Read for the cross-file rules only: neither fixed nor reported on their own, so
+    # only those rules run on them.
+    context = []
+    for path, kind in partners([p for p in paths if p in files], files, respect_gitignore).items():
+        linted = job(path, kind)
+        compares = frozenset(c for c in linted.codes if RULES[c].scope in (PAIR, CLUSTER))
+        context.append(replace(linted, fix=False, codes=compares))
     compared = {j.display_path for j in context}
     if not jobs and not unread:  # a folder that cannot be read is reported as such
         # An empty or misspelt folder passing as "All checks passed" would hide a broken CI step.
