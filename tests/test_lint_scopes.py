@@ -94,3 +94,33 @@ def test_a_script_named_outside_the_working_folder_is_compared_with_its_own_fold
     assert "SO503" not in {c for *_, c in findings([named])}
     monkeypatch.chdir(tmp_path)
     assert "SO503" in {c for *_, c in findings([named])}
+
+
+def test_a_clash_found_on_the_other_file_is_reported_for_the_named_one(sites):
+    """alenv1.bat edited to copy instance 2's service: SO503 may stand on alenv2.bat, the
+    file not named; a hook that names alenv1.bat alone passed."""
+    alenv1 = Path("tokyo/so1/alenv1.bat")
+    alenv1.write_bytes(alenv1.read_bytes().replace(b"SET ALROOT=D:\\SO1", b"SET ALROOT=E:\\SO2"))
+    whole = {f for f in findings(["tokyo"]) if f[3] == "SO503"}
+    assert whole and whole <= findings([str(alenv1)])
+
+
+def test_a_busy_cluster_folder_still_gives_the_named_files_own_folder(sites, tmp_path):
+    """More scripts beside the group folders than a cluster has: the named file is still
+    compared with its own folder's (its start script's SO305)."""
+    for index in range(250):
+        (tmp_path / "nagoya" / "other").mkdir(exist_ok=True)
+        (tmp_path / "nagoya" / "other" / f"tool{index}.bat").write_bytes(b"echo tool\r\n")
+    stop = Path("nagoya/group1/stop.bat")
+    stop.write_bytes(b"".join(line for line in stop.read_bytes().splitlines(True) if b"ARMKILL" not in line))
+    assert "SO305" in {code for *_, code in findings([str(stop)])}
+
+
+def test_standard_input_named_as_the_partner_is_not_read_from_disk(sites):
+    """lint start.bat - --stdin-filename stop.bat: the buffer is the stop script; its copy
+    on disk was read to compare under the same name, and the buffer's findings vanished."""
+    stop = Path("nagoya/group1/stop.bat")
+    edited = b"GOTO NOWHERE\r\n" + stop.read_bytes()
+    result = lint_paths(["nagoya/group1/start.bat"], LintConfig(), stdin=(str(stop), edited))
+    assert "SO101" in {f.code for f in result.findings if f.path == str(stop)}
+    assert len(result.files) == 2

@@ -191,22 +191,20 @@ def partners(named: list[str], found: dict[str, str], respect_gitignore: bool) -
     folder named on the command line would be (its group folders and their registry
     folders, .gitignore respected), but only a cluster marked by a manifest.json or in the
     working folder: a lone script's folder beside unrelated ones is its own."""
-    roots: set[str] = set()
-    folders: set[str] = set()
     here = os.getcwd()
+    extra: dict[str, str] = {}
     for path in named:
         folder = absolute_folder(os.path.dirname(path))
         root = cluster_of(folder)
+        tops = [(folder, 1)]  # a folder of more scripts than a cluster's is no cluster
         if os.path.isfile(os.path.join(root, MANIFEST)) or root == here or root.startswith(here + os.sep):
-            roots.add(root)
-        else:
-            folders.add(folder)
-    extra: dict[str, str] = {}
-    for top, depth in [(root, 2) for root in sorted(roots)] + [(folder, 1) for folder in sorted(folders)]:
-        files: dict[str, str] = {}
-        _walk(top, files, [], None, respect_gitignore, lambda exc: None, depth)
-        if len(files) <= MAX_CLUSTER_FILES:  # else a folder of many scripts, no cluster's
-            extra.update(files)
+            tops.insert(0, (root, 2))
+        for top, depth in tops:
+            files: dict[str, str] = {}
+            _walk(top, files, [], None, respect_gitignore, lambda exc: None, depth)
+            if len(files) <= MAX_CLUSTER_FILES:
+                extra.update(files)
+                break
     known = {os.path.abspath(path) for path in found}
     return {path: language for path, language in extra.items() if os.path.abspath(path) not in known}
 
@@ -549,6 +547,8 @@ def lint_paths(
         linted = job(path, kind)
         compares = frozenset(c for c in linted.codes if RULES[c].scope in (PAIR, CLUSTER))
         context.append(replace(linted, fix=False, codes=compares))
+    named_paths = {j.display_path for j in jobs}  # standard input too, under the name it is given
+    context = [j for j in context if j.display_path not in named_paths]
     compared = {j.display_path for j in context}
     if not jobs and not unread:  # a folder that cannot be read is reported as such
         # An empty or misspelt folder passing as "All checks passed" would hide a broken CI step.
@@ -575,7 +575,10 @@ def lint_paths(
             if r.summaries.get(code) is not None:
                 by_cluster[cluster_of(r.folder)][r.display_path] = r.summaries[code]
         for summaries in by_cluster.values():
-            shared.extend(f for f in RULES[code].check_cluster(summaries) if f.path not in compared)
+            # A finding of a named file's cluster may stand on the other file of a clash
+            # (alenv2.bat's SO503 when alenv1.bat was edited): all of them are reported.
+            if not compared.issuperset(summaries):
+                shared.extend(RULES[code].check_cluster(summaries))
     shared_by_file: dict[str, list[Finding]] = defaultdict(list)
     for finding in shared:
         if finding.code in codes_by_file.get(finding.path, ()):
@@ -587,7 +590,10 @@ def lint_paths(
         codes = codes_by_file[result.display_path]
         if result.display_path in compared:
             own = shared_by_file.pop(result.display_path, [])
-            findings.extend(apply_suppressions(own, result.suppressions, codes.__contains__, result.display_path)[0])
+            kept = apply_suppressions(own, result.suppressions, codes.__contains__, result.display_path)[0]
+            if kept:  # counted with the files it reports on
+                findings.extend(kept)
+                linted.append(result)
             continue
         linted.append(result)
         own = result.findings + shared_by_file.pop(result.display_path, [])
