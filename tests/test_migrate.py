@@ -224,6 +224,17 @@ def test_files_built_from_stand_ins_wait_for_the_placeholders():
         assert not re.search(r"\b[D-Z]:\\SO\d|192\.0\.2\.", text), name
 
 
+def test_stand_ins_never_meet_the_real_values_in_any_case(tmp_path):
+    """Server 2's real virtual host vhost2 met group 1's stand-in VHOST2: Windows compares
+    host names in any case, and so does validate (exit 2, blaming group1)."""
+    folder = tmp_path / "so2"
+    shutil.copytree(LEGACY / "multi" / "so2", folder)
+    patch = folder / "registry.reg"
+    patch.write_bytes(patch.read_bytes().decode("utf-16").replace("sovhost2", "vhost2").encode("utf-16"))
+    migration = migrate([str(folder)], None)
+    assert YAML(typ="safe").load(migration.files["cluster.yaml"])["groups"][1]["virtual_host"] == "vhost2"
+
+
 @pytest.mark.parametrize("drive", ["D", "E", "P"])
 def test_stand_ins_never_meet_the_real_values(tmp_path, drive):
     """Server 2's folder alone imports group 1 with its partition to fill in; a stand-in

@@ -51,34 +51,39 @@ _DRIVE = re.compile(r"([A-Za-z])(?::|$)")
 
 
 class _StandIns:
-    """The stand-ins of one set (``variant`` 0 or 1) for a topology whose values are ``used``."""
+    """The stand-ins of one set (``variant`` 0 or 1) for a topology whose values are ``used``
+    (compared in capitals: a real virtual host vhost2 is VHOST2 to Windows)."""
 
     def __init__(self, used: set[str], variant: int):
         self.variant = variant
-        self.used = used
-        self.letters = "".join(c for c in _LETTERS if c not in {u[0].upper() for u in used if _DRIVE.fullmatch(u[:2])})
+        self.used = {value.upper() for value in used}
+        drives = {value[0] for value in self.used if _DRIVE.fullmatch(value[:2])}
+        # Every letter taken: a clash validate reports is better than none to offer.
+        self.letters = "".join(c for c in _LETTERS if c not in drives) or _LETTERS
         self.counter: dict[str, int] = {}
 
     def next(self, key: str) -> object:
         n = self.counter[key] = self.counter.get(key, 0) + 1
-        if key == "name":  # the same in both sets (see above)
-            return _CANDIDATES["name"](n)
-        wanted = 2 * (n - 1) + self.variant  # this set's n-th: every other free candidate
-        i = 0
-        while True:
-            i += 1
+        # This set's n-th: every other free candidate; a node's name is the same in both.
+        wanted = n - 1 if key == "name" else 2 * (n - 1) + self.variant
+        for i in range(1, _MOST_CANDIDATES):
             value = self._candidate(key, i)
-            if str(value) in self.used:
+            if str(value).upper() in self.used:
                 continue
             if wanted == 0:
                 return value
             wanted -= 1
+        return self._candidate(key, _MOST_CANDIDATES)
 
     def _candidate(self, key: str, i: int) -> object:
         if key in ("alroot", "partitions"):  # a group's root stands on its own partition
             letter = self.letters[(i - 1) % len(self.letters)]
             return f"{letter}:\\SO{i}" if key == "alroot" else letter
         return _CANDIDATES.get(key, lambda i: f"X{i}")(i)
+
+
+# Far more than a topology's values: the search for a free stand-in always ends.
+_MOST_CANDIDATES = 1000
 
 
 def _values_of(node) -> set[str]:
