@@ -541,6 +541,21 @@ def test_sarif_uris_are_percent_encoded_and_name_the_file_as_linted(tmp_path, mo
     assert {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in results} == {f"site/{uri}"}
 
 
+def test_a_sarif_uri_outside_the_working_folder_is_a_file_uri_on_windows_too(monkeypatch):
+    """Outside the checkout a file is named by a file: URI; built by hand it read the drive
+    of D:\\scripts as a host ("file://D%3A/..."), Windows' paths as pathlib spells them."""
+    import ntpath
+    from pathlib import PureWindowsPath
+
+    from sogen.lint import report
+
+    monkeypatch.setattr(report.os, "path", ntpath)
+    monkeypatch.setattr(report, "Path", PureWindowsPath)
+    monkeypatch.setattr(report.os, "getcwd", lambda: "C:\\work")
+    assert report.artifact_uri("D:\\scripts\\停止 #1.bat") == "file:///D:/scripts/%E5%81%9C%E6%AD%A2%20%231.bat"
+    assert report.artifact_uri("C:\\work\\site\\stop.bat") == "site/stop.bat"
+
+
 def test_identical_lines_get_distinct_fingerprints(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     script(tmp_path / "start.bat", SCRIPT.replace("GOTO no_arm\n", "IF %ARMS_EVENT% == RECOVER GOTO RECOVER\nGOTO no_arm\n"))

@@ -289,7 +289,7 @@ def artifact_uri(path: str) -> str:
     try:
         return quote(absolute.relative_to(os.path.abspath(os.getcwd())).as_posix(), safe="/")
     except ValueError:
-        return "file://" + quote(absolute.as_posix(), safe="/")
+        return absolute.as_uri()  # file:///D:/... on Windows, escaped as above
 
 
 def render_sarif(
