@@ -430,6 +430,22 @@ def test_fix_keeps_utf16_and_its_bom(run, tmp_path):
     assert run("lint", "start.bat", "--fail-on", "error")[0] == 1
 
 
+def test_a_cr_alone_inside_a_crlf_file_is_found_and_fixed(run, tmp_path):
+    """An editor left a CR alone between two commands: cmd drops it and the two run as one
+    (ARMKILL StarOffice never runs; Wine's cmd ends the command there instead, so this is
+    no Wine case). SO701 points at the CR, --fix ends the line there, --diff shows it."""
+    path = tmp_path / "stop.bat"
+    path.write_bytes(b"IF \"%ARMS_EVENT%\" == \"START\" GOTO N\r\nGOTO EXIT\r\n:N\r\nARMKILL WorkFlow\rARMKILL StarOffice\r\n:EXIT\r\n")
+    code, out, _ = run("lint", "stop.bat", "--select", "SO701", "--format", "json")
+    finding = json.loads(out)["findings"][0]
+    assert (finding["line"], finding["column"], finding["code"]) == (4, 17, "SO701")
+    code, out, _ = run("lint", "stop.bat", "--select", "SO701", "--fix", "--diff")
+    shown = out.replace("\r", "")
+    assert "-ARMKILL WorkFlow\\x0dARMKILL StarOffice\n" in shown and "+ARMKILL WorkFlow\n+ARMKILL StarOffice\n" in shown
+    run("lint", "stop.bat", "--select", "SO701", "--fix")
+    assert b"ARMKILL WorkFlow\r\nARMKILL StarOffice\r\n" in path.read_bytes()
+
+
 def test_fix_converts_lf_to_crlf(run, tmp_path):
     path = write(tmp_path / "stop.bat", CLEAN_STOP, lambda t: t.encode("cp932"))
     assert codes(run("lint", "stop.bat", "--format", "json")[1]) == {"SO701"}

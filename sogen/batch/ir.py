@@ -176,7 +176,7 @@ class Script:
     statements: list[Stmt]  # top level, in file order
     lines: list[str]  # the decoded source lines, without line endings
     encoding: str
-    newline: str  # "\r\n", "\n", "mixed", or "\r" (CR alone, no LF: one line to cmd)
+    newline: str  # "\r\n", "\n", "mixed", or "\r" (a CR alone before more text: cmd joins it)
     raw: bytes = field(repr=False, default=b"")
     # The bytes were neither UTF-8 nor cp932: decoded with replacement characters (SO702).
     decode_errors: bool = False

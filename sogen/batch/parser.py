@@ -166,6 +166,10 @@ def code_of(line: str) -> str:
     return _TRAILING_REM.sub("", line)
 
 
+# A CR that ends no line (no LF after it) with text after it: cmd drops it (SO701).
+LONE_CR = re.compile(r"\r(?=[^\r\n])")
+
+
 def parse_script(path: str, data: bytes) -> Script:
     """Parse a batch file as stored on disk. Never raises for any ``data``."""
     try:
@@ -175,7 +179,7 @@ def parse_script(path: str, data: bytes) -> Script:
         decoded = None
         text, encoding = _decode_with_replacement(data)
     crlf, lf = text.count("\r\n"), text.count("\n")
-    if lf == 0 and "\r" in text:  # an old Mac's line ends: cmd reads one line
+    if LONE_CR.search(text):  # an old Mac's line ends: cmd drops the CR, joining the text around it
         newline = "\r"
     else:
         newline = "\r\n" if crlf == lf else "\n" if crlf == 0 else "mixed"

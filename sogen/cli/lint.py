@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import sys
 import time
 from dataclasses import replace
@@ -84,10 +85,14 @@ def write_report(fmt: str, produce, output_file: Path | None, stdout: TextIO) ->
 def file_diff(display_path: str, before: bytes, after: bytes) -> str:
     import difflib
 
-    old = decode_bytes(before).text.splitlines(keepends=True)
-    new = decode_bytes(after).text.splitlines(keepends=True)
+    # Lines as cmd reads them, ended by LF only: a lone CR shows in its line as \x0d.
+    old = _LINES.findall(decode_bytes(before).text)
+    new = _LINES.findall(decode_bytes(after).text)
     lines = difflib.unified_diff(old, new, fromfile=display_path, tofile=f"{display_path} (fixed)")
     return "".join(_shown(line) for line in lines)
+
+
+_LINES = re.compile(r"[^\n]*\n|[^\n]+\Z")
 
 
 def _shown(line: str) -> str:

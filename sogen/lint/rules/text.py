@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from sogen.i18n import _
 from sogen.lint.context import FileContext
 from sogen.batch.ir import Call, Goto, ParseError
-from sogen.batch.parser import code_of
+from sogen.batch.parser import LONE_CR, code_of
 from sogen.lint.rules.base import (
     ERROR,
     Edit,
@@ -63,14 +63,16 @@ class LfLineEndings(Rule):
         newline = ctx.script.newline
         text = ctx.decoded.text if ctx.decoded else ""
         if newline == "\r":
+            lone = [m.start() for m in LONE_CR.finditer(text)]
             fix = None
             if ctx.fixable:
-                ends = (i + 1 for i, c in enumerate(text) if c == "\r")
-                fix = Fix(_("convert line endings to CRLF"), tuple(Edit(i, i, "\n") for i in ends))
+                fix = Fix(_("convert line endings to CRLF"), tuple(Edit(i + 1, i + 1, "\n") for i in lone))
+            line = text.count("\n", 0, lone[0]) + 1
+            column = lone[0] - text.rfind("\n", 0, lone[0])
             yield self.finding(
                 ctx,
-                span_of(1, 1, 1),
-                _("CR-only line endings: cmd.exe ends a line at LF only and reads the whole file as one line; use CRLF"),
+                span_of(line, column, column + 1),
+                _("a CR without LF ends no line: cmd.exe drops it and reads the text on both sides as one line; use CRLF"),
                 fix,
             )
             return
