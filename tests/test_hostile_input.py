@@ -1163,6 +1163,8 @@ def test_a_run_that_could_not_read_a_file_never_reads_as_passed(tmp_path):
     assert human.returncode == EXIT_USAGE
     assert human.stdout.strip().splitlines()[-1] == "No problems in 1 file read; 1 could not be read"
     assert "All checks passed" not in human.stdout
+    found = sogen("lint", ".", cwd=tmp_path)  # the start script alone has findings
+    assert found.stdout.strip().splitlines()[-1] == "1 could not be read and were not checked"
     summary = json.loads(sogen("lint", ".", "--select", "SO701", "--format", "json", cwd=tmp_path).stdout)["summary"]
     assert (summary["files"], summary["unread"]) == (1, 1)
     run = json.loads(sogen("lint", ".", "--format", "sarif", cwd=tmp_path).stdout)["runs"][0]

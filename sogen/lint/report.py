@@ -169,19 +169,17 @@ def render_human(
             )
             + "\n"
         )
-    elif unread:  # an unread file is no passed check: the last line of a CI log says so
-        stream.write(
-            paint(
-                _("No problems in {files} read; {unread} could not be read").format(files=_files(files), unread=unread),
-                "bold",
-            )
-            + "\n"
-        )
-    else:
+    elif not unread:
         stream.write(paint(_("All checks passed ({files})").format(files=_files(files)), "bold") + "\n")
     safe, unsafe = fixable(findings, unsafe_fixes)
     if safe or unsafe:
         stream.write(fixable_line(safe, unsafe) + "\n")
+    if unread:  # an unread file is no passed check: the last line of a CI log says so
+        if findings:
+            line = _("{unread} could not be read and were not checked").format(unread=unread)
+        else:
+            line = _("No problems in {files} read; {unread} could not be read").format(files=_files(files), unread=unread)
+        stream.write(paint(line, "bold") + "\n")
 
 
 def fixable_line(safe: int, unsafe: int) -> str:

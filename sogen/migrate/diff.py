@@ -208,12 +208,14 @@ def _subject(action: str) -> str:
 def explain(
     legacy: PathResult, generated: PathResult, findings, falls_into: dict, dialect: Dialect,
     done: dict[Combination, list[str]], generated_anywhere: frozenset[str], meant_done: dict[Combination, list[str]],
+    utf16: bool = False,
 ) -> list[Explanation]:
     """Why ``legacy`` and ``generated`` differ on one combination, as far as the findings tell;
     the event variables are named as ``dialect``, the generated scripts', names them.
     ``done``: what legacy does on every combination (the row's twins), as :func:`behaviour`
     says; ``generated_anywhere``: what the generated script does on any of them;
-    ``meant_done``: what legacy does read in the encoding it was written in. Each
+    ``meant_done``: what legacy does read in the encoding it was written in; ``utf16``:
+    legacy is UTF-16, of which cmd runs nothing. Each
     reason says which differing actions it accounts for (see :attr:`PathDifference.unexplained`)."""
     by_code = _findings_by_code(findings)
     combination = legacy.combination
@@ -230,7 +232,7 @@ def explain(
     garbled = frozenset(a for a in extra if a not in meant) | frozenset(a for a in missing if a in meant)
     if encoding and garbled:
         how = (
-            "cmd.exe runs none of it (UTF-16)" if not legacy.steps else
+            "cmd.exe runs none of it (UTF-16)" if utf16 else
             "cmd.exe reads it in code page 932, where its Japanese text swallows quotes, line ends and labels"
         )
         reasons.append(Explanation(
@@ -417,9 +419,9 @@ def topology_explanation(elsewhere: frozenset[str], difference: PathDifference) 
 
 def diff_script(group: str, kind: str, legacy_path: str, legacy: dict[Combination, PathResult],
                 generated: dict[Combination, PathResult], findings, falls_into: dict, dialect: Dialect,
-                intended: dict[Combination, PathResult] | None = None) -> ScriptDiff:
+                intended: dict[Combination, PathResult] | None = None, encoding: str = "cp932") -> ScriptDiff:
     """The differences of one script; ``intended``: legacy's paths read as written when it is
-    not code page 932 text (see :func:`explain`), else legacy's."""
+    not code page 932 text (see :func:`explain`), else legacy's; ``encoding``: legacy's."""
     differences = []
     identical = 0
     # What each path does, worked out once: every row reads its twins' too.
@@ -435,7 +437,10 @@ def diff_script(group: str, kind: str, legacy_path: str, legacy: dict[Combinatio
             continue
         difference = PathDifference(
             combination, old, new,
-            explain(legacy[combination], generated[combination], findings, falls_into, dialect, done, generated_anywhere, meant_done),
+            explain(
+                legacy[combination], generated[combination], findings, falls_into, dialect, done, generated_anywhere,
+                meant_done, encoding.startswith("utf-16"),
+            ),
         )
         if not difference.explained:
             chosen = topology_explanation(legacy_anywhere, difference)

@@ -250,7 +250,8 @@ def migrate(
             # As its author wrote it: cmd reads another encoding's bytes in code page 932 (interpreter.cmd_lines).
             intended = analyse_as_written(script) if script.encoding != BATCH_ENCODING else legacy
             diffs.append(diff_script(
-                group.name, kind, str(legacy_path), legacy, generated, own, falls_into, dialect_of_output, intended
+                group.name, kind, str(legacy_path), legacy, generated, own, falls_into, dialect_of_output, intended,
+                script.encoding,
             ))
     kept = {name: data for name, data in files.items() if name not in pending and name != "manifest.json"}
     result = Migration(kept, diffs, pending, placeholders, findings, without_folder, converted, dialect_of_output)
