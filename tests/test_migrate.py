@@ -235,6 +235,20 @@ def test_stand_ins_never_meet_the_real_values_in_any_case(tmp_path):
     assert YAML(typ="safe").load(migration.files["cluster.yaml"])["groups"][1]["virtual_host"] == "vhost2"
 
 
+def test_nodes_a_sogen_header_names_stand_in_under_those_names(tmp_path):
+    """Scripts sogen wrote name the policy in their header (SV1, SV2); without the
+    decommission patches the nodes are to fill in, and their stand-ins, named otherwise,
+    made validate refuse the policy ("node 'SV1' is not in cluster.nodes")."""
+    folder = tmp_path / "sogroup"
+    shutil.copytree(ROOT / "tests" / "golden" / "single-standby" / "sogroup", folder)
+    shutil.rmtree(folder / "registry")
+    migration = migrate([str(folder)], None)
+    topology = YAML(typ="safe").load(migration.files["cluster.yaml"])
+    assert [n["name"] for n in topology["cluster"]["nodes"]] == ["FILL_IN", "FILL_IN"]
+    assert topology["groups"][0]["policy"] == ["SV1", "SV2"]
+    assert b"SV1, SV2" in migration.files["sogroup/start.bat"]
+
+
 @pytest.mark.parametrize("drive", ["D", "E", "P"])
 def test_stand_ins_never_meet_the_real_values(tmp_path, drive):
     """Server 2's folder alone imports group 1 with its partition to fill in; a stand-in

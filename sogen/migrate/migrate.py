@@ -54,8 +54,9 @@ class _StandIns:
     """The stand-ins of one set (``variant`` 0 or 1) for a topology whose values are ``used``
     (compared in capitals: a real virtual host vhost2 is VHOST2 to Windows)."""
 
-    def __init__(self, used: set[str], variant: int):
+    def __init__(self, used: set[str], variant: int, node_names: list[str]):
         self.variant = variant
+        self.node_names = node_names  # the first nodes' names, where a policy gives them
         self.used = {value.upper() for value in used}
         drives = {value[0] for value in self.used if _DRIVE.fullmatch(value[:2])}
         # Every letter taken: a clash validate reports is better than none to offer.
@@ -64,6 +65,8 @@ class _StandIns:
 
     def next(self, key: str) -> object:
         n = self.counter[key] = self.counter.get(key, 0) + 1
+        if key == "name" and n <= len(self.node_names):
+            return self.node_names[n - 1]
         # This set's n-th: every other free candidate; a node's name is the same in both.
         wanted = n - 1 if key == "name" else 2 * (n - 1) + self.variant
         for i in range(1, _MOST_CANDIDATES):
@@ -161,7 +164,10 @@ def topology_for_scripts(yaml_text: str, imported_as: Path, variant: int = 0) ->
             path = Path(folder) / IMPORTED
             path.write_text(yaml_text, encoding="utf-8")
             doc = read_document(path)
-        filled = _fill(doc.data, "", found, _StandIns(_values_of(doc.data), variant))
+        # Nodes to fill in that a policy names (from a sogen header) stand in under those names.
+        known = {n.get("name") for n in doc.data["cluster"]["nodes"]}
+        named = [m for g in doc.data["groups"] for m in g.get("policy") or () if m != PLACEHOLDER and m not in known]
+        filled = _fill(doc.data, "", found, _StandIns(_values_of(doc.data), variant, list(dict.fromkeys(named))))
         # A policy naming placeholder nodes names their stand-ins, in the imported order.
         names = [n["name"] for n in filled["cluster"]["nodes"]]
         for index, group in enumerate(filled["groups"]):
