@@ -1164,7 +1164,7 @@ def test_a_run_that_could_not_read_a_file_never_reads_as_passed(tmp_path):
     assert human.stdout.strip().splitlines()[-1] == "No problems in 1 file read; 1 could not be read"
     assert "All checks passed" not in human.stdout
     found = sogen("lint", ".", cwd=tmp_path)  # the start script alone has findings
-    assert found.stdout.strip().splitlines()[-1] == "1 could not be read and were not checked"
+    assert found.stdout.strip().splitlines()[-1] == "1 file or folder could not be read and was not checked"
     summary = json.loads(sogen("lint", ".", "--select", "SO701", "--format", "json", cwd=tmp_path).stdout)["summary"]
     assert (summary["files"], summary["unread"]) == (1, 1)
     run = json.loads(sogen("lint", ".", "--format", "sarif", cwd=tmp_path).stdout)["runs"][0]
@@ -1210,3 +1210,14 @@ def test_a_yen_sign_finding_names_the_sign_a_japanese_console_cannot_show(tmp_pa
     )
     shown = proc.stdout.decode("cp932")
     assert "? (U+00A5) is no path separator" in shown and "as a yen sign" in shown
+
+
+def test_a_lone_cr_in_bytes_that_are_no_text_is_reported_not_a_crash(tmp_path):
+    """Neither cp932 nor UTF-8, with a CR alone in a line: SO701 looked for the CR in the
+    decoded text, which such a file has none of, and stopped the run (exit 3)."""
+    (tmp_path / "stop.bat").write_bytes(b"echo \x81\x20x\r\nARMKILL WorkFlow\rARMKILL StarOffice\r\n")
+    result = sogen("lint", "stop.bat", "--select", "SO701,SO702", "--format", "json", cwd=tmp_path)
+    no_traceback(result)
+    assert {(f["code"], f["line"], f["column"]) for f in json.loads(result.stdout)["findings"]} == {
+        ("SO702", 1, 1), ("SO701", 2, 17)
+    }

@@ -3,6 +3,7 @@ sites' clusters at once finds exactly what linting each site alone does."""
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -124,3 +125,43 @@ def test_standard_input_named_as_the_partner_is_not_read_from_disk(sites):
     result = lint_paths(["nagoya/group1/start.bat"], LintConfig(), stdin=(str(stop), edited))
     assert "SO101" in {f.code for f in result.findings if f.path == str(stop)}
     assert len(result.files) == 2
+
+
+def _clash_of_so2_and_so3() -> None:
+    """tokyo/so3, a copy of so2: the same ALROOT (SO503), and so2's watch ID for another
+    service (SO310)."""
+    shutil.copytree("tokyo/so2", "tokyo/so3")
+    start = Path("tokyo/so3/start.bat")
+    start.write_bytes(start.read_bytes().replace(b'"StarOffice Server2"', b'"StarOffice Server3"'))
+
+
+@pytest.mark.parametrize("named", ["tokyo/so1/start.bat", "tokyo/so1/stop.bat", "tokyo/so1/alenv1.bat"])
+def test_any_file_named_of_a_cluster_brings_all_its_cross_file_findings(sites, named):
+    """Which of them came with a file named alone depended on the rules that file takes
+    part in: start.bat brought so3's SO310 but not its SO503, stop.bat neither."""
+    _clash_of_so2_and_so3()
+    whole = {f for f in findings(["tokyo"]) if f[3] in ("SO310", "SO503") and "/so1/" not in f[0]}
+    assert {"SO310", "SO503"} <= {f[3] for f in whole}
+    assert whole <= findings([named])
+
+
+def test_standard_input_alone_is_compared_with_its_cluster(sites):
+    """An editor lints its buffer through standard input under the file's name."""
+    _clash_of_so2_and_so3()
+    start = Path("tokyo/so3/start.bat")
+    result = lint_paths([], LintConfig(), stdin=(str(start), start.read_bytes()))
+    assert "SO310" in {f.code for f in result.findings if f.path == str(start)}
+
+
+def test_a_partner_that_cannot_be_read_is_an_error(sites):
+    """The comparison a file named alone asks for did not happen: said as for a folder."""
+    stop = Path("nagoya/group1/stop.bat")
+    stop.unlink()
+    os.mkfifo(stop)
+    result = lint_paths(["nagoya/group1/start.bat"], LintConfig())
+    assert any("is a named pipe (FIFO)" in error for error in result.errors)
+
+
+def test_a_file_named_inside_a_folder_named_is_linted_once(sites):
+    result = lint_paths(["tokyo/so1", "./tokyo/so1/start.bat"], LintConfig())
+    assert len(result.files) == len({os.path.abspath(f.path) for f in result.files}) == 3

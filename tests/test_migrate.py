@@ -249,6 +249,19 @@ def test_nodes_a_sogen_header_names_stand_in_under_those_names(tmp_path):
     assert b"SV1, SV2" in migration.files["sogroup/start.bat"]
 
 
+def test_a_header_names_a_node_in_another_case_than_its_patch(tmp_path):
+    """The header says SV1, SV2; sv1's decommission patch names it in lower case. Windows
+    takes sv1 for SV1: node 2 stands in as SV2 (it stood in as SV1 too: "name 'SV1' is
+    already used")."""
+    folder = tmp_path / "sogroup"
+    shutil.copytree(ROOT / "tests" / "golden" / "single-standby" / "sogroup", folder)
+    (folder / "registry" / "decommission-SV2.reg").unlink()
+    patch = folder / "registry" / "decommission-SV1.reg"
+    patch.rename(patch.with_name("decommission-sv1.reg"))
+    migration = migrate([str(folder)], None)
+    assert "sogroup/start.bat" in migration.files
+
+
 @pytest.mark.parametrize("drive", ["D", "E", "P"])
 def test_stand_ins_never_meet_the_real_values(tmp_path, drive):
     """Server 2's folder alone imports group 1 with its partition to fill in; a stand-in

@@ -166,8 +166,8 @@ def code_of(line: str) -> str:
     return _TRAILING_REM.sub("", line)
 
 
-# A CR that ends no line (no LF after it) with text after it: cmd drops it (SO701).
-LONE_CR = re.compile(r"\r(?=[^\r\n])")
+# A CR that ends no line (no LF after it) with more of a command after it: cmd drops it (SO701).
+LONE_CR = re.compile(r"\r(?=[ \t]*[^\s])")
 
 
 def parse_script(path: str, data: bytes) -> Script:

@@ -148,6 +148,11 @@ def discover(
             found.setdefault(path, named_language(path))
         else:
             raise LintUsageError(_("{path}: no such file or directory").format(path=path))
+    if len(paths) > 1:  # a file named also inside a folder named, spelt otherwise (./x): once
+        by_file = {}
+        for path, language in found.items():
+            by_file.setdefault(os.path.abspath(path), (path, language))
+        found = dict(by_file.values())
     return found
 
 
@@ -543,7 +548,8 @@ def lint_paths(
     # Read for the cross-file rules only: neither fixed nor reported on their own, so
     # only those rules run on them.
     context = []
-    for path, kind in partners([p for p in paths if p in files], files, respect_gitignore).items():
+    named = [p for p in paths if p in files] + ([stdin[0]] if stdin is not None else [])
+    for path, kind in partners(named, files, respect_gitignore).items():
         linted = job(path, kind)
         compares = frozenset(c for c in linted.codes if RULES[c].scope in (PAIR, CLUSTER))
         context.append(replace(linted, fix=False, codes=compares))
@@ -569,15 +575,17 @@ def lint_paths(
         for code in sorted(set(start.summaries) & set(stop.summaries)):
             if RULES[code].scope == PAIR:
                 shared.extend(RULES[code].check_pair(start.summaries[code], stop.summaries[code]))
+    # A finding of a named file's cluster may stand on other files (alenv2.bat's SO503 when
+    # alenv1.bat was edited): every cluster that holds a named file is reported whole,
+    # whichever of its rules the named file itself takes part in.
+    named_clusters = {cluster_of(r.folder) for r in results if r.display_path not in compared}
     for code in sorted(c for c in config.selected() if RULES[c].scope == CLUSTER):
         by_cluster: dict[str, dict[str, object]] = defaultdict(dict)
         for r in results:
             if r.summaries.get(code) is not None:
                 by_cluster[cluster_of(r.folder)][r.display_path] = r.summaries[code]
-        for summaries in by_cluster.values():
-            # A finding of a named file's cluster may stand on the other file of a clash
-            # (alenv2.bat's SO503 when alenv1.bat was edited): all of them are reported.
-            if not compared.issuperset(summaries):
+        for cluster, summaries in by_cluster.items():
+            if cluster in named_clusters:
                 shared.extend(RULES[code].check_cluster(summaries))
     shared_by_file: dict[str, list[Finding]] = defaultdict(list)
     for finding in shared:
@@ -591,7 +599,9 @@ def lint_paths(
         if result.display_path in compared:
             own = shared_by_file.pop(result.display_path, [])
             kept = apply_suppressions(own, result.suppressions, codes.__contains__, result.display_path)[0]
-            if kept:  # counted with the files it reports on
+            # Counted with the files it reports on; one that cannot be read is an error:
+            # the comparison it was for did not happen.
+            if kept or result.error:
                 findings.extend(kept)
                 linted.append(result)
             continue

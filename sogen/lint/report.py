@@ -176,7 +176,11 @@ def render_human(
         stream.write(fixable_line(safe, unsafe) + "\n")
     if unread:  # an unread file is no passed check: the last line of a CI log says so
         if findings:
-            line = _("{unread} could not be read and were not checked").format(unread=unread)
+            line = ngettext(
+                "{count} file or folder could not be read and was not checked",
+                "{count} files or folders could not be read and were not checked",
+                unread,
+            ).format(count=unread)
         else:
             line = _("No problems in {files} read; {unread} could not be read").format(files=_files(files), unread=unread)
         stream.write(paint(line, "bold") + "\n")

@@ -165,8 +165,8 @@ def topology_for_scripts(yaml_text: str, imported_as: Path, variant: int = 0) ->
             path.write_text(yaml_text, encoding="utf-8")
             doc = read_document(path)
         # Nodes to fill in that a policy names (from a sogen header) stand in under those names.
-        known = {n.get("name") for n in doc.data["cluster"]["nodes"]}
-        named = [m for g in doc.data["groups"] for m in g.get("policy") or () if m != PLACEHOLDER and m not in known]
+        known = {str(n.get("name")).upper() for n in doc.data["cluster"]["nodes"]}  # SV1 is sv1 to Windows
+        named = [m for g in doc.data["groups"] for m in g.get("policy") or () if m != PLACEHOLDER and str(m).upper() not in known]
         filled = _fill(doc.data, "", found, _StandIns(_values_of(doc.data), variant, list(dict.fromkeys(named))))
         # A policy naming placeholder nodes names their stand-ins, in the imported order.
         names = [n["name"] for n in filled["cluster"]["nodes"]]

@@ -63,12 +63,16 @@ class LfLineEndings(Rule):
         newline = ctx.script.newline
         text = ctx.decoded.text if ctx.decoded else ""
         if newline == "\r":
-            lone = [m.start() for m in LONE_CR.finditer(text)]
+            # Found in the lines as read (bytes that are no text are replacement characters there).
+            line, column = next(
+                (number, found.start() + 1)
+                for number, read in enumerate(ctx.script.lines, start=1)
+                if (found := LONE_CR.search(read))
+            )
             fix = None
             if ctx.fixable:
-                fix = Fix(_("convert line endings to CRLF"), tuple(Edit(i + 1, i + 1, "\n") for i in lone))
-            line = text.count("\n", 0, lone[0]) + 1
-            column = lone[0] - text.rfind("\n", 0, lone[0])
+                ends = tuple(Edit(m.start() + 1, m.start() + 1, "\n") for m in LONE_CR.finditer(text))
+                fix = Fix(_("convert line endings to CRLF"), ends)
             yield self.finding(
                 ctx,
                 span_of(line, column, column + 1),
