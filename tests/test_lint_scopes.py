@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from sogen.lint.config import LintConfig
-from sogen.lint.engine import lint_paths
+from sogen.lint.engine import lint_paths, partners
 
 ROOT = Path(__file__).resolve().parent.parent
 LEGACY_MULTI = ROOT / "tests" / "legacy" / "multi"  # so1/ and so2/, no manifest
@@ -165,3 +165,14 @@ def test_a_partner_that_cannot_be_read_is_an_error(sites):
 def test_a_file_named_inside_a_folder_named_is_linted_once(sites):
     result = lint_paths(["tokyo/so1", "./tokyo/so1/start.bat"], LintConfig())
     assert len(result.files) == len({os.path.abspath(f.path) for f in result.files}) == 3
+
+
+def test_only_files_the_cross_file_rules_read_are_brought(tmp_path, monkeypatch):
+    """A tool or a log beside the scripts is no file the rules compare: linting one script
+    of a folder of large unrelated ones read them all (the benchmark's pathological files
+    took the sum of the four)."""
+    monkeypatch.chdir(tmp_path)
+    for name in ("start.bat", "stop.bat", "alenv1.bat", "backup.bat", "tool.bat", "opcntrl.reg"):
+        (tmp_path / name).write_bytes(b"rem\r\n")
+    brought = partners(["start.bat"], {"start.bat": "batch"}, True, LintConfig().patterns)
+    assert sorted(os.path.basename(p) for p in brought) == ["alenv1.bat", "opcntrl.reg", "stop.bat"]

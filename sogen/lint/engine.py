@@ -19,6 +19,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
+from sogen.catalogue import ALENV_NAME
 from sogen.i18n import _, language, set_language
 from sogen.lint.config import LintConfig
 from sogen.lint.context import BATCH, REGISTRY, STOP, TEXT, FileContext, NamePatterns, kind_from_name
@@ -188,7 +189,14 @@ def _walk(
 MAX_CLUSTER_FILES = 200
 
 
-def partners(named: list[str], found: dict[str, str], respect_gitignore: bool) -> dict[str, str]:
+def _compared_by_name(path: str, language: str, patterns: NamePatterns) -> bool:
+    """Whether the cross-file rules read a file of this name: a start or stop script, an
+    alenv file, a registry patch (not a tool or a log beside them)."""
+    name = os.path.basename(path)
+    return language == REGISTRY or kind_from_name(name, patterns) is not None or bool(ALENV_NAME.fullmatch(name))
+
+
+def partners(named: list[str], found: dict[str, str], respect_gitignore: bool, patterns: NamePatterns) -> dict[str, str]:
     """What the cross-file rules compare files named on the command line with, when it was
     not named too: a pre-commit hook names the one stop.bat staged, and a stop script that
     no longer stops a watch its start script starts (SO305) or a second instance's alenv
@@ -207,6 +215,7 @@ def partners(named: list[str], found: dict[str, str], respect_gitignore: bool) -
         for top, depth in tops:
             files: dict[str, str] = {}
             _walk(top, files, [], None, respect_gitignore, lambda exc: None, depth)
+            files = {f: kind for f, kind in files.items() if _compared_by_name(f, kind, patterns)}
             if len(files) <= MAX_CLUSTER_FILES:
                 extra.update(files)
                 break
@@ -549,7 +558,7 @@ def lint_paths(
     # only those rules run on them.
     context = []
     named = [p for p in paths if p in files] + ([stdin[0]] if stdin is not None else [])
-    for path, kind in partners(named, files, respect_gitignore).items():
+    for path, kind in partners(named, files, respect_gitignore, config.patterns).items():
         linted = job(path, kind)
         compares = frozenset(c for c in linted.codes if RULES[c].scope in (PAIR, CLUSTER))
         context.append(replace(linted, fix=False, codes=compares))
