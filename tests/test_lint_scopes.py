@@ -176,3 +176,17 @@ def test_only_files_the_cross_file_rules_read_are_brought(tmp_path, monkeypatch)
         (tmp_path / name).write_bytes(b"rem\r\n")
     brought = partners(["start.bat"], {"start.bat": "batch"}, True, LintConfig().patterns)
     assert sorted(os.path.basename(p) for p in brought) == ["alenv1.bat", "opcntrl.reg", "stop.bat"]
+
+
+def test_a_folder_of_many_groups_is_no_cluster_to_bring(tmp_path, monkeypatch):
+    """A repository of fixtures (a folder per rule, start and stop scripts in many of them)
+    is no cluster: a case named alone was compared with all of them (SO606 from another
+    case's patches), where a cluster has a few failover groups."""
+    monkeypatch.chdir(tmp_path)
+    for index in range(9):
+        (tmp_path / "cases" / f"case{index}").mkdir(parents=True)
+        (tmp_path / "cases" / f"case{index}" / "start.bat").write_bytes(b"rem\r\n")
+    named = "cases/case0/start.bat"
+    assert partners([named], {named: "batch"}, True, LintConfig().patterns) == {}
+    (tmp_path / "cases" / "case0" / "stop.bat").write_bytes(b"rem\r\n")
+    assert list(partners([named], {named: "batch"}, True, LintConfig().patterns)) == [str(tmp_path / "cases" / "case0" / "stop.bat")]

@@ -185,8 +185,17 @@ def _walk(
                 texts.append(os.path.join(folder, name))
 
 
-# Four nodes, a few failover groups, a dozen files each: a cluster's files are far fewer.
+# Four nodes, a few failover groups, a dozen files each: a folder holding more is no
+# cluster (a repository of fixtures, a tool folder), and a file named there is compared
+# with its own folder's only.
 MAX_CLUSTER_FILES = 200
+MAX_CLUSTER_GROUPS = 8
+
+
+def _group_folder(folder: str) -> str:
+    """The failover group's folder of a file in ``folder`` (a patch in the group's registry
+    folder is the group's)."""
+    return os.path.dirname(folder) if os.path.basename(folder).lower() == "registry" else folder
 
 
 def _compared_by_name(path: str, language: str, patterns: NamePatterns) -> bool:
@@ -216,7 +225,8 @@ def partners(named: list[str], found: dict[str, str], respect_gitignore: bool, p
             files: dict[str, str] = {}
             _walk(top, files, [], None, respect_gitignore, lambda exc: None, depth)
             files = {f: kind for f, kind in files.items() if _compared_by_name(f, kind, patterns)}
-            if len(files) <= MAX_CLUSTER_FILES:
+            groups = {_group_folder(os.path.dirname(f)) for f in files}
+            if len(files) <= MAX_CLUSTER_FILES and len(groups) <= MAX_CLUSTER_GROUPS:
                 extra.update(files)
                 break
     known = {os.path.abspath(path) for path in found}
@@ -237,8 +247,7 @@ def cluster_of(folder: str) -> str:
         if parent == current:
             break
         current = parent
-    group = os.path.dirname(folder) if os.path.basename(folder).lower() == "registry" else folder
-    return os.path.dirname(group)
+    return os.path.dirname(_group_folder(folder))
 
 
 # -- one file (runs in a worker) ----------------------------------------------------
