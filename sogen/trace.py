@@ -138,7 +138,7 @@ def render_path(path: str, result: PathResult, dialect: Dialect) -> str:
     if result.uncertain:
         lines.append("note: this path depends on something only the server knows (a variable the script")
         lines.append("      does not set, a file, or a program's exit code); sogen assumed the usual case")
-    return "".join(visible(line) + "\n" for line in lines)
+    return visible_lines("\n".join(lines)) + "\n"
 
 
 def _product_note(action: ClusterAction) -> str:

@@ -174,7 +174,7 @@ def test_only_files_the_cross_file_rules_read_are_brought(tmp_path, monkeypatch)
     monkeypatch.chdir(tmp_path)
     for name in ("start.bat", "stop.bat", "alenv1.bat", "backup.bat", "tool.bat", "opcntrl.reg"):
         (tmp_path / name).write_bytes(b"rem\r\n")
-    brought = partners(["start.bat"], {"start.bat": "batch"}, True, LintConfig().patterns)
+    brought = partners(["start.bat"], ["start.bat"], True, LintConfig().patterns)
     assert sorted(os.path.basename(p) for p in brought) == ["alenv1.bat", "opcntrl.reg", "stop.bat"]
 
 
@@ -187,6 +187,6 @@ def test_a_folder_of_many_groups_is_no_cluster_to_bring(tmp_path, monkeypatch):
         (tmp_path / "cases" / f"case{index}").mkdir(parents=True)
         (tmp_path / "cases" / f"case{index}" / "start.bat").write_bytes(b"rem\r\n")
     named = "cases/case0/start.bat"
-    assert partners([named], {named: "batch"}, True, LintConfig().patterns) == {}
+    assert partners([named], [named], True, LintConfig().patterns) == {}
     (tmp_path / "cases" / "case0" / "stop.bat").write_bytes(b"rem\r\n")
-    assert list(partners([named], {named: "batch"}, True, LintConfig().patterns)) == [str(tmp_path / "cases" / "case0" / "stop.bat")]
+    assert list(partners([named], [named], True, LintConfig().patterns)) == [str(tmp_path / "cases" / "case0" / "stop.bat")]

@@ -1121,7 +1121,7 @@ def analyse(
 def analyse_as_written(script: Script) -> dict[Combination, PathResult]:
     """:func:`analyse` of the script as its author wrote it: a file in another encoding
     than code page 932 read as its text, not as cmd reads its bytes (see :func:`cmd_lines`)."""
-    return analyse(replace(script, encoding=BATCH_ENCODING) if script.encoding != BATCH_ENCODING else script)
+    return analyse(replace(script, encoding=BATCH_ENCODING))
 
 
 def script_dialect(script: Script) -> Dialect:

@@ -205,14 +205,15 @@ def _compared_by_name(path: str, language: str, patterns: NamePatterns) -> bool:
     return language == REGISTRY or kind_from_name(name, patterns) is not None or bool(ALENV_NAME.fullmatch(name))
 
 
-def partners(named: list[str], found: dict[str, str], respect_gitignore: bool, patterns: NamePatterns) -> dict[str, str]:
+def partners(named: list[str], linted: list[str], respect_gitignore: bool, patterns: NamePatterns) -> dict[str, str]:
     """What the cross-file rules compare files named on the command line with, when it was
     not named too: a pre-commit hook names the one stop.bat staged, and a stop script that
     no longer stops a watch its start script starts (SO305) or a second instance's alenv
     file that copies the first's (SO503) passed. Each named file's cluster is read as a
     folder named on the command line would be (its group folders and their registry
     folders, .gitignore respected), but only a cluster marked by a manifest.json or in the
-    working folder: a lone script's folder beside unrelated ones is its own."""
+    working folder: a lone script's folder beside unrelated ones is its own. The files
+    ``linted`` anyway are no partners (standard input under a file's name included)."""
     here = os.getcwd()
     extra: dict[str, str] = {}
     for path in named:
@@ -229,7 +230,7 @@ def partners(named: list[str], found: dict[str, str], respect_gitignore: bool, p
             if len(files) <= MAX_CLUSTER_FILES and len(groups) <= MAX_CLUSTER_GROUPS:
                 extra.update(files)
                 break
-    known = {os.path.abspath(path) for path in found}
+    known = {os.path.abspath(path) for path in linted}
     return {path: language for path, language in extra.items() if os.path.abspath(path) not in known}
 
 
@@ -567,12 +568,10 @@ def lint_paths(
     # only those rules run on them.
     context = []
     named = [p for p in paths if p in files] + ([stdin[0]] if stdin is not None else [])
-    for path, kind in partners(named, files, respect_gitignore, config.patterns).items():
+    for path, kind in partners(named, [j.path for j in jobs], respect_gitignore, config.patterns).items():
         linted = job(path, kind)
         compares = frozenset(c for c in linted.codes if RULES[c].scope in (PAIR, CLUSTER))
         context.append(replace(linted, fix=False, codes=compares))
-    named_paths = {j.display_path for j in jobs}  # standard input too, under the name it is given
-    context = [j for j in context if j.display_path not in named_paths]
     compared = {j.display_path for j in context}
     if not jobs and not unread:  # a folder that cannot be read is reported as such
         # An empty or misspelt folder passing as "All checks passed" would hide a broken CI step.

@@ -151,32 +151,38 @@ class ImportedTopologyError(TopologyError):
         self.yaml_text = yaml_text
 
 
-def topology_for_scripts(yaml_text: str, imported_as: Path, variant: int = 0) -> tuple[Topology, list[str]]:
-    """The imported topology with stand-ins (of the set ``variant``) for its placeholders,
-    and the placeholder paths.
+def topology_for_scripts(yaml_text: str, imported_as: Path) -> tuple[Topology, list[str], Topology | None]:
+    """The imported topology with the first set of stand-ins for its placeholders, the
+    placeholder paths, and with placeholders the topology with the other set (see
+    pending_artifacts), else None.
 
     Problems cite ``imported_as``, where the imported text is written for the user, at
     their line and column in that text: the temporary copy read here is gone by then.
     """
-    found: list[str] = []
     try:
         with tempfile.TemporaryDirectory() as folder:
             path = Path(folder) / IMPORTED
             path.write_text(yaml_text, encoding="utf-8")
             doc = read_document(path)
-        # Nodes to fill in that a policy names (from a sogen header) stand in under those names.
-        known = {str(n.get("name")).upper() for n in doc.data["cluster"]["nodes"]}  # SV1 is sv1 to Windows
-        named = [m for g in doc.data["groups"] for m in g.get("policy") or () if m != PLACEHOLDER and str(m).upper() not in known]
-        filled = _fill(doc.data, "", found, _StandIns(_values_of(doc.data), variant, list(dict.fromkeys(named))))
-        # A policy naming placeholder nodes names their stand-ins, in the imported order.
-        names = [n["name"] for n in filled["cluster"]["nodes"]]
-        for index, group in enumerate(filled["groups"]):
-            if PLACEHOLDER in doc.data["groups"][index]["policy"]:
-                group["policy"] = names[index:] + names[:index]
-        return validate_document(LoadedDocument(str(imported_as), filled, doc.positions)), found
+        found: list[str] = []
+        first = _with_stand_ins(doc, imported_as, found, 0)
+        return first, found, _with_stand_ins(doc, imported_as, [], 1) if found else None
     except TopologyError as exc:
         problems = [replace(p, path=str(imported_as)) for p in exc.problems]
         raise ImportedTopologyError(problems, imported_as, yaml_text) from None
+
+
+def _with_stand_ins(doc: LoadedDocument, imported_as: Path, found: list[str], variant: int) -> Topology:
+    # Nodes to fill in that a policy names (from a sogen header) stand in under those names.
+    known = {str(n.get("name")).upper() for n in doc.data["cluster"]["nodes"]}  # SV1 is sv1 to Windows
+    named = [m for g in doc.data["groups"] for m in g.get("policy") or () if m != PLACEHOLDER and str(m).upper() not in known]
+    filled = _fill(doc.data, "", found, _StandIns(_values_of(doc.data), variant, list(dict.fromkeys(named))))
+    # A policy naming placeholder nodes names their stand-ins, in the imported order.
+    names = [n["name"] for n in filled["cluster"]["nodes"]]
+    for index, group in enumerate(filled["groups"]):
+        if PLACEHOLDER in doc.data["groups"][index]["policy"]:
+            group["policy"] = names[index:] + names[:index]
+    return validate_document(LoadedDocument(str(imported_as), filled, doc.positions))
 
 
 def pending_artifacts(files: dict[str, bytes], other: dict[str, bytes], placeholders: list[str]) -> list[str]:
@@ -212,9 +218,7 @@ def migrate(
         source_name = topology_path.name
     else:
         imported = import_folders(specs, IMPORTED)
-        t, placeholders = topology_for_scripts(imported.yaml_text, imported_as)
-        if placeholders:
-            other, _ = topology_for_scripts(imported.yaml_text, imported_as, variant=1)
+        t, placeholders, other = topology_for_scripts(imported.yaml_text, imported_as)
         # A group of a multi standby cluster whose folder was not given has none.
         folder_of = {g.name: g.folder for g in imported.groups}
         findings = imported.findings
