@@ -681,8 +681,17 @@ def write_atomically(path: str, data: bytes) -> None:
 
     An existing file keeps its mode; a read-only one raises ReadOnlyFile. A symbolic
     link stays a link and the file it points to is written, as ruff does: replacing
-    the link would leave its target unfixed.
+    the link would leave its target unfixed. A device or a pipe (``/dev/null``,
+    ``/dev/stdout``, a FIFO a CI step reads) is written to, never renamed over: as
+    root, a rename would put a text file where ``/dev/null`` was.
     """
+    try:
+        kind = os.stat(path).st_mode
+    except FileNotFoundError:
+        kind = stat.S_IFREG
+    if not stat.S_ISREG(kind) and not stat.S_ISDIR(kind):
+        _write_in_place(path, data)
+        return
     target = os.path.realpath(path)
     try:
         mode = stat.S_IMODE(os.stat(target).st_mode)
@@ -703,3 +712,23 @@ def write_atomically(path: str, data: bytes) -> None:
         with suppress(OSError):
             os.unlink(temporary)
         raise
+
+
+def _write_in_place(path: str, data: bytes) -> None:
+    """Write to a device or a pipe as it is. A FIFO no process reads fails at once
+    (ENXIO) instead of waiting for a reader that never comes."""
+    nonblocking = getattr(os, "O_NONBLOCK", 0)
+    try:
+        descriptor = os.open(path, os.O_WRONLY | nonblocking)
+    except OSError as exc:
+        if exc.errno == errno.ENXIO:
+            raise OSError(exc.errno, _("a pipe that nothing reads")) from None
+        raise
+    try:
+        if nonblocking:
+            os.set_blocking(descriptor, True)
+        view = memoryview(data)
+        while view:
+            view = view[os.write(descriptor, view) :]
+    finally:
+        os.close(descriptor)

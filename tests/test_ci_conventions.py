@@ -8,8 +8,11 @@ from __future__ import annotations
 import json
 import os
 import re
+import stat
 import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
 
 import jsonschema
@@ -94,6 +97,37 @@ def test_output_file_that_cannot_be_written_is_an_error(tmp_path, broken):
     result = sogen("lint", "--output-file", "missing/report.txt", broken.name, cwd=tmp_path)
     assert result.returncode == 2
     assert b"missing/report.txt: cannot write" in result.stderr
+
+
+@pytest.mark.parametrize("option", ["--output-file", "--write-baseline"])
+def test_a_fifo_a_ci_step_reads_is_written_to_and_stays_a_fifo(tmp_path, broken, option):
+    """Renamed over, the FIFO (as root, /dev/null) became a text file and its reader got nothing."""
+    fifo = tmp_path / "report.pipe"
+    os.mkfifo(fifo)
+    read: list[bytes] = []
+    reader = threading.Thread(target=lambda: read.append(fifo.read_bytes()))
+    reader.start()
+    time.sleep(0.2)  # the reader opens the FIFO first, as `sogen ... > pipe & cat pipe` would
+    result = sogen("lint", option, fifo.name, broken.name, cwd=tmp_path)
+    reader.join(10)
+    no_crash(result)
+    assert stat.S_ISFIFO(fifo.lstat().st_mode)
+    assert b"SO201" in read[0]
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([NOT_CP932, "report.pipe"])
+
+
+def test_a_fifo_nothing_reads_is_an_error_at_once_not_a_hang(tmp_path, broken):
+    os.mkfifo(tmp_path / "report.pipe")
+    result = sogen("lint", "--output-file", "report.pipe", broken.name, cwd=tmp_path)
+    assert result.returncode == 2
+    assert b"report.pipe: cannot write: a pipe that nothing reads" in result.stderr
+    assert stat.S_ISFIFO((tmp_path / "report.pipe").lstat().st_mode)
+
+
+def test_output_file_dev_stdout_is_standard_output(tmp_path, broken):
+    result = sogen("lint", "--format", "json", "--output-file", "/dev/stdout", broken.name, cwd=tmp_path)
+    assert result.returncode == 1
+    assert json.loads(result.stdout.decode("utf-8"))["findings"]
 
 
 def test_rule_trace_generate_and_validate_on_a_cp932_console(tmp_path, broken):

@@ -24,10 +24,11 @@ class _Stop(Exception):
 
 def write_new_file(path: Path, data: bytes, force: bool) -> None:
     """Write ``path`` whole or not at all (sogen.output.write_atomically); never replace a
-    file without ``force``. The message names ``path``, not the temporary file beside it."""
+    file without ``force`` (a device or a pipe, /dev/stdout, holds nothing to lose). The
+    message names ``path``, not the temporary file beside it."""
     from sogen.output import ReadOnlyFile, write_atomically
 
-    if path.exists() and not force:
+    if (path.is_file() or path.is_dir() or path.is_symlink() and not path.exists()) and not force:
         err(_("{path}: exists; use --force to overwrite it").format(path=path))
         raise _Stop(EXIT_USAGE)
     try:
