@@ -411,6 +411,40 @@ def test_multi_standby_folders_with_variations_and_the_guides_mistakes():
     assert migration.unexplained == 0
 
 
+def test_decommission_patches_of_four_nodes_leave_the_two_of_the_policy_to_fill_in(tmp_path):
+    """A group runs on two nodes only (guide 1.1.1); a policy of all four passed import and
+    failed validate after the SE had filled in what import asked for."""
+    legacy = tmp_path / "grp"
+    shutil.copytree(LEGACY / "guide-141-as-printed", legacy)
+    patch = ROOT / "tests" / "golden" / "four-node" / "so-main" / "registry" / "decommission-SV3.reg"
+    for node in ("SV1", "SV2", "SV3", "SV4"):
+        (legacy / f"decommission-{node}.reg").write_bytes(patch.read_bytes())
+    text = import_folders([str(legacy)], "cluster.yaml").yaml_text
+    assert "policy: [FILL_IN, FILL_IN]  # two of SV1, SV2, SV3, SV4, the active node first" in text
+
+
+@pytest.mark.parametrize("order", ["own first", "other first"])
+def test_one_patch_with_both_instances_keys_gives_each_group_its_own(tmp_path, order):
+    """Sites import one opcntrl.reg and imagepath.reg on both nodes; group 2 took group 1's
+    virtual host, IP and install root, the first key in the file."""
+    golden = ROOT / "tests" / "golden" / "multi-standby"
+    folders = [tmp_path / name for name in ("group1", "group2")]
+    for folder in folders:
+        shutil.copytree(golden / folder.name, folder)
+    for name in ("opcntrl.reg", "imagepath.reg"):
+        own = [(golden / folder.name / "registry" / name).read_bytes() for folder in folders]
+        for index, folder in enumerate(folders):
+            first, second = (own[index], own[1 - index]) if order == "own first" else (own[1 - index], own[index])
+            keys = second.split(b"\r\n", 1)[1]  # without its REGEDIT4 line
+            (folder / "registry" / name).write_bytes(first + b"\r\n" + keys)
+    data = YAML(typ="safe").load(import_folders([str(f) for f in folders], "cluster.yaml").yaml_text)
+    sample = YAML(typ="safe").load((ROOT / "samples" / "multi-standby.yaml").read_text(encoding="utf-8"))
+    for got, expected in zip(data["groups"], sample["groups"]):
+        assert (got["virtual_host"], got["virtual_ip"], got["alroot"]) == (
+            expected["virtual_host"], expected["virtual_ip"], expected["alroot"],
+        )  # fmt: skip
+
+
 # -- the command line and bad input -----------------------------------------------------
 
 def test_import_command_writes_a_commented_topology(tmp_path):

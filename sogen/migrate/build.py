@@ -109,10 +109,14 @@ def _product(product, procinfo: dict[str, Sourced], multi: bool) -> dict[str, ob
 
 
 def _assumed_policy(group_nodes: dict, names: list, index: int) -> Sourced:
-    """The group's nodes (from its decommission patches), else all nodes; group 2 starts on another node."""
+    """The group's nodes (from its decommission patches), else all nodes; group 2 starts on another node.
+    Of more than two, the SE picks: a StarOffice group runs on two nodes of the cluster only
+    (guide 1.1.1; figure 1: "SV3,SV4は使用しません")."""
     known = sorted(group_nodes)
     if len(known) < 2:
         known = [n.value if isinstance(n, Sourced) else PLACEHOLDER for n in names]
+    if len(known) > 2:
+        return Sourced([PLACEHOLDER, PLACEHOLDER], f"two of {', '.join(map(str, known))}, the active node first")
     rotated = known[index % len(known):] + known[: index % len(known)]
     return Sourced(rotated, "order assumed (active node first): check it")
 

@@ -500,6 +500,11 @@ def _recover_registry(group: RecoveredGroup, path: Path) -> None:
                     "{hives}, or regedit does not import the file"
                 ).format(where=where(key.span.line), key=key.path, hives=", ".join(HIVES))
             )
+        # Server 2's PROCINFO patch is read for group 1's WorkFlow (section 3.4.1); the
+        # other instance's address and install root are the other group's.
+        if upper.endswith("\\OPCNTRL") or upper.split("\\")[-2:-1] == ["SERVICES"]:
+            if _staroffice_instance(segments) not in (None, group.instance.value if group.instance else 1):
+                continue
         if upper.endswith("\\OPCNTRL"):
             _recover_opcntrl(group, path, key, segments, where)
         elif upper.split("\\")[-2:-1] == ["SERVICES"] and key.value("ImagePath") and group.alroot is None:
@@ -517,6 +522,19 @@ def _recover_registry(group: RecoveredGroup, path: Path) -> None:
             role = "mvm" if "sowfmvm" in line else "wfocom" if "wfocom" in line else None
             if role:
                 group.procinfo[role] = Sourced(index, where(key.span.line))
+
+
+def _staroffice_instance(segments: list[str]) -> int | None:
+    """The StarOffice server instance a key belongs to: it is in the instance's registry
+    tree (``...\\StarOffice Server2\\...`` is instance 2's, guide 3.4.1) or is its service's
+    key. A site's one opcntrl.reg often holds both instances' OPCNTRL; each group takes its own."""
+    key = "\\".join(segments).upper() + "\\"
+    for number, instance in enumerate(load_catalogue().products["staroffice-server"].instances, start=1):
+        if segments[-1].upper() == instance.service.upper() and segments[-2].upper() == "SERVICES":
+            return number
+        if any(key.startswith(tree.upper() + "\\") for tree in instance.registry_sync):
+            return number
+    return None
 
 
 def _add_option(group: RecoveredGroup, product_type: str, option: str, value: str, where: str) -> None:
