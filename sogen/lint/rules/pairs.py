@@ -20,6 +20,7 @@ class WatchUse(NamedTuple):
     watch_id: str
     span: Span
     source: str
+    runs_program: bool = False  # ARMLOAD's application form, `armload ID /U user /W program`
 
 
 class WatchUses(NamedTuple):
@@ -67,17 +68,23 @@ class WatchPairRule(PairRule):
     def summarize(ctx: FileContext) -> WatchUses:
         uses = []
         within_script = loaded_then_killed(ctx)
-        for command in ctx.commands:
+        for command, call in ctx.arm_calls:
             word = watch_id(command) if command.program in ("armload", "armkill") else None
             if word is not None and (command.span.line, command.span.column) not in within_script:
-                uses.append(WatchUse(command.program, word.value, command.span, ctx.line_text(command.span.line)))
+                runs_program = call.form is not None and call.form.name == "application"
+                uses.append(
+                    WatchUse(command.program, word.value, command.span, ctx.line_text(command.span.line), runs_program)
+                )
         return WatchUses(ctx.display_path, tuple(uses))
 
-    def report(self, own: WatchUses, program: str, other: WatchUses, wanted: str, message: str) -> Iterator[Finding]:
-        """A finding on each ``program`` line of ``own`` whose watch ID ``other`` never ``wanted``s."""
+    def report(
+        self, own: WatchUses, program: str, other: WatchUses, wanted: str, message: str, programs: bool = True
+    ) -> Iterator[Finding]:
+        """A finding on each ``program`` line of ``own`` whose watch ID ``other`` never ``wanted``s
+        (of the application form's too, with ``programs``)."""
         present = other.ids(wanted)
         for use in own.uses:
-            if use.program == program and use.watch_id.lower() not in present:
+            if use.program == program and use.watch_id.lower() not in present and (programs or not use.runs_program):
                 yield self.finding_at(
                     own.display_path, use.span, use.source, _(message).format(id=use.watch_id, other=other.display_path)
                 )
@@ -136,6 +143,9 @@ class LoadWithoutKill(WatchPairRule):
     `stop2.bat`). A watch ID a script ARMLOADs and then ARMKILLs itself, on every
     path that loads it (`armload ID /U user /W program`, then `armkill ID`: run a
     program, then stop watching it), is that script's own and not compared.
+    Nor is a program the start script runs (`armload ID /U user /W program`):
+    NEC's own CLUSTERPRO X samples run one and load the same ID again in the stop
+    script, which ARM accepts only when nothing holds it any more.
 
     ## Why it matters in a cluster
     When the group stops or moves, the stop script must stop every service the
@@ -174,4 +184,5 @@ class LoadWithoutKill(WatchPairRule):
             stop,
             "armkill",
             N_("ARMLOAD {id} starts a watch that {other} never ARMKILLs: the service keeps the switched partition busy"),
+            programs=False,
         )
