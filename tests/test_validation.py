@@ -280,6 +280,32 @@ def test_watch_ids_unique_and_not_reserved(tmp_path):
     )
 
 
+def test_mvm_and_wfocom_at_one_procinfo_index(tmp_path):
+    """procinfo.reg wrote both EXECLINEs to PROCINFO[3]: server 2 never ran sowfmvm -smvm2."""
+    text = edit(MULTI_WORKFLOW, "procinfo: {mvm: 3, wfocom: 4}", "procinfo: {mvm: 3, wfocom: 3}")
+    expect(
+        tmp_path, text, "3}", "groups[0].products[1].procinfo.wfocom",
+        "is PROCINFO[3], as mvm is: the mail movement process and wfocom are two entries (guide 3.4.1), "
+        "give each its own index",
+    )
+
+
+def test_every_watch_id_the_topology_takes_passes_the_lint_rule():
+    """The topology and SO309 read one definition (arm_commands.toml): a custom watch ID with
+    an underscore was generated and then failed `sogen lint` on the generated folder."""
+    from sogen.batch.arm import load_arm_commands
+    from sogen.topology.model import CustomProduct
+
+    rules = load_arm_commands().watch_id
+    for watch_id in ("Star_Office", "A" * 255, "x1", "NECX"):
+        CustomProduct(type="custom", name="extra", watch_id=watch_id, service="Extra")
+        assert rules.problem(watch_id) is None
+    for watch_id in ("NEC_Watch", "nec_x", "A" * 256, "Star-Office", "ｓｏ"):
+        with pytest.raises(ValueError):
+            CustomProduct(type="custom", name="extra", watch_id=watch_id, service="Extra")
+        assert rules.problem(watch_id) is not None
+
+
 def test_watch_ids_unique_across_groups(tmp_path):
     custom = "      - type: custom\n        name: extra\n        watch_id: StarOffice\n        service: Extra\n"
     text = VALID_MULTI + custom

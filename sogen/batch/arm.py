@@ -106,8 +106,15 @@ class WatchIdRules:
         wrong = sorted({c for c in watch_id if not self.characters.fullmatch(c)})
         if wrong:
             shown = " ".join(repr(c) for c in wrong)
-            return _("it contains {characters}: only single-byte letters and digits are allowed").format(characters=shown)
+            return _("it contains {characters}: only single-byte letters, digits and '_' are allowed").format(
+                characters=shown
+            )
         return None
+
+    @property
+    def pattern(self) -> str:
+        """A whole valid watch ID as a regular expression (the reserved prefix aside)."""
+        return f"{self.characters.pattern}{{1,{self.max_length}}}"
 
 
 @dataclass(frozen=True)

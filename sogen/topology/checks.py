@@ -338,6 +338,13 @@ def check_workflow_in_multi_standby(t: Topology) -> Iterator[Finding]:
             "wfocom run from the PROCINFO[n] entries that guide 3.4.1 edits; give both indexes, e.g. "
             "{{mvm: 3, wfocom: 4}}"
         ).format()
+    elif product.procinfo.mvm == product.procinfo.wfocom:
+        # procinfo.reg would write both EXECLINEs to one PROCINFO[n]: the second replaces
+        # the first, and server 2 runs one of the two processes only.
+        yield ("groups", 0, "products", w, "procinfo", "wfocom"), _(
+            "is PROCINFO[{index}], as mvm is: the mail movement process and wfocom are two entries "
+            "(guide 3.4.1), give each its own index"
+        ).format(index=product.procinfo.wfocom)
     for g, group in enumerate(pair):
         staroffice = _indexed(group, StarOfficeServer)
         if staroffice is None:

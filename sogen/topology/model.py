@@ -14,6 +14,7 @@ from typing import Annotated, Literal, Union, get_args
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
+from sogen.batch.arm import load_arm_commands
 from sogen.i18n import N_, _
 
 # Characters that change what a batch line means (&|<> redirect or chain,
@@ -153,10 +154,16 @@ def _host_or_ip(value: str) -> str:
     return _HOST_CHECK(value)
 
 
+# What ARMLOAD accepts, as sogen/arm_commands.toml records it for the lint rules too.
+_WATCH_IDS = load_arm_commands().watch_id
+
+
 def _not_nec_prefix(value: str) -> str:
-    if value.upper().startswith("NEC_"):
+    if value.upper().startswith(_WATCH_IDS.reserved_prefix.upper()):
         raise ValueError(
-            _("{value} starts with NEC_, which CLUSTERPRO reserves for its own watch IDs").format(value=repr(value))
+            _("{value} starts with {prefix}, which CLUSTERPRO reserves for its own watch IDs").format(
+                value=repr(value), prefix=_WATCH_IDS.reserved_prefix
+            )
         )
     return value
 
@@ -177,7 +184,7 @@ Identifier = constrained(r"[A-Za-z][A-Za-z0-9_-]{0,30}", N_("1-31 letters, digit
 # A name that is also a file or folder name on Windows.
 FileName = Annotated[Identifier, AfterValidator(_usable_as_file_name)]
 WatchId = constrained(
-    r"[A-Za-z0-9_]{1,255}", N_("a watch ID has 1-255 letters, digits and '_'"), AfterValidator(_not_nec_prefix)
+    _WATCH_IDS.pattern, N_("a watch ID has 1-255 letters, digits and '_'"), AfterValidator(_not_nec_prefix)
 )
 DriveLetter = Annotated[
     constrained(r"[A-Za-z]:?", N_("a drive letter such as E or E:")),

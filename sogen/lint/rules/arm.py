@@ -447,8 +447,9 @@ class BadWatchId(Rule):
     ## What it does
     Checks the watch ID of ARMLOAD, ARMKILL and ARMLOADC: NEC allows at most
     255 single-byte letters and digits, case-insensitive, and reserves IDs
-    beginning with `NEC_` for itself. A line without a watch ID is reported
-    too. IDs with `%VAR%` are only known on the server and are not judged.
+    beginning with `NEC_` for itself (so the underscore is allowed too). A line
+    without a watch ID is reported too. IDs with `%VAR%` are only known on the
+    server and are not judged.
 
     ## Why it matters in a cluster
     ARMLOAD refuses an ID it does not accept: the service is not started or not

@@ -4,7 +4,6 @@ GOTO EXIT
 :NORMAL
 IF "%ARMS_DISK%" == "FAILURE" GOTO EXIT
 ARMLOAD Star-Office /S /M "StarOffice Server"
-ARMLOAD Star_Office /S /M "StarOffice Server"
 ARMLOAD "Star Office" /S /M "StarOffice Server"
 ARMLOADC ÇrÇîÇÅÇíÇnÇÜÇÜÇâÇÉÇÖ /W PAUSE
 GOTO EXIT
