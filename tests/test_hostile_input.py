@@ -523,6 +523,25 @@ def test_merge_keys_are_read_and_placed(tmp_path):
     assert text.splitlines()[problem.line - 1][problem.column - 1 :] == "-bad"
 
 
+def test_a_mapping_that_is_only_a_merge_is_placed_at_itself(tmp_path):
+    """`- <<: *sv1` alone has no key of its own to place: it was an internal error, exit 3."""
+    text = SINGLE.read_text(encoding="utf-8").replace(
+        "    - name: SV2\n      ip: 192.168.10.12\n", "    - <<: *first\n"
+    ).replace("    - name: SV1\n", "    - &first\n      name: SV1\n")
+    path = tmp_path / "t.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(TopologyError) as info:
+        load_topology(path)
+    found = {(p.field, p.message) for p in info.value.problems}
+    assert found == {
+        ("cluster.nodes[1].name", "name 'SV1' is already used by nodes[0]"),
+        ("cluster.nodes[1].ip", "IP address '192.168.10.11' is already used by nodes[0]"),
+        ("groups[0].policy[1]", "node 'SV2' is not in cluster.nodes (nodes: SV1, SV1)"),
+    }
+    merged = [p for p in info.value.problems if p.field.startswith("cluster.nodes[1]")]
+    assert {text.splitlines()[p.line - 1].strip() for p in merged} == {"- <<: *first"}
+
+
 BAD_TEXT = [
     pytest.param(b"SelfIPAddress=\x81\x20\xff\r\n", id="not-cp932"),
     pytest.param(codecs.BOM_UTF16_LE + "abc".encode("utf-16-le") + b"\x00", id="odd-utf16"),

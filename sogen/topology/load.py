@@ -37,12 +37,14 @@ def _plain(node: Any, loc: Loc, positions: Positions) -> Any:
     """ruamel's round-trip nodes -> plain Python, recording positions on the way."""
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-    # Keys merged in with `<<: *anchor` have no place of their own: they take their mapping's.
+    # Keys merged in with `<<: *anchor` have no place of their own: they take their mapping's
+    # (a mapping that is only a merge, `- <<: *sv1`, has no places at all).
     if isinstance(node, CommentedMap):
         result = {}
+        places = node.lc.data or {}
         for key, value in node.items():
             child = loc + (str(key),)
-            place = node.lc.data.get(key)
+            place = places.get(key)
             if place:
                 kline, kcol, vline, vcol = place
                 positions.keys[child] = (kline + 1, kcol + 1)
@@ -51,8 +53,9 @@ def _plain(node: Any, loc: Loc, positions: Positions) -> Any:
         return result
     if isinstance(node, CommentedSeq):
         items = []
+        places = node.lc.data or {}
         for index, value in enumerate(node):
-            place = node.lc.data.get(index)
+            place = places.get(index)
             if place:
                 line, col = place
                 positions.values[loc + (index,)] = (line + 1, col + 1)
