@@ -204,6 +204,11 @@ def test_help_is_not_translated_at_import_time(monkeypatch, capsys):
         (("lint", "--format", "xml", "x.bat"), ("--format", "human", "json", "sarif", "github")),
         (("completion", "tcsh"), ("SHELL", "bash", "zsh", "fish", "powershell")),
         (("lint", "x.bat", "--lang"), ("--lang", "ja", "en")),
+        # `-o "$OUT"` with OUT unset: the current folder was written
+        (("generate", "samples/single-standby.yaml", "-o", ""), ("-o/--out", "an empty path is not allowed")),
+        (("init", "-o", ""), ("-o/--out", "an empty path is not allowed")),
+        (("lint", "--output-file", "", "x.bat"), ("--output-file", "an empty path is not allowed")),
+        (("trace", ""), ("SCRIPT", "an empty path is not allowed")),
     ],
 )
 def test_usage_errors_name_the_option_and_what_is_allowed(capsys, argv, words):

@@ -209,11 +209,19 @@ def _add_option(group, option: spec.Option) -> None:
         if option.repeat:
             kwargs["action"] = "append"
         if option.path:
-            kwargs["type"] = Path
+            kwargs["type"] = _path
         kwargs["default"] = Path(option.default) if option.path and option.default is not None else option.default
     group.add_argument(*option.flags, **kwargs)
     for flag in option.hidden:  # an older spelling: accepted, not shown
         group.add_argument(flag, **{**kwargs, "help": argparse.SUPPRESS, "default": argparse.SUPPRESS})
+
+
+def _path(text: str) -> Path:
+    """A path option's value. An empty one is refused, not read as the current folder:
+    `-o "$OUT"` with OUT unset wrote the generated tree into the working folder."""
+    if not text:
+        raise argparse.ArgumentTypeError(_("an empty path is not allowed"))
+    return Path(text)
 
 
 def usage(command: spec.Command) -> str:
@@ -242,7 +250,7 @@ def command_parser(command: spec.Command) -> argparse.ArgumentParser:
                 metavar=argument.metavar,
                 nargs=argument.nargs,
                 choices=argument.choices,
-                type=Path if argument.path and argument.nargs != "+" else None,
+                type=_path if argument.path and argument.nargs != "+" else None,
                 help=_option_help(argument),
             )
     if command.options:
