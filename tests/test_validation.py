@@ -280,6 +280,46 @@ def test_watch_ids_unique_and_not_reserved(tmp_path):
     )
 
 
+@pytest.mark.parametrize(
+    "field, value, message",
+    [
+        ("sql_dir", "C:\\Oracle Home", "with Oracle it is written after command=@, where it cannot be quoted"),
+        ("oracle_pfile", "D:\\ORA DATA\\INITORCL.ORA", "(startup PFILE=, @), which ends at the first blank"),
+        ("oracle_admin_dir", "C:\\ORANT\\RDBMS 80\\ADMIN", "(startup PFILE=, @), which ends at the first blank"),
+    ],
+)
+def test_oracle_paths_without_blanks(tmp_path, field, value, message):
+    """createsystbl.sql and the scripts name these paths where Server Manager reads one word."""
+    text = edit(VALID_SINGLE, "database: sqlserver", f"database: oracle\n        {field}: '{value}'")
+    problems = problems_of(tmp_path, text)
+    line, _col = position(text, value)
+    assert any(p.startswith(f"{line}:") and f"groups[0].products[1].{field}: " in p and message in p for p in problems), problems
+
+
+@pytest.mark.parametrize("field", ["messages:\n    disk_error", "backup_command"])
+def test_a_text_as_long_as_a_generated_line_can_hold(tmp_path, field):
+    """8,200 characters passed validate; cmd cut the ARMBCAST line (closing quote and /A lost)."""
+    from sogen.batch.parser import MAX_LINE
+    from sogen.generator.artifacts import generate
+    from sogen.topology.load import topology_hash
+
+    longest = "x" * (MAX_LINE - 64)
+    text = VALID_SINGLE + f"settings:\n  {field}: {longest}\n"
+    path = tmp_path / "t.yaml"
+    path.write_text(text, encoding="utf-8")
+    topology = load_topology(path)
+    files = generate(topology, topology_hash(topology.model_dump(mode="json")), "t.yaml")
+    written = [line for name, data in files.items() if name.endswith(".bat") for line in data.split(b"\r\n")]
+    assert any(longest.encode() in line for line in written)
+    assert max(map(len, written)) <= MAX_LINE
+    line, column = position(text, longest)
+    name = "messages.disk_error" if field.startswith("messages") else field
+    assert problems_of(tmp_path, text.replace(longest, longest + "x")) == [
+        f"{line}:{column}: settings.{name}: is {len(longest) + 1} characters long; at most {len(longest)} are "
+        f"allowed: cmd reads {MAX_LINE} characters of a line"
+    ]
+
+
 def test_mvm_and_wfocom_at_one_procinfo_index(tmp_path):
     """procinfo.reg wrote both EXECLINEs to PROCINFO[3]: server 2 never ran sowfmvm -smvm2."""
     text = edit(MULTI_WORKFLOW, "procinfo: {mvm: 3, wfocom: 4}", "procinfo: {mvm: 3, wfocom: 3}")

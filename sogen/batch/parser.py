@@ -28,6 +28,7 @@ import re
 from functools import cache, lru_cache
 from typing import NamedTuple, Sequence
 
+from sogen.batch import MAX_LINE
 from sogen.i18n import N_, _
 from sogen.batch.ir import (
     Block,
@@ -62,8 +63,6 @@ __all__ = [
     "unescape",
 ]
 
-#: cmd.exe refuses longer command lines ("The input line is too long").
-MAX_LINE = 8191
 #: Deeper blocks are reported instead of parsed, so that every walk of the IR
 #: (analysis, rules, equality) stays far from Python's recursion limit.
 MAX_NESTING = 32

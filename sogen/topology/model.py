@@ -14,6 +14,7 @@ from typing import Annotated, Literal, Union, get_args
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
+from sogen.batch import MAX_LINE
 from sogen.batch.arm import load_arm_commands
 from sogen.i18n import N_, _
 
@@ -168,7 +169,24 @@ def _not_nec_prefix(value: str) -> str:
     return value
 
 
-SafeText = Annotated[str, Field(min_length=1), AfterValidator(_reject_unsafe)]
+# Each text is written into one line of a generated script, with at most this many other
+# characters on it (`ARMBCAST /MSG "..." /A` and its indentation): a longer line is cut
+# by cmd, losing the closing quote and /A.
+_REST_OF_A_LINE = 64
+
+
+def _fits_a_line(value: str) -> str:
+    room = MAX_LINE - _REST_OF_A_LINE
+    if len(value) > room:
+        raise ValueError(
+            _("is {length} characters long; at most {room} are allowed: cmd reads {limit} characters of a line").format(
+                length=len(value), room=room, limit=MAX_LINE
+            )
+        )
+    return value
+
+
+SafeText = Annotated[str, Field(min_length=1), AfterValidator(_reject_unsafe), AfterValidator(_fits_a_line)]
 QuotedText = Annotated[SafeText, WrittenInQuotes]
 HOST_REGEX = r"(?=.*[A-Za-z])[A-Za-z0-9](?:[A-Za-z0-9-]{0,13}[A-Za-z0-9])?"
 HOST_ALLOWED = N_(
