@@ -411,6 +411,57 @@ def test_multi_standby_folders_with_variations_and_the_guides_mistakes():
     assert migration.unexplained == 0
 
 
+def golden_group_in_subfolders(tmp_path: Path) -> Path:
+    """The single standby golden group, its alenv file in env/ and its patches in registry/."""
+    folder = tmp_path / "sogroup"
+    shutil.copytree(ROOT / "tests" / "golden" / "single-standby" / "sogroup", folder)
+    (folder / "env").mkdir()
+    (folder / "alenv1.bat").rename(folder / "env" / "alenv1.bat")
+    return folder
+
+
+def test_files_in_subfolders_are_read_as_the_group_folders_own(tmp_path):
+    """alenv1.bat in env/ was linted and named, and its ALROOT asked for as FILL_IN."""
+    folder = golden_group_in_subfolders(tmp_path)
+    group = YAML(typ="safe").load(import_folders([str(folder)], "cluster.yaml").yaml_text)["groups"][0]
+    sample = YAML(typ="safe").load((ROOT / "samples" / "single-standby.yaml").read_text(encoding="utf-8"))["groups"][0]
+    assert (group["alroot"], group["partitions"], group["virtual_host"]) == (
+        sample["alroot"], sample["partitions"][:1], sample["virtual_host"],
+    )  # fmt: skip
+
+
+def test_an_old_copy_of_a_patch_that_disagrees_is_refused_naming_both(tmp_path):
+    """registry/old-2003/opcntrl.reg sorted first and its old virtual host was taken silently."""
+    folder = golden_group_in_subfolders(tmp_path)
+    patch = folder / "registry" / "opcntrl.reg"
+    (folder / "registry" / "old-2003").mkdir()
+    old = patch.read_bytes().replace(b'"SELFHOST"="sovhost"', b'"SELFHOST"="oldvhost"')
+    assert old != patch.read_bytes()
+    (folder / "registry" / "old-2003" / "opcntrl.reg").write_bytes(old)
+    result = run("import", folder, "-o", tmp_path / "c.yaml")
+    assert result.exit_code == 2
+    line = _line_of(patch, b'"SELFHOST"')
+    assert (
+        f"sogroup/registry/opcntrl.reg:{line} gives the virtual host name (OPCNTRL SELFHOST) sovhost, "
+        f"sogroup/registry/old-2003/opcntrl.reg:{line} gives oldvhost: move the copy that is out of date out of "
+        "the group folder"
+    ) in result.stderr
+    assert not (tmp_path / "c.yaml").exists()
+    (folder / "registry" / "old-2003" / "opcntrl.reg").write_bytes(patch.read_bytes())  # the same values: no conflict
+    assert run("import", folder, "-o", tmp_path / "c.yaml").exit_code == 0
+
+
+def test_a_group_folder_inside_another_is_not_read_as_its_files(tmp_path):
+    """A script tree copied whole: group 2's folder inside group 1's gave group 1 its address."""
+    golden = ROOT / "tests" / "golden" / "multi-standby"
+    outer = tmp_path / "group1"
+    shutil.copytree(golden / "group1", outer)
+    shutil.copytree(golden / "group2", outer / "group2")
+    shutil.rmtree(outer / "registry")
+    group = YAML(typ="safe").load(import_folders([str(outer)], "cluster.yaml").yaml_text)["groups"][0]
+    assert (group["virtual_host"], group["alroot"]) == ("FILL_IN", "D:\\SO1")  # its own, not group 2's
+
+
 def test_decommission_patches_of_four_nodes_leave_the_two_of_the_policy_to_fill_in(tmp_path):
     """A group runs on two nodes only (guide 1.1.1); a policy of all four passed import and
     failed validate after the SE had filled in what import asked for."""

@@ -228,17 +228,53 @@ def recover_group(name: str, folder: Path) -> RecoveredGroup:
     _recover_unkept_lines(group)
     _recover_messages(group)
     _recover_header(group)
-    for path in sorted(folder.iterdir()):
+    files = group_files(folder)
+    for path in files:
         if ALENV_NAME.fullmatch(path.name):
             _recover_alenv(group, path)
         elif path.name.lower() == "somg.ini":
             _recover_somg(group, path)
         elif path.name.lower() == "backup.bat":
             _recover_backup(group, path)
-    for path in sorted(folder.rglob("*.reg")):
-        if not path.is_dir():
+    for path in files:
+        if path.suffix.lower() == ".reg":
             _recover_registry(group, path)
     return group
+
+
+def group_files(folder: Path) -> list[Path]:
+    """The files of a group's folder and of its subfolders (``registry/``, ``env/``), the
+    folder's own first; not those of a subfolder that holds start/stop scripts of its own,
+    another group's (a script tree copied whole puts group 2 inside group 1)."""
+    found: list[Path] = []
+    for root, folders, names in os.walk(folder):
+        here = Path(root)
+        if here != folder and any(SCRIPT_NAMES.fullmatch(name) for name in names):
+            folders.clear()
+            continue
+        folders.sort()
+        found += [here / name for name in sorted(names) if (here / name).is_file()]
+    return sorted(found, key=lambda path: len(path.relative_to(folder).parts))
+
+
+def _take(group: RecoveredGroup, attribute: str, found: Sourced, what: str) -> None:
+    """Set a value a file gives (set again further down the same file, the later counts, as
+    for cmd and regedit); two files that give different ones are refused: an old copy
+    (``registry/old-2003/opcntrl.reg``) must not win because of its name."""
+    current = getattr(group, attribute)
+    if current is None or _file_of(current) == _file_of(found):
+        setattr(group, attribute, found)
+    elif str(current.value).lower() != str(found.value).lower():
+        raise ImportError_(
+            _(
+                "{first} gives the {what} {one}, {second} gives {other}: move the copy that is out of date "
+                "out of the group folder"
+            ).format(first=current.source, second=found.source, what=_(what), one=current.value, other=found.value)
+        )
+
+
+def _file_of(value: Sourced) -> str:
+    return value.source.rsplit(":", 1)[0]
 
 
 def _recover_products(group: RecoveredGroup) -> None:
@@ -451,7 +487,7 @@ def _recover_alenv(group: RecoveredGroup, path: Path) -> None:
                 raise ImportError_(
                     _("{where}: SET ALROOT= is empty; it names StarOffice's install root, e.g. D:\\SO").format(where=where)
                 )
-            group.alroot = Sourced(stmt.value.strip(), where)
+            _take(group, "alroot", Sourced(stmt.value.strip(), where), N_("install root (ALROOT)"))
 
 
 def _recover_backup(group: RecoveredGroup, path: Path) -> None:
@@ -478,8 +514,9 @@ def _recover_somg(group: RecoveredGroup, path: Path) -> None:
     for number, line in enumerate(text.splitlines(), start=1):
         key, _sep, value = line.partition("=")
         # 2.2.2.3: SelfIPAddress is the floating IP MailGateway sends and receives on, not the virtual IP.
-        if key.strip().lower() == "selfipaddress" and value.strip() and group.floating_ip is None:
-            group.floating_ip = Sourced(value.strip(), _where(path, group.folder, number))
+        if key.strip().lower() == "selfipaddress" and value.strip():
+            found = Sourced(value.strip(), _where(path, group.folder, number))
+            _take(group, "floating_ip", found, N_("floating IP (SelfIPAddress)"))
 
 
 def _recover_registry(group: RecoveredGroup, path: Path) -> None:
@@ -562,7 +599,10 @@ def _recover_opcntrl(group: RecoveredGroup, path: Path, key, segments: list[str]
         if master is not None:
             entry["hostname"] = Sourced(str(master.data), where(master.span.line))
         return
-    for value_name, attribute in (("SELFHOST", "virtual_host"), ("SELFADDR", "virtual_ip")):
+    for value_name, attribute, what in (
+        ("SELFHOST", "virtual_host", N_("virtual host name (OPCNTRL SELFHOST)")),
+        ("SELFADDR", "virtual_ip", N_("virtual IP address (OPCNTRL SELFADDR)")),
+    ):
         value = key.value(value_name)
-        if value is not None and value.kind == "string" and getattr(group, attribute) is None:
-            setattr(group, attribute, Sourced(value.data, where(value.span.line)))
+        if value is not None and value.kind == "string":
+            _take(group, attribute, Sourced(value.data, where(value.span.line)), what)
