@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 from sogen.cli.app import app
 from sogen.generator.artifacts import generate
 from sogen.migrate.importer import import_folders
-from sogen.migrate.migrate import migrate
+from sogen.migrate.migrate import migrate, migration_report
 from sogen.topology.load import TopologyError, load_topology, topology_hash
 from sogen.topology.model import Topology
 
@@ -460,6 +460,23 @@ def test_a_group_folder_inside_another_is_not_read_as_its_files(tmp_path):
     shutil.rmtree(outer / "registry")
     group = YAML(typ="safe").load(import_folders([str(outer)], "cluster.yaml").yaml_text)["groups"][0]
     assert (group["virtual_host"], group["alroot"]) == ("FILL_IN", "D:\\SO1")  # its own, not group 2's
+
+
+def test_a_stop_script_still_reading_arms_beside_a_clp_start_script_runs_as_the_cluster_runs_it(tmp_path):
+    """A half-ported group: MIGRATION.md said the ARMS_* stop.bat acts like the new CLP_* one
+    ("same actions in all 16"), comparing it under ARM; CLUSTERPRO X sets CLP_* only, and
+    there it takes the no-ARM path and never stops StarOffice."""
+    legacy = tmp_path / "grp"
+    shutil.copytree(LEGACY / "guide-141-as-printed", legacy)
+    start = legacy / "start.bat"
+    start.write_bytes(start.read_bytes().replace(b"ARMS_", b"CLP_"))
+    migration = migrate([str(legacy)], None)
+    assert [(m.path, m.reads.name, m.cluster.name) for m in migration.mixed] == [(str(legacy / "stop.bat"), "arm", "clp")]
+    stop = next(d for d in migration.diffs if d.kind == "stop")
+    kills = {str(d.combination) for d in stop.differences if "ARMKILL StarOffice" in d.unexplained}
+    assert {"START/HOME/SUCCESS", "FAILOVER/OTHER/SUCCESS"} <= kills
+    report = migration_report(migration, [str(legacy)])
+    assert f"## `{legacy / 'stop.bat'}` reads ARMS_EVENT, ARMS_SERVER, ARMS_DISK, its start script CLP_EVENT" in report
 
 
 def test_decommission_patches_of_four_nodes_leave_the_two_of_the_policy_to_fill_in(tmp_path):

@@ -1118,10 +1118,10 @@ def analyse(
     return _Interpreter(script, {**_EVERY_PROCESS, **(environment or {})}, dialect or script_dialect(script)).run()
 
 
-def analyse_as_written(script: Script) -> dict[Combination, PathResult]:
+def analyse_as_written(script: Script, dialect: Dialect | None = None) -> dict[Combination, PathResult]:
     """:func:`analyse` of the script as its author wrote it: a file in another encoding
     than code page 932 read as its text, not as cmd reads its bytes (see :func:`cmd_lines`)."""
-    return analyse(replace(script, encoding=BATCH_ENCODING))
+    return analyse(replace(script, encoding=BATCH_ENCODING), dialect=dialect)
 
 
 def script_dialect(script: Script) -> Dialect:

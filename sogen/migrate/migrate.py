@@ -107,6 +107,16 @@ class ConvertedScript:
     generated: Dialect
 
 
+@dataclass(frozen=True)
+class MixedScript:
+    """A legacy stop script that reads the other cluster product's variables than its start
+    script: the cluster sets the start script's, so it runs as if ARM were not running."""
+
+    path: str
+    reads: Dialect
+    cluster: Dialect
+
+
 @dataclass
 class Migration:
     files: dict[str, bytes]
@@ -117,6 +127,7 @@ class Migration:
     without_folder: list[str] = field(default_factory=list)  # groups of the cluster no legacy folder was given for
     converted: list[ConvertedScript] = field(default_factory=list)  # scripts moved to the other dialect
     dialect: Dialect = ARM  # the generated scripts' event variables
+    mixed: list[MixedScript] = field(default_factory=list)  # legacy stop scripts of the other product's variables
     # Imported: legacy lines no topology holds (see recover._recover_unkept_lines), "folder/start.bat:5: ..."
     not_carried: list[str] = field(default_factory=list)
     options_not_kept: list[str] = field(default_factory=list)
@@ -237,20 +248,28 @@ def migrate(
     pending = [name for name in files if name in waiting or name.split("/", 1)[0] in without_folder]
     diffs = []
     converted = []
+    mixed = []
     dialect_of_output = DIALECTS[t.settings.dialect]  # the report names the variables as the generated scripts do
     for group in t.groups:
         folder = folder_of.get(group.name)
         if folder is None:
             continue
         scripts = find_scripts(folder)
+        # The legacy cluster set one product's variables, those the start script reads (as
+        # import takes settings.dialect from it): a stop script still reading the other's
+        # is compared as that cluster ran it, on the no-ARM path (SO206).
+        legacy_dialect = None
         for kind in ("start", "stop"):
             legacy_path = scripts[kind]
             script = parse_script(str(legacy_path), read_regular(legacy_path, MAX_SOURCE_BYTES))
-            legacy = analyse(script)
+            legacy_dialect = legacy_dialect or script_dialect(script)
+            if script_dialect(script) != legacy_dialect:
+                mixed.append(MixedScript(str(legacy_path), script_dialect(script), legacy_dialect))
+            legacy = analyse(script, dialect=legacy_dialect)
             name = f"{group.name}/{kind}.bat"
             generated_script = parse_script(name, files[name])
             generated = analyse(generated_script)
-            legacy_dialect, generated_dialect = script_dialect(script), script_dialect(generated_script)
+            generated_dialect = script_dialect(generated_script)
             if legacy_dialect != generated_dialect:
                 converted.append(ConvertedScript(name, legacy_dialect, generated_dialect))
             own = [f for f in findings if Path(f.path).resolve() == legacy_path.resolve()]
@@ -258,13 +277,13 @@ def migrate(
                 own += [f for f in findings if f.code == "SO305" and Path(f.path).resolve() == scripts["start"].resolve()]
             falls_into = control_flow(script).falls_into
             # As its author wrote it: cmd reads another encoding's bytes in code page 932 (interpreter.cmd_lines).
-            intended = analyse_as_written(script) if script.encoding != BATCH_ENCODING else legacy
+            intended = analyse_as_written(script, legacy_dialect) if script.encoding != BATCH_ENCODING else legacy
             diffs.append(diff_script(
                 group.name, kind, str(legacy_path), legacy, generated, own, falls_into, dialect_of_output, intended,
                 script.encoding,
             ))
     kept = {name: data for name, data in files.items() if name not in pending and name != "manifest.json"}
-    result = Migration(kept, diffs, pending, placeholders, findings, without_folder, converted, dialect_of_output)
+    result = Migration(kept, diffs, pending, placeholders, findings, without_folder, converted, dialect_of_output, mixed)
     if topology_path is None:
         result.not_carried = [line for group in imported.groups for line in group.programs]
         result.options_not_kept = [line for group in imported.groups for line in group.options]
