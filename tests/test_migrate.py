@@ -479,6 +479,36 @@ def test_a_stop_script_still_reading_arms_beside_a_clp_start_script_runs_as_the_
     assert f"## `{legacy / 'stop.bat'}` reads ARMS_EVENT, ARMS_SERVER, ARMS_DISK, its start script CLP_EVENT" in report
 
 
+@pytest.mark.parametrize("prefix", ["CLP", "ARMS"])
+def test_an_exit_code_is_behaviour_for_clusterpro_x(tmp_path, prefix):
+    """NEC's CLUSTERPRO X templates end a failure with `exit 1`, which X takes for a failed
+    activation; the generated scripts end 0, and MIGRATION.md said nothing of it. What runs
+    only when a program fails (IF ERRORLEVEL 1 ... clplogcmd) was on no path and not listed."""
+    legacy = tmp_path / "grp"
+    shutil.copytree(LEGACY / "guide-141-as-printed", legacy)
+    for name in ("start.bat", "stop.bat"):
+        script = legacy / name
+        text = script.read_bytes().replace(b"ARMS_", prefix.encode() + b"_")
+        text = text.replace(b"GOTO ERROR_DISK", b"EXIT /B 1")
+        if name == "start.bat":
+            watch = b'ARMLOAD StarOffice /S /M "StarOffice Server"\r\n'
+            assert watch in text
+            text = text.replace(watch, watch + b'IF ERRORLEVEL 1 clplogcmd -m "failed" -l ERR\r\n', 1)
+        script.write_bytes(text)
+    migration = migrate([str(legacy)], None)
+    exits = {
+        (diff.kind, str(d.combination)) for diff in migration.diffs for d in diff.differences if "(exit code 1)" in d.unexplained
+    }
+    if prefix == "CLP":
+        # The guide's start script checks the disk on RECOVER too, its stop script does not.
+        events = {"start": ("START", "FAILOVER", "RECOVER"), "stop": ("START", "FAILOVER")}
+        assert exits == {(k, f"{e}/{s}/FAILURE") for k in events for e in events[k] for s in ("HOME", "OTHER")}
+    else:  # ARM's scripts: the exit code is not compared
+        assert exits == set()
+    line = _line_of(legacy / "start.bat", b"IF ERRORLEVEL 1 clplogcmd")
+    assert f"grp/start.bat:{line}: IF ERRORLEVEL 1 clplogcmd -m \"failed\" -l ERR" in migration.not_carried
+
+
 def test_decommission_patches_of_four_nodes_leave_the_two_of_the_policy_to_fill_in(tmp_path):
     """A group runs on two nodes only (guide 1.1.1); a policy of all four passed import and
     failed validate after the SE had filled in what import asked for."""

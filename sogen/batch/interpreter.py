@@ -89,6 +89,7 @@ class PathResult:
     tests: list[tuple[int, str]]  # (len(actions) when an IF tested it, an event variable of the dialect)
     end: str  # "exit", "eof", "syntax-error", "loop-limit", "undefined-label"
     uncertain: bool
+    exit_code: int = 0  # the errorlevel it ends with: what CLUSTERPRO X takes for success or failure
 
 
 # Code page 932 unit by unit: a lead byte and whatever byte follows it, or a run
@@ -443,11 +444,12 @@ class _Interpreter:
             if end is None:
                 continue  # split: its parts are pending
             if path.marks and end != "loop-limit":  # a limit reached at another count would cut elsewhere
+                path.reads.append((_ERRORLEVEL, None, path.errorlevel))  # the exit code reads it
                 self._keep_rests(path, end)
             # The combinations of one walk share its lists: nothing changes a PathResult.
             steps, actions, tests = path.steps, path.actions, path.tests
             for combination in path.combinations:
-                results[combination] = PathResult(combination, steps, actions, tests, end, path.uncertain)
+                results[combination] = PathResult(combination, steps, actions, tests, end, path.uncertain, path.errorlevel)
         return {combination: results[combination] for combination in COMBINATIONS}
 
     def _walk(self, path: _Path, pending: list[_Path]) -> str | None:
@@ -540,7 +542,7 @@ class _Interpreter:
                 if all(_reads(path, kind, name) == value for (kind, name), value in guards):
                     path.steps.extend(ended.steps[steps:])
                     path.actions.extend(ended.actions[actions:])
-                    end, uncertain = ended.end, ended.uncertain
+                    end, uncertain, path.errorlevel = ended.end, ended.uncertain, ended.exit_code
                     path.uncertain = path.uncertain or uncertain
                     path.count += count
                     if path.marks:  # the walk's own marks were read on through the rest
@@ -554,7 +556,7 @@ class _Interpreter:
         """Keep what ``path`` did after each of its marks (the first at each label, which
         holds the later ones), with what it read of its state from there on. One pass
         back over the marks and the reads: a walk through thousands of labels stays linear."""
-        ended = _Ended(path.steps, path.actions, end, path.uncertain)
+        ended = _Ended(path.steps, path.actions, end, path.uncertain, path.errorlevel)
         kept: dict[int, tuple] = {}
         guards: dict[tuple[str, str | None], object] = {}
         lowest = len(path.scopes)
@@ -1072,6 +1074,7 @@ class _Ended(NamedTuple):
     actions: list[ClusterAction]
     end: str
     uncertain: bool
+    exit_code: int
 
 
 # What a walk read of its state (see _Interpreter._converge): a variable's value, the

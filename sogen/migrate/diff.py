@@ -424,10 +424,19 @@ def diff_script(group: str, kind: str, legacy_path: str, legacy: dict[Combinatio
     not code page 932 text (see :func:`explain`), else legacy's; ``encoding``: legacy's."""
     differences = []
     identical = 0
+    # CLUSTERPRO X takes a script's exit code for whether the group started or stopped
+    # (NEC's templates end a failure with `exit 1`): there it is behaviour too.
+    exits = dialect.name == "clp"
+
+    def does(results: dict[Combination, PathResult]) -> dict[Combination, list[str]]:
+        return {
+            combination: behaviour(result) + ([f"(exit code {result.exit_code})"] if exits and result.exit_code else [])
+            for combination, result in results.items()
+        }
+
     # What each path does, worked out once: every row reads its twins' too.
-    done = {combination: behaviour(result) for combination, result in legacy.items()}
-    generated_done = {combination: behaviour(result) for combination, result in generated.items()}
-    meant_done = done if intended is None else {combination: behaviour(result) for combination, result in intended.items()}
+    done, generated_done = does(legacy), does(generated)
+    meant_done = done if intended is None else does(intended)
     legacy_anywhere = frozenset(action for actions in done.values() for action in actions)
     generated_anywhere = frozenset(action for actions in generated_done.values() for action in actions)
     for combination in COMBINATIONS:

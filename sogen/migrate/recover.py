@@ -22,7 +22,7 @@ from sogen.batch.arm import operand_texts, read_arm_call
 from sogen.batch.control import walk
 from sogen.batch.interpreter import PathResult, analyse_as_written, script_dialect
 from sogen.batch.ir import Block, Command
-from sogen.batch.parser import parse_script
+from sogen.batch.parser import BUILTINS, parse_script
 from sogen.i18n import N_, _
 from sogen.regfile.reader import HIVES, parse_registry
 from sogen.textio import MAX_SOURCE_BYTES, UnreadableFile, decode_bytes, read_regular
@@ -83,6 +83,7 @@ class RecoveredGroup:
     analyses: dict[str, dict[Combination, PathResult]] = field(default_factory=dict)
     lines: dict[str, list[str]] = field(default_factory=dict)  # "start"/"stop" -> the script's lines
     file_changes: dict[str, list[int]] = field(default_factory=dict)  # "start"/"stop" -> lines of RMDIR, DEL ...
+    programs_run: dict[str, list[Command]] = field(default_factory=dict)  # "start"/"stop" -> every program line
 
 
 def _read(path: Path) -> bytes:
@@ -209,6 +210,9 @@ def recover_group(name: str, folder: Path) -> RecoveredGroup:
         group.lines[kind] = script.lines
         # Wherever they stand: IF EXIST x DEL x is one path the analysis never takes.
         group.file_changes[kind] = [_redirection_line(stmt) for stmt in walk(script.statements) if file_change(stmt) is not None]
+        group.programs_run[kind] = [
+            stmt for stmt in walk(script.statements) if stmt.__class__ is Command and stmt.program not in BUILTINS
+        ]
         dialect = script_dialect(script)
         if kind == "start" and dialect is not DIALECTS["arm"]:
             # CLUSTERPRO X's CLP_* (ARM's ARMS_* is the default): scripts regenerated
@@ -392,6 +396,12 @@ def _recover_unkept_lines(group: RecoveredGroup) -> None:
                     note(options, action.stmt.span.line, action.stmt.span.end_line)
         for line in group.file_changes[kind]:
             note(programs, line)
+        # Programs on no path: the analysis takes every program to succeed, so what runs when
+        # one fails (IF ERRORLEVEL 1 ... clplogcmd -l ERR, EXIT /B 1) is on none.
+        run = {id(action.stmt) for result in results.values() for action in result.actions}
+        for stmt in group.programs_run[kind]:
+            if id(stmt) not in run:
+                note(programs, stmt.span.line, stmt.span.end_line)
     group.programs = [programs[key] for key in sorted(programs)]
     group.options = [options[key] for key in sorted(options)]
 
