@@ -257,7 +257,7 @@ def group_files(folder: Path) -> list[Path]:
             folders.clear()
             continue
         folders.sort()
-        found += [here / name for name in sorted(names) if (here / name).is_file()]
+        found += [here / name for name in sorted(names)]  # a FIFO or device is reported when read
     return sorted(found, key=lambda path: len(path.relative_to(folder).parts))
 
 
