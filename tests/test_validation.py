@@ -320,6 +320,74 @@ def test_a_text_as_long_as_a_generated_line_can_hold(tmp_path, field):
     ]
 
 
+def with_mailgateway(mta: str) -> str:
+    return edit(VALID_SINGLE, "    partitions: [D]", "    floating_ip: 192.168.10.110\n    partitions: [D]") + (
+        f"      - type: mailgateway-smtp\n        mta: {mta}\n"
+    )
+
+
+@pytest.mark.parametrize("mta", ["mail.example.co.jp", "smtp-01.corp.example.com", "mailhub", "192.168.20.25"])
+def test_the_mta_is_a_dns_name_or_an_address(tmp_path, mta):
+    """Guide 2.2.2.2 wants an MTA on another machine, usually named in DNS; a 15-character
+    NetBIOS name was all validate took."""
+    path = tmp_path / "t.yaml"
+    path.write_text(with_mailgateway(mta), encoding="utf-8")
+    assert load_topology(path).groups[0].products[2].mta == mta
+
+
+@pytest.mark.parametrize("mta", ["-mail.example.com", "mail..example.com", "mail_hub.example.com", "a" * 64 + ".com"])
+def test_an_mta_that_is_no_host_name(tmp_path, mta):
+    text = with_mailgateway(mta)
+    expect(
+        tmp_path, text, mta, "groups[0].products[2].mta",
+        f"'{mta}' is not allowed: a host name is labels of 1-63 letters, digits and hyphens, joined by dots "
+        "(e.g. mail.example.co.jp), or an IPv4 address",
+    )
+
+
+@pytest.mark.parametrize(
+    "mta, what",
+    [
+        ("192.168.10.110", "the floating IP of group g1"),
+        ("VHOST1", "the virtual host name of group g1"),
+        ("192.168.10.100", "the virtual IP of group g1"),
+        ("sv2", "node SV2"),
+        ("192.168.10.11", "node SV1"),
+    ],
+)
+def test_the_mta_is_another_machine_than_the_clusters(tmp_path, mta, what):
+    text = with_mailgateway(mta)
+    expect(
+        tmp_path, text, mta, "groups[0].products[2].mta",
+        f"'{mta}' is {what}: MailGateway-SMTP sends to an MTA on another machine (guide 2.2.2.2)",
+        occurrence=text.count(mta),  # the MTA's, the last
+    )
+
+
+@pytest.mark.parametrize(
+    "first, second, field, message",
+    [
+        ("hostname: SV2", "", "cluster.nodes[1].name", "'SV2' is already the host name of nodes[0]"),
+        ("hostname: srv", "hostname: SRV", "cluster.nodes[1].hostname", "'SRV' is already the host name of nodes[0]"),
+        ("", "hostname: sv1", "cluster.nodes[1].hostname", "'sv1' is already the name of nodes[0]"),
+        ("hostname: SV1", "hostname: sv2-real", None, None),  # a node's own name again: no other computer
+    ],
+)
+def test_real_host_names_are_one_computer_each(tmp_path, first, second, field, message):
+    """1.7 note 4 sets MASTERHOST back to each node's real host name: two nodes cannot share one."""
+    text = VALID_SINGLE.replace("      ip: 192.168.10.11\n", "      ip: 192.168.10.11\n" + (f"      {first}\n" if first else ""))
+    text = text.replace("      ip: 192.168.10.12\n", "      ip: 192.168.10.12\n" + (f"      {second}\n" if second else ""))
+    if field is None:
+        path = tmp_path / "t.yaml"
+        path.write_text(text, encoding="utf-8")
+        load_topology(path)
+        return
+    # At the value: node 2's name, or its host name line's value.
+    prefix = "- name: " if field.endswith(".name") else "hostname: "
+    line, column = position(text, "- name: SV2" if prefix == "- name: " else second)
+    assert f"{line}:{column + len(prefix)}: {field}: {message}" in problems_of(tmp_path, text)
+
+
 def test_mvm_and_wfocom_at_one_procinfo_index(tmp_path):
     """procinfo.reg wrote both EXECLINEs to PROCINFO[3]: server 2 never ran sowfmvm -smvm2."""
     text = edit(MULTI_WORKFLOW, "procinfo: {mvm: 3, wfocom: 4}", "procinfo: {mvm: 3, wfocom: 3}")

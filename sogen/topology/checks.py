@@ -70,6 +70,44 @@ def check_nodes(t: Topology) -> Iterator[Finding]:
                 yield ("cluster", "nodes", i, key), _(label).format(value=repr(getattr(node, key)), index=seen[value])
             else:
                 seen[value] = i
+    # Two computers of one network have two names: 1.7 note 4 sets MASTERHOST back to each
+    # node's real host name, which must not be another node's name or host name.
+    computers: dict[str, tuple[int, str]] = {}  # lower-case name -> (node, "name" or "hostname")
+    for i, node in enumerate(t.cluster.nodes):
+        for key, value in (("name", node.name), ("hostname", node.hostname)):
+            if value is None:
+                continue
+            other, other_key = computers.setdefault(value.lower(), (i, key))
+            if other != i and (key, other_key) != ("name", "name"):  # two names: reported above
+                message = (
+                    N_("{value} is already the host name of nodes[{index}]")
+                    if other_key == "hostname"
+                    else N_("{value} is already the name of nodes[{index}]")
+                )
+                yield ("cluster", "nodes", i, key), _(message).format(value=repr(value), index=other)
+
+
+def check_mta(t: Topology) -> Iterator[Finding]:
+    """2.2.2.2: "somg.iniファイルの設定において別マシン上のMTAを使用するよう設定して下さい": the
+    MTA is another machine, not a node, a group's virtual host or one of the cluster's addresses."""
+    own: dict[str, tuple[str, str]] = {}  # lower-case name or address -> (message, node or group)
+    for n in t.cluster.nodes:
+        for value in (n.name, n.real_hostname, n.ip):
+            own.setdefault(value.lower(), (N_("{mta} is node {name}: {why}"), n.name))
+    for _g, group in _groups(t):
+        for value, message in (
+            (group.virtual_host, N_("{mta} is the virtual host name of group {name}: {why}")),
+            (group.virtual_ip, N_("{mta} is the virtual IP of group {name}: {why}")),
+            (group.floating_ip, N_("{mta} is the floating IP of group {name}: {why}")),
+        ):
+            if value:
+                own.setdefault(value.lower(), (message, group.name))
+    for g, group in _groups(t):
+        for p, product in enumerate(group.products):
+            if isinstance(product, MailGatewaySmtp) and product.mta.lower() in own:
+                message, name = own[product.mta.lower()]
+                why = _("MailGateway-SMTP sends to an MTA on another machine (guide 2.2.2.2)")
+                yield ("groups", g, "products", p, "mta"), _(message).format(mta=repr(product.mta), name=name, why=why)
 
 
 def check_policies(t: Topology) -> Iterator[Finding]:
@@ -418,7 +456,7 @@ def check_dependency_cycles(t: Topology) -> Iterator[Finding]:
 
 # What each check reads besides the groups: the cluster's mode, or its nodes (and the mode if there).
 MODE_CHECKS = (check_mode, check_products, check_workflow_in_multi_standby)
-NODE_CHECKS = (check_nodes, check_policies, check_virtual_addresses, check_floating_ips)
+NODE_CHECKS = (check_nodes, check_policies, check_virtual_addresses, check_floating_ips, check_mta)
 GROUP_CHECKS = (
     check_group_names,
     check_partitions,

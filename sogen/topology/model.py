@@ -149,10 +149,23 @@ def _ipv4(value: str) -> str:
     return value
 
 
+# A DNS host name: dot-separated labels of 1-63 letters, digits and hyphens (RFC 1123),
+# at most 253 characters; a name of digits and dots only is an IPv4 address.
+_DNS_NAME = re.compile(r"(?=.{1,253}\Z)(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)*[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?")
+
+
 def _host_or_ip(value: str) -> str:
+    """An SMTP host on another machine (guide 2.2.2.2): usually a DNS name, else an address."""
     if re.fullmatch(r"[0-9.]+", value):
         return _ipv4(value)
-    return _HOST_CHECK(value)
+    if not _DNS_NAME.fullmatch(value):
+        raise ValueError(
+            _(
+                "{value} is not allowed: a host name is labels of 1-63 letters, digits and hyphens, joined by "
+                "dots (e.g. mail.example.co.jp), or an IPv4 address"
+            ).format(value=repr(value))
+        )
+    return value
 
 
 # What ARMLOAD accepts, as sogen/arm_commands.toml records it for the lint rules too.
@@ -193,7 +206,6 @@ HOST_ALLOWED = N_(
     "a host name has 1-15 letters, digits and hyphens (a NetBIOS name), "
     "not starting or ending with a hyphen and not only digits"
 )
-_HOST_CHECK = _pattern(HOST_REGEX, HOST_ALLOWED)
 HostName = constrained(HOST_REGEX, HOST_ALLOWED)
 NodeName = HostName
 IPv4 = Annotated[str, AfterValidator(_reject_unsafe), AfterValidator(_ipv4)]
