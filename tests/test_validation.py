@@ -388,6 +388,34 @@ def test_real_host_names_are_one_computer_each(tmp_path, first, second, field, m
     assert f"{line}:{column + len(prefix)}: {field}: {message}" in problems_of(tmp_path, text)
 
 
+@pytest.mark.parametrize(
+    "key, message",
+    [
+        (
+            "HKEY_LOCAL_MACHINE\\SOFTWARE\\NEC",
+            "synced registry key HKEY_LOCAL_MACHINE\\SOFTWARE\\NEC holds HKEY_LOCAL_MACHINE\\SOFTWARE\\NEC\\StarOffice "
+            "Server, which staroffice-server in group 'g1' syncs",
+        ),
+        (
+            "HKEY_LOCAL_MACHINE\\SOFTWARE\\NEC\\StarOffice Server\\Extra",
+            "synced registry key HKEY_LOCAL_MACHINE\\SOFTWARE\\NEC\\StarOffice Server\\Extra lies inside "
+            "HKEY_LOCAL_MACHINE\\SOFTWARE\\NEC\\StarOffice Server, which staroffice-server in group 'g1' syncs",
+        ),
+    ],
+)
+def test_a_synced_key_neither_holds_nor_lies_inside_another_groups(tmp_path, key, message):
+    """Equal keys were refused, a parent or child of group 1's accepted: after a failover
+    one group's copy of the tree writes over the other's live keys."""
+    custom = f"      - type: custom\n        name: extra\n        watch_id: Extra\n        service: Extra\n        registry_sync: ['{key}']\n"
+    text = VALID_MULTI + custom
+    problems = problems_of(tmp_path, text)
+    line, column = position(text, "- type: custom")
+    assert [p for p in problems if message in p] == [
+        f"{line}:{column + 2}: groups[1].products[1]: {message}: after a failover one node runs both groups, and one "
+        "group's copy of the tree would write over the other's keys"
+    ]
+
+
 def test_mvm_and_wfocom_at_one_procinfo_index(tmp_path):
     """procinfo.reg wrote both EXECLINEs to PROCINFO[3]: server 2 never ran sowfmvm -smvm2."""
     text = edit(MULTI_WORKFLOW, "procinfo: {mvm: 3, wfocom: 4}", "procinfo: {mvm: 3, wfocom: 3}")

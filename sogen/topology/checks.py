@@ -446,6 +446,37 @@ def check_unique_names(t: Topology) -> Iterator[Finding]:
                     owners.setdefault((label, name.lower()), (planned.key, group.name))
 
 
+def check_synced_keys_apart(t: Topology) -> Iterator[Finding]:
+    """A group's synced registry key may not hold, or lie inside, another group's: after a
+    failover one node runs both groups, and restoring one group's copy of the tree would
+    write over the other's live keys (equal keys: see check_unique_names)."""
+    synced: list[tuple[str, str, str, int]] = []  # (key, product, group name, group index)
+    for g, group in _groups(t):
+        for planned in group_products(t, g):
+            for key in planned.registry_sync:
+                for other, product, other_group, h in synced:
+                    if h == g:
+                        continue
+                    if key.lower().startswith(other.lower() + "\\"):
+                        message = N_(
+                            "synced registry key {key} lies inside {other}, which {product} in group {group} "
+                            "syncs: after a failover one node runs both groups, and one group's copy of the tree "
+                            "would write over the other's keys"
+                        )
+                    elif other.lower().startswith(key.lower() + "\\"):
+                        message = N_(
+                            "synced registry key {key} holds {other}, which {product} in group {group} syncs: "
+                            "after a failover one node runs both groups, and one group's copy of the tree would "
+                            "write over the other's keys"
+                        )
+                    else:
+                        continue
+                    yield planned.loc, _(message).format(
+                        key=key, other=other, product=product, group=repr(other_group)
+                    )
+                synced.append((key, planned.key, group.name, g))
+
+
 def check_dependency_cycles(t: Topology) -> Iterator[Finding]:
     for g, _group in _groups(t):
         try:
@@ -464,6 +495,7 @@ GROUP_CHECKS = (
     check_mailgateway_workdirs,
     check_formserver_shells,
     check_unique_names,
+    check_synced_keys_apart,
     check_dependency_cycles,
 )
 
