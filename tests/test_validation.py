@@ -416,6 +416,48 @@ def test_a_synced_key_neither_holds_nor_lies_inside_another_groups(tmp_path, key
     ]
 
 
+@pytest.mark.parametrize(
+    "alroot, message",
+    [
+        ("D:\\CON", "'CON' is not allowed: CON is a Windows device name"),
+        ("D:\\SO\\nul.txt", "'nul.txt' is not allowed: NUL is a Windows device name"),
+        ("D:\\SO.", "'SO.' is not allowed: Windows drops a trailing dot or space from a file or folder name"),
+        ("D:\\x\\..\\SO", "'..' is not allowed: Windows drops a trailing dot or space from a file or folder name"),
+        ("D:\\" + "S" * 246, "is 249 characters long; Windows NT creates folders of at most 248"),
+    ],
+)
+def test_path_folders_windows_can_create(tmp_path, alroot, message):
+    """Device names, trailing dots and 600-character install roots passed validate."""
+    text = edit(VALID_SINGLE, "alroot: 'D:\\SO'", f"alroot: '{alroot}'")
+    line, column = position(text, alroot)
+    assert any(p.startswith(f"{line}:{column - 1}: groups[0].alroot: {message}") for p in problems_of(tmp_path, text))
+
+
+def test_the_longest_install_root_is_taken(tmp_path):
+    path = tmp_path / "t.yaml"
+    path.write_text(edit(VALID_SINGLE, "alroot: 'D:\\SO'", "alroot: 'D:\\" + "S" * 245 + "'"), encoding="utf-8")
+    assert len(load_topology(path).groups[0].alroot) == 248
+
+
+@pytest.mark.parametrize(
+    "old, new, field",
+    [
+        ("settings:", "settings:\n  version_key: 'Current Version '", "settings.version_key"),
+        ("settings:", "settings:\n  version_key: ' Current Version'", "settings.version_key"),
+        ("        database: sqlserver\n", "        database: sqlserver\n      - type: custom\n        name: x\n"
+         "        watch_id: X1\n        service: 'X Service '\n", "groups[0].products[2].service"),
+    ],
+)
+def test_names_with_a_blank_at_an_end(tmp_path, old, new, field):
+    """A trailing blank made another registry key or service than the one shown: lint then
+    reported every generated patch (SO603)."""
+    text = edit(VALID_SINGLE + "settings:\n  db_settle_seconds: 30\n", old, new)
+    assert any(
+        f"{field}: " in p and "it begins or ends with a blank, which makes another name than the one shown" in p
+        for p in problems_of(tmp_path, text)
+    )
+
+
 def test_mvm_and_wfocom_at_one_procinfo_index(tmp_path):
     """procinfo.reg wrote both EXECLINEs to PROCINFO[3]: server 2 never ran sowfmvm -smvm2."""
     text = edit(MULTI_WORKFLOW, "procinfo: {mvm: 3, wfocom: 4}", "procinfo: {mvm: 3, wfocom: 3}")

@@ -97,6 +97,17 @@ def _usable_as_file_name(value: str) -> str:
     return value
 
 
+def _no_outer_blanks(value: str) -> str:
+    """'Current Version ' is another key than 'Current Version', and nobody sees the blank."""
+    if value != value.strip(" \t\u3000"):
+        raise ValueError(
+            _("'{value}' is not allowed: it begins or ends with a blank, which makes another name than the one shown").format(
+                value=value
+            )
+        )
+    return value
+
+
 def _whole_number(value: object) -> object:
     # pydantic alone would take true as 1, and "30" or 30.0 as 30.
     if isinstance(value, bool) or not isinstance(value, int):
@@ -225,24 +236,45 @@ WINDOWS_PATH_ALLOWED = N_(
     "an absolute Windows path such as D:\\SO (drive letter, backslashes, "
     'no trailing backslash, none of / : * ? < > | ")'
 )
-WindowsPath = constrained(WINDOWS_PATH_REGEX, WINDOWS_PATH_ALLOWED)
+# CreateDirectory's limit on the guide's Windows NT 4.0 (MAX_PATH less room for an 8.3 name).
+MAX_FOLDER_PATH = 248
+
+
+def _usable_as_path(value: str) -> str:
+    """Each folder of the path is one Windows can create (no device name, no trailing dot or
+    blank, so no ``..``), and the whole fits NT's MAX_PATH with files below it."""
+    for part in value[3:].split("\\") if len(value) > 3 else ():
+        _usable_as_file_name(part)
+    if len(value) > MAX_FOLDER_PATH:
+        raise ValueError(
+            _("is {length} characters long; Windows NT creates folders of at most {maximum}").format(
+                length=len(value), maximum=MAX_FOLDER_PATH
+            )
+        )
+    return value
+
+
+WindowsPath = constrained(WINDOWS_PATH_REGEX, WINDOWS_PATH_ALLOWED, AfterValidator(_usable_as_path))
 SpacelessPath = constrained(
     r'[A-Za-z]:\\[^\s\\/:*?<>|"]+(?:\\[^\s\\/:*?<>|"]+)*',
     N_(
         "an absolute Windows path such as D:\\SO, without spaces: it is written where it cannot be quoted "
         "(after /R in the service command line, or after command=@)"
     ),
+    AfterValidator(_usable_as_path),
 )
 CommandName = constrained(r"[A-Za-z0-9_.-]{1,64}", N_("a command name of letters, digits, '_', '.' and '-'"))
 # Written in quotes (ARMLOAD ... /M "service"): the regex already keeps out a backslash.
 ServiceName = constrained(
-    r"[^\\/]{1,256}", N_("a Windows service name: 1-256 characters, no / or \\")
+    r"[^\\/]{1,256}", N_("a Windows service name: 1-256 characters, no / or \\"), AfterValidator(_no_outer_blanks)
 )
 RegistryKey = constrained(
     r"HKEY_LOCAL_MACHINE(?:\\[^\\]+)+",
     N_("a full key path under HKEY_LOCAL_MACHINE, e.g. HKEY_LOCAL_MACHINE\\SOFTWARE\\NEC\\MyProduct"),
 )
-RegistrySegment = constrained(r"[^\\]{1,255}", N_("one registry key name, without backslashes"))
+RegistrySegment = constrained(
+    r"[^\\]{1,255}", N_("one registry key name, without backslashes"), AfterValidator(_no_outer_blanks)
+)
 OracleSid = constrained(r"[A-Za-z][A-Za-z0-9_]{0,7}", N_("an Oracle SID: a letter, then up to 7 letters, digits or '_'"))
 
 
