@@ -246,10 +246,10 @@ def test_diagram_speaks_the_topology_s_language():
     text = mermaid(t)
     boxes, edges, titles = parse_flowchart(text)
     assert titles == [["so-multi (マルチスタンバイ型)"]]
-    assert boxes["group1"][:3] == ["group1", "仮想コンピュータ名: sovhost1", "仮想 IP アドレス: 192.168.20.101"]
+    assert boxes["group1"][:3] == ["group1", "仮想ホスト名: sovhost1", "仮想 IP アドレス: 192.168.20.101"]
     assert "切替パーティション: D:" in boxes["group1"]
     assert "IP アドレス: 192.168.20.11" in boxes["node1"]
     assert sorted(label for _g, _arrow, label, _node in edges) == ["待機系 (フェイルオーバ先)"] * 2 + ["現用系"] * 2
     picture = svg(t)
-    assert "仮想コンピュータ名: sovhost2" in picture and "現用系" in picture
+    assert "仮想ホスト名: sovhost2" in picture and "現用系" in picture
     assert 'class="standby"' in picture  # the arrow's kind does not depend on its words
