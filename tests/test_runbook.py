@@ -79,6 +79,30 @@ def test_every_step_names_its_node_and_section():
             assert WHERE.search(block), f"{sample.stem}: no node or section in step {block!r}"
 
 
+SAMPLES = sorted((ROOT / "samples").glob("*.yaml"))
+
+
+def test_a_step_on_one_node_runs_where_the_group_is():
+    """The MailGateway and WorkFlow sections had the SE work on the standby right after the
+    group had moved to the active node, which then holds the switched partition (the guide
+    starts both with the move: 2.2.3 1, 3.2 2-1)."""
+    moves = re.compile(r"(?:Start group `[^`]+` on|Move group `[^`]+` to|Move the group to) `([^`]+)`")
+    for sample in SAMPLES:
+        text = runbook_of(sample)
+        for section in re.split(r"\n(?=## )", text[text.index("## 1. ") : text.index("## Files")]):
+            if not section.startswith("## ") or "Failover group" not in section.splitlines()[0]:
+                continue  # "after both groups": every node in turn
+            here = None
+            for block in re.split(r"\n(?=\s*\d+\. |#)", section):
+                moved = moves.search(block)
+                if moved:
+                    here = moved.group(1)
+                    continue
+                node = re.search(r"\*\(on `([^`]+)`; section", block)
+                if node and re.match(r"\s*\d+\. ", block):
+                    assert here == node.group(1), f"{sample.stem}: with the group on {here}: {block.strip()!r}"
+
+
 def test_every_file_the_runbook_names_is_generated():
     for sample in (SINGLE, MULTI, ROOT / "samples" / "four-node.yaml"):
         files = generated(sample)
