@@ -1024,8 +1024,31 @@ def test_two_folders_claiming_one_instance(tmp_path):
         shutil.copytree(LEGACY / "guide-141-lf-utf8", tmp_path / name)
     result = run("import", tmp_path / "a", tmp_path / "b", "-o", tmp_path / "c.yaml")
     assert result.exit_code == 2
-    assert "claims StarOffice instance 1, like" in result.stderr
+    assert (
+        f"{tmp_path / 'b' / 'start.bat'}: runs StarOffice instance 1, as {tmp_path / 'a' / 'start.bat'} does: each "
+        "failover group runs an instance of its own"
+    ) in result.stderr
     assert not (tmp_path / "c.yaml").exists()
+
+
+@pytest.mark.parametrize("second", ["{folder}", "{folder}/", "other={folder}", "{folder}/../grp"])
+def test_a_folder_given_twice_is_refused_as_such(tmp_path, second):
+    """It was taken for two groups claiming one instance; with --topology, for a count."""
+    folder = tmp_path / "grp"
+    shutil.copytree(LEGACY / "guide-141-lf-utf8", folder)
+    again = second.format(folder=folder)
+    for command in (["import", folder, again, "-o", tmp_path / "c.yaml"], ["migrate", folder, again, "-o", tmp_path / "o"]):
+        result = run(*command)
+        assert result.exit_code == 2
+        assert f"{again}: the folder of {folder} again; give each failover group's folder once" in result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["grp"]
+
+
+def test_migrate_with_a_topology_of_other_groups_than_folders(tmp_path):
+    result = run("migrate", LEGACY / "guide-32-sqlserver", LEGACY / "multi" / "so2", "--topology",
+                 ROOT / "samples" / "single-standby.yaml", "-o", tmp_path / "out")  # fmt: skip
+    assert result.exit_code == 2
+    assert "single-standby.yaml: give one group folder for each of its failover groups (1), not 2" in result.stderr
 
 
 @pytest.mark.parametrize(

@@ -10,6 +10,7 @@ import io
 import re
 from dataclasses import dataclass
 
+from sogen.i18n import _
 from sogen.migrate.recover import ImportError_, RecoveredGroup, Sourced
 from sogen.topology.load import PLACEHOLDER
 
@@ -53,14 +54,17 @@ def order_groups(groups: list[RecoveredGroup]) -> list[RecoveredGroup]:
         if number in claimed:
             first = claimed[number]
             raise ImportError_(
-                f"{group.scripts['start']}: claims StarOffice instance {number}, like {first.scripts['start']}: "
-                "one failover group per instance"
+                _(
+                    "{script}: runs StarOffice instance {number}, as {first} does: each failover group runs "
+                    "an instance of its own"
+                ).format(script=group.scripts["start"], number=number, first=first.scripts["start"])
             )
         claimed[number] = group
     if len(claimed) > 2:
         raise ImportError_(
-            f"{', '.join(str(g.folder) for g in groups)}: more than two failover groups: "
-            "a cluster has one (single standby) or two (multi standby)"
+            _(
+                "{folders}: more than two failover groups: a cluster has one (single standby) or two (multi standby)"
+            ).format(folders=", ".join(str(g.folder) for g in groups))
         )
     return [claimed[n] for n in sorted(claimed)]
 

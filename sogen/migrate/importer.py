@@ -41,6 +41,22 @@ def parse_group_spec(spec: str) -> tuple[str, Path]:
     return base[:31], path
 
 
+def group_folders(specs: list[str]) -> list[tuple[str, Path]]:
+    """(name, folder) of each ``NAME=DIR`` or ``DIR``; a folder given twice is refused (it
+    would be two groups claiming one StarOffice instance)."""
+    parsed = [parse_group_spec(spec) for spec in specs]
+    seen: dict[Path, int] = {}
+    for index, (spec, (_name, folder)) in enumerate(zip(specs, parsed)):
+        first = seen.setdefault(folder.resolve(), index)
+        if first != index:
+            raise ImportError_(
+                _("{spec}: the folder of {first} again; give each failover group's folder once").format(
+                    spec=spec, first=specs[first]
+                )
+            )
+    return parsed
+
+
 def _names_its_group(spec: str) -> bool:
     """``NAME=DIR`` with a NAME a group may have."""
     name, sep, _folder = spec.partition("=")
@@ -62,7 +78,7 @@ def legacy_findings(folders: list[Path]) -> list:
 def import_folders(specs: list[str], output_name: str) -> ImportResult:
     if not specs:
         raise ImportError_(_("give at least one group folder (one per failover group)"))
-    parsed = [parse_group_spec(spec) for spec in specs]
+    parsed = group_folders(specs)
     # Folders named alike once their other characters go (東京 and 大阪 are both "group")
     # are told apart by their place; a name given with NAME=DIR is kept as given.
     derived = [name for (name, _), spec in zip(parsed, specs) if not _names_its_group(spec)]

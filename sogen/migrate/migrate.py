@@ -11,8 +11,9 @@ from sogen.batch.control import control_flow
 from sogen.batch.events import ARM, COMBINATIONS, DIALECTS, Dialect
 from sogen.batch.interpreter import analyse, analyse_as_written, script_dialect
 from sogen.batch.parser import parse_script
+from sogen.i18n import _
 from sogen.migrate.diff import ScriptDiff, diff_script
-from sogen.migrate.importer import import_folders, legacy_findings, parse_group_spec
+from sogen.migrate.importer import group_folders, import_folders, legacy_findings
 from sogen.migrate.recover import ImportError_, find_scripts
 from sogen.textio import BATCH_ENCODING, MAX_SOURCE_BYTES, read_regular, visible
 from sogen.topology.load import (
@@ -217,13 +218,17 @@ def migrate(
     written for that product, and the report compares them combination by combination."""
     from sogen.generator.artifacts import generate
 
-    parsed = [parse_group_spec(spec) for spec in specs]
+    parsed = group_folders(specs)
     placeholders: list[str] = []
     extra: dict[str, bytes] = {}
     if topology_path is not None:
         t = load_topology(topology_path)
         if len(parsed) != len(t.groups):
-            raise ImportError_(f"{topology_path} has {len(t.groups)} group(s) but {len(parsed)} folder(s) were given")
+            raise ImportError_(
+                _("{path}: give one group folder for each of its failover groups ({groups}), not {folders}").format(
+                    path=topology_path, groups=len(t.groups), folders=len(parsed)
+                )
+            )
         folder_of = {group.name: folder for group, (_, folder) in zip(t.groups, parsed)}
         findings = legacy_findings(list(folder_of.values()))
         source_name = topology_path.name
