@@ -241,6 +241,10 @@ def test_invalid_ipv4(tmp_path):
     for bad, why in (
         ("192.168.10.300", "'192.168.10.300' is not a valid IPv4 address (four numbers 0-255, e.g. 192.168.10.11)"),
         ("127.0.0.1", "127.0.0.1 cannot be a server address (unspecified, loopback, multicast or broadcast)"),
+        *(
+            (address, f"{address} cannot be a server address (0.0.0.0/8, 169.254.0.0/16 link-local or 240.0.0.0/4 reserved)")
+            for address in ("0.1.2.3", "169.254.1.1", "240.0.0.1", "250.1.1.1")
+        ),
     ):
         text = edit(VALID_SINGLE, "ip: 192.168.10.12", f"ip: {bad}")
         expect(tmp_path, text, bad, "cluster.nodes[1].ip", why)
@@ -482,6 +486,18 @@ def test_every_watch_id_the_topology_takes_passes_the_lint_rule():
         with pytest.raises(ValueError):
             CustomProduct(type="custom", name="extra", watch_id=watch_id, service="Extra")
         assert rules.problem(watch_id) is not None
+
+
+def test_a_custom_product_cannot_watch_a_service_another_product_starts(tmp_path):
+    """The Oracle database net-starts its listener too; ARMLOADing it as a custom product
+    started it twice and stopped it before WorkFlow."""
+    text = edit(VALID_SINGLE, "database: sqlserver", "database: oracle") + (
+        "      - type: custom\n        name: listener\n        watch_id: Listener\n        service: OracleTNSListener\n"
+    )
+    expect(
+        tmp_path, text, "type: custom", "groups[0].products[2]",
+        "service 'OracleTNSListener' is already used by oracle in group 'g1'",
+    )
 
 
 def test_watch_ids_unique_across_groups(tmp_path):

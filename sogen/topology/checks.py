@@ -433,6 +433,7 @@ def check_unique_names(t: Topology) -> Iterator[Finding]:
     for g, group in _groups(t):
         for planned in group_products(t, g):
             names = [(N_("watch ID"), planned.watch_id), (N_("service"), planned.service)]
+            names += [(N_("service"), service) for service in planned.also_services]
             names += [(N_("synced registry key"), key) for key in planned.registry_sync]
             clash = next(((label, name) for label, name in names if name and (label, name.lower()) in owners), None)
             if clash:  # the first is enough: a product listed twice would clash on every name

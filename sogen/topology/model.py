@@ -157,7 +157,18 @@ def _ipv4(value: str) -> str:
         raise ValueError(
             _("{value} cannot be a server address (unspecified, loopback, multicast or broadcast)").format(value=value)
         )
+    # 0.0.0.0/8 is "this network", 240.0.0.0/4 reserved, 169.254.0.0/16 what Windows takes
+    # when DHCP fails: no cluster is configured on them.
+    if address in _THIS_NETWORK or address.is_reserved or address.is_link_local:
+        raise ValueError(
+            _("{value} cannot be a server address (0.0.0.0/8, 169.254.0.0/16 link-local or 240.0.0.0/4 reserved)").format(
+                value=value
+            )
+        )
     return value
+
+
+_THIS_NETWORK = ipaddress.IPv4Network("0.0.0.0/8")
 
 
 # A DNS host name: dot-separated labels of 1-63 letters, digits and hyphens (RFC 1123),

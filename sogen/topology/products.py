@@ -28,6 +28,7 @@ class PlannedProduct:
     stop: tuple[Action, ...]
     rank: int
     loc: tuple  # where the topology declares it (for error messages)
+    also_services: tuple[str, ...] = ()  # services it starts besides its own (Oracle's TNS listener)
 
 
 class DependencyCycle(Exception):
@@ -82,6 +83,7 @@ def _planned(entry: Product, product, number: int, values: dict, settle: str, lo
         stop=_render(_settling(entry.stop, settle), values),
         rank=entry.rank,
         loc=loc,
+        also_services=tuple(service.format(**values) for service in entry.also_services),
         **identifiers,
     )
 
