@@ -500,6 +500,31 @@ def test_a_custom_product_cannot_watch_a_service_another_product_starts(tmp_path
     )
 
 
+def test_a_custom_product_depends_on_the_database_only_where_there_is_one(tmp_path):
+    custom = "      - type: custom\n        name: x\n        watch_id: X1\n        service: X\n        depends_on: [database]\n"
+    path = tmp_path / "ok.yaml"
+    path.write_text(VALID_SINGLE + custom, encoding="utf-8")
+    planned = load_topology(path)  # WorkFlow's database is in the group
+    assert planned.groups[0].products[2].depends_on == ["database"]
+    without = edit(VALID_SINGLE, "      - type: workflow\n        database: sqlserver\n", "") + custom
+    expect(
+        tmp_path, without, "database]", "groups[0].products[1].depends_on[0]",
+        "'database' does not run in this group (products here: staroffice-server, x)",
+    )
+
+
+def test_server_2_needs_server_1(tmp_path):
+    """Guide 1.2.2 sets server 2 up after server 1: a cluster whose only StarOffice was in
+    group 2 got StarOffice Server2, /Palw2 and alenv2.bat alone."""
+    text = edit(VALID_MULTI, "      - type: staroffice-server\n  - name: g2", "      - type: custom\n        name: x\n"
+                "        watch_id: X1\n        service: X\n  - name: g2")
+    expect(
+        tmp_path, text, "type: staroffice-server", "groups[1].products[0]",
+        "is StarOffice server 2, which the guide sets up after server 1 (1.2.2): add a staroffice-server product "
+        "to group 1, or put this group first",
+    )
+
+
 def test_watch_ids_unique_across_groups(tmp_path):
     custom = "      - type: custom\n        name: extra\n        watch_id: StarOffice\n        service: Extra\n"
     text = VALID_MULTI + custom

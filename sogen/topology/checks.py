@@ -367,6 +367,19 @@ def _indexed(group: Group, kind: type):
     return next(((p, product) for p, product in enumerate(group.products) if isinstance(product, kind)), None)
 
 
+def check_server_2_after_server_1(t: Topology) -> Iterator[Finding]:
+    """Group 2's StarOffice is server 2 (StarOffice Server2, /Palw2, alenv2.bat), which the
+    guide sets up beside server 1: "サーバ2のセットアップは、サーバ1のセットアップの後に行います"
+    (1.2.2). A cluster whose only StarOffice is in group 2 would get server 2's names alone."""
+    pair = _multi_standby_pair(t)
+    second = pair and _indexed(pair[1], StarOfficeServer)
+    if second and not _indexed(pair[0], StarOfficeServer):
+        yield ("groups", 1, "products", second[0]), _(
+            "is StarOffice server 2, which the guide sets up after server 1 (1.2.2): add a staroffice-server "
+            "product to group 1, or put this group first"
+        )
+
+
 def check_workflow_in_multi_standby(t: Topology) -> Iterator[Finding]:
     """What appendix 3.4.1 presupposes when WorkFlow runs in group 1 of a multi standby cluster.
 
@@ -416,10 +429,12 @@ def _check_custom(product: CustomProduct, loc: "Loc", keys: list[str], catalogue
         yield loc + ("name",), _("{name} is the name of a built-in product; choose another name").format(
             name=repr(product.name)
         )
+    # A role another product fills (WorkFlow's database) stands for the product it chose.
+    roles = {role for key in keys if key in catalogue.products for role in catalogue.products[key].roles(catalogue)}
     for d, dependency in enumerate(product.depends_on):
         if dependency == product.name:
             yield loc + ("depends_on", d), _("a product cannot depend on itself")
-        elif dependency not in keys and dependency != "database":
+        elif dependency not in keys and dependency not in roles:
             yield loc + ("depends_on", d), _("{name} does not run in this group (products here: {products})").format(
                 name=repr(dependency), products=", ".join(keys)
             )
@@ -487,7 +502,7 @@ def check_dependency_cycles(t: Topology) -> Iterator[Finding]:
 
 
 # What each check reads besides the groups: the cluster's mode, or its nodes (and the mode if there).
-MODE_CHECKS = (check_mode, check_products, check_workflow_in_multi_standby)
+MODE_CHECKS = (check_mode, check_products, check_server_2_after_server_1, check_workflow_in_multi_standby)
 NODE_CHECKS = (check_nodes, check_policies, check_virtual_addresses, check_floating_ips, check_mta)
 GROUP_CHECKS = (
     check_group_names,
