@@ -153,6 +153,28 @@ def test_init_writes_a_valid_starter(tmp_path, mode):
     assert result.exit_code == 2 and "exists; use --force" in result.stderr
 
 
+def test_init_into_a_folder_says_it_is_one(tmp_path):
+    """It said 'exists; use --force', and with --force 'Is a directory'."""
+    for force in ((), ("--force",)):
+        result = run("init", "-o", tmp_path, *force)
+        assert result.exit_code == 2
+        assert result.stderr.startswith(f"{tmp_path}: is a folder; give the name of a file to write")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_init_force_replaces_a_link_and_leaves_its_target(tmp_path):
+    """--force wrote through the link into a file elsewhere; generate replaces the link."""
+    target = tmp_path / "elsewhere" / "notes.txt"
+    target.parent.mkdir()
+    target.write_text("mine", encoding="utf-8")
+    link = tmp_path / "cluster.yaml"
+    link.symlink_to(target)
+    assert "exists; use --force" in run("init", "-o", link).stderr
+    assert run("init", "-o", link, "--force").exit_code == 0
+    assert target.read_text(encoding="utf-8") == "mine"
+    assert not link.is_symlink() and link.read_text(encoding="utf-8").startswith("# yaml-language-server")
+
+
 def test_schema_is_committed_and_fresh():
     committed = (ROOT / "schemas" / "topology.schema.json").read_text(encoding="utf-8")
     assert run("schema").stdout == committed, "run: sogen schema > schemas/topology.schema.json"
