@@ -509,6 +509,32 @@ def test_an_exit_code_is_behaviour_for_clusterpro_x(tmp_path, prefix):
     assert f"grp/start.bat:{line}: IF ERRORLEVEL 1 clplogcmd -m \"failed\" -l ERR" in migration.not_carried
 
 
+def test_a_second_groups_own_broadcast_texts_are_listed_not_dropped_unseen(tmp_path):
+    """settings.messages is one set for the cluster: group 2's own texts gave way to group 1's
+    with no word in cluster.yaml, and at its failover the operators read group 1's."""
+    so2 = tmp_path / "so2"
+    shutil.copytree(LEGACY / "multi" / "so2", so2)
+    start = so2 / "start.bat"
+    home = "最高プライオリティサーバで起動中です".encode("cp932")
+    start.write_bytes(start.read_bytes().replace(b'"' + home + b'"', b'"SO2 ' + home + b'"', 1))
+    # Group 1 broadcasts the guide's text, which import records as no text of its own: the
+    # topology keeps group 2's, and group 1's is the one not kept.
+    expected = "so1 (the guide's text): start_home: 最高プライオリティサーバで起動中です"
+    result = import_folders([str(LEGACY / "multi" / "so1"), str(so2)], "cluster.yaml")
+    assert f"#   {expected}\n" in result.yaml_text
+    assert YAML(typ="safe").load(result.yaml_text)["settings"]["messages"]["start_home"] == "SO2 最高プライオリティサーバで起動中です"
+    migration = migrate([str(LEGACY / "multi" / "so1"), str(so2)], None)
+    assert migration.texts_not_kept == [expected]
+    assert f"- `{expected}`" in migration_report(migration, [])
+
+    so1 = tmp_path / "so1"  # both with texts of their own: group 1's is kept, group 2's listed
+    shutil.copytree(LEGACY / "multi" / "so1", so1)
+    (so1 / "start.bat").write_bytes((so1 / "start.bat").read_bytes().replace(b'"' + home + b'"', b'"SO1 ' + home + b'"', 1))
+    line = _line_of(start, b'"SO2 ')
+    result = import_folders([str(so1), str(so2)], "cluster.yaml")
+    assert f"#   so2/start.bat:{line}: start_home: SO2 最高プライオリティサーバで起動中です\n" in result.yaml_text
+
+
 def test_decommission_patches_of_four_nodes_leave_the_two_of_the_policy_to_fill_in(tmp_path):
     """A group runs on two nodes only (guide 1.1.1); a policy of all four passed import and
     failed validate after the SE had filled in what import asked for."""

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from sogen.i18n import _
 from sogen.migrate.recover import ImportError_, RecoveredGroup, Sourced
 from sogen.topology.load import PLACEHOLDER
+from sogen.topology.model import Messages
 
 HEADER = """\
 yaml-language-server: $schema=topology.schema.json
@@ -36,6 +37,15 @@ with ARMLOAD id /S /M "service" (a stopped service fails the group over) and sto
 it with ARMKILL id, run by the script itself. These lines said more (/A, /R
 retries, /WAIT ..., or ran through start or cmd /c: start without /wait does not
 wait); check that the generated ones do what the group needs:
+"""
+
+
+# One set of broadcast texts a cluster: a second group's own are not kept.
+TEXTS_NOT_KEPT = """\
+Broadcast texts not kept: the topology has one set for the whole cluster
+(settings.messages), taken from the first group that broadcasts each; these of
+another group differ from it, and its generated scripts broadcast the first ones.
+Edit settings.messages if those should change:
 """
 
 
@@ -215,7 +225,7 @@ def topology_data(groups: list[RecoveredGroup]) -> dict[str, object]:
     messages = {}
     for group in groups:
         for key, value in group.messages.items():
-            messages.setdefault(key, value)
+            messages.setdefault(key, value)  # the first group's: see texts_not_kept
     if messages:
         settings["messages"] = messages
     if partner is not None:
@@ -284,13 +294,36 @@ def _comment(value) -> str | None:
     return f"# {comment_text(text)}"
 
 
+def texts_not_kept(groups: list[RecoveredGroup]) -> list[str]:
+    """A group's broadcast texts that differ from those the topology keeps: it has one set for
+    the cluster (settings.messages), each the first group's that differs from the guide's. A
+    group that broadcasts the guide's text (import records no text then) loses it too."""
+    groups = order_groups(groups)
+    kept: dict[str, str] = {}
+    for group in groups:
+        for key, value in group.messages.items():
+            kept.setdefault(key, value.value)
+    guide = Messages()
+    dropped = []
+    for group in groups:
+        for key, text in kept.items():
+            own = group.messages.get(key)
+            if own is None:
+                if getattr(guide, key) != text:
+                    dropped.append(f"{group.name} (the guide's text): {key}: {getattr(guide, key)}")
+            elif own.value != text:
+                dropped.append(f"{own.source}: {key}: {own.value}")
+    return dropped
+
+
 def topology_yaml(groups: list[RecoveredGroup], folders: list[str], output: str) -> str:
     from ruamel.yaml import YAML
 
     node = _to_yaml_node(topology_data(groups))
     header = HEADER.format(folders=comment_text(", ".join(folders)), output=comment_text(output))
     for title, lines in ((NOT_IMPORTED, [line for g in groups for line in g.programs]),
-                         (OPTIONS_NOT_KEPT, [line for g in groups for line in g.options])):
+                         (OPTIONS_NOT_KEPT, [line for g in groups for line in g.options]),
+                         (TEXTS_NOT_KEPT, texts_not_kept(groups))):
         if lines:
             header += title + "".join(f"  {comment_text(line)}\n" for line in lines)
     node.yaml_set_start_comment(header)

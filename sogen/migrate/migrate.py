@@ -12,6 +12,7 @@ from sogen.batch.events import ARM, COMBINATIONS, DIALECTS, Dialect
 from sogen.batch.interpreter import analyse, analyse_as_written, script_dialect
 from sogen.batch.parser import parse_script
 from sogen.i18n import _
+from sogen.migrate.build import texts_not_kept
 from sogen.migrate.diff import ScriptDiff, diff_script
 from sogen.migrate.importer import group_folders, import_folders, legacy_findings
 from sogen.migrate.recover import ImportError_, find_scripts
@@ -132,6 +133,7 @@ class Migration:
     # Imported: legacy lines no topology holds (see recover._recover_unkept_lines), "folder/start.bat:5: ..."
     not_carried: list[str] = field(default_factory=list)
     options_not_kept: list[str] = field(default_factory=list)
+    texts_not_kept: list[str] = field(default_factory=list)  # "g2/start.bat:9: start_home: ..." (see build.texts_not_kept)
 
     @property
     def unexplained(self) -> int:
@@ -292,6 +294,7 @@ def migrate(
     if topology_path is None:
         result.not_carried = [line for group in imported.groups for line in group.programs]
         result.options_not_kept = [line for group in imported.groups for line in group.options]
+        result.texts_not_kept = texts_not_kept(imported.groups)
     report = migration_report(result, [str(f) for f in folder_of.values()]).encode("utf-8")
     from sogen.generator.artifacts import with_manifest
 
