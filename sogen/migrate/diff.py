@@ -283,7 +283,14 @@ def explain(
     disk_checked_here = combination.disk == "FAILURE" and any(v.endswith("_DISK") for _, v in generated.tests)
     good_disk = frozenset(done[combination._replace(disk="SUCCESS")]) if disk_checked_here else frozenset()
     as_with_good_disk = frozenset(missing) | frozenset(a for a in extra if a in good_disk)
-    if disk_checked_here and any(a.phase == "start" for a in legacy.actions):
+    # Testing the other product's disk variable, which this cluster leaves unset, is SO206's.
+    other_disk = not any(variable.endswith("_DISK") for _, variable in legacy.tests) and _cite(by_code, "SO206")
+    if disk_checked_here and other_disk:
+        reasons.append(Explanation(
+            f"legacy tests the other cluster product's variables ({other_disk[0]} at line {other_disk[1]}), which this "
+            f"cluster does not set, so it runs as with a good disk; {disk_checked(dialect.disk)}",
+            other_disk[0], as_with_good_disk))
+    elif disk_checked_here and any(a.phase == "start" for a in legacy.actions):
         cited = _cite(by_code, "SO204")
         if cited:
             reasons.append(Explanation(
@@ -314,7 +321,7 @@ def explain(
         reasons.append(Explanation(
             f"legacy starts a product on this path without {', '.join(needed)}, which it needs ({cited[0]} at line {cited[1]})",
             cited[0], frozenset(needed)))
-    if disk_checked_here and all(not variable.endswith("_DISK") for _, variable in legacy.tests):
+    if disk_checked_here and not other_disk and all(not variable.endswith("_DISK") for _, variable in legacy.tests):
         reasons.append(Explanation(
             f"legacy does not check {dialect.disk}, so it runs as with a good disk; {disk_checked(dialect.disk)}",
             covers=as_with_good_disk))
