@@ -211,7 +211,8 @@ def test_help_is_not_translated_at_import_time(monkeypatch, capsys):
         (("trace", ""), ("SCRIPT", "an empty path is not allowed")),
     ],
 )
-def test_usage_errors_name_the_option_and_what_is_allowed(capsys, argv, words):
+def test_usage_errors_name_the_option_and_what_is_allowed(capsys, monkeypatch, tmp_path, argv, words):
+    monkeypatch.chdir(tmp_path)  # what a regression writes (generate -o "") lands there, not in the checkout
     code, out, err = in_process(capsys, *argv)
     assert code == 2 and out == ""
     assert all(word in err for word in words), err
