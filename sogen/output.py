@@ -686,11 +686,7 @@ def write_atomically(path: str, data: bytes, *, through_links: bool = True) -> N
     ``/dev/stdout``, a FIFO a CI step reads) is written to, never renamed over: as
     root, a rename would put a text file where ``/dev/null`` was.
     """
-    try:
-        kind = os.stat(path).st_mode
-    except FileNotFoundError:
-        kind = stat.S_IFREG
-    if not stat.S_ISREG(kind) and not stat.S_ISDIR(kind):
+    if is_stream(path):
         _write_in_place(path, data)
         return
     if not through_links and os.path.islink(path):
@@ -718,12 +714,30 @@ def write_atomically(path: str, data: bytes, *, through_links: bool = True) -> N
         raise
 
 
+# Names of a process's open files: /dev/stdout is the shell's redirection target, which may
+# be a regular file (`> report.txt`, `>> ci.log`) that is the caller's, not sogen's to replace.
+_DESCRIPTOR = re.compile(r"/dev/(?:stdout|stderr|fd/\d+)|/proc/(?:self|\d+)/fd/\d+")
+
+
+def is_stream(path: str | os.PathLike) -> bool:
+    """Whether ``path`` is written to as it is, never replaced: a device or a pipe, or the
+    name of an open file (/dev/stdout, /dev/fd/3), whatever it stands for."""
+    if _DESCRIPTOR.fullmatch(os.path.abspath(path)):
+        return os.path.exists(path)
+    try:
+        kind = os.stat(path).st_mode
+    except OSError:
+        return False
+    return not stat.S_ISREG(kind) and not stat.S_ISDIR(kind)
+
+
 def _write_in_place(path: str, data: bytes) -> None:
-    """Write to a device or a pipe as it is. A FIFO no process reads fails at once
+    """Write to a device or a pipe as it is, appending: /dev/stdout may be a file the shell
+    opened with >>, which must keep what it holds. A FIFO no process reads fails at once
     (ENXIO) instead of waiting for a reader that never comes."""
     nonblocking = getattr(os, "O_NONBLOCK", 0)
     try:
-        descriptor = os.open(path, os.O_WRONLY | nonblocking)
+        descriptor = os.open(path, os.O_WRONLY | os.O_APPEND | nonblocking)
     except OSError as exc:
         if exc.errno == errno.ENXIO:
             raise OSError(exc.errno, _("a pipe that nothing reads")) from None

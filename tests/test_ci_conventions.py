@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shlex
 import stat
 import subprocess
 import sys
@@ -122,6 +123,20 @@ def test_a_fifo_nothing_reads_is_an_error_at_once_not_a_hang(tmp_path, broken):
     assert result.returncode == 2
     assert b"report.pipe: cannot write: a pipe that nothing reads" in result.stderr
     assert stat.S_ISFIFO((tmp_path / "report.pipe").lstat().st_mode)
+
+
+@pytest.mark.parametrize("command", ["lint --output-file /dev/stdout {file}", "init -o /dev/stdout"])
+def test_dev_stdout_redirected_to_a_log_is_appended_to_not_replaced(tmp_path, broken, command):
+    """The rename went through /dev/stdout to the shell's log file: what the CI step had
+    written before (and after, into the unlinked file) was lost; init asked for --force."""
+    log = tmp_path / "ci.log"
+    log.write_text("HEADER\n", encoding="utf-8")
+    sogen_command = f"{shlex.quote(sys.executable)} -m sogen " + command.format(file=shlex.quote(broken.name))
+    script = f"{{ echo before; {sogen_command}; echo after; }} >> {shlex.quote(str(log))}"
+    subprocess.run(["sh", "-c", script], cwd=tmp_path, timeout=60, env={**os.environ, "PYTHONPATH": str(ROOT)}, check=False)
+    lines = log.read_text(encoding="utf-8").splitlines()
+    assert lines[:2] == ["HEADER", "before"] and lines[-1] == "after"
+    assert any(("SO201" if "lint" in command else "yaml-language-server") in line for line in lines[2:-1])
 
 
 def test_output_file_dev_stdout_is_standard_output(tmp_path, broken):

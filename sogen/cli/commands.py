@@ -27,13 +27,14 @@ def write_new_file(path: Path, data: bytes, force: bool) -> None:
     file without ``force`` (a device or a pipe, /dev/stdout, holds nothing to lose). A link
     to a file is replaced by the file, as generate does, not written through: its target
     may be anywhere. The message names ``path``, not the temporary file beside it."""
-    from sogen.output import ReadOnlyFile, write_atomically
+    from sogen.output import ReadOnlyFile, is_stream, write_atomically
 
     if path.is_dir():
         err(_("{path}: is a folder; give the name of a file to write").format(path=path))
         raise _Stop(EXIT_USAGE)
-    link = path.is_symlink() and (path.is_file() or not path.exists())
-    if (path.is_file() or link) and not force:
+    stream = is_stream(path)  # written as it is: /dev/stdout, a FIFO
+    link = not stream and path.is_symlink() and (path.is_file() or not path.exists())
+    if (path.is_file() or link) and not stream and not force:
         err(_("{path}: exists; use --force to overwrite it").format(path=path))
         raise _Stop(EXIT_USAGE)
     try:
