@@ -209,6 +209,9 @@ def test_help_is_not_translated_at_import_time(monkeypatch, capsys):
         (("init", "-o", ""), ("-o/--out", "an empty path is not allowed")),
         (("lint", "--output-file", "", "x.bat"), ("--output-file", "an empty path is not allowed")),
         (("trace", ""), ("SCRIPT", "an empty path is not allowed")),
+        (("import", "", "-o", "c.yaml"), ("FOLDER", "an empty path is not allowed")),
+        (("migrate", "", "-o", "out"), ("FOLDER", "an empty path is not allowed")),
+        (("lint", ""), ("FILE", "an empty path is not allowed")),
     ],
 )
 def test_usage_errors_name_the_option_and_what_is_allowed(capsys, monkeypatch, tmp_path, argv, words):

@@ -216,12 +216,17 @@ def _add_option(group, option: spec.Option) -> None:
         group.add_argument(flag, **{**kwargs, "help": argparse.SUPPRESS, "default": argparse.SUPPRESS})
 
 
-def _path(text: str) -> Path:
-    """A path option's value. An empty one is refused, not read as the current folder:
-    `-o "$OUT"` with OUT unset wrote the generated tree into the working folder."""
+def _path_text(text: str) -> str:
+    """A path as given (lint's FILE, import's NAME=DIR). An empty one is refused, not read as
+    the current folder: `-o "$OUT"` with OUT unset wrote the generated tree into the
+    working folder, `import "$DIR"` read it."""
     if not text:
         raise argparse.ArgumentTypeError(_("an empty path is not allowed"))
-    return Path(text)
+    return text
+
+
+def _path(text: str) -> Path:
+    return Path(_path_text(text))
 
 
 def usage(command: spec.Command) -> str:
@@ -250,7 +255,7 @@ def command_parser(command: spec.Command) -> argparse.ArgumentParser:
                 metavar=argument.metavar,
                 nargs=argument.nargs,
                 choices=argument.choices,
-                type=_path if argument.path and argument.nargs != "+" else None,
+                type=(_path if argument.nargs != "+" else _path_text) if argument.path else None,
                 help=_option_help(argument),
             )
     if command.options:

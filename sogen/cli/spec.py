@@ -108,7 +108,7 @@ def _force(what: str) -> Option:
 
 TOPOLOGY = Argument("topology", "TOPOLOGY", N_("topology file (YAML or JSON)"), path=True)
 GROUP_FOLDERS = Argument(
-    "folders", "FOLDER", N_("one folder per failover group (NAME=DIR to name the group)"), nargs="+"
+    "folders", "FOLDER", N_("one folder per failover group (NAME=DIR to name the group)"), nargs="+", path=True
 )
 
 GLOBAL_OPTIONS = (
