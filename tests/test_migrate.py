@@ -271,6 +271,8 @@ def test_stand_ins_never_meet_the_real_values(tmp_path, drive):
     shutil.copytree(LEGACY / "multi" / "so2", folder)
     alenv = folder / "alenv2.bat"
     alenv.write_bytes(alenv.read_bytes().replace(b"SET ALROOT=E:\\SO2", f"SET ALROOT={drive}:\\SO2".encode()))
+    patch = folder / "registry.reg"  # its ImagePath names the install root too
+    patch.write_bytes(patch.read_bytes().decode("utf-16").replace("E:\\\\SO2", f"{drive}:\\\\SO2").encode("utf-16"))
     migration = migrate([str(folder)], None)
     assert f"{drive}:\\SO2".encode() in migration.files["so2/alenv2.bat"]
     assert "group1/alenv1.bat" in migration.pending
@@ -449,6 +451,35 @@ def test_an_old_copy_of_a_patch_that_disagrees_is_refused_naming_both(tmp_path):
     assert not (tmp_path / "c.yaml").exists()
     (folder / "registry" / "old-2003" / "opcntrl.reg").write_bytes(patch.read_bytes())  # the same values: no conflict
     assert run("import", folder, "-o", tmp_path / "c.yaml").exit_code == 0
+
+
+def test_install_roots_that_disagree_are_refused_wherever_they_come_from(tmp_path):
+    """The ImagePath's /R was taken only while no install root was known: an old patch
+    (aaa-old.reg) won by its name, and an alenv file that disagreed won without a word."""
+    folder = tmp_path / "so2"
+    shutil.copytree(LEGACY / "multi" / "so2", folder)
+    patch = folder / "registry.reg"
+    old = patch.read_bytes().decode("utf-16").replace("E:\\\\SO2", "F:\\\\OLD")
+    (folder / "aaa-old.reg").write_bytes(old.encode("utf-16"))
+    result = run("import", folder, "-o", tmp_path / "c.yaml")
+    assert result.exit_code == 2
+    assert "so2/alenv2.bat:1 gives the install root (ALROOT) E:\\SO2, so2/aaa-old.reg:4 gives F:\\OLD" in result.stderr
+    (folder / "aaa-old.reg").unlink()
+    alenv = folder / "alenv2.bat"
+    alenv.write_bytes(alenv.read_bytes().replace(b"E:\\SO2", b"F:\\OLD"))
+    result = run("import", folder, "-o", tmp_path / "c.yaml")
+    assert result.exit_code == 2
+    assert "so2/alenv2.bat:1 gives the install root (ALROOT) F:\\OLD, so2/registry.reg:4 gives E:\\SO2" in result.stderr
+
+
+def test_a_group_takes_its_own_instances_alenv_file(tmp_path):
+    """The guide keeps alenv1.bat and alenv2.bat together (1.2.2): beside group 1's scripts
+    alenv2.bat was refused as 'out of date' (before, its ALROOT was taken for group 1)."""
+    folder = tmp_path / "so1"
+    shutil.copytree(LEGACY / "multi" / "so1", folder)
+    shutil.copy(LEGACY / "multi" / "so2" / "alenv2.bat", folder)
+    group = YAML(typ="safe").load(import_folders([str(folder)], "cluster.yaml").yaml_text)["groups"][0]
+    assert group["alroot"] == "D:\\SO1"
 
 
 def test_a_group_folder_inside_another_is_not_read_as_its_files(tmp_path):

@@ -233,9 +233,13 @@ def recover_group(name: str, folder: Path) -> RecoveredGroup:
     _recover_messages(group)
     _recover_header(group)
     files = group_files(folder)
+    instance = group.instance.value if group.instance else 1
     for path in files:
-        if ALENV_NAME.fullmatch(path.name):
-            _recover_alenv(group, path)
+        alenv = ALENV_NAME.fullmatch(path.name)
+        if alenv:
+            # The guide keeps alenv1.bat and alenv2.bat together (1.2.2): each is its instance's.
+            if int(alenv.group(1)) == instance:
+                _recover_alenv(group, path)
         elif path.name.lower() == "somg.ini":
             _recover_somg(group, path)
         elif path.name.lower() == "backup.bat":
@@ -554,15 +558,16 @@ def _recover_registry(group: RecoveredGroup, path: Path) -> None:
                 continue
         if upper.endswith("\\OPCNTRL"):
             _recover_opcntrl(group, path, key, segments, where)
-        elif upper.split("\\")[-2:-1] == ["SERVICES"] and key.value("ImagePath") and group.alroot is None:
+        elif upper.split("\\")[-2:-1] == ["SERVICES"] and key.value("ImagePath"):
             match = re.search(r"/R(\S+)", str(key.value("ImagePath").data))
             if match:
-                group.alroot = Sourced(match.group(1), where(key.value("ImagePath").span.line))
+                found = Sourced(match.group(1), where(key.value("ImagePath").span.line))
+                _take(group, "alroot", found, N_("install root (ALROOT)"))
         elif "ONLINESHELLMANAGER" in upper and segments[-2].upper() == "ONLINESHELLMANAGER":
             _add_option(group, "formserver", "online_shells", segments[-1], where(key.span.line))
             host = key.value("HostName")
-            if host and host.kind == "string" and group.virtual_ip is None:
-                group.virtual_ip = Sourced(host.data, where(host.span.line))
+            if host and host.kind == "string":
+                _take(group, "virtual_ip", Sourced(host.data, where(host.span.line)), N_("virtual IP address"))
         elif (procinfo := _PROCINFO.search(key.path)) and key.value("EXECLINE"):
             index = _number(procinfo.group(1), where(key.span.line), N_("the PROCINFO index"))
             line = str(key.value("EXECLINE").data).lower()
