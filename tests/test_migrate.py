@@ -566,6 +566,23 @@ def test_a_second_groups_own_broadcast_texts_are_listed_not_dropped_unseen(tmp_p
     assert f"#   so2/start.bat:{line}: start_home: SO2 最高プライオリティサーバで起動中です\n" in result.yaml_text
 
 
+def test_a_start_script_that_tests_no_event_leaves_the_dialect_to_the_stop_script(tmp_path):
+    """NEC's UM8700 start.bat tests no event: the ARM default taken from it made migrate run
+    a CLP_* stop script as ARM's, on the no-ARM path everywhere, and say the start script
+    read ARMS_*."""
+    legacy = tmp_path / "grp"
+    shutil.copytree(LEGACY / "guide-141-as-printed", legacy)
+    (legacy / "start.bat").write_bytes(b'ARMLOAD StarOffice /S /M "StarOffice Server"\r\nexit\r\n')
+    stop = legacy / "stop.bat"
+    stop.write_bytes(stop.read_bytes().replace(b"ARMS_", b"CLP_"))
+    text = import_folders([str(legacy)], "cluster.yaml").yaml_text
+    assert "  dialect: clp  # grp/stop.bat tests CLP_EVENT" in text
+    migration = migrate([str(legacy)], None)
+    assert migration.mixed == []
+    stop_rows = next(d for d in migration.diffs if d.kind == "stop").differences
+    assert not any("ARMKILL StarOffice" in d.unexplained for d in stop_rows)
+
+
 def test_decommission_patches_of_four_nodes_leave_the_two_of_the_policy_to_fill_in(tmp_path):
     """A group runs on two nodes only (guide 1.1.1); a policy of all four passed import and
     failed validate after the SE had filled in what import asked for."""

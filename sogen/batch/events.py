@@ -88,6 +88,21 @@ def dialect_of(text: str) -> Dialect:
     return CLP if clusterpro_x_clue(text) else ARM
 
 
+def cluster_dialect(texts: list[str]) -> tuple[Dialect, int | None]:
+    """The dialect a cluster ran one failover group's scripts in (``texts``: start, stop),
+    and the index of the script that tells: the first that reads either's variables, else
+    the first that uses what only CLUSTERPRO X has; else ARM's (None). A start script that
+    tests no event (NEC's UM8700 sample) leaves it to the stop script."""
+    for index, text in enumerate(texts):
+        found = dialects_read(text)
+        if found:
+            return found[0], index
+    for index, text in enumerate(texts):
+        if clusterpro_x_clue(text):
+            return CLP, index
+    return ARM, None
+
+
 # What only CLUSTERPRO X gives a script, outside comments: its other variables
 # (%CLP_SCRIPT_PATH%, %CLP_GROUPNAME% ...) and its commands (clplogcmd, clpgrp ...);
 # ARM had neither. A folder or label that starts with "clp" is neither.

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from sogen.batch.control import control_flow
-from sogen.batch.events import ARM, COMBINATIONS, DIALECTS, Dialect
+from sogen.batch.events import ARM, COMBINATIONS, DIALECTS, Dialect, cluster_dialect, dialects_read
 from sogen.batch.interpreter import analyse, analyse_as_written, script_dialect
 from sogen.batch.parser import parse_script
 from sogen.i18n import _
@@ -262,16 +262,16 @@ def migrate(
         if folder is None:
             continue
         scripts = find_scripts(folder)
-        # The legacy cluster set one product's variables, those the start script reads (as
-        # import takes settings.dialect from it): a stop script still reading the other's
-        # is compared as that cluster ran it, on the no-ARM path (SO206).
-        legacy_dialect = None
+        parsed = {kind: parse_script(str(path), read_regular(path, MAX_SOURCE_BYTES)) for kind, path in scripts.items()}
+        # The legacy cluster set one product's variables, those the start script reads (else
+        # the stop script; import takes settings.dialect so too): a stop script still reading
+        # the other's is compared as that cluster ran it, on the no-ARM path (SO206).
+        legacy_dialect, _telling = cluster_dialect(["\n".join(parsed[kind].lines) for kind in ("start", "stop")])
         for kind in ("start", "stop"):
-            legacy_path = scripts[kind]
-            script = parse_script(str(legacy_path), read_regular(legacy_path, MAX_SOURCE_BYTES))
-            legacy_dialect = legacy_dialect or script_dialect(script)
-            if script_dialect(script) != legacy_dialect:
-                mixed.append(MixedScript(str(legacy_path), script_dialect(script), legacy_dialect))
+            legacy_path, script = scripts[kind], parsed[kind]
+            reads = dialects_read("\n".join(script.lines))
+            if reads and reads[0] != legacy_dialect:
+                mixed.append(MixedScript(str(legacy_path), reads[0], legacy_dialect))
             legacy = analyse(script, dialect=legacy_dialect)
             name = f"{group.name}/{kind}.bat"
             generated_script = parse_script(name, files[name])

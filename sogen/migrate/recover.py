@@ -16,11 +16,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sogen.catalogue import ALENV_NAME, Product, load_catalogue, template_values
-from sogen.batch.events import COMBINATIONS, DIALECTS, Combination, clusterpro_x_clue, dialects_read
+from sogen.batch.events import COMBINATIONS, DIALECTS, Combination, cluster_dialect, clusterpro_x_clue, dialects_read
 from sogen.batch.actions import file_change, writes_a_file
 from sogen.batch.arm import operand_texts, read_arm_call
 from sogen.batch.control import walk
-from sogen.batch.interpreter import PathResult, analyse_as_written, script_dialect
+from sogen.batch.interpreter import PathResult, analyse_as_written
 from sogen.batch.ir import Block, Command
 from sogen.batch.parser import BUILTINS, parse_script
 from sogen.i18n import N_, _
@@ -213,13 +213,14 @@ def recover_group(name: str, folder: Path) -> RecoveredGroup:
         group.programs_run[kind] = [
             stmt for stmt in walk(script.statements) if stmt.__class__ is Command and stmt.program not in BUILTINS
         ]
-        dialect = script_dialect(script)
-        if kind == "start" and dialect is not DIALECTS["arm"]:
-            # CLUSTERPRO X's CLP_* (ARM's ARMS_* is the default): scripts regenerated
-            # in the other dialect would take the no-ARM path on every event.
-            text = "\n".join(script.lines)
-            why = f"tests {dialect.event}" if dialects_read(text) else f"uses {clusterpro_x_clue(text)} (CLUSTERPRO X)"
-            group.dialect = Sourced(dialect.name, f"{folder_name(folder)}/{path.name} {why}")
+    # CLUSTERPRO X's CLP_* (ARM's ARMS_* is the default): scripts regenerated in the other
+    # dialect would take the no-ARM path on every event.
+    texts = ["\n".join(group.lines[kind]) for kind in ("start", "stop")]
+    dialect, telling = cluster_dialect(texts)
+    if dialect is not DIALECTS["arm"]:
+        text = texts[telling]
+        why = f"tests {dialect.event}" if dialects_read(text) else f"uses {clusterpro_x_clue(text)} (CLUSTERPRO X)"
+        group.dialect = Sourced(dialect.name, f"{folder_name(folder)}/{group.scripts[('start', 'stop')[telling]].name} {why}")
     if not any(a.verb.startswith("ARM") for results in group.analyses.values() for r in results.values() for a in r.actions):
         # A topology holds what ARM commands start and stop; a CLUSTERPRO X script that
         # runs none (clplogcmd, PowerShell) has nothing for one, whatever it tests.
