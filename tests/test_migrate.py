@@ -524,7 +524,9 @@ def test_an_exit_code_is_behaviour_for_clusterpro_x(tmp_path, prefix):
         if name == "start.bat":
             watch = b'ARMLOAD StarOffice /S /M "StarOffice Server"\r\n'
             assert watch in text
-            text = text.replace(watch, watch + b'IF ERRORLEVEL 1 clplogcmd -m "failed" -l ERR\r\n', 1)
+            text = text.replace(
+                watch, watch + b'IF ERRORLEVEL 1 clplogcmd -m "failed" -l ERR\r\nIF ERRORLEVEL 1 CALL C:\\tools\\notify.bat\r\n', 1
+            )
         script.write_bytes(text)
     migration = migrate([str(legacy)], None)
     exits = {
@@ -538,6 +540,7 @@ def test_an_exit_code_is_behaviour_for_clusterpro_x(tmp_path, prefix):
         assert exits == set()
     line = _line_of(legacy / "start.bat", b"IF ERRORLEVEL 1 clplogcmd")
     assert f"grp/start.bat:{line}: IF ERRORLEVEL 1 clplogcmd -m \"failed\" -l ERR" in migration.not_carried
+    assert f"grp/start.bat:{line + 1}: IF ERRORLEVEL 1 CALL C:\\tools\\notify.bat" in migration.not_carried
 
 
 def test_a_second_groups_own_broadcast_texts_are_listed_not_dropped_unseen(tmp_path):

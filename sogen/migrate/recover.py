@@ -21,7 +21,7 @@ from sogen.batch.actions import file_change, writes_a_file
 from sogen.batch.arm import operand_texts, read_arm_call
 from sogen.batch.control import walk
 from sogen.batch.interpreter import PathResult, analyse_as_written
-from sogen.batch.ir import Block, Command
+from sogen.batch.ir import Block, Call, Command
 from sogen.batch.parser import BUILTINS, parse_script
 from sogen.i18n import N_, _
 from sogen.regfile.reader import HIVES, parse_registry
@@ -83,7 +83,7 @@ class RecoveredGroup:
     analyses: dict[str, dict[Combination, PathResult]] = field(default_factory=dict)
     lines: dict[str, list[str]] = field(default_factory=dict)  # "start"/"stop" -> the script's lines
     file_changes: dict[str, list[int]] = field(default_factory=dict)  # "start"/"stop" -> lines of RMDIR, DEL ...
-    programs_run: dict[str, list[Command]] = field(default_factory=dict)  # "start"/"stop" -> every program line
+    programs_run: dict[str, list[Command | Call]] = field(default_factory=dict)  # "start"/"stop" -> programs and CALLed scripts
 
 
 def _read(path: Path) -> bytes:
@@ -211,7 +211,8 @@ def recover_group(name: str, folder: Path) -> RecoveredGroup:
         # Wherever they stand: IF EXIST x DEL x is one path the analysis never takes.
         group.file_changes[kind] = [_redirection_line(stmt) for stmt in walk(script.statements) if file_change(stmt) is not None]
         group.programs_run[kind] = [
-            stmt for stmt in walk(script.statements) if stmt.__class__ is Command and stmt.program not in BUILTINS
+            stmt for stmt in walk(script.statements)
+            if (stmt.__class__ is Command and stmt.program not in BUILTINS) or (stmt.__class__ is Call and not stmt.is_label)
         ]
     # CLUSTERPRO X's CLP_* (ARM's ARMS_* is the default): scripts regenerated in the other
     # dialect would take the no-ARM path on every event.
@@ -404,8 +405,10 @@ def _recover_unkept_lines(group: RecoveredGroup) -> None:
         # Programs on no path: the analysis takes every program to succeed, so what runs when
         # one fails (IF ERRORLEVEL 1 ... clplogcmd -l ERR, EXIT /B 1) is on none.
         run = {id(action.stmt) for result in results.values() for action in result.actions}
+        # A CALLed script runs as a command of its own, on the CALL's line.
+        run_lines = {action.stmt.span.line for result in results.values() for action in result.actions}
         for stmt in group.programs_run[kind]:
-            if id(stmt) not in run:
+            if id(stmt) not in run and (stmt.__class__ is Command or stmt.span.line not in run_lines):
                 note(programs, stmt.span.line, stmt.span.end_line)
     group.programs = [programs[key] for key in sorted(programs)]
     group.options = [options[key] for key in sorted(options)]
