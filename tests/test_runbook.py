@@ -103,6 +103,13 @@ def test_a_step_on_one_node_runs_where_the_group_is():
                     assert here == node.group(1), f"{sample.stem}: with the group on {here}: {block.strip()!r}"
 
 
+def test_the_runbook_names_real_paths_not_variables():
+    """The files table said 'merge into %ALROOT%\\bin\\somg\\somg.ini' where step 1.4 gives the real path."""
+    for sample in SAMPLES:
+        for language in ("en", "ja"):
+            assert "%ALROOT%" not in runbook_of(sample, language), (sample.stem, language)
+
+
 def test_every_file_the_runbook_names_is_generated():
     for sample in (SINGLE, MULTI, ROOT / "samples" / "four-node.yaml"):
         files = generated(sample)

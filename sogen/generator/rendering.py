@@ -53,7 +53,9 @@ def file_role(name: str, group, gettext=None) -> str:
         return gettext(DECOMMISSION_ROLE) % {"node": node}
     from sogen.catalogue import load_catalogue
 
-    return gettext(FILE_ROLES.get(name) or load_catalogue().file_role(name))
+    role = gettext(FILE_ROLES.get(name) or load_catalogue().file_role(name))
+    # The catalogue says where in the install tree; the runbook names the group's real path.
+    return role.replace("%ALROOT%", group.alroot) if group.alroot else role
 
 
 def translated(language: str, domain: str) -> dict:
