@@ -212,6 +212,14 @@ def test_help_is_not_translated_at_import_time(monkeypatch, capsys):
         (("import", "", "-o", "c.yaml"), ("FOLDER", "an empty path is not allowed")),
         (("migrate", "", "-o", "out"), ("FOLDER", "an empty path is not allowed")),
         (("lint", ""), ("FILE", "an empty path is not allowed")),
+        # Two asks that exclude each other, or a flag that does nothing alone: not a silent choice
+        # (--write-baseline reports nothing, yet with --fix it fixed the scripts).
+        (("lint", "--write-baseline", "b.json", "--fix", "x.bat"), ("--write-baseline cannot be used with --fix",)),
+        (("lint", "--write-baseline", "b.json", "--diff", "x.bat"), ("--write-baseline cannot be used with --diff",)),
+        (("lint", "--unsafe-fixes", "x.bat"), ("--unsafe-fixes does something only with --fix or --diff",)),
+        (("generate", "t.yaml", "--check", "--diff"), ("--check cannot be used with --diff",)),
+        (("generate", "t.yaml", "--check", "--force"), ("--check cannot be used with --force",)),
+        (("rule", "--all", "SO101"), ("--all cannot be used with CODE",)),
     ],
 )
 def test_usage_errors_name_the_option_and_what_is_allowed(capsys, monkeypatch, tmp_path, argv, words):

@@ -305,12 +305,31 @@ def program_parser() -> argparse.ArgumentParser:
 def parse(command: str, argv: list[str]) -> argparse.Namespace:
     """The options of `sogen COMMAND ARGV`; a usage error exits with status 2, naming the
     option and what it allows."""
-    args = command_parser(spec.BY_NAME[command]).parse_args(take_global_options(argv))
+    declared = spec.BY_NAME[command]
+    parser = command_parser(declared)
+    args = parser.parse_args(take_global_options(argv))
+    given = {name for name in vars(args) if getattr(args, name) not in (None, False, [])}
+    for first, second in declared.conflicts:
+        if first in given and second in given:
+            parser.error(_("{first} cannot be used with {second}").format(first=_shown(declared, first), second=_shown(declared, second)))
+    for name, wanted in declared.needs:
+        if name in given and not given.intersection(wanted):
+            parser.error(_("{flag} does something only with {others}").format(
+                flag=_shown(declared, name), others=_(" or ").join(_shown(declared, w) for w in wanted)
+            ))
     for option in spec.GLOBAL_OPTIONS:
         value = getattr(args, f"global_{option.name}", None)
         if value is not None:
             take_global_options([option.flags[-1], value])
     return args
+
+
+def _shown(command: spec.Command, name: str) -> str:
+    """How the user writes an option or argument of ``command``: its long flag, or its metavar."""
+    option = next((o for o in command.options if o.name == name), None)
+    if option is not None:
+        return option.flags[-1]
+    return next(a.metavar for a in command.arguments if a.name == name)
 
 
 def run(argv: list[str]) -> int:

@@ -87,7 +87,7 @@ class Command:
     ``handler``: "module:function", called with the arguments after the command's name
     (imported only when the command runs)."""
 
-    __slots__ = ("name", "help", "handler", "arguments", "options", "epilog")
+    __slots__ = ("name", "help", "handler", "arguments", "options", "epilog", "conflicts", "needs")
 
     def __init__(
         self,
@@ -97,9 +97,14 @@ class Command:
         arguments: tuple[Argument, ...] = (),
         options: tuple[Option, ...] = (),
         epilog: str | None = None,
+        conflicts: tuple[tuple[str, str], ...] = (),
+        needs: tuple[tuple[str, tuple[str, ...]], ...] = (),
     ):
         self.name, self.help, self.handler = name, help, handler
         self.arguments, self.options, self.epilog = arguments, options, epilog
+        # Pairs of flags that ask for two things that exclude each other; a flag and the
+        # flags one of which it needs to do anything: a usage error, not a silent choice.
+        self.conflicts, self.needs = conflicts, needs
 
 
 def _force(what: str) -> Option:
@@ -148,6 +153,7 @@ COMMANDS: tuple[Command, ...] = (
             Option(("--diff",), N_("print what would change as a unified diff; write nothing; exit 1 when something would")),
         ),
         epilog=N_("Exit status: 0 done, 1 --check or --diff found DIR out of date, 2 bad input."),
+        conflicts=(("check", "diff"), ("check", "force"), ("diff", "force")),
     ),
     Command(
         "init",
@@ -292,6 +298,9 @@ COMMANDS: tuple[Command, ...] = (
         ),
         epilog=N_("Exit status: 0 nothing at or above --fail-on, 1 something is, 2 usage or I/O error "
                   "(nothing to lint among them), 3 an internal error (please report it)."),
+        # --write-baseline records and reports nothing: it fixed the scripts with --fix.
+        conflicts=(("write_baseline", "fix"), ("write_baseline", "diff")),
+        needs=(("unsafe_fixes", ("fix", "diff")),),
     ),
     Command(
         "rule",
@@ -299,6 +308,7 @@ COMMANDS: tuple[Command, ...] = (
         "sogen.cli.commands:rule",
         (Argument("code", "CODE", N_("rule code, e.g. SO201"), nargs="?"),),
         (Option(("--all",), N_("list every rule: code, name, severity, summary"), dest="show_all"),),
+        conflicts=(("show_all", "code"),),
     ),
     Command(
         "import",
