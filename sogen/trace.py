@@ -13,7 +13,7 @@ from sogen.batch.actions import ClusterAction
 from sogen.batch.events import COMBINATIONS, DIALECTS, DISKS, EVENTS, SERVERS, Combination, Dialect
 from sogen.batch.interpreter import PathResult, analyse, script_dialect
 from sogen.batch.parser import parse_script
-from sogen.i18n import _
+from sogen.i18n import N_, _
 from sogen.textio import MAX_SOURCE_BYTES, UnreadableFile, read_regular, visible, visible_lines, write_utf8
 
 _CHOICES = {
@@ -48,8 +48,26 @@ def choose(event: str | None, server: str | None, disk: str | None, matrix: bool
     return [Combination(values["event"], values["server"], values["disk"])]
 
 
+# Files a SCRIPT argument is no script in: what runs them is regedit, or sogen.
+_NOT_SCRIPTS = {
+    ".reg": N_("{path}: is a registry patch, not a script; give a .bat or .cmd file"),
+    ".yaml": N_("{path}: is a topology file, not a script; give a .bat or .cmd file"),
+    ".yml": N_("{path}: is a topology file, not a script; give a .bat or .cmd file"),
+    ".json": N_("{path}: is a topology file, not a script; give a .bat or .cmd file"),
+}
+
+
 def load(path: Path):
-    """Parse the script, or raise TraceError with a one-line reason."""
+    """Parse the script, or raise TraceError with a one-line reason. ``-``: standard input."""
+    if str(path) == "-":
+        data = sys.stdin.buffer.read(MAX_SOURCE_BYTES + 1)
+        if len(data) > MAX_SOURCE_BYTES:
+            raise TraceError(_("-: standard input is larger than {limit} bytes, the most a script may be").format(
+                limit=MAX_SOURCE_BYTES
+            ))
+        return parse_script("-", data)
+    if path.suffix.lower() in _NOT_SCRIPTS:
+        raise TraceError(_(_NOT_SCRIPTS[path.suffix.lower()]).format(path=visible(str(path))))
     try:
         data = read_regular(path, MAX_SOURCE_BYTES)
     except UnreadableFile as exc:

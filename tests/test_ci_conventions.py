@@ -145,6 +145,26 @@ def test_output_file_dev_stdout_is_standard_output(tmp_path, broken):
     assert json.loads(result.stdout.decode("utf-8"))["findings"]
 
 
+def test_standard_input_is_traced_and_a_topology_asks_for_its_file(tmp_path):
+    """'-' read as a file named '-': 'no such file' for trace, validate and generate."""
+    script = (ROOT / "tests" / "legacy" / "guide-141-as-printed" / "start.bat").read_bytes()
+    traced = sogen("trace", "-", "--event", "START", cwd=tmp_path, stdin=script)
+    assert traced.returncode == 0 and "ARMLOAD StarOffice" in traced.stdout.decode("cp932")
+    for command in (("validate", "-"), ("generate", "-", "-o", "out")):
+        result = sogen(*command, cwd=tmp_path, stdin=SINGLE.read_bytes())
+        assert result.returncode == 2
+        assert b"-: a topology is read from a file, whose lines its problems name" in result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("name, kind", [("opcntrl.reg", "a registry patch"), ("cluster.yaml", "a topology file")])
+def test_trace_refuses_what_is_no_script(tmp_path, name, kind):
+    (tmp_path / name).write_bytes(b"REGEDIT4\r\n")
+    result = sogen("trace", name, cwd=tmp_path)
+    assert result.returncode == 2
+    assert f"{name}: is {kind}, not a script; give a .bat or .cmd file".encode() in result.stderr
+
+
 def test_rule_trace_generate_and_validate_on_a_cp932_console(tmp_path, broken):
     for code in ("SO101", "SO201", "SO501"):
         rule = sogen("rule", code, cwd=tmp_path)

@@ -355,15 +355,15 @@ COMMANDS: tuple[Command, ...] = (
         "trace",
         N_("Show the cluster actions a script performs for one event combination, or for all of them."),
         "sogen.cli.commands:trace",
-        (Argument("script", "SCRIPT", N_("a start or stop script (.bat or .cmd)"), path=True),),
+        (Argument("script", "SCRIPT", N_("a start or stop script (.bat or .cmd), or - for standard input"), path=True),),
         (
             Option(
                 ("--event",),
-                N_("ARMS_EVENT/CLP_EVENT: START, FAILOVER, RECOVER or unset (default: START)"),
+                N_("ARMS_EVENT/CLP_EVENT: START, FAILOVER, RECOVER or unset (default, with --server or --disk: START)"),
                 metavar="EVENT",
             ),
-            Option(("--server",), N_("ARMS_SERVER/CLP_SERVER: HOME or OTHER (default: HOME)"), metavar="SERVER"),
-            Option(("--disk",), N_("ARMS_DISK/CLP_DISK: SUCCESS or FAILURE (default: SUCCESS)"), metavar="DISK"),
+            Option(("--server",), N_("ARMS_SERVER/CLP_SERVER: HOME or OTHER (default, with --event or --disk: HOME)"), metavar="SERVER"),
+            Option(("--disk",), N_("ARMS_DISK/CLP_DISK: SUCCESS or FAILURE (default, with --event or --server: SUCCESS)"), metavar="DISK"),
             Option(("--matrix",), N_("all 16 combinations in a table (also when no combination is named)")),
             Option(
                 ("--format",),
