@@ -191,3 +191,12 @@ def write_utf8(stream, text: str) -> None:
         stream.buffer.flush()
     else:  # a text stream without bytes underneath (io.StringIO in tests)
         stream.write(text)
+
+
+def cells(text: str) -> int:
+    """Terminal cells ``text`` takes: Japanese (wide and full-width) characters take two."""
+    if text.isascii():
+        return len(text)
+    import unicodedata  # not loaded where all text is ASCII (start-up)
+
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)

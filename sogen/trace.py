@@ -14,7 +14,7 @@ from sogen.batch.events import COMBINATIONS, DIALECTS, DISKS, EVENTS, SERVERS, C
 from sogen.batch.interpreter import PathResult, analyse, script_dialect
 from sogen.batch.parser import parse_script
 from sogen.i18n import N_, _
-from sogen.textio import MAX_SOURCE_BYTES, UnreadableFile, read_regular, visible, visible_lines, write_utf8
+from sogen.textio import MAX_SOURCE_BYTES, UnreadableFile, cells, read_regular, visible, visible_lines, write_utf8
 
 _CHOICES = {
     "event": {event or "UNSET": event for event in EVENTS},
@@ -121,7 +121,7 @@ def run_trace(
 
 def describe(combination: Combination, dialect: Dialect) -> str:
     """The combination as the variables the trace varied: ``CLP_EVENT=START CLP_SERVER=HOME ...``."""
-    values = (combination.event or "(unset)", combination.server, combination.disk)
+    values = (combination.event or _("(unset)"), combination.server, combination.disk)
     return " ".join(f"{name}={value}" for name, value in zip(dialect.variables, values))
 
 
@@ -131,31 +131,33 @@ def where(action: ClusterAction) -> str:
 
 def ending(result: PathResult) -> str:
     """How the path ended, in words, with the line it ended on."""
-    last = result.steps[-1].span.line if result.steps else None
-    at = f" at line {last}" if last else ""
+    if result.end == "eof":
+        return _("end of the file")
+    last = result.steps[-1].span.line  # every other end is a statement's
     return {
-        "exit": f"EXIT{at}",
-        "eof": "end of the file",
-        "syntax-error": f"syntax error{at}: Windows' cmd stops the script here",
-        "loop-limit": f"cut off after {len(result.steps)} statements{at}: a loop that does not end?",
-        "undefined-label": f"GOTO to a label that does not exist{at}: cmd stops the script here",
-    }[result.end]
+        "exit": _("EXIT at line {line}"),
+        "syntax-error": _("syntax error at line {line}: Windows' cmd stops the script here"),
+        "loop-limit": _("cut off after {count} statements at line {line}: a loop that does not end?"),
+        "undefined-label": _("GOTO to a label that does not exist at line {line}: cmd stops the script here"),
+    }[result.end].format(line=last, count=len(result.steps))
 
 
 def render_path(path: str, result: PathResult, dialect: Dialect) -> str:
     lines = [f"{path}: {describe(result.combination, dialect)}"]
     if not result.actions:
-        lines.append("  no cluster actions")
+        lines.append("  " + _("no cluster actions"))
     width = len(str(len(result.actions)))
     places = [where(action) for action in result.actions]
     place_width = max(map(len, places), default=0)
     for number, (action, place) in enumerate(zip(result.actions, places), start=1):
         note = _product_note(action)
         lines.append(f"  {number:>{width}}  {place:<{place_width}}  {action.text}{note}")
-    lines.append(f"ends: {ending(result)}")
+    lines.append(_("ends: {how}").format(how=ending(result)))
     if result.uncertain:
-        lines.append("note: this path depends on something only the server knows (a variable the script")
-        lines.append("      does not set, a file, or a program's exit code); sogen assumed the usual case")
+        lines.append(_(
+            "note: this path depends on something only the server knows (a variable the script\n"
+            "      does not set, a file, or a program's exit code); sogen assumed the usual case"
+        ))
     return visible_lines("\n".join(lines)) + "\n"
 
 
@@ -183,7 +185,7 @@ def compact(action: ClusterAction) -> str:
 
 
 def _headers(dialect: Dialect) -> tuple[str, ...]:
-    return (*dialect.variables, "ACTIONS", "ENDS")
+    return (*dialect.variables, _("ACTIONS"), _("ENDS"))
 
 
 def _rows(results: list[PathResult]) -> list[tuple[str, ...]]:
@@ -191,8 +193,8 @@ def _rows(results: list[PathResult]) -> list[tuple[str, ...]]:
     for result in results:
         combination = result.combination
         actions = ", ".join(compact(action) for action in result.actions) or "-"
-        end = result.end + (" (uncertain)" if result.uncertain else "")
-        rows.append((combination.event or "(unset)", combination.server, combination.disk, actions, end))
+        end = result.end + (" " + _("(uncertain)") if result.uncertain else "")
+        rows.append((combination.event or _("(unset)"), combination.server, combination.disk, actions, end))
     return rows
 
 
@@ -203,11 +205,11 @@ def render_matrix(path: str, results: list[PathResult], out: TextIO, dialect: Di
         color = not os.environ.get("NO_COLOR") and hasattr(out, "isatty") and out.isatty()
     rows = [tuple(visible(cell) for cell in row) for row in _rows(results)]
     headers = _headers(dialect)
-    widths = [max(len(row[i]) for row in [headers, *rows]) for i in range(len(headers))]
+    widths = [max(cells(row[i]) for row in [headers, *rows]) for i in range(len(headers))]
     path = visible(path)
     out.write(f"{_BOLD}{path}{_RESET}\n" if color else f"{path}\n")
     for number, row in enumerate([headers, *rows]):
-        line = "  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip()
+        line = "  ".join(cell + " " * (width - cells(cell)) for cell, width in zip(row, widths)).rstrip()
         if color and number == 0:
             line = f"{_BOLD}{line}{_RESET}"
         elif color and row[-1].startswith(("syntax", "undefined", "loop")):

@@ -14,6 +14,7 @@ import subprocess
 import sys
 import threading
 import time
+import unicodedata
 from pathlib import Path
 
 import jsonschema
@@ -155,6 +156,21 @@ def test_standard_input_is_traced_and_a_topology_asks_for_its_file(tmp_path):
         assert result.returncode == 2
         assert b"-: a topology is read from a file, whose lines its problems name" in result.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+def test_trace_speaks_japanese_and_lines_up_its_columns(tmp_path):
+    """The headers, end reasons and the unset row were English under --lang ja, and the
+    table was padded by characters, not by the columns Japanese takes."""
+    script = ROOT / "tests" / "legacy" / "guide-141-as-printed" / "start.bat"
+    matrix = sogen("--lang", "ja", "trace", str(script), cwd=tmp_path).stdout.decode("cp932").splitlines()
+    assert matrix[1].split()[3:] == ["操作", "終了"] and matrix[-1].startswith("(未設定)")
+    def column(line: str, text: str) -> int:  # on the terminal: a Japanese character takes two
+        before = line[: line.rindex(text)]
+        return len(before) + sum(unicodedata.east_asian_width(c) in "WF" for c in before)
+
+    assert len({column(line, "exit") for line in matrix[2:]} | {column(matrix[1], "終了")}) == 1
+    one = sogen("--lang", "ja", "trace", str(script), "--event", "START", cwd=tmp_path).stdout.decode("cp932")
+    assert one.rstrip().endswith("終了: 54 行目の EXIT")
 
 
 @pytest.mark.parametrize("name, kind", [("opcntrl.reg", "a registry patch"), ("cluster.yaml", "a topology file")])

@@ -113,12 +113,6 @@ def _install_translations() -> None:
 _NO_LINE_START = "、。，．・：；？！）」』】〕ー"
 
 
-def _is_wide(char: str) -> bool:
-    import unicodedata
-
-    return unicodedata.east_asian_width(char) in "WF"
-
-
 def wrap(text: str, width: int) -> list[str]:
     """``text`` in lines of at most ``width`` columns. Japanese takes two columns a
     character and may break between any two characters (textwrap counts characters
@@ -127,15 +121,17 @@ def wrap(text: str, width: int) -> list[str]:
         import textwrap
 
         return textwrap.wrap(text, width) or [""]
+    from sogen.textio import cells  # Japanese help only: English help starts without it
+
     lines: list[str] = []
     line, used, last_break = "", 0, -1
     for char in " ".join(text.split()):
-        size = 2 if _is_wide(char) else 1
+        size = cells(char)
         if used + size > width and line.strip() and char not in _NO_LINE_START:  # 、。 may hang
             cut = last_break if last_break > 0 else len(line)
             lines.append(line[:cut].rstrip())
             line = line[cut:].lstrip()
-            used = sum(2 if _is_wide(c) else 1 for c in line)
+            used = cells(line)
             last_break = -1
         if char == " " and not line:
             continue

@@ -8,11 +8,11 @@ mermaid-cli). Both are deterministic: the same topology gives the same bytes.
 from __future__ import annotations
 
 import html
-import unicodedata
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from sogen.i18n import N_, translations
+from sogen.textio import cells
 
 if TYPE_CHECKING:
     from sogen.generator.plan import GroupPlan
@@ -121,8 +121,7 @@ SVG_STYLE = (
 
 
 def _text_width(text: str, char_width: int = CHAR_WIDTH) -> int:
-    cells = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-    return cells * char_width
+    return cells(text) * char_width
 
 
 class _Box:

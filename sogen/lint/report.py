@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import unicodedata
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
@@ -14,7 +13,7 @@ from sogen import __version__
 from sogen.i18n import _, language, ngettext
 from sogen.lint.rules import RULES, Finding, rules_in_order
 from sogen.lint.rules.base import ERROR, INFO, WARNING
-from sogen.textio import visible
+from sogen.textio import cells, visible
 
 FORMATS = ("human", "json", "sarif", "github")
 # Read by programs, which expect UTF-8 whatever the console's encoding.
@@ -94,13 +93,6 @@ def summary(findings: list[Finding], files: int, fixed: int = 0, unsafe_fixes: b
 # -- human ------------------------------------------------------------------------
 
 
-def _width(text: str) -> int:
-    """Terminal cells: Japanese (wide) characters take two."""
-    if text.isascii():
-        return len(text)
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
-
-
 def snippet(finding: Finding, paint) -> list[str]:
     """The source line and a caret (or a row of them) under the finding, like ruff and rustc."""
     source = finding.source.expandtabs(1)
@@ -111,8 +103,8 @@ def snippet(finding: Finding, paint) -> list[str]:
     start = min(finding.column, len(source) + 1)
     single_line = finding.end_line == finding.line and finding.end_column > start
     end = min(finding.end_column, len(source) + 1) if single_line else start + 1
-    pad = " " * _width(visible(source[: start - 1]))
-    carets = "^" * max(1, _width(visible(source[start - 1 : end - 1])))
+    pad = " " * cells(visible(source[: start - 1]))
+    carets = "^" * max(1, cells(visible(source[start - 1 : end - 1])))
     colour = SEVERITY_COLOURS[finding.severity]
     return [
         paint(f"{gutter} |", "blue"),
