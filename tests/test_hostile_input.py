@@ -1180,8 +1180,10 @@ def test_a_run_that_could_not_read_a_file_never_reads_as_passed(tmp_path):
     place("fifo", tmp_path / "stop.bat")
     human = sogen("lint", ".", "--select", "SO701", cwd=tmp_path)
     assert human.returncode == EXIT_USAGE
-    assert human.stdout.strip().splitlines()[-1] == "No problems in 1 file read; 1 could not be read"
+    assert human.stdout.strip().splitlines()[-1] == "No problems in the 1 file read; 1 could not be read"
     assert "All checks passed" not in human.stdout
+    japanese = sogen("--lang", "ja", "lint", ".", "--select", "SO701", cwd=tmp_path)  # one sentence, not pasted bits
+    assert japanese.stdout.strip().splitlines()[-1] == "読み込んだ 1 個のファイルに問題はありません。1 件は読み込めませんでした"
     found = sogen("lint", ".", cwd=tmp_path)  # the start script alone has findings
     assert found.stdout.strip().splitlines()[-1] == "1 file or folder could not be read and was not checked"
     summary = json.loads(sogen("lint", ".", "--select", "SO701", "--format", "json", cwd=tmp_path).stdout)["summary"]

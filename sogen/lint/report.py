@@ -174,7 +174,11 @@ def render_human(
                 unread,
             ).format(count=unread)
         else:
-            line = _("No problems in {files} read; {unread} could not be read").format(files=_files(files), unread=unread)
+            line = ngettext(
+                "No problems in the {count} file read; {unread} could not be read",
+                "No problems in the {count} files read; {unread} could not be read",
+                files,
+            ).format(count=files, unread=unread)
         stream.write(paint(line, "bold") + "\n")
 
 
