@@ -378,6 +378,9 @@ def test_bash_completes_commands_options_and_values(tmp_path):
     assert bash_complete(tmp_path, "sogen", "completion", "p") == ["powershell"]
     assert "--out" in bash_complete(tmp_path, "sogen", "generate", "-")
     assert "--output" not in bash_complete(tmp_path, "sogen", "init", "--")
+    # trace takes the cluster's values in any case: no argparse choices, offered all the same
+    assert bash_complete(tmp_path, "sogen", "trace", "start.bat", "--event", "") == ["START", "FAILOVER", "RECOVER", "unset"]
+    assert bash_complete(tmp_path, "sogen", "trace", "start.bat", "--disk", "F") == ["FAILURE"]
 
 
 # -- dependencies (issue 15, item 9) ---------------------------------------------------

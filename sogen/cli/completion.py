@@ -9,11 +9,20 @@ import re
 import sys
 
 from sogen import EXIT_OK
+from sogen.batch.events import DISKS, EVENTS, SERVERS
 from sogen.cli import spec
 from sogen.cli.parser import parse
 from sogen.i18n import _
 
 GLOBAL_VALUE_OPTIONS = tuple(o for o in spec.GLOBAL_OPTIONS if o.takes_value)
+
+# What trace's --event, --server and --disk are offered: the cluster's values (any case is
+# taken, so they are no argparse choices).
+_CLUSTER_VALUES = {"EVENT": (*EVENTS[:-1], "unset"), "SERVER": SERVERS, "DISK": DISKS}
+
+
+def _values(option: spec.Option) -> tuple[str, ...]:
+    return option.choices or _CLUSTER_VALUES.get(option.metavar or "", ())
 
 
 def _kind(metavar: str | None, choices: tuple[str, ...] | None, path: bool) -> str:
@@ -74,11 +83,11 @@ def bash() -> str:
     def value_cases(options: list[spec.Option]) -> list[str]:
         lines = []
         for option in options:
-            kind = _kind(option.metavar, option.choices, option.path)
+            kind = _kind(option.metavar, _values(option), option.path)
             if kind == "switch" or option.name in ("help", "version"):
                 continue
             flags = "|".join(option.flags)
-            lines.append(f"                {flags}) {_bash_reply(kind, option.choices)}; return ;;")
+            lines.append(f"                {flags}) {_bash_reply(kind, _values(option))}; return ;;")
         return lines
 
     top = " ".join([c.name for c in spec.COMMANDS] + [f for o in spec.GLOBAL_OPTIONS for f in o.flags])
@@ -147,8 +156,8 @@ def _zsh_action(kind: str, choices: tuple[str, ...] | None, metavar: str | None)
 def _zsh_specs(options: list[spec.Option]) -> list[str]:
     specs = []
     for option in options:
-        kind = _kind(option.metavar, option.choices, option.path)
-        action = _zsh_action(kind, option.choices, option.metavar)
+        kind = _kind(option.metavar, _values(option), option.path)
+        action = _zsh_action(kind, _values(option), option.metavar)
         help_text = _short(option.help)
         repeat = "*" if option.repeat else ""
         if len(option.flags) == 1:
@@ -217,9 +226,9 @@ def _fish_option(condition: str, option: spec.Option) -> str:
         parts.append(f"-n '{condition}'")
     for flag in option.flags:
         parts.append(f"-s {flag[1:]}" if len(flag) == 2 else f"-l {flag[2:]}")
-    kind = _kind(option.metavar, option.choices, option.path)
+    kind = _kind(option.metavar, _values(option), option.path)
     if kind == "choices":
-        parts.append(f"-x -a '{' '.join(option.choices or ())}'")
+        parts.append(f"-x -a '{' '.join(_values(option))}'")
     elif kind in ("file", "dir"):
         parts.append("-r -F")
     elif kind == "none":
@@ -261,8 +270,8 @@ def powershell() -> str:
     def option_table(options: list[spec.Option]) -> str:
         entries = []
         for option in options:
-            kind = _kind(option.metavar, option.choices, option.path)
-            values = ",".join(_ps_string(c) for c in option.choices or ())
+            kind = _kind(option.metavar, _values(option), option.path)
+            values = ",".join(_ps_string(c) for c in _values(option))
             for flag in option.flags:
                 entries.append(f"{_ps_string(flag)} = @{{ Kind = {_ps_string(kind)}; Values = @({values}); "
                                f"Help = {_ps_string(_short(option.help))} }}")
