@@ -675,33 +675,29 @@ def _new_file_mode() -> int:
     return 0o666 & ~umask
 
 
-def write_atomically(path: str, data: bytes, *, through_links: bool = True) -> None:
+def write_atomically(path: str, data: bytes) -> None:
     """Write the whole file in one step: beside it, then renamed over it. Whatever fails,
     the temporary file is removed and the old file is left as it was.
 
     An existing file keeps its mode; a read-only one raises ReadOnlyFile. A symbolic
     link stays a link and the file it points to is written, as ruff does: replacing
-    the link would leave its target unfixed; without ``through_links`` the link itself
-    is replaced by the file (a new file sogen writes, whose target may be anywhere). A device or a pipe (``/dev/null``,
+    the link would leave its target unfixed. A device or a pipe (``/dev/null``,
     ``/dev/stdout``, a FIFO a CI step reads) is written to, never renamed over: as
     root, a rename would put a text file where ``/dev/null`` was.
     """
     if is_stream(path):
         _write_in_place(path, data)
         return
-    if not through_links and os.path.islink(path):
-        target, mode = os.path.abspath(path), _new_file_mode()
+    target = os.path.realpath(path)
+    try:
+        mode = stat.S_IMODE(os.stat(target).st_mode)
+    except FileNotFoundError:
+        mode = _new_file_mode()
     else:
-        target = os.path.realpath(path)
-        try:
-            mode = stat.S_IMODE(os.stat(target).st_mode)
-        except FileNotFoundError:
-            mode = _new_file_mode()
-        else:
-            # Replacing a file needs only a writable folder, so its own permissions are asked
-            # first. root may write anything: there no write bit for anyone means read-only.
-            if not mode & 0o222 or not os.access(target, os.W_OK):
-                raise ReadOnlyFile(path)
+        # Replacing a file needs only a writable folder, so its own permissions are asked
+        # first. root may write anything: there no write bit for anyone means read-only.
+        if not mode & 0o222 or not os.access(target, os.W_OK):
+            raise ReadOnlyFile(path)
     handle, temporary = tempfile.mkstemp(dir=os.path.dirname(target), prefix=".sogen-")
     try:
         with os.fdopen(handle, "wb") as out:

@@ -162,17 +162,18 @@ def test_init_into_a_folder_says_it_is_one(tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
-def test_init_force_replaces_a_link_and_leaves_its_target(tmp_path):
-    """--force wrote through the link into a file elsewhere; generate replaces the link."""
-    target = tmp_path / "elsewhere" / "notes.txt"
+def test_init_asks_for_force_before_writing_through_a_link(tmp_path):
+    """A file the user named is written through its link, as import and lint --fix do; an
+    existing target is replaced only with --force."""
+    target = tmp_path / "elsewhere" / "cluster.yaml"
     target.parent.mkdir()
     target.write_text("mine", encoding="utf-8")
     link = tmp_path / "cluster.yaml"
     link.symlink_to(target)
     assert "exists; use --force" in run("init", "-o", link).stderr
-    assert run("init", "-o", link, "--force").exit_code == 0
     assert target.read_text(encoding="utf-8") == "mine"
-    assert not link.is_symlink() and link.read_text(encoding="utf-8").startswith("# yaml-language-server")
+    assert run("init", "-o", link, "--force").exit_code == 0
+    assert link.is_symlink() and target.read_text(encoding="utf-8").startswith("# yaml-language-server")
 
 
 def test_schema_is_committed_and_fresh():

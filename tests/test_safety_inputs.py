@@ -589,7 +589,7 @@ def test_import_onto_a_folder_says_so_and_leaves_nothing(tmp_path):
     target.mkdir()
     result = run("import", "--force", GUIDE_SAMPLE, "-o", target)
     assert result.exit_code == 2
-    assert f"{target}: cannot be written: Is a directory; nothing was written" in result.stderr
+    assert f"{target}: is a folder; give the name of a file to write" in result.stderr
     assert listing(tmp_path) == ["dir.yaml"] and listing(target) == []
 
 

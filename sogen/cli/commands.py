@@ -25,21 +25,20 @@ class _Stop(Exception):
 def write_new_file(path: Path, data: bytes, force: bool) -> None:
     """Write ``path`` whole or not at all (sogen.output.write_atomically); never replace a
     file without ``force`` (a device or a pipe, /dev/stdout, holds nothing to lose). A link
-    to a file is replaced by the file, as generate does, not written through: its target
-    may be anywhere. The message names ``path``, not the temporary file beside it."""
+    the user named stays a link and its file is written, as lint --fix does. The message
+    names ``path``, not the temporary file beside it."""
     from sogen.output import ReadOnlyFile, is_stream, write_atomically
 
     if path.is_dir():
         err(_("{path}: is a folder; give the name of a file to write").format(path=path))
         raise _Stop(EXIT_USAGE)
     stream = is_stream(path)  # written as it is: /dev/stdout, a FIFO
-    link = not stream and path.is_symlink() and (path.is_file() or not path.exists())
-    if (path.is_file() or link) and not stream and not force:
+    if (path.is_file() or path.is_symlink() and not path.exists()) and not stream and not force:
         err(_("{path}: exists; use --force to overwrite it").format(path=path))
         raise _Stop(EXIT_USAGE)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomically(str(path), data, through_links=not link)
+        write_atomically(str(path), data)
     except ReadOnlyFile:
         err(_("{path}: read-only; nothing was written").format(path=path))
         raise _Stop(EXIT_USAGE) from None
