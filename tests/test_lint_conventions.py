@@ -456,6 +456,24 @@ def test_sogen_toml_with_two_ways_at_once_is_an_error(tmp_path, text, message):
         discover_config(tmp_path)
 
 
+def test_a_folder_that_cannot_be_searched_is_passed_over_for_settings(tmp_path, monkeypatch):
+    """Linting a folder with mode 000 (as a user other than root) said its .sogen.toml
+    could not be read, 'nothing was written': a file never given, a write never made.
+    The settings come from the folders above; lint then says the folder is unreadable."""
+    (tmp_path / ".sogen.toml").write_text('[lint]\nselect = ["SO3"]\n', encoding="utf-8")
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    exists = Path.exists
+
+    def searching(path):  # what stat() does in a folder without the execute bit
+        if path.parent == locked:
+            raise PermissionError(13, "Permission denied", str(path))
+        return exists(path)
+
+    monkeypatch.setattr(Path, "exists", searching)
+    assert discover_config(locked).select == ("SO3",)
+
+
 def test_the_nearest_settings_win_and_sogen_toml_before_pyproject(tmp_path):
     (tmp_path / "pyproject.toml").write_text('[tool.sogen.lint]\nselect = ["SO2"]\n', encoding="utf-8")
     assert discover_config(tmp_path / "a").select == ("SO2",)

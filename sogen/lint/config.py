@@ -295,7 +295,11 @@ def discover_config(start: Path) -> LintConfig:
     for candidate_dir in (folder, *folder.parents):
         for name in (SOGEN_TOML, PYPROJECT):
             candidate = candidate_dir / name
-            if candidate.exists() and not candidate.is_dir():  # a FIFO here is reported, not passed over
+            try:
+                present = candidate.exists() and not candidate.is_dir()  # a FIFO here is reported, not passed over
+            except OSError:  # a folder that cannot be searched: lint reports it, as one it cannot read
+                continue
+            if present:
                 table = _lint_table(candidate)
                 if table is not None:
                     return parse_settings(table, str(candidate), str(candidate_dir))
