@@ -203,6 +203,9 @@ def test_products_lists_the_catalogue():
     workflow = result.stdout.split("workflow", 1)[1]
     assert workflow.splitlines()[1].strip() == "multi standby: no (group 1 only)"
     assert "virusbuster-scan  (VirusBuster server scan)  (not in a multi standby cluster" in result.stdout
+    assert 'service "OracleService<sid>"' in result.stdout  # the topology's SID, not a template's {sid}
+    japanese = run("--lang", "ja", "products").stdout  # the titles the Japanese runbook shows
+    assert "staroffice-server  (StarOffice サーバ、第 1 章)" in japanese and "(サーバリンク)" in japanese
 
 
 def test_no_traceback_on_bad_input(tmp_path):

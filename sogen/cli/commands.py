@@ -109,24 +109,29 @@ def diagram(argv: list[str]) -> int:
 def products(argv: list[str]) -> int:
     """List the product catalogue."""
     parse("products", argv)
+    import re
+
     from sogen.catalogue import load_catalogue
+    from sogen.i18n import language, translations
 
     catalogue = load_catalogue()
+    title = translations(language(), "runbook").gettext  # the titles the runbook shows
     for product in catalogue.products.values():
-        print(_("{id}  ({title}, chapter {chapter})").format(id=product.id, title=product.title, chapter=product.chapter))
+        print(_("{id}  ({title}, chapter {chapter})").format(id=product.id, title=title(product.title), chapter=product.chapter))
         multi = _("no (single standby only)") if product.single_standby_only else _("no (group 1 only)")
         print(_("  multi standby: {answer}").format(answer=_("yes") if product.multi_standby else multi))
         print(_("  depends on:    {products}").format(products=", ".join(product.depends_on) or "-"))
         for number, inst in enumerate(product.instances, start=1):
             watch = inst.watch_id or _("- (net start/stop)")
+            service = re.sub(r"\{(\w+)\}", r"<\1>", inst.service)  # OracleService<sid>: the topology's value
             print(_("  instance {number}:    watch ID {watch}; service \"{service}\"").format(
-                number=number, watch=watch, service=inst.service))
+                number=number, watch=watch, service=service))
             for key in inst.registry_sync:
                 print(_("                 sync {key}").format(key=key))
     print(_("add-ons of staroffice-server:"))
     for addon in catalogue.addons.values():
         note = "" if addon.multi_standby else _("  (not in a multi standby cluster, section 1.2.3)")
-        print(f"  {addon.id}  ({addon.title}){note}")
+        print(f"  {addon.id}  ({title(addon.title)}){note}")
     return EXIT_OK
 
 
