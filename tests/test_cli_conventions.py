@@ -216,7 +216,6 @@ def test_help_is_not_translated_at_import_time(monkeypatch, capsys):
         # (--write-baseline reports nothing, yet with --fix it fixed the scripts).
         (("lint", "--write-baseline", "b.json", "--fix", "x.bat"), ("--write-baseline cannot be used with --fix",)),
         (("lint", "--write-baseline", "b.json", "--diff", "x.bat"), ("--write-baseline cannot be used with --diff",)),
-        (("lint", "--unsafe-fixes", "x.bat"), ("--unsafe-fixes does something only with --fix or --diff",)),
         (("generate", "t.yaml", "--check", "--diff"), ("--check cannot be used with --diff",)),
         (("generate", "t.yaml", "--check", "--force"), ("--check cannot be used with --force",)),
         (("rule", "--all", "SO101"), ("--all cannot be used with CODE",)),

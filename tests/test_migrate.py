@@ -586,6 +586,35 @@ def test_a_start_script_that_tests_no_event_leaves_the_dialect_to_the_stop_scrip
     assert not any("ARMKILL StarOffice" in d.unexplained for d in stop_rows)
 
 
+def test_so206_explains_the_disk_only_where_the_other_disk_variable_is_tested(tmp_path):
+    """A CLP_EVENT script that tests no disk but reads ARMS_SERVER was said to test the other
+    product's disk variable (SO206 at the ARMS_SERVER line), and lost the SO204 reason."""
+    legacy = tmp_path / "grp"
+    legacy.mkdir()
+    for kind in ("start", "stop"):
+        text = (LEGACY / "guide-141-as-printed" / f"{kind}.bat").read_bytes().replace(b"ARMS_EVENT", b"CLP_EVENT")
+        lines = [line for line in text.split(b"\r\n") if b"ARMS_DISK" not in line]
+        (legacy / f"{kind}.bat").write_bytes(b"\r\n".join(lines))
+    migration = migrate([str(legacy)], None)
+    start = next(d for d in migration.diffs if d.kind == "start")
+    row = next(d for d in start.differences if str(d.combination) == "START/HOME/FAILURE")
+    assert "SO204" in [e.code for e in row.explanations] and "SO206" not in [e.code for e in row.explanations]
+    assert not any("other cluster product's variables" in e.text for e in row.explanations)
+
+
+def test_a_start_script_with_clusterpro_x_commands_makes_the_group_x(tmp_path):
+    """A start script that tests no event but logs with clplogcmd runs on CLUSTERPRO X,
+    whatever its stop script still reads: the group was imported as ARM's, and its new
+    scripts tested ARMS_EVENT, which X leaves unset."""
+    legacy = tmp_path / "grp"
+    shutil.copytree(LEGACY / "guide-141-as-printed", legacy)
+    (legacy / "start.bat").write_bytes(
+        b'clplogcmd -m "starting" -l INFO\r\nARMLOAD StarOffice /S /M "StarOffice Server"\r\nexit\r\n'
+    )
+    text = import_folders([str(legacy)], "cluster.yaml").yaml_text
+    assert "  dialect: clp  # grp/start.bat uses clplogcmd (CLUSTERPRO X)" in text
+
+
 def test_decommission_patches_of_four_nodes_leave_the_two_of_the_policy_to_fill_in(tmp_path):
     """A group runs on two nodes only (guide 1.1.1); a policy of all four passed import and
     failed validate after the SE had filled in what import asked for."""

@@ -90,14 +90,14 @@ def dialect_of(text: str) -> Dialect:
 
 def cluster_dialect(texts: list[str]) -> tuple[Dialect, int | None]:
     """The dialect a cluster ran one failover group's scripts in (``texts``: start, stop),
-    and the index of the script that tells: the first that reads either's variables, else
-    the first that uses what only CLUSTERPRO X has; else ARM's (None). A start script that
-    tests no event (NEC's UM8700 sample) leaves it to the stop script."""
+    and the index of the script that tells: the first that reads either's variables or
+    uses what only CLUSTERPRO X has (a start script with clplogcmd is CLUSTERPRO X's,
+    whatever its stop script still reads); else ARM's (None). A start script that tests
+    no event and uses nothing of X's (NEC's UM8700 sample) leaves it to the stop script."""
     for index, text in enumerate(texts):
         found = dialects_read(text)
         if found:
             return found[0], index
-    for index, text in enumerate(texts):
         if clusterpro_x_clue(text):
             return CLP, index
     return ARM, None

@@ -300,7 +300,6 @@ COMMANDS: tuple[Command, ...] = (
                   "(nothing to lint among them), 3 an internal error (please report it)."),
         # --write-baseline records and reports nothing: it fixed the scripts with --fix.
         conflicts=(("write_baseline", "fix"), ("write_baseline", "diff")),
-        needs=(("unsafe_fixes", ("fix", "diff")),),
     ),
     Command(
         "rule",

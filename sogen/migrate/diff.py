@@ -143,6 +143,9 @@ def _findings_by_code(findings) -> dict[str, list]:
     return by_code
 
 
+_DISK_VARIABLE = re.compile(r"(?:ARMS|CLP)_DISK", re.I)
+
+
 def _cite(by_code: dict[str, list], *codes: str) -> tuple[str, int] | None:
     for code in codes:
         if by_code.get(code):
@@ -283,8 +286,11 @@ def explain(
     disk_checked_here = combination.disk == "FAILURE" and any(v.endswith("_DISK") for _, v in generated.tests)
     good_disk = frozenset(done[combination._replace(disk="SUCCESS")]) if disk_checked_here else frozenset()
     as_with_good_disk = frozenset(missing) | frozenset(a for a in extra if a in good_disk)
-    # Testing the other product's disk variable, which this cluster leaves unset, is SO206's.
-    other_disk = not any(variable.endswith("_DISK") for _, variable in legacy.tests) and _cite(by_code, "SO206")
+    # Testing the other product's disk variable, which this cluster leaves unset, is SO206's
+    # (its finding on a line that tests a disk variable, not one on the server variable).
+    other_disk = not any(variable.endswith("_DISK") for _, variable in legacy.tests) and next(
+        (("SO206", f.line) for f in by_code.get("SO206", ()) if _DISK_VARIABLE.search(f.source)), None
+    )
     if disk_checked_here and other_disk:
         reasons.append(Explanation(
             f"legacy tests the other cluster product's variables ({other_disk[0]} at line {other_disk[1]}), which this "
