@@ -712,7 +712,7 @@ def write_atomically(path: str, data: bytes) -> None:
 
 # Names of a process's open files: /dev/stdout is the shell's redirection target, which may
 # be a regular file (`> report.txt`, `>> ci.log`) that is the caller's, not sogen's to replace.
-_DESCRIPTOR = re.compile(r"/dev/(?:stdout|stderr|fd/\d+)|/proc/(?:self|\d+)/fd/\d+")
+_DESCRIPTOR = re.compile(r"/dev/(?:stdin|stdout|stderr|fd/\d+)|/proc/(?:self|\d+)/fd/\d+")
 
 
 def is_stream(path: str | os.PathLike) -> bool:

@@ -59,7 +59,9 @@ _NOT_SCRIPTS = {
 
 def load(path: Path):
     """Parse the script, or raise TraceError with a one-line reason. ``-``: standard input."""
-    if str(path) == "-":
+    if path == "-":  # as typed; ./- names a file
+        if sys.stdin is None:
+            raise TraceError(_("-: standard input is closed"))
         data = sys.stdin.buffer.read(MAX_SOURCE_BYTES + 1)
         if len(data) > MAX_SOURCE_BYTES:
             raise TraceError(_("-: standard input is larger than {limit} bytes, the most a script may be").format(

@@ -151,11 +151,19 @@ def test_standard_input_is_traced_and_a_topology_asks_for_its_file(tmp_path):
     script = (ROOT / "tests" / "legacy" / "guide-141-as-printed" / "start.bat").read_bytes()
     traced = sogen("trace", "-", "--event", "START", cwd=tmp_path, stdin=script)
     assert traced.returncode == 0 and "ARMLOAD StarOffice" in traced.stdout.decode("cp932")
-    for command in (("validate", "-"), ("generate", "-", "-o", "out")):
+    for command in (("validate", "-"), ("generate", "-", "-o", "out"), ("lint", "--topology", "-", "x.bat")):
         result = sogen(*command, cwd=tmp_path, stdin=SINGLE.read_bytes())
         assert result.returncode == 2
-        assert b"-: a topology is read from a file, whose lines its problems name" in result.stderr
+        assert b"-:1:1: a topology is read from a file, whose lines its problems name" in result.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == []
+    (tmp_path / "-").write_bytes(script)  # ./- is a file named -, not standard input
+    named = sogen("trace", "./-", "--event", "START", cwd=tmp_path, stdin=b"")
+    assert named.returncode == 0 and "ARMLOAD StarOffice" in named.stdout.decode("cp932")
+    closed = subprocess.run(
+        [sys.executable, "-m", "sogen", "trace", "-"], cwd=tmp_path, stdin=subprocess.DEVNULL, capture_output=True,
+        timeout=60, env={**os.environ, "PYTHONPATH": str(ROOT)}, preexec_fn=lambda: os.close(0),
+    )
+    assert closed.returncode == 2 and b"-: standard input is closed" in closed.stderr
 
 
 def test_trace_speaks_japanese_and_lines_up_its_columns(tmp_path):

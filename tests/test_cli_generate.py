@@ -203,7 +203,9 @@ def test_products_lists_the_catalogue():
     workflow = result.stdout.split("workflow", 1)[1]
     assert workflow.splitlines()[1].strip() == "multi standby: no (group 1 only)"
     assert "virusbuster-scan  (VirusBuster server scan)  (not in a multi standby cluster" in result.stdout
-    assert 'service "OracleService<sid>"' in result.stdout  # the topology's SID, not a template's {sid}
+    oracle = result.stdout.split("oracle  (", 1)[1]
+    assert 'service "OracleService<oracle_sid>"' in oracle  # the topology's field, not a template's {sid}
+    assert 'also starts:   service "OracleTNSListener"' in oracle  # reserved as its services are
     japanese = run("--lang", "ja", "products").stdout  # the titles the Japanese runbook shows
     assert "staroffice-server  (StarOffice サーバ、第 1 章)" in japanese and "(サーバリンク)" in japanese
 

@@ -466,6 +466,10 @@ def test_install_roots_that_disagree_are_refused_wherever_they_come_from(tmp_pat
     assert "so2/alenv2.bat:1 gives the install root (ALROOT) E:\\SO2, so2/aaa-old.reg:4 gives F:\\OLD" in result.stderr
     (folder / "aaa-old.reg").unlink()
     alenv = folder / "alenv2.bat"
+    original = alenv.read_bytes()
+    alenv.write_bytes(original.replace(b"E:\\SO2", b"e:\\so2\\"))  # the same folder: no refusal
+    assert run("import", folder, "-o", tmp_path / "same.yaml").exit_code == 0
+    alenv.write_bytes(original)
     alenv.write_bytes(alenv.read_bytes().replace(b"E:\\SO2", b"F:\\OLD"))
     result = run("import", folder, "-o", tmp_path / "c.yaml")
     assert result.exit_code == 2
@@ -1135,6 +1139,15 @@ def test_two_folders_claiming_one_instance(tmp_path):
         "failover group runs an instance of its own"
     ) in result.stderr
     assert not (tmp_path / "c.yaml").exists()
+
+
+def test_a_name_without_a_folder_is_refused(tmp_path, monkeypatch):
+    """g1=$DIR with DIR unset read the current folder."""
+    monkeypatch.chdir(tmp_path)
+    for command in (["import", "g1=", "-o", tmp_path / "c.yaml"], ["migrate", "g1=", "-o", tmp_path / "o"]):
+        result = run(*command)
+        assert result.exit_code == 2 and "g1=: names no folder after '='" in result.stderr
+    assert list(tmp_path.iterdir()) == []
 
 
 @pytest.mark.parametrize("second", ["{folder}", "{folder}/", "other={folder}", "{folder}/../grp"])

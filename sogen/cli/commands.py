@@ -116,6 +116,8 @@ def products(argv: list[str]) -> int:
 
     catalogue = load_catalogue()
     title = translations(language(), "runbook").gettext  # the titles the runbook shows
+    # A template's placeholder by the topology field that fills it: OracleService<oracle_sid>.
+    fields = {name: field for product in catalogue.products.values() for name, field in product.options.items()}
     for product in catalogue.products.values():
         print(_("{id}  ({title}, chapter {chapter})").format(id=product.id, title=title(product.title), chapter=product.chapter))
         multi = _("no (single standby only)") if product.single_standby_only else _("no (group 1 only)")
@@ -123,11 +125,13 @@ def products(argv: list[str]) -> int:
         print(_("  depends on:    {products}").format(products=", ".join(product.depends_on) or "-"))
         for number, inst in enumerate(product.instances, start=1):
             watch = inst.watch_id or _("- (net start/stop)")
-            service = re.sub(r"\{(\w+)\}", r"<\1>", inst.service)  # OracleService<sid>: the topology's value
+            service = re.sub(r"\{(\w+)\}", lambda m: f"<{fields.get(m[1], m[1])}>", inst.service)
             print(_("  instance {number}:    watch ID {watch}; service \"{service}\"").format(
                 number=number, watch=watch, service=service))
             for key in inst.registry_sync:
                 print(_("                 sync {key}").format(key=key))
+        for service in product.also_services:  # started and stopped with it: no other product's to watch
+            print(_("  also starts:   service \"{service}\"").format(service=service))
     print(_("add-ons of staroffice-server:"))
     for addon in catalogue.addons.values():
         note = "" if addon.multi_standby else _("  (not in a multi standby cluster, section 1.2.3)")

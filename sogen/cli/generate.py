@@ -22,9 +22,6 @@ def load_or_report(topology: Path, *, writing: bool):
     """The validated topology, or None after printing every problem."""
     from sogen.topology.load import TopologyError, load_topology
 
-    if str(topology) == "-":  # lint reads standard input; a topology is a file its problems name
-        err(_("-: a topology is read from a file, whose lines its problems name; give the file, not standard input"))
-        return None
     try:
         return load_topology(topology)
     except TopologyError as exc:

@@ -221,8 +221,11 @@ def _path_text(text: str) -> str:
     return text
 
 
-def _path(text: str) -> Path:
-    return Path(_path_text(text))
+def _path(text: str) -> Path | str:
+    """A path, or "-" as given (standard input, where the command reads it): Path("./-"),
+    a file named -, reads the same as Path("-")."""
+    text = _path_text(text)
+    return text if text == "-" else Path(text)
 
 
 def usage(command: spec.Command) -> str:

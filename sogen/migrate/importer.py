@@ -26,6 +26,8 @@ def parse_group_spec(spec: str) -> tuple[str, Path]:
     digits kept (``グループ 2`` gives ``g2``)."""
     name, sep, folder = spec.partition("=")
     if _names_its_group(spec):
+        if not folder:  # NAME=$DIR with DIR unset: not the current folder
+            raise ImportError_(_("{spec}: names no folder after '='").format(spec=spec))
         return name, Path(folder)
     path = Path(spec)
     if sep and name and not path.exists():

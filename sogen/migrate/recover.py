@@ -274,13 +274,19 @@ def _take(group: RecoveredGroup, attribute: str, found: Sourced, what: str) -> N
     current = getattr(group, attribute)
     if current is None or _file_of(current) == _file_of(found):
         setattr(group, attribute, found)
-    elif str(current.value).lower() != str(found.value).lower():
+    elif _same_value(current.value) != _same_value(found.value):
         raise ImportError_(
             _(
                 "{first} gives the {what} {one}, {second} gives {other}: move the copy that is out of date "
                 "out of the group folder"
             ).format(first=current.source, second=found.source, what=_(what), one=current.value, other=found.value)
         )
+
+
+def _same_value(value: object) -> str:
+    """How two files' values are compared: Windows compares names and paths in any case, and
+    E:\\SO2\\ is the folder E:\\SO2 names."""
+    return str(value).lower().rstrip("\\")
 
 
 def _file_of(value: Sourced) -> str:

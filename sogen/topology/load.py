@@ -172,6 +172,8 @@ def read_document(path: Path) -> LoadedDocument:
     def fail(message: str, line: int = 1, column: int = 1) -> TopologyError:
         return TopologyError([Problem(shown, line, column, "", message)])
 
+    if path == "-":  # as typed (validate -, lint --topology -): lint reads standard input, this does not
+        raise fail(_("a topology is read from a file, whose lines its problems name; give the file, not standard input"))
     if path.is_dir():
         raise fail(_("is a directory, not a topology file"))
     try:
