@@ -43,8 +43,8 @@ wait); check that the generated ones do what the group needs:
 # One set of broadcast texts a cluster: a second group's own are not kept.
 TEXTS_NOT_KEPT = """\
 Broadcast texts not kept: the topology has one set for the whole cluster
-(settings.messages), taken from the first group that broadcasts each; these of
-another group differ from it, and its generated scripts broadcast the first ones.
+(settings.messages), each the first group's that differs from the guide's; these
+of another group differ from it, and its generated scripts broadcast the kept ones.
 Edit settings.messages if those should change:
 """
 
@@ -310,7 +310,7 @@ def texts_not_kept(groups: list[RecoveredGroup]) -> list[str]:
             own = group.messages.get(key)
             if own is None:
                 if getattr(guide, key) != text:
-                    dropped.append(f"{group.name} (the guide's text): {key}: {getattr(guide, key)}")
+                    dropped.append(f"{group.name} (the guide's text, or no broadcast there): {key}: {getattr(guide, key)}")
             elif own.value != text:
                 dropped.append(f"{own.source}: {key}: {own.value}")
     return dropped
