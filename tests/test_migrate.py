@@ -529,7 +529,8 @@ def test_an_exit_code_is_behaviour_for_clusterpro_x(tmp_path, prefix):
             watch = b'ARMLOAD StarOffice /S /M "StarOffice Server"\r\n'
             assert watch in text
             text = text.replace(
-                watch, watch + b'IF ERRORLEVEL 1 clplogcmd -m "failed" -l ERR\r\nIF ERRORLEVEL 1 CALL C:\\tools\\notify.bat\r\n', 1
+                watch, watch + b'IF ERRORLEVEL 1 clplogcmd -m "failed" -l ERR\r\nIF ERRORLEVEL 1 CALL C:\\tools\\notify.bat\r\n'
+                b"ARMSLEEP 1 || CALL C:\\tools\\alert.bat\r\n", 1
             )
         script.write_bytes(text)
     migration = migrate([str(legacy)], None)
@@ -545,6 +546,8 @@ def test_an_exit_code_is_behaviour_for_clusterpro_x(tmp_path, prefix):
     line = _line_of(legacy / "start.bat", b"IF ERRORLEVEL 1 clplogcmd")
     assert f"grp/start.bat:{line}: IF ERRORLEVEL 1 clplogcmd -m \"failed\" -l ERR" in migration.not_carried
     assert f"grp/start.bat:{line + 1}: IF ERRORLEVEL 1 CALL C:\\tools\\notify.bat" in migration.not_carried
+    # on a line a path runs, after || (the program is taken to succeed): matched where it stands
+    assert f"grp/start.bat:{line + 2}: ARMSLEEP 1 || CALL C:\\tools\\alert.bat" in migration.not_carried
 
 
 def test_a_second_groups_own_broadcast_texts_are_listed_not_dropped_unseen(tmp_path):

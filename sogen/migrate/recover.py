@@ -411,10 +411,10 @@ def _recover_unkept_lines(group: RecoveredGroup) -> None:
         # Programs on no path: the analysis takes every program to succeed, so what runs when
         # one fails (IF ERRORLEVEL 1 ... clplogcmd -l ERR, EXIT /B 1) is on none.
         run = {id(action.stmt) for result in results.values() for action in result.actions}
-        # A CALLed script runs as a command of its own, on the CALL's line.
-        run_lines = {action.stmt.span.line for result in results.values() for action in result.actions}
+        # A CALLed script runs as a command of its own, standing where the CALL stands.
+        run_at = {action.stmt.span[:2] for result in results.values() for action in result.actions}
         for stmt in group.programs_run[kind]:
-            if id(stmt) not in run and (stmt.__class__ is Command or stmt.span.line not in run_lines):
+            if id(stmt) not in run and (stmt.__class__ is Command or stmt.span[:2] not in run_at):
                 note(programs, stmt.span.line, stmt.span.end_line)
     group.programs = [programs[key] for key in sorted(programs)]
     group.options = [options[key] for key in sorted(options)]
