@@ -311,11 +311,6 @@ def parse(command: str, argv: list[str]) -> argparse.Namespace:
     for first, second in declared.conflicts:
         if first in given and second in given:
             parser.error(_("{first} cannot be used with {second}").format(first=_shown(declared, first), second=_shown(declared, second)))
-    for name, wanted in declared.needs:
-        if name in given and not given.intersection(wanted):
-            parser.error(_("{flag} does something only with {others}").format(
-                flag=_shown(declared, name), others=_(" or ").join(_shown(declared, w) for w in wanted)
-            ))
     for option in spec.GLOBAL_OPTIONS:
         value = getattr(args, f"global_{option.name}", None)
         if value is not None:

@@ -87,7 +87,7 @@ class Command:
     ``handler``: "module:function", called with the arguments after the command's name
     (imported only when the command runs)."""
 
-    __slots__ = ("name", "help", "handler", "arguments", "options", "epilog", "conflicts", "needs")
+    __slots__ = ("name", "help", "handler", "arguments", "options", "epilog", "conflicts")
 
     def __init__(
         self,
@@ -98,13 +98,12 @@ class Command:
         options: tuple[Option, ...] = (),
         epilog: str | None = None,
         conflicts: tuple[tuple[str, str], ...] = (),
-        needs: tuple[tuple[str, tuple[str, ...]], ...] = (),
     ):
         self.name, self.help, self.handler = name, help, handler
         self.arguments, self.options, self.epilog = arguments, options, epilog
-        # Pairs of flags that ask for two things that exclude each other; a flag and the
-        # flags one of which it needs to do anything: a usage error, not a silent choice.
-        self.conflicts, self.needs = conflicts, needs
+        # Pairs of options that ask for two things that exclude each other: a usage error,
+        # not a silent choice.
+        self.conflicts = conflicts
 
 
 def _force(what: str) -> Option:
