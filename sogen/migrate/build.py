@@ -222,10 +222,7 @@ def topology_data(groups: list[RecoveredGroup]) -> dict[str, object]:
         value = next((getattr(g, attribute) for g in groups if getattr(g, attribute)), None)
         if value is not None:
             settings[key] = value
-    messages = {}
-    for group in groups:
-        for key, value in group.messages.items():
-            messages.setdefault(key, value)  # the first group's: see texts_not_kept
+    messages = kept_messages(groups)
     if messages:
         settings["messages"] = messages
     if partner is not None:
@@ -294,24 +291,29 @@ def _comment(value) -> str | None:
     return f"# {comment_text(text)}"
 
 
-def texts_not_kept(groups: list[RecoveredGroup]) -> list[str]:
-    """A group's broadcast texts that differ from those the topology keeps: it has one set for
-    the cluster (settings.messages), each the first group's that differs from the guide's. A
-    group that broadcasts the guide's text (import records no text then) loses it too."""
-    groups = order_groups(groups)
-    kept: dict[str, str] = {}
-    for group in groups:
+def kept_messages(groups: list[RecoveredGroup]) -> dict[str, Sourced]:
+    """The cluster's one set of broadcast texts (settings.messages): of each, the first
+    group's that differs from the guide's (import records no text that does not)."""
+    kept: dict[str, Sourced] = {}
+    for group in order_groups(groups):
         for key, value in group.messages.items():
-            kept.setdefault(key, value.value)
+            kept.setdefault(key, value)
+    return kept
+
+
+def texts_not_kept(groups: list[RecoveredGroup]) -> list[str]:
+    """A group's broadcast texts that differ from those the topology keeps (see
+    kept_messages). A group that broadcasts the guide's text loses it too."""
+    kept = kept_messages(groups)
     guide = Messages()
     dropped = []
-    for group in groups:
+    for group in order_groups(groups):
         for key, text in kept.items():
             own = group.messages.get(key)
             if own is None:
-                if getattr(guide, key) != text:
+                if getattr(guide, key) != text.value:
                     dropped.append(f"{group.name} (the guide's text, or no broadcast there): {key}: {getattr(guide, key)}")
-            elif own.value != text:
+            elif own.value != text.value:
                 dropped.append(f"{own.source}: {key}: {own.value}")
     return dropped
 
