@@ -25,6 +25,10 @@ def _values(option: spec.Option) -> tuple[str, ...]:
     return option.choices or _CLUSTER_VALUES.get(option.metavar or "", ())
 
 
+def _option_kind(option: spec.Option) -> str:
+    return _kind(option.metavar, _values(option), option.path)
+
+
 def _kind(metavar: str | None, choices: tuple[str, ...] | None, path: bool) -> str:
     """What completes a value: "choices", "file", "dir", "none" (a free value) or "switch"."""
     if choices:
@@ -83,7 +87,7 @@ def bash() -> str:
     def value_cases(options: list[spec.Option]) -> list[str]:
         lines = []
         for option in options:
-            kind = _kind(option.metavar, _values(option), option.path)
+            kind = _option_kind(option)
             if kind == "switch" or option.name in ("help", "version"):
                 continue
             flags = "|".join(option.flags)
@@ -156,7 +160,7 @@ def _zsh_action(kind: str, choices: tuple[str, ...] | None, metavar: str | None)
 def _zsh_specs(options: list[spec.Option]) -> list[str]:
     specs = []
     for option in options:
-        kind = _kind(option.metavar, _values(option), option.path)
+        kind = _option_kind(option)
         action = _zsh_action(kind, _values(option), option.metavar)
         help_text = _short(option.help)
         repeat = "*" if option.repeat else ""
@@ -226,7 +230,7 @@ def _fish_option(condition: str, option: spec.Option) -> str:
         parts.append(f"-n '{condition}'")
     for flag in option.flags:
         parts.append(f"-s {flag[1:]}" if len(flag) == 2 else f"-l {flag[2:]}")
-    kind = _kind(option.metavar, _values(option), option.path)
+    kind = _option_kind(option)
     if kind == "choices":
         parts.append(f"-x -a '{' '.join(_values(option))}'")
     elif kind in ("file", "dir"):
@@ -270,7 +274,7 @@ def powershell() -> str:
     def option_table(options: list[spec.Option]) -> str:
         entries = []
         for option in options:
-            kind = _kind(option.metavar, _values(option), option.path)
+            kind = _option_kind(option)
             values = ",".join(_ps_string(c) for c in _values(option))
             for flag in option.flags:
                 entries.append(f"{_ps_string(flag)} = @{{ Kind = {_ps_string(kind)}; Values = @({values}); "
