@@ -49,11 +49,12 @@ def choose(event: str | None, server: str | None, disk: str | None, matrix: bool
 
 
 # Files a SCRIPT argument is no script in: what runs them is regedit, or sogen.
+_TOPOLOGY_FILE = N_("{path}: is a topology file, not a script; give a .bat or .cmd file")
 _NOT_SCRIPTS = {
     ".reg": N_("{path}: is a registry patch, not a script; give a .bat or .cmd file"),
-    ".yaml": N_("{path}: is a topology file, not a script; give a .bat or .cmd file"),
-    ".yml": N_("{path}: is a topology file, not a script; give a .bat or .cmd file"),
-    ".json": N_("{path}: is a topology file, not a script; give a .bat or .cmd file"),
+    ".yaml": _TOPOLOGY_FILE,
+    ".yml": _TOPOLOGY_FILE,
+    ".json": _TOPOLOGY_FILE,
 }
 
 
@@ -68,8 +69,9 @@ def load(path: Path):
                 limit=MAX_SOURCE_BYTES
             ))
         return parse_script("-", data)
-    if path.suffix.lower() in _NOT_SCRIPTS:
-        raise TraceError(_(_NOT_SCRIPTS[path.suffix.lower()]).format(path=visible(str(path))))
+    not_a_script = _NOT_SCRIPTS.get(path.suffix.lower())
+    if not_a_script:
+        raise TraceError(_(not_a_script).format(path=visible(str(path))))
     try:
         data = read_regular(path, MAX_SOURCE_BYTES)
     except UnreadableFile as exc:
