@@ -11,10 +11,12 @@ import tomllib
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from sogen.i18n import _, language
-from sogen.batch.ir import Command, Word
+
+if TYPE_CHECKING:  # the topology model reads the watch ID rules without the batch IR
+    from sogen.batch.ir import Command, Word
 
 DIGITS = re.compile(r"[0-9]+")
 
