@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
-from functools import cache, cached_property
+from functools import cache, cached_property, lru_cache
 from typing import TYPE_CHECKING, ClassVar, Protocol
 
 from sogen.batch.arm import ArmCall, read_arm_call
@@ -95,19 +95,30 @@ def tested_event_variable(stmt: If) -> tuple[str, Word | None] | None:
         return cond.left.value.upper(), None
     if cond.kind != "compare" or cond.left is None or cond.right is None:
         return None
-    for this, other in ((cond.left, cond.right), (cond.right, cond.left)):
-        tested = event_variable(this.text)
+    tested = _compared_event_value(cond.left.text, cond.right.text, cond.case_insensitive)
+    if tested is None:
+        return None
+    variable, side, inner = tested
+    return variable, None if inner is None else Word(inner, (cond.right, cond.left)[side].span)
+
+
+@lru_cache(maxsize=4096)  # scripts share most of their IF lines
+def _compared_event_value(left: str, right: str, case_insensitive: bool) -> tuple[str, int, str | None] | None:
+    """(variable, 1 when it is the right operand, the other operand's text it is compared
+    with or None) for :func:`tested_event_variable`, from the operands' texts alone."""
+    for side, (this, other) in enumerate(((left, right), (right, left))):
+        tested = event_variable(this)
         if tested:
             variable, before, after = tested
-            ends = operand_ends(other.text)
-            if ends is None or ends.varies or len(other.text) < len(before) + len(after):
-                return variable, None
-            fold = str.upper if cond.case_insensitive else str
-            head, tail = other.text[: len(before)], other.text[len(other.text) - len(after) :]
-            inner = other.text[len(before) : len(other.text) - len(after)]
+            ends = operand_ends(other)
+            if ends is None or ends.varies or len(other) < len(before) + len(after):
+                return variable, side, None
+            fold = str.upper if case_insensitive else str
+            head, tail = other[: len(before)], other[len(other) - len(after) :]
+            inner = other[len(before) : len(other) - len(after)]
             if fold(head) != fold(before) or fold(tail) != fold(after) or '"' in inner:
-                return variable, None  # the cluster's values hold no quote
-            return variable, Word(inner, other.span)
+                return variable, side, None  # the cluster's values hold no quote
+            return variable, side, inner
     return None
 
 
