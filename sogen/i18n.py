@@ -17,6 +17,7 @@ import functools
 import gettext
 import os
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 
 LANGUAGES = ("en", "ja")
@@ -46,7 +47,7 @@ def language() -> str:
     return _current
 
 
-def language_from_environment(environ: dict[str, str] | None = None) -> str:
+def language_from_environment(environ: Mapping[str, str] | None = None) -> str:
     """"ja" when the locale is Japanese, else "en": the first of LC_ALL, LC_MESSAGES and
     LANG that is set decides (as POSIX does); with none set, on Windows, the user's locale."""
     environ = os.environ if environ is None else environ

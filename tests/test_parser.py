@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import dataclasses
 import time
 from pathlib import Path
 
@@ -31,6 +32,7 @@ from sogen.batch.ir import (
 from sogen.batch.parser import (
     MAX_LINE,
     MAX_NESTING,
+    POSITION_FIELDS,
     _parse_with_grammar,
     _first_parse,
     _one_line_statement_at,
@@ -696,6 +698,16 @@ def test_a_line_met_again_further_down_has_its_own_positions():
     )
     assert again[3] == Goto(Span(5, 1, 5, 10), "EXIT", Span(5, 6, 5, 10))
     assert first[1] == Goto(Span(2, 1, 2, 10), "EXIT", Span(2, 6, 2, 10))
+
+
+def test_every_field_that_holds_a_position_moves_with_its_line():
+    # The IR's annotations name the types that hold positions; a field added with one
+    # and left out of POSITION_FIELDS would keep the line it was first parsed at.
+    holders = ("Span", "Word", "Stmt", "Condition")
+    for cls in (Label, Comment, Goto, Call, Condition, If, Set, Exit, Block, For, Command, Chain, ParseError):
+        for field in dataclasses.fields(cls):
+            holds = any(name in field.type for name in holders)
+            assert holds == (field.name in POSITION_FIELDS), f"{cls.__name__}.{field.name}: {field.type}"
 
 
 def test_a_block_never_closed_is_not_taken_for_one_closed_later():

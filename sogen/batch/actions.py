@@ -6,18 +6,19 @@ from __future__ import annotations
 
 import ntpath
 import re
-from dataclasses import dataclass, fields
 from functools import lru_cache
+from typing import NamedTuple
 
 from sogen.batch.ir import Block, Command
 from sogen.batch.parser import BUILTINS, program_of, unescape
 
-@dataclass(frozen=True)
-class ClusterAction:
+class ClusterAction(NamedTuple):
     """An external program the script runs on one path.
 
     ``text`` is what a stub program would record: the program's base name upper-cased,
     a blank, and the arguments as cmd passes them (``NET start "MSSQLServer"``).
+    A tuple: the interpreter makes one for every command line it runs, and a frozen
+    dataclass is built field by field.
     """
 
     stmt: Command
@@ -30,17 +31,6 @@ class ClusterAction:
     phase: str | None  # "start" or "stop" for what starts or stops a product
     text: str
     program: str  # the command as cmd looks it up, after expansion ("c:\mssql\binn\isql")
-
-    @classmethod
-    def of(cls, stmt: Command, described: tuple) -> ClusterAction:
-        """``ClusterAction(stmt, *described)`` without the frozen dataclass' per-field
-        ``__setattr__``: the interpreter makes one for every command line it runs."""
-        action = object.__new__(cls)
-        action.__dict__.update(zip(_ACTION_FIELDS, (stmt, *described)))
-        return action
-
-
-_ACTION_FIELDS = tuple(f.name for f in fields(ClusterAction))
 
 
 _ARM_VERBS = {

@@ -33,12 +33,11 @@ def _collect(statements: Sequence[Stmt], found: list[Stmt]) -> None:
 
 
 def children(stmt: Stmt) -> tuple[Stmt, ...]:
-    kind = type(stmt)
-    if kind is If:
+    if isinstance(stmt, If):
         return stmt.then + stmt.otherwise if stmt.otherwise else stmt.then
-    if kind is Block or kind is For:
+    if isinstance(stmt, Block) or isinstance(stmt, For):
         return stmt.body
-    if kind is Chain:
+    if isinstance(stmt, Chain):
         return stmt.parts
     return ()
 
@@ -48,19 +47,18 @@ _NESTING = frozenset((If, Block, For, Chain))
 
 def transfers(stmt: Stmt) -> bool:
     """True when ``stmt`` never lets execution run on to the next statement."""
-    kind = type(stmt)
-    if kind is Goto or kind is Exit:
+    if isinstance(stmt, Goto) or isinstance(stmt, Exit):
         return True
-    if kind is Chain:
+    if isinstance(stmt, Chain):
         for index, part in enumerate(stmt.parts):
             if index and stmt.operators[index - 1] != "&":
                 return False  # conditional, or a pipe (its parts run in child processes)
             if transfers(part):
                 return True
         return False
-    if kind is If:
+    if isinstance(stmt, If):
         return stmt.otherwise is not None and any(map(transfers, stmt.then)) and any(map(transfers, stmt.otherwise))
-    if kind is Block:
+    if isinstance(stmt, Block):
         return any(map(transfers, stmt.body))
     return False
 
@@ -76,17 +74,16 @@ def control_flow(script: Script) -> ControlFlow:
     # The top level and every statement list inside it (block bodies, IF branches).
     sequences: list[Sequence[Stmt]] = [script.statements]
     for stmt in walk(script.statements):
-        kind = type(stmt)
-        if kind is Label:
+        if isinstance(stmt, Label):
             labels.setdefault(stmt.name.lower(), []).append(stmt)
-        elif kind is Goto or (kind is Call and stmt.is_label):
+        elif isinstance(stmt, Goto) or (isinstance(stmt, Call) and stmt.is_label):
             jumps.setdefault(stmt.target.lower(), []).append(stmt)
             ordered_jumps.append(stmt)
-        elif kind is If:
+        elif isinstance(stmt, If):
             sequences.append(stmt.then)
             if stmt.otherwise:
                 sequences.append(stmt.otherwise)
-        elif kind is Block or kind is For:
+        elif isinstance(stmt, Block) or isinstance(stmt, For):
             sequences.append(stmt.body)
     undefined = [
         jump
@@ -97,10 +94,9 @@ def control_flow(script: Script) -> ControlFlow:
     falls_into: dict[str, Stmt] = {}
     previous: Stmt | None = None
     for stmt in script.statements:
-        kind = type(stmt)
-        if kind is Comment:
+        if isinstance(stmt, Comment):
             continue
-        if kind is Label and previous is not None and not transfers(previous):
+        if isinstance(stmt, Label) and previous is not None and not transfers(previous):
             falls_into.setdefault(stmt.name.lower(), previous)
         previous = stmt
 
@@ -109,10 +105,9 @@ def control_flow(script: Script) -> ControlFlow:
         runs: list[list[Stmt]] = []  # what follows each unconditional jump, up to a label
         dead = False
         for stmt in sequence:
-            kind = type(stmt)
-            if kind is Label:
+            if isinstance(stmt, Label):
                 dead = False  # a label can be jumped to: what follows runs
-            elif dead and kind is not Comment:
+            elif dead and not isinstance(stmt, Comment):
                 runs[-1].append(stmt)
             elif not dead and transfers(stmt):
                 dead = True

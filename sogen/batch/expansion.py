@@ -159,10 +159,10 @@ def never_equal(left: str, right: str, case_insensitive: bool) -> tuple[str, str
     """Whether IF's ``left == right`` is false whatever the variables hold, because the
     literal starts (or ends) of the two operands differ, as ``"%X%" == START`` does:
     (the differing start or end of each, True for an end), or None."""
-    ends = operand_ends(left), operand_ends(right)
-    if None in ends or not (ends[0].varies or ends[1].varies):
+    left_ends, right_ends = operand_ends(left), operand_ends(right)
+    if left_ends is None or right_ends is None or not (left_ends.varies or right_ends.varies):
         return None  # cannot tell, or a constant test such as IF 1==1
-    (left_head, left_tail, _), (right_head, right_tail, _) = ends
+    (left_head, left_tail, _), (right_head, right_tail, _) = left_ends, right_ends
     fold = str.lower if case_insensitive else str
     shared = min(len(left_head), len(right_head))
     for at in range(shared):
@@ -189,8 +189,9 @@ def for_value(match: re.Match[str], bound: dict[str, str]) -> str:
 def modify_value(value: str, modifier: str) -> str:
     """``%VAR:modifier%``: ``~start[,length]`` substring or ``old=new`` replacement."""
     if modifier.startswith("~"):
-        numbers = [cmd_integer(part) for part in modifier[1:].split(",")]
-        if None in numbers or not 1 <= len(numbers) <= 2:
+        read = [cmd_integer(part) for part in modifier[1:].split(",")]
+        numbers = [number for number in read if number is not None]
+        if len(numbers) != len(read) or not 1 <= len(numbers) <= 2:
             return value
         start = numbers[0]
         if start < 0:

@@ -49,7 +49,7 @@ import ntpath
 import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from typing import Iterator, Mapping, NamedTuple, Sequence
+from typing import Iterator, Mapping, NamedTuple, Sequence, Union, cast
 
 from sogen.batch.actions import LIST_DELIMITERS, ClusterAction, described
 from sogen.batch.control import children, walk
@@ -204,6 +204,16 @@ class _Links:
         return clone
 
 
+# What SETLOCAL saved: the variables, the names known, delayed expansion, the varying event variables.
+_Scope = tuple[dict[str, str], set[str], bool, tuple[str, ...]]
+_Frame = Union[_Seq, _Return, _Loop, _Links]
+# A label a walk passed (see _Interpreter._converge): its position, the lengths of the
+# walk's steps, actions and reads then, its count, SETLOCAL depth and delayed expansion.
+_Mark = tuple[int, int, int, int, int, int, bool]
+# What a walk read of its state: (kind, name, value); see _reads.
+_Read = tuple[str, Union[str, None], object]
+
+
 class _Path:
     """One walk through the script, for the combinations it still stands for.
 
@@ -223,6 +233,25 @@ class _Path:
         "combinations", "env", "known", "varying", "scopes", "frames", "for_vars", "delayed",
         "errorlevel", "success", "assumed", "steps", "actions", "tests", "uncertain", "count", "deferred", "marks", "reads",
     )  # fmt: skip
+    combinations: tuple[Combination, ...]
+    env: dict[str, str]
+    known: set[str]
+    varying: tuple[str, ...]
+    scopes: list[_Scope]
+    frames: list[_Frame]
+    for_vars: dict[str, str]
+    delayed: bool
+    errorlevel: int
+    success: bool
+    assumed: bool
+    steps: list[Stmt]
+    actions: list[ClusterAction]
+    tests: list[tuple[int, str]]
+    uncertain: bool
+    count: int
+    deferred: bool
+    marks: list[_Mark]
+    reads: list[_Read]
 
     def fork(self, combinations: tuple[Combination, ...]) -> _Path:
         clone = _Path()
@@ -275,6 +304,11 @@ class _FileLine:
     :meth:`_Interpreter._values_keep_words`)."""
 
     __slots__ = ("first", "last", "percent", "event_variables", "deferral")
+    first: int
+    last: int
+    percent: bool
+    event_variables: tuple[str, ...]
+    deferral: _Deferral
 
     def __init__(self, stmt: Stmt, lines: Sequence[str]):
         self.first, self.last = stmt.span.line, stmt.span.end_line
@@ -284,8 +318,9 @@ class _FileLine:
             self.event_variables, self.deferral = _facts(text)
         else:  # nothing to expand; an event variable only in IF DEFINED or SET
             self.percent, self.event_variables, self.deferral = False, _event_variables(text, text.lower()), None
-        if self.deferral and self.deferral is not _QUOTED:
-            if any(not quoted for _part, quoted in self.deferral) and not _words_only(stmt):
+        deferral = self.deferral
+        if deferral and isinstance(deferral, tuple):
+            if any(not quoted for _part, quoted in deferral) and not _words_only(stmt):
                 self.deferral = None
 
 
@@ -294,13 +329,16 @@ class _FileLine:
 _MAY_SET = re.compile(r"\b(?:set|endlocal|for)", re.I)
 
 _QUOTED = "quoted"
+# How a command line's %VAR% may wait to be expanded (see _FileLine): _QUOTED, the
+# references to look at ((reference, whether it stands inside quotes) ...), or None.
+_Deferral = Union[tuple[tuple[tuple, bool], ...], str, None]
 
 # A variable name that is one word to the parser, as %NAME% stands unquoted in a line.
 _WORD_NAME = re.compile(r"[\w$#@.\-\[\]{}~+]+")
 
 
 @lru_cache(maxsize=8192)  # scripts share most of their lines
-def _facts(text: str) -> tuple[tuple[str, ...], tuple | str | None]:
+def _facts(text: str) -> tuple[tuple[str, ...], _Deferral]:
     """(the event variables a command line with a % names, its deferral; see :class:`_FileLine`)."""
     lowered = text.lower()
     may_set = ("set" in lowered or "for" in lowered or "endlocal" in lowered) and _MAY_SET.search(text)
@@ -313,7 +351,7 @@ def _event_variables(text: str, lowered: str) -> tuple[str, ...]:
     return tuple(sorted({name.upper() for name in _EVENT_VARIABLE_MENTION.findall(text)}))
 
 
-def _deferral(text: str) -> tuple | str | None:
+def _deferral(text: str) -> _Deferral:
     refs: list[tuple[tuple, bool]] = []
     for line in text.split("\n"):
         parts, modified = percent_template(line)
@@ -341,11 +379,11 @@ def _words_only(stmt: Stmt) -> bool:
 
 
 def _keeps_words(stmt: Stmt) -> bool:
-    kind = type(stmt)
-    if kind is Command:
+    if stmt.__class__ is Command:
         return "%" not in stmt.name
-    if kind is Goto or kind is Call:
+    if stmt.__class__ is Goto or stmt.__class__ is Call:
         return "%" not in stmt.target
+    kind = type(stmt)
     return kind is If or kind is Block or kind is Chain or kind is Exit or kind is Comment
 
 
@@ -459,8 +497,7 @@ class _Interpreter:
             if path.count > self.limit:
                 return "loop-limit"
             frame = frames[-1]
-            kind = type(frame)
-            if kind is _Seq:
+            if frame.__class__ is _Seq:
                 if frame.index >= len(frame.statements):
                     frames.pop()
                     if frame.lines is None:
@@ -474,11 +511,10 @@ class _Interpreter:
                     continue
                 stmt = frame.statements[frame.index]
                 if frame.lines is not None:
-                    kind = type(stmt)
-                    if kind is Comment:
+                    if stmt.__class__ is Comment:
                         frame.index += 1
                         continue
-                    if kind is Label:  # cmd never expands or runs a label line: passed, it is a step
+                    if stmt.__class__ is Label:  # cmd never expands or runs a label line: passed, it is a step
                         frame.index += 1
                         path.count += 1
                         path.steps.append(stmt)
@@ -509,21 +545,22 @@ class _Interpreter:
                 end = self._execute(stmt, path)
                 if end is not None:
                     return end
-            elif kind is _Links:
+            elif frame.__class__ is _Links:
                 end = self._next_link(frame, path)
                 if end is not None:
                     return end
-            else:  # _Loop
-                if frame.index < len(frame.values):
-                    path.for_vars[frame.variable] = frame.values[frame.index]
-                    frame.index += 1
-                    frames.append(_Seq(frame.body))
+            else:  # a CALL's _Return is never on top: reaching it, the routine returned
+                loop = cast(_Loop, frame)
+                if loop.index < len(loop.values):
+                    path.for_vars[loop.variable] = loop.values[loop.index]
+                    loop.index += 1
+                    frames.append(_Seq(loop.body))
                 else:
                     frames.pop()
-                    if frame.saved is None:
-                        path.for_vars.pop(frame.variable, None)
+                    if loop.saved is None:
+                        path.for_vars.pop(loop.variable, None)
                     else:
-                        path.for_vars[frame.variable] = frame.saved
+                        path.for_vars[loop.variable] = loop.saved
 
     def _converge(self, path: _Path, index: int) -> str | None:
         """At a top-level label: end ``path`` as an earlier walk went on from here (the
@@ -566,7 +603,7 @@ class _Interpreter:
                 at -= 1
                 kind, name, value = reads[at]
                 if kind is _DEPTH:
-                    lowest = min(lowest, value)
+                    lowest = min(lowest, cast(int, value))
                 else:
                     guards[(kind, name)] = value  # the first read after the mark is what it depends on
             if lowest >= depth:  # else an ENDLOCAL ended a SETLOCAL of before the label
@@ -593,7 +630,7 @@ class _Interpreter:
         """The statements cmd runs for this command line once ``%...%`` is expanded,
         and whether their words are still to be expanded as they are used."""
         deferral = line.deferral
-        if deferral is not None and deferral is not _QUOTED and self._values_keep_words(deferral, path):
+        if isinstance(deferral, tuple) and self._values_keep_words(deferral, path):
             return (stmt,), True
         source = self.lines[line.first - 1 : line.last]
         expanded = tuple(self._expand_percent(text, path) for text in source)
@@ -734,35 +771,34 @@ class _Interpreter:
 
     def _execute(self, stmt: Stmt, path: _Path) -> str | None:
         """Run one statement; a string ends the path."""
-        kind = type(stmt)
-        if kind is Comment:
+        if stmt.__class__ is Comment:
             return None
         path.count += 1
         original = self.origin.get(id(stmt), stmt) if self.origin else stmt
         path.steps.append(original)
-        if kind is Command:
+        if stmt.__class__ is Command:
             self._command(stmt, original, path)
-        elif kind is If:
+        elif stmt.__class__ is If:
             return self._if(stmt, original, path)
-        elif kind is Goto:
+        elif stmt.__class__ is Goto:
             return self._goto(self._resolve(stmt.target, path), path)
-        elif kind is Call:
+        elif stmt.__class__ is Call:
             return self._call(stmt, original, path)
-        elif kind is Set:
+        elif stmt.__class__ is Set:
             self._set(stmt, original, path)
-        elif kind is Exit:
+        elif stmt.__class__ is Exit:
             code = cmd_integer(self._resolve(stmt.code or "0", path))
             path.errorlevel = code if code is not None else 0
             if stmt.batch_only:
                 return self._return(path, "exit")
             return "exit"
-        elif kind is Block:
+        elif stmt.__class__ is Block:
             path.frames.append(_Seq(stmt.body, deferred=path.deferred))
-        elif kind is Chain:
+        elif stmt.__class__ is Chain:
             path.frames.append(_Links(stmt, path.deferred))
-        elif kind is For:
+        elif stmt.__class__ is For:
             self._for(stmt, path)
-        elif kind is ParseError and stmt.fatal:
+        elif stmt.__class__ is ParseError and stmt.fatal:
             return "syntax-error"
         return None
 
@@ -824,7 +860,7 @@ class _Interpreter:
         key = (id(original), name, command_line)
         action = self.actions.get(key)
         if action is None:
-            action = self.actions[key] = ClusterAction.of(original, described(name, command_line))
+            action = self.actions[key] = ClusterAction(original, *described(name, command_line))
         path.actions.append(action)
         path.errorlevel, path.success, path.assumed = 0, True, True
 
@@ -991,9 +1027,9 @@ class _Interpreter:
         if stmt.prompt:
             return  # SET /P reads the console: the value is unknown, the variable stays as it was
         if stmt.arithmetic:
-            for name, value in set_arithmetic(self._resolve(stmt.value, path), lambda n: self._lookup(n, path)):
-                path.env[name.upper()] = str(value)
-                self._learn(path, name.upper(), guessed)
+            for target, number in set_arithmetic(self._resolve(stmt.value, path), lambda n: self._lookup(n, path)):
+                path.env[target.upper()] = str(number)
+                self._learn(path, target.upper(), guessed)
             return
         name = self._resolve(stmt.name, path).upper()
         value = self._resolve(stmt.value, path)
@@ -1025,8 +1061,8 @@ class _Interpreter:
         values: list[str] = []
         if stmt.switch == "/L":
             numbers = [cmd_integer(part) for part in re.split(r"[ \t\n,;=]+", items.strip(" \t\n,;="))]
-            if len(numbers) == 3 and None not in numbers:
-                first, step, last = numbers
+            first, step, last = numbers if len(numbers) == 3 else (None, None, None)
+            if first is not None and step is not None and last is not None:
                 budget = self.limit - path.count
                 if step:
                     values = [str(n) for n in _bounded_range(first, step, last, budget)]
@@ -1086,7 +1122,7 @@ _VARIABLE, _ERRORLEVEL, _OUTCOME, _KNOWN, _DEPTH = "variable", "errorlevel", "ou
 def _reads(path: _Path, kind: str, name: str | None) -> object:
     """What ``path`` would read now, as a walk's reads recorded it."""
     if kind is _VARIABLE:
-        return path.env.get(name)
+        return path.env.get(cast(str, name))
     if kind is _ERRORLEVEL:
         return path.errorlevel
     if kind is _OUTCOME:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import operator
 import re
 from functools import lru_cache
+from typing import cast
 
 _INTEGER = re.compile(r"\s*([+-]?)(0x[0-9a-f]+|0[0-7]*|[1-9][0-9]*)\s*\Z", re.I)
 
@@ -32,10 +34,14 @@ def cmd_integer(text: str | None) -> int | None:
 def cmd_compare(left: str, op: str, right: str, case_insensitive: bool) -> bool:
     if op == "==":
         return left.lower() == right.lower() if case_insensitive else left == right
+    compare = _COMPARISONS[op]
     a, b = cmd_integer(left), cmd_integer(right)
-    if a is None or b is None:
-        a, b = (left.lower(), right.lower()) if case_insensitive else (left, right)
-    return {"EQU": a == b, "NEQ": a != b, "LSS": a < b, "LEQ": a <= b, "GTR": a > b, "GEQ": a >= b}[op]
+    if a is None or b is None:  # as text when either is no number
+        return compare(left.lower(), right.lower()) if case_insensitive else compare(left, right)
+    return compare(a, b)
+
+
+_COMPARISONS = {"EQU": operator.eq, "NEQ": operator.ne, "LSS": operator.lt, "LEQ": operator.le, "GTR": operator.gt, "GEQ": operator.ge}
 
 
 _ARITHMETIC_TOKEN = re.compile(r"\s*(?:(0x[0-9a-fA-F]+|[0-9]+)|([A-Za-z_$#@][\w$#@.]*)|(<<=|>>=|[-+*/%&|^]=|<<|>>|.))")
@@ -58,7 +64,8 @@ def set_arithmetic(expression: str, lookup) -> list[tuple[str, int]]:
 @lru_cache(maxsize=4096)
 def _read(expression: str) -> tuple[tuple[tuple[str | None, str | None, str | None], ...], tuple[str, ...]]:
     """The expression's tokens, and the variables it reads in order of first mention."""
-    tokens = tuple(m.groups() for m in _ARITHMETIC_TOKEN.finditer(expression.replace('"', "")))
+    matches = _ARITHMETIC_TOKEN.finditer(expression.replace('"', ""))
+    tokens = cast(tuple[tuple[str | None, str | None, str | None], ...], tuple(m.groups() for m in matches))
     return tokens, tuple(dict.fromkeys(name for _number, name, _op in tokens if name is not None))
 
 
@@ -103,8 +110,7 @@ def _evaluate(tokens: tuple, names: tuple[str, ...], read: tuple[str | None, ...
         if level == len(_BINARY):
             return primary()
         value = binary(level + 1)
-        while peek()[2] in _BINARY[level]:
-            op = peek()[2]
+        while (op := peek()[2]) is not None and op in _BINARY[level]:
             pos += 1
             value = _apply(op, value, binary(level + 1))
         return value

@@ -26,7 +26,7 @@ import dataclasses
 import os
 import re
 from functools import cache, lru_cache
-from typing import NamedTuple, Sequence
+from typing import NamedTuple, Sequence, cast
 
 from sogen.batch import MAX_LINE
 from sogen.i18n import N_, _
@@ -150,6 +150,12 @@ _ARG_SPECIAL = re.compile(r'["^&|()]')
 _ELSE = re.compile(r"else(?=[ \t\r\x0b\x0c(]|$)", re.I)
 _BLANKS = re.compile(r"[ \t\r\x0b\x0c]*")
 
+
+def _after(pattern: re.Pattern[str], text: str, pos: int = 0) -> int:
+    """Where what ``pattern`` matches at ``pos`` ends: a pattern that matches the empty
+    text, or one the caller knows is there."""
+    return cast(re.Match[str], pattern.match(text, pos)).end()
+
 _CARET = re.compile(r'"[^"\n]*"?|\^(\n|.)?', re.S)
 
 
@@ -159,7 +165,7 @@ _TRAILING_REM = re.compile(r"&[ \t]*@?rem(?:[ \t].*)?$", re.I)
 def code_of(line: str) -> str:
     """What of ``line`` cmd runs: nothing of a comment (REM or a :: label, after the blanks
     and @), the line without a comment after & (``set X=1 & rem was 2``) otherwise."""
-    pos = _LEAD.match(line).end()
+    pos = _after(_LEAD, line)
     if _REM.match(line, pos) is not None or line.startswith("::", pos):
         return ""
     return _TRAILING_REM.sub("", line)
@@ -171,8 +177,9 @@ LONE_CR = re.compile(r"\r(?=[ \t]*[^\s])")
 
 def parse_script(path: str, data: bytes) -> Script:
     """Parse a batch file as stored on disk. Never raises for any ``data``."""
+    decoded: DecodedText | None
     try:
-        decoded: DecodedText | None = decode_bytes(data)
+        decoded = decode_bytes(data)
         text, encoding = decoded.text, decoded.encoding
     except UnicodeDecodeError:
         decoded = None
@@ -264,20 +271,29 @@ def _whole_line_statement(line: str, lineno: int) -> Stmt | None:
     return stmt
 
 
+# How each field of the IR that holds positions moves down ``lines`` lines, by field name
+# (the others hold none): what the field types say, written once, since a compiled IR
+# keeps no annotations to read them from (tests/test_parser.py holds the two together).
+POSITION_FIELDS = {
+    "span": "_span({}, lines)",
+    "target_span": "_span({}, lines)",
+    "redirection_spans": "tuple([_span(s, lines) for s in {}])",
+    "args": "tuple([_word(w, lines) for w in {}])",
+    "left": "{0} and _word({0}, lines)",
+    "right": "{0} and _word({0}, lines)",
+    "condition": "_shift({}, lines)",
+    "then": "tuple([_shift(s, lines) for s in {}])",
+    "otherwise": "None if {0} is None else tuple([_shift(s, lines) for s in {0}])",
+    "body": "tuple([_shift(s, lines) for s in {}])",
+    "parts": "tuple([_shift(s, lines) for s in {}])",
+}
+
+
 def _shifter(cls: type):
     """A function building a ``cls`` (an IR class) again ``lines`` lines further down,
-    written from its field types as dataclasses writes ``__init__``: one expression per
-    field, so that moving a statement costs about what building it does."""
-    moves = {
-        "Span": "_span({}, lines)",
-        "Word | None": "{0} and _word({0}, lines)",
-        "tuple[Word, ...]": "tuple([_word(w, lines) for w in {}])",
-        "tuple[Stmt, ...]": "tuple([_shift(s, lines) for s in {}])",
-        "tuple[Stmt, ...] | None": "None if {0} is None else tuple([_shift(s, lines) for s in {0}])",
-        "Condition": "_shift({}, lines)",
-        "tuple[Span, ...]": "tuple([_span(s, lines) for s in {}])",
-    }
-    fields = [moves.get(f.type, "{}").format(f"value.{f.name}") for f in dataclasses.fields(cls)]
+    written as dataclasses writes ``__init__``: one expression per field, so that moving
+    a statement costs about what building it does."""
+    fields = [POSITION_FIELDS.get(f.name, "{}").format(f"value.{f.name}") for f in dataclasses.fields(cls)]
     namespace = {"cls": cls, "_span": _span, "_word": _word, "_shift": _shift}
     return eval(f"lambda value, lines: cls({', '.join(fields)})", namespace)  # noqa: S307 - our own text
 
@@ -306,7 +322,7 @@ def _parse_command_line(lines: Sequence[str], i: int, first_line: int) -> tuple[
     (None for a blank line)."""
     line = lines[i]
     lineno = first_line + i
-    pos = _LEAD.match(line).end() if line[:1] in _LEAD_CHARS else 0
+    pos = _after(_LEAD, line) if line[:1] in _LEAD_CHARS else 0
     if pos == len(line):
         return i + 1, None
     first = line[pos]
@@ -420,7 +436,7 @@ def _simple_if(line: str, lineno: int, pos: int) -> Stmt | None:
             message = _unexpected("'=='", lineno, empty.start(1) + 1)
             return ParseError(Span(lineno, 1, lineno, len(line) + 1), message, line, True)
         return None
-    then_pos = _LEAD.match(line, m.end()).end()
+    then_pos = _after(_LEAD, line, m.end())
     if then_pos == len(line) or line[then_pos] == ":" or _REM.match(line, then_pos) or _KEYWORD.match(line, then_pos):
         return None
     then = _simple_command(line, lineno, then_pos)
@@ -471,7 +487,7 @@ def _simple_block(lines: Sequence[str], start: int, end: int, first_line: int) -
 def _simple_compound(lines: Sequence[str], i: int, first_line: int) -> tuple[If | For, int] | None:
     """The IF or FOR block starting at ``lines[i]`` and the index after it, or None."""
     line = lines[i]
-    pos = _LEAD.match(line).end()
+    pos = _after(_LEAD, line)
     keyword = _KEYWORD.match(line, pos)
     if keyword is None:
         return None
@@ -491,7 +507,7 @@ def _simple_compound(lines: Sequence[str], i: int, first_line: int) -> tuple[If 
         ), body[1] + 1  # fmt: skip
     simple_if = _SIMPLE_IF.match(line, pos)
     m = simple_if and _SIMPLE_CONDITION.match(line, simple_if.end())
-    if not m or not _OPENS_BLOCK.match(line, m.end()) or _SPECIAL.search(line, simple_if.end(), m.end()):
+    if not simple_if or not m or not _OPENS_BLOCK.match(line, m.end()) or _SPECIAL.search(line, simple_if.end(), m.end()):
         return None
     then = _simple_block_body(lines, i + 1, first_line)
     if then is None:
@@ -525,7 +541,7 @@ def _simple_block_body(lines: Sequence[str], i: int, first_line: int) -> tuple[t
         if _BLANK_LINE.match(line):
             i += 1
             continue
-        pos = _LEAD.match(line).end()
+        pos = _after(_LEAD, line)
         lineno = first_line + i
         if _REM.match(line, pos):
             if _SPECIAL.search(line, pos):
@@ -873,7 +889,7 @@ class _Cutter:
         pos, end = 0, len(line)
         while pos < end:
             if state == "command":
-                pos = _LEAD.match(line, pos).end()
+                pos = _after(_LEAD, line, pos)
                 if pos == end:
                     break
                 char = line[pos]
@@ -892,7 +908,7 @@ class _Cutter:
                 elif char == ":":
                     pos = end  # a label or "::" comment
                 elif char in "<>" or (char.isdigit() and line[pos + 1 : pos + 2] in ("<", ">")):
-                    pos = _REDIRECT.match(line, pos).end()
+                    pos = _after(_REDIRECT, line, pos)
                 elif char in "&|":
                     pos += 1
                 elif char == "^" and pos + 1 == end:
@@ -900,13 +916,13 @@ class _Cutter:
                 else:
                     pos, state = self._command_word(line, pos)
             elif state == "for_list":  # a FOR list begun on an earlier line
-                pos = _LIST_REST.match(line, pos).end()
+                pos = _after(_LIST_REST, line, pos)
                 if pos == end or line[pos] != ")":
                     return state, True
                 do = _AFTER_LIST.match(line, pos)
                 pos, state = (do.end(), "command") if do else (pos + 1, "arguments")
             elif state == "after_block":
-                pos = _BLANKS.match(line, pos).end()
+                pos = _after(_BLANKS, line, pos)
                 if pos == end:
                     break
                 char = line[pos]
@@ -970,7 +986,7 @@ class _Cutter:
 
     def _if_header(self, line: str, pos: int) -> tuple[int, str]:
         """Skip IF's [/I] [NOT] and condition: a command (or a block) follows."""
-        condition = _IF_CONDITION.match(line, _BLANKS.match(line, pos).end())
+        condition = _IF_CONDITION.match(line, _after(_BLANKS, line, pos))
         if condition is None:
             return pos, "arguments"
         return condition.end(), "command"
@@ -1001,7 +1017,7 @@ def _parse_with_grammar(
         if isinstance(exc, UnexpectedToken):
             found = _("end of line") if exc.token.type in ("$END", "_NL") else repr(_visible(str(exc.token)))
         elif isinstance(exc, UnexpectedCharacters):
-            found = repr(_visible(text[exc.pos_in_stream]))
+            found = repr(_visible(text[exc.pos_in_stream or 0]))
         else:
             found = _("end of line")
         message = _unexpected(found, exc.line + builder.line_offset if exc.line > 0 else None, exc.column)
@@ -1101,7 +1117,7 @@ class _IRBuilder:
         parts = tuple(children[0::2])
         return Chain(_from(parts[0].span, parts[-1].span), parts, tuple(str(op) for op in children[1::2]))
 
-    def simple(self, children):
+    def simple(self, children: list) -> Stmt:
         """``[redirections] NAME (WORD | redirection)*``; raw text without the redirections."""
         name_index = next(i for i, child in enumerate(children) if not isinstance(child, _Redirect))
         name = self._word(children[name_index])
@@ -1117,7 +1133,7 @@ class _IRBuilder:
             else:
                 words.append(self._word(child))
         # SET keeps the blanks before a "&" or the end of the line in its value.
-        raw_parts.append(self.text[cursor : _BLANKS.match(self.text, children[-1].end_pos).end()])
+        raw_parts.append(self.text[cursor : _after(_BLANKS, self.text, children[-1].end_pos)])
         raw = "".join(raw_parts)
         if _TEXT_PAREN in raw:
             raw = raw.replace(_TEXT_PAREN, ")")
