@@ -17,6 +17,7 @@ from typer.testing import CliRunner
 
 from sogen.cli.app import app
 from sogen.lint.config import LintConfig
+from sogen.lint import engine
 from sogen.lint.engine import lint_paths
 from sogen.lint.report import render_human
 from sogen.lint.rules import RULES
@@ -150,6 +151,22 @@ def test_unknown_config_key_exits_2(run, pair, tmp_path):
 @pytest.fixture
 def broken(tmp_path) -> Path:
     return write(tmp_path / "start.bat", BROKEN)
+
+
+@pytest.mark.parametrize("working, given, shown", [
+    ("/srv/sites", "/srv/sites/a/start.bat", "a/start.bat"),
+    ("/srv/sites", "/srv/sites-old/start.bat", "/srv/sites-old/start.bat"),  # a sibling, not inside
+    ("/srv/sites", "/srv/start.bat", "/srv/start.bat"),
+    ("/", "/srv/start.bat", "srv/start.bat"),
+    ("/srv/sites", "a/../b/start.bat", "b/start.bat"),
+])  # fmt: skip
+def test_findings_name_files_inside_the_working_folder_relative_to_it(monkeypatch, working, given, shown):
+    monkeypatch.setattr(os, "getcwd", lambda: working)
+    engine._working_folder_prefix.cache_clear()
+    try:
+        assert engine.display_path(given) == shown
+    finally:
+        engine._working_folder_prefix.cache_clear()
 
 
 def test_human_format(run, broken):

@@ -107,8 +107,17 @@ def display_path(path: str) -> str:
         if normal != os.pardir and not normal.startswith(os.pardir + os.sep):
             return normal
     absolute = os.path.abspath(path)
+    inside = _working_folder_prefix()
+    if absolute.startswith(inside) and len(absolute) > len(inside):  # relpath's answer, without its work
+        return absolute[len(inside) :]
     relative = os.path.relpath(absolute)
     return absolute if relative.startswith(os.pardir) else relative
+
+
+@lru_cache(maxsize=1)
+def _working_folder_prefix() -> str:
+    """The working folder with a separator at its end (worked out once a run)."""
+    return os.path.join(os.getcwd(), "")
 
 
 def language_of(path: str) -> str | None:
@@ -242,13 +251,19 @@ def cluster_of(folder: str) -> str:
     finds exactly what linting each alone does."""
     current = folder
     while True:
-        if os.path.isfile(os.path.join(current, MANIFEST)):
+        if _holds_manifest(current):
             return current
         parent = os.path.dirname(current)
         if parent == current:
             break
         current = parent
     return os.path.dirname(_group_folder(folder))
+
+
+@lru_cache(maxsize=4096)
+def _holds_manifest(folder: str) -> bool:
+    """(asked once a run for each folder, however many group folders stand below it)"""
+    return os.path.isfile(os.path.join(folder, MANIFEST))
 
 
 # -- one file (runs in a worker) ----------------------------------------------------
@@ -539,6 +554,8 @@ def lint_paths(
     # Worked out once a run: the working folder and the manifests may change between runs.
     absolute_folder.cache_clear()
     cluster_of.cache_clear()
+    _holds_manifest.cache_clear()
+    _working_folder_prefix.cache_clear()
     unread: list[str] = []
     lang = language()
     texts: list[str] | None = [] if topology is not None else None
