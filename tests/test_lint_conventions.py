@@ -20,7 +20,8 @@ import jsonschema
 import pytest
 
 from sogen.lint.config import ConfigError, LintConfig, discover_config, load_config
-from sogen.lint.engine import PARALLEL_MIN_FILES, discover, lint_paths
+from sogen.i18n import set_language
+from sogen.lint.engine import PARALLEL_MIN_FILES, LintUsageError, discover, lint_paths
 from sogen.lint.report import render, render_human, render_statistics, wants_color
 from sogen.lint.rules import RULES
 from sogen.lint.rules.base import Edit, Fix
@@ -472,6 +473,33 @@ def test_a_folder_that_cannot_be_searched_is_passed_over_for_settings(tmp_path, 
 
     monkeypatch.setattr(Path, "exists", searching)
     assert discover_config(locked).select == ("SO3",)
+
+
+@pytest.mark.parametrize("lang, said", [("en", "cannot be read: Permission denied"), ("ja", "読み込めません: Permission denied")])
+def test_a_named_file_in_a_folder_that_cannot_be_searched_is_unreadable_not_missing(tmp_path, monkeypatch, lang, said):
+    """`sogen lint locked/start.bat`, the folder without the execute bit for the user, said
+    "no such file or directory" of a file that is there: the user went looking for it."""
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    script = locked / "start.bat"
+    script.write_bytes(b"GOTO X\r\n:X\r\n")
+    stat = os.stat
+
+    def searching(path, *args, **kwargs):  # what stat() does in a folder without the execute bit
+        if Path(path).parent == locked:
+            raise PermissionError(13, "Permission denied", str(path))
+        return stat(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "stat", searching)
+    set_language(lang)
+    try:
+        with pytest.raises(LintUsageError) as raised:
+            discover([str(script)], [])
+    finally:
+        set_language("en")
+    assert str(raised.value) == f"{script}: {said}"
+    with pytest.raises(LintUsageError, match="no such file or directory"):
+        discover([str(tmp_path / "gone.bat")], [])
 
 
 def test_the_nearest_settings_win_and_sogen_toml_before_pyproject(tmp_path):

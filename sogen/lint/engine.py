@@ -157,13 +157,25 @@ def discover(
             # A FIFO or device is named on purpose too: lint_file reports it.
             found.setdefault(path, named_language(path))
         else:
-            raise LintUsageError(_("{path}: no such file or directory").format(path=path))
+            raise LintUsageError(_missing(path))
     if len(paths) > 1:  # a file named also inside a folder named, spelt otherwise (./x): once
         by_file = {}
         for path, language in found.items():
             by_file.setdefault(os.path.abspath(path), (path, language))
         found = dict(by_file.values())
     return found
+
+
+def _missing(path: str) -> str:
+    """Why a path named on the command line is not there: a file in a folder the user may
+    not search exists all the same, and "no such file" would send them looking for it."""
+    try:
+        os.stat(path)
+    except PermissionError as exc:
+        return _("{path}: cannot be read: {reason}").format(path=path, reason=exc.strerror)
+    except OSError:
+        pass
+    return _("{path}: no such file or directory").format(path=path)
 
 
 def _walk(
