@@ -15,6 +15,7 @@ from typer.testing import CliRunner
 
 from sogen.cli.app import app
 from sogen.generator.artifacts import generate
+from sogen.i18n import set_language
 from sogen.migrate.importer import import_folders
 from sogen.migrate.migrate import migrate, migration_report
 from sogen.topology.load import TopologyError, load_topology, topology_hash
@@ -1214,3 +1215,21 @@ def test_placeholders_are_named_by_validate(tmp_path):
     messages = [str(p) for p in info.value.problems]
     assert any("groups[0].virtual_ip: is a placeholder left by sogen import: fill it in" in m for m in messages)
     assert any("cluster.nodes[0].ip: is a placeholder left by sogen import: fill it in (Real (public LAN) IP address" in m for m in messages)
+
+
+def test_placeholders_are_described_in_japanese_under_ja(tmp_path):
+    """A Japanese SE read "値を記入してください (Failover policy: exactly two nodes, ...)": what
+    to fill in was the one part left in English."""
+    output = tmp_path / "cluster.yaml"
+    run("import", LEGACY / "guide-141-as-printed", "-o", output)
+    set_language("ja")
+    try:
+        with pytest.raises(TopologyError) as info:
+            load_topology(output)
+    finally:
+        set_language("en")
+    messages = [str(p) for p in info.value.problems]
+    assert any("cluster.nodes[0].ip: sogen import が残したプレースホルダです。値を記入してください (ノードの実 IP アドレス" in m for m in messages)
+    assert any("groups[0].policy[0]: " in m and "(フェイルオーバポリシ: ちょうど 2 ノード" in m for m in messages)
+    described = [m.split("値を記入してください", 1)[1] for m in messages if "値を記入してください (" in m]
+    assert described and not [d for d in described if re.search(r"[A-Za-z]{4,} [a-z]{3,} [a-z]{3,}", d)]

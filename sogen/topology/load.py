@@ -281,7 +281,7 @@ def _field_description(tag_loc: Loc) -> str | None:
             break
         description = info.description
         current = _inner_model(info.annotation)
-    return description
+    return _(description) if description else None  # marked N_() in the model, English in the schema
 
 
 def _message_for(error: dict, doc: LoadedDocument, user_loc: Loc, tag_loc: Loc) -> tuple[str, bool]:

@@ -296,10 +296,10 @@ class StrictModel(BaseModel):
 class Node(StrictModel):
     """A cluster node (server)."""
 
-    name: NodeName = Field(description="CLUSTERPRO server name, e.g. SV1")
-    ip: IPv4 = Field(description="Real (public LAN) IP address of the node")
+    name: NodeName = Field(description=N_("CLUSTERPRO server name, e.g. SV1"))
+    ip: IPv4 = Field(description=N_("Real (public LAN) IP address of the node"))
     hostname: HostName | None = Field(
-        default=None, description="Real host name when it differs from the node name"
+        default=None, description=N_("Real host name when it differs from the node name")
     )
 
     @property
@@ -311,9 +311,9 @@ Mode = Literal["single-standby", "multi-standby"]
 
 
 class Cluster(StrictModel):
-    name: Identifier = Field(description="Cluster name (used in file headers and the runbook)")
-    mode: Mode = Field(description="single-standby: one failover group; multi-standby: two, each node active for one")
-    nodes: list[Node] = Field(min_length=2, max_length=4, description="2 to 4 nodes")
+    name: Identifier = Field(description=N_("Cluster name (used in file headers and the runbook)"))
+    mode: Mode = Field(description=N_("single-standby: one failover group; multi-standby: two, each node active for one"))
+    nodes: list[Node] = Field(min_length=2, max_length=4, description=N_("2 to 4 nodes"))
 
 
 Addon = Literal[
@@ -331,7 +331,7 @@ class StarOfficeServer(StrictModel):
     """StarOffice server (chapter 1). Group 1 runs instance 1, group 2 instance 2."""
 
     type: Literal["staroffice-server"]
-    addons: list[Addon] = Field(default=[], description="Server add-on products installed on this instance")
+    addons: list[Addon] = Field(default=[], description=N_("Server add-on products installed on this instance"))
 
 
 # Counts the guide fixes. checks.py checks them, beside the other rules on these fields,
@@ -344,20 +344,20 @@ class MailGatewaySmtp(StrictModel):
     """StarOffice/MailGateway-SMTP (chapter 2); single standby only, needs StarOffice and a floating IP in its group."""
 
     type: Literal["mailgateway-smtp"]
-    mta: HostOrIP = Field(description="External MTA (e.g. sendmail) host name or IP; Mail*Hub cannot be used in a cluster")
+    mta: HostOrIP = Field(description=N_("External MTA (e.g. sendmail) host name or IP; Mail*Hub cannot be used in a cluster"))
     workdirs: list[WindowsPath] = Field(
         default=[],
         # Six or none: the schema can say only the upper bound.
         json_schema_extra={"maxItems": MAILGATEWAY_WORKDIRS},
-        description="The six working directories (section 2.2.2.1), or none; each must be on a switched partition of the group",
+        description=N_("The six working directories (section 2.2.2.1), or none; each must be on a switched partition of the group"),
     )
 
 
 class ProcInfo(StrictModel):
     """PROCINFO[n] indexes under StarOffice Server2's SRVCNTRL (section 3.4.1)."""
 
-    mvm: WholeNumber = Field(ge=1, le=99, description="n of PROCINFO[n] whose EXECLINE runs sowfmvm.exe -smvm")
-    wfocom: WholeNumber = Field(ge=1, le=99, description="n of PROCINFO[n] whose EXECLINE runs wfocom.exe")
+    mvm: WholeNumber = Field(ge=1, le=99, description=N_("n of PROCINFO[n] whose EXECLINE runs sowfmvm.exe -smvm"))
+    wfocom: WholeNumber = Field(ge=1, le=99, description=N_("n of PROCINFO[n] whose EXECLINE runs wfocom.exe"))
 
 
 class WorkFlow(StrictModel):
@@ -367,27 +367,27 @@ class WorkFlow(StrictModel):
     database: Literal["sqlserver", "oracle"]
     sql_dir: WindowsPath | None = Field(
         default=None,
-        description="Folder of the start/stop SQL scripts (SQL Server: ACT.SQL, deact.sql; "
-        "Oracle: startup.sql, shutdown.sql). Default C:\\MSSQL or C:\\ORANT",
+        description=N_("Folder of the start/stop SQL scripts (SQL Server: ACT.SQL, deact.sql; "
+        "Oracle: startup.sql, shutdown.sql). Default C:\\MSSQL or C:\\ORANT"),
     )
     isql: Annotated[WindowsPath, WrittenInQuotes] | None = Field(
-        default=None, description="SQL Server isql command; default <sql_dir>\\BINN\\isql"
+        default=None, description=N_("SQL Server isql command; default <sql_dir>\\BINN\\isql")
     )
-    oracle_sid: OracleSid = Field(default="ORCL", description="Oracle SID (service OracleService<SID>)")
-    svrmgr: CommandName = Field(default="svrmgr30", description="Oracle Server Manager command name (svrmgrXX)")
+    oracle_sid: OracleSid = Field(default="ORCL", description=N_("Oracle SID (service OracleService<SID>)"))
+    svrmgr: CommandName = Field(default="svrmgr30", description=N_("Oracle Server Manager command name (svrmgrXX)"))
     # createsystbl.sql (section 3.2): the guide marks these paths as the installation's own.
     oracle_pfile: WindowsPath | None = Field(
         default=None,
-        description="Oracle only: parameter file createsystbl.sql starts the instance with (its spool log goes "
-        "beside it); default <first switched partition>:\\ORANT\\INIT<oracle_sid>.ORA",
+        description=N_("Oracle only: parameter file createsystbl.sql starts the instance with (its spool log goes "
+        "beside it); default <first switched partition>:\\ORANT\\INIT<oracle_sid>.ORA"),
     )
     oracle_admin_dir: WindowsPath | None = Field(
         default=None,
-        description="Oracle only: folder of CATALOG.SQL, CATPROC.SQL, UTLCHAIN.SQL and UTLXPLAN.SQL; "
-        "default <sql_dir>\\RDBMS80\\ADMIN (the guide's rdbmsXX)",
+        description=N_("Oracle only: folder of CATALOG.SQL, CATPROC.SQL, UTLCHAIN.SQL and UTLXPLAN.SQL; "
+        "default <sql_dir>\\RDBMS80\\ADMIN (the guide's rdbmsXX)"),
     )
     procinfo: ProcInfo | None = Field(
-        default=None, description="Multi standby only: PROCINFO indexes of server 2's mail movement process and wfocom"
+        default=None, description=N_("Multi standby only: PROCINFO indexes of server 2's mail movement process and wfocom")
     )
 
     @property
@@ -408,26 +408,26 @@ class FormServer(StrictModel):
 
     type: Literal["formserver"]
     online_shells: list[RegistrySegment] = Field(
-        default=[], description="Online shell titles (OnlineShellManager\\<title>\\HostName = virtual IP)"
+        default=[], description=N_("Online shell titles (OnlineShellManager\\<title>\\HostName = virtual IP)")
     )
     watch_id: WatchId | None = Field(
-        default=None, description="ARM watch ID; default FormServer in group 1, FormServer2 in group 2"
+        default=None, description=N_("ARM watch ID; default FormServer in group 1, FormServer2 in group 2")
     )
     service: ServiceName | None = Field(
         default=None,
-        description="Windows service; default 'StarOffice FormServer' (section 4.2.1) in group 1, "
-        "'StarOffice FormServer2' in group 2",
+        description=N_("Windows service; default 'StarOffice FormServer' (section 4.2.1) in group 1, "
+        "'StarOffice FormServer2' in group 2"),
     )
     # 4.2.1 step 3: the shells start with the service, or, if not registered so, from the start script.
     online_shell_command: Annotated[WindowsPath, WrittenInQuotes] | None = Field(
         default=None,
-        description="Program that starts one online shell, given its title; set it to start the online shells "
-        "from the start script (after the FormServer service) instead of with the service (section 4.2.1 step 3)",
+        description=N_("Program that starts one online shell, given its title; set it to start the online shells "
+        "from the start script (after the FormServer service) instead of with the service (section 4.2.1 step 3)"),
     )
     registry_key: RegistryKey | None = Field(
         default=None,
-        description="FormServer's key: synced on failover, holds OnlineShellManager; default "
-        "HKEY_LOCAL_MACHINE\\SOFTWARE\\NEC\\StarOffice FormServer in group 1, ...\\StarOffice FormServer2 in group 2",
+        description=N_("FormServer's key: synced on failover, holds OnlineShellManager; default "
+        "HKEY_LOCAL_MACHINE\\SOFTWARE\\NEC\\StarOffice FormServer in group 1, ...\\StarOffice FormServer2 in group 2"),
     )
 
 
@@ -435,13 +435,13 @@ class CustomProduct(StrictModel):
     """A service the catalogue does not know (e.g. Surprise server, WEBINTERFACE, Forum server)."""
 
     type: Literal["custom"]
-    name: Identifier = Field(description="Name used in depends_on and in the runbook")
+    name: Identifier = Field(description=N_("Name used in depends_on and in the runbook"))
     title: SafeText | None = None
     watch_id: WatchId
     service: ServiceName
-    depends_on: list[str] = Field(default=[], description="Product types or custom names it needs")
+    depends_on: list[str] = Field(default=[], description=N_("Product types or custom names it needs"))
     registry_sync: list[RegistryKey] = Field(default=[])
-    multi_standby: bool = Field(default=True, description="Whether it may run in group 2 of a multi standby cluster")
+    multi_standby: bool = Field(default=True, description=N_("Whether it may run in group 2 of a multi standby cluster"))
 
 
 PRODUCT_MODELS = (StarOfficeServer, MailGatewaySmtp, WorkFlow, FormServer, CustomProduct)
@@ -472,23 +472,23 @@ Product = Annotated[Union[PRODUCT_MODELS], Field(discriminator="type")]
 
 
 class Group(StrictModel):
-    name: FileName = Field(description="Failover group name; also the output folder name")
+    name: FileName = Field(description=N_("Failover group name; also the output folder name"))
     policy: list[NodeName] = Field(
         json_schema_extra={"minItems": POLICY_NODES, "maxItems": POLICY_NODES},
-        description="Failover policy: exactly two nodes, the active node then the standby node (section 1.1.1)",
+        description=N_("Failover policy: exactly two nodes, the active node then the standby node (section 1.1.1)"),
     )
-    virtual_host: HostName = Field(description="Virtual host name (resolves to the virtual IP; not a real computer name)")
+    virtual_host: HostName = Field(description=N_("Virtual host name (resolves to the virtual IP; not a real computer name)"))
     virtual_ip: IPv4
     floating_ip: IPv4 | None = Field(
         default=None,
-        description="CLUSTERPRO floating IP; required with mailgateway-smtp, which sends and receives on it "
-        "(sections 2.2.1, 2.2.2.3): an unused address, not the virtual IP",
+        description=N_("CLUSTERPRO floating IP; required with mailgateway-smtp, which sends and receives on it "
+        "(sections 2.2.1, 2.2.2.3): an unused address, not the virtual IP"),
     )
-    partitions: list[DriveLetter] = Field(min_length=1, description="Switched partitions (drive letters)")
+    partitions: list[DriveLetter] = Field(min_length=1, description=N_("Switched partitions (drive letters)"))
     alroot: SpacelessPath | None = Field(
         default=None,
-        description="StarOffice install root (ALROOT) on a switched partition; needed with staroffice-server. "
-        "No spaces: it is written unquoted after /R in the service ImagePath",
+        description=N_("StarOffice install root (ALROOT) on a switched partition; needed with staroffice-server. "
+        "No spaces: it is written unquoted after /R in the service ImagePath"),
     )
     products: list[Product] = Field(min_length=1)
 
@@ -519,31 +519,31 @@ class Settings(StrictModel):
     # a page break (1.7 note 4): the majority spelling is the default, the other stays a choice.
     version_key: RegistrySegment = Field(
         default="Current Version",
-        description="StarOffice's version key name; the guide writes 'Current Version' (once 'CurrentVersion')",
+        description=N_("StarOffice's version key name; the guide writes 'Current Version' (once 'CurrentVersion')"),
     )
     # The guide's platform is Windows NT 4.0 (1.1.3), whose regedit reads only REGEDIT4.
     reg_format: Literal["regedit4", "v5"] = Field(
         default="regedit4",
-        description="regedit4: REGEDIT4, code page 932, CRLF (Windows NT 4.0, the guide's platform); "
-        "v5: Windows Registry Editor 5.00, UTF-16LE with BOM (Windows 2000 and later)",
+        description=N_("regedit4: REGEDIT4, code page 932, CRLF (Windows NT 4.0, the guide's platform); "
+        "v5: Windows Registry Editor 5.00, UTF-16LE with BOM (Windows 2000 and later)"),
     )
     # The variable names CLUSTERPRO sets for a start/stop script, by product (sogen.batch.events).
     dialect: Literal["arm", "clp"] = Field(
         default="arm",
-        description="event variables the scripts test; arm: ARMS_EVENT, ARMS_SERVER, ARMS_DISK (ARM, the guide's); "
-        "clp: CLP_EVENT, CLP_SERVER, CLP_DISK (CLUSTERPRO X)",
+        description=N_("event variables the scripts test; arm: ARMS_EVENT, ARMS_SERVER, ARMS_DISK (ARM, the guide's); "
+        "clp: CLP_EVENT, CLP_SERVER, CLP_DISK (CLUSTERPRO X)"),
     )
     messages: Messages = Field(default_factory=Messages)
     db_settle_seconds: WholeNumber = Field(
-        default=30, ge=0, le=3600, description="ARMSLEEP after the database stops; 0: no ARMSLEEP (as some legacy scripts)"
+        default=30, ge=0, le=3600, description=N_("ARMSLEEP after the database stops; 0: no ARMSLEEP (as some legacy scripts)")
     )
     backup_command: SafeText | None = Field(
-        default=None, description="Command that backs up the StarOffice data (runs while the service is stopped)"
+        default=None, description=N_("Command that backs up the StarOffice data (runs while the service is stopped)")
     )
     # Generated files never depend on who runs sogen: the runbook's language is the topology's.
     language: Literal["ja", "en"] = Field(
         default="ja",
-        description="language of RUNBOOK.md; ja: Japanese in the guide's terms (現用系, 待機系, ...); en: English",
+        description=N_("language of RUNBOOK.md; ja: Japanese in the guide's terms (現用系, 待機系, ...); en: English"),
     )
 
 
