@@ -1217,6 +1217,25 @@ def test_placeholders_are_named_by_validate(tmp_path):
     assert any("cluster.nodes[0].ip: is a placeholder left by sogen import: fill it in (Real (public LAN) IP address" in m for m in messages)
 
 
+def test_the_imported_topology_is_commented_in_the_user_s_language(tmp_path):
+    """The comments of cluster.yaml are for the SE who fills it in: a Japanese SE got
+    "FILL_IN: the virtual IP address of the group" and "order assumed ... check it"."""
+    folders = [LEGACY / "multi" / "so1", LEGACY / "multi" / "so2"]
+    english, japanese = tmp_path / "en.yaml", tmp_path / "ja.yaml"
+    assert run("import", *folders, "-o", english).exit_code == 0
+    assert run("--lang", "ja", "import", *folders, "-o", japanese).exit_code == 0
+    text = japanese.read_text(encoding="utf-8")
+    assert "# sogen import が次のフォルダから読み込みました: " in text
+    assert "virtual_ip: FILL_IN # FILL_IN: グループの仮想 IP アドレス\n" in text
+    assert "policy: [FILL_IN, FILL_IN]  # 順序は推定です (現用系ノードが先)。確認してください\n" in text
+    assert "alroot: D:\\SO1  # so1/alenv1.bat:1 から\n" in text
+    assert "mode: multi-standby  # グループのフォルダ 2 個を指定\n" in text
+    comments = [line.split("#", 1)[1] for line in text.splitlines() if "#" in line][1:]  # after the schema line
+    assert comments and not [c for c in comments if re.search(r"\b[a-z]{3,} [a-z]{3,} [a-z]{3,}\b", c)]
+    yaml = YAML(typ="safe")
+    assert yaml.load(japanese) == yaml.load(english)  # the values are the same
+
+
 def test_placeholders_are_described_in_japanese_under_ja(tmp_path):
     """A Japanese SE read "値を記入してください (Failover policy: exactly two nodes, ...)": what
     to fill in was the one part left in English."""

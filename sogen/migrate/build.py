@@ -10,43 +10,45 @@ import io
 import re
 from dataclasses import dataclass
 
-from sogen.i18n import _
+from sogen.i18n import N_, _, ngettext
 from sogen.migrate.recover import ImportError_, RecoveredGroup, Sourced
 from sogen.topology.load import PLACEHOLDER
 from sogen.topology.model import Messages
 
-HEADER = """\
-yaml-language-server: $schema=topology.schema.json
+SCHEMA_LINE = "yaml-language-server: $schema=topology.schema.json\n"
+
+# The comments are for the SE who fills the file in: in their language (sogen.i18n).
+HEADER = N_("""\
 Imported by sogen import from: {folders}
 Values say where they came from; FILL_IN marks what the legacy files do not
 hold. Fill those in, then run: sogen validate {output}
-"""
+""")
 
 # No product of a topology stands for a program: ARMLOAD's application form, sqlcmd ...
-NOT_IMPORTED = """\
+NOT_IMPORTED = N_("""\
 Not imported: these lines run programs or scripts that no product of a topology
 stands for (ARMLOAD's application form /U user /W program, other commands) or
 change files (RMDIR, DEL, ECHO > file, ( ... ) >> log ...); sogen generate
 does not write them. Carry them over by hand:
-"""
+""")
 
 # ARMLOAD's restart form and other options a topology does not hold.
-OPTIONS_NOT_KEPT = """\
+OPTIONS_NOT_KEPT = N_("""\
 Imported without some of their options: the generated scripts start a service
 with ARMLOAD id /S /M "service" (a stopped service fails the group over) and stop
 it with ARMKILL id, run by the script itself. These lines said more (/A, /R
 retries, /WAIT ..., or ran through start or cmd /c: start without /wait does not
 wait); check that the generated ones do what the group needs:
-"""
+""")
 
 
 # One set of broadcast texts a cluster: a second group's own are not kept.
-TEXTS_NOT_KEPT = """\
+TEXTS_NOT_KEPT = N_("""\
 Broadcast texts not kept: the topology has one set for the whole cluster
 (settings.messages), each the first group's that differs from the guide's; these
 of another group differ from it, and its generated scripts broadcast the kept ones.
 Edit settings.messages if those should change:
-"""
+""")
 
 
 @dataclass(frozen=True)
@@ -87,7 +89,7 @@ def _nodes(groups: list[RecoveredGroup]) -> list[dict[str, object]]:
     nodes = []
     for name, data in known.items():
         node = {"name": Sourced(name, data.get("ip", Sourced(None, "")).source)}
-        node["ip"] = data.get("ip") or Placeholder("the real IP address of this node")
+        node["ip"] = data.get("ip") or Placeholder(_("the real IP address of this node"))
         if "hostname" in data and data["hostname"].value.lower() != name.lower():
             node["hostname"] = data["hostname"]
         nodes.append(node)
@@ -95,8 +97,8 @@ def _nodes(groups: list[RecoveredGroup]) -> list[dict[str, object]]:
         number = len(nodes) + 1
         nodes.append(
             {
-                "name": Placeholder(f"the CLUSTERPRO server name of node {number} (e.g. SV{number})"),
-                "ip": Placeholder(f"the real IP address of node {number}"),
+                "name": Placeholder(_("the CLUSTERPRO server name of node {number} (e.g. SV{number})").format(number=number)),
+                "ip": Placeholder(_("the real IP address of node {number}").format(number=number)),
             }
         )
     return nodes
@@ -107,15 +109,15 @@ def _product(product, procinfo: dict[str, Sourced], multi: bool) -> dict[str, ob
     if product.type == "staroffice-server":
         entry["addons"] = Sourced([], "")
     elif product.type == "mailgateway-smtp":
-        entry["mta"] = Placeholder("the external MTA (host name or IP) MailGateway sends to; scripts do not name it")
+        entry["mta"] = Placeholder(_("the external MTA (host name or IP) MailGateway sends to; scripts do not name it"))
     elif product.type == "workflow":
         entry.update({k: v for k, v in product.options.items()})
         if procinfo.keys() >= {"mvm", "wfocom"}:
             entry["procinfo"] = {"mvm": procinfo["mvm"], "wfocom": procinfo["wfocom"]}
         elif multi:  # server 2's patch was not among the files given
             entry["procinfo"] = {
-                "mvm": Placeholder("n of server 2's PROCINFO[n] that runs sowfmvm.exe -smvm2 (section 3.4.1)"),
-                "wfocom": Placeholder("n of server 2's PROCINFO[n] that runs wfocom.exe (section 3.4.1)"),
+                "mvm": Placeholder(_("n of server 2's PROCINFO[n] that runs sowfmvm.exe -smvm2 (section 3.4.1)")),
+                "wfocom": Placeholder(_("n of server 2's PROCINFO[n] that runs wfocom.exe (section 3.4.1)")),
             }
     else:
         entry.update(product.options)
@@ -130,9 +132,10 @@ def _assumed_policy(group_nodes: dict, names: list, index: int) -> Sourced:
     if len(known) < 2:
         known = [n.value if isinstance(n, Sourced) else PLACEHOLDER for n in names]
     if len(known) > 2:
-        return Sourced([PLACEHOLDER, PLACEHOLDER], f"two of {', '.join(map(str, known))}, the active node first")
+        nodes = ", ".join(map(str, known))
+        return Sourced([PLACEHOLDER, PLACEHOLDER], _("two of {nodes}, the active node first").format(nodes=nodes))
     rotated = known[index % len(known):] + known[: index % len(known)]
-    return Sourced(rotated, "order assumed (active node first): check it")
+    return Sourced(rotated, _("order assumed (active node first): check it"))
 
 
 def missing_instance(groups: list[RecoveredGroup]) -> int | None:
@@ -155,13 +158,15 @@ def partner_group(number: int, taken: str, names: list) -> dict[str, object]:
     """The group of instance ``number`` that no folder was given for: StarOffice and placeholders."""
     name = f"group{number}" if taken != f"group{number}" else f"group{number}-other"
     return {
-        "name": Sourced(name, f"the group of StarOffice instance {number}: no folder of it was given; fill in its values"),
+        "name": Sourced(
+            name, _("the group of StarOffice instance {number}: no folder of it was given; fill in its values").format(number=number)
+        ),
         "policy": _assumed_policy({}, names, number - 1),
-        "virtual_host": Placeholder("the virtual host name (OPCNTRL SELFHOST)"),
-        "virtual_ip": Placeholder("the virtual IP address of the group"),
-        "partitions": [Placeholder("the switched partition's drive letter")],
-        "alroot": Placeholder("the StarOffice install root on the switched partition"),
-        "products": [{"type": Sourced("staroffice-server", "check the products of this group"), "addons": Sourced([], "")}],
+        "virtual_host": Placeholder(_("the virtual host name (OPCNTRL SELFHOST)")),
+        "virtual_ip": Placeholder(_("the virtual IP address of the group")),
+        "partitions": [Placeholder(_("the switched partition's drive letter"))],
+        "alroot": Placeholder(_("the StarOffice install root on the switched partition")),
+        "products": [{"type": Sourced("staroffice-server", _("check the products of this group")), "addons": Sourced([], "")}],
     }
 
 
@@ -182,30 +187,30 @@ def topology_data(groups: list[RecoveredGroup]) -> dict[str, object]:
         entry: dict[str, object] = {
             "name": Sourced(group.name, ""),
             "policy": policy,
-            "virtual_host": group.virtual_host or Placeholder("the virtual host name (OPCNTRL SELFHOST)"),
-            "virtual_ip": group.virtual_ip or Placeholder("the virtual IP address of the group"),
+            "virtual_host": group.virtual_host or Placeholder(_("the virtual host name (OPCNTRL SELFHOST)")),
+            "virtual_ip": group.virtual_ip or Placeholder(_("the virtual IP address of the group")),
         }
         if group.floating_ip or any(p.type == "mailgateway-smtp" for p in group.products):
             entry["floating_ip"] = group.floating_ip or Placeholder(
-                "the CLUSTERPRO floating IP MailGateway sends and receives on (somg.ini SelfIPAddress)")
+                _("the CLUSTERPRO floating IP MailGateway sends and receives on (somg.ini SelfIPAddress)"))
         entry["partitions"] = (
             [Sourced(group.alroot.value[0].upper(), group.alroot.source)]
             if group.alroot
-            else [Placeholder("the switched partition's drive letter")]
+            else [Placeholder(_("the switched partition's drive letter"))]
         )
         if has_staroffice:
-            entry["alroot"] = group.alroot or Placeholder("the StarOffice install root on the switched partition")
+            entry["alroot"] = group.alroot or Placeholder(_("the StarOffice install root on the switched partition"))
         entry["products"] = [_product(p, procinfo, multi) for p in group.products] or [
             # Nothing it starts is a product sogen knows: the SE says what the group runs.
-            {"type": Placeholder("no line of the start script starts a product sogen knows: name them "
-                                 "(see the lines not imported, listed above)")}
+            {"type": Placeholder(_("no line of the start script starts a product sogen knows: name them "
+                                   "(see the lines not imported, listed above)"))}
         ]
         data_groups.append(entry)
     if partner is not None:
         data_groups.insert(partner - 1, partner_group(partner, groups[0].name, names))
     if multi and any(p.type == "workflow" for g in groups for p in g.products):
         # Add-ons are installed software, not in any script; this one the cluster must have had.
-        server_link = Sourced(["server-link"], "a multi standby WorkFlow is reached through a server link (guide 3.4.1)")
+        server_link = Sourced(["server-link"], _("a multi standby WorkFlow is reached through a server link (guide 3.4.1)"))
         for entry in data_groups:
             for product in entry["products"]:
                 if product["type"].value == "staroffice-server":
@@ -226,11 +231,15 @@ def topology_data(groups: list[RecoveredGroup]) -> dict[str, object]:
     if messages:
         settings["messages"] = messages
     if partner is not None:
-        mode = Sourced("multi-standby", f"{groups[0].name} is one group of a multi standby cluster (StarOffice instance "
-                       f"{3 - partner}{', PROCINFO patch' if groups[0].procinfo else ''})")
+        told = (
+            _("{group} is one group of a multi standby cluster (StarOffice instance {number}, PROCINFO patch)")
+            if groups[0].procinfo
+            else _("{group} is one group of a multi standby cluster (StarOffice instance {number})")
+        )
+        mode = Sourced("multi-standby", told.format(group=groups[0].name, number=3 - partner))
     else:
-        mode = Sourced("single-standby" if len(groups) == 1 else "multi-standby",
-                       f"{len(groups)} group folder{'s' if len(groups) > 1 else ''} given")
+        given = ngettext("{count} group folder given", "{count} group folders given", len(groups))
+        mode = Sourced("single-standby" if len(groups) == 1 else "multi-standby", given.format(count=len(groups)))
     data = {
         "cluster": {
             "name": first.cluster_name or Sourced(first.name if len(data_groups) == 1 else "cluster", ""),
@@ -285,7 +294,7 @@ def _comment(value) -> str | None:
     if isinstance(value, Placeholder):
         text = f"FILL_IN: {value.what}"
     elif isinstance(value, Sourced) and value.source:
-        text = f"from {value.source}" if re.search(r":\d+$", value.source) else value.source
+        text = _("from {source}").format(source=value.source) if re.search(r":\d+$", value.source) else value.source
     else:
         return None
     return f"# {comment_text(text)}"
@@ -312,7 +321,11 @@ def texts_not_kept(groups: list[RecoveredGroup]) -> list[str]:
             own = group.messages.get(key)
             if own is None:
                 if getattr(guide, key) != text.value:
-                    dropped.append(f"{group.name} (the guide's text, or no broadcast there): {key}: {getattr(guide, key)}")
+                    dropped.append(
+                        _("{group} (the guide's text, or no broadcast there): {key}: {text}").format(
+                            group=group.name, key=key, text=getattr(guide, key)
+                        )
+                    )
             elif own.value != text.value:
                 dropped.append(f"{own.source}: {key}: {own.value}")
     return dropped
@@ -322,12 +335,12 @@ def topology_yaml(groups: list[RecoveredGroup], folders: list[str], output: str)
     from ruamel.yaml import YAML
 
     node = _to_yaml_node(topology_data(groups))
-    header = HEADER.format(folders=comment_text(", ".join(folders)), output=comment_text(output))
+    header = SCHEMA_LINE + _(HEADER).format(folders=comment_text(", ".join(folders)), output=comment_text(output))
     for title, lines in ((NOT_IMPORTED, [line for g in groups for line in g.programs]),
                          (OPTIONS_NOT_KEPT, [line for g in groups for line in g.options]),
                          (TEXTS_NOT_KEPT, texts_not_kept(groups))):
         if lines:
-            header += title + "".join(f"  {comment_text(line)}\n" for line in lines)
+            header += _(title) + "".join(f"  {comment_text(line)}\n" for line in lines)
     node.yaml_set_start_comment(header)
     yaml = YAML(typ="rt")
     yaml.indent(mapping=2, sequence=4, offset=2)

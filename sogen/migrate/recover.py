@@ -220,8 +220,12 @@ def recover_group(name: str, folder: Path) -> RecoveredGroup:
     dialect, telling = cluster_dialect(texts)
     if dialect is not DIALECTS["arm"]:
         text = texts[telling]
-        why = f"tests {dialect.event}" if dialects_read(text) else f"uses {clusterpro_x_clue(text)} (CLUSTERPRO X)"
-        group.dialect = Sourced(dialect.name, f"{folder_name(folder)}/{group.scripts[('start', 'stop')[telling]].name} {why}")
+        script = f"{folder_name(folder)}/{group.scripts[('start', 'stop')[telling]].name}"
+        if dialects_read(text):
+            why = _("{script} tests {variable}").format(script=script, variable=dialect.event)
+        else:
+            why = _("{script} uses {clue} (CLUSTERPRO X)").format(script=script, clue=clusterpro_x_clue(text))
+        group.dialect = Sourced(dialect.name, why)
     if not any(a.verb.startswith("ARM") for results in group.analyses.values() for r in results.values() for a in r.actions):
         # A topology holds what ARM commands start and stop; a CLUSTERPRO X script that
         # runs none (clplogcmd, PowerShell) has nothing for one, whatever it tests.
