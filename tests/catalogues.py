@@ -1,8 +1,8 @@
-"""The messages of the `runbook` and `rules` catalogues, and their update.
+"""The messages of the `runbook`, `rules` and `migration` catalogues, and their update.
 
-    python -m tests.catalogues      # after changing RUNBOOK.md.j2, file roles or a rule's docs
+    python -m tests.catalogues      # after changing RUNBOOK.md.j2, MIGRATION.md.j2, file roles or a rule's docs
 
-rewrites sogen/locale/ja/LC_MESSAGES/{runbook,rules}.po with the current messages (keeping
+rewrites sogen/locale/ja/LC_MESSAGES/{runbook,rules,migration}.po with the current messages (keeping
 every translation whose message is unchanged; new ones are left empty, for a translator) and
 compiles them to .mo. Babel does the extraction (the runbook template with Jinja's own
 extractor, ``jinja2.ext.babel_extract``) and the compilation; sogen reads the .mo files with
@@ -32,16 +32,31 @@ def po_path(lang: str, domain: str) -> Path:
     return LOCALE / lang / "LC_MESSAGES" / f"{domain}.po"
 
 
-def runbook_messages() -> list[tuple[str | tuple[str, str], str | None, str]]:
-    """(msgid, or (singular, plural); context; where) of every runbook message, in order."""
+# MIGRATION.md is rendered in the user's language (sogen/migrate/migrate.py), with the
+# explanations it quotes from sogen's own catalogue.
+MIGRATION_SOURCES = (("jinja2.ext:babel_extract", ROOT / "templates" / "MIGRATION.md.j2", JINJA_OPTIONS),)
+
+
+def _extracted(sources) -> list[tuple[str | tuple[str, str], str | None, str]]:
     from babel.messages.extract import extract_from_file
 
-    from sogen.catalogue import load_catalogue
-
     found = []
-    for method, path, options in RUNBOOK_SOURCES:
+    for method, path, options in sources:
         for line, message, _comments, context in extract_from_file(method, str(path), options=options):
             found.append((message, context, f"{path.relative_to(ROOT).as_posix()}:{line}"))
+    return found
+
+
+def migration_messages() -> list[tuple[str | tuple[str, str], str | None, str]]:
+    """(msgid, or (singular, plural); context; where) of every MIGRATION.md message, in order."""
+    return _extracted(MIGRATION_SOURCES)
+
+
+def runbook_messages() -> list[tuple[str | tuple[str, str], str | None, str]]:
+    """(msgid, or (singular, plural); context; where) of every runbook message, in order."""
+    from sogen.catalogue import load_catalogue
+
+    found = _extracted(RUNBOOK_SOURCES)
     # The catalogue's names and file roles are shown in the runbook too.
     catalogue = load_catalogue()
     for product in catalogue.products.values():
@@ -65,7 +80,7 @@ def rules_messages() -> list[tuple[str, str | None, str]]:
     ]
 
 
-MESSAGES = {"runbook": runbook_messages, "rules": rules_messages}
+MESSAGES = {"runbook": runbook_messages, "rules": rules_messages, "migration": migration_messages}
 
 
 def read(lang: str, domain: str):

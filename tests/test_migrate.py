@@ -30,12 +30,18 @@ def run(*args):
     return CliRunner().invoke(app, [str(a) for a in args])
 
 
-def import_group(tmp_path: Path, start: bytes, stop: bytes):
-    """`sogen import` of a group folder "grp" with these scripts: (the run, the YAML written)."""
+def legacy_group(tmp_path: Path, start: bytes, stop: bytes) -> Path:
+    """A group folder "grp" with these scripts."""
     legacy = tmp_path / "grp"
     legacy.mkdir()
     (legacy / "start.bat").write_bytes(start)
     (legacy / "stop.bat").write_bytes(stop)
+    return legacy
+
+
+def import_group(tmp_path: Path, start: bytes, stop: bytes):
+    """`sogen import` of a group folder "grp" with these scripts: (the run, the YAML written)."""
+    legacy = legacy_group(tmp_path, start, stop)
     output = tmp_path / "cluster.yaml"
     result = run("import", legacy, "-o", output)
     assert result.exit_code == 0
@@ -852,6 +858,34 @@ def test_reasons_from_review_cover_only_their_own_actions(tmp_path):
     assert unexplained(utf8) == {
         f"{e}/{s}/SUCCESS": sorted([restart, watch.strip()]) for e in ("START", "FAILOVER") for s in ("HOME", "OTHER")
     }
+
+
+def test_the_migration_report_is_in_the_user_s_language(tmp_path):
+    """MIGRATION.md is read by the SE who runs migrate: under --lang ja a Japanese SE got
+    Japanese findings inside English prose, headings and explanations."""
+    legacy = legacy_group(
+        tmp_path,
+        b'IF "%ARMS_EVENT%" == "START" GOTO NORMAL\r\nGOTO EXIT\r\n:NORMAL\r\n'
+        b'ARMLOAD StarOffice /S /M "StarOffice Server"\r\nIF "%ARMS_DISK%" == "FAILURE" GOTO EXIT\r\n'
+        b"NET STOP Spooler\r\n:EXIT\r\nexit\r\n",
+        b"ARMKILL StarOffice\r\n",
+    )
+    assert run("migrate", legacy, "-o", tmp_path / "en").exit_code in (0, 1)
+    assert run("--lang", "ja", "migrate", legacy, "-o", tmp_path / "ja").exit_code in (0, 1)
+    english = (tmp_path / "en" / "MIGRATION.md").read_text(encoding="utf-8")
+    japanese = (tmp_path / "ja" / "MIGRATION.md").read_text(encoding="utf-8")
+    assert english.startswith("# Migration report\n") and japanese.startswith("# 移行レポート\n")
+    assert "legacy starts services before it checks ARMS_DISK (SO204 at line " in english
+    assert "既存スクリプトは ARMS_DISK を判定する前にサービスを起動します (" in japanese
+    assert "行目の SO204)" in japanese
+    assert "**要確認**: " in japanese and "| 組み合わせ | 既存 | 生成 | 理由 |" in japanese
+    assert "確認が必要な違いは " in japanese
+    # The actions compared and the combinations are the same in both: only the words differ.
+    rows = [line.split(" | ")[:3] for line in english.splitlines() if line.startswith("| START/")]
+    assert rows and rows == [line.split(" | ")[:3] for line in japanese.splitlines() if line.startswith("| START/")]
+    # English prose throughout, but for the actions themselves (the guide's broadcast texts).
+    prose = re.sub(r"`[^`]*`|ARMBCAST /MSG .*? /A", "", english)
+    assert not re.search(r"[\u3040-\u30ff]", prose)
 
 
 def test_a_wait_the_generated_scripts_do_not_have_needs_review(tmp_path):

@@ -19,6 +19,7 @@ from sogen.batch.interpreter import PathResult
 from sogen.batch.ir import Call, Exit, Label
 from sogen.batch.parser import program_of
 from sogen.catalogue import load_catalogue
+from sogen.i18n import N_, _
 
 _ARGUMENT = re.compile(r'"[^"]*"?|[^\s"]+')
 _QUOTES_AND_BLANKS = re.compile(r'"|\s+')
@@ -153,6 +154,11 @@ def _cite(by_code: dict[str, list], *codes: str) -> tuple[str, int] | None:
     return None
 
 
+def _at(cited: tuple[str, int]) -> str:
+    """A finding an explanation rests on, as it cites it: "SO101 at line 7"."""
+    return _("{code} at line {line}").format(code=cited[0], line=cited[1])
+
+
 def fallen_into(legacy: PathResult, falls_into: dict) -> list[tuple[Label, list[str]]]:
     """Labels this path enters by running on from the section above (no GOTO EXIT),
     each with what the path does from there on."""
@@ -177,22 +183,23 @@ def _without(actions: list[str], verb: str) -> list[str]:
 
 # The guide's conventions that generated scripts keep where a legacy script differs and
 # the topology has no choice for it (quoted in the explanation with their section).
-BROADCAST_FIRST = (
+# The explanations are in the user's language (sogen.i18n), as MIGRATION.md that shows them.
+BROADCAST_FIRST = N_(
     "generated broadcasts first, then starts or stops the services, as the guide's samples do "
     "(sections 1.4.1 and 3.2: ARMBCAST, then ARMLOAD / ARMKILL)"
 )
 def disk_checked(disk: str) -> str:
     """The guide's disk check, named as the generated scripts name the disk variable."""
-    return (
-        f"generated checks {disk} first and on FAILURE only broadcasts the disk error, as the guide's start and "
-        f"stop samples do (section 1.4.1: IF \"%{disk}%\" == \"FAILURE\" GOTO ERROR_DISK)"
-    )
-BROADCAST_MESSAGES = (
+    return _(
+        "generated checks {disk} first and on FAILURE only broadcasts the disk error, as the guide's start and "
+        "stop samples do (section 1.4.1: IF \"%{disk}%\" == \"FAILURE\" GOTO ERROR_DISK)"
+    ).format(disk=disk)
+BROADCAST_MESSAGES = N_(
     "generated broadcasts the topology's settings.messages on the paths the guide's samples broadcast on "
     "(section 1.4.1; an imported topology takes each from the first legacy path that broadcasts a text of its own, "
     "the start script's before the stop script's for the two they share, disk_error and no_arm)"
 )
-SETTLED = (
+SETTLED = N_(
     "generated waits db_settle_seconds after the database stops on every path of stop.bat "
     "(the guide's 3.2 sample waits 30 s after the database stops: ARMSLEEP 30)"
 )
@@ -235,36 +242,44 @@ def explain(
     garbled = frozenset(a for a in extra if a not in meant) | frozenset(a for a in missing if a in meant)
     if encoding and garbled:
         how = (
-            "cmd.exe runs none of it (UTF-16)" if utf16 else
-            "cmd.exe reads it in code page 932, where its Japanese text swallows quotes, line ends and labels"
+            _("cmd.exe runs none of it (UTF-16)") if utf16 else
+            _("cmd.exe reads it in code page 932, where its Japanese text swallows quotes, line ends and labels")
         )
         reasons.append(Explanation(
-            f"legacy is not code page 932 text ({encoding[0]} at line {encoding[1]}): {how}; generated is code page 932",
+            _("legacy is not code page 932 text ({cited}): {how}; generated is code page 932").format(
+                cited=_at(encoding), how=how
+            ),
             encoding[0], garbled))
     if not extra and not missing:
         if old != new and _without(old, "ARMBCAST") == _without(new, "ARMBCAST"):
             first = next(index for index, (a, b) in enumerate(zip(old, new)) if a != b)
-            when = "later" if new[first].startswith("ARMBCAST ") else "earlier"
-            reasons.append(Explanation(f"legacy broadcasts {when} on this path; {BROADCAST_FIRST}"))
+            later = new[first].startswith("ARMBCAST ")
+            when = _("legacy broadcasts later on this path") if later else _("legacy broadcasts earlier on this path")
+            reasons.append(Explanation(f"{when}; {_(BROADCAST_FIRST)}"))
             return reasons
         cited = _cite(by_code, "SO401", "SO402")
         if cited:
             reasons.append(Explanation(
-                f"legacy runs the same actions in another order ({cited[0]} at line {cited[1]}); generated follows the "
-                "dependencies: database, StarOffice, then what needs it, and the reverse to stop", cited[0]))
+                _("legacy runs the same actions in another order ({cited}); generated follows the dependencies: "
+                  "database, StarOffice, then what needs it, and the reverse to stop").format(cited=_at(cited)),
+                cited[0]))
         return reasons
     if legacy.end == "syntax-error":
         cited = _cite(by_code, "SO201", "SO703")
         if cited:
+            stops = (
+                _("legacy stops at an IF syntax error when {variable} is unset ({cited}); generated quotes every IF operand")
+                if combination.event is None else
+                _("legacy stops at an IF syntax error when a variable is empty ({cited}); generated quotes every IF operand")
+            )
             reasons.append(Explanation(
-                f"legacy stops at an IF syntax error when {dialect.event + ' is unset' if combination.event is None else 'a variable is empty'} "
-                f"({cited[0]} at line {cited[1]}); generated quotes every IF operand", cited[0], frozenset(missing)))
+                stops.format(variable=dialect.event, cited=_at(cited)), cited[0], frozenset(missing)))
     if legacy.end == "undefined-label":
         cited = _cite(by_code, "SO101")
         if cited:
             reasons.append(Explanation(
-                f"legacy jumps to a label that does not exist and ends there ({cited[0]} at line {cited[1]})", cited[0],
-                frozenset(missing)))
+                _("legacy jumps to a label that does not exist and ends there ({cited})").format(cited=_at(cited)),
+                cited[0], frozenset(missing)))
     # A fall-through explains the actions it carries from their own section onto this path:
     # those the generated script runs on some path. One the generated script runs nowhere
     # (a NET STOP in a shared section) is that section's, dropped, to review.
@@ -273,11 +288,15 @@ def explain(
     entered = [(label, carried.intersection(later)) for label, later in fallen_into(legacy, falls_into)]
     entered = [(label, added) for label, added in entered if added]
     if entered:
-        labels = ", ".join(f":{label.name} (line {label.span.line})" for label, _ in entered)
-        added = set().union(*(added for _, added in entered))
+        labels = ", ".join(
+            _(":{label} (line {line})").format(label=label.name, line=label.span.line) for label, _added in entered
+        )
+        added = set().union(*(added for _label, added in entered))
         reasons.append(Explanation(
-            f"legacy runs on from one section into the next at {labels} without GOTO EXIT (SO103), so it also runs "
-            f"{', '.join(dict.fromkeys(a for a in old if a in added))}; generated closes every section with GOTO EXIT",
+            _("legacy runs on from one section into the next at {labels} without GOTO EXIT (SO103), so it also runs "
+              "{actions}; generated closes every section with GOTO EXIT").format(
+                labels=labels, actions=", ".join(dict.fromkeys(a for a in old if a in added))
+            ),
             "SO103", frozenset(added)))
     # The disk reasons hold only where the generated path does check the disk (START and
     # FAILOVER; not RECOVER, not without ARM), for what legacy runs there as with a good disk
@@ -293,21 +312,24 @@ def explain(
     )
     if disk_checked_here and other_disk:
         reasons.append(Explanation(
-            f"legacy tests the other cluster product's variables ({other_disk[0]} at line {other_disk[1]}), which this "
-            f"cluster does not set, so it runs as with a good disk; {disk_checked(dialect.disk)}",
+            _("legacy tests the other cluster product's variables ({cited}), which this cluster does not set, so it "
+              "runs as with a good disk; {checked}").format(cited=_at(other_disk), checked=disk_checked(dialect.disk)),
             other_disk[0], as_with_good_disk))
     elif disk_checked_here and any(a.phase == "start" for a in legacy.actions):
         cited = _cite(by_code, "SO204")
         if cited:
             reasons.append(Explanation(
-                f"legacy starts services before it checks {dialect.disk} ({cited[0]} at line {cited[1]}); generated checks the disk first",
+                _("legacy starts services before it checks {disk} ({cited}); generated checks the disk first").format(
+                    disk=dialect.disk, cited=_at(cited)
+                ),
                 cited[0], as_with_good_disk))
     if combination.event is None and legacy.end != "syntax-error" and extra:
         cited = _cite(by_code, "SO205")
         if cited:
             reasons.append(Explanation(
-                f"with {dialect.event} unset legacy falls into a handler ({cited[0]} at line {cited[1]}); generated only broadcasts "
-                "that ARM is not running", cited[0]))
+                _("with {variable} unset legacy falls into a handler ({cited}); generated only broadcasts that ARM is not "
+                  "running").format(variable=dialect.event, cited=_at(cited)),
+                cited[0]))
     # A missing branch or dependency explains what legacy does not run here at all; an
     # action it runs with other arguments (ARMLOAD W1 /S /R 3 for /S /M) is another matter.
     ran = {_subject(action) for action in old}
@@ -318,18 +340,24 @@ def explain(
         # No branch of its own for this event (SO203 says which): legacy runs what it runs
         # with the event unset, whatever that is; it explains this row, not the others.
         reasons.append(Explanation(
-            f"legacy has no branch for {dialect.event}={combination.event} and runs what it runs with "
-            f"{dialect.event} unset ({cited[0]} at line {cited[1]})", cited[0], unbranched))
+            _("legacy has no branch for {variable}={value} and runs what it runs with {variable} unset ({cited})").format(
+                variable=dialect.event, value=combination.event, cited=_at(cited)
+            ),
+            cited[0], unbranched))
     reasons.extend(_unpaired_watches(by_code, extra, missing))
     cited = _cite(by_code, "SO403")
     needed = _dependencies_not_started(legacy, generated, absent)
     if cited and needed and legacy.end not in ("syntax-error", "undefined-label"):
         reasons.append(Explanation(
-            f"legacy starts a product on this path without {', '.join(needed)}, which it needs ({cited[0]} at line {cited[1]})",
+            _("legacy starts a product on this path without {needed}, which it needs ({cited})").format(
+                needed=", ".join(needed), cited=_at(cited)
+            ),
             cited[0], frozenset(needed)))
     if disk_checked_here and not other_disk and all(not variable.endswith("_DISK") for _, variable in legacy.tests):
         reasons.append(Explanation(
-            f"legacy does not check {dialect.disk}, so it runs as with a good disk; {disk_checked(dialect.disk)}",
+            _("legacy does not check {disk}, so it runs as with a good disk; {checked}").format(
+                disk=dialect.disk, checked=disk_checked(dialect.disk)
+            ),
             covers=as_with_good_disk))
     # What is left: the topology's settings, or quoting (each said only where nothing above did).
     left = [action for action in extra + missing if not _covered(reasons, action)]
@@ -337,19 +365,22 @@ def explain(
     # a legacy wait anywhere else (between two starts) is the SE's to weigh.
     sleeps = frozenset(action for action in left if action.startswith("ARMSLEEP "))
     if sleeps and any(action.startswith("ARMSLEEP ") for action in new):
-        waits = ", ".join(a for a in extra.elements() if a in sleeps) or "no ARMSLEEP"
-        reasons.append(Explanation(f"legacy has {waits} on this path; {SETTLED}", covers=sleeps))
+        waits = ", ".join(a for a in extra.elements() if a in sleeps)
+        has = (
+            _("legacy has {waits} on this path").format(waits=waits) if waits else _("legacy has no ARMSLEEP on this path")
+        )
+        reasons.append(Explanation(f"{has}; {_(SETTLED)}", covers=sleeps))
     broadcasts = [action for action in left if action.startswith("ARMBCAST ")]
     if broadcasts:
         reasons.append(Explanation(
-            f"{_broadcasts(extra, missing, broadcasts)}; {BROADCAST_MESSAGES}", covers=frozenset(broadcasts)))
+            f"{_broadcasts(extra, missing, broadcasts)}; {_(BROADCAST_MESSAGES)}", covers=frozenset(broadcasts)))
     unquoted = {_QUOTES_AND_BLANKS.sub("", a) for a in extra} & {_QUOTES_AND_BLANKS.sub("", a) for a in missing}
     quoting = frozenset(a for a in left if _QUOTES_AND_BLANKS.sub("", a) in unquoted)
     if quoting:
         cited = _cite(by_code, "SO301")
         if cited:
             reasons.append(Explanation(
-                f"legacy passes a service name without quotes ({cited[0]} at line {cited[1]})", cited[0], quoting))
+                _("legacy passes a service name without quotes ({cited})").format(cited=_at(cited)), cited[0], quoting))
     return reasons
 
 
@@ -359,10 +390,10 @@ def _unpaired_watches(by_code: dict[str, list], extra: Counter, missing: Counter
     stop script stops and the start script never starts (SO304), the ARMKILL only legacy runs."""
     reasons = []
     for code, actions, why in (
-        ("SO305", missing, "legacy's start script starts the watch {id} and its stop script never stops it; "
-                           "generated stops every watch it starts"),
-        ("SO304", extra, "legacy stops the watch {id}, which its start script never starts; the topology has no "
-                         "product for it"),
+        ("SO305", missing, N_("legacy's start script starts the watch {id} and its stop script never stops it; "
+                              "generated stops every watch it starts ({where})")),
+        ("SO304", extra, N_("legacy stops the watch {id}, which its start script never starts; the topology has no "
+                            "product for it ({where})")),
     ):
         cited = set()
         for finding in by_code.get(code, ()):
@@ -372,8 +403,8 @@ def _unpaired_watches(by_code: dict[str, list], extra: Counter, missing: Counter
             cited.add(watch.upper())
             covered = frozenset(a for a in actions if a.upper() == f"ARMKILL {watch}".upper())
             if covered:
-                where = f"{code} at {Path(finding.path).name} line {finding.line}"
-                reasons.append(Explanation(f"{why.format(id=watch)} ({where})", code, covered))
+                where = _("{code} at {file} line {line}").format(code=code, file=Path(finding.path).name, line=finding.line)
+                reasons.append(Explanation(_(why).format(id=watch, where=where), code, covered))
     return reasons
 
 
@@ -410,10 +441,12 @@ def _broadcasts(extra: Counter, missing: Counter, broadcasts: list[str]) -> str:
     sent = [a for a in extra if a in broadcasts]
     wanted = [a for a in missing if a in broadcasts]
     if sent and wanted:
-        return f"legacy broadcasts {', '.join(sent)} where generated broadcasts {', '.join(wanted)}"
+        return _("legacy broadcasts {sent} where generated broadcasts {wanted}").format(
+            sent=", ".join(sent), wanted=", ".join(wanted)
+        )
     if sent:
-        return f"legacy also broadcasts {', '.join(sent)} on this path"
-    return f"legacy broadcasts no {', '.join(wanted)} on this path"
+        return _("legacy also broadcasts {sent} on this path").format(sent=", ".join(sent))
+    return _("legacy broadcasts no {wanted} on this path").format(wanted=", ".join(wanted))
 
 
 def topology_explanation(elsewhere: frozenset[str], difference: PathDifference) -> Explanation | None:
@@ -424,8 +457,8 @@ def topology_explanation(elsewhere: frozenset[str], difference: PathDifference) 
     if not here:
         return None
     return Explanation(
-        f"generated runs {', '.join(sorted(here))} here too: the topology's group has the product, and legacy runs it "
-        "on other paths only",
+        _("generated runs {actions} here too: the topology's group has the product, and legacy runs it on other "
+          "paths only").format(actions=", ".join(sorted(here))),
         covers=frozenset(here),
     )
 

@@ -11,7 +11,7 @@ from sogen.batch.control import control_flow
 from sogen.batch.events import ARM, COMBINATIONS, DIALECTS, Dialect, cluster_dialect, dialects_read
 from sogen.batch.interpreter import analyse, analyse_as_written, script_dialect
 from sogen.batch.parser import parse_script
-from sogen.i18n import _
+from sogen.i18n import _, language
 from sogen.migrate.build import texts_not_kept
 from sogen.migrate.diff import ScriptDiff, diff_script
 from sogen.migrate.importer import group_folders, import_folders, legacy_findings
@@ -304,7 +304,7 @@ def migrate(
 
 def _actions(actions: list[str]) -> str:
     """A table cell: one action per line; a | would end the cell."""
-    return "<br>".join(f"`{visible(a)}`".replace("|", "\\|") for a in actions) if actions else "(nothing)"
+    return "<br>".join(f"`{visible(a)}`".replace("|", "\\|") for a in actions) if actions else _("(nothing)")
 
 
 def _in_dialect(t: Topology, dialect: str) -> Topology:
@@ -312,6 +312,10 @@ def _in_dialect(t: Topology, dialect: str) -> Topology:
 
 
 def migration_report(result: Migration, folders: list[str]) -> str:
-    from sogen.generator.rendering import render
+    """MIGRATION.md, in the language of the user (as the findings and explanations it quotes)."""
+    from sogen.generator.rendering import render, translated
 
-    return render("MIGRATION.md.j2", result=result, folders=folders, actions=_actions, combinations=COMBINATIONS, zip=zip)
+    return render(
+        "MIGRATION.md.j2", result=result, folders=folders, actions=_actions, combinations=COMBINATIONS, zip=zip,
+        **translated(language(), "migration"),
+    )  # fmt: skip
