@@ -14,6 +14,7 @@ import codecs
 import io
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -594,7 +595,12 @@ PYPROJECT_CASES = [
     ("x = " + "9" * 4400, "invalid TOML: a number has more than 4300 digits"),
     ("x = " + "[" * 5000 + "]" * 5000, "invalid TOML: nested too deeply"),
     ("x = " + "{a = " * 3000 + "1" + "}" * 3000, "invalid TOML: nested too deeply"),
-    ("[tool.sogen.lint\n", "invalid TOML: "),
+    # tomllib's errors say where, as sogen does for every file: path:line:column.
+    ("[tool.sogen.lint\n", "1:17: invalid TOML: ']' is missing at the end of the [table] line"),
+    ('[tool.sogen.lint]\nselect = SO1', "2:10: invalid TOML: a value that is no TOML value (a string needs quotes)"),
+    ('[tool.sogen.lint]\nselect = ["SO1"]\nselect = ["SO2"]', "3:17: invalid TOML: a value that is set twice"),
+    ('[tool.sogen.lint]\nselect ["SO1"]', "2:8: invalid TOML: '=' is missing after the key"),
+    ('[tool.sogen.lint]\nper-file-ignores = {"C:\\x" = ["SO1"]}', "2:26: invalid TOML: a backslash in a"),
 ]
 
 
@@ -609,7 +615,8 @@ def test_wrong_types_in_pyproject_are_one_message(tmp_path, text, message, how):
     assert code == EXIT_USAGE
     assert not out
     (line,) = err.splitlines()
-    assert line.startswith(f"sogen lint: {config}: {message}")
+    where = ":" if message[:1].isdigit() else ": "  # a position, or the file as a whole
+    assert line.startswith(f"sogen lint: {config}{where}{message}")
 
 
 SOGEN_TOML_CASES = [
@@ -633,7 +640,8 @@ def test_wrong_types_in_sogen_toml_are_one_message(tmp_path, text, message):
     code, _, err = lint(script)
     assert code == EXIT_USAGE
     (line,) = err.splitlines()
-    assert line.startswith(f"sogen lint: {config}: {message}")
+    where = ":" if message[:1].isdigit() else ": "  # a position, or the file as a whole
+    assert line.startswith(f"sogen lint: {config}{where}{message}")
 
 
 def test_a_config_that_is_not_utf8(tmp_path):
@@ -1074,7 +1082,7 @@ def test_fuzz_toml_configuration(tmp_path, where, name, table, soup):
     code, _, err = lint(script)
     assert code in (0, 1, EXIT_USAGE)
     if code == EXIT_USAGE:
-        assert err.startswith(f"sogen lint: {config}: ") and len(err.splitlines()) == 1
+        assert re.match(rf"sogen lint: {re.escape(str(config))}(:\d+:\d+)?: ", err) and len(err.splitlines()) == 1
 
 
 json_values = st.recursive(

@@ -502,6 +502,24 @@ def test_a_named_file_in_a_folder_that_cannot_be_searched_is_unreadable_not_miss
         discover([str(tmp_path / "gone.bat")], [])
 
 
+@pytest.mark.parametrize("lang, said", [
+    ("en", "invalid TOML: a value that is no TOML value (a string needs quotes)"),
+    ("ja", "TOML として正しくありません: TOML の値ではありません (文字列は引用符で囲みます)"),
+])  # fmt: skip
+def test_a_settings_file_that_is_no_toml_says_where_and_why_in_the_user_s_language(tmp_path, lang, said):
+    """tomllib's message was passed on in English and without the path:line:column of
+    every other problem sogen reports ("Invalid value (at line 2, column 10)")."""
+    config = tmp_path / ".sogen.toml"
+    config.write_text("[lint]\nselect = SO1\n", encoding="utf-8")
+    set_language(lang)
+    try:
+        with pytest.raises(ConfigError) as raised:
+            discover_config(tmp_path)
+    finally:
+        set_language("en")
+    assert str(raised.value) == f"{config}:2:10: {said}"
+
+
 def test_the_nearest_settings_win_and_sogen_toml_before_pyproject(tmp_path):
     (tmp_path / "pyproject.toml").write_text('[tool.sogen.lint]\nselect = ["SO2"]\n', encoding="utf-8")
     assert discover_config(tmp_path / "a").select == ("SO2",)

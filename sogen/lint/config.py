@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import fnmatch
+import re
 import tomllib
 from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path, PurePath
 
-from sogen.i18n import _
+from sogen.i18n import N_, _
 from sogen.lint.context import NamePatterns
 from sogen.lint.rules import RULES
 from sogen.lint.rules.base import SEVERITIES, WARNING
@@ -227,6 +228,50 @@ def parse_settings(table: dict, source: str, root: str) -> LintConfig:
     return replace(config, patterns=patterns)
 
 
+# tomllib's messages (Python 3.11 to 3.13), in the user's language: a message a later
+# Python adds is shown as tomllib says it. Each ends "(at line L, column C)" or "(at end
+# of document)"; sogen says where as it does for every file, path:line:column.
+_TOML_WHERE = re.compile(r"\s*\(at (?:line (\d+), column (\d+)|end of document)\)$")
+_TOML_REASONS = tuple(
+    (re.compile(pattern), message)
+    for pattern, message in (
+        (r"Invalid value", N_("a value that is no TOML value (a string needs quotes)")),
+        (r"Invalid statement", N_("not a key = value, [table] or [[array]] line")),
+        (r"Expected '=' after a key in a key/value pair", N_("'=' is missing after the key")),
+        (r"Expected newline or end of document after a statement", N_("more text after the value on this line")),
+        (r"Expected ']' at the end of a table declaration", N_("']' is missing at the end of the [table] line")),
+        (r"Expected ']]' at the end of an array declaration", N_("']]' is missing at the end of the [[array]] line")),
+        (r"Unclosed array", N_("an array [ ... ] that is not closed")),
+        (r"Unclosed inline table", N_("an inline table { ... } that is not closed")),
+        (r"Unterminated string", N_("a string whose closing quote is missing")),
+        (r"Unescaped '\\' in a string", N_("a backslash in a \"...\" string: write \\\\ or use '...'")),
+        (r"Invalid initial character for a key part", N_("a key cannot begin here")),
+        (r"Cannot overwrite a value", N_("a value that is set twice")),
+        (r"Cannot declare (.+) twice", N_("{item} is declared twice")),
+        (r"Duplicate inline table key (.+)", N_("the key {item} appears twice in one inline table")),
+        (r"Cannot (?:redefine|mutate immutable) namespace (.+)", N_("{item} is defined twice")),
+        (r"(?:Found invalid|Illegal) character (.+)", N_("the character {item} is not allowed here")),
+        (r"Expected (.+)", N_("{item} was expected here")),
+    )
+)
+
+
+def _toml_problem(message: str, path: Path) -> tuple[int, int, str]:
+    """(line, column, reason) of tomllib's ``message`` about ``path``."""
+    where = _TOML_WHERE.search(message)
+    reason = message[: where.start()] if where else message
+    if where and where.group(1):
+        line, column = int(where.group(1)), int(where.group(2))
+    else:  # the end of the document: its last line
+        text = path.read_text(encoding="utf-8", errors="replace")
+        line, column = text.count("\n") + 1, len(text.rsplit("\n", 1)[-1]) + 1
+    for pattern, translated in _TOML_REASONS:
+        found = pattern.fullmatch(reason)
+        if found:
+            return line, column, _(translated).format(item=found.group(1) if found.groups() else "")
+    return line, column, reason
+
+
 def _lint_table(path: Path) -> dict | None:
     """The lint settings in ``path``; None for a pyproject.toml without [tool.sogen.lint]."""
     try:
@@ -234,7 +279,10 @@ def _lint_table(path: Path) -> dict | None:
     except UnreadableFile as exc:
         raise ConfigError(str(exc)) from None
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(_("{path}: invalid TOML: {reason}").format(path=path, reason=exc)) from None
+        line, column, reason = _toml_problem(str(exc), path)
+        raise ConfigError(
+            _("{path}:{line}:{column}: invalid TOML: {reason}").format(path=path, line=line, column=column, reason=reason)
+        ) from None
     if path.name == PYPROJECT:
         table = data
         for depth, key in enumerate(PYPROJECT_TABLE, start=1):
