@@ -1,8 +1,8 @@
-"""The messages of the `runbook`, `rules` and `migration` catalogues, and their update.
+"""The messages of the `runbook`, `rules`, `migration` and `starter` catalogues, and their update.
 
-    python -m tests.catalogues      # after changing RUNBOOK.md.j2, MIGRATION.md.j2, file roles or a rule's docs
+    python -m tests.catalogues      # after changing a template, a file role or a rule's docs
 
-rewrites sogen/locale/ja/LC_MESSAGES/{runbook,rules,migration}.po with the current messages (keeping
+rewrites sogen/locale/ja/LC_MESSAGES/{runbook,rules,migration,starter}.po with the current messages (keeping
 every translation whose message is unchanged; new ones are left empty, for a translator) and
 compiles them to .mo. Babel does the extraction (the runbook template with Jinja's own
 extractor, ``jinja2.ext.babel_extract``) and the compilation; sogen reads the .mo files with
@@ -33,8 +33,10 @@ def po_path(lang: str, domain: str) -> Path:
 
 
 # MIGRATION.md is rendered in the user's language (sogen/migrate/migrate.py), with the
-# explanations it quotes from sogen's own catalogue.
+# explanations it quotes from sogen's own catalogue; so are the comments of the starter
+# topology (`sogen init`).
 MIGRATION_SOURCES = (("jinja2.ext:babel_extract", ROOT / "templates" / "MIGRATION.md.j2", JINJA_OPTIONS),)
+STARTER_SOURCES = (("jinja2.ext:babel_extract", ROOT / "templates" / "starter.yaml.j2", JINJA_OPTIONS),)
 
 
 def _extracted(sources) -> list[tuple[str | tuple[str, str], str | None, str]]:
@@ -50,6 +52,11 @@ def _extracted(sources) -> list[tuple[str | tuple[str, str], str | None, str]]:
 def migration_messages() -> list[tuple[str | tuple[str, str], str | None, str]]:
     """(msgid, or (singular, plural); context; where) of every MIGRATION.md message, in order."""
     return _extracted(MIGRATION_SOURCES)
+
+
+def starter_messages() -> list[tuple[str | tuple[str, str], str | None, str]]:
+    """(msgid; context; where) of every comment of the starter topology, in order."""
+    return _extracted(STARTER_SOURCES)
 
 
 def runbook_messages() -> list[tuple[str | tuple[str, str], str | None, str]]:
@@ -80,7 +87,7 @@ def rules_messages() -> list[tuple[str, str | None, str]]:
     ]
 
 
-MESSAGES = {"runbook": runbook_messages, "rules": rules_messages, "migration": migration_messages}
+MESSAGES = {"runbook": runbook_messages, "rules": rules_messages, "migration": migration_messages, "starter": starter_messages}
 
 
 def read(lang: str, domain: str):

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from ruamel.yaml import YAML
 from typer.testing import CliRunner
 
 from sogen.cli.app import app
@@ -151,6 +153,25 @@ def test_init_writes_a_valid_starter(tmp_path, mode):
     assert target.read_text(encoding="utf-8").startswith("# yaml-language-server: $schema=")
     result = run("init", "-o", target)
     assert result.exit_code == 2 and "exists; use --force" in result.stderr
+
+
+@pytest.mark.parametrize("mode", ["single-standby", "multi-standby"])
+def test_init_comments_the_starter_in_the_user_s_language_for_the_file_written(tmp_path, mode):
+    """The starter is for the SE to fill in: a Japanese SE got English comments, and its
+    header said `sogen validate cluster.yaml` whatever file -o named."""
+    english, japanese = tmp_path / "site-a.yaml", tmp_path / "site-b.yaml"
+    assert run("init", "--mode", mode, "-o", english).exit_code == 0
+    assert run("--lang", "ja", "init", "--mode", mode, "-o", japanese).exit_code == 0
+    text = japanese.read_text(encoding="utf-8")
+    assert "#   sogen validate site-b.yaml\n#   sogen generate site-b.yaml -o out\n" in text
+    assert "#   sogen validate site-a.yaml\n" in english.read_text(encoding="utf-8")
+    assert f"# sogen のトポロジ ({mode})。値を記入してから次を実行します:\n" in text
+    assert "policy: [SV1, SV2]        # 現用系ノード、待機系ノードの順\n" in text
+    prose = [line.split("# ", 2)[-1] for line in text.splitlines() if "# " in line and "sogen " not in line]
+    assert prose and not [p for p in prose if re.search(r"\b[a-z]{3,} [a-z]{3,} [a-z]{2,}\b", p)]
+    assert run("validate", japanese).exit_code == 0
+    yaml = YAML(typ="safe")
+    assert yaml.load(japanese) == yaml.load(english)  # only the comments differ
 
 
 def test_init_into_a_folder_says_it_is_one(tmp_path):

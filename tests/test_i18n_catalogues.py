@@ -100,7 +100,7 @@ def placeholders(text: str) -> list[str]:
     return sorted(re.findall(r"%\([a-z_]+\)s|%%", text))
 
 
-@pytest.mark.parametrize("domain", ["runbook", "rules", "migration"])
+@pytest.mark.parametrize("domain", ["runbook", "rules", "migration", "starter"])
 def test_catalogue_has_every_message_translated_with_the_same_placeholders(domain):
     catalog = catalogues.read("ja", domain)
     wanted = {(m[0] if isinstance(m, tuple) else m, context) for m, context, _ in catalogues.MESSAGES[domain]()}
@@ -116,7 +116,7 @@ def test_catalogue_has_every_message_translated_with_the_same_placeholders(domai
             assert placeholders(string) == placeholders(ids[0]), ids[0]
 
 
-@pytest.mark.parametrize("domain", ["runbook", "rules", "migration"])
+@pytest.mark.parametrize("domain", ["runbook", "rules", "migration", "starter"])
 def test_committed_mo_is_the_compiled_po(domain):
     mo = catalogues.po_path("ja", domain).with_suffix(".mo")
     assert mo.read_bytes() == catalogues.compiled(catalogues.read("ja", domain)), "run: python -m tests.catalogues"

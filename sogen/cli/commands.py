@@ -74,9 +74,12 @@ def _stops(handler):
 def init(argv: list[str]) -> int:
     """Write a commented starter topology."""
     args = parse("init", argv)
-    from sogen.generator.rendering import render
+    from sogen.generator.rendering import render, translated
+    from sogen.i18n import language
 
-    text = render("starter.yaml.j2", mode=args.mode)
+    # The commands its header suggests name the file written (`sogen init > x.yaml`: cluster.yaml).
+    name = Path(args.out).name if args.out else "cluster.yaml"
+    text = render("starter.yaml.j2", mode=args.mode, name=name, **translated(language(), "starter"))
     print_or_write(
         text, args.out, args.force, _("edit it, then run sogen validate {path}").format(path=args.out)
     )
