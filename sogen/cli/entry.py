@@ -25,20 +25,6 @@ def hard_exit(code: int) -> NoReturn:
     os._exit(code)
 
 
-# What Windows writes to a code page 932 console for a character it lacks ("best fit"):
-# the yen sign U+00A5 (SO704's subject, in paths copied from UTF-8 documents) and the
-# overline are the bytes a Japanese font shows as them, 0x5C and 0x7E; anything else "?".
-BEST_FIT = "sogen-cp932-best-fit"
-_BEST_FIT = {"\u00a5": "\\", "\u203e": "~"}
-
-
-def best_fit(error: UnicodeError) -> tuple[str, int]:
-    if not isinstance(error, UnicodeEncodeError):
-        raise error
-    lacking = error.object[error.start : error.end]
-    return "".join(_BEST_FIT.get(char, "?") for char in lacking), error.end
-
-
 def main() -> None:
     # sogen validates its own models only: pydantic need not scan every installed
     # distribution for validation plugins (about 15 ms) when the first one is built.
@@ -47,12 +33,10 @@ def main() -> None:
     # than stopping sogen; the formats for programs write UTF-8 bytes of their own.
     # Under a Shift_JIS locale Python picks the strict shift_jis codec, which lacks what
     # Windows' code page 932 has (～ ① 髙): the console takes cp932's bytes.
-    codecs.register_error(BEST_FIT, best_fit)
     for stream in (sys.stdout, sys.stderr):
         if hasattr(stream, "reconfigure"):
-            codec = codecs.lookup(stream.encoding or "ascii").name
-            japanese = codec in ("shift_jis", "cp932")
-            stream.reconfigure(errors=BEST_FIT if japanese else "replace", **({"encoding": "cp932"} if japanese else {}))
+            strict = codecs.lookup(stream.encoding or "ascii").name == "shift_jis"
+            stream.reconfigure(errors="replace", **({"encoding": "cp932"} if strict else {}))
     try:
         from sogen.cli.parser import run
 
