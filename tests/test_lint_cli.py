@@ -158,6 +158,7 @@ def broken(tmp_path) -> Path:
     ("/srv/sites", "/srv/sites-old/start.bat", "/srv/sites-old/start.bat"),  # a sibling, not inside
     ("/srv/sites", "/srv/start.bat", "/srv/start.bat"),
     ("/", "/srv/start.bat", "srv/start.bat"),
+    ("/", "//srv/start.bat", "srv/start.bat"),  # POSIX's other root, as relpath shows it
     ("/srv/sites", "a/../b/start.bat", "b/start.bat"),
 ])  # fmt: skip
 def test_findings_name_files_inside_the_working_folder_relative_to_it(monkeypatch, working, given, shown):

@@ -10,6 +10,7 @@ import json
 import os
 import pickle
 import random
+import re
 import shutil
 import subprocess
 import sys
@@ -518,6 +519,37 @@ def test_a_settings_file_that_is_no_toml_says_where_and_why_in_the_user_s_langua
     finally:
         set_language("en")
     assert str(raised.value) == f"{config}:2:10: {said}"
+
+
+# One input for each of tomllib's messages (3.11): a settings file broken each way.
+BROKEN_TOML = [
+    "x = SO1", "= 1", "x 1", "x = 1 2", "[a", "[[a", "x = [1, 2", "x = [1 2]", "x = {a = 1", 'x = "abc',
+    'x = "C:\\d"', "x = 1\nx = 2", "[a]\n[a]", "[a.b]\n[a.b]", "x = {a = 1, a = 2}", "x = 1\n[lint.x]",
+    'x = "a\x01"', 'x = "\\uD800"',
+]
+
+
+@pytest.mark.parametrize("text", BROKEN_TOML)
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_every_way_a_settings_file_is_no_toml_is_one_message(tmp_path, text, lang):
+    """An unclosed inline table ("{ ... }" in its message) stopped lint with an internal
+    error (KeyError): every message of tomllib's is a ConfigError at a position, in the
+    user's language, tomllib's own wording gone."""
+    config = tmp_path / ".sogen.toml"
+    config.write_text(f"[lint]\n{text}\n", encoding="utf-8")
+    set_language(lang)
+    try:
+        with pytest.raises(ConfigError) as raised:
+            discover_config(tmp_path)
+    finally:
+        set_language("en")
+    message = str(raised.value)
+    invalid = "TOML として正しくありません" if lang == "ja" else "invalid TOML"
+    assert re.match(rf"{re.escape(str(config))}:\d+:\d+: {invalid}: ", message), message
+    reason = message.split(": ", 2)[-1]
+    assert "(at " not in reason and "('" not in reason  # no tomllib position, no tuple of key parts
+    if lang == "ja":
+        assert re.search(r"[\u3040-\u30ff]", reason), reason
 
 
 def test_the_nearest_settings_win_and_sogen_toml_before_pyproject(tmp_path):

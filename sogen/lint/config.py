@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import fnmatch
 import re
 import tomllib
@@ -244,6 +245,7 @@ _TOML_REASONS = tuple(
         (r"Unclosed array", N_("an array [ ... ] that is not closed")),
         (r"Unclosed inline table", N_("an inline table { ... } that is not closed")),
         (r"Unterminated string", N_("a string whose closing quote is missing")),
+        (r"Escaped character is not a Unicode scalar value", N_("an escape \\u... or \\U... that is no character")),
         (r"Unescaped '\\' in a string", N_("a backslash in a \"...\" string: write \\\\ or use '...'")),
         (r"Invalid initial character for a key part", N_("a key cannot begin here")),
         (r"Cannot overwrite a value", N_("a value that is set twice")),
@@ -267,9 +269,20 @@ def _toml_problem(message: str, path: Path) -> tuple[int, int, str]:
         line, column = text.count("\n") + 1, len(text.rsplit("\n", 1)[-1]) + 1
     for pattern, translated in _TOML_REASONS:
         found = pattern.fullmatch(reason)
-        if found:
-            return line, column, _(translated).format(item=found.group(1) if found.groups() else "")
+        if found:  # only a message with a part of tomllib's has a placeholder ("{ ... }" is text)
+            return line, column, _(translated).format(item=_toml_key(found.group(1))) if found.groups() else _(translated)
     return line, column, reason
+
+
+def _toml_key(item: str) -> str:
+    """A key as TOML writes it where tomllib shows its parts as a tuple: ('tool', 'sogen') is tool.sogen."""
+    try:
+        parts = ast.literal_eval(item)
+    except (ValueError, SyntaxError):
+        return item
+    if isinstance(parts, tuple) and parts and all(isinstance(part, str) for part in parts):
+        return ".".join(parts)
+    return item
 
 
 def _lint_table(path: Path) -> dict | None:

@@ -108,7 +108,8 @@ def display_path(path: str) -> str:
             return normal
     absolute = os.path.abspath(path)
     inside = _working_folder_prefix()
-    if absolute.startswith(inside) and len(absolute) > len(inside):  # relpath's answer, without its work
+    # relpath's answer without its work; not from the root, where "//x" (POSIX's other root) is "x" to relpath
+    if absolute.startswith(inside) and len(absolute) > len(inside) and inside != os.sep:
         return absolute[len(inside) :]
     relative = os.path.relpath(absolute)
     return absolute if relative.startswith(os.pardir) else relative
