@@ -511,14 +511,19 @@ def test_a_settings_file_that_is_no_toml_says_where_and_why_in_the_user_s_langua
     """tomllib's message was passed on in English and without the path:line:column of
     every other problem sogen reports ("Invalid value (at line 2, column 10)")."""
     config = tmp_path / ".sogen.toml"
-    config.write_text("[lint]\nselect = SO1\n", encoding="utf-8")
+    assert settings_problem(config, "[lint]\nselect = SO1\n", lang) == f"{config}:2:10: {said}"
+
+
+def settings_problem(config: Path, text: str, lang: str) -> str:
+    """The ConfigError of the settings file ``config`` holding ``text``, in ``lang``."""
+    config.write_text(text, encoding="utf-8")
     set_language(lang)
     try:
         with pytest.raises(ConfigError) as raised:
-            discover_config(tmp_path)
+            discover_config(config.parent)
     finally:
         set_language("en")
-    assert str(raised.value) == f"{config}:2:10: {said}"
+    return str(raised.value)
 
 
 # One input for each of tomllib's messages (3.11): a settings file broken each way.
@@ -536,14 +541,7 @@ def test_every_way_a_settings_file_is_no_toml_is_one_message(tmp_path, text, lan
     error (KeyError): every message of tomllib's is a ConfigError at a position, in the
     user's language, tomllib's own wording gone."""
     config = tmp_path / ".sogen.toml"
-    config.write_text(f"[lint]\n{text}\n", encoding="utf-8")
-    set_language(lang)
-    try:
-        with pytest.raises(ConfigError) as raised:
-            discover_config(tmp_path)
-    finally:
-        set_language("en")
-    message = str(raised.value)
+    message = settings_problem(config, f"[lint]\n{text}\n", lang)
     invalid = "TOML として正しくありません" if lang == "ja" else "invalid TOML"
     assert re.match(rf"{re.escape(str(config))}:\d+:\d+: {invalid}: ", message), message
     reason = message.split(": ", 2)[-1]
