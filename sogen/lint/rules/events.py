@@ -89,9 +89,9 @@ def assignments(ctx: FileContext) -> dict[str, list[Assignment]]:
     SET MODE=test give one plain word, SET EV="%ARMS_EVENT%" one quoted token; SET X=%1,
     SET /P and SET SPACED=a b (whose blank splits an IF as an empty value does) may not."""
     sets: dict[str, list[Assignment]] = {}
-    jumps = _jumps_to_labels(ctx.statements)
+    jumps = ctx.flow.jumps  # lower-case label -> the GOTOs and CALL :labels naming it
     label_lines = [label.span.line for label in ctx.labels]  # in file order: searched by bisection
-    called = [any(is_call for _, is_call in jumps.get(label.name.lower(), ())) for label in ctx.labels]
+    called = [any(jump.__class__ is Call for jump in jumps.get(label.name.lower(), ())) for label in ctx.labels]
     # SETLOCAL ... ENDLOCAL on the straight line, which no jump from elsewhere enters:
     # what was first set in between is gone after the ENDLOCAL, up to the next label (a
     # routine below, a branch the jumps reach, is not known to run after it).
@@ -151,23 +151,18 @@ def _on_the_straight_line(statements) -> set[int]:
     return found
 
 
-def _jumps_to_labels(statements) -> dict[str, list[tuple[int, bool]]]:
-    """Lower-case label name -> (line, is it a CALL) of every GOTO and CALL that names it."""
-    jumps: dict[str, list[tuple[int, bool]]] = {}
-    for stmt in statements:
-        if isinstance(stmt, Goto) or (isinstance(stmt, Call) and stmt.is_label):
-            jumps.setdefault(stmt.target.lower(), []).append((stmt.span.line, isinstance(stmt, Call)))
-    return jumps
-
-
-def _entered_between(labels: list[Label], label_lines: list[int], jumps: dict, opened: int, closed: int) -> bool:
+def _entered_between(
+    labels: list[Label], label_lines: list[int], jumps: dict[str, list[Goto | Call]], opened: int, closed: int
+) -> bool:
     """Whether a jump may land between lines ``opened`` and ``closed`` other than a retry
     loop's, a GOTO back from between them: a CALL, a GOTO from outside, or one forward
     (a branch, which may take another ENDLOCAL than the one at ``closed``)."""
     first, last = bisect.bisect_right(label_lines, opened), bisect.bisect_left(label_lines, closed)
     between = {label.name.lower(): label.span.line for label in labels[first:last]}
     return any(
-        is_call or not at < line < closed for name, at in between.items() for line, is_call in jumps.get(name, ())
+        jump.__class__ is Call or not at < jump.span.line < closed
+        for name, at in between.items()
+        for jump in jumps.get(name, ())
     )
 
 
