@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import ast
 import io
+import json
 import os
 import re
 import shutil
@@ -212,6 +213,14 @@ def test_help_is_not_translated_at_import_time(monkeypatch, capsys):
         (("import", "", "-o", "c.yaml"), ("FOLDER", "an empty path is not allowed")),
         (("migrate", "", "-o", "out"), ("FOLDER", "an empty path is not allowed")),
         (("lint", ""), ("FILE", "an empty path is not allowed")),
+        # "-" where no stream can be: an internal error (generate, migrate, import -o -, lint
+        # --config -, --baseline -) or a file named "-" (lint --write-baseline -).
+        (("generate", "samples/single-standby.yaml", "-o", "-"), ("-o/--out", "'-' (standard input or output)")),
+        (("migrate", "legacy", "-o", "-"), ("-o/--out", "'-' (standard input or output) is not allowed here")),
+        (("import", "legacy", "-o", "-"), ("-o/--out", "./- for one named -")),
+        (("lint", "--config", "-", "x.bat"), ("--config", "'-' (standard input or output)")),
+        (("lint", "--baseline", "-", "x.bat"), ("--baseline", "'-' (standard input or output)")),
+        (("lint", "--write-baseline", "-", "x.bat"), ("--write-baseline", "'-' (standard input or output)")),
         # Two asks that exclude each other, or a flag that does nothing alone: not a silent choice
         # (--write-baseline reports nothing, yet with --fix it fixed the scripts).
         (("lint", "--write-baseline", "b.json", "--fix", "x.bat"), ("--write-baseline cannot be used with --fix",)),
@@ -226,6 +235,26 @@ def test_usage_errors_name_the_option_and_what_is_allowed(capsys, monkeypatch, t
     code, out, err = in_process(capsys, *argv)
     assert code == 2 and out == ""
     assert all(word in err for word in words), err
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("argv", [("init", "-o", "-"), ("diagram", str(ROOT / "samples" / "single-standby.yaml"), "-o", "-")])
+def test_dash_as_the_file_to_write_is_standard_output(capsys, monkeypatch, tmp_path, argv):
+    """`init -o -` and `diagram -o -` stopped with an internal error: "-" is standard
+    output there, as without -o; ./- still names a file called -."""
+    monkeypatch.chdir(tmp_path)
+    code, out, _err = in_process(capsys, *argv)
+    assert code == 0 and out and list(tmp_path.iterdir()) == []
+    code, out, _err = in_process(capsys, *argv[:-1], "./-")
+    assert code == 0 and not out and (tmp_path / "-").is_file()
+
+
+def test_dash_as_lint_s_output_file_is_standard_output(capsys, monkeypatch, tmp_path):
+    """`lint --output-file -` wrote the report to a file named "-" and said nothing."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "start.bat").write_bytes(BROKEN)
+    code, out, _err = in_process(capsys, "lint", "--output-file", "-", "--format", "json", "start.bat")
+    assert code == 1 and json.loads(out)["findings"] and not (tmp_path / "-").exists()
 
 
 # -- colour -----------------------------------------------------------------------------

@@ -205,7 +205,7 @@ def _add_option(group, option: spec.Option) -> None:
         if option.repeat:
             kwargs["action"] = "append"
         if option.path:
-            kwargs["type"] = _path
+            kwargs["type"] = {spec.READ: _path, spec.PRINT: _path_or_print, spec.REFUSE: _named_path}[option.dash]
         kwargs["default"] = Path(option.default) if option.path and option.default is not None else option.default
     group.add_argument(*option.flags, **kwargs)
     for flag in option.hidden:  # an older spelling: accepted, not shown
@@ -226,6 +226,21 @@ def _path(text: str) -> Path | str:
     a file named -, reads the same as Path("-")."""
     text = _path_text(text)
     return text if text == "-" else Path(text)
+
+
+def _path_or_print(text: str) -> Path | None:
+    """A file to write, or None for "-": standard output, as without the option."""
+    return None if _path_text(text) == "-" else Path(text)
+
+
+def _named_path(text: str) -> Path:
+    """A file or folder that cannot be a stream: "-" was taken for a file named "-"
+    (`lint --write-baseline -` wrote one) or failed inside the command."""
+    if _path_text(text) == "-":
+        raise argparse.ArgumentTypeError(
+            _("'-' (standard input or output) is not allowed here: give a file or folder name (./- for one named -)")
+        )
+    return Path(text)
 
 
 def usage(command: spec.Command) -> str:

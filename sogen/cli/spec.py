@@ -31,15 +31,20 @@ DIALECT_NAMES = {"arm": "arm", "clp": "clp", "clusterpro-x": "clp"}
 # What a value names, for the completion scripts: the metavars that complete file names
 # and the ones that complete folder names.
 FILE_METAVARS = frozenset({"FILE", "TOPOLOGY", "SCRIPT", "PATH"})
+# What "-" is as the value of a path option (Option.dash).
+READ, PRINT, REFUSE = "read", "print", "refuse"
 DIR_METAVARS = frozenset({"DIR", "FOLDER"})
 
 
 class Option:
     """``flags``: the spellings shown; ``metavar`` None makes it a switch (on when given).
     ``hidden``: older spellings still accepted, not shown. ``repeat``: may be given more
-    than once (a list). ``path``: the value is a file or folder name."""
+    than once (a list). ``path``: the value is a file or folder name, and ``dash`` says what
+    "-" is there: READ, given to the command as "-" (which reads standard input or says
+    why it does not); PRINT, standard output, as if the option were not given; REFUSE, a
+    usage error (a folder to write, a settings file, a baseline: never a stream)."""
 
-    __slots__ = ("flags", "help", "metavar", "choices", "default", "repeat", "path", "hidden", "dest")
+    __slots__ = ("flags", "help", "metavar", "choices", "default", "repeat", "path", "hidden", "dest", "dash")
 
     def __init__(
         self,
@@ -52,9 +57,11 @@ class Option:
         path: bool = False,
         hidden: tuple[str, ...] = (),
         dest: str | None = None,
+        dash: str = "read",
     ):
         self.flags, self.help, self.metavar, self.choices = flags, help, metavar, choices
         self.default, self.repeat, self.path, self.hidden, self.dest = default, repeat, path, hidden, dest
+        self.dash = dash
 
     @property
     def name(self) -> str:
@@ -146,7 +153,7 @@ COMMANDS: tuple[Command, ...] = (
         "sogen.cli.generate:generate_main",
         (TOPOLOGY,),
         (
-            Option(("-o", "--out"), N_("folder to write (default: out)"), metavar="DIR", default="out", path=True),
+            Option(("-o", "--out"), N_("folder to write (default: out)"), metavar="DIR", default="out", path=True, dash=REFUSE),
             _force(N_("overwrite files sogen did not write or that were edited")),
             Option(("--check",), N_("write nothing; exit 1 with a diff when DIR is not up to date (for CI)")),
             Option(("--diff",), N_("print what would change as a unified diff; write nothing; exit 1 when something would")),
@@ -167,7 +174,10 @@ COMMANDS: tuple[Command, ...] = (
                 choices=("single-standby", "multi-standby"),
                 default="single-standby",
             ),
-            Option(("-o", "--out"), N_("file to write (default: print it)"), metavar="FILE", path=True, hidden=("--output",)),
+            Option(
+                ("-o", "--out"), N_("file to write (default: print it)"), metavar="FILE", path=True, hidden=("--output",),
+                dash=PRINT,
+            ),
             _force(N_("overwrite an existing file")),
         ),
     ),
@@ -185,7 +195,10 @@ COMMANDS: tuple[Command, ...] = (
                 choices=("mermaid", "svg"),
                 default="mermaid",
             ),
-            Option(("-o", "--out"), N_("file to write (default: print it)"), metavar="FILE", path=True, hidden=("--output",)),
+            Option(
+                ("-o", "--out"), N_("file to write (default: print it)"), metavar="FILE", path=True, hidden=("--output",),
+                dash=PRINT,
+            ),
             _force(N_("overwrite an existing file")),
         ),
     ),
@@ -222,6 +235,7 @@ COMMANDS: tuple[Command, ...] = (
                 N_("write the report to FILE (UTF-8, whole or not at all) instead of standard output"),
                 metavar="FILE",
                 path=True,
+                dash=PRINT,
             ),
             Option(("-q", "--quiet"), N_("print the findings only: no summary, no notes")),
             Option(
@@ -247,6 +261,7 @@ COMMANDS: tuple[Command, ...] = (
                 N_("settings file (.sogen.toml or pyproject.toml) instead of the nearest one"),
                 metavar="FILE",
                 path=True,
+                dash=REFUSE,
             ),
             Option(
                 ("--fail-on",),
@@ -287,12 +302,14 @@ COMMANDS: tuple[Command, ...] = (
                 N_("report only the findings not in FILE, written earlier with --write-baseline"),
                 metavar="FILE",
                 path=True,
+                dash=REFUSE,
             ),
             Option(
                 ("--write-baseline",),
                 N_("record today's findings in FILE (replacing it) and exit 0; report nothing"),
                 metavar="FILE",
                 path=True,
+                dash=REFUSE,
             ),
         ),
         epilog=N_("Exit status: 0 nothing at or above --fail-on, 1 something is, 2 usage or I/O error "
@@ -320,6 +337,7 @@ COMMANDS: tuple[Command, ...] = (
                 metavar="FILE",
                 default="cluster.yaml",
                 path=True,
+                dash=REFUSE,  # import reads the file back to check it
                 hidden=("--output",),
             ),
             _force(N_("overwrite an existing topology file")),
@@ -331,7 +349,7 @@ COMMANDS: tuple[Command, ...] = (
         "sogen.cli.commands:migrate",
         (GROUP_FOLDERS,),
         (
-            Option(("-o", "--out"), N_("folder to write (default: out)"), metavar="DIR", default="out", path=True),
+            Option(("-o", "--out"), N_("folder to write (default: out)"), metavar="DIR", default="out", path=True, dash=REFUSE),
             Option(
                 ("--topology",),
                 N_("use this topology instead of importing one from the folders"),
