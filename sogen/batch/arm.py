@@ -40,7 +40,12 @@ class Bounded:
             return True
         if not DIGITS.fullmatch(text):
             return False
-        return self.minimum <= int(text) and (self.maximum is None or int(text) <= self.maximum)
+        digits = text.lstrip("0") or "0"
+        if len(digits) > len(str(self.maximum or self.minimum)):
+            # Past the bound (and Python reads no more than 4,300 digits as a number).
+            return self.maximum is None
+        value = int(digits)
+        return self.minimum <= value and (self.maximum is None or value <= self.maximum)
 
 
 @dataclass(frozen=True, kw_only=True)
