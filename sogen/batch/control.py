@@ -4,7 +4,7 @@ unreachable statements, jumps to nowhere."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Sequence, cast
 
 from sogen.batch.ir import Block, Call, Chain, Comment, Exit, For, Goto, If, Label, Script, Stmt
 
@@ -33,12 +33,16 @@ def _collect(statements: Sequence[Stmt], found: list[Stmt]) -> None:
 
 
 def children(stmt: Stmt) -> tuple[Stmt, ...]:
-    if isinstance(stmt, If):
+    # By class, not isinstance: the statement classes have no subclasses, and every
+    # statement of every script comes through here.
+    cls = stmt.__class__
+    if cls is If:
+        stmt = cast(If, stmt)
         return stmt.then + stmt.otherwise if stmt.otherwise else stmt.then
-    if isinstance(stmt, Block) or isinstance(stmt, For):
-        return stmt.body
-    if isinstance(stmt, Chain):
-        return stmt.parts
+    if cls is Block or cls is For:
+        return cast(Block | For, stmt).body
+    if cls is Chain:
+        return cast(Chain, stmt).parts
     return ()
 
 
@@ -47,19 +51,22 @@ _NESTING = frozenset((If, Block, For, Chain))
 
 def transfers(stmt: Stmt) -> bool:
     """True when ``stmt`` never lets execution run on to the next statement."""
-    if isinstance(stmt, Goto) or isinstance(stmt, Exit):
+    cls = stmt.__class__
+    if cls is Goto or cls is Exit:
         return True
-    if isinstance(stmt, Chain):
-        for index, part in enumerate(stmt.parts):
-            if index and stmt.operators[index - 1] != "&":
+    if cls is Chain:
+        chain = cast(Chain, stmt)
+        for index, part in enumerate(chain.parts):
+            if index and chain.operators[index - 1] != "&":
                 return False  # conditional, or a pipe (its parts run in child processes)
             if transfers(part):
                 return True
         return False
-    if isinstance(stmt, If):
-        return stmt.otherwise is not None and any(map(transfers, stmt.then)) and any(map(transfers, stmt.otherwise))
-    if isinstance(stmt, Block):
-        return any(map(transfers, stmt.body))
+    if cls is If:
+        branch = cast(If, stmt)
+        return branch.otherwise is not None and any(map(transfers, branch.then)) and any(map(transfers, branch.otherwise))
+    if cls is Block:
+        return any(map(transfers, cast(Block, stmt).body))
     return False
 
 
@@ -74,17 +81,20 @@ def control_flow(script: Script) -> ControlFlow:
     # The top level and every statement list inside it (block bodies, IF branches).
     sequences: list[Sequence[Stmt]] = [script.statements]
     for stmt in walk(script.statements):
-        if isinstance(stmt, Label):
-            labels.setdefault(stmt.name.lower(), []).append(stmt)
-        elif isinstance(stmt, Goto) or (isinstance(stmt, Call) and stmt.is_label):
-            jumps.setdefault(stmt.target.lower(), []).append(stmt)
-            ordered_jumps.append(stmt)
-        elif isinstance(stmt, If):
-            sequences.append(stmt.then)
-            if stmt.otherwise:
-                sequences.append(stmt.otherwise)
-        elif isinstance(stmt, Block) or isinstance(stmt, For):
-            sequences.append(stmt.body)
+        cls = stmt.__class__
+        if cls is Label:
+            labels.setdefault(cast(Label, stmt).name.lower(), []).append(cast(Label, stmt))
+        elif cls is Goto or (cls is Call and cast(Call, stmt).is_label):
+            jump = cast(Goto | Call, stmt)
+            jumps.setdefault(jump.target.lower(), []).append(jump)
+            ordered_jumps.append(jump)
+        elif cls is If:
+            branch = cast(If, stmt)
+            sequences.append(branch.then)
+            if branch.otherwise:
+                sequences.append(branch.otherwise)
+        elif cls is Block or cls is For:
+            sequences.append(cast(Block | For, stmt).body)
     undefined = [
         jump
         for jump in ordered_jumps
@@ -94,10 +104,11 @@ def control_flow(script: Script) -> ControlFlow:
     falls_into: dict[str, Stmt] = {}
     previous: Stmt | None = None
     for stmt in script.statements:
-        if isinstance(stmt, Comment):
+        cls = stmt.__class__
+        if cls is Comment:
             continue
-        if isinstance(stmt, Label) and previous is not None and not transfers(previous):
-            falls_into.setdefault(stmt.name.lower(), previous)
+        if cls is Label and previous is not None and not transfers(previous):
+            falls_into.setdefault(cast(Label, stmt).name.lower(), previous)
         previous = stmt
 
     unreachable: list[tuple[Stmt, ...]] = []
@@ -105,9 +116,10 @@ def control_flow(script: Script) -> ControlFlow:
         runs: list[list[Stmt]] = []  # what follows each unconditional jump, up to a label
         dead = False
         for stmt in sequence:
-            if isinstance(stmt, Label):
+            cls = stmt.__class__
+            if cls is Label:
                 dead = False  # a label can be jumped to: what follows runs
-            elif dead and not isinstance(stmt, Comment):
+            elif dead and cls is not Comment:
                 runs[-1].append(stmt)
             elif not dead and transfers(stmt):
                 dead = True

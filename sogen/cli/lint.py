@@ -22,7 +22,7 @@ from sogen.cli.spec import DIALECT_NAMES
 from sogen.i18n import _, ngettext
 from sogen.lint.cache import cache_folder as lint_cache_folder
 from sogen.lint.config import ConfigError, LintConfig, discover_config, load_config
-from sogen.lint.engine import LintUsageError, fails, filter_baseline, lint_paths, write_baseline
+from sogen.lint.engine import LintUsageError, fails, few_collections, filter_baseline, lint_paths, write_baseline
 from sogen.lint.report import MACHINE_FORMATS, STATISTICS_FORMATS, render, render_statistics
 from sogen.output import ReadOnlyFile, write_atomically
 from sogen.textio import MAX_SOURCE_BYTES, decode_bytes, visible, visible_lines, write_utf8
@@ -328,27 +328,28 @@ def main(argv: list[str], *, progress: bool = True) -> int:
     """`sogen lint ARGV` (options in sogen.cli.spec): a bad option exits with status 2 and
     a message naming it and what it allows."""
     args = parse("lint", argv)
-    return run_lint(
-        args.paths,
-        args.format,
-        args.select,
-        args.ignore,
-        args.config,
-        args.fail_on,
-        args.fix,
-        args.diff,
-        args.baseline,
-        args.topology,
-        output_file=args.output_file,
-        stdin_filename=args.stdin_filename,
-        quiet=args.quiet,
-        statistics=args.statistics,
-        exit_zero=args.exit_zero,
-        extend_select=args.extend_select,
-        baseline_to_write=args.write_baseline,
-        dialect=args.dialect,
-        use_cache=not args.no_cache,
-        unsafe_fixes=args.unsafe_fixes,
-        respect_gitignore=not args.no_respect_gitignore,
-        progress=progress,
-    )
+    with few_collections():
+        return run_lint(
+            args.paths,
+            args.format,
+            args.select,
+            args.ignore,
+            args.config,
+            args.fail_on,
+            args.fix,
+            args.diff,
+            args.baseline,
+            args.topology,
+            output_file=args.output_file,
+            stdin_filename=args.stdin_filename,
+            quiet=args.quiet,
+            statistics=args.statistics,
+            exit_zero=args.exit_zero,
+            extend_select=args.extend_select,
+            baseline_to_write=args.write_baseline,
+            dialect=args.dialect,
+            use_cache=not args.no_cache,
+            unsafe_fixes=args.unsafe_fixes,
+            respect_gitignore=not args.no_respect_gitignore,
+            progress=progress,
+        )

@@ -262,21 +262,31 @@ def cluster_of(folder: str) -> str:
     the nearest folder holding a manifest.json (what sogen generate writes), else the folder
     the group folders stand side by side in. Linting several sites' clusters at once then
     finds exactly what linting each alone does."""
+    return _manifest_folder(folder) or os.path.dirname(_group_folder(folder))
+
+
+# Folder -> the nearest folder from it up holding a manifest.json (None: none), filled
+# once a run as folders are asked about: the group folders of a site share their parents.
+_manifest_folders: dict[str, str | None] = {}
+
+
+def _manifest_folder(folder: str) -> str | None:
+    passed = []
     current = folder
-    while True:
-        if _holds_manifest(current):
-            return current
+    while current not in _manifest_folders:
+        if os.path.isfile(os.path.join(current, MANIFEST)):
+            _manifest_folders[current] = current
+            break
+        passed.append(current)
         parent = os.path.dirname(current)
         if parent == current:
+            _manifest_folders[current] = None
             break
         current = parent
-    return os.path.dirname(_group_folder(folder))
-
-
-@lru_cache(maxsize=4096)
-def _holds_manifest(folder: str) -> bool:
-    """(asked once a run for each folder, however many group folders stand below it)"""
-    return os.path.isfile(os.path.join(folder, MANIFEST))
+    found = _manifest_folders[current]
+    for below in passed:
+        _manifest_folders[below] = found
+    return found
 
 
 # -- one file (runs in a worker) ----------------------------------------------------
@@ -466,10 +476,11 @@ def _lint_data(job: Job, data: bytes) -> FileResult:
 
 
 @contextmanager
-def _few_collections() -> Iterator[None]:
+def few_collections() -> Iterator[None]:
     """Linting makes many small objects and next to no reference cycles: with the
     default thresholds the cyclic collector spends several per cent of the time
-    looking for cycles that are not there."""
+    looking for cycles that are not there (and, once the results are in, a full
+    collection goes through all of them again while the report is written)."""
     thresholds = gc.get_threshold()
     _collect_rarely()
     try:
@@ -486,7 +497,7 @@ def _run(jobs: list[Job], topology=None, progress: Callable[[int, int], None] | 
     """The jobs' results in the jobs' order; ``progress(done, total)`` is called in this
     process after each file."""
     workers = os.cpu_count() or 1
-    with _few_collections():
+    with few_collections():
         if len(jobs) < PARALLEL_MIN_FILES or workers < 2:
             global _topology
             _topology = topology
@@ -567,7 +578,7 @@ def lint_paths(
     # Worked out once a run: the working folder and the manifests may change between runs.
     absolute_folder.cache_clear()
     cluster_of.cache_clear()
-    _holds_manifest.cache_clear()
+    _manifest_folders.clear()
     _working_folder_prefix.cache_clear()
     unread: list[str] = []
     lang = language()

@@ -103,13 +103,15 @@ def snippet(finding: Finding, paint) -> list[str]:
     start = min(finding.column, len(source) + 1)
     single_line = finding.end_line == finding.line and finding.end_column > start
     end = min(finding.end_column, len(source) + 1) if single_line else start + 1
-    pad = " " * cells(visible(source[: start - 1]))
-    carets = "^" * max(1, cells(visible(source[start - 1 : end - 1])))
+    if source.isascii() and source.isprintable():  # most lines: a character is a cell, shown as it is
+        shown, pad, width = source, " " * (start - 1), end - start
+    else:
+        shown, pad, width = visible(source), " " * cells(visible(source[: start - 1])), cells(visible(source[start - 1 : end - 1]))
     colour = SEVERITY_COLOURS[finding.severity]
     return [
         paint(f"{gutter} |", "blue"),
-        paint(f"{number} |", "blue") + f" {visible(source)}",
-        paint(f"{gutter} |", "blue") + " " + pad + paint(carets, colour),
+        paint(f"{number} |", "blue") + f" {shown}",
+        paint(f"{gutter} |", "blue") + " " + pad + paint("^" * max(1, width), colour),
     ]
 
 
@@ -132,14 +134,16 @@ def render_human(
             return text
         return "".join(f"\x1b[{_ANSI[s]}m" for s in styles) + text + "\x1b[0m"
 
+    shown_paths: dict[str, str] = {}  # the findings of a file come one after the other
     for finding in findings:
         severity = finding.severity
-        where = paint(f"{visible(finding.path)}:{finding.line}:{finding.column}:", "bold")
+        path = shown_paths.get(finding.path)
+        if path is None:
+            path = shown_paths[finding.path] = visible(finding.path)
+        where = paint(f"{path}:{finding.line}:{finding.column}:", "bold")
         code = paint(finding.code, "bold", SEVERITY_COLOURS[severity])
-        stream.write(f"{where} {code} [{severity}] {visible(finding.message)}\n")
-        for line in snippet(finding, paint):
-            stream.write(line + "\n")
-        stream.write("\n")
+        lines = [f"{where} {code} [{severity}] {visible(finding.message)}", *snippet(finding, paint), "\n"]
+        stream.write("\n".join(lines))  # a write a finding: thousands of them add up
     if quiet:
         return
     if fixed:
