@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 from sogen.i18n import _
 from sogen.lint.context import FileContext
-from sogen.batch.ir import Call, Comment, Exit, Label, Span, Stmt
+from sogen.batch.ir import Call, Command, Comment, Exit, Goto, Label, Span, Stmt
 from sogen.lint.rules.base import (
     ERROR,
     INFO,
@@ -36,8 +36,15 @@ def sections(ctx: FileContext) -> list[tuple[Label | None, list[Stmt]]]:
 
 
 def only_exits(body: list[Stmt], is_last: bool) -> bool:
-    """A section that ends the script at once: `:EXIT` / `exit`, or an empty last label."""
-    return all(isinstance(s, Exit) for s in body) and (bool(body) or is_last)
+    """A section that ends the script at once and does nothing else: `:EXIT` / `exit`,
+    `GOTO :EOF`, an empty last label, or the ENDLOCAL of `:end` / `endlocal` on the way out."""
+    if not all(_ends(s) or (isinstance(s, Command) and s.program == "endlocal") for s in body):
+        return False
+    return is_last or (bool(body) and _ends(body[-1]))
+
+
+def _ends(stmt: Stmt) -> bool:
+    return isinstance(stmt, Exit) or (isinstance(stmt, Goto) and stmt.target.lower() == "eof")
 
 
 def exit_label(grouped: list[tuple[Label | None, list[Stmt]]]) -> Label | None:
@@ -62,7 +69,9 @@ class UndefinedLabel(Rule):
     ## Why it matters in a cluster
     cmd.exe reports "The system cannot find the batch label specified" and ends
     the script there. On a failover that means the services of the group are not
-    started (or not stopped) and ARM is not told why.
+    started (or not stopped) and ARM is not told why. A `CALL` of a missing label
+    does not end the script: cmd goes on with the next line, and what the routine
+    was to do is not done.
 
     ## Example
     ```batch
@@ -90,14 +99,15 @@ class UndefinedLabel(Rule):
             close = difflib.get_close_matches(stmt.target.upper(), list(names), n=1)
             hint = _("; did you mean {label}?").format(label=names[close[0]]) if close else ""
             if isinstance(stmt, Call):
-                span, jump = stmt.span, f"CALL :{stmt.target}"
+                message = _(
+                    "CALL :{label} names no label in this script: cmd.exe reports an error and goes on "
+                    "with the next line, without the routine{hint}"
+                )
+                span = stmt.span
             else:
-                span, jump = stmt.target_span, f"GOTO {stmt.target}"
-            yield self.finding(
-                ctx,
-                span,
-                _("{jump} names no label in this script: cmd.exe stops the script here{hint}").format(jump=jump, hint=hint),
-            )
+                message = _("GOTO {label} names no label in this script: cmd.exe stops the script here{hint}")
+                span = stmt.target_span
+            yield self.finding(ctx, span, message.format(label=stmt.target, hint=hint))
 
 
 @register
@@ -165,7 +175,8 @@ class FallThrough(Rule):
     Checks for a section that runs a cluster action and then runs on into the next
     label. Cluster actions are ARMLOAD, ARMKILL, ARMLOADC, net start/stop and the
     database commands; the section does not end with `GOTO` or `EXIT`. Running into
-    a label whose section only exits is fine.
+    a label whose section only ends the script (`EXIT`, `GOTO :EOF`, the `ENDLOCAL`
+    of an `:end` label at the end of the file) is fine.
 
     ## Why it matters in a cluster
     Batch labels are only jump targets: without `GOTO EXIT` the normal start runs
