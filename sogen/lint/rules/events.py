@@ -474,8 +474,11 @@ class UnhandledEvent(Rule):
 class MissingDiskCheck(Rule):
     """
     ## What it does
-    Checks that no service starts before the script has tested `ARMS_DISK`. This
-    holds on the `START` and `FAILOVER` paths, for ARMLOAD, net start and the
+    Checks that no service starts before the script has tested `ARMS_DISK`, nor
+    when it is `FAILURE` after a test that does not keep the starts from running
+    (a line `IF "%ARMS_DISK%" == "FAILURE" ARMBCAST ...` with the starts after it,
+    or a `GOTO` in a `CALL`ed routine, which only ends the routine).
+    This holds on the `START` and `FAILOVER` paths, for ARMLOAD, net start and the
     database start commands.
 
     ## Why it matters in a cluster
@@ -526,16 +529,23 @@ class MissingDiskCheck(Rule):
             for index, action in enumerate(result.actions):
                 if action.phase != "start" or action.verb not in SERVICE_STARTS:
                     continue
-                if disk_tested_at is not None and disk_tested_at <= index:
+                if disk_tested_at is None or index < disk_tested_at:
+                    message = _(
+                        "{command} runs on the {event} path before {variable} is "
+                        "tested: when the switched partition failed it starts without its data; put IF "
+                        '"%{variable}%" == "FAILURE" GOTO ... first'
+                    )
+                elif combination.disk == "FAILURE":
+                    message = _(
+                        "{command} runs on the {event} path when {variable} is FAILURE: the test above does "
+                        "not keep it from starting without its data; make the test GOTO past the starts"
+                    )
+                else:
                     continue
                 yield self.finding(
                     ctx,
                     action.stmt.span,
-                    _(
-                        "{command} runs on the {event} path before {variable} is "
-                        "tested: when the switched partition failed it starts without its data; put IF "
-                        '"%{variable}%" == "FAILURE" GOTO ... first'
-                    ).format(command=action.text.strip(), event=combination.event, variable=disk_variable),
+                    message.format(command=action.text.strip(), event=combination.event, variable=disk_variable),
                 )
 
 
