@@ -100,6 +100,15 @@ def test_valid_files_load(tmp_path):
         load_topology(path)
 
 
+def test_a_product_listed_twice_is_a_problem_not_a_crash(tmp_path):
+    # Both depend on StarOffice: ordering the group's products met the second copy (exit 3).
+    workflow = VALID_SINGLE + "      - type: workflow\n        database: sqlserver\n"
+    expect(tmp_path, workflow, "type: workflow", "groups[0].products[2]", "'workflow' is listed twice in group 'g1'", 2)
+    mail = "      - type: mailgateway-smtp\n        mta: mailhub\n"
+    twice = VALID_SINGLE + mail + mail
+    expect(tmp_path, twice, "type: mailgateway", "groups[0].products[3]", "'mailgateway-smtp' is listed twice in group 'g1'", 2)
+
+
 def test_mode_needs_matching_number_of_groups(tmp_path):
     text = edit(VALID_MULTI, "mode: multi-standby", "mode: single-standby")
     expect(tmp_path, text, "- name: g1", "groups", "a single-standby cluster has exactly 1 failover group, this file has 2")

@@ -130,7 +130,10 @@ def dependency_order(products: list[PlannedProduct]) -> list[PlannedProduct]:
 
     Databases come first, then StarOffice, then what needs it (section 3.2).
     """
-    by_key = {p.key: p for p in products}
+    by_key: dict[str, PlannedProduct] = {}
+    for product in products:  # a product listed twice is check_products' finding: ordered once
+        by_key.setdefault(product.key, product)
+    products = list(by_key.values())
     waiting = {p.key: {d for d in p.depends_on if d in by_key} for p in products}
     ready = [(p.rank, p.key) for p in products if not waiting[p.key]]
     heapq.heapify(ready)
