@@ -640,6 +640,34 @@ def test_line_breaks_and_control_characters_are_named(tmp_path):
     )
 
 
+# 1.5.1: backup.bat stops StarOffice, runs the backup, starts StarOffice and resumes the watch.
+def test_the_backup_command_is_one_command_that_comes_back(tmp_path):
+    def backup(command: str) -> str:
+        return VALID_SINGLE + f"settings:\n  backup_command: '{command}'\n"
+
+    for accepted in ("call C:\\scripts\\so-backup.bat", "robocopy D:\\SO E:\\BACKUP /MIR", "cmd /c C:\\bk.cmd"):
+        path = tmp_path / "ok.yaml"
+        path.write_text(backup(accepted), encoding="utf-8")
+        load_topology(path)
+    # A block never closed: Windows' cmd stops backup.bat there, StarOffice stays stopped.
+    expect(
+        tmp_path, backup("(call C:\\scripts\\so-backup.bat"), "'(call", "settings.backup_command",
+        "is not a line cmd can run: '(' opens a block that is never closed",
+    )
+    expect(
+        tmp_path, backup("C:\\scripts\\so-backup.bat"), "'C:", "settings.backup_command",
+        "runs the batch file C:\\scripts\\so-backup.bat without CALL: cmd would not come back to backup.bat, and "
+        "StarOffice would stay stopped with its watch paused; write call C:\\scripts\\so-backup.bat",
+    )
+    for refused in ("exit /b 0", "goto :eof", "rem later", "if exist D:\\SO call x"):
+        text = backup(refused)
+        line, column = position(text, "'" + refused.split()[0])
+        assert any(
+            p.startswith(f"{line}:{column}: settings.backup_command: is to be one command that runs and comes back")
+            for p in problems_of(tmp_path, text)
+        ), refused
+
+
 def test_characters_outside_code_page_932(tmp_path):
     text = VALID_SINGLE + "settings:\n  messages:\n    no_arm: 'ARM down 😀'\n"
     expect(

@@ -222,6 +222,37 @@ def _fits_a_line(value: str) -> str:
 
 
 SafeText = Annotated[str, Field(min_length=1), AfterValidator(_reject_unsafe), AfterValidator(_fits_a_line)]
+
+
+def _runs_and_comes_back(value: str) -> str:
+    """backup.bat runs the backup command between stopping StarOffice and starting it
+    again (guide 1.5.1): one command that comes back, read as cmd reads the line."""
+    from sogen.batch.ir import Call, Command, ParseError
+    from sogen.batch.parser import parse_lines
+
+    statements = parse_lines((value,), 1)
+    stmt = statements[0] if len(statements) == 1 else None
+    if isinstance(stmt, ParseError):
+        raise ValueError(_("is not a line cmd can run: {reason}").format(reason=stmt.message))
+    if isinstance(stmt, Command) and not stmt.via and stmt.name.lower().endswith((".bat", ".cmd")):
+        raise ValueError(
+            _(
+                "runs the batch file {name} without CALL: cmd would not come back to backup.bat, and StarOffice "
+                "would stay stopped with its watch paused; write call {name}"
+            ).format(name=stmt.name)
+        )
+    if not isinstance(stmt, Command | Call):
+        raise ValueError(
+            _(
+                "is to be one command that runs and comes back (a program, or CALL of a batch file): backup.bat "
+                "starts StarOffice and resumes its watch after it; IF, FOR, GOTO, EXIT, SET, labels, comments "
+                "and blocks are not allowed here (put them in a batch file of your own and CALL it)"
+            )
+        )
+    return value
+
+
+BackupCommand = Annotated[SafeText, AfterValidator(_runs_and_comes_back)]
 QuotedText = Annotated[SafeText, WrittenInQuotes]
 HOST_REGEX = r"(?=.*[A-Za-z])[A-Za-z0-9](?:[A-Za-z0-9-]{0,13}[A-Za-z0-9])?"
 HOST_ALLOWED = N_(
@@ -537,7 +568,7 @@ class Settings(StrictModel):
     db_settle_seconds: WholeNumber = Field(
         default=30, ge=0, le=3600, description=N_("ARMSLEEP after the database stops; 0: no ARMSLEEP (as some legacy scripts)")
     )
-    backup_command: SafeText | None = Field(
+    backup_command: BackupCommand | None = Field(
         default=None, description=N_("Command that backs up the StarOffice data (runs while the service is stopped)")
     )
     # Generated files never depend on who runs sogen: the runbook's language is the topology's.
