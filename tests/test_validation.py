@@ -726,6 +726,20 @@ def test_malformed_yaml_points_at_the_problem(tmp_path):
     assert problem.line == 3 and problem.message.startswith("malformed YAML: ")
 
 
+def test_a_yaml_version_other_than_1_1_or_1_2_is_named(tmp_path):
+    # ruamel.yaml asserts on %YAML 1.0 and 1.3: that was an internal error (exit 3).
+    path = tmp_path / "t.yaml"
+    for version in ("1.0", "1.3", "2.0"):
+        path.write_text(f"# cluster\n%YAML {version}\n---\n" + VALID_SINGLE, encoding="utf-8")
+        with pytest.raises(TopologyError) as info:
+            load_topology(path)
+        assert [str(p) for p in info.value.problems] == [
+            f"{path}:2:1: malformed YAML: %YAML {version}: sogen reads YAML 1.1 and 1.2"
+        ]
+    path.write_text("%YAML 1.2\n---\n" + VALID_SINGLE, encoding="utf-8")
+    load_topology(path)
+
+
 def test_missing_file_and_directory(tmp_path):
     for path, message in ((tmp_path / "nope.yaml", "no such file"), (tmp_path, "is a directory, not a topology file")):
         with pytest.raises(TopologyError) as info:

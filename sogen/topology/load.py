@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import json
+import re
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -165,6 +166,22 @@ def _guarded_composer() -> type:
     return GuardedComposer
 
 
+# The %YAML directives ruamel.yaml reads; it asserts on the others (1.0, 1.3) instead of
+# raising an error, and an assertion is no message for a user (nor there under python -O).
+_YAML_DIRECTIVE = re.compile(r"%YAML[ \t]+(\S+)")
+
+
+def _unread_yaml_version(text: str) -> tuple[str, int] | None:
+    """(the version, its line) of a %YAML directive other than 1.1 or 1.2, before the document starts."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.startswith("---") or not (line.startswith("%") or line.startswith("#") or not line.strip()):
+            return None
+        match = _YAML_DIRECTIVE.match(line)
+        if match and match.group(1) not in ("1.1", "1.2"):
+            return match.group(1), number
+    return None
+
+
 def read_document(path: Path) -> LoadedDocument:
     """Read and parse YAML (or JSON, which is YAML) with positions. One-line errors."""
     shown = str(path)
@@ -194,6 +211,10 @@ def read_document(path: Path) -> LoadedDocument:
 
     yaml = YAML(typ="rt")
     yaml.Composer = _guarded_composer()
+    directive = _unread_yaml_version(text)
+    if directive is not None:
+        version, line = directive
+        raise fail(_("malformed YAML: %YAML {version}: sogen reads YAML 1.1 and 1.2").format(version=version), line, 1)
     try:
         root = yaml.load(text)
     except _Refused as exc:
