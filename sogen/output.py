@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sogen.i18n import _
-from sogen.textio import decode_bytes
+from sogen.textio import UnreadableFile, decode_bytes, read_regular
 
 MANIFEST = "manifest.json"
 # sogen's own corner of OUT: the lock and the staging of an update.
@@ -431,12 +431,12 @@ class _Update:
                         path=path, out=self.folder.shown
                     )
                 )
-        try:
-            fd = os.open(self.journal_path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0))
-        except FileNotFoundError:
-            return None
-        with os.fdopen(fd, "rb") as stream:
-            data = stream.read(LARGEST_OWN_FILE)
+        try:  # a FIFO put in its place must not stop sogen waiting for a writer
+            data = read_regular(self.journal_path, LARGEST_OWN_FILE, follow_links=False)
+        except UnreadableFile:
+            if not os.path.lexists(self.journal_path):
+                return None
+            data = b""  # a link, a folder, a device: not a journal sogen wrote
         try:
             return _Journal.load(data)
         except (ValueError, KeyError, TypeError, AttributeError):

@@ -51,14 +51,16 @@ def _size(count: int) -> str:
     return _("{count} bytes").format(count=count)
 
 
-def read_regular(path: str | os.PathLike, limit: int) -> bytes:
+def read_regular(path: str | os.PathLike, limit: int, *, follow_links: bool = True) -> bytes:
     """The bytes of ``path`` when it is a regular file of at most ``limit`` bytes.
 
     Raises UnreadableFile for anything else: no such file, a directory, a FIFO,
-    a device or socket, a larger file, or an I/O error.
+    a device or socket, a larger file, or an I/O error; without ``follow_links``,
+    a symbolic link too.
     """
+    flags = _OPEN_FLAGS if follow_links else _OPEN_FLAGS | getattr(os, "O_NOFOLLOW", 0)
     try:
-        descriptor = os.open(path, _OPEN_FLAGS)
+        descriptor = os.open(path, flags)
     except FileNotFoundError:
         raise UnreadableFile(path, _("no such file")) from None
     except OSError as exc:

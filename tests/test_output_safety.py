@@ -238,6 +238,22 @@ def test_a_fifo_in_out_is_never_opened(tmp_path):
     assert tree(out) == SETS["single-standby"]
 
 
+@pytest.mark.parametrize("kind", ["fifo", "link", "folder"])
+def test_a_journal_that_is_no_file_stops_the_run_without_waiting(tmp_path, kind):
+    # A FIFO opened to read waits for a writer: generate and --check hung there.
+    out = tmp_path / "out"
+    write(out, SETS["single-standby"], force=False, notice=quiet)
+    journal = out / STATE / "txn" / "journal.json"
+    journal.parent.mkdir(parents=True, exist_ok=True)
+    {"fifo": os.mkfifo, "link": lambda p: p.symlink_to(tmp_path / "elsewhere.json"), "folder": os.mkdir}[kind](journal)
+    (tmp_path / "elsewhere.json").write_text(json.dumps({"replace": {}, "remove": {}, "forced": False}))
+    for args in ([], ["--check"]):
+        result = sogen("generate", SINGLE, "-o", out, *args, timeout=20)
+        assert result.returncode == 2, result.stderr
+        assert "the journal of an interrupted update is damaged" in result.stderr
+    assert visible_tree(out) == SETS["single-standby"]  # nothing of OUT touched
+
+
 def test_removal_removes_only_what_sogen_wrote(tmp_path):
     out = tmp_path / "out"
     write(out, SETS["multi-standby"], force=False, notice=quiet)
