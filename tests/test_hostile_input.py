@@ -1215,6 +1215,17 @@ def test_a_selection_of_no_rule_is_a_usage_error(tmp_path, options):
     assert result.returncode == EXIT_USAGE and "no rule is selected" in result.stderr
 
 
+def test_settings_that_select_no_rule_name_their_file(tmp_path):
+    """Found by the settings fuzz test: `select = []` said only that no rule is selected."""
+    (tmp_path / "start.bat").write_bytes(CLEAN_SCRIPT)
+    settings = tmp_path / "pyproject.toml"
+    settings.write_text("[tool.sogen.lint]\nselect = []\n", encoding="utf-8")
+    result = sogen("lint", "start.bat", cwd=tmp_path)
+    assert result.returncode == EXIT_USAGE
+    assert result.stderr == f"sogen lint: {settings}: select and ignore leave no rule to run\n"
+    assert sogen("lint", "start.bat", "--select", "SO1", cwd=tmp_path).returncode == 0  # the command line decides
+
+
 def test_a_shift_jis_console_gets_code_page_932(tmp_path):
     """Under LANG=ja_JP.SJIS (the locale the project's CI installs for Wine) Python writes
     with its strict shift_jis codec, which has no ～, ① or 髙: code page 932, what the

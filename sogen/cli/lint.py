@@ -44,7 +44,13 @@ def resolve_config(
     extend_select: list[str] | None = None,
 ) -> LintConfig:
     config = load_config(config_file) if config_file else discover_config(common_folder(paths))
-    return config.with_options(select, ignore, fail_on, extend_select)
+    # An empty CI variable (--select "$RULES") or settings file must not turn the check off unseen.
+    if select is None and extend_select is None and config.source is not None and not config.selected():
+        raise LintUsageError(_("{path}: select and ignore leave no rule to run").format(path=config.source))
+    config = config.with_options(select, ignore, fail_on, extend_select)
+    if not config.selected():
+        raise LintUsageError(_("no rule is selected: --select and --ignore (or the settings) leave none to run"))
+    return config
 
 
 def read_stdin(name: str) -> tuple[str, bytes]:
@@ -209,9 +215,6 @@ def run_lint(
                 _("--baseline {path}: no such file; record one with --write-baseline {path}").format(path=baseline)
             )
         config = resolve_config(files or [stdin_filename], config_file, select, ignore, fail_on, extend_select)
-        if not config.selected():
-            # An empty CI variable (--select "$RULES") must not turn the check off unseen.
-            raise LintUsageError(_("no rule is selected: --select and --ignore (or the settings) leave none to run"))
         if dialect:  # the event variables' names, instead of each script's own
             config = replace(config, dialect=DIALECT_NAMES.get(dialect, dialect))
         cluster = load_cluster(topology) if topology else None
