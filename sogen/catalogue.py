@@ -16,6 +16,11 @@ from importlib import resources
 DATABASE_ROLE = "database"
 # A catalogue file to read instead of the packaged one (a site's products, tests).
 CATALOGUE_VARIABLE = "SOGEN_CATALOGUE"
+MAX_CATALOGUE_BYTES = 1024 * 1024
+
+
+class CatalogueError(Exception):
+    """The file SOGEN_CATALOGUE names is no catalogue sogen can read (the message says why)."""
 
 
 @dataclass(frozen=True)
@@ -264,7 +269,31 @@ def load_catalogue() -> Catalogue:
     """The packaged catalogue, or the file ``SOGEN_CATALOGUE`` names."""
     other = os.environ.get(CATALOGUE_VARIABLE)
     if other:
-        with open(other, encoding="utf-8") as handle:
-            return parse_catalogue(handle.read())
+        return _site_catalogue(other)
     text = resources.files("sogen").joinpath("catalogue.toml").read_text(encoding="utf-8")
     return parse_catalogue(text)
+
+
+def _site_catalogue(path: str) -> Catalogue:
+    """The catalogue a site keeps (SOGEN_CATALOGUE): read as any input is, and refused
+    with the file, the place and the reason when it is not one."""
+    from sogen.i18n import _
+    from sogen.textio import UnreadableFile, read_regular
+
+    def refuse(reason: str) -> CatalogueError:
+        return CatalogueError(f"{CATALOGUE_VARIABLE}={path}: {reason}")
+
+    try:
+        text = read_regular(path, MAX_CATALOGUE_BYTES).decode("utf-8")
+    except UnreadableFile as exc:
+        raise refuse(exc.reason) from None
+    except UnicodeDecodeError:
+        raise refuse(_("is not UTF-8 text")) from None
+    try:
+        return parse_catalogue(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise refuse(_("invalid TOML: {reason}").format(reason=exc)) from None
+    except KeyError as exc:
+        raise refuse(_("is not a product catalogue: an entry lacks the key {key}").format(key=exc)) from None
+    except (TypeError, ValueError, AttributeError, IndexError) as exc:
+        raise refuse(_("is not a product catalogue: {reason}").format(reason=exc)) from None

@@ -113,3 +113,28 @@ def test_a_catalogue_entry_is_all_a_new_product_needs(site):
     imported = sogen(site, "import", "out/sogroup", "-o", "imported.yaml")
     assert imported.returncode == 0, imported.stderr
     assert "- type: document-archive" in (site / "imported.yaml").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        (b"", "is not a product catalogue: an entry lacks the key 'defaults'"),
+        (b"[defaults\n", "invalid TOML: "),
+        (b"\xff\xfe[defaults]", "is not UTF-8 text"),
+        (None, "is a named pipe (FIFO), not a regular file"),
+        (b"[defaults]\nstart = 1\nstop = []\n", "is not a product catalogue: "),
+    ],
+)
+def test_a_catalogue_sogen_cannot_read_is_a_usage_error(site, content, reason):
+    # It was an internal error (exit 3), or, for a FIFO, a wait without end.
+    catalogue = site / "catalogue.toml"
+    catalogue.unlink()
+    if content is None:
+        os.mkfifo(catalogue)
+    else:
+        catalogue.write_bytes(content)
+    (site / "start.bat").write_bytes(b'ARMLOAD StarOffice /S /M "StarOffice Server"\r\n')
+    for args in (["products"], ["validate", "topology.yaml"], ["lint", "--no-cache", "start.bat"]):
+        result = sogen(site, *args)
+        assert result.returncode == 2, (args, result.stderr)
+        assert result.stderr.startswith(f"sogen: SOGEN_CATALOGUE={catalogue}: {reason}"), (args, result.stderr)

@@ -60,6 +60,11 @@ def main() -> None:
         print(_("{path}: {reason}; nothing was written").format(path=where, reason=exc.strerror or exc), file=sys.stderr)
         sys.exit(EXIT_USAGE)
     except Exception as exc:  # noqa: BLE001 - the last resort: a bug, not the user's input
+        from sogen.catalogue import CatalogueError  # (not loaded for --help)
+
+        if isinstance(exc, CatalogueError):  # wherever the catalogue was first needed, a worker's included
+            print(f"sogen: {exc}", file=sys.stderr)
+            sys.exit(EXIT_USAGE)
         report_internal_error(exc)
         sys.exit(EXIT_INTERNAL)
 
