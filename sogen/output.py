@@ -136,6 +136,13 @@ class OutputFolder:
                 )
         return os.path.join(self.root, *name.split("/"))
 
+    def is_folder(self, name: str) -> bool:
+        """Whether a real folder stands at ``name`` (where sogen writes a file)."""
+        try:
+            return stat.S_ISDIR(os.lstat(self.path(name)).st_mode)
+        except FileNotFoundError:
+            return False
+
     def read(self, name: str) -> bytes | type[_Link] | type[_Other] | None:
         """The bytes of a regular file at ``name``; None when nothing is there."""
         path = self.path(name)
@@ -486,7 +493,7 @@ class _Update:
                     _("{path}: changed while sogen was updating it; not replaced").format(path=self.folder.show(name))
                 )
             if now is _Other or now is _Link:
-                # Only --force gets here: a folder or link where the file goes is moved aside.
+                # Only --force gets here: a link, FIFO or device where the file goes is moved aside.
                 os.makedirs(os.path.dirname(self.saved(name)), exist_ok=True)
                 os.replace(target, self.saved(name) + ".aside")
             os.makedirs(os.path.dirname(target), exist_ok=True)
@@ -580,6 +587,17 @@ def write(out: Path, files: dict[str, bytes], *, force: bool, lock_wait: float =
             update.discard()  # staging of a run killed before its commit point: OUT was never touched
         owned = folder.owned()
         changes, current = _compare(folder, files, owned)
+        # --force replaces files, never a folder of the user's and what is in it.
+        folders = [name for name in changes.conflicts if current[name] is _Other and folder.is_folder(name)]
+        if folders:
+            raise OutputError(
+                _(
+                    "{count} folder(s) in {path} stand where sogen writes a file, and sogen never removes a folder, "
+                    "--force or not; nothing was written (move them away):"
+                ).format(count=len(folders), path=out)
+                + "\n"
+                + "\n".join(f"  {folder.show(name)}" for name in folders)
+            )
         if changes.conflicts and not force:
             listing = "\n".join(f"  {folder.show(name)}" for name in changes.conflicts)
             raise OutputError(

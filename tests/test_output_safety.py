@@ -254,6 +254,19 @@ def test_a_journal_that_is_no_file_stops_the_run_without_waiting(tmp_path, kind)
     assert visible_tree(out) == SETS["single-standby"]  # nothing of OUT touched
 
 
+def test_a_folder_where_a_file_goes_is_never_removed_even_with_force(tmp_path):
+    # --force moved the user's folder into sogen's corner and deleted it with what it held.
+    out = tmp_path / "out"
+    (out / "RUNBOOK.md" / "notes").mkdir(parents=True)
+    (out / "RUNBOOK.md" / "notes" / "mine.txt").write_text("precious", encoding="utf-8")
+    for args in ([], ["--force"]):
+        result = sogen("generate", SINGLE, "-o", out, *args)
+        assert result.returncode == 2, result.stderr
+        assert "stand where sogen writes a file, and sogen never removes a folder, --force or not" in result.stderr
+        assert f"  {out / 'RUNBOOK.md'}" in result.stderr.splitlines()
+    assert visible_tree(out) == {"RUNBOOK.md/notes/mine.txt": b"precious"}
+
+
 def test_removal_removes_only_what_sogen_wrote(tmp_path):
     out = tmp_path / "out"
     write(out, SETS["multi-standby"], force=False, notice=quiet)
