@@ -304,3 +304,25 @@ def test_runbook_has_the_real_values():
     assert "run `alenv2.bat`" in runbook
     assert "Set the system environment variable `ALROOT` to server 1's root\n`D:\\SO1`" in runbook
     assert "Retiring a failover group while StarOffice stays" in runbook  # 1.7 note 4, not uninstall
+
+
+def test_a_template_cache_that_cannot_be_written_is_skipped(tmp_path, monkeypatch):
+    # A cache folder filled by another user: generate, init and diagram stopped with
+    # "Permission denied; nothing was written", init even when it only prints.
+    import tempfile
+
+    from sogen.generator import rendering
+
+    def refused(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    path = ROOT / "samples" / "single-standby.yaml"
+    expected = generated(path)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.setattr(tempfile, "NamedTemporaryFile", refused)
+    rendering.environment.cache_clear()
+    try:
+        assert generated(path) == expected
+    finally:
+        rendering.environment.cache_clear()
+    assert (tmp_path / "sogen").is_dir()  # the cache was used, not skipped for want of a folder

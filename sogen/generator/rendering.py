@@ -77,7 +77,17 @@ def _bytecode_cache():
         folder.mkdir(parents=True, exist_ok=True)
     except OSError:
         return None
-    return jinja2.FileSystemBytecodeCache(str(folder))
+
+    class Cache(jinja2.FileSystemBytecodeCache):
+        def dump_bytecode(self, bucket) -> None:
+            # A cache another user filled, or a read-only home: the templates are compiled
+            # again next time, and the run that writes the user's files goes on.
+            try:
+                super().dump_bytecode(bucket)
+            except OSError:
+                pass
+
+    return Cache(str(folder))
 
 
 @cache
