@@ -231,10 +231,12 @@ def test_install_root_is_required_with_staroffice(tmp_path):
     )
 
 
-def test_install_root_without_spaces(tmp_path):
-    text = edit(VALID_SINGLE, "alroot: 'D:\\SO'", "alroot: 'D:\\Star Office'")
+@pytest.mark.parametrize("root", ["D:\\Star Office", "D:\\S;O", "D:\\SO,1", "D:\\SO=1"])
+def test_install_root_without_a_word_break(tmp_path, root):
+    # alenv1.bat: SET PATH=%PATH%;%ALROOT%\BIN; a ';' in it put D:\S and O\BIN in PATH.
+    text = edit(VALID_SINGLE, "alroot: 'D:\\SO'", f"alroot: '{root}'")
     problems = problems_of(tmp_path, text)
-    assert any("groups[0].alroot: 'D:\\Star Office' is not allowed: an absolute Windows path" in p and "without spaces" in p for p in problems)
+    assert any(f"groups[0].alroot: '{root}' is not allowed: an absolute Windows path" in p and "without spaces" in p for p in problems)
 
 
 def test_partition_in_one_group_only(tmp_path):

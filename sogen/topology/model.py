@@ -298,10 +298,11 @@ def _usable_as_path(value: str) -> str:
 
 WindowsPath = constrained(WINDOWS_PATH_REGEX, WINDOWS_PATH_ALLOWED, AfterValidator(_usable_as_path))
 SpacelessPath = constrained(
-    r'[A-Za-z]:\\[^\s\\/:*?<>|"]+(?:\\[^\s\\/:*?<>|"]+)*',
+    r'[A-Za-z]:\\[^\s\\/:*?<>|";,=]+(?:\\[^\s\\/:*?<>|";,=]+)*',
     N_(
-        "an absolute Windows path such as D:\\SO, without spaces: it is written where it cannot be quoted "
-        "(after /R in the service command line, or after command=@)"
+        "an absolute Windows path such as D:\\SO, without spaces, ';', ',' or '=', where cmd splits a line "
+        "into words: it is written where it cannot be quoted (after /R in the service command line, after "
+        "command=@, in PATH)"
     ),
     AfterValidator(_usable_as_path),
 )
