@@ -972,3 +972,17 @@ def test_online_shells_started_from_the_script_need_shells(tmp_path):
     path = tmp_path / "shells.yaml"
     path.write_text(text + "        online_shells: [Shell1]\n", encoding="utf-8")
     load_topology(path)
+
+
+def test_an_online_shell_listed_twice_is_a_problem(tmp_path):
+    # formserver.reg held the same key (keys ignore case) three times, and the start script
+    # started the shell as often.
+    text = VALID_SINGLE + "      - type: formserver\n        online_shells: [FormShell1, formshell1, FormShell1]\n"
+    expect(
+        tmp_path, text, "formshell1", "groups[0].products[2].online_shells[1]",
+        "online shell formshell1 is listed twice (registry keys ignore case)",
+    )
+    expect(
+        tmp_path, text, "FormShell1", "groups[0].products[2].online_shells[2]",
+        "online shell FormShell1 is listed twice (registry keys ignore case)", occurrence=2,
+    )

@@ -298,11 +298,20 @@ def check_formserver_shells(t: Topology) -> Iterator[Finding]:
     # shell to start would silently start nothing.
     for g, group in _groups(t):
         for p, product in enumerate(group.products):
-            if isinstance(product, FormServer) and product.online_shell_command and not product.online_shells:
+            if not isinstance(product, FormServer):
+                continue
+            if product.online_shell_command and not product.online_shells:
                 yield ("groups", g, "products", p, "online_shell_command"), _(
                     "starts online shells from the start script, but online_shells names none: list the shell "
                     "titles, or leave online_shell_command out (guide 4.2.1 step 3)"
                 )
+            seen: set[str] = set()
+            for s, shell in enumerate(product.online_shells):
+                if shell.lower() in seen:  # one registry key (keys ignore case), one shell started twice
+                    yield ("groups", g, "products", p, "online_shells", s), _(
+                        "online shell {shell} is listed twice (registry keys ignore case)"
+                    ).format(shell=shell)
+                seen.add(shell.lower())
 
 
 def check_products(t: Topology) -> Iterator[Finding]:
