@@ -322,6 +322,20 @@ def test_a_message_both_scripts_broadcast_comes_from_the_stop_script_when_start_
     assert data["settings"]["messages"] == {"no_arm": "ARM が動作状態にありません"}
 
 
+def test_a_message_written_without_quotes_is_imported(tmp_path):
+    """The guide's section 3.2 writes ARMBCAST /MSG without quotes: such a text was lost,
+    the generated script broadcasting the guide's default instead."""
+    folder = tmp_path / "grp"
+    shutil.copytree(LEGACY / "guide-141-lf-utf8", folder)
+    start = folder / "start.bat"
+    start.write_text(
+        start.read_text(encoding="utf-8").replace('/MSG "Serverの復旧が終了しました"', "/MSG サーバ復旧完了"), encoding="utf-8"
+    )
+    data = YAML(typ="safe").load(import_folders([str(folder)], "cluster.yaml").yaml_text)
+    assert data["settings"]["messages"] == {"start_recover": "サーバ復旧完了"}
+    assert "サーバ復旧完了".encode("cp932") in migrate([str(folder)], None).files["grp/start.bat"]
+
+
 @pytest.mark.parametrize("kind", ["start", "stop"])
 def test_a_script_that_never_tests_the_disk_gives_no_disk_error_text(tmp_path, kind):
     """Without IF "%ARMS_DISK%" == "FAILURE" a script runs its normal path with a failed

@@ -29,7 +29,6 @@ from sogen.textio import MAX_SOURCE_BYTES, UnreadableFile, decode_bytes, read_re
 from sogen.topology.model import Messages
 
 SCRIPT_NAMES = re.compile(r"(start|stop)(\d?)\.(bat|cmd)$", re.I)
-_MESSAGE = re.compile(r'/MSG\s+"([^"]*)"', re.I)
 # The words of a command line as a program's C runtime splits them (quotes keep blanks).
 _ARGUMENT_WORDS = re.compile(r'(?:"[^"]*"?|[^ \t"])+')
 _PROCINFO = re.compile(r"\\PROCINFO\[([0-9]+)\]$", re.I)
@@ -152,8 +151,13 @@ def find_scripts(folder: Path) -> dict[str, Path]:
 
 
 def _message_of(action) -> str | None:
-    match = _MESSAGE.search(action.text)
-    return match.group(1) if match else None
+    """The text after ARMBCAST's /MSG: one word, as ARM reads its arguments, in quotes or
+    not (the guide's section 3.2 writes it without)."""
+    words = _ARGUMENT_WORDS.findall(action.text)
+    for at, word in enumerate(words[:-1]):
+        if word.upper() == "/MSG":
+            return words[at + 1].replace('"', "")
+    return None
 
 
 def _service_of(action) -> str | None:
