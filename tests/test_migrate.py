@@ -415,6 +415,25 @@ def test_section_32_sample_differences_are_explained_by_its_mistakes():
     assert "legacy runs the same actions in another order (SO401" in report
 
 
+def test_a_new_order_is_explained_also_where_actions_differ_too(tmp_path):
+    """Without the ARMSLEEP of its normal stop path, the stop script's row had only the
+    missing wait explained: the kills in the other order (SO401) went unsaid, 0 to review."""
+    folder = tmp_path / "grp"
+    shutil.copytree(LEGACY / "guide-32-sqlserver", folder)
+    stop = folder / "stop.bat"
+    data = stop.read_bytes()
+    stop.write_bytes(data.replace(b"MSSQLServer\r\nARMSLEEP 30\r\nGOTO EXIT\r\n:ON_OTHER1", b"MSSQLServer\r\nGOTO EXIT\r\n:ON_OTHER1", 1))
+    assert stop.read_bytes() != data
+    migration = migrate([str(folder)], None)
+    stops = next(s for s in migration.diffs if s.kind == "stop")
+    row = next(d for d in stops.differences if str(d.combination) == "START/HOME/SUCCESS")
+    assert "ARMSLEEP 30" in row.generated and "ARMSLEEP 30" not in row.legacy and row.reordered
+    assert [e.code for e in row.explanations if e.order] == ["SO401"] and row.explained
+    # Without the finding that explains it, the new order is to review, whatever else is explained.
+    row.explanations = [e for e in row.explanations if not e.order]
+    assert not row.unexplained and not row.explained and row.order_unexplained
+
+
 def test_utf8_legacy_script_differences_are_explained_by_its_encoding():
     migration = migrate([str(LEGACY / "guide-141-lf-utf8")], None)
     differences = [d for s in migration.diffs for d in s.differences]

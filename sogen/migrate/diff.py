@@ -105,6 +105,7 @@ class Explanation:
     code: str | None = None  # the lint rule behind it, or None for a topology choice
     # The differing actions it accounts for (canonical text); None: all of the path's.
     covers: frozenset[str] | None = None
+    order: bool = False  # it accounts for the order of the actions both scripts run (covers None does too)
 
 
 @dataclass
@@ -123,9 +124,19 @@ class PathDifference:
         return [action for action in differing if not _covered(self.explanations, action)]
 
     @property
+    def reordered(self) -> bool:
+        """The actions both scripts run here (broadcasts aside) come in another order."""
+        return _shared(self.legacy, self.generated) != _shared(self.generated, self.legacy)
+
+    @property
+    def order_unexplained(self) -> bool:
+        return self.reordered and not any(reason.order or reason.covers is None for reason in self.explanations)
+
+    @property
     def explained(self) -> bool:
-        """Every differing action is accounted for; a difference of order only, by one reason."""
-        return bool(self.explanations) and not self.unexplained
+        """Every differing action is accounted for, and a new order of the actions both run
+        (by a reason of its own where actions also differ)."""
+        return bool(self.explanations) and not self.unexplained and not self.order_unexplained
 
 
 @dataclass
@@ -179,6 +190,24 @@ def fallen_into(legacy: PathResult, falls_into: dict) -> list[tuple[Label, list[
 
 def _without(actions: list[str], verb: str) -> list[str]:
     return [action for action in actions if not action.startswith(verb + " ")]
+
+
+def _shared(actions: list[str], other: list[str]) -> list[str]:
+    """``actions`` that ``other`` runs too (as often), in their order, broadcasts aside."""
+    left = Counter(other)
+    shared = []
+    for action in _without(actions, "ARMBCAST"):
+        if left[action] > 0:
+            left[action] -= 1
+            shared.append(action)
+    return shared
+
+
+def _order_reason(cited: tuple[str, int], covers: frozenset[str] | None = None) -> Explanation:
+    return Explanation(
+        _("legacy runs the same actions in another order ({cited}); generated follows the dependencies: "
+          "database, StarOffice, then what needs it, and the reverse to stop").format(cited=_at(cited)),
+        cited[0], covers, order=True)
 
 
 # The guide's conventions that generated scripts keep where a legacy script differs and
@@ -259,11 +288,14 @@ def explain(
             return reasons
         cited = _cite(by_code, "SO401", "SO402")
         if cited:
-            reasons.append(Explanation(
-                _("legacy runs the same actions in another order ({cited}); generated follows the dependencies: "
-                  "database, StarOffice, then what needs it, and the reverse to stop").format(cited=_at(cited)),
-                cited[0]))
+            reasons.append(_order_reason(cited))
         return reasons
+    if _shared(old, new) != _shared(new, old):
+        # What both run, in another order, besides what only one runs: the order has its
+        # reason too, or the row is to review (a start order hidden by a missing ARMSLEEP).
+        cited = _cite(by_code, "SO401", "SO402")
+        if cited:
+            reasons.append(_order_reason(cited, frozenset()))
     if legacy.end == "syntax-error":
         cited = _cite(by_code, "SO201", "SO703")
         if cited:
