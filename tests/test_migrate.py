@@ -434,6 +434,19 @@ def test_a_new_order_is_explained_also_where_actions_differ_too(tmp_path):
     assert not row.unexplained and not row.explained and row.order_unexplained
 
 
+def test_the_settle_time_is_the_wait_after_the_database_stops(tmp_path):
+    """An ARMSLEEP 10 before the kills became db_settle_seconds: the 30 s wait after
+    NET STOP MSSQLServer shrank to 10 s in the generated scripts."""
+    folder = tmp_path / "grp"
+    shutil.copytree(LEGACY / "guide-32-sqlserver", folder)
+    stop = folder / "stop.bat"
+    data = stop.read_bytes()
+    stop.write_bytes(data.replace(b"/A\r\nARMKILL StarOffice", b"/A\r\nARMSLEEP 10\r\nARMKILL StarOffice", 1))
+    assert stop.read_bytes() != data
+    data = YAML(typ="safe").load(import_folders([str(folder)], "cluster.yaml").yaml_text)
+    assert data["settings"]["db_settle_seconds"] == 30
+
+
 def test_utf8_legacy_script_differences_are_explained_by_its_encoding():
     migration = migrate([str(LEGACY / "guide-141-lf-utf8")], None)
     differences = [d for s in migration.diffs for d in s.differences]

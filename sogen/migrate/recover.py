@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sogen.catalogue import ALENV_NAME, Product, load_catalogue, template_values
+from sogen.catalogue import ALENV_NAME, DATABASE_ROLE, Product, load_catalogue, template_values
 from sogen.batch.events import COMBINATIONS, DIALECTS, Combination, cluster_dialect, clusterpro_x_clue, dialects_read
 from sogen.batch.actions import file_change, writes_a_file
 from sogen.batch.arm import operand_texts, read_arm_call
@@ -342,8 +342,11 @@ def _recover_products(group: RecoveredGroup) -> None:
         if product not in seen:
             seen[product] = RecoveredProduct(product, where)
     for results in group.analyses["stop"].values():
+        database_stopped = False  # the settle time is the wait after the database stops (3.2)
         for action in results.actions:
-            if action.verb == "ARMSLEEP" and group.settle_seconds is None:
+            if action.phase == "stop" and action.product is not None:
+                database_stopped = database_stopped or catalogue.product(action.product).kind == DATABASE_ROLE
+            if action.verb == "ARMSLEEP" and database_stopped and group.settle_seconds is None:
                 seconds = action.text.split()[1:2]
                 if seconds and re.fullmatch(r"[0-9]+", seconds[0]):
                     where = _where(group.scripts["stop"], folder, action.stmt.span.line)
