@@ -143,6 +143,7 @@ def ending(result: PathResult) -> str:
         "syntax-error": _("syntax error at line {line}: Windows' cmd stops the script here"),
         "loop-limit": _("cut off after {count} statements at line {line}: a loop that does not end?"),
         "undefined-label": _("GOTO to a label that does not exist at line {line}: cmd stops the script here"),
+        "batch-file": _("a batch file run without CALL at line {line}: cmd goes on in it and does not come back"),
     }[result.end].format(line=last, count=len(result.steps))
 
 

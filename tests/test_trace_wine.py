@@ -209,6 +209,10 @@ def observed(tmp_path_factory) -> dict[str, Observed]:
             copy = copies / case.name
             copy.parent.mkdir(parents=True, exist_ok=True)
             copy.write_bytes(case.path.read_bytes())
+            # A batch file the script runs from its own folder is there (empty): cmd hands
+            # over to it, as on the node, instead of reporting it missing and going on.
+            for name in _BATCH_BESIDE.findall(copy.read_bytes()):
+                (copy.parent / name.decode("ascii")).write_bytes(b"")
             cases.append(Case(case.name, copy))
     cases += _generated_scripts(tmp_path_factory.mktemp("generated"))
     names, paths = _stubs_needed(cases)
@@ -258,6 +262,7 @@ def _ran_continued_line(result: PathResult) -> bool:
 
 
 _BLANK_RUN = re.compile(r"[ \t]+")
+_BATCH_BESIDE = re.compile(rb"%~dp0([A-Za-z0-9_.-]+\.(?:bat|cmd))\b", re.I)
 
 
 def _is_subsequence(short: list[str], long: list[str]) -> bool:

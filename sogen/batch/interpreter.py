@@ -69,7 +69,7 @@ from sogen.batch.expansion import (
 )
 from sogen.batch.ir import Block, Call, Chain, Command, Comment, Exit, For, Goto, If, Label, ParseError, Script, Set, Stmt
 from sogen.batch.numbers import cmd_compare, cmd_integer, set_arithmetic
-from sogen.batch.parser import BUILTINS, MAX_LINE, parse_lines, program_of, split_lines, unescape
+from sogen.batch.parser import BUILTINS, MAX_LINE, parse_lines, program_of, runs_batch_file, split_lines, unescape
 from sogen.textio import BATCH_ENCODING
 
 #: Statements one path may execute before it is cut off as a loop, on top of one
@@ -87,7 +87,7 @@ class PathResult:
     steps: list[Stmt]  # executed statements (labels passed included, comments not), in order
     actions: list[ClusterAction]
     tests: list[tuple[int, str]]  # (len(actions) when an IF tested it, an event variable of the dialect)
-    end: str  # "exit", "eof", "syntax-error", "loop-limit", "undefined-label"
+    end: str  # "exit", "eof", "syntax-error", "loop-limit", "undefined-label", "batch-file"
     uncertain: bool
     exit_code: int = 0  # the errorlevel it ends with: what CLUSTERPRO X takes for success or failure
 
@@ -226,12 +226,14 @@ class _Path:
     being run expands its %VAR% as it goes (see :class:`_FileLine`); ``marks``: the
     labels passed since the walk last read an event variable, where what follows
     may be kept for other walks, and ``reads``: what of its state the walk read
-    since the first of them (see :meth:`_Interpreter._converge`).
+    since the first of them (see :meth:`_Interpreter._converge`); ``handed_over``: a
+    batch file was run without CALL, and cmd reads no further line of this one.
     """
 
     __slots__ = (
         "combinations", "env", "known", "varying", "scopes", "frames", "for_vars", "delayed",
         "errorlevel", "success", "assumed", "steps", "actions", "tests", "uncertain", "count", "deferred", "marks", "reads",
+        "handed_over",
     )  # fmt: skip
     combinations: tuple[Combination, ...]
     env: dict[str, str]
@@ -252,6 +254,7 @@ class _Path:
     deferred: bool
     marks: list[_Mark]
     reads: list[_Read]
+    handed_over: bool  # a batch file run without CALL: the next line cmd reads is that file's
 
     def fork(self, combinations: tuple[Combination, ...]) -> _Path:
         clone = _Path()
@@ -272,6 +275,7 @@ class _Path:
         clone.uncertain = self.uncertain
         clone.count = self.count
         clone.deferred = self.deferred
+        clone.handed_over = self.handed_over
         clone.marks, clone.reads = [], []  # a walk splits where it reads an event variable: no mark stands
         return clone
 
@@ -473,6 +477,7 @@ class _Interpreter:
         start.uncertain = False
         start.count = 0
         start.deferred = False
+        start.handed_over = False
         start.marks, start.reads = [], []
         results: dict[Combination, PathResult] = {}
         pending = [start]
@@ -498,6 +503,14 @@ class _Interpreter:
                 return "loop-limit"
             frame = frames[-1]
             if frame.__class__ is _Seq:
+                if path.handed_over and frame.lines is not None:
+                    # The line that ran the other batch file is done (the rest of a line or
+                    # block cmd has read runs first); what comes next is that file's.
+                    path.handed_over = False
+                    end = self._return(path, "batch-file")
+                    if end is not None:
+                        return end
+                    continue
                 if frame.index >= len(frame.statements):
                     frames.pop()
                     if frame.lines is None:
@@ -854,6 +867,8 @@ class _Interpreter:
             # the server's environment may set): the path is a guess from there on.
             path.uncertain = True
         self._external(written, name, command_line, path)
+        if not stmt.via and runs_batch_file(name):
+            path.handed_over = True  # cmd goes on in that file and never comes back to this one
 
     def _external(self, original: Command, name: str, command_line: str, path: _Path) -> None:
         """An external program: record the action; it succeeds (errorlevel 0), by assumption."""

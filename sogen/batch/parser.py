@@ -587,6 +587,12 @@ def program_of(name: str) -> str:
     return stem if dot and stem else base
 
 
+def runs_batch_file(name: str) -> bool:
+    """Whether a command's name is a batch file (``x.bat``, ``"%~dp0x.cmd"``): cmd runs one
+    in itself and, without CALL, never comes back to the script that ran it."""
+    return name.replace('"', "").replace("^", "").rstrip().lower().endswith((".bat", ".cmd"))
+
+
 def unescape(text: str) -> str:
     """Remove ``^`` escapes outside quotes, as cmd does before running a command."""
     if "^" not in text:

@@ -228,13 +228,13 @@ def _runs_and_comes_back(value: str) -> str:
     """backup.bat runs the backup command between stopping StarOffice and starting it
     again (guide 1.5.1): one command that comes back, read as cmd reads the line."""
     from sogen.batch.ir import Call, Command, ParseError
-    from sogen.batch.parser import parse_lines
+    from sogen.batch.parser import parse_lines, runs_batch_file
 
     statements = parse_lines((value,), 1)
     stmt = statements[0] if len(statements) == 1 else None
     if isinstance(stmt, ParseError):
         raise ValueError(_("is not a line cmd can run: {reason}").format(reason=stmt.message))
-    if isinstance(stmt, Command) and not stmt.via and stmt.name.lower().endswith((".bat", ".cmd")):
+    if isinstance(stmt, Command) and not stmt.via and runs_batch_file(stmt.name):
         raise ValueError(
             _(
                 "runs the batch file {name} without CALL: cmd would not come back to backup.bat, and StarOffice "

@@ -6,9 +6,11 @@ import bisect
 import difflib
 from collections.abc import Iterator
 
+from sogen.batch.control import walk
+from sogen.batch.ir import Call, Command, Comment, Exit, Goto, Label, Span, Stmt
+from sogen.batch.parser import runs_batch_file
 from sogen.i18n import _
 from sogen.lint.context import FileContext
-from sogen.batch.ir import Call, Command, Comment, Exit, Goto, Label, Span, Stmt
 from sogen.lint.rules.base import (
     ERROR,
     INFO,
@@ -355,3 +357,67 @@ class UnusedLabel(Rule):
             yield self.finding(
                 ctx, label.span, _("label :{label} is never jumped to, and nothing runs into it").format(label=label.name)
             )
+
+
+@register
+class BatchFileWithoutCall(Rule):
+    """
+    ## What it does
+    Checks for a batch file (`.bat`, `.cmd`) run without `CALL` where more lines
+    follow it. cmd then goes on in that file instead of the script and does not
+    come back when it ends: the lines after it never run (what is left of the same
+    line or block still runs). Through `start` or `cmd /c` a batch file runs in
+    another cmd and comes back, and is left alone.
+
+    ## Why it matters in a cluster
+    A stop script that runs a shared `common_stop.bat` and then `ARMKILL
+    StarOffice` never stops StarOffice: the group moves to the other node while
+    the service still holds its switched partition. `sogen trace` shows where
+    such a path ends. Scripts that hand over on purpose, one batch file per event,
+    put nothing after the line that hands over.
+
+    ## Example
+    ```batch
+    IF "%ARMS_DISK%" == "FAILURE" GOTO EXIT
+    %~dp0common_stop.bat
+    ARMKILL StarOffice
+    :EXIT
+    ```
+
+    ## Use instead
+    ```batch
+    IF "%ARMS_DISK%" == "FAILURE" GOTO EXIT
+    CALL %~dp0common_stop.bat
+    ARMKILL StarOffice
+    :EXIT
+    ```
+
+    ## Fix
+    Not automatic: write `CALL` before the batch file, or, where the script is
+    meant to hand over, `GOTO` past what follows.
+    """
+
+    code = "SO106"
+    name = "batch-file-without-call"
+    severity = WARNING
+
+    def check(self, ctx: FileContext) -> Iterator[Finding]:
+        statements = ctx.script.statements
+        # The last line that does something: a batch file run after it loses nothing.
+        last = max((i for i, s in enumerate(statements) if not _ends_or_marks(s)), default=-1)
+        for index, stmt in enumerate(statements[:last]):
+            for command in walk((stmt,)):
+                if isinstance(command, Command) and not command.via and runs_batch_file(command.name):
+                    yield self.finding(
+                        ctx,
+                        command.span,
+                        _(
+                            "{name} is run without CALL: cmd goes on in it and never comes back, so the lines "
+                            "after line {line} do not run; write CALL {name}"
+                        ).format(name=command.name, line=stmt.span.end_line),
+                    )
+
+
+def _ends_or_marks(stmt: Stmt) -> bool:
+    """A line that runs nothing: a comment, a label, the script's end."""
+    return isinstance(stmt, Comment | Label) or _ends(stmt)
