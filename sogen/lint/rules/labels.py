@@ -405,7 +405,7 @@ class BatchFileWithoutCall(Rule):
         statements = ctx.script.statements
         # The last line that does something: a batch file run after it loses nothing.
         last = max((i for i, s in enumerate(statements) if not _ends_or_marks(s)), default=-1)
-        for index, stmt in enumerate(statements[:last]):
+        for stmt in statements[:last]:
             for command in walk((stmt,)):
                 if isinstance(command, Command) and not command.via and runs_batch_file(command.name):
                     yield self.finding(
