@@ -627,6 +627,16 @@ def test_characters_that_change_a_batch_line_are_named(tmp_path, char):
     )
 
 
+def test_every_forbidden_character_of_a_value_is_named_at_once(tmp_path):
+    # Only the first was named: a text with three of them took three runs to correct.
+    text = VALID_SINGLE + "settings:\n  messages:\n    no_arm: '注意! ARM 停止 | 管理者へ連絡 (100%)'\n"
+    expect(
+        tmp_path, text, "'注意", "settings.messages.no_arm",
+        "contains '!', '|', '%', which would change the meaning of the batch or registry line it is written to "
+        "(not allowed: & | < > ^ % ! \" and control characters)",
+    )
+
+
 def test_line_breaks_and_control_characters_are_named(tmp_path):
     text = VALID_SINGLE + 'settings:\n  messages:\n    start_home: "one\\ntwo"\n'
     expect(

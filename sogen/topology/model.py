@@ -26,14 +26,15 @@ FORBIDDEN_DESCRIPTION = N_('& | < > ^ % ! " and control characters')
 
 
 def _reject_unsafe(value: str) -> str:
+    forbidden = dict.fromkeys(ch for ch in value if ch in FORBIDDEN_CHARACTERS)
+    if forbidden:  # all of them at once: one fix, not one run per character
+        raise ValueError(
+            _(
+                "contains {character}, which would change the meaning of the batch or registry "
+                "line it is written to (not allowed: {forbidden})"
+            ).format(character=", ".join(map(repr, forbidden)), forbidden=_(FORBIDDEN_DESCRIPTION))
+        )
     for ch in value:
-        if ch in FORBIDDEN_CHARACTERS:
-            raise ValueError(
-                _(
-                    "contains {character}, which would change the meaning of the batch or registry "
-                    "line it is written to (not allowed: {forbidden})"
-                ).format(character=repr(ch), forbidden=_(FORBIDDEN_DESCRIPTION))
-            )
         if ord(ch) < 0x20 or ord(ch) == 0x7F:
             name = {"\r": _("a carriage return"), "\n": _("a line break"), "\t": _("a tab")}.get(
                 ch, _("control character U+{code:04X}").format(code=ord(ch))
