@@ -16,8 +16,9 @@ from sogen.i18n import N_, _, ngettext
 from sogen.lint.context import START, STOP, FileContext, event_variable, tested_event_variable
 from sogen.batch.events import VALUES
 from sogen.batch.expansion import ONE_WORD_ALWAYS, never_equal, one_word, operand_ends
-from sogen.batch.ir import Call, Chain, Command, Comment, Exit, Goto, Label, Set, Span, Stmt, Word
+from sogen.batch.ir import Call, Chain, Command, Comment, Exit, Goto, If, Label, Set, Span, Stmt, Word
 from sogen.lint.rules.base import ERROR, WARNING, Edit, Finding, Fix, Rule, one_per_line, register
+from sogen.lint.rules.labels import only_exits, sections
 
 EVENTS_BY_KIND = {START: ("START", "FAILOVER", "RECOVER"), STOP: ("START", "FAILOVER")}
 KIND_NAMES = {START: N_("start"), STOP: N_("stop")}  # "this start script", in messages
@@ -387,7 +388,8 @@ class UnhandledEvent(Rule):
     ## What it does
     Checks that a script has a branch for every `ARMS_EVENT` value ARM runs it with.
     A start script needs `START`, `FAILOVER` and `RECOVER`, a stop script `START`
-    and `FAILOVER`.
+    and `FAILOVER`. A `GOTO %ARMS_EVENT%` (or `GOTO EV_%ARMS_EVENT%`) is a branch
+    for each value whose label the script has.
 
     ## Why it matters in a cluster
     ARM runs the start script with `ARMS_EVENT=START` when the group starts,
@@ -440,6 +442,11 @@ class UnhandledEvent(Rule):
             for event in VALUES[event_variable]:
                 if word is not None and matches_value(word.value, event, stmt.condition.case_insensitive):
                     handled.add(event)
+        # GOTO %ARMS_EVENT% (or EV_%ARMS_EVENT%): a branch for each value that has its label.
+        reference = f"%{event_variable.lower()}%"
+        for target in ctx.flow.jumps:
+            if reference in target:
+                handled.update(e for e in VALUES[event_variable] if target.replace(reference, e.lower()) in ctx.flow.labels)
         # Without a branch of its own, START or FAILOVER may still be served by what the tests
         # run on into (IF "%ARMS_EVENT%" == "RECOVER" GOTO EXIT, then the start): its paths
         # do work, not only the messages and waits of a fallback (ARMLOAD, net start, a
@@ -554,7 +561,9 @@ class NoEventFallback(Rule):
     """
     ## What it does
     Checks that the `ARMS_EVENT` tests are followed by an unconditional `GOTO`. A
-    `GOTO` (or `EXIT`) must come before the next label.
+    `GOTO` (or `EXIT`) must come before the next label. An `IF ... ELSE IF ...
+    ELSE` chain whose last `ELSE` takes the unset event needs none, nor tests
+    followed straight by the script's end (`:end` and `ENDLOCAL`).
 
     ## Why it matters in a cluster
     When none of the tests matches (ARM not running, someone running the script by
@@ -568,6 +577,7 @@ class NoEventFallback(Rule):
     IF "%ARMS_EVENT%" == "START" GOTO NORMAL
     IF "%ARMS_EVENT%" == "FAILOVER" GOTO FAILOVER
     :NORMAL
+    ARMLOAD StarOffice /S /M "StarOffice Server"
     ```
 
     ## Use instead
@@ -576,6 +586,7 @@ class NoEventFallback(Rule):
     IF "%ARMS_EVENT%" == "FAILOVER" GOTO FAILOVER
     GOTO no_arm
     :NORMAL
+    ARMLOAD StarOffice /S /M "StarOffice Server"
     ```
 
     ## Fix
@@ -594,6 +605,8 @@ class NoEventFallback(Rule):
             return
         rest = top[first:]
         while rest and id(rest[0]) in event_tests:
+            if _ends_in_else(rest[0], event_tests):
+                return  # IF ... ELSE IF ... ELSE: the last ELSE is the fallback
             rest = rest[1:]
         label = None
         for stmt in rest:
@@ -604,6 +617,10 @@ class NoEventFallback(Rule):
                 break
         if label is None or not self.reached_without_event(ctx, rest[0]):
             return  # the unset event is handled some other way (IF "%ARMS_EVENT%" == "" ...)
+        grouped = sections(ctx)
+        at = next(i for i, (heading, _body) in enumerate(grouped) if heading is label)
+        if rest[0] is label and only_exits(grouped[at][1], at == len(grouped) - 1):
+            return  # straight into the script's end (:end / endlocal): nothing runs
         if rest[0] is label:
             message = _(
                 "no GOTO follows the {variable} tests: when the cluster is not running the script falls "
@@ -619,6 +636,16 @@ class NoEventFallback(Rule):
     @staticmethod
     def reached_without_event(ctx: FileContext, stmt: Stmt) -> bool:
         return any(result.combination.event is None and any(step is stmt for step in result.steps) for result in ctx.paths)
+
+
+def _ends_in_else(stmt: Stmt, event_tests: set[int]) -> bool:
+    """An IF on the event whose ELSE IF chain ends in a plain ELSE, where an unset event goes."""
+    while isinstance(stmt, If) and stmt.otherwise:
+        if len(stmt.otherwise) == 1 and id(stmt.otherwise[0]) in event_tests:
+            stmt = stmt.otherwise[0]
+            continue
+        return True
+    return False
 
 
 @register
