@@ -447,6 +447,31 @@ def test_the_settle_time_is_the_wait_after_the_database_stops(tmp_path):
     assert data["settings"]["db_settle_seconds"] == 30
 
 
+def test_a_product_watched_under_the_sites_own_id_is_still_that_product(tmp_path):
+    """ARMLOAD SOSV /S /M "StarOffice Server" became a custom product: alroot, alenv1.bat,
+    backup.bat, opcntrl.reg and the registry sync went, and nothing was to review."""
+    folder = tmp_path / "so1"
+    shutil.copytree(LEGACY / "multi" / "so1", folder)
+    for name in ("start.bat", "stop.bat"):
+        script = folder / name
+        script.write_bytes(script.read_bytes().replace(b"ARMLOAD StarOffice ", b"ARMLOAD SOSV ").replace(b"ARMKILL StarOffice", b"ARMKILL SOSV"))
+    data = YAML(typ="safe").load(import_folders([str(folder)], "cluster.yaml").yaml_text)
+    assert [p["type"] for p in data["groups"][0]["products"]] == ["staroffice-server"]
+    assert data["groups"][0]["alroot"] == "D:\\SO1"
+    # The topology has no watch ID of its own for StarOffice: the new ID is a change to review.
+    assert migrate([str(folder)], None).unexplained > 0
+    start = folder / "start.bat"
+    start.write_bytes(
+        start.read_bytes().replace(
+            b'ARMLOAD SOSV /S /M "StarOffice Server"',
+            b'ARMLOAD SOSV /S /M "StarOffice Server"\r\nARMLOAD SOFORM /S /M "StarOffice FormServer"',
+        )
+    )
+    data = YAML(typ="safe").load(import_folders([str(folder)], "cluster.yaml").yaml_text)
+    formserver = data["groups"][0]["products"][1]
+    assert formserver == {"type": "formserver", "watch_id": "SOFORM"}  # FormServer's ID is the topology's to set
+
+
 def test_utf8_legacy_script_differences_are_explained_by_its_encoding():
     migration = migrate([str(LEGACY / "guide-141-lf-utf8")], None)
     differences = [d for s in migration.diffs for d in s.differences]

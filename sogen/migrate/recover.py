@@ -315,7 +315,14 @@ def _recover_products(group: RecoveredGroup) -> None:
         where = _where(start_path, folder, action.stmt.span.line)
         if action.verb == "ARMLOAD" and (runs_a_program(action) or unknown_watch_id(action)):
             continue  # see _recover_unkept_lines
-        if action.verb == "ARMLOAD" and action.product is None and action.target:
+        product, instance = action.product, action.instance
+        renamed = None  # a product of the catalogue watched under the site's own ID
+        if action.verb == "ARMLOAD" and product is None and action.target:
+            service = _service_of(action)
+            known = catalogue.identify_service(service) if service else None
+            if known is not None and known[0].kind == "arm":
+                product, instance, renamed = known[0].id, known[1], action.target
+        if action.verb == "ARMLOAD" and product is None and action.target:
             if action.target not in seen:
                 previous = list(seen.values())
                 seen[action.target] = RecoveredProduct(
@@ -328,11 +335,10 @@ def _recover_products(group: RecoveredGroup) -> None:
                     },
                 )
             continue
-        product = action.product
         if product is None or action.phase != "start":
             continue
         if product == "staroffice-server" and group.instance is None:
-            group.instance = Sourced(action.instance, where)
+            group.instance = Sourced(instance, where)
         entry = catalogue.product(product)
         if entry.kind in roles:
             role = entry.kind
@@ -341,6 +347,8 @@ def _recover_products(group: RecoveredGroup) -> None:
             continue
         if product not in seen:
             seen[product] = RecoveredProduct(product, where)
+            if renamed is not None and "watch_id" in entry.overridden_by:
+                seen[product].options["watch_id"] = Sourced(renamed, where)
     for results in group.analyses["stop"].values():
         database_stopped = False  # the settle time is the wait after the database stops (3.2)
         for action in results.actions:
