@@ -68,14 +68,32 @@ class WatchPairRule(PairRule):
     def summarize(ctx: FileContext) -> WatchUses:
         uses = []
         within_script = loaded_then_killed(ctx)
+        written = {}  # id(command) -> whether it runs a program; its watch ID is a %variable%
         for command, call in ctx.arm_calls:
             word = watch_id(command) if command.program in ("armload", "armkill") else None
-            if word is not None and (command.span.line, command.span.column) not in within_script:
-                runs_program = call.form is not None and call.form.name == "application"
-                uses.append(
-                    WatchUse(command.program, word.value, command.span, ctx.line_text(command.span.line), runs_program)
-                )
-        return WatchUses(ctx.display_path, tuple(uses))
+            if word is None or (command.span.line, command.span.column) in within_script:
+                continue
+            runs_program = call.form is not None and call.form.name == "application"
+            if "%" in word.value or "!" in word.value:
+                written[id(command)] = runs_program
+                continue
+            uses.append(WatchUse(command.program, word.value, command.span, ctx.line_text(command.span.line), runs_program))
+        # A watch ID only a path knows (`armload %1` in a routine CALLed with it), or a line
+        # read as another command (`call ARMKILL StarOffice`): the IDs the paths ran.
+        known = {id(command) for command, _call in ctx.arm_calls}
+        ran: dict[tuple, WatchUse] = {}
+        for result in ctx.distinct_paths:
+            for action in result.actions:
+                stmt = action.stmt
+                if action.verb not in ("ARMLOAD", "ARMKILL") or not action.target:
+                    continue
+                if (id(stmt) in known and id(stmt) not in written) or (stmt.span.line, stmt.span.column) in within_script:
+                    continue
+                key = (action.verb, action.target.lower(), stmt.span)
+                if key not in ran:
+                    source = ctx.line_text(stmt.span.line)
+                    ran[key] = WatchUse(action.verb.lower(), action.target, stmt.span, source, written.get(id(stmt), False))
+        return WatchUses(ctx.display_path, tuple(uses) + tuple(ran.values()))
 
     def report(
         self, own: WatchUses, program: str, other: WatchUses, wanted: str, message: str, programs: bool = True

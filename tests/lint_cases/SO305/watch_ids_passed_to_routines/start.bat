@@ -1,0 +1,13 @@
+IF "%ARMS_EVENT%" == "START" GOTO NORMAL
+IF "%ARMS_EVENT%" == "FAILOVER" GOTO NORMAL
+GOTO EXIT
+:NORMAL
+IF "%ARMS_DISK%" == "FAILURE" GOTO EXIT
+CALL :LOAD StarOffice "StarOffice Server"
+CALL :LOAD SOMailGW "StarOffice MailGateway SMTP"
+GOTO EXIT
+rem 監視付きでサービスを起動する
+:LOAD
+ARMLOAD %1 /S /M %2
+GOTO :EOF
+:EXIT
