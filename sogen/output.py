@@ -136,6 +136,16 @@ class OutputFolder:
                 )
         return os.path.join(self.root, *name.split("/"))
 
+    def is_read_only(self, name: str) -> bool:
+        """Whether the file at ``name`` is marked read-only (root may write anything: no
+        write bit for anyone counts as read-only, as for lint --fix)."""
+        path = self.path(name)
+        try:
+            mode = os.lstat(path).st_mode
+        except FileNotFoundError:
+            return False
+        return not mode & 0o222 or not os.access(path, os.W_OK, follow_symlinks=False)
+
     def is_folder(self, name: str) -> bool:
         """Whether a real folder stands at ``name`` (where sogen writes a file)."""
         try:
@@ -597,6 +607,16 @@ def write(out: Path, files: dict[str, bytes], *, force: bool, lock_wait: float =
                 ).format(count=len(folders), path=out)
                 + "\n"
                 + "\n".join(f"  {folder.show(name)}" for name in folders)
+            )
+        locked = [name for name in (*changes.updated, *changes.removed) if folder.is_read_only(name)]
+        if locked and not force:  # marked read-only to keep it: as init, diagram and lint --fix do
+            raise OutputError(
+                _(
+                    "{count} file(s) in {path} are marked read-only; nothing was written "
+                    "(use --force to replace them):"
+                ).format(count=len(locked), path=out)
+                + "\n"
+                + "\n".join(f"  {folder.show(name)}" for name in locked)
             )
         if changes.conflicts and not force:
             listing = "\n".join(f"  {folder.show(name)}" for name in changes.conflicts)

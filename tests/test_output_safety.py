@@ -267,6 +267,23 @@ def test_a_folder_where_a_file_goes_is_never_removed_even_with_force(tmp_path):
     assert visible_tree(out) == {"RUNBOOK.md/notes/mine.txt": b"precious"}
 
 
+def test_a_file_marked_read_only_is_replaced_only_with_force(tmp_path):
+    # generate replaced it quietly (and reset its mode); init, diagram and lint --fix refuse.
+    out = tmp_path / "out"
+    write(out, SETS["single-standby"], force=False, notice=quiet)
+    locked = out / "sogroup" / "start.bat"
+    locked.chmod(0o444)
+    with pytest.raises(OutputError) as refused:
+        write(out, SETS["single-standby, changed"], force=False, notice=quiet)
+    assert str(refused.value).splitlines() == [
+        f"1 file(s) in {out} are marked read-only; nothing was written (use --force to replace them):",
+        f"  {locked}",
+    ]
+    assert visible_tree(out) == SETS["single-standby"]
+    write(out, SETS["single-standby, changed"], force=True, notice=quiet)
+    assert visible_tree(out) == SETS["single-standby, changed"]
+
+
 def test_removal_removes_only_what_sogen_wrote(tmp_path):
     out = tmp_path / "out"
     write(out, SETS["multi-standby"], force=False, notice=quiet)
