@@ -655,7 +655,8 @@ def write(out: Path, files: dict[str, bytes], *, force: bool, lock_wait: float =
 
 def _reason(exc: Exception) -> str:
     if isinstance(exc, OSError):
-        return "{}: {}".format(exc.filename or _("a file"), exc.strerror or exc)
+        # A move into OUT that failed names the place in OUT, not sogen's staged copy.
+        return "{}: {}".format(exc.filename2 or exc.filename or _("a file"), exc.strerror or exc)
     return str(exc)
 
 

@@ -443,7 +443,8 @@ def test_a_permission_error_midway_puts_everything_back_and_says_so(tmp_path):
 
     def refuse_start_bat(source, target, *args, **kwargs):
         if str(target).endswith(os.path.join("sogroup", "start.bat")):
-            raise PermissionError(errno.EACCES, "Permission denied", str(target))
+            # as os.replace raises it: the staged copy, then the place in OUT
+            raise PermissionError(errno.EACCES, "Permission denied", str(source), None, str(target))
         return original(source, target, *args, **kwargs)
 
     changed = dict(SETS["single-standby"])
@@ -456,6 +457,9 @@ def test_a_permission_error_midway_puts_everything_back_and_says_so(tmp_path):
     finally:
         os.replace = original
     assert "Permission denied" in str(caught.value) and "left as it was" in str(caught.value)
+    # The place the user can act on, not sogen's staged copy in OUT/.sogen.
+    assert f"{os.path.realpath(out / 'sogroup' / 'start.bat')}: Permission denied" in str(caught.value)
+    assert STATE not in str(caught.value).split("left as it was")[0]
     assert tree(out) == before
 
 

@@ -584,6 +584,16 @@ def test_import_gives_a_new_file_the_usual_mode(tmp_path):
     assert stat.S_IMODE((tmp_path / "new.yaml").stat().st_mode) == 0o640  # not mkstemp's 0600
 
 
+def test_a_file_where_a_folder_is_needed_is_named(tmp_path):
+    # "cannot be written: File exists" said nothing of which file was in the way.
+    (tmp_path / "notes").write_text("mine", encoding="utf-8")
+    for target in (tmp_path / "notes" / "new.yaml", tmp_path / "notes" / "sub" / "new.yaml"):
+        result = run("import", GUIDE_SAMPLE, "-o", target)
+        assert result.exit_code == 2
+        assert f"{target}: cannot be written: {tmp_path / 'notes'} is a file, not a folder" in result.stderr
+    assert listing(tmp_path) == ["notes"]
+
+
 def test_import_onto_a_folder_says_so_and_leaves_nothing(tmp_path):
     target = tmp_path / "dir.yaml"
     target.mkdir()

@@ -43,7 +43,12 @@ def write_new_file(path: Path, data: bytes, force: bool) -> None:
         err(_("{path}: read-only; nothing was written").format(path=path))
         raise _Stop(EXIT_USAGE) from None
     except OSError as exc:
-        err(_("{path}: cannot be written: {reason}; nothing was written").format(path=path, reason=exc.strerror or exc))
+        # "File exists" of a folder on the way that is a file says nothing of which one.
+        blocker = next((p for p in path.parents if p.exists() or p.is_symlink()), None)
+        reason = exc.strerror or exc
+        if blocker is not None and not blocker.is_dir():
+            reason = _("{folder} is a file, not a folder").format(folder=blocker)
+        err(_("{path}: cannot be written: {reason}; nothing was written").format(path=path, reason=reason))
         raise _Stop(EXIT_USAGE) from None
 
 
