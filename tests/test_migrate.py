@@ -472,6 +472,23 @@ def test_a_product_watched_under_the_sites_own_id_is_still_that_product(tmp_path
     assert formserver == {"type": "formserver", "watch_id": "SOFORM"}  # FormServer's ID is the topology's to set
 
 
+def test_server_manager_run_by_its_path_keeps_the_path(tmp_path):
+    """D:\\orant\\bin\\svrmgr30 became svrmgr30, run from the PATH of ARM's account, and
+    MIGRATION.md said the scripts do the same."""
+    folder = tmp_path / "grp"
+    shutil.copytree(LEGACY / "guide-32-sqlserver", folder)
+    for name, verb in (("start.bat", "startup"), ("stop.bat", "shutdown")):
+        script = folder / name
+        text = script.read_bytes().replace(b"net start MSSQLServer", b"net start OracleServiceORCL").replace(
+            b"net stop MSSQLServer", b"net stop OracleServiceORCL"
+        )
+        text = re.sub(rb"(?im)^.*isql.*$", rb"D:\\orant\\bin\\svrmgr30 command=@D:\\orant\\wf\\" + verb.encode() + rb".sql\r", text)
+        script.write_bytes(text)
+    data = YAML(typ="safe").load(import_folders([str(folder)], "cluster.yaml").yaml_text)
+    workflow = next(p for p in data["groups"][0]["products"] if p["type"] == "workflow")
+    assert workflow["svrmgr"] == "D:\\orant\\bin\\svrmgr30"
+
+
 def test_utf8_legacy_script_differences_are_explained_by_its_encoding():
     migration = migrate([str(LEGACY / "guide-141-lf-utf8")], None)
     differences = [d for s in migration.diffs for d in s.differences]

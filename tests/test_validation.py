@@ -311,6 +311,20 @@ def test_oracle_paths_without_blanks(tmp_path, field, value, message):
     assert any(p.startswith(f"{line}:") and f"groups[0].products[1].{field}: " in p and message in p for p in problems), problems
 
 
+def test_server_manager_by_name_or_by_a_path_without_blanks(tmp_path):
+    # A legacy script's D:\orant\bin\svrmgr30 had to become a bare name, run from PATH.
+    def oracle(svrmgr: str) -> str:
+        return edit(VALID_SINGLE, "database: sqlserver", f"database: oracle\n        svrmgr: '{svrmgr}'")
+
+    for accepted in ("svrmgr30", "D:\\orant\\bin\\svrmgr30"):
+        path = tmp_path / "ok.yaml"
+        path.write_text(oracle(accepted), encoding="utf-8")
+        assert load_topology(path).groups[0].products[1].svrmgr == accepted
+    for refused in ("D:\\Oracle Home\\svrmgr30", "bin\\svrmgr30", "D:\\orant;x\\svrmgr30"):
+        problems = problems_of(tmp_path, oracle(refused))
+        assert any("groups[0].products[1].svrmgr: " in p and "or an absolute path without spaces" in p for p in problems)
+
+
 @pytest.mark.parametrize("field", ["messages:\n    disk_error", "backup_command"])
 def test_a_text_as_long_as_a_generated_line_can_hold(tmp_path, field):
     """8,200 characters passed validate; cmd cut the ARMBCAST line (closing quote and /A lost)."""

@@ -470,10 +470,10 @@ def _chosen_options(chosen: RecoveredProduct, entry: Product, action, where: str
         elif recovery.form == "scripts" and scripts:
             folder = re.search(rf'"?([A-Za-z]:\\[^"]*?)\\(?:{scripts})\.sql"?', action.text, re.I)
             value = folder.group(1) if folder else None
+        elif re.match(r"[A-Za-z]:\\", program) and recovery.form in ("name", "path"):
+            value = re.sub(r"\.exe$", "", program, flags=re.I)  # the place it runs from, kept
         elif recovery.form == "name":
             value = ntpath.basename(program)
-        elif recovery.form == "path" and re.match(r"[A-Za-z]:\\", program):
-            value = re.sub(r"\.exe$", "", program, flags=re.I)
         if value is not None:
             options.setdefault(recovery.option, Sourced(value, where))
 

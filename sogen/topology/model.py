@@ -308,6 +308,19 @@ SpacelessPath = constrained(
     AfterValidator(_usable_as_path),
 )
 CommandName = constrained(r"[A-Za-z0-9_.-]{1,64}", N_("a command name of letters, digits, '_', '.' and '-'"))
+def _usable_as_path_if_one(value: str) -> str:
+    return _usable_as_path(value) if re.match(r"[A-Za-z]:\\", value) else value
+
+
+# Written unquoted before its arguments (svrmgr30 command=@...): a name, or a path a blank cannot split.
+CommandOrPath = constrained(
+    r'[A-Za-z0-9_.-]{1,64}|[A-Za-z]:\\[^\s\\/:*?<>|";,=]+(?:\\[^\s\\/:*?<>|";,=]+)*',
+    N_(
+        "a command name of letters, digits, '_', '.' and '-' (svrmgr30), or an absolute path without spaces, "
+        "';', ',' or '=' (D:\\orant\\bin\\svrmgr30)"
+    ),
+    AfterValidator(_usable_as_path_if_one),
+)
 # Written in quotes (ARMLOAD ... /M "service"): the regex already keeps out a backslash.
 ServiceName = constrained(
     r"[^\\/]{1,256}", N_("a Windows service name: 1-256 characters, no / or \\"), AfterValidator(_no_outer_blanks)
@@ -407,7 +420,10 @@ class WorkFlow(StrictModel):
         default=None, description=N_("SQL Server isql command; default <sql_dir>\\BINN\\isql")
     )
     oracle_sid: OracleSid = Field(default="ORCL", description=N_("Oracle SID (service OracleService<SID>)"))
-    svrmgr: CommandName = Field(default="svrmgr30", description=N_("Oracle Server Manager command name (svrmgrXX)"))
+    svrmgr: CommandOrPath = Field(
+        default="svrmgr30",
+        description=N_("Oracle Server Manager: its command name (svrmgrXX), or its absolute path, without spaces"),
+    )
     # createsystbl.sql (section 3.2): the guide marks these paths as the installation's own.
     oracle_pfile: WindowsPath | None = Field(
         default=None,
