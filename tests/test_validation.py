@@ -752,6 +752,16 @@ def test_malformed_yaml_points_at_the_problem(tmp_path):
     assert problem.line == 3 and problem.message.startswith("malformed YAML: ")
 
 
+def test_an_empty_value_is_named_on_its_own_line(tmp_path):
+    # It was "Input should be a valid string" on the next key's line, or past the file's end.
+    text = edit(VALID_SINGLE, "    virtual_host: vhost1\n", "    virtual_host:\n")
+    expect(
+        tmp_path, text, "virtual_host:", "groups[0].virtual_host",
+        "is empty; give a value (Virtual host name (resolves to the virtual IP; not a real computer name))",
+    )
+    expect(tmp_path, VALID_SINGLE + "settings:\n", "settings:", "settings", "is empty; give a value")
+
+
 def test_a_yaml_version_other_than_1_1_or_1_2_is_named(tmp_path):
     # ruamel.yaml asserts on %YAML 1.0 and 1.3: that was an internal error (exit 3).
     path = tmp_path / "t.yaml"

@@ -49,7 +49,10 @@ def _plain(node: Any, loc: Loc, positions: Positions) -> Any:
             if place:
                 kline, kcol, vline, vcol = place
                 positions.keys[child] = (kline + 1, kcol + 1)
-                positions.values[child] = (vline + 1, vcol + 1)
+                # An empty value (`virtual_host:` and a line break) has no place of its own: ruamel
+                # gives the next token's, on the next line; its key's is where it is missing.
+                empty = value is None and vline != kline  # (an explicit null stands on the key's line)
+                positions.values[child] = (kline + 1, kcol + 1) if empty else (vline + 1, vcol + 1)
             result[str(key)] = _plain(value, child, positions)
         return result
     if isinstance(node, CommentedSeq):
@@ -345,6 +348,11 @@ def _message_for(error: dict, doc: LoadedDocument, user_loc: Loc, tag_loc: Loc) 
         return _("{value} is not allowed; allowed: {expected}").format(value=repr(error["input"]), expected=expected), False
     if kind == "union_tag_not_found":
         return _("needs a 'type' key; allowed: {types}").format(types=", ".join(sorted(_product_types()))), False
+    if error.get("input") is None and kind in _EMPTY_TYPES:
+        what = _field_description(tag_loc)
+        if what:
+            return _("is empty; give a value ({description})").format(description=what), False
+        return _("is empty; give a value"), False
     template = PYDANTIC_MESSAGES.get(kind)
     if template is not None and language() != "en":
         # pydantic's own words for its built-in checks, by error type; in English, pydantic's text.
@@ -354,6 +362,11 @@ def _message_for(error: dict, doc: LoadedDocument, user_loc: Loc, tag_loc: Loc) 
         message = message[len("Value error, ") :]
     return message, False
 
+
+# What pydantic says of a key with nothing after it: "Input should be a valid string".
+_EMPTY_TYPES = frozenset(
+    ("string_type", "list_type", "model_type", "model_attributes_type", "dict_type", "bool_type", "int_type")
+)
 
 # pydantic's built-in checks (error type -> message id), in the words pydantic uses in English.
 PYDANTIC_MESSAGES = {
