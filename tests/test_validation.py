@@ -309,6 +309,7 @@ def test_oracle_paths_without_blanks(tmp_path, field, value, message):
     problems = problems_of(tmp_path, text)
     line, _col = position(text, value)
     assert any(p.startswith(f"{line}:") and f"groups[0].products[1].{field}: " in p and message in p for p in problems), problems
+    assert any(f"'{value}' has a space" in p for p in problems), problems  # as written, not with doubled backslashes
 
 
 def test_server_manager_by_name_or_by_a_path_without_blanks(tmp_path):

@@ -352,7 +352,7 @@ def check_products(t: Topology) -> Iterator[Finding]:
             if isinstance(product, WorkFlow) and product.database == "oracle" and " " in product.script_dir:
                 yield loc + ("sql_dir",), _(
                     "{path} has a space; with Oracle it is written after command=@, where it cannot be quoted"
-                ).format(path=repr(product.script_dir))
+                ).format(path=f"'{product.script_dir}'")  # as written: repr() doubles every backslash
             if isinstance(product, WorkFlow):
                 # createsystbl.sql (section 3.2): `startup PFILE=<path>`, `spool`, `@<admin_dir>\x.sql`
                 # read up to the first blank.
@@ -362,7 +362,7 @@ def check_products(t: Topology) -> Iterator[Finding]:
                         yield loc + (name,), _(
                             "{path} has a space; createsystbl.sql names it in a Server Manager command "
                             "(startup PFILE=, @), which ends at the first blank"
-                        ).format(path=repr(path))
+                        ).format(path=f"'{path}'")
             if isinstance(product, WorkFlow) and product.procinfo is not None and not multi:
                 yield loc + ("procinfo",), _(
                     "is used only in a multi standby cluster (server 2's PROCINFO edits, section 3.4.1); remove it"
