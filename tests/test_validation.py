@@ -763,6 +763,19 @@ def test_an_empty_value_is_named_on_its_own_line(tmp_path):
     expect(tmp_path, VALID_SINGLE + "settings:\n", "settings:", "settings", "is empty; give a value")
 
 
+def test_a_character_yaml_refuses_is_placed_and_a_key_with_a_line_break_stays_one_line(tmp_path):
+    # The character was placed at 1:1 with "position 956"; the key's line break split the problem.
+    path = tmp_path / "t.yaml"
+    path.write_text(VALID_SINGLE.replace("name: c1", "name: c\x81"), encoding="utf-8")
+    with pytest.raises(TopologyError) as info:
+        load_topology(path)
+    assert [str(p) for p in info.value.problems] == [
+        f"{path}:2:10: malformed YAML: U+0081: special characters are not allowed"
+    ]
+    problems = problems_of(tmp_path, VALID_SINGLE + "? |\n  x\n  y\n: 1\n")
+    assert problems == ["20:3: x\\x0ay\\x0a: unknown key 'x\\ny\\n' (allowed: cluster, groups, settings)"]
+
+
 def test_a_yaml_version_other_than_1_1_or_1_2_is_named(tmp_path):
     # ruamel.yaml asserts on %YAML 1.0 and 1.3: that was an internal error (exit 3).
     path = tmp_path / "t.yaml"

@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from sogen.textio import visible
+
 Loc = tuple[str | int, ...]
 
 
@@ -19,7 +21,9 @@ class Problem:
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}:{self.column}"
-        return f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+        # A key may hold a line break (`? |` keys): one problem stays one line.
+        field = visible(self.field)
+        return f"{where}: {field}: {self.message}" if field else f"{where}: {self.message}"
 
 
 class TopologyError(Exception):

@@ -211,6 +211,7 @@ def read_document(path: Path) -> LoadedDocument:
 
     from ruamel.yaml import YAML
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
+    from ruamel.yaml.reader import ReaderError
 
     yaml = YAML(typ="rt")
     yaml.Composer = _guarded_composer()
@@ -228,6 +229,11 @@ def read_document(path: Path) -> LoadedDocument:
         reason = exc.problem or exc.context
         message = _("malformed YAML: {reason}").format(reason=reason) if reason else _("malformed YAML")
         raise fail(message, line, column) from None
+    except ReaderError as exc:  # a character YAML does not allow: ruamel gives its offset only
+        line = text.count("\n", 0, exc.position) + 1
+        column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        reason = f"U+{exc.character:04X}: {exc.reason}" if isinstance(exc.character, int) else exc.reason
+        raise fail(_("malformed YAML: {reason}").format(reason=reason), line, column) from None
     except YAMLError as exc:
         raise fail(_("malformed YAML: {reason}").format(reason=exc)) from None
     positions = Positions()
