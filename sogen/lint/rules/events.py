@@ -528,9 +528,11 @@ class MissingDiskCheck(Rule):
         if not ctx.run_by_cluster:
             return
         disk_variable = ctx.dialect.disk
+        # The paths where the partition failed: a start there is the harm, and a start before
+        # the test is on them too (the paths part where the script reads the disk variable).
         for result in ctx.paths:
             combination = result.combination
-            if combination.event not in ("START", "FAILOVER"):
+            if combination.event not in ("START", "FAILOVER") or combination.disk != "FAILURE":
                 continue
             disk_tested_at = min((i for i, var in result.tests if var == disk_variable), default=None)
             for index, action in enumerate(result.actions):
@@ -542,13 +544,11 @@ class MissingDiskCheck(Rule):
                         "tested: when the switched partition failed it starts without its data; put IF "
                         '"%{variable}%" == "FAILURE" GOTO ... first'
                     )
-                elif combination.disk == "FAILURE":
+                else:
                     message = _(
                         "{command} runs on the {event} path when {variable} is FAILURE: the test above does "
                         "not keep it from starting without its data; make the test GOTO past the starts"
                     )
-                else:
-                    continue
                 yield self.finding(
                     ctx,
                     action.stmt.span,
