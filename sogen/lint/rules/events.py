@@ -692,11 +692,13 @@ class MixedEventDialects(Rule):
 
     def check(self, ctx: FileContext) -> Iterator[Finding]:
         dialect = ctx.dialect
-        # A script that sets them itself (SET ARMS_EVENT=%CLP_EVENT%, a migration's shim)
-        # tests its own values.
-        own = {stmt.name.upper() for stmt in ctx.statements if isinstance(stmt, Set)}
+        own = None
         for stmt, variable, _word in ctx.arms_tests:
-            if variable in dialect.variables or variable in own:
+            if variable in dialect.variables:
+                continue
+            if own is None:  # a script that sets them itself (a migration's shim) tests its own values
+                own = {s.name.upper() for s in ctx.statements if isinstance(s, Set)}
+            if variable in own:
                 continue
             yield self.finding(
                 ctx,

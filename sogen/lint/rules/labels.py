@@ -6,7 +6,6 @@ import bisect
 import difflib
 from collections.abc import Iterator
 
-from sogen.batch.control import walk
 from sogen.batch.ir import Call, Command, Comment, Exit, Goto, Label, Span, Stmt
 from sogen.batch.parser import runs_batch_file
 from sogen.i18n import _
@@ -403,19 +402,22 @@ class BatchFileWithoutCall(Rule):
 
     def check(self, ctx: FileContext) -> Iterator[Finding]:
         statements = ctx.script.statements
-        # The last line that does something: a batch file run after it loses nothing.
-        last = max((i for i, s in enumerate(statements) if not _ends_or_marks(s)), default=-1)
-        for stmt in statements[:last]:
-            for command in walk((stmt,)):
-                if isinstance(command, Command) and not command.via and runs_batch_file(command.name):
-                    yield self.finding(
-                        ctx,
-                        command.span,
-                        _(
-                            "{name} is run without CALL: cmd goes on in it and never comes back, so the lines "
-                            "after line {line} do not run; write CALL {name}"
-                        ).format(name=command.name, line=stmt.span.end_line),
-                    )
+        # The last line that does something: a batch file run in it loses nothing after it.
+        last = next((s for s in reversed(statements) if not _ends_or_marks(s)), None)
+        if last is None:
+            return
+        for command in ctx.commands:  # in file order
+            if command.span.line >= last.span.line:
+                return
+            if not command.via and runs_batch_file(command.name):
+                yield self.finding(
+                    ctx,
+                    command.span,
+                    _(
+                        "{name} is run without CALL: cmd goes on in it and never comes back, so the lines "
+                        "after line {line} do not run; write CALL {name}"
+                    ).format(name=command.name, line=command.span.end_line),
+                )
 
 
 def _ends_or_marks(stmt: Stmt) -> bool:

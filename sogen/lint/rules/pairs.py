@@ -7,7 +7,8 @@ from typing import NamedTuple
 
 from sogen.i18n import N_, _
 from sogen.lint.context import FileContext
-from sogen.batch.ir import Span
+from sogen.batch.ir import Call, Span
+from sogen.batch.parser import program_of
 from sogen.lint.rules.arm import watch_id
 from sogen.lint.rules.base import ERROR, WARNING, Finding, PairRule, register
 
@@ -80,6 +81,9 @@ class WatchPairRule(PairRule):
             uses.append(WatchUse(command.program, word.value, command.span, ctx.line_text(command.span.line), runs_program))
         # A watch ID only a path knows (`armload %1` in a routine CALLed with it), or a line
         # read as another command (`call ARMKILL StarOffice`): the IDs the paths ran.
+        called = any(isinstance(s, Call) and program_of(s.target) in ("armload", "armkill") for s in ctx.statements)
+        if not written and not called:
+            return WatchUses(ctx.display_path, tuple(uses))
         known = {id(command) for command, _call in ctx.arm_calls}
         ran: dict[tuple, WatchUse] = {}
         for result in ctx.distinct_paths:
