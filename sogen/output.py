@@ -35,7 +35,7 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sogen.i18n import _
+from sogen.i18n import N_, _
 from sogen.textio import UnreadableFile, decode_bytes, read_regular
 
 MANIFEST = "manifest.json"
@@ -137,14 +137,13 @@ class OutputFolder:
         return os.path.join(self.root, *name.split("/"))
 
     def is_read_only(self, name: str) -> bool:
-        """Whether the file at ``name`` is marked read-only (root may write anything: no
-        write bit for anyone counts as read-only, as for lint --fix)."""
+        """Whether the file at ``name`` (a regular file sogen wrote) is marked read-only."""
         path = self.path(name)
         try:
             mode = os.lstat(path).st_mode
         except FileNotFoundError:
             return False
-        return not mode & 0o222 or not os.access(path, os.W_OK, follow_symlinks=False)
+        return _read_only(path, mode)
 
     def is_folder(self, name: str) -> bool:
         """Whether a real folder stands at ``name`` (where sogen writes a file)."""
@@ -600,34 +599,25 @@ def write(out: Path, files: dict[str, bytes], *, force: bool, lock_wait: float =
         # --force replaces files, never a folder of the user's and what is in it.
         folders = [name for name in changes.conflicts if current[name] is _Other and folder.is_folder(name)]
         if folders:
-            raise OutputError(
-                _(
+            raise _refusal(
+                N_(
                     "{count} folder(s) in {path} stand where sogen writes a file, and sogen never removes a folder, "
                     "--force or not; nothing was written (move them away):"
-                ).format(count=len(folders), path=out)
-                + "\n"
-                + "\n".join(f"  {folder.show(name)}" for name in folders)
-            )
+                ), folder, folders,
+            )  # fmt: skip
         locked = [name for name in (*changes.updated, *changes.removed) if folder.is_read_only(name)]
         if locked and not force:  # marked read-only to keep it: as init, diagram and lint --fix do
-            raise OutputError(
-                _(
-                    "{count} file(s) in {path} are marked read-only; nothing was written "
-                    "(use --force to replace them):"
-                ).format(count=len(locked), path=out)
-                + "\n"
-                + "\n".join(f"  {folder.show(name)}" for name in locked)
-            )
+            raise _refusal(
+                N_("{count} file(s) in {path} are marked read-only; nothing was written (use --force to replace them):"),
+                folder, locked,
+            )  # fmt: skip
         if changes.conflicts and not force:
-            listing = "\n".join(f"  {folder.show(name)}" for name in changes.conflicts)
-            raise OutputError(
-                _(
+            raise _refusal(
+                N_(
                     "{count} file(s) in {path} were not written by sogen or were edited since; "
                     "nothing was written (use --force to overwrite them):"
-                ).format(count=len(changes.conflicts), path=out)
-                + "\n"
-                + listing
-            )
+                ), folder, changes.conflicts,
+            )  # fmt: skip
         if not changes.differs:
             return changes
         try:
@@ -651,6 +641,12 @@ def write(out: Path, files: dict[str, bytes], *, force: bool, lock_wait: float =
             raise OutputError(_("{reason}; {path} was left as it was").format(reason=_reason(exc), path=out)) from None
         update.finish(journal, notice)
     return changes
+
+
+def _refusal(message: str, folder: OutputFolder, names: list[str]) -> OutputError:
+    """A run stopped before it changed anything, ``message`` (N_) above the names it is about."""
+    listing = "\n".join(f"  {folder.show(name)}" for name in names)
+    return OutputError(_(message).format(count=len(names), path=folder.shown) + "\n" + listing)
 
 
 def _reason(exc: Exception) -> str:
@@ -707,6 +703,12 @@ class ReadOnlyFile(Exception):
     """The file is marked read-only: sogen leaves it as it is."""
 
 
+def _read_only(path: str, mode: int) -> bool:
+    """Whether the file is marked read-only: root may write anything, so there no write
+    bit for anyone counts as read-only too (lint --fix, init, diagram, generate alike)."""
+    return not mode & 0o222 or not os.access(path, os.W_OK)
+
+
 def _new_file_mode() -> int:
     """What open() would give a new file: 0666 less the umask (mkstemp gives 0600)."""
     umask = os.umask(0o022)
@@ -733,9 +735,8 @@ def write_atomically(path: str, data: bytes) -> None:
     except FileNotFoundError:
         mode = _new_file_mode()
     else:
-        # Replacing a file needs only a writable folder, so its own permissions are asked
-        # first. root may write anything: there no write bit for anyone means read-only.
-        if not mode & 0o222 or not os.access(target, os.W_OK):
+        # Replacing a file needs only a writable folder, so its own permissions are asked first.
+        if _read_only(target, mode):
             raise ReadOnlyFile(path)
     handle, temporary = tempfile.mkstemp(dir=os.path.dirname(target), prefix=".sogen-")
     try:
