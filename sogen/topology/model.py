@@ -298,8 +298,11 @@ def _usable_as_path(value: str) -> str:
 
 
 WindowsPath = constrained(WINDOWS_PATH_REGEX, WINDOWS_PATH_ALLOWED, AfterValidator(_usable_as_path))
+# A path written where it cannot be quoted: no blank, nor ; , = (cmd splits words there).
+_SPACELESS_PATH = r'[A-Za-z]:\\[^\s\\/:*?<>|";,=]+(?:\\[^\s\\/:*?<>|";,=]+)*'
+_COMMAND_NAME = r"[A-Za-z0-9_.-]{1,64}"
 SpacelessPath = constrained(
-    r'[A-Za-z]:\\[^\s\\/:*?<>|";,=]+(?:\\[^\s\\/:*?<>|";,=]+)*',
+    _SPACELESS_PATH,
     N_(
         "an absolute Windows path such as D:\\SO, without spaces, ';', ',' or '=', where cmd splits a line "
         "into words: it is written where it cannot be quoted (after /R in the service command line, after "
@@ -307,20 +310,22 @@ SpacelessPath = constrained(
     ),
     AfterValidator(_usable_as_path),
 )
-CommandName = constrained(r"[A-Za-z0-9_.-]{1,64}", N_("a command name of letters, digits, '_', '.' and '-'"))
+
+
 def _usable_as_path_if_one(value: str) -> str:
     return _usable_as_path(value) if re.match(r"[A-Za-z]:\\", value) else value
 
 
 # Written unquoted before its arguments (svrmgr30 command=@...): a name, or a path a blank cannot split.
 CommandOrPath = constrained(
-    r'[A-Za-z0-9_.-]{1,64}|[A-Za-z]:\\[^\s\\/:*?<>|";,=]+(?:\\[^\s\\/:*?<>|";,=]+)*',
+    f"{_COMMAND_NAME}|{_SPACELESS_PATH}",
     N_(
         "a command name of letters, digits, '_', '.' and '-' (svrmgr30), or an absolute path without spaces, "
         "';', ',' or '=' (D:\\orant\\bin\\svrmgr30)"
     ),
     AfterValidator(_usable_as_path_if_one),
 )
+
 # Written in quotes (ARMLOAD ... /M "service"): the regex already keeps out a backslash.
 ServiceName = constrained(
     r"[^\\/]{1,256}", N_("a Windows service name: 1-256 characters, no / or \\"), AfterValidator(_no_outer_blanks)
