@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import io
 import json
 import re
 from functools import cache
@@ -176,7 +177,8 @@ _YAML_DIRECTIVE = re.compile(r"%YAML[ \t]+(\S+)")
 
 def _unread_yaml_version(text: str) -> tuple[str, int] | None:
     """(the version, its line) of a %YAML directive other than 1.1 or 1.2, before the document starts."""
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in enumerate(io.StringIO(text), start=1):  # the head only, not the whole document
+        line = line.rstrip("\r\n")
         if line.startswith("---") or not (line.startswith("%") or line.startswith("#") or not line.strip()):
             return None
         match = _YAML_DIRECTIVE.match(line)
