@@ -39,6 +39,17 @@ def legacy_group(tmp_path: Path, start: bytes, stop: bytes) -> Path:
     return legacy
 
 
+def edited_legacy(tmp_path: Path, source: str, name: str, old: bytes, new: bytes) -> Path:
+    """A copy of a legacy folder with one edit of one of its scripts (which must take)."""
+    folder = tmp_path / "grp"
+    shutil.copytree(LEGACY / source, folder)
+    script = folder / name
+    data = script.read_bytes()
+    script.write_bytes(data.replace(old, new, 1))
+    assert script.read_bytes() != data, f"{name} has no {old!r}"
+    return folder
+
+
 def import_group(tmp_path: Path, start: bytes, stop: bytes):
     """`sogen import` of a group folder "grp" with these scripts: (the run, the YAML written)."""
     legacy = legacy_group(tmp_path, start, stop)
@@ -418,12 +429,10 @@ def test_section_32_sample_differences_are_explained_by_its_mistakes():
 def test_a_new_order_is_explained_also_where_actions_differ_too(tmp_path):
     """Without the ARMSLEEP of its normal stop path, the stop script's row had only the
     missing wait explained: the kills in the other order (SO401) went unsaid, 0 to review."""
-    folder = tmp_path / "grp"
-    shutil.copytree(LEGACY / "guide-32-sqlserver", folder)
-    stop = folder / "stop.bat"
-    data = stop.read_bytes()
-    stop.write_bytes(data.replace(b"MSSQLServer\r\nARMSLEEP 30\r\nGOTO EXIT\r\n:ON_OTHER1", b"MSSQLServer\r\nGOTO EXIT\r\n:ON_OTHER1", 1))
-    assert stop.read_bytes() != data
+    folder = edited_legacy(
+        tmp_path, "guide-32-sqlserver", "stop.bat",
+        b"MSSQLServer\r\nARMSLEEP 30\r\nGOTO EXIT\r\n:ON_OTHER1", b"MSSQLServer\r\nGOTO EXIT\r\n:ON_OTHER1",
+    )  # fmt: skip
     migration = migrate([str(folder)], None)
     stops = next(s for s in migration.diffs if s.kind == "stop")
     row = next(d for d in stops.differences if str(d.combination) == "START/HOME/SUCCESS")
@@ -437,12 +446,9 @@ def test_a_new_order_is_explained_also_where_actions_differ_too(tmp_path):
 def test_the_settle_time_is_the_wait_after_the_database_stops(tmp_path):
     """An ARMSLEEP 10 before the kills became db_settle_seconds: the 30 s wait after
     NET STOP MSSQLServer shrank to 10 s in the generated scripts."""
-    folder = tmp_path / "grp"
-    shutil.copytree(LEGACY / "guide-32-sqlserver", folder)
-    stop = folder / "stop.bat"
-    data = stop.read_bytes()
-    stop.write_bytes(data.replace(b"/A\r\nARMKILL StarOffice", b"/A\r\nARMSLEEP 10\r\nARMKILL StarOffice", 1))
-    assert stop.read_bytes() != data
+    folder = edited_legacy(
+        tmp_path, "guide-32-sqlserver", "stop.bat", b"/A\r\nARMKILL StarOffice", b"/A\r\nARMSLEEP 10\r\nARMKILL StarOffice"
+    )
     data = YAML(typ="safe").load(import_folders([str(folder)], "cluster.yaml").yaml_text)
     assert data["settings"]["db_settle_seconds"] == 30
 
