@@ -106,3 +106,41 @@ def test_an_unwritable_cache_is_not_an_error(scripts, tmp_path):
     blocked.write_bytes(b"")
     result = sogen_lint("--format", "json", "group", cache=blocked, cwd=tmp_path)
     assert result.returncode == 1 and b"Traceback" not in result.stderr and result.stderr == b""
+
+
+def test_every_fixture_result_is_read_back(tmp_path):
+    """Every class a result holds is one the cache's reader builds: linted again
+    instead, a cached run would be as slow as a cold one, silently."""
+    from tests.test_lint_cases import ALL_CASES, TOPOLOGY
+
+    from sogen.lint import cache as result_cache
+    from sogen.topology.load import load_topology
+
+    folder = tmp_path / "cache"
+    for case, _expected in ALL_CASES:
+        topology = load_topology(case / TOPOLOGY) if (case / TOPOLOGY).is_file() else None
+        engine.lint_paths([str(case)], LintConfig(), topology=topology, cache_folder=str(folder))
+    for tree in ("golden", "legacy", "trace_cases"):
+        engine.lint_paths([str(ROOT / "tests" / tree)], LintConfig(), cache_folder=str(folder))
+    stored = entries(folder)
+    assert len(stored) > 500
+    unread = [p for p in stored if result_cache.load(str(folder), p.parent.name + p.name) is None]
+    assert unread == []
+
+
+def test_an_entry_that_would_run_code_is_linted_again(scripts, tmp_path):
+    """A cache restored from elsewhere (a CI cache, a shared folder) is data, never code."""
+    import pickle
+
+    cache = tmp_path / "cache"
+    first = lint(scripts, cache)
+    witness = tmp_path / "ran"
+
+    class RunsCode:
+        def __reduce__(self):
+            return (os.mkdir, (str(witness),))
+
+    for entry in entries(cache):
+        entry.write_bytes(pickle.dumps(RunsCode()))
+    assert lint(scripts, cache).findings == first.findings
+    assert not witness.exists()

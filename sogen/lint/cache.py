@@ -9,6 +9,10 @@ the start/stop name patterns, its path as given and as shown, and its bytes. Fix
 (`--fix`, `--diff`) and standard input are never cached. `--no-cache` skips the cache;
 SOGEN_CACHE_DIR moves it (default: the user's cache folder). A damaged or unreadable
 entry is linted again, and a cache that cannot be written is not an error.
+
+An entry is read back with an unpickler that builds only the classes a lint result is
+made of (:data:`RESULT_CLASSES`): a cache restored from somewhere else (a CI cache,
+a shared folder) can at worst hold a wrong result, never run code.
 """
 
 from __future__ import annotations
@@ -19,6 +23,28 @@ import pickle
 from functools import cache
 
 from sogen import __version__
+
+
+# Every class a FileResult holds (findings, fixes, suppressions, the rules' summaries).
+# tests/test_lint_cache.py reads back the results of every fixture: a summary of a new
+# class fails it until the class is named here.
+RESULT_CLASSES = frozenset({
+    ("sogen.lint.engine", "FileResult"),
+    ("sogen.lint.rules.base", "Finding"),
+    ("sogen.lint.rules.base", "Fix"),
+    ("sogen.lint.rules.base", "Edit"),
+    ("sogen.lint.rules.suppression", "Suppression"),
+    ("sogen.lint.rules.pairs", "WatchUse"),
+    ("sogen.lint.rules.pairs", "WatchUses"),
+    ("sogen.batch.ir", "Span"),
+})  # fmt: skip
+
+
+class _ResultUnpickler(pickle.Unpickler):
+    def find_class(self, module: str, name: str) -> type:
+        if (module, name) not in RESULT_CLASSES:
+            raise pickle.UnpicklingError(f"{module}.{name} is not part of a lint result")
+        return super().find_class(module, name)
 
 
 def cache_folder() -> str:
@@ -66,8 +92,8 @@ def load(folder: str, key: str):
     """The result stored under ``key``, or None."""
     try:
         with open(_entry_path(folder, key), "rb") as stream:
-            return pickle.load(stream)
-    except Exception:  # noqa: BLE001 - missing, damaged or from another Python: lint again
+            return _ResultUnpickler(stream).load()
+    except Exception:  # noqa: BLE001 - missing, damaged, foreign or from another Python: lint again
         return None
 
 
