@@ -621,6 +621,26 @@ def test_unknown_keys_get_a_hint(tmp_path):
     assert any(p.startswith(f"{line}:{col}: groups[0].products[1].oracle_sdi: unknown key 'oracle_sdi'; did you mean 'oracle_sid'?") for p in problems)
 
 
+def test_keys_that_read_as_null_or_booleans_are_named_as_written(tmp_path):
+    # `~:` was reported as the key 'None', `yes:` as 'True'.
+    for written in ("~", "null", "true", "1"):
+        text = edit(VALID_SINGLE, "virtual_ip:", f"{written}: x\n    virtual_ip:")
+        line, col = position(text, f"{written}: x")
+        assert [p for p in problems_of(tmp_path, text) if "unknown key" in p] == [
+            f"{line}:{col}: groups[0].{written}: unknown key '{written}' (allowed: name, policy, virtual_host, "
+            "virtual_ip, floating_ip, partitions, alroot, products)"
+        ]
+
+
+def test_a_value_repeated_by_an_alias_is_placed_at_the_alias(tmp_path):
+    # The problem stood at the anchor, the first node's ip, far from virtual_host.
+    text = edit(VALID_SINGLE, "ip: 192.168.10.11", "ip: &sv1 192.168.10.11")
+    text = edit(text, "virtual_host: vhost1", "virtual_host: *sv1")
+    line, col = position(text, "*sv1")
+    problems = problems_of(tmp_path, text)
+    assert len(problems) == 1 and problems[0].startswith(f"{line}:{col}: groups[0].virtual_host: '192.168.10.11' is not allowed")
+
+
 def test_unknown_product_type_gets_a_hint(tmp_path):
     text = edit(VALID_SINGLE, "type: workflow", "type: workflw")
     expect(

@@ -33,6 +33,8 @@ MAX_VALUES = 5_000  # keys, values and list items; an alias counts as the values
 MAX_DEPTH = 20
 MAX_NUMBER_LENGTH = 100  # the largest number a topology holds is 3600
 NUMBER_TAGS = ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
+NAME_LIKE_TAGS = (*NUMBER_TAGS, "tag:yaml.org,2002:null", "tag:yaml.org,2002:bool")
+STRING_TAG = "tag:yaml.org,2002:str"
 
 
 def _plain(node: Any, loc: Loc, positions: Positions) -> Any:
@@ -117,8 +119,11 @@ def _guarded_composer() -> type:
             mark = self.parser.peek_event().start_mark
             node = self.compose_counted_node(parent, index)
             # ruamel composes a mapping's key with index None
-            if isinstance(parent, MappingNode) and index is None and not isinstance(node, ScalarNode):
-                raise _Refused(_("a key must be a name, not a list or mapping"), mark)
+            if isinstance(parent, MappingNode) and index is None:
+                if not isinstance(node, ScalarNode):
+                    raise _Refused(_("a key must be a name, not a list or mapping"), mark)
+                if node.tag in NAME_LIKE_TAGS:  # `~:`, `yes:`, `1:` are unknown keys as written, not None, True, 1
+                    node.tag = STRING_TAG
             return node
 
         def compose_counted_node(self, parent, index):
@@ -130,6 +135,10 @@ def _guarded_composer() -> type:
                         _("alias *{anchor} repeats a value that contains it").format(anchor=event.anchor), event.start_mark
                     )
                 self.count(self.sizes[id(node)], event.start_mark)
+                if isinstance(node, ScalarNode):
+                    # A value is placed where the alias stands, not at its anchor: a problem
+                    # with `virtual_host: *ip` is on that line, whatever line the anchor is on.
+                    return ScalarNode(node.tag, node.value, event.start_mark, event.end_mark, style=node.style)
                 return node
             if self.depth >= MAX_DEPTH:
                 raise _Refused(
@@ -156,7 +165,7 @@ def _guarded_composer() -> type:
             node = super().compose_scalar_node(anchor)
             if node.tag == "tag:yaml.org,2002:timestamp":
                 # No field is a date: read 2024-13-45 as the text it is, not as a date that fails.
-                node.tag = "tag:yaml.org,2002:str"
+                node.tag = STRING_TAG
             elif node.tag in NUMBER_TAGS and len(node.value) > MAX_NUMBER_LENGTH:
                 raise _Refused(
                     _(
