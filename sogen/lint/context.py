@@ -19,7 +19,7 @@ from sogen.batch.control import ControlFlow, control_flow, walk
 from sogen.batch.events import COMBINATIONS, DIALECTS, VALUES, Combination, Dialect
 from sogen.batch.expansion import VARIABLE, operand_ends, percent_template
 from sogen.batch.interpreter import PathResult, analyse, script_dialect
-from sogen.batch.ir import Command, Comment, If, Label, Script, Span, Stmt, Word
+from sogen.batch.ir import Command, Comment, If, Label, Script, Set, Span, Stmt, Word
 from sogen.batch.parser import parse_script
 from sogen.textio import DecodedText, decode_bytes
 
@@ -80,9 +80,10 @@ def event_variable(operand_text: str) -> tuple[str, str, str] | None:
     return variable, "".join(parts[:at]), "".join(parts[at + 1 :])
 
 
-def tested_event_variable(stmt: If) -> tuple[str, Word | None] | None:
+def tested_event_variable(stmt: If, copies: dict[str, str] | None = None) -> tuple[str, Word | None] | None:
     """(variable, the value it is compared with) for an IF on an event variable of
-    either dialect.
+    either dialect, or on a copy of one (``copies``: see :attr:`FileContext.event_copies`),
+    which stands for the variable it copies.
 
     The value is the other operand less the text the variable is wrapped in
     (``[%ARMS_EVENT%]==[START]`` compares with ``START``), spanning that operand. It is
@@ -91,15 +92,31 @@ def tested_event_variable(stmt: If) -> tuple[str, Word | None] | None:
     ``%ARMS_EVENT%=="START"``: the cluster's values hold no quote; SO207 reports both).
     """
     cond = stmt.condition
-    if cond.kind == "defined" and cond.left and cond.left.value.upper() in VALUES:
-        return cond.left.value.upper(), None
+    copies = copies or {}
+    if cond.kind == "defined" and cond.left:
+        name = cond.left.value.upper()
+        name = copies.get(name, name)
+        return (name, None) if name in VALUES else None
     if cond.kind != "compare" or cond.left is None or cond.right is None:
         return None
-    tested = _compared_event_value(cond.left.text, cond.right.text, cond.case_insensitive)
+    left, right = cond.left.text, cond.right.text
+    if copies:
+        left, right = _as_copied(left, copies), _as_copied(right, copies)
+    tested = _compared_event_value(left, right, cond.case_insensitive)
     if tested is None:
         return None
     variable, side, inner = tested
     return variable, None if inner is None else Word(inner, (cond.right, cond.left)[side].span)
+
+
+def _as_copied(operand: str, copies: dict[str, str]) -> str:
+    """The operand with each copy's %NAME% read as the event variable it copies."""
+    if "%" not in operand:
+        return operand
+    return _REFERENCE.sub(lambda m: f"%{copies.get(m.group(1).upper(), m.group(1))}%", operand)
+
+
+_REFERENCE = re.compile(r"%([^%:=\s]+)%")
 
 
 @lru_cache(maxsize=4096)  # scripts share most of their IF lines
@@ -210,10 +227,29 @@ class FileContext(_Placed):
         return [s for s in self.script.statements if isinstance(s, Label)]
 
     @cached_property
+    def event_copies(self) -> dict[str, str]:
+        """Upper-case name -> the event variable it copies, for a variable whose every SET
+        is ``SET NAME=%VARIABLE%`` of one event variable: ``SET EV=%ARMS_EVENT%``, and
+        ``SET ARMS_EVENT=%CLP_EVENT%``, the shim of a migration to CLUSTERPRO X. A test
+        of the copy is a test of the variable (a copy with a blank more is no copy)."""
+        copied: dict[str, str | None] = {}
+        for stmt in self.statements:
+            if stmt.__class__ is Set:
+                name = stmt.name.upper()
+                match = None if stmt.arithmetic or stmt.prompt else _REFERENCE.fullmatch(stmt.value)
+                source = match.group(1).upper() if match else None
+                if source not in VALUES or source == name:
+                    source = None
+                copied[name] = source if copied.get(name, source) == source else None
+        return {name: source for name, source in copied.items() if source is not None}
+
+    @cached_property
     def arms_tests(self) -> list[tuple[If, str, Word | None]]:
-        """The IFs that test an event variable of either dialect, in file order, each with
-        the variable and the operand it is compared with (see :func:`tested_event_variable`)."""
-        return [(s, *tested) for s in self.ifs if (tested := tested_event_variable(s))]
+        """The IFs that test an event variable of either dialect, or a copy of one
+        (:attr:`event_copies`), in file order, each with the variable and the operand it is
+        compared with (see :func:`tested_event_variable`)."""
+        copies = self.event_copies
+        return [(s, *tested) for s in self.ifs if (tested := tested_event_variable(s, copies))]
 
     @cached_property
     def event_tests(self) -> list[If]:
