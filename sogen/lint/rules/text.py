@@ -1,16 +1,18 @@
-"""SO701-SO704: the file as cmd.exe reads it: line endings, encoding, syntax, path separators."""
+"""SO701-SO705: the file as cmd.exe reads it: line endings, encoding, syntax, path separators,
+blanks that end up in a value."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
 
-from sogen.i18n import _
+from sogen.i18n import _, ngettext
 from sogen.lint.context import FileContext
-from sogen.batch.ir import Call, Goto, ParseError
+from sogen.batch.ir import Call, Goto, ParseError, Set
 from sogen.batch.parser import LONE_CR, code_of
 from sogen.lint.rules.base import (
     ERROR,
+    WARNING,
     Edit,
     Finding,
     Fix,
@@ -299,3 +301,74 @@ class YenSignInPath(Rule):
                 ),
                 fix,
             )
+
+
+# SET "NAME=value" (also SET"NAME=...", @SET): the quotes say where the value ends.
+_QUOTED_SET = re.compile(r'[@\s]*set[\s,;=]*"', re.I)
+
+
+@register
+class BlankEndsSetValue(Rule):
+    """
+    ## What it does
+    Checks for `SET NAME=value` whose value ends with blanks: before an `&`, a
+    `)` or the end of the line. `SET /A` (whose blanks are no part of a number),
+    `SET /P` (a prompt) and `SET "NAME=value"` (whose quotes end the value) are
+    left alone.
+
+    ## Why it matters in a cluster
+    cmd.exe keeps every character up to the end of the command in the value, the
+    blanks included, and a blank is invisible in an editor. After
+    `SET EV=%ARMS_EVENT% & ...` the variable holds `START ` (with the blank),
+    so `IF "%EV%" == "START"` is never true: the script takes its fallback for
+    every event and the group comes up without its services. The same blank
+    after a path (`SET ALROOT=D:\\SO `) makes `%ALROOT%\\bin` a folder that does
+    not exist.
+
+    ## Example
+    ```batch
+    SET EV=%ARMS_EVENT% & SET SV=%ARMS_SERVER%
+    IF "%EV%" == "START" GOTO NORMAL
+    ```
+
+    ## Use instead
+    ```batch
+    SET "EV=%ARMS_EVENT%" & SET "SV=%ARMS_SERVER%"
+    IF "%EV%" == "START" GOTO NORMAL
+    ```
+
+    ## Fix
+    Unsafe (`--unsafe-fixes`): the blanks are removed, which changes the value;
+    a script that meant them (a prefix glued to the next word) keeps them in
+    quotes, `SET "PREFIX=abc "`.
+    """
+
+    code = "SO705"
+    name = "blank-ends-set-value"
+    severity = WARNING
+
+    def check(self, ctx: FileContext) -> Iterator[Finding]:
+        for stmt in ctx.statements:
+            if stmt.__class__ is not Set or stmt.arithmetic or stmt.prompt:
+                continue
+            value = stmt.value
+            kept = value.rstrip(" \t")
+            span = stmt.span
+            if kept == value or span.line != span.end_line:
+                continue
+            text = ctx.line_text(span.line)
+            start, end = span.end_column, span.end_column + len(value) - len(kept)  # 1-based, the blanks
+            if text[start - 1 : end - 1] != value[len(kept) :] or _QUOTED_SET.match(text, span.column - 1):
+                continue  # not where the parser put the statement's end: no place to point at
+            fix = None
+            if ctx.fixable:
+                fix = Fix(_("remove the blanks that end the value"), (Edit(ctx.offset(span.line, start), ctx.offset(span.line, end), ""),), unsafe=True)
+            count = end - start
+            message = ngettext(
+                'the value of {name} ends with {count} blank, which cmd keeps: "%{name}%" is "{value}", not "{kept}"; '
+                'remove it or write SET "{name}={kept}"',
+                'the value of {name} ends with {count} blanks, which cmd keeps: "%{name}%" is "{value}", not "{kept}"; '
+                'remove them or write SET "{name}={kept}"',
+                count,
+            ).format(name=stmt.name, count=count, value=value, kept=kept)
+            yield self.finding(ctx, span_of(span.line, start, end), message, fix)

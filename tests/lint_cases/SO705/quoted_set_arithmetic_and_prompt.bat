@@ -1,0 +1,6 @@
+SET "EV=%ARMS_EVENT% "
+@set"SV=%ARMS_SERVER% "
+SET /A TRIES=TRIES+1 
+SET /P ANSWER=‘±‚¯‚Ü‚·‚© (Y/N)? 
+IF "%EV%" == "START " GOTO NORMAL
+:NORMAL
