@@ -577,6 +577,21 @@ def test_install_roots_that_disagree_are_refused_wherever_they_come_from(tmp_pat
     assert "so2/alenv2.bat:1 gives the install root (ALROOT) F:\\OLD, so2/registry.reg:4 gives E:\\SO2" in result.stderr
 
 
+def test_an_image_path_exported_as_hex_gives_the_install_root(tmp_path):
+    """regedit exports a service's ImagePath as hex(2): its /R was looked for in the bytes' repr."""
+    folder = tmp_path / "so2"
+    shutil.copytree(LEGACY / "multi" / "so2", folder)
+    (folder / "alenv2.bat").unlink()  # the patch is then the only place of the install root
+    patch = folder / "registry.reg"
+    text = patch.read_bytes().decode("utf-16")
+    written = re.search(r'"ImagePath"=(".*")', text).group(1)
+    command_line = written[1:-1].replace('\\"', '"').replace("\\\\", "\\")
+    data = ",".join(f"{byte:02x}" for byte in (command_line + "\0").encode("utf-16-le"))
+    patch.write_bytes(text.replace(f'"ImagePath"={written}', f'"ImagePath"=hex(2):{data}').encode("utf-16"))
+    groups = YAML(typ="safe").load(import_folders([str(folder)], "cluster.yaml").yaml_text)["groups"]
+    assert next(g for g in groups if g["name"] == "so2")["alroot"] == "E:\\SO2"
+
+
 def test_a_group_takes_its_own_instances_alenv_file(tmp_path):
     """The guide keeps alenv1.bat and alenv2.bat together (1.2.2): beside group 1's scripts
     alenv2.bat was refused as 'out of date' (before, its ALROOT was taken for group 1)."""

@@ -588,18 +588,18 @@ def _recover_registry(group: RecoveredGroup, path: Path) -> None:
         if upper.endswith("\\OPCNTRL"):
             _recover_opcntrl(group, path, key, segments, where)
         elif upper.split("\\")[-2:-1] == ["SERVICES"] and key.value("ImagePath"):
-            match = re.search(r"/R(\S+)", str(key.value("ImagePath").data))
+            match = re.search(r"/R(\S+)", key.value("ImagePath").text or "")
             if match:
                 found = Sourced(match.group(1), where(key.value("ImagePath").span.line))
                 _take(group, "alroot", found, N_("install root (ALROOT)"))
         elif "ONLINESHELLMANAGER" in upper and segments[-2].upper() == "ONLINESHELLMANAGER":
             _add_option(group, "formserver", "online_shells", segments[-1], where(key.span.line))
             host = key.value("HostName")
-            if host and host.kind == "string":
-                _take(group, "virtual_ip", Sourced(host.data, where(host.span.line)), N_("virtual IP address"))
+            if host and host.text is not None:
+                _take(group, "virtual_ip", Sourced(host.text, where(host.span.line)), N_("virtual IP address"))
         elif (procinfo := _PROCINFO.search(key.path)) and key.value("EXECLINE"):
             index = _number(procinfo.group(1), where(key.span.line), N_("the PROCINFO index"))
-            line = str(key.value("EXECLINE").data).lower()
+            line = (key.value("EXECLINE").text or "").lower()
             role = "mvm" if "sowfmvm" in line else "wfocom" if "wfocom" in line else None
             if role:
                 group.procinfo[role] = Sourced(index, where(key.span.line))
@@ -633,20 +633,20 @@ def _recover_opcntrl(group: RecoveredGroup, path: Path, key, segments: list[str]
     cluster = key.value("CLUSTER")
     if len(segments) >= 3 and group.version_key is None:
         group.version_key = Sourced(segments[-2], where(key.span.line))
-    if cluster is not None and str(cluster.data).upper() == "NO":
+    if cluster is not None and (cluster.text or "").upper() == "NO":
         node = re.sub(r"^decommission-", "", path.stem, flags=re.I)
         entry = group.nodes.setdefault(node, {})
         prefix = key.value("URLPREFIX")
         if prefix is not None:
-            entry["ip"] = Sourced(re.sub(r"^[a-z]+://", "", str(prefix.data), flags=re.I).split("/")[0], where(prefix.span.line))
+            entry["ip"] = Sourced(re.sub(r"^[a-z]+://", "", prefix.text or "", flags=re.I).split("/")[0], where(prefix.span.line))
         master = key.value("MASTERHOST")
         if master is not None:
-            entry["hostname"] = Sourced(str(master.data), where(master.span.line))
+            entry["hostname"] = Sourced(master.text or "", where(master.span.line))
         return
     for value_name, attribute, what in (
         ("SELFHOST", "virtual_host", N_("virtual host name (OPCNTRL SELFHOST)")),
         ("SELFADDR", "virtual_ip", N_("virtual IP address (OPCNTRL SELFADDR)")),
     ):
         value = key.value(value_name)
-        if value is not None and value.kind == "string":
-            _take(group, attribute, Sourced(value.data, where(value.span.line)), what)
+        if value is not None and value.text is not None:
+            _take(group, attribute, Sourced(value.text, where(value.span.line)), what)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
+from typing import cast
 
 from sogen.i18n import N_, _, language
 from sogen.batch.ir import Span
@@ -22,7 +23,7 @@ _QUOTED = r'"(?:[^"\\\r\n]|\\[^\r\n])*"'
 _STRING_VALUE = re.compile(rf"({_QUOTED}|@)[ \t]*=[ \t]*({_QUOTED})")
 
 
-REG_SZ, REG_EXPAND_SZ = 1, 2
+REG_SZ, REG_EXPAND_SZ, REG_MULTI_SZ = 1, 2, 7
 
 
 @dataclass(frozen=True)
@@ -32,19 +33,41 @@ class RegValue:
     kind: str  # "string", "delete", "dword", "hex"
     data: str | int | bytes | None
     hex_type: int | None = None  # N of hex(N):, None for plain hex:
+    # How regedit reads hex(1)/hex(2)/hex(7) data: UTF-16LE in a version 5.00 file (True),
+    # the ANSI code page in a REGEDIT4 one (False); None: the header is unknown, guessed.
+    wide: bool | None = None
 
     @property
     def text(self) -> str | None:
-        """The value as a string: a "string", or a hex(1)/hex(2) string as regedit exports
-        REG_SZ / REG_EXPAND_SZ (UTF-16LE in version 5 files, the ANSI code page in REGEDIT4)."""
+        """The value as a string: a "string", or a hex(1)/hex(2) string as regedit imports
+        REG_SZ / REG_EXPAND_SZ data (see ``wide``), up to its first NUL, where a program
+        reading the value stops (UTF-16 data in a REGEDIT4 file is its first character)."""
         if self.kind == "string":
             return self.data
         if self.kind != "hex" or self.hex_type not in (REG_SZ, REG_EXPAND_SZ):
             return None
-        raw = self.data
-        wide = len(raw) >= 2 and raw[1::2].count(0) >= len(raw) // 4
-        text = raw.decode("utf-16-le" if wide else "cp932", errors="replace")
-        return text.rstrip("\x00")
+        raw = cast(bytes, self.data)
+        wide = looks_wide(raw) if self.wide is None else self.wide
+        return raw.decode("utf-16-le" if wide else "cp932", errors="replace").split("\x00", 1)[0]
+
+    @property
+    def other_width(self) -> bool:
+        """hex(1)/hex(2)/hex(7) data written for the other format: UTF-16 (a NUL after
+        every character) in a REGEDIT4 file, single bytes in a version 5.00 one."""
+        if self.kind != "hex" or self.hex_type not in (REG_SZ, REG_EXPAND_SZ, REG_MULTI_SZ) or self.wide is None:
+            return False
+        raw = cast(bytes, self.data)
+        if not raw.strip(b"\x00"):
+            return False  # empty either way
+        ascii_in_utf16 = len(raw) % 2 == 0 and not any(raw[1::2])
+        if self.wide:  # UTF-16 data has an even length and ends in 00,00 (Japanese has no 00 bytes)
+            return not (len(raw) % 2 == 0 and (raw.endswith(b"\x00\x00") or ascii_in_utf16))
+        return ascii_in_utf16  # (Japanese in UTF-16 is not told from cp932 bytes: left alone)
+
+
+def looks_wide(raw: bytes) -> bool:
+    """Whether string data is UTF-16LE: ASCII text with a NUL after every character."""
+    return len(raw) >= 2 and raw[1::2].count(0) >= len(raw) // 4
 
 
 @dataclass(frozen=True)
@@ -133,15 +156,37 @@ def _unescape(token: str, problems: list[str]) -> str:
     return _STRING_ESCAPE.sub(r"\1", body)
 
 
+# A value line whose data is hex: the only data regedit continues on the next line.
+_HEX_VALUE = re.compile(rf"\s*(?:{_QUOTED}|@)\s*=\s*hex(?:\([0-9a-f]*\))?:", re.I)
+
+
+def _continues(text: str, data_start: int) -> str | None:
+    """``text`` less the backslash that ends its hex data (at ``data_start``) when the data
+    goes on on the next line (a comment may follow: ``01,02,\\ ; note``), else None."""
+    data = text[data_start:].split(";", 1)[0].rstrip()  # hex data holds no ';'
+    return text[:data_start] + data[:-1] if data.endswith("\\") else None
+
+
 def _logical_lines(lines: list[str]):
-    """(first line number, last line number, text) with backslash-continued lines joined."""
+    """(first line number, last line number, text): hex data continued with a trailing
+    backslash is joined, as regedit reads it, over the blank and ``;`` comment lines
+    between (a ``[key]`` line ends it). Other lines never continue: a string or a
+    comment that ends in a backslash is one line (regedit's own tests on Windows)."""
     index = 0
     while index < len(lines):
         start = index
         text = lines[index]
-        while text.rstrip().endswith("\\") and not text.lstrip().startswith(("[", ";")) and index + 1 < len(lines):
-            index += 1
-            text = text.rstrip()[:-1] + lines[index].strip()
+        hex_value = _HEX_VALUE.match(text)
+        if hex_value:
+            while (head := _continues(text, hex_value.end())) is not None:
+                following = index + 1
+                while following < len(lines) and (not lines[following].strip() or lines[following].lstrip().startswith(";")):
+                    following += 1
+                if following >= len(lines) or lines[following].lstrip().startswith("["):
+                    text = head  # the data ends at the end of the file, or where a key begins
+                    break
+                index = following
+                text = head + lines[index].strip()
         yield start + 1, index + 1, text
         index += 1
 
@@ -190,8 +235,10 @@ def parse_registry(path: str, data: bytes) -> RegFile:
             problems.extend(RegProblem(span, message) for message in messages)
             if current is None:
                 problems.append(RegProblem(span, _(_VALUE_BEFORE_KEY)))
+            elif current[2]:
+                problems.append(RegProblem(span, _(_VALUE_OF_DELETED_KEY)))
             else:
-                current[3].append(RegValue(span, name, *value))
+                current[3].append(RegValue(span, name, *value, wide=None if header is None else header == "v5"))
         elif kind == _MALFORMED:
             problems.append(RegProblem(span, reading[1]))
     close_key()
@@ -200,6 +247,9 @@ def parse_registry(path: str, data: bytes) -> RegFile:
 
 _KEY, _VALUE, _COMMENT, _MALFORMED = "key", "value", "comment", "malformed"
 _VALUE_BEFORE_KEY = N_("value before any [key] line: regedit does not know where to write it")
+_VALUE_OF_DELETED_KEY = N_(
+    "value under a [-key] line: regedit deletes that key and writes none of its values; write them under [key]"
+)
 
 
 @lru_cache(maxsize=8192)
@@ -212,7 +262,7 @@ def _read_line(stripped: str, lang: str = "en") -> tuple:
     # twenty times more, and the fixture corpus checks that both agree.
     if stripped.startswith("[") and stripped.endswith("]"):
         delete = stripped.startswith("[-")
-        return _KEY, stripped[2:-1] if delete else stripped[1:-1], delete
+        return _KEY, _key_path(stripped[2:-1] if delete else stripped[1:-1]), delete
     messages: list[str] = []
     simple = _STRING_VALUE.fullmatch(stripped)
     if simple:
@@ -233,11 +283,16 @@ def _read_line(stripped: str, lang: str = "en") -> tuple:
     if tree.data == "key_line":
         token = tree.children[0]
         delete = token.type == "DELETE_KEY"
-        return _KEY, token[2:-1] if delete else token[1:-1], delete
+        return _KEY, _key_path(token[2:-1] if delete else token[1:-1]), delete
     name_node, data_node = tree.children[0], tree.children[1]
     name = _unescape(name_node.children[0], messages) if name_node.data == "named" else None
     value = _value(data_node, messages)
     return _VALUE, name, value, tuple(messages)
+
+
+def _key_path(written: str) -> str:
+    """The key a [key] line names: regedit ignores backslashes at its end (``...\\OPCNTRL\\]``)."""
+    return written.rstrip("\\") or written
 
 
 def _value(node, problems: list[str]) -> tuple[str, object, int | None]:
@@ -256,20 +311,24 @@ def _value(node, problems: list[str]) -> tuple[str, object, int | None]:
 
 
 def expected_encoding_problem(reg: RegFile) -> str | None:
-    """SO602's question: is the file in the encoding its header promises?"""
-    if reg.header == "v5" and not (reg.bom and reg.encoding == "utf-16-le"):
+    """SO602's question: does regedit read the file as it is written? It refuses UTF-16
+    without a BOM or big-endian ("not a registry script") and reads what is not UTF-16LE
+    in the ANSI code page (932), where a version 5.00 file of ASCII only is read right."""
+    if reg.header == "v5":
+        if reg.encoding == "utf-16-le" and reg.bom:
+            return None
+        if reg.encoding.startswith("utf-16"):
+            return _(
+                "regedit refuses a version 5.00 file in {found} (\"not a registry script\"): save it as "
+                "UTF-16LE with a BOM, as regedit writes it"
+            ).format(found=_("{encoding} with BOM").format(encoding=reg.encoding) if reg.bom else reg.encoding)
+        if reg.raw.isascii():
+            return None
         found = _("{encoding} with BOM").format(encoding=reg.encoding) if reg.bom else reg.encoding
         return _(
             "a version 5.00 .reg file should be UTF-16LE with a BOM (as regedit writes it); this one is {found}"
         ).format(found=found)
-    if reg.header == "regedit4" and (reg.bom or not _is_cp932(reg.raw)):
+    # (Japanese in UTF-8 often decodes as cp932 too: what decoded it first says what it is.)
+    if reg.header == "regedit4" and (reg.bom or (not reg.raw.isascii() and (reg.encoding != "cp932" or not reg.decodable))):
         return _("a REGEDIT4 file is read in the ANSI code page (932): it must be cp932 text without a BOM")
     return None
-
-
-def _is_cp932(data: bytes) -> bool:
-    try:
-        data.decode("cp932")
-    except UnicodeDecodeError:
-        return False
-    return True

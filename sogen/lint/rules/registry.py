@@ -10,8 +10,8 @@ from functools import cache, lru_cache
 from sogen.i18n import _
 from sogen.catalogue import load_catalogue
 from sogen.lint.context import RegContext
-from sogen.regfile.reader import HIVES, RegKey, RegValue, expected_encoding_problem
-from sogen.lint.rules.base import ERROR, REGISTRY, WARNING, Finding, RegistryRule, ClusterRule, register
+from sogen.regfile.reader import HIVES, REG_MULTI_SZ, RegKey, RegValue, expected_encoding_problem
+from sogen.lint.rules.base import ERROR, REGISTRY, Finding, RegistryRule, ClusterRule, register
 
 HIVE_ABBREVIATIONS = {
     "HKLM": "HKEY_LOCAL_MACHINE",
@@ -76,7 +76,10 @@ class RegistrySyntax(RegistryRule):
     ## What it does
     Checks that a `.reg` file has a known header and that every line is a
     `[key]`, a `"name"=value` line or a `;` comment, with only `\\\\` and `\\"`
-    as escapes in strings and no value before the first key.
+    as escapes in strings, no value before the first key and none under a
+    `[-key]` line, which deletes the key and writes none of them. Only hex data
+    goes on on the next line after a backslash (regedit reads a string or a
+    `dword` that ends in one as a line of its own).
 
     ## Why it matters in a cluster
     regedit skips what it cannot read without saying which line it skipped: a
@@ -117,37 +120,72 @@ class RegistrySyntax(RegistryRule):
 class RegistryEncoding(RegistryRule):
     """
     ## What it does
-    Checks that a version 5.00 `.reg` file is UTF-16LE with a BOM and that a
-    `REGEDIT4` file is code page 932 text.
+    Checks that regedit reads a `.reg` file as it is written: a version 5.00 file
+    is UTF-16LE with a BOM (or ASCII only), a `REGEDIT4` file code page 932 text
+    without a BOM; and that the `hex(1)`, `hex(2)` and `hex(7)` string data is
+    in the width of the header: UTF-16LE (a `00` after each character) in a
+    version 5.00 file, single bytes in a `REGEDIT4` one.
 
     ## Why it matters in a cluster
-    regedit reads a version 5.00 file without a BOM in the ANSI code page and a
-    REGEDIT4 file always in it: Japanese key names (FormServer online shell titles)
-    and messages arrive garbled, and the patch creates keys nobody reads.
+    regedit refuses a file in UTF-16 without a BOM or big-endian ("not a registry
+    script"), and reads a version 5.00 file that is not UTF-16 and a `REGEDIT4`
+    file always in the ANSI code page: Japanese key names (FormServer online
+    shell titles) and messages arrive garbled, and the patch creates keys nobody
+    reads. String data in the other width is worse: a version 5.00 export relabelled
+    `REGEDIT4` for Windows NT 4.0 sets the service's `ImagePath` to its first
+    character, and the StarOffice service no longer starts.
 
     ## Example
     ```text
-    Windows Registry Editor Version 5.00   (saved as UTF-8)
+    REGEDIT4
+
+    [HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Services\\StarOffice Server]
+    "ImagePath"=hex(2):44,00,3a,00,5c,00,53,00,4f,00,5c,00,62,00,69,00,6e,00,00,00
     ```
 
     ## Use instead
     ```text
-    Windows Registry Editor Version 5.00   (saved as UTF-16LE with BOM, as regedit exports)
+    REGEDIT4
+
+    [HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Services\\StarOffice Server]
+    "ImagePath"=hex(2):44,3a,5c,53,4f,5c,62,69,6e,00
     ```
 
     ## Fix
-    Not automatic: save the file as "Unicode" (UTF-16LE) in an editor, or
-    regenerate it with `sogen generate`.
+    Not automatic: save the file as "Unicode" (UTF-16LE) or, for `REGEDIT4`, in
+    code page 932, write the string data in the header's width, or regenerate it
+    with `sogen generate`.
     """
 
     code = "SO602"
     name = "reg-encoding"
-    severity = WARNING
+    severity = ERROR
 
     def check(self, ctx: RegContext) -> Iterator[Finding]:
         problem = expected_encoding_problem(ctx.reg)
         if problem:
             yield self.finding(ctx, ctx.first_line_span(), problem)
+        for key in ctx.reg.keys:
+            for value in key.values:
+                if value.other_width:
+                    if value.wide is False and value.hex_type == REG_MULTI_SZ:
+                        message = _(
+                            "hex({type}) string data in UTF-16 in a REGEDIT4 file: regedit reads it in the ANSI "
+                            "code page, where each 00 ends a string, and the list holds one character per string; "
+                            "write one byte per character"
+                        )
+                    elif value.wide:
+                        message = _(
+                            "hex({type}) string data in single bytes in a version 5.00 file: regedit reads it as "
+                            "UTF-16LE and writes other characters; write a 00 after each character"
+                        )
+                    else:
+                        message = _(
+                            "hex({type}) string data in UTF-16 in a REGEDIT4 file: regedit reads it in the ANSI "
+                            "code page, and the value ends at the first 00, after its first character; "
+                            "write one byte per character"
+                        )
+                    yield self.finding(ctx, value.span, message.format(type=value.hex_type))
 
 
 @register
@@ -350,7 +388,7 @@ class ImagePathMismatch(RegistryRule):
     severity = ERROR
 
     def check(self, ctx: RegContext) -> Iterator[Finding]:
-        for key in ctx.reg.keys:
+        for key in ctx.reg.merged_keys():  # a later section of the same key wins
             parent, _sep, service = key.path.rpartition("\\")
             if key.delete or not parent.lower().endswith("\\services"):
                 continue

@@ -222,7 +222,7 @@ class TopologyVirtualAddress(TopologyRule):
             upper = key.path.upper()
             if upper.endswith("\\OPCNTRL"):
                 cluster = key.value("CLUSTER")
-                if cluster is not None and str(cluster.data).upper() == "NO":
+                if cluster is not None and (cluster.text or "").upper() == "NO":
                     continue  # a decommission patch points back at the real host on purpose
                 pairs = expected.items()
             elif "\\ONLINESHELLMANAGER\\" in upper:
@@ -231,12 +231,12 @@ class TopologyVirtualAddress(TopologyRule):
                 continue
             for name, wanted in pairs:
                 value = key.value(name)
-                if value is not None and value.kind == "string" and str(value.data).lower() != wanted.lower():
+                if value is not None and value.text is not None and value.text.lower() != wanted.lower():
                     yield self.finding(
                         ctx,
                         value.span,
                         _("{name} is {value}, but group {group} has {wanted}").format(
-                            name=name, value=value.data, group=group.name, wanted=wanted
+                            name=name, value=value.text, group=group.name, wanted=wanted
                         ),
                     )
 
@@ -437,3 +437,60 @@ class TopologyVersionKey(TopologyRule):
                         spelling=repr(spelling), wanted=repr(wanted)
                     ),
                 )
+
+
+@register
+class TopologyRegFormat(TopologyRule):
+    """
+    ## What it does
+    With `--topology`, checks that every `.reg` patch has the header of the
+    topology's `settings.reg_format`: `REGEDIT4` for `regedit4` (the default),
+    `Windows Registry Editor Version 5.00` for `v5`.
+
+    ## Why it matters in a cluster
+    The guide's servers run Windows NT 4.0 (1.1.3), whose regedit reads only
+    `REGEDIT4` files and refuses a version 5.00 one whole: none of its values is
+    written, and the group fails over to a server that still has the old ones.
+    A patch exported on a newer server and copied beside the scripts has the
+    newer header; the topology says which the nodes read.
+
+    ## Example
+    ```text
+    ; checked against samples/single-standby.yaml
+    Windows Registry Editor Version 5.00
+    ```
+
+    ## Use instead
+    ```text
+    REGEDIT4
+    ```
+
+    ## Fix
+    Not automatic: regenerate the patch with `sogen generate` (it writes the
+    topology's format), or set `settings.reg_format` to what the nodes run.
+    """
+
+    code = "SO807"
+    name = "topology-reg-format"
+    severity = ERROR
+
+    languages = (REGISTRY,)
+
+    def check(self, ctx: LintContext) -> Iterator[Finding]:
+        from sogen.regfile.reader import V4_HEADER, V5_HEADER
+
+        wanted = ctx.topology.settings.reg_format
+        header = ctx.reg.header
+        if header is None or header == wanted:
+            return
+        yield self.finding(
+            ctx,
+            ctx.first_line_span(),
+            _("{header} file, but the topology's settings.reg_format is {wanted} ({written} files): {effect}").format(
+                header=V5_HEADER if header == "v5" else V4_HEADER,
+                wanted=wanted,
+                written=V5_HEADER if wanted == "v5" else V4_HEADER,
+                effect=_("the regedit of Windows NT 4.0 refuses it whole") if wanted == "regedit4"
+                else _("write it as the topology's other patches are"),
+            ),
+        )
