@@ -184,15 +184,35 @@ def visible_lines(text: str) -> str:
     return "\n".join(visible(line) for line in text.split("\n"))
 
 
+def utf8(text: str) -> bytes:
+    """``text`` as UTF-8 bytes for a file or a report. A file name that is no UTF-8 (a
+    code page 932 name unpacked from a Windows zip, which Python keeps as lone
+    surrogates) is written as its ``\\udcXX`` escape: in JSON the escape of that very
+    character, elsewhere a readable stand-in, never a crash of the whole report."""
+    return text.encode("utf-8", "backslashreplace")
+
+
 def write_utf8(stream, text: str) -> None:
     """Machine-readable output (JSON, SARIF) as UTF-8 whatever the console's encoding
     (cp932 on a Japanese Windows, where Python would write the ANSI code page)."""
     if hasattr(stream, "buffer"):
         stream.flush()
-        stream.buffer.write(text.encode("utf-8"))
+        stream.buffer.write(utf8(text))
         stream.buffer.flush()
     else:  # a text stream without bytes underneath (io.StringIO in tests)
         stream.write(text)
+
+
+def write_document(stream, text: str) -> None:
+    """A file's text on standard output (the JSON Schema, an SVG, a starter topology, a
+    completion script): UTF-8 when it is redirected, as every reader of those files
+    expects (`sogen schema > topology.schema.json` on a Japanese Windows wrote code page
+    932); the console's encoding on a console, which shows it."""
+    isatty = getattr(stream, "isatty", None)
+    if isatty is not None and isatty():
+        stream.write(text)
+    else:
+        write_utf8(stream, text)
 
 
 def cells(text: str) -> int:

@@ -497,3 +497,42 @@ def test_japanese_help_is_wrapped_by_display_width():
         width = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in line)
         assert width <= 42 and not line.startswith(("、", "。")), line
     assert wrap("plain English words " * 5, 30) == __import__("textwrap").wrap("plain English words " * 5, 30)
+
+
+@pytest.mark.parametrize(
+    "command",
+    [("schema",), ("diagram", "samples/single-standby.yaml", "--format", "svg"), ("init",), ("completion", "zsh")],
+)
+def test_a_document_on_redirected_output_is_utf8_on_a_code_page_932_console(tmp_path, command):
+    """`sogen schema > topology.schema.json` on a Japanese Windows wrote code page 932:
+    no JSON or XML reader (nor yaml-language-server) reads that."""
+    argv = [a if not a.startswith("samples/") else ROOT / a for a in command]
+    written = sogen("--lang", "ja", *argv, cwd=tmp_path, env={"PYTHONIOENCODING": "cp932"})
+    assert written.returncode == 0, written.stderr
+    assert not written.stdout.isascii()  # Japanese there, to be encoded one way or the other
+    written.stdout.decode("utf-8")
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="a file name that is no UTF-8 needs a Linux file system")
+def test_a_file_name_that_is_no_utf8_is_reported_in_every_format(tmp_path):
+    """A legacy tree unpacked from a Windows zip keeps code page 932 names: every machine
+    format crashed (exit 3) and hid the findings of every other file."""
+    folder = os.path.join(os.fsencode(tmp_path), "グループ".encode("cp932"))
+    os.mkdir(folder)
+    with open(os.path.join(folder, b"start.bat"), "wb") as stream:
+        stream.write(BROKEN)
+    name = os.fsdecode(os.path.join(folder, b"start.bat"))
+    shown = os.path.relpath(name, tmp_path)
+    for fmt in ("json", "github", "sarif", "human"):
+        result = sogen("lint", "--no-cache", "--format", fmt, "--output-file", f"out.{fmt}", ".", cwd=tmp_path)
+        assert result.returncode == 1, (fmt, result.stderr)
+        text = (tmp_path / f"out.{fmt}").read_bytes().decode("utf-8")
+        assert "SO201" in text, fmt
+    assert json.loads((tmp_path / "out.json").read_text(encoding="utf-8"))["findings"][0]["path"] == shown
+    sarif = json.loads((tmp_path / "out.sarif").read_text(encoding="utf-8"))
+    location = sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
+    assert location == {"uri": "%83O%83%8B%81%5B%83v/start.bat", "uriBaseId": "%SRCROOT%"}
+    assert sogen("lint", "--no-cache", ".", "--write-baseline", "b.json", cwd=tmp_path).returncode == 0
+    assert sogen("lint", "--no-cache", ".", "--baseline", "b.json", cwd=tmp_path).returncode == 0
+    traced = sogen("trace", "--format", "json", name, cwd=tmp_path)
+    assert traced.returncode == 0 and json.loads(traced.stdout)["script"] == name

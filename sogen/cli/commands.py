@@ -13,6 +13,7 @@ from sogen.cli.generate import err
 from sogen.cli.parser import color_wanted, parse
 from sogen.cli.spec import DIALECT_NAMES
 from sogen.i18n import _
+from sogen.textio import utf8, write_document
 
 
 class _Stop(Exception):
@@ -55,9 +56,9 @@ def write_new_file(path: Path, data: bytes, force: bool) -> None:
 def print_or_write(text: str, output: Path | None, force: bool, then: str = "") -> None:
     """``text`` on standard output, or written to ``output`` (UTF-8, see write_new_file)."""
     if output is None:
-        sys.stdout.write(text)
+        write_document(sys.stdout, text)
         return
-    write_new_file(output, text.encode("utf-8"), force)
+    write_new_file(output, utf8(text), force)
     err(_("{path}: written; {then}").format(path=output, then=then) if then else _("{path}: written").format(path=output))
 
 
@@ -96,7 +97,7 @@ def schema(argv: list[str]) -> int:
     parse("schema", argv)
     from sogen.topology.schema import schema_text
 
-    sys.stdout.write(schema_text())
+    write_document(sys.stdout, schema_text())
     return EXIT_OK
 
 
@@ -186,7 +187,7 @@ def import_(argv: list[str]) -> int:
     except ImportError_ as exc:
         err(_("{error}; nothing was written").format(error=exc))
         return EXIT_USAGE
-    write_new_file(output, result.yaml_text.encode("utf-8"), args.force)
+    write_new_file(output, utf8(result.yaml_text), args.force)
     names = ", ".join(
         _("{name} (instance {number})").format(name=g.name, number=g.instance.value if g.instance else 1)
         for g in result.groups
@@ -227,7 +228,7 @@ def migrate(argv: list[str]) -> int:
         return EXIT_USAGE
     except ImportedTopologyError as exc:
         # The problems cite the imported topology: write it, for the user to correct.
-        data = exc.yaml_text.encode("utf-8")
+        data = utf8(exc.yaml_text)
         if not (exc.path.is_file() and exc.path.read_bytes() == data):
             write_new_file(exc.path, data, args.force)
         for problem in exc.problems:

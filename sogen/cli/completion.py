@@ -13,6 +13,7 @@ from sogen.batch.events import DISKS, EVENTS, SERVERS
 from sogen.cli import spec
 from sogen.cli.parser import parse
 from sogen.i18n import _
+from sogen.textio import write_document
 
 GLOBAL_VALUE_OPTIONS = tuple(o for o in spec.GLOBAL_OPTIONS if o.takes_value)
 
@@ -345,5 +346,5 @@ SCRIPTS = {"bash": bash, "zsh": zsh, "fish": fish, "powershell": powershell}
 
 def main(argv: list[str]) -> int:
     args = parse("completion", argv)
-    sys.stdout.write(SCRIPTS[args.shell]())
+    write_document(sys.stdout, SCRIPTS[args.shell]())
     return EXIT_OK

@@ -25,7 +25,7 @@ from sogen.lint.config import ConfigError, LintConfig, discover_config, load_con
 from sogen.lint.engine import LintUsageError, fails, few_collections, filter_baseline, lint_paths, write_baseline
 from sogen.lint.report import MACHINE_FORMATS, STATISTICS_FORMATS, render, render_statistics
 from sogen.output import ReadOnlyFile, write_atomically
-from sogen.textio import MAX_SOURCE_BYTES, decode_bytes, visible, visible_lines, write_utf8
+from sogen.textio import MAX_SOURCE_BYTES, decode_bytes, utf8, visible, visible_lines, write_utf8
 
 STDIN = "-"
 
@@ -83,7 +83,7 @@ def write_report(fmt: str, produce, output_file: Path | None, stdout: TextIO) ->
     text = io.StringIO()
     produce(text)
     if output_file is not None:
-        write_atomically(str(output_file), text.getvalue().encode("utf-8"))
+        write_atomically(str(output_file), utf8(text.getvalue()))
     else:
         write_utf8(stdout, text.getvalue())
 

@@ -27,7 +27,7 @@ from sogen.lint.rules import RULES, Finding
 from sogen.lint.rules.base import CLUSTER, FILE, FINDING_ORDER, GROUP, PAIR, SEVERITIES, Edit
 from sogen.lint.rules.suppression import Suppression, apply_suppressions, by_line, find_suppressions, is_suppressed
 from sogen.output import MANIFEST
-from sogen.textio import MAX_SOURCE_BYTES, UnreadableFile, parse_utf8, read_regular
+from sogen.textio import MAX_SOURCE_BYTES, UnreadableFile, parse_utf8, read_regular, utf8
 
 LANGUAGES = {".bat": BATCH, ".cmd": BATCH, ".reg": REGISTRY}
 MAX_FIX_ROUNDS = 10
@@ -723,7 +723,7 @@ def write_baseline(findings: list[Finding], baseline: Path) -> None:
     from sogen.output import write_atomically
 
     text = json.dumps({"version": 1, "findings": entries}, ensure_ascii=False, indent=1) + "\n"
-    write_atomically(str(baseline), text.encode("utf-8"))
+    write_atomically(str(baseline), utf8(text))
 
 
 # A baseline entry is about 200 bytes: this is some 80,000 findings, far more than a

@@ -289,9 +289,11 @@ def artifact_uri(path: str) -> str:
 
     absolute = Path(os.path.abspath(path))
     try:
-        return quote(absolute.relative_to(os.path.abspath(os.getcwd())).as_posix(), safe="/")
+        relative = absolute.relative_to(os.path.abspath(os.getcwd())).as_posix()
     except ValueError:
         return absolute.as_uri()  # file:///D:/... on Windows, escaped as above
+    # The name's bytes: a code page 932 name unpacked from a Windows zip escapes as itself.
+    return quote(os.fsencode(relative), safe="/")
 
 
 def render_sarif(

@@ -16,7 +16,7 @@ from sogen.migrate.build import texts_not_kept
 from sogen.migrate.diff import ScriptDiff, diff_script
 from sogen.migrate.importer import group_folders, import_folders, legacy_findings
 from sogen.migrate.recover import ImportError_, find_scripts
-from sogen.textio import BATCH_ENCODING, MAX_SOURCE_BYTES, read_regular, visible
+from sogen.textio import BATCH_ENCODING, MAX_SOURCE_BYTES, read_regular, utf8, visible
 from sogen.topology.load import (
     PLACEHOLDER,
     LoadedDocument,
@@ -240,7 +240,7 @@ def migrate(
         # A group of a multi standby cluster whose folder was not given has none.
         folder_of = {g.name: g.folder for g in imported.groups}
         findings = imported.findings
-        extra[IMPORTED] = imported.yaml_text.encode("utf-8")
+        extra[IMPORTED] = utf8(imported.yaml_text)
         source_name = IMPORTED
     if dialect is not None:
         t = _in_dialect(t, dialect)
@@ -295,7 +295,7 @@ def migrate(
         result.not_carried = [line for group in imported.groups for line in group.programs]
         result.options_not_kept = [line for group in imported.groups for line in group.options]
         result.texts_not_kept = texts_not_kept(imported.groups)
-    report = migration_report(result, [str(f) for f in folder_of.values()]).encode("utf-8")
+    report = utf8(migration_report(result, [str(f) for f in folder_of.values()]))
     from sogen.generator.artifacts import with_manifest
 
     result.files = with_manifest({**kept, **extra, MIGRATION: report}, digest, source_name)
