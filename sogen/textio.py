@@ -215,10 +215,19 @@ def write_document(stream, text: str) -> None:
         write_utf8(stream, text)
 
 
-def cells(text: str) -> int:
-    """Terminal cells ``text`` takes: Japanese (wide and full-width) characters take two."""
+# Consoles whose code page gives a character as many cells as it has bytes.
+_DOUBLE_BYTE_CONSOLES = ("cp932", "shift_jis")
+
+
+def cells(text: str, encoding: str | None = None) -> int:
+    """Terminal cells ``text`` takes on a console writing ``encoding``. In code page 932 (a
+    Japanese Windows) a character takes as many cells as it has bytes: two for Japanese,
+    the ambiguous ○ ① → ※ α included, one for a character the console shows as "?".
+    Elsewhere by East Asian Width: two for wide and full-width, none for a combining mark."""
     if text.isascii():
         return len(text)
+    if encoding is not None and encoding.lower().replace("-", "_") in _DOUBLE_BYTE_CONSOLES:
+        return len(text.encode(encoding, "replace"))
     import unicodedata  # not loaded where all text is ASCII (start-up)
 
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+    return sum(0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)

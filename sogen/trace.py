@@ -210,11 +210,12 @@ def render_matrix(path: str, results: list[PathResult], out: TextIO, dialect: Di
         color = not os.environ.get("NO_COLOR") and hasattr(out, "isatty") and out.isatty()
     rows = [tuple(visible(cell) for cell in row) for row in _rows(results)]
     headers = _headers(dialect)
-    widths = [max(cells(row[i]) for row in [headers, *rows]) for i in range(len(headers))]
+    encoding = getattr(out, "encoding", None)
+    widths = [max(cells(row[i], encoding) for row in [headers, *rows]) for i in range(len(headers))]
     path = visible(path)
     out.write(f"{_BOLD}{path}{_RESET}\n" if color else f"{path}\n")
     for number, row in enumerate([headers, *rows]):
-        line = "  ".join(cell + " " * (width - cells(cell)) for cell, width in zip(row, widths)).rstrip()
+        line = "  ".join(cell + " " * (width - cells(cell, encoding)) for cell, width in zip(row, widths)).rstrip()
         if color and number == 0:
             line = f"{_BOLD}{line}{_RESET}"
         elif color and row[-1].startswith(("syntax", "undefined", "loop")):

@@ -495,7 +495,10 @@ def test_japanese_help_is_wrapped_by_display_width():
     assert "".join(lines).replace(" ", "") == text.replace(" ", "")
     for line in lines:
         width = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in line)
-        assert width <= 42 and not line.startswith(("、", "。")), line
+        # A hanging 、 or 。 stays inside the width: a line of 80 cells wraps on an 80-column console.
+        assert width <= 40 and not line.startswith(("、", "。")), line
+    hanging = wrap("あ" * 20 + "、" + "い" * 5, 40)  # the 、 comes right after a full line
+    assert all(len(line.encode("cp932")) <= 40 for line in hanging) and not hanging[1].startswith("、"), hanging
     assert wrap("plain English words " * 5, 30) == __import__("textwrap").wrap("plain English words " * 5, 30)
 
 
@@ -536,3 +539,18 @@ def test_a_file_name_that_is_no_utf8_is_reported_in_every_format(tmp_path):
     assert sogen("lint", "--no-cache", ".", "--baseline", "b.json", cwd=tmp_path).returncode == 0
     traced = sogen("trace", "--format", "json", name, cwd=tmp_path)
     assert traced.returncode == 0 and json.loads(traced.stdout)["script"] == name
+
+
+def test_the_caret_stands_under_its_column_on_a_code_page_932_console():
+    """On a Japanese Windows console a character takes as many cells as its code page 932
+    bytes: ○ ① → ※ (East Asian "ambiguous") take two, an emoji shown as "?" one; the
+    caret stood three to five cells off."""
+    from sogen.lint.report import snippet
+    from sogen.lint.rules.base import Finding
+
+    for source in ('ARMBCAST /MSG "起動中です①○→※" /A & GOTO NOWHERE', 'ECHO 😀ガイド & GOTO NOWHERE'):
+        column = source.index("GOTO") + 1
+        finding = Finding("start.bat", 1, column, 1, column + 4, "SO101", "m", source)
+        _gutter, shown, carets = snippet(finding, lambda text, *styles: text, "cp932")
+        shown_bytes, caret_bytes = shown.encode("cp932", "replace"), carets.encode("cp932")
+        assert caret_bytes.index(b"^") == shown_bytes.index(b"GOTO"), (shown, carets)

@@ -115,23 +115,27 @@ _NO_LINE_START = "、。，．・：；？！）」』】〕ー"
 
 def wrap(text: str, width: int) -> list[str]:
     """``text`` in lines of at most ``width`` columns. Japanese takes two columns a
-    character and may break between any two characters (textwrap counts characters
-    and breaks only at spaces, which Japanese seldom has)."""
-    if all(ord(char) < 0x2E80 for char in text):
+    character (on a code page 932 console, as many as its bytes) and may break between
+    any two characters (textwrap counts characters and breaks only at spaces, which
+    Japanese seldom has); a 、 or 。 that may not start a line hangs in the two columns
+    kept free for it, so that no line fills a console's width and wraps on its own."""
+    if text.isascii():
         import textwrap
 
         return textwrap.wrap(text, width) or [""]
     from sogen.textio import cells  # Japanese help only: English help starts without it
 
+    encoding = getattr(sys.stdout, "encoding", None)
+    width -= 2
     lines: list[str] = []
     line, used, last_break = "", 0, -1
     for char in " ".join(text.split()):
-        size = cells(char)
+        size = cells(char, encoding)
         if used + size > width and line.strip() and char not in _NO_LINE_START:  # 、。 may hang
             cut = last_break if last_break > 0 else len(line)
             lines.append(line[:cut].rstrip())
             line = line[cut:].lstrip()
-            used = cells(line)
+            used = cells(line, encoding)
             last_break = -1
         if char == " " and not line:
             continue

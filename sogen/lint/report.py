@@ -93,8 +93,9 @@ def summary(findings: list[Finding], files: int, fixed: int = 0, unsafe_fixes: b
 # -- human ------------------------------------------------------------------------
 
 
-def snippet(finding: Finding, paint) -> list[str]:
-    """The source line and a caret (or a row of them) under the finding, like ruff and rustc."""
+def snippet(finding: Finding, paint, encoding: str | None = None) -> list[str]:
+    """The source line and a caret (or a row of them) under the finding, like ruff and rustc,
+    on a console writing ``encoding`` (see sogen.textio.cells)."""
     source = finding.source.expandtabs(1)
     if not source.strip():
         return []
@@ -106,7 +107,8 @@ def snippet(finding: Finding, paint) -> list[str]:
     if source.isascii() and source.isprintable():  # most lines: a character is a cell, shown as it is
         shown, pad, width = source, " " * (start - 1), end - start
     else:
-        shown, pad, width = visible(source), " " * cells(visible(source[: start - 1])), cells(visible(source[start - 1 : end - 1]))
+        before, under = visible(source[: start - 1]), visible(source[start - 1 : end - 1])
+        shown, pad, width = visible(source), " " * cells(before, encoding), cells(under, encoding)
     colour = SEVERITY_COLOURS[finding.severity]
     return [
         paint(f"{gutter} |", "blue"),
@@ -134,6 +136,7 @@ def render_human(
             return text
         return "".join(f"\x1b[{_ANSI[s]}m" for s in styles) + text + "\x1b[0m"
 
+    encoding = getattr(stream, "encoding", None)  # a console's: the caret's column depends on it
     shown_paths: dict[str, str] = {}  # the findings of a file come one after the other
     for finding in findings:
         severity = finding.severity
@@ -142,7 +145,7 @@ def render_human(
             path = shown_paths[finding.path] = visible(finding.path)
         where = paint(f"{path}:{finding.line}:{finding.column}:", "bold")
         code = paint(finding.code, "bold", SEVERITY_COLOURS[severity])
-        lines = [f"{where} {code} [{severity}] {visible(finding.message)}", *snippet(finding, paint), "\n"]
+        lines = [f"{where} {code} [{severity}] {visible(finding.message)}", *snippet(finding, paint, encoding), "\n"]
         stream.write("\n".join(lines))  # a write a finding: thousands of them add up
     if quiet:
         return
