@@ -215,6 +215,28 @@ def write_document(stream, text: str) -> None:
         write_utf8(stream, text)
 
 
+def obeys_escapes(stream) -> bool:
+    """Whether a console obeys the escape sequences of colours and of erasing a line.
+    Every terminal does but Windows' console, which obeys them once asked to
+    (ENABLE_VIRTUAL_TERMINAL_PROCESSING, Windows 10 and Server 2016 on) and otherwise
+    prints them as they are (←[1m): it is asked here, and a console that cannot gets none."""
+    if os.name != "nt":
+        return True
+    try:
+        import ctypes
+        import msvcrt
+
+        handle = msvcrt.get_osfhandle(stream.fileno())
+        kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined]
+        mode = ctypes.c_uint32()
+        if not kernel32.GetConsoleMode(handle, ctypes.byref(mode)):
+            return False
+        virtual_terminal = 0x0004
+        return bool(mode.value & virtual_terminal or kernel32.SetConsoleMode(handle, mode.value | virtual_terminal))
+    except (AttributeError, ImportError, OSError, ValueError):  # no console under the stream
+        return False
+
+
 # Consoles whose code page gives a character as many cells as it has bytes.
 _DOUBLE_BYTE_CONSOLES = ("cp932", "shift_jis")
 

@@ -331,6 +331,49 @@ class FakeTerminal(io.StringIO):
         return True
 
 
+class WindowsConsole:
+    """Windows' kernel32 console calls, for a console that has (or lacks) escape sequences."""
+
+    def __init__(self, can: bool):
+        self.can, self.mode = can, 0x0003
+
+    def GetConsoleMode(self, handle, mode):  # noqa: N802 - the Windows API's name
+        mode._obj.value = self.mode
+        return 1
+
+    def SetConsoleMode(self, handle, mode):  # noqa: N802
+        if self.can:
+            self.mode = mode
+        return int(self.can)
+
+
+@pytest.mark.parametrize("can", [True, False])
+def test_a_windows_console_is_asked_for_escapes_before_it_gets_colours(monkeypatch, can):
+    """Windows' console printed ←[1m for every colour and ←[K for the progress bar: it obeys
+    escape sequences only once asked (ENABLE_VIRTUAL_TERMINAL_PROCESSING)."""
+    import ctypes
+    import types
+
+    console = WindowsConsole(can)
+    monkeypatch.setattr(os, "name", "nt")
+    monkeypatch.setattr(ctypes, "windll", types.SimpleNamespace(kernel32=console), raising=False)
+    monkeypatch.setitem(sys.modules, "msvcrt", types.SimpleNamespace(get_osfhandle=lambda fd: 7))
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.delenv("FORCE_COLOR", raising=False)
+    monkeypatch.delenv("CI", raising=False)
+    monkeypatch.setattr(cli_parser, "color_mode", "auto")
+
+    class Console(FakeTerminal):
+        def fileno(self):
+            return 1
+
+    assert cli_parser.color_wanted(Console()) is can
+    assert (Progress.for_stream(Console()) is not None) is can
+    assert console.mode & 0x0004 == (0x0004 if can else 0)
+    monkeypatch.setenv("FORCE_COLOR", "1")  # told to: colours, asked or not
+    assert cli_parser.color_wanted(Console())
+
+
 def test_progress_bar_only_on_a_terminal_and_not_in_ci(monkeypatch):
     monkeypatch.delenv("CI", raising=False)
     assert Progress.for_stream(io.StringIO()) is None

@@ -25,7 +25,7 @@ from sogen.lint.config import ConfigError, LintConfig, discover_config, load_con
 from sogen.lint.engine import LintUsageError, fails, few_collections, filter_baseline, lint_paths, write_baseline
 from sogen.lint.report import MACHINE_FORMATS, STATISTICS_FORMATS, render, render_statistics
 from sogen.output import ReadOnlyFile, write_atomically
-from sogen.textio import MAX_SOURCE_BYTES, decode_bytes, utf8, visible, visible_lines, write_utf8
+from sogen.textio import MAX_SOURCE_BYTES, decode_bytes, obeys_escapes, utf8, visible, visible_lines, write_utf8
 
 STDIN = "-"
 
@@ -139,7 +139,7 @@ class Progress:
     @classmethod
     def for_stream(cls, stream: TextIO) -> Progress | None:
         isatty = getattr(stream, "isatty", None)
-        if os.environ.get("CI") or not (isatty and isatty()):
+        if os.environ.get("CI") or not (isatty and isatty()) or not obeys_escapes(stream):
             return None
         return cls(stream)
 

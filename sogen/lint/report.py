@@ -13,7 +13,7 @@ from sogen import __version__
 from sogen.i18n import _, language, ngettext
 from sogen.lint.rules import RULES, Finding, rules_in_order
 from sogen.lint.rules.base import ERROR, INFO, WARNING
-from sogen.textio import cells, visible
+from sogen.textio import cells, obeys_escapes, visible
 
 FORMATS = ("human", "json", "sarif", "github")
 # Read by programs, which expect UTF-8 whatever the console's encoding.
@@ -48,7 +48,7 @@ def wants_color(choice: str, stream, fmt: str = "human") -> bool:
         return False
     isatty = getattr(stream, "isatty", None)
     try:
-        return bool(isatty and isatty())
+        return bool(isatty and isatty()) and obeys_escapes(stream)
     except (OSError, ValueError):  # a closed or detached stream
         return False
 
