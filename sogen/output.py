@@ -110,31 +110,7 @@ class OutputFolder:
         """``OUT/name`` after checking that no folder on the way is a link or a file."""
         if not is_plain_name(name):
             raise OutputError(_("{path}: not a name sogen writes").format(path=self.show(name)))
-        current = self.root
-        for part in name.split("/")[:-1]:
-            current = os.path.join(current, part)
-            try:
-                info = os.lstat(current)
-            except FileNotFoundError:
-                break
-            if stat.S_ISLNK(info.st_mode):
-                raise OutputError(
-                    _(
-                        "{path}: is a symbolic link to {target}; sogen writes only into real folders inside {out}: "
-                        "replace the link with a folder; nothing was written"
-                    ).format(
-                        path=self.shown / os.path.relpath(current, self.root),
-                        target=os.readlink(current),
-                        out=self.shown,
-                    )
-                )
-            if not stat.S_ISDIR(info.st_mode):
-                raise OutputError(
-                    _("{path}: is a file where sogen needs a folder; nothing was written").format(
-                        path=self.shown / os.path.relpath(current, self.root)
-                    )
-                )
-        return os.path.join(self.root, *name.split("/"))
+        return _below(self.root, name, self.shown)
 
     def is_read_only(self, name: str) -> bool:
         """Whether the file at ``name`` (a regular file sogen wrote) is marked read-only."""
@@ -154,26 +130,7 @@ class OutputFolder:
 
     def read(self, name: str) -> bytes | type[_Link] | type[_Other] | None:
         """The bytes of a regular file at ``name``; None when nothing is there."""
-        path = self.path(name)
-        try:
-            info = os.lstat(path)
-        except FileNotFoundError:
-            return None
-        if stat.S_ISLNK(info.st_mode):
-            return _Link
-        if not stat.S_ISREG(info.st_mode) or info.st_size > LARGEST_OWN_FILE:
-            return _Other
-        flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0)
-        fd = os.open(path, flags)
-        try:
-            if not stat.S_ISREG(os.fstat(fd).st_mode):
-                return _Other
-            chunks = []
-            while chunk := os.read(fd, 1 << 20):
-                chunks.append(chunk)
-            return b"".join(chunks)
-        finally:
-            os.close(fd)
+        return _read_plain(self.path(name))
 
     def owned(self) -> dict[str, str]:
         """The files the last run wrote, by the manifest; OutputError when it was tampered with."""
@@ -208,6 +165,55 @@ class OutputFolder:
                     )
                 )
         return files
+
+
+def _below(root: str, name: str, shown: Path) -> str:
+    """``root/name`` after checking that no folder on the way is a link or a file
+    (``shown``: ``root`` as the messages name it)."""
+    current = root
+    for part in name.split("/")[:-1]:
+        current = os.path.join(current, part)
+        try:
+            info = os.lstat(current)
+        except FileNotFoundError:
+            break
+        if stat.S_ISLNK(info.st_mode):
+            raise OutputError(
+                _(
+                    "{path}: is a symbolic link to {target}; sogen writes only into real folders inside {out}: "
+                    "replace the link with a folder; nothing was written"
+                ).format(path=shown / os.path.relpath(current, root), target=os.readlink(current), out=shown)
+            )
+        if not stat.S_ISDIR(info.st_mode):
+            raise OutputError(
+                _("{path}: is a file where sogen needs a folder; nothing was written").format(
+                    path=shown / os.path.relpath(current, root)
+                )
+            )
+    return os.path.join(root, *name.split("/"))
+
+
+def _read_plain(path: str) -> bytes | type[_Link] | type[_Other] | None:
+    """The bytes of the regular file at ``path`` (never through a link); None when nothing is there."""
+    try:
+        info = os.lstat(path)
+    except FileNotFoundError:
+        return None
+    if stat.S_ISLNK(info.st_mode):
+        return _Link
+    if not stat.S_ISREG(info.st_mode) or info.st_size > LARGEST_OWN_FILE:
+        return _Other
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0)
+    fd = os.open(path, flags)
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return _Other
+        chunks = []
+        while chunk := os.read(fd, 1 << 20):
+            chunks.append(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
 
 
 def _manifest_content(data: bytes) -> tuple | None:
@@ -429,10 +435,47 @@ class _Update:
         self.journal_path = os.path.join(self.txn, "journal.json")
 
     def staged(self, name: str) -> str:
-        return os.path.join(self.txn, "new", *name.split("/"))
+        return self._in_staging("new", name)
 
     def saved(self, name: str) -> str:
-        return os.path.join(self.txn, "old", *name.split("/"))
+        return self._in_staging("old", name)
+
+    def _in_staging(self, kind: str, name: str) -> str:
+        """A file's place in the staging, no link on the way: a staging someone else put
+        there (an OUT/.sogen committed with the scripts) must not move files from, or
+        to, anywhere outside OUT."""
+        base = os.path.join(self.txn, kind)
+        if os.path.islink(base) or (os.path.lexists(base) and not os.path.isdir(base)):
+            raise OutputError(self._not_staged(base))
+        return _below(base, name, Path(self.folder.show(STATE)) / "txn" / kind)
+
+    def _not_staged(self, path: str) -> str:
+        return _(
+            "{path}: the staging of an interrupted update is not what sogen left there (a link, or a file "
+            "its journal does not name); nothing was changed: delete {state}, check the files in {out} "
+            "and run again"
+        ).format(path=path, state=self.folder.show(STATE), out=self.folder.shown)
+
+    def verify(self, journal: _Journal) -> None:
+        """Before a killed run's update is completed: every file the journal moves in is
+        staged as a regular file with the journal's SHA-256, every file it replaces or
+        removes has its copy, and nothing in OUT is other than the journal expects."""
+        for name, shas in journal.replace.items():
+            now = self.folder.read(name)
+            if isinstance(now, bytes) and _sha(now) == shas["new"]:
+                continue
+            if isinstance(now, bytes) and _sha(now) != shas["old"] and name != MANIFEST:
+                raise OutputError(
+                    _("{path}: changed while sogen was updating it; not replaced").format(path=self.folder.show(name))
+                )
+            self._holds(self.staged(name), shas["new"])
+        for name, sha in [*((n, s["old"]) for n, s in journal.replace.items() if s["old"]), *journal.remove.items()]:
+            self._holds(self.saved(name), sha)
+
+    def _holds(self, path: str, sha: str) -> None:
+        data = _read_plain(path)
+        if not isinstance(data, bytes) or _sha(data) != sha:
+            raise OutputError(self._not_staged(path))
 
     def discard(self) -> None:
         if os.path.lexists(self.txn):
@@ -440,7 +483,7 @@ class _Update:
 
     def pending(self) -> _Journal | None:
         """The journal of an update that was committed and not finished, if there is one."""
-        for path in (os.path.dirname(self.txn), self.txn):
+        for path in (os.path.dirname(self.txn), self.txn, *(os.path.join(self.txn, kind) for kind in ("new", "old", "undo"))):
             if os.path.islink(path):
                 raise OutputError(
                     _("{path}: is a symbolic link; sogen's own folder in {out} must be real").format(
@@ -496,7 +539,8 @@ class _Update:
             now = self.folder.read(name)
             if isinstance(now, bytes) and _sha(now) == shas["new"]:
                 continue
-            expected = now is None if shas["old"] is None else isinstance(now, bytes) and _sha(now) == shas["old"]
+            # Nothing there (never was, or a killed undo had moved it back) is no user's file either.
+            expected = now is None or (isinstance(now, bytes) and _sha(now) == shas["old"])
             if not expected and not journal.forced and name != MANIFEST:
                 raise OutputError(
                     _("{path}: changed while sogen was updating it; not replaced").format(path=self.folder.show(name))
@@ -520,23 +564,37 @@ class _Update:
         return moved
 
     def undo(self, journal: _Journal) -> None:
-        """Put back what ``apply`` replaced or removed, from the copies in the staging."""
+        """Put back what ``apply`` replaced or removed. Each new file goes back to the
+        staging and the old one comes back as a copy, so that the journal stays
+        complete: a run killed while undoing leaves an update the next run completes."""
         for name, shas in reversed(journal.replace.items()):
             now = self.folder.read(name)
             if not (isinstance(now, bytes) and _sha(now) == shas["new"]):
                 continue
             target = self.folder.path(name)
-            if shas["old"] is None:
-                os.unlink(target)
-            else:
-                os.replace(self.saved(name), target)
-            if os.path.lexists(self.saved(name) + ".aside"):
-                os.replace(self.saved(name) + ".aside", target)
+            staged = self.staged(name)
+            os.makedirs(os.path.dirname(staged), exist_ok=True)
+            os.replace(target, staged)
+            if shas["old"] is not None:
+                self._copy_back(name, target)
+            aside = self.saved(name) + ".aside"
+            if os.path.lexists(aside):
+                os.replace(aside, target)
         for name in journal.remove:
-            if self.folder.read(name) is None and os.path.exists(self.saved(name)):
-                os.replace(self.saved(name), self.folder.path(name))
+            if self.folder.read(name) is None:
+                self._copy_back(name, self.folder.path(name))
         created = [name for name, shas in journal.replace.items() if shas["old"] is None]
         _remove_empty_folders(self.folder, created)
+
+    def _copy_back(self, name: str, target: str) -> None:
+        """The saved copy of ``name`` back at ``target``, in one rename, the copy kept."""
+        data = _read_plain(self.saved(name))
+        if not isinstance(data, bytes):
+            raise OutputError(self._not_staged(self.saved(name)))
+        restored = self._in_staging("undo", name)
+        _write_new(restored, data)
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        os.replace(restored, target)
 
     def finish(self, journal: _Journal, notice) -> None:
         """Clear the staging of a complete update. A failure here changes nothing in OUT:
@@ -577,14 +635,25 @@ def write(out: Path, files: dict[str, bytes], *, force: bool, lock_wait: float =
         update = _Update(folder)
         pending = update.pending()
         if pending is not None:
+            update.verify(pending)
             try:
                 completed = update.apply(pending)
             except (OSError, OutputError) as exc:
+                try:
+                    update.undo(pending)
+                except (OSError, OutputError):
+                    raise OutputError(
+                        _(
+                            "{path}: an interrupted update could not be completed ({reason}); "
+                            "its files are in {state}; this run wrote nothing"
+                        ).format(path=out, reason=_reason(exc), state=folder.show(STATE))
+                    ) from None
+                update.finish(pending, notice)
                 raise OutputError(
                     _(
-                        "{path}: an interrupted update could not be completed ({reason}); "
-                        "its files are in {state}; this run wrote nothing"
-                    ).format(path=out, reason=_reason(exc), state=folder.show(STATE))
+                        "{path}: an interrupted update could not be completed ({reason}) and was undone: "
+                        "{path} is as it was before it; this run wrote nothing"
+                    ).format(path=out, reason=_reason(exc))
                 ) from None
             update.finish(pending, notice)
             notice(
@@ -630,7 +699,7 @@ def write(out: Path, files: dict[str, bytes], *, force: bool, lock_wait: float =
         except (OSError, OutputError) as exc:
             try:
                 update.undo(journal)
-            except OSError:
+            except (OSError, OutputError):
                 raise OutputError(
                     _(
                         "{path}: the update stopped ({reason}) and could not be undone; "
@@ -716,25 +785,29 @@ def _new_file_mode() -> int:
     return 0o666 & ~umask
 
 
-def write_atomically(path: str, data: bytes) -> None:
+def write_atomically(path: str, data: bytes, *, follow_links: bool = True) -> None:
     """Write the whole file in one step: beside it, then renamed over it. Whatever fails,
     the temporary file is removed and the old file is left as it was.
 
-    An existing file keeps its mode; a read-only one raises ReadOnlyFile. A symbolic
-    link stays a link and the file it points to is written, as ruff does: replacing
-    the link would leave its target unfixed. A device or a pipe (``/dev/null``,
-    ``/dev/stdout``, a FIFO a CI step reads) is written to, never renamed over: as
-    root, a rename would put a text file where ``/dev/null`` was.
+    An existing file keeps its mode and, where the user may give it, its owner; a
+    read-only one raises ReadOnlyFile. A symbolic link stays a link and the file it
+    points to is written, as ruff does: replacing the link would leave its target
+    unfixed; without ``follow_links`` (sogen's own cache) the link itself is replaced.
+    A device or a pipe (``/dev/null``, ``/dev/stdout``, a FIFO a CI step reads) is
+    written to, never renamed over: as root, a rename would put a text file where
+    ``/dev/null`` was.
     """
-    if is_stream(path):
+    if follow_links and is_stream(path):
         _write_in_place(path, data)
         return
-    target = os.path.realpath(path)
+    target = os.path.realpath(path) if follow_links else os.path.abspath(path)
     try:
-        mode = stat.S_IMODE(os.stat(target).st_mode)
+        info = os.stat(target) if follow_links else os.lstat(target)
     except FileNotFoundError:
-        mode = _new_file_mode()
-    else:
+        info = None
+    mode = _new_file_mode()
+    if info is not None and stat.S_ISREG(info.st_mode):
+        mode = stat.S_IMODE(info.st_mode)
         # Replacing a file needs only a writable folder, so its own permissions are asked first.
         if _read_only(target, mode):
             raise ReadOnlyFile(path)
@@ -743,11 +816,55 @@ def write_atomically(path: str, data: bytes) -> None:
         with os.fdopen(handle, "wb") as out:
             out.write(data)
         os.chmod(temporary, mode)
+        if info is not None and stat.S_ISREG(info.st_mode) and hasattr(os, "chown"):
+            with suppress(OSError):  # root fixing a user's script leaves it the user's
+                os.chown(temporary, info.st_uid, info.st_gid)
         os.replace(temporary, target)
     except BaseException:
         with suppress(OSError):
             os.unlink(temporary)
         raise
+
+
+class FixRefused(Exception):
+    """lint --fix leaves the file as it is; ``reason`` says why."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+def write_fix(path: str, before: bytes, after: bytes, linted: list[str]) -> None:
+    """lint --fix's write of one file, ``after`` for ``before`` (write_atomically). Refused
+    when the file changed since it was read (an editor's save, a checkout: that text
+    would be lost), when it has other hard links (they would keep the old text), and
+    when it is a link to a file outside both the working folder and the ``linted``
+    paths: a link committed to a repository must not rewrite a file elsewhere on the
+    machine (a script shared by the group folders has its target fixed, as ruff does)."""
+    target = os.path.realpath(path)
+    roots = [os.getcwd(), *linted]
+    if os.path.islink(path) and not any(_inside(target, os.path.realpath(root)) for root in roots):
+        raise FixRefused(
+            _("is a link to {target}, outside the working folder and the paths linted").format(target=target)
+        )
+    try:
+        now = read_regular(target, len(before) + 1)
+    except UnreadableFile as exc:
+        if not os.path.isfile(target) or os.path.getsize(target) <= len(before):
+            raise FixRefused(exc.reason) from None
+        now = None  # it grew: not what was read
+    if now != before:
+        raise FixRefused(_("changed while sogen was fixing it"))
+    links = os.stat(target).st_nlink
+    if links > 1:
+        raise FixRefused(
+            _("has {count} hard links: a new file would leave the others with the old text").format(count=links)
+        )
+    write_atomically(path, after)
+
+
+def _inside(path: str, root: str) -> bool:
+    return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
 
 
 # Names of a process's open files: /dev/stdout is the shell's redirection target, which may

@@ -254,6 +254,67 @@ def test_a_journal_that_is_no_file_stops_the_run_without_waiting(tmp_path, kind)
     assert visible_tree(out) == SETS["single-standby"]  # nothing of OUT touched
 
 
+def plant_staging(out: Path, journal: dict) -> Path:
+    """An OUT/.sogen/txn someone committed beside the scripts: a journal of their making."""
+    txn = out / STATE / "txn"
+    txn.mkdir(parents=True, exist_ok=True)
+    (txn / "journal.json").write_text(json.dumps(journal))
+    return txn
+
+
+@pytest.mark.parametrize("staging", ["new", "old"])
+def test_a_planted_staging_that_links_out_of_out_moves_nothing(tmp_path, staging):
+    """A committed OUT/.sogen whose txn/new linked to a folder outside made the next run move
+    the files there into OUT (deleting them outside); one whose txn/old did, made it move
+    OUT's files out ("forced": no --force needed)."""
+    out = tmp_path / "out"
+    write(out, SETS["single-standby"], force=False, notice=quiet)
+    victim = tmp_path / "victim"
+    victim.mkdir()
+    (victim / "secret.txt").write_bytes(b"precious\n")
+    (victim / "RUNBOOK.md").write_bytes(b"outside\n")
+    runbook = SETS["single-standby"]["RUNBOOK.md"]
+    txn = plant_staging(out, {
+        "replace": {"secret.txt": {"new": sha(b"precious\n"), "old": None},
+                    "RUNBOOK.md": {"new": sha(b"outside\n"), "old": sha(runbook)}},
+        "remove": {}, "forced": True,
+    })  # fmt: skip
+    (txn / staging).symlink_to(victim)
+    if staging == "old":
+        (txn / "new").mkdir()
+        (txn / "new" / "secret.txt").write_bytes(b"precious\n")
+    result = sogen("generate", SINGLE, "-o", out, timeout=20)
+    assert result.returncode == 2, result.stderr
+    assert "is not what sogen left there" in result.stderr or "symbolic link" in result.stderr
+    assert sorted(p.name for p in victim.iterdir()) == ["RUNBOOK.md", "secret.txt"]
+    assert (victim / "secret.txt").read_bytes() == b"precious\n"
+    assert visible_tree(out) == SETS["single-standby"]
+
+
+def test_a_planted_staging_whose_files_differ_from_its_journal_moves_nothing(tmp_path):
+    """Regular files in a planted staging are moved in only if they are what the journal says;
+    a journal that "replaces" a file of the user's that it has no copy of is refused."""
+    out = tmp_path / "out"
+    write(out, SETS["single-standby"], force=False, notice=quiet)
+    (out / "notes.txt").write_bytes(b"the user's\n")
+    txn = plant_staging(out, {
+        "replace": {"notes.txt": {"new": sha(b"planted\n"), "old": None}}, "remove": {}, "forced": True,
+    })  # fmt: skip
+    (txn / "new").mkdir()
+    (txn / "new" / "notes.txt").write_bytes(b"planted\n")
+    result = sogen("generate", SINGLE, "-o", out, timeout=20)
+    assert result.returncode == 2 and "changed while sogen was updating it" in result.stderr, result.stderr
+    assert (out / "notes.txt").read_bytes() == b"the user's\n"
+    (txn / "journal.json").write_text(json.dumps({
+        "replace": {"RUNBOOK.md": {"new": sha(b"other\n"), "old": sha(SETS["single-standby"]["RUNBOOK.md"])}},
+        "remove": {}, "forced": False,
+    }))  # fmt: skip
+    (txn / "new" / "RUNBOOK.md").write_bytes(b"not what the journal says\n")
+    result = sogen("generate", SINGLE, "-o", out, timeout=20)
+    assert result.returncode == 2 and "is not what sogen left there" in result.stderr, result.stderr
+    assert visible_tree(out) == SETS["single-standby"] | {"notes.txt": b"the user's\n"}
+
+
 def test_a_folder_where_a_file_goes_is_never_removed_even_with_force(tmp_path):
     # --force moved the user's folder into sogen's corner and deleted it with what it held.
     out = tmp_path / "out"
@@ -329,15 +390,34 @@ class Faults:
         return call
 
 
-def kill_at(out: Path, files: dict[str, bytes], force: bool, at: int | None) -> int:
-    """Run write() in a child killed (as by kill -9) at system call ``at``; the number of calls."""
+def refusing_replace(name: str, original=os.replace):
+    """os.replace, failing as Windows does for a file another process holds open when the
+    file moved into place is ``name``: the staged copy and the place in OUT are named."""
+
+    def replace(source, target, *args, **kwargs):
+        if str(target).endswith(os.path.join(*name.split("/"))):
+            raise PermissionError(errno.EACCES, "Permission denied", str(source), None, str(target))
+        return original(source, target, *args, **kwargs)
+
+    return replace
+
+
+def kill_at(out: Path, files: dict[str, bytes], force: bool, at: int | None, refused: str | None = None) -> int:
+    """Run write() in a child killed (as by kill -9) at system call ``at``; the number of
+    calls. With ``refused``, moving that file into place fails, so that the update is put
+    back (the OutputError that says so is no failure of the child)."""
     reader, writer = os.pipe()
     pid = os.fork()
     if pid == 0:  # the child: no cleanup of any kind runs after the kill
         os.close(reader)
+        if refused is not None:
+            os.replace = refusing_replace(refused)
         with Faults(at, lambda: os._exit(137)) as faults:
             try:
                 write(out, files, force=force, notice=quiet)
+            except OutputError:
+                if refused is None:
+                    os._exit(3)
             except BaseException:
                 os._exit(3)
         os.write(writer, str(faults.count).encode())
@@ -440,17 +520,10 @@ def test_a_permission_error_midway_puts_everything_back_and_says_so(tmp_path):
     write(out, SETS["single-standby"], force=False, notice=quiet)
     before = tree(out)
     original = os.replace
-
-    def refuse_start_bat(source, target, *args, **kwargs):
-        if str(target).endswith(os.path.join("sogroup", "start.bat")):
-            # as os.replace raises it: the staged copy, then the place in OUT
-            raise PermissionError(errno.EACCES, "Permission denied", str(source), None, str(target))
-        return original(source, target, *args, **kwargs)
-
     changed = dict(SETS["single-standby"])
     changed["RUNBOOK.md"] += b"\nchanged\n"
     changed["sogroup/start.bat"] += b"rem changed\r\n"
-    os.replace = refuse_start_bat
+    os.replace = refusing_replace("sogroup/start.bat")
     try:
         with pytest.raises(OutputError) as caught:
             write(out, changed, force=False, notice=quiet)
@@ -461,6 +534,21 @@ def test_a_permission_error_midway_puts_everything_back_and_says_so(tmp_path):
     assert f"{os.path.realpath(out / 'sogroup' / 'start.bat')}: Permission denied" in str(caught.value)
     assert STATE not in str(caught.value).split("left as it was")[0]
     assert tree(out) == before
+
+
+def test_killed_while_putting_the_old_files_back_the_next_run_finishes(tmp_path):
+    """An update that failed midway was being undone when the run was killed: every later
+    run failed ("could not be completed"), for good, with OUT half old and half new."""
+    out = tmp_path / "out"
+    new = SETS["single-standby, changed"]
+    prepare(out, "single-standby", None)
+    calls = kill_at(out, new, False, None, refused="sogroup/start.bat")
+    assert tree(out) == SETS["single-standby"]  # undone: "left as it was"
+    for at in range(1, calls + 1):
+        prepare(out, "single-standby", None)
+        kill_at(out, new, False, at, refused="sogroup/start.bat")
+        write(out, new, force=False, notice=quiet)  # the cause gone, the same command again
+        assert tree(out) == new, f"killed at call {at}"
 
 
 # -- one writer at a time ----------------------------------------------------------------------

@@ -398,6 +398,77 @@ def test_fix_refuses_a_link_to_a_read_only_file(lint, tmp_path):
     assert not is_fixed(target) and (tmp_path / "group" / "start.bat").is_symlink()
 
 
+def test_fix_never_rewrites_a_file_a_link_leads_to_outside_the_working_folder(lint, tmp_path, monkeypatch):
+    """A link committed to a repository (repo/evil.bat -> ../outside/victim.bat) had the file
+    outside the checkout rewritten by `lint --fix` in CI."""
+    victim = broken_script(tmp_path / "outside" / "victim.bat")
+    before = victim.read_bytes()
+    repo = tmp_path / "repo"
+    broken_script(repo / "group" / "start.bat")
+    (repo / "group" / "stop.bat").symlink_to(victim)
+    monkeypatch.chdir(repo)
+    result = CliRunner().invoke(app, ["lint", "--fix", "--unsafe-fixes", "."])
+    assert result.exit_code == 2
+    assert f"is a link to {victim}, outside the working folder and the paths linted; not fixed" in result.stderr
+    assert victim.read_bytes() == before and is_fixed(repo / "group" / "start.bat")
+
+
+def test_fix_leaves_a_file_with_other_hard_links_as_it_is(lint, tmp_path):
+    """A new file in its place left the other names of a hard-linked script with the old text."""
+    path = broken_script(tmp_path / "group" / "start.bat")
+    os.link(path, tmp_path / "start-copy.bat")
+    before = path.read_bytes()
+    code, _, err = lint("--fix", "--unsafe-fixes", "group")
+    assert code == 2 and "has 2 hard links: a new file would leave the others with the old text; not fixed" in err
+    assert path.read_bytes() == before and os.stat(path).st_nlink == 2
+
+
+def test_fix_leaves_a_file_that_changed_since_it_was_read(tmp_path):
+    """Every file is read first and written at the end: an edit saved in between was lost."""
+    from sogen.output import FixRefused, write_fix
+
+    path = tmp_path / "start.bat"
+    path.write_bytes(b"edited by the user\r\n")
+    with pytest.raises(FixRefused, match="changed while sogen was fixing it"):
+        write_fix(str(path), b"as read\r\n", b"fixed\r\n", [str(tmp_path)])
+    assert path.read_bytes() == b"edited by the user\r\n"
+
+
+def test_a_fixed_file_keeps_its_owner(tmp_path, monkeypatch):
+    """root fixing a user's script left it root's: the user could no longer edit it."""
+    from sogen import output
+
+    path = tmp_path / "start.bat"
+    path.write_bytes(b"old\r\n")
+    info = path.stat()
+    given = []
+    monkeypatch.setattr(output.os, "chown", lambda p, uid, gid: given.append((uid, gid)))
+    output.write_atomically(str(path), b"new\r\n")
+    assert given == [(info.st_uid, info.st_gid)] and path.read_bytes() == b"new\r\n"
+
+
+def test_a_cache_entry_that_is_a_link_is_replaced_not_written_through(tmp_path):
+    """An entry replaced by a link (a cache restored from elsewhere) had the next result
+    written over the link's target; a FIFO there would have blocked the read."""
+    from sogen.lint import engine
+    from sogen.lint.config import LintConfig
+
+    group = tmp_path / "group"
+    broken_script(group / "start.bat")
+    cache = tmp_path / "cache"
+    engine.lint_paths([str(group)], LintConfig(), cache_folder=str(cache))
+    (entry,) = [p for p in cache.rglob("*") if p.is_file()]
+    victim = tmp_path / "victim.txt"
+    victim.write_bytes(b"precious\n")
+    entry.unlink()
+    entry.symlink_to(victim)
+    engine.lint_paths([str(group)], LintConfig(), cache_folder=str(cache))
+    assert victim.read_bytes() == b"precious\n" and entry.is_file() and not entry.is_symlink()
+    entry.unlink()
+    os.mkfifo(entry)
+    assert engine.lint_paths([str(group)], LintConfig(), cache_folder=str(cache)).findings
+
+
 def fail_with(error: int):
     def fail(*args, **kwargs):
         raise OSError(error, os.strerror(error))
@@ -690,8 +761,27 @@ def test_migrate_never_overwrites_an_edited_imported_topology(tmp_path):
     edited = written.read_text(encoding="utf-8") + "# my notes\n"
     written.write_text(edited, encoding="utf-8")
     result = run("migrate", folder, "-o", out)
-    assert result.exit_code == 2 and f"{written}: exists; use --force to overwrite it" in result.stderr
+    assert result.exit_code == 2 and "were not written by sogen or were edited since" in result.stderr
+    assert f"  {written}\n" in result.stderr and "use --force to overwrite them" in result.stderr
     assert written.read_text(encoding="utf-8") == edited
+
+
+def test_migrate_writes_the_imported_topology_as_generate_writes_out(tmp_path):
+    """OUT/cluster.yaml that was a link had the imported topology written to its target,
+    outside OUT, a FIFO or a device there too, even without --force."""
+    folder = make_group_folder(tmp_path / "legacy", "CON")  # an invalid group name: the topology is written
+    out = tmp_path / "out"
+    out.mkdir()
+    victim = tmp_path / "victim.txt"
+    victim.write_text("victim data\n", encoding="utf-8")
+    (out / "cluster.yaml").symlink_to(victim)
+    refused = run("migrate", folder, "-o", out)
+    assert refused.exit_code == 2 and "were not written by sogen" in refused.stderr
+    forced = run("migrate", folder, "-o", out, "--force")
+    assert forced.exit_code == 2 and "the imported topology is not valid" in forced.stderr
+    assert victim.read_text(encoding="utf-8") == "victim data\n"
+    written = out / "cluster.yaml"
+    assert not written.is_symlink() and "name: CON" in written.read_text(encoding="utf-8")
 
 
 def test_migrate_problems_cite_the_path_given(tmp_path):

@@ -228,9 +228,12 @@ def migrate(argv: list[str]) -> int:
         return EXIT_USAGE
     except ImportedTopologyError as exc:
         # The problems cite the imported topology: write it, for the user to correct.
-        data = utf8(exc.yaml_text)
-        if not (exc.path.is_file() and exc.path.read_bytes() == data):
-            write_new_file(exc.path, data, args.force)
+        # Into OUT as generate writes it (no link followed, a file of the user's kept without --force).
+        try:
+            write(out, {IMPORTED: utf8(exc.yaml_text)}, force=args.force)
+        except OutputError as refused:
+            err(str(refused))
+            return EXIT_USAGE
         for problem in exc.problems:
             err(str(problem))
         err(

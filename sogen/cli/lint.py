@@ -24,7 +24,7 @@ from sogen.lint.cache import cache_folder as lint_cache_folder
 from sogen.lint.config import ConfigError, LintConfig, discover_config, load_config
 from sogen.lint.engine import LintUsageError, fails, few_collections, filter_baseline, lint_paths, write_baseline
 from sogen.lint.report import MACHINE_FORMATS, STATISTICS_FORMATS, render, render_statistics
-from sogen.output import ReadOnlyFile, write_atomically
+from sogen.output import FixRefused, ReadOnlyFile, write_atomically, write_fix
 from sogen.textio import MAX_SOURCE_BYTES, decode_bytes, obeys_escapes, utf8, visible, visible_lines, write_utf8
 
 STDIN = "-"
@@ -66,10 +66,12 @@ def read_stdin(name: str) -> tuple[str, bytes]:
     return name, data
 
 
-def not_written(exc: OSError | ReadOnlyFile) -> str:
+def not_written(exc: OSError | ReadOnlyFile | FixRefused) -> str:
     """Why a file was not written, for a message."""
     if isinstance(exc, ReadOnlyFile):
         return _("read-only")
+    if isinstance(exc, FixRefused):
+        return exc.reason
     return _("cannot write: {reason}").format(reason=exc.strerror or exc)
 
 
@@ -250,9 +252,9 @@ def run_lint(
         unwritten = False
         for changed in result.changed:
             try:
-                write_atomically(changed.path, changed.fixed)
+                write_fix(changed.path, changed.original, changed.fixed, files)
                 fixed += changed.fixes_applied
-            except (ReadOnlyFile, OSError) as exc:
+            except (ReadOnlyFile, FixRefused, OSError) as exc:
                 print(
                     _("sogen lint: {path}: {reason}; not fixed").format(path=changed.display_path, reason=not_written(exc)),
                     file=stderr,

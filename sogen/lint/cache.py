@@ -18,6 +18,7 @@ a shared folder) can at worst hold a wrong result, never run code.
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import pickle
 from functools import cache
@@ -38,6 +39,10 @@ RESULT_CLASSES = frozenset({
     ("sogen.lint.rules.pairs", "WatchUses"),
     ("sogen.batch.ir", "Span"),
 })  # fmt: skip
+
+
+# A result is a few kB; a script of 1 MiB full of findings, a few MB.
+MAX_ENTRY_BYTES = 64 * 1024 * 1024
 
 
 class _ResultUnpickler(pickle.Unpickler):
@@ -90,9 +95,11 @@ def _entry_path(folder: str, key: str) -> str:
 
 def load(folder: str, key: str):
     """The result stored under ``key``, or None."""
-    try:
-        with open(_entry_path(folder, key), "rb") as stream:
-            return _ResultUnpickler(stream).load()
+    from sogen.textio import read_regular
+
+    try:  # the entry itself, never what a link there points at (nor a FIFO, which would block)
+        data = read_regular(_entry_path(folder, key), MAX_ENTRY_BYTES, follow_links=False)
+        return _ResultUnpickler(io.BytesIO(data)).load()
     except Exception:  # noqa: BLE001 - missing, damaged, foreign or from another Python: lint again
         return None
 
@@ -104,6 +111,6 @@ def store(folder: str, key: str, result) -> None:
     path = _entry_path(folder, key)
     try:
         os.makedirs(os.path.dirname(path), exist_ok=True)
-        write_atomically(path, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+        write_atomically(path, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL), follow_links=False)
     except (OSError, ReadOnlyFile):
         pass  # a read-only home or a full disk: the next run lints again
