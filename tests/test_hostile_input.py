@@ -1261,3 +1261,51 @@ def test_a_lone_cr_in_bytes_that_are_no_text_is_reported_not_a_crash(tmp_path):
     assert {(f["code"], f["line"], f["column"]) for f in json.loads(result.stdout)["findings"]} == {
         ("SO702", 1, 1), ("SO701", 2, 17)
     }
+
+
+# -- folders lint walks ---------------------------------------------------------------------
+
+
+def test_a_tree_a_thousand_folders_deep_is_linted(tmp_path, monkeypatch):
+    """os.walk recurses before Python 3.12: 1,500 nested folders ended in an internal error."""
+    monkeypatch.chdir(tmp_path)
+    os.mkdir("t")
+    os.chdir("t")
+    for _ in range(1500):  # one level at a time: os.makedirs recurses too (and shutil.rmtree)
+        os.mkdir("a")
+        os.chdir("a")
+    with open("start.bat", "wb") as stream:
+        stream.write(b"IF %ARMS_EVENT% == START GOTO X\r\n")
+    try:
+        result = sogen("lint", "--no-cache", "--format", "json", "t", cwd=tmp_path)
+        assert result.returncode == 1, result.stderr
+        assert [f["code"] for f in json.loads(result.stdout)["findings"]].count("SO201") == 1
+    finally:
+        os.remove("start.bat")
+        for _ in range(1500):
+            os.chdir("..")
+            os.rmdir("a")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "x[" + "[:" * 400_000 + "\n",  # a "[:" class looked for to the end of the line, each time
+        "y" + " " * 1_000_000 + "\n",  # trailing blanks dropped one at a time
+        "".join(f"pattern{i}\n" for i in range(80_000)),  # each entry against each pattern
+    ],
+    ids=["bracket-classes", "trailing-blanks", "many-patterns"],
+)
+def test_a_pathological_gitignore_takes_no_time(tmp_path, text):
+    """Each of these kept lint busy for minutes."""
+    (tmp_path / ".gitignore").write_text(text, encoding="utf-8")
+    for index in range(200):
+        (tmp_path / f"g{index}").mkdir()
+        (tmp_path / f"g{index}" / "start.bat").write_bytes(CLEAN_SCRIPT)
+    started = time.monotonic()
+    result = sogen("lint", "--no-cache", ".", cwd=tmp_path)
+    assert time.monotonic() - started < TIMEOUT and "Traceback" not in result.stderr
+    if text.startswith("pattern"):
+        assert result.returncode == 2 and "more than 5000 patterns; its patterns are not applied" in result.stderr
+    else:
+        assert result.returncode in (0, 1) and "in 200 files" in result.stdout, result.stderr

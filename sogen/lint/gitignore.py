@@ -30,6 +30,10 @@ from sogen.i18n import _
 GITIGNORE = ".gitignore"
 # A .gitignore is a few hundred bytes; anything this large is not one.
 MAX_GITIGNORE_BYTES = 1 << 20
+# Every entry of a folder is judged against every pattern that applies there: a file of
+# tens of thousands (none that people write has more than a few hundred) made a lint of
+# a few hundred scripts take minutes. Such a file is reported and not applied.
+MAX_PATTERNS = 5000
 # Git on Windows matches case-insensitively (core.ignorecase, set on NTFS).
 IGNORE_CASE = os.path.normcase("A") == "a"
 POSIX_CLASSES = {
@@ -46,6 +50,7 @@ POSIX_CLASSES = {
     "upper": "A-Z",
     "xdigit": "0-9A-Fa-f",
 }
+_LONGEST_CLASS_NAME = max(map(len, POSIX_CLASSES))
 
 
 FLAGS = re.IGNORECASE if IGNORE_CASE else 0
@@ -122,8 +127,9 @@ def parse_line(line: str) -> Pattern | None:
     """The pattern on ``line``; None for a blank line, a comment, or a pattern that can
     match nothing (an unclosed ``[``, which git's wildmatch also rejects)."""
     line = line.rstrip("\r")
-    while line.endswith(" ") and not line.endswith("\\ "):
-        line = line[:-1]
+    kept = line.rstrip(" ")
+    if len(kept) < len(line):  # trailing blanks go, but one escaped with a backslash
+        line = kept + " " if kept.endswith("\\") else kept
     if not line or line.startswith("#"):
         return None
     include = not line.startswith("!")
@@ -194,7 +200,7 @@ def _bracket(part: str, start: int) -> tuple[str, int] | None:
             return (f"[^/{inside}]" if negated else f"(?!/)[{inside}]"), i
         first = False
         if char == "[" and part.startswith("[:", i):
-            close = part.find(":]", i + 2)
+            close = part.find(":]", i + 2, i + 4 + _LONGEST_CLASS_NAME)  # not the rest of a long line each time
             name = part[i + 2 : close] if close != -1 else None
             if name in POSIX_CLASSES:
                 members.append(POSIX_CLASSES[name])
@@ -291,7 +297,15 @@ class Ignored:
             self.unread.append(_("{error}; its patterns are not applied").format(error=exc))
             return []
         # git skips a UTF-8 BOM (Windows editors write one); names that are not UTF-8 stay as os.walk gives them.
-        return [Patterns(base, data.decode("utf-8-sig", "surrogateescape").split("\n"))]
+        patterns = Patterns(base, data.decode("utf-8-sig", "surrogateescape").split("\n"))
+        if len(patterns.patterns) > MAX_PATTERNS:
+            self.unread.append(
+                _("{path}: more than {maximum} patterns; its patterns are not applied").format(
+                    path=path, maximum=MAX_PATTERNS
+                )
+            )
+            return []
+        return [patterns]
 
     def enter(self, folder: str, files: list[str]) -> None:
         if folder == self.top:
