@@ -158,6 +158,27 @@ def test_exit_inside_a_call_ends_everything():
     assert texts("CALL :s\nARMLOAD back\n:s\nARMLOAD s\nEXIT\n") == ["ARMLOAD s"]
 
 
+def test_exit_b_without_a_number_keeps_the_errorlevel():
+    """EXIT /B alone leaves the errorlevel as it is ("when omitting exit code the errorlevel
+    value will not be changed"): a routine's own code comes back through it. Wine's cmd
+    sets 0 (a difference from Windows: no Wine case for this). The exit code is what
+    CLUSTERPRO X takes for the script's success."""
+    start = Combination("START", "HOME", "SUCCESS")
+    routines = ":check\nCALL :fail\nEXIT /B\n:fail\nEXIT /B 4\n"
+    assert analyse(script_of("CALL :check\nEXIT /B\n" + routines))[start].exit_code == 4
+    tested = "CALL :check\nIF ERRORLEVEL 4 ARMBCAST /MSG \"check failed\" /A\nEXIT /B 0\n" + routines
+    assert texts(tested) == ['ARMBCAST /MSG "check failed" /A']
+    assert analyse(script_of("EXIT /B 3\n"))[start].exit_code == 3
+
+
+def test_set_arithmetic_stops_at_an_invalid_number_and_leaves_a_guessed_errorlevel():
+    """SET /A N=08 assigned 0: cmd says "Invalid number" and assigns nothing from there."""
+    start = Combination("START", "HOME", "SUCCESS")
+    assert texts("SET N=keep\nSET /A A=1, N=08, B=2\nARMSLEEP [%A%][%N%][%B%]\n") == ["ARMSLEEP [1][keep][]"]
+    after = analyse(script_of("SET /A N=1/0\nIF ERRORLEVEL 1 ARMSLEEP 1\n"))[start]
+    assert [a.text for a in after.actions] == ["ARMSLEEP 1"] and after.uncertain  # which code: not confirmed
+
+
 def test_call_to_a_missing_label_goes_on_and_goto_ends_the_routine():
     assert texts("CALL :nowhere\nARMLOAD after\n") == ["ARMLOAD after"]
     assert texts("CALL :s\nARMLOAD back\nGOTO :EOF\n:s\nGOTO nowhere\nARMLOAD s\n") == ["ARMLOAD back"]

@@ -4,6 +4,7 @@ FOR variables, %0-%9, and the %VAR:~n,m% / %VAR:a=b% modifiers."""
 from __future__ import annotations
 
 import itertools
+import ntpath
 import re
 from functools import lru_cache
 from typing import NamedTuple
@@ -25,7 +26,8 @@ _DELAYED_CLOSE = re.compile(r"[!:]")
 _ARG_REF = re.compile(r"~([a-z$]*)([0-9])", re.I)
 
 
-FOR_REF = re.compile(r"%(~?)([^\s%~])")
+# %%i, %%~i, %%~nxi: a FOR variable, its path modifiers (the letters before it) if any.
+FOR_REF = re.compile(r"%(~[fdpnxsatz]*)?([^\s%~])", re.I)
 
 
 VARIABLE, ARGUMENT, ALL_ARGUMENTS = "variable", "argument", "all arguments"
@@ -183,7 +185,27 @@ def for_value(match: re.Match[str], bound: dict[str, str]) -> str:
     value = bound.get(match.group(2))
     if value is None:
         return match.group(0)
-    return value.replace('"', "") if match.group(1) else value
+    return path_modified(value, match.group(1)[1:])[0] if match.group(1) else value
+
+
+def path_modified(value: str, modifiers: str) -> tuple[str, bool]:
+    """cmd's ``%~<modifiers>1`` and ``%%~<modifiers>i``: the value without its quotes and,
+    with ``d`` ``p`` ``n`` ``x`` (``f``: all), those parts of it as a Windows path; and
+    whether that depends on the server (a relative path's folder is the current one;
+    ``s`` ``a`` ``t`` ``z`` read the file: left as the value)."""
+    value = value.replace('"', "")
+    letters = modifiers.lower()
+    if not letters:
+        return value, False
+    folder, name = ntpath.split(value.replace("/", "\\"))
+    stem, extension = ntpath.splitext(name)
+    drive, within = ntpath.splitdrive(folder)
+    relative = not (drive and within.startswith("\\"))
+    parts = {"d": drive, "p": within if within.endswith("\\") else within + "\\", "n": stem, "x": extension}
+    reads_server = any(letter in letters for letter in "satz") or (relative and any(l in letters for l in "dpf"))
+    if "f" in letters or not any(letter in letters for letter in "dpnx"):
+        return value, reads_server
+    return "".join(parts[letter] for letter in "dpnx" if letter in letters), reads_server
 
 
 def modify_value(value: str, modifier: str) -> str:

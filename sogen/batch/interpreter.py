@@ -45,7 +45,6 @@ cmd would run the line anyway (see :attr:`ParseError.fatal`).
 from __future__ import annotations
 
 import bisect
-import ntpath
 import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -64,6 +63,7 @@ from sogen.batch.expansion import (
     keeps_words,
     modify_value,
     only_quoted_percent,
+    path_modified,
     percent_template,
     variables_read,
 )
@@ -79,6 +79,10 @@ LOOP_LIMIT = 5_000
 
 #: cmd itself gives up on deeper CALL recursion.
 CALL_DEPTH_LIMIT = 64
+
+#: The errorlevel of a SET /A that stopped at an error: cmd's own codes start there
+#: (which code for which error is not confirmed without a Windows: taken as a guess).
+SET_ARITHMETIC_ERROR = 1073750988
 
 
 @dataclass
@@ -160,14 +164,15 @@ class _Seq:
 class _Return:
     """Where a CALL :label returns to."""
 
-    __slots__ = ("scope_depth", "args")
+    __slots__ = ("scope_depth", "args", "all")
 
-    def __init__(self, scope_depth: int, args: list[str]):
+    def __init__(self, scope_depth: int, args: list[str], all_arguments: str):
         self.scope_depth = scope_depth  # SETLOCALs above this end with the routine
-        self.args = args  # %0 %1 ...
+        self.args = args  # %0 %1 ..., split as cmd splits them; SHIFT moves them
+        self.all = all_arguments  # %*, as written (SHIFT leaves it)
 
     def copy(self) -> _Return:
-        return _Return(self.scope_depth, list(self.args))
+        return _Return(self.scope_depth, list(self.args), self.all)
 
 
 class _Loop:
@@ -727,7 +732,7 @@ class _Interpreter:
             return self._lookup(part[1], path) or ""
         if kind is ARGUMENT:
             return self._argument(path, part[1], part[2])
-        return " ".join(self._arguments(path)[1:])
+        return next((frame.all for frame in reversed(path.frames) if type(frame) is _Return), "")
 
     def _arguments(self, path: _Path) -> list[str]:
         for frame in reversed(path.frames):
@@ -740,19 +745,14 @@ class _Interpreter:
         value = args[number] if number < len(args) else ""
         if modifiers is None:
             return value
-        value = value.replace('"', "")
         if number == 0 and modifiers:
-            # %~dp0 and friends: the script's folder (with the trailing backslash) or name,
-            # also in a CALLed routine, whose %0 is its label (Windows and Wine alike:
-            # "%~dp0tools\x.exe" in a :log routine).
-            value = self.script.path.replace('"', "")
-            folder, name = ntpath.split(value.replace("/", "\\"))
-            stem, ext = ntpath.splitext(name)
-            parts = {"d": ntpath.splitdrive(folder)[0], "p": ntpath.splitdrive(folder)[1] + "\\", "n": stem, "x": ext}
-            if "f" in modifiers:
-                return value
-            return "".join(parts.get(letter, "") for letter in "dpnx" if letter in modifiers)
-        return value
+            # %~dp0 and friends: the script's folder or name, also in a CALLed routine, whose %0
+            # is its label (Windows and Wine alike: "%~dp0tools\x.exe" in a :log routine).
+            value = self.script.path
+        modified, reads_server = path_modified(value, modifiers)
+        if reads_server and number:
+            path.uncertain = True
+        return modified
 
     def _lookup(self, name: str, path: _Path) -> str | None:
         key = name.upper()
@@ -800,8 +800,9 @@ class _Interpreter:
         elif stmt.__class__ is Set:
             self._set(stmt, original, path)
         elif stmt.__class__ is Exit:
-            code = cmd_integer(self._resolve(stmt.code or "0", path))
-            path.errorlevel = code if code is not None else 0
+            if stmt.code is not None:  # EXIT /B alone leaves the errorlevel as it is (a routine's own code)
+                code = cmd_integer(self._resolve(stmt.code, path))
+                path.errorlevel = code if code is not None else 0
             if stmt.batch_only:
                 return self._return(path, "exit")
             return "exit"
@@ -852,10 +853,12 @@ class _Interpreter:
                     path.reads.append((_DEPTH, None, len(path.scopes)))
             path.success, path.assumed = True, False
             return
-        if program == "shift":
+        if program == "shift":  # %1 becomes %0 (SHIFT /n: %n+1 becomes %n); %* stays
             args = self._arguments(path)
-            if len(args) > 1:
-                del args[1]
+            first = stmt.args[0].value if stmt.args else "/0"
+            start = cmd_integer(first[1:]) if first.startswith("/") else 0
+            if start is not None and 0 <= start < len(args):
+                del args[start]
             return
         if program in BUILTINS:
             path.success, path.assumed = True, False
@@ -958,7 +961,9 @@ class _Interpreter:
         depth = sum(1 for frame in path.frames if frame.__class__ is _Return) + 1
         if depth > CALL_DEPTH_LIMIT:
             return "loop-limit"
-        path.frames.append(_Return(len(path.scopes), [":" + target, *args]))
+        given = " ".join(args)
+        # cmd splits a batch file's parameters at , ; = and tabs too (CALL :load W1,svc1: %2 is svc1).
+        path.frames.append(_Return(len(path.scopes), [":" + target, *LIST_DELIMITERS.findall(given)], given))
         path.frames.append(self._read_from(found, path))
         return None
 
@@ -1042,9 +1047,12 @@ class _Interpreter:
         if stmt.prompt:
             return  # SET /P reads the console: the value is unknown, the variable stays as it was
         if stmt.arithmetic:
-            for target, number in set_arithmetic(self._resolve(stmt.value, path), lambda n: self._lookup(n, path)):
+            assignments, failed = set_arithmetic(self._resolve(stmt.value, path), lambda n: self._lookup(n, path))
+            for target, number in assignments:
                 path.env[target.upper()] = str(number)
                 self._learn(path, target.upper(), guessed)
+            if failed:  # cmd sets an errorlevel of its own (1073750988 and up): a guess, as a program's is
+                path.errorlevel, path.success, path.assumed = SET_ARITHMETIC_ERROR, False, True
             return
         name = self._resolve(stmt.name, path).upper()
         value = self._resolve(stmt.value, path)

@@ -50,15 +50,17 @@ _ARITHMETIC_TOKEN = re.compile(r"\s*(?:(0x[0-9a-fA-F]+|[0-9]+)|([A-Za-z_$#@][\w$
 _BINARY = [("|",), ("^",), ("&",), ("<<", ">>"), ("+", "-"), ("*", "/", "%")]
 
 
-def set_arithmetic(expression: str, lookup) -> list[tuple[str, int]]:
-    """SET /A: evaluate ``expression``; return the assignments it makes, in order.
+def set_arithmetic(expression: str, lookup) -> tuple[list[tuple[str, int]], bool]:
+    """SET /A: evaluate ``expression``; return the assignments it makes, in order, and
+    whether cmd stopped at an error ("Invalid number" for 08, "Divide by zero error",
+    a missing operand), after which it assigns nothing more.
 
     Integers (32-bit, as cmd), variables, unary - + ! ~, the binary operators and
     parentheses, ``=`` and the compound assignments, and ``,`` between expressions.
-    Anything it cannot read assigns nothing.
     """
     tokens, names = _read(expression)
-    return list(_evaluate(tokens, names, tuple(lookup(name) for name in names)))
+    assignments, failed = _evaluate(tokens, names, tuple(lookup(name) for name in names))
+    return list(assignments), failed
 
 
 @lru_cache(maxsize=4096)
@@ -70,9 +72,9 @@ def _read(expression: str) -> tuple[tuple[tuple[str | None, str | None, str | No
 
 
 @lru_cache(maxsize=4096)  # a FOR loop's SET /A meets the same values in script after script
-def _evaluate(tokens: tuple, names: tuple[str, ...], read: tuple[str | None, ...]) -> tuple[tuple[str, int], ...]:
+def _evaluate(tokens: tuple, names: tuple[str, ...], read: tuple[str | None, ...]) -> tuple[tuple[tuple[str, int], ...], bool]:
     """The assignments of the expression ``tokens``, its variables ``names`` having the
-    values ``read``."""
+    values ``read``, and whether it stopped at an error."""
     given = dict(zip(names, read))
     lookup = given.__getitem__
     assignments: list[tuple[str, int]] = []
@@ -92,7 +94,10 @@ def _evaluate(tokens: tuple, names: tuple[str, ...], read: tuple[str | None, ...
         number, name, op = peek()
         pos += 1
         if number is not None:
-            return cmd_integer(number) or 0
+            value = cmd_integer(number)
+            if value is None:  # 08, 0x: "Invalid number. Numeric constants are either decimal ..."
+                raise ValueError(number)
+            return value
         if name is not None:
             return variable(name)
         if op == "(":
@@ -136,8 +141,8 @@ def _evaluate(tokens: tuple, names: tuple[str, ...], read: tuple[str | None, ...
             pos += 1
             assignment()
     except (ValueError, ZeroDivisionError, RecursionError):
-        return tuple(assignments)
-    return tuple(assignments)
+        return tuple(assignments), True
+    return tuple(assignments), False
 
 
 def _apply(op: str, a: int, b: int) -> int:
