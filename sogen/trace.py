@@ -193,12 +193,20 @@ def _headers(dialect: Dialect) -> tuple[str, ...]:
     return (*dialect.variables, _("ACTIONS"), _("ENDS"))
 
 
+# How a path ended, in a word for the table (ending() says it in a sentence).
+END_NAMES = {
+    "exit": N_("exit"), "eof": N_("eof"), "syntax-error": N_("syntax-error"), "loop-limit": N_("loop-limit"),
+    "undefined-label": N_("undefined-label"), "batch-file": N_("batch-file"),
+}  # fmt: skip
+_ERROR_ENDS = ("syntax-error", "undefined-label", "loop-limit")
+
+
 def _rows(results: list[PathResult]) -> list[tuple[str, ...]]:
     rows = []
     for result in results:
         combination = result.combination
         actions = ", ".join(compact(action) for action in result.actions) or "-"
-        end = result.end + (" " + _("(uncertain)") if result.uncertain else "")
+        end = _(END_NAMES[result.end]) + (" " + _("(uncertain)") if result.uncertain else "")
         rows.append((combination.event or _("(unset)"), combination.server, combination.disk, actions, end))
     return rows
 
@@ -218,7 +226,7 @@ def render_matrix(path: str, results: list[PathResult], out: TextIO, dialect: Di
         line = "  ".join(cell + " " * (width - cells(cell, encoding)) for cell, width in zip(row, widths)).rstrip()
         if color and number == 0:
             line = f"{_BOLD}{line}{_RESET}"
-        elif color and row[-1].startswith(("syntax", "undefined", "loop")):
+        elif color and results[number - 1].end in _ERROR_ENDS:
             line = f"{_RED}{line}{_RESET}"
         out.write(line + "\n")
 

@@ -385,3 +385,26 @@ def test_validate_reports_an_unreadable_file_in_japanese(tmp_path):
     run = sogen("validate", "empty.yaml", cwd=tmp_path, lang="ja")
     assert run.returncode == 2
     assert "empty.yaml:1:1: 空のファイルです。`sogen init` でひな形のトポロジを作成できます" in run.stderr
+
+
+def test_trace_table_and_migration_rows_name_their_ends_and_an_unset_event_in_japanese():
+    """The trace table's ENDS column showed eof and undefined-label, and MIGRATION.md's rows
+    unset/HOME/SUCCESS, in Japanese output."""
+    from sogen.batch.events import ARM, COMBINATIONS
+    from sogen.batch.interpreter import analyse
+    from sogen.batch.parser import parse_script
+    from sogen.migrate.migrate import _combination
+    from sogen.trace import render_matrix
+
+    script = parse_script("start.bat", b'IF "%ARMS_EVENT%" == "START" GOTO NOWHERE\r\n')
+    before = i18n.language()
+    try:
+        i18n.set_language("ja")
+        out = io.StringIO()
+        render_matrix("start.bat", list(analyse(script).values()), out, ARM, color=False)
+        unset = _combination(next(c for c in COMBINATIONS if c.event is None))
+    finally:
+        i18n.set_language(before)
+    rows = out.getvalue().splitlines()[2:]
+    assert rows and all(row.endswith(("ラベルなし", "ファイル末尾")) for row in rows), rows
+    assert unset.startswith("(未設定)/")

@@ -96,7 +96,7 @@ def file_diff(display_path: str, before: bytes, after: bytes) -> str:
     # Lines as cmd reads them, ended by LF only: a lone CR shows in its line as \x0d.
     old = _LINES.findall(decode_bytes(before).text)
     new = _LINES.findall(decode_bytes(after).text)
-    lines = difflib.unified_diff(old, new, fromfile=display_path, tofile=f"{display_path} (fixed)")
+    lines = difflib.unified_diff(old, new, fromfile=display_path, tofile=_("{path} (fixed)").format(path=display_path))
     return "".join(_shown(line) for line in lines)
 
 

@@ -508,7 +508,7 @@ def diff_script(group: str, kind: str, legacy_path: str, legacy: dict[Combinatio
 
     def does(results: dict[Combination, PathResult]) -> dict[Combination, list[str]]:
         return {
-            combination: behaviour(result) + ([f"(exit code {result.exit_code})"] if exits and result.exit_code else [])
+            combination: behaviour(result) + ([_("(exit code {code})").format(code=result.exit_code)] if exits and result.exit_code else [])
             for combination, result in results.items()
         }
 

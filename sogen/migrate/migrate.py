@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from sogen.batch.control import control_flow
-from sogen.batch.events import ARM, COMBINATIONS, DIALECTS, Dialect, cluster_dialect, dialects_read
+from sogen.batch.events import ARM, COMBINATIONS, DIALECTS, Combination, Dialect, cluster_dialect, dialects_read
 from sogen.batch.interpreter import analyse, analyse_as_written, script_dialect
 from sogen.batch.parser import parse_script
 from sogen.i18n import _, language
@@ -317,5 +317,10 @@ def migration_report(result: Migration, folders: list[str]) -> str:
 
     return render(
         "MIGRATION.md.j2", result=result, folders=folders, actions=_actions, combinations=COMBINATIONS, zip=zip,
-        **translated(language(), "migration"),
+        shown=_combination, **translated(language(), "migration"),
     )  # fmt: skip
+
+
+def _combination(combination: Combination) -> str:
+    """A row's combination, as trace names an unset event: START/HOME/SUCCESS, (unset)/HOME/SUCCESS."""
+    return "/".join((combination.event or _("(unset)"), combination.server, combination.disk))
