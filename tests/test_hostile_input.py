@@ -1194,8 +1194,11 @@ def test_a_run_that_could_not_read_a_file_never_reads_as_passed(tmp_path):
     assert japanese.stdout.strip().splitlines()[-1] == "読み込んだ 1 個のファイルに問題はありません。1 件は読み込めませんでした"
     found = sogen("lint", ".", cwd=tmp_path)  # the start script alone has findings
     assert found.stdout.strip().splitlines()[-1] == "1 file or folder could not be read and was not checked"
-    summary = json.loads(sogen("lint", ".", "--select", "SO701", "--format", "json", cwd=tmp_path).stdout)["summary"]
-    assert (summary["files"], summary["unread"]) == (1, 1)
+    report = json.loads(sogen("lint", ".", "--select", "SO701", "--format", "json", cwd=tmp_path).stdout)
+    assert (report["summary"]["files"], report["summary"]["unread"]) == (1, 1)
+    assert report["unread"] == ["stop.bat: is a named pipe (FIFO), not a regular file"]  # which, not only how many
+    github = sogen("lint", ".", "--select", "SO701", "--format", "github", cwd=tmp_path).stdout
+    assert github == "::error title=sogen::stop.bat: is a named pipe (FIFO), not a regular file\n"
     run = json.loads(sogen("lint", ".", "--format", "sarif", cwd=tmp_path).stdout)["runs"][0]
     assert run["invocations"][0]["executionSuccessful"] is False
     assert "is a named pipe (FIFO)" in run["invocations"][0]["toolExecutionNotifications"][0]["message"]["text"]

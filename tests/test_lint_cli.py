@@ -200,7 +200,7 @@ def test_json_format(run, broken):
     code, out, _ = run("lint", "start.bat", "--format", "json")
     assert code == 1
     document = json.loads(out)
-    assert set(document) == {"version", "findings", "summary"}
+    assert set(document) == {"version", "findings", "unread", "summary"} and document["unread"] == []
     from sogen import __version__
 
     assert document["version"] == __version__

@@ -225,12 +225,16 @@ def finding_json(finding: Finding) -> dict:
 
 
 def render_json(
-    findings: list[Finding], files: int, stream: TextIO, fixed: int = 0, unsafe_fixes: bool = False, unread: int = 0
+    findings: list[Finding], files: int, stream: TextIO, fixed: int = 0, unsafe_fixes: bool = False,
+    unread: tuple[str, ...] = (),
 ) -> None:
+    """``unread``: why files or folders could not be read, listed with the findings (a
+    program reading the report learns which, not only how many)."""
     document = {
         "version": __version__,
         "findings": [finding_json(f) for f in findings],
-        "summary": summary(findings, files, fixed, unsafe_fixes, unread),
+        "unread": list(unread),
+        "summary": summary(findings, files, fixed, unsafe_fixes, len(unread)),
     }
     write_json(document, stream)
 
@@ -371,7 +375,11 @@ def _escape_property(text: str) -> str:
     return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def render_github(findings: list[Finding], stream: TextIO) -> None:
+def render_github(findings: list[Finding], stream: TextIO, unread: tuple[str, ...] = ()) -> None:
+    """Workflow commands: an annotation per finding, and an error per file that could not
+    be read (a CI log that shows none would read as a passed check)."""
+    for reason in unread:
+        stream.write(f"::error title=sogen::{_escape_data(reason)}\n")
     for f in findings:
         properties = ",".join(
             [
@@ -407,11 +415,11 @@ def render(
     ``unsafe_fixes``: the unsafe fixes count as fixable with --fix; ``doc_url``: a rule
     code's documentation URL or None (LintConfig.rule_url), SARIF's helpUri."""
     if fmt == "json":
-        render_json(findings, files, stream, fixed, unsafe_fixes, len(unread))
+        render_json(findings, files, stream, fixed, unsafe_fixes, unread)
     elif fmt == "sarif":
         render_sarif(findings, stream, codes, doc_url, unread)
     elif fmt == "github":
-        render_github(findings, stream)
+        render_github(findings, stream, unread)
     else:
         render_human(findings, files, stream, fixed, color=color, quiet=quiet, unsafe_fixes=unsafe_fixes, unread=len(unread))
 
