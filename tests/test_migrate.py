@@ -592,6 +592,19 @@ def test_an_image_path_exported_as_hex_gives_the_install_root(tmp_path):
     assert next(g for g in groups if g["name"] == "so2")["alroot"] == "E:\\SO2"
 
 
+def test_legacy_text_in_migration_md_is_shown_as_written_not_read_as_markdown(tmp_path):
+    """A broadcast text with backticks ended its code span, and the rest became Markdown."""
+    message = 'ARMBCAST /MSG "Serverの`復旧` *完了* 確認" /A'
+    folder = edited_legacy(
+        tmp_path, "guide-141-as-printed", "start.bat",
+        'ARMBCAST /MSG "Serverの復旧が終了しました" /A'.encode("cp932"), message.encode("cp932"),
+    )  # fmt: skip
+    assert run("migrate", folder, "-o", tmp_path / "out").exit_code in (0, 1)
+    report = (tmp_path / "out" / "MIGRATION.md").read_text(encoding="utf-8")
+    rows = [line for line in report.splitlines() if line.startswith("| ") and "確認" in line]
+    assert rows and all(f"``{message}``" in row for row in rows), rows
+
+
 def test_a_group_takes_its_own_instances_alenv_file(tmp_path):
     """The guide keeps alenv1.bat and alenv2.bat together (1.2.2): beside group 1's scripts
     alenv2.bat was refused as 'out of date' (before, its ALROOT was taken for group 1)."""

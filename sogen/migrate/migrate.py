@@ -303,8 +303,29 @@ def migrate(
 
 
 def _actions(actions: list[str]) -> str:
-    """A table cell: one action per line; a | would end the cell."""
-    return "<br>".join(f"`{visible(a)}`".replace("|", "\\|") for a in actions) if actions else _("(nothing)")
+    """A table cell: one action per line, each a code span; a | would end the cell."""
+    return "<br>".join(_code(a).replace("|", "\\|") for a in actions) if actions else _("(nothing)")
+
+
+def _code(text: str) -> str:
+    """``text`` as a Markdown code span that holds it whole: a legacy line with a backtick
+    (ARMBCAST /MSG "`完了`") ended a span of one backtick and showed the rest as Markdown."""
+    text = visible(text)
+    fence = "`" * (max(map(len, _BACKTICKS.findall(text)), default=0) + 1)
+    padding = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{padding}{text}{padding}{fence}"
+
+
+def _prose(text: str) -> str:
+    """Text quoted from scripts and findings, read as the characters it is, not Markdown
+    (a message with *注意* was set in italics; a | ended the table's cell)."""
+    return _MARKDOWN.sub(r"\\\1", visible(text))
+
+
+_BACKTICKS = re.compile(r"`+")
+# What Markdown would act on in running text: emphasis, code, a table's cell, HTML, and a
+# backslash that would escape the character after it (C:\SO stays as it is, raw and shown).
+_MARKDOWN = re.compile(r"([`*|<]|\\(?=[!-/:-@\[-`{-~]))")
 
 
 def _in_dialect(t: Topology, dialect: str) -> Topology:
@@ -317,7 +338,7 @@ def migration_report(result: Migration, folders: list[str]) -> str:
 
     return render(
         "MIGRATION.md.j2", result=result, folders=folders, actions=_actions, combinations=COMBINATIONS, zip=zip,
-        shown=_combination, **translated(language(), "migration"),
+        shown=_combination, code=_code, prose=_prose, **translated(language(), "migration"),
     )  # fmt: skip
 
 
