@@ -347,6 +347,7 @@ def _locked(folder: OutputFolder, wait: float, notice) -> Iterator[None]:
             if _try_lock(fd) and (os.name == "nt" or _still_there(fd, lock_path)):
                 break
             holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip() if hasattr(os, "pread") else ""
+            holder = holder if holder.isdigit() else ""  # a process ID, as sogen writes it; nothing else is shown
             os.close(fd)
         if time.monotonic() > deadline:
             raise OutputError(
@@ -390,6 +391,8 @@ def _write_new(path: str, data: bytes) -> None:
         while view:
             view = view[os.write(fd, view) :]
         os.fsync(fd)
+    except OSError as exc:  # a full disk, a size limit: os.write names no file
+        raise OSError(exc.errno, exc.strerror, exc.filename or path) from None
     finally:
         os.close(fd)
 

@@ -600,6 +600,42 @@ def test_a_held_lock_makes_a_run_wait_and_say_so(tmp_path):
     assert without_manifest(tree(out)) == without_manifest(artifacts(SINGLE))
 
 
+def test_a_lock_held_with_other_text_than_a_process_id_shows_none_of_it(tmp_path):
+    """Whatever holds the lock wrote the text shown as its process: terminal escapes went to
+    the console as they were."""
+    import fcntl
+
+    out = tmp_path / "out"
+    (out / STATE).mkdir(parents=True)
+    lock = os.open(out / STATE / "lock", os.O_RDWR | os.O_CREAT)
+    os.write(lock, b"\x1b[31mRED\r")
+    fcntl.flock(lock, fcntl.LOCK_EX)
+    messages = []
+    try:
+        with pytest.raises(OutputError):
+            write(out, SETS["single-standby"], force=False, lock_wait=0.1, notice=messages.append)
+    finally:
+        os.close(lock)
+    assert messages == [f"{out}: another sogen run is writing it; waiting for it to finish (up to 0 s)"]
+
+
+def test_a_full_disk_names_the_file_it_could_not_write(tmp_path, monkeypatch):
+    """os.write names no file: the message said "a file: No space left on device"."""
+    out = tmp_path / "out"
+    real_write = os.write
+
+    def full(fd, data):
+        if len(data) > 16:  # a file's content, not the lock's process ID
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        return real_write(fd, data)
+
+    monkeypatch.setattr(os, "write", full)
+    with pytest.raises(OutputError) as caught:
+        write(out, SETS["single-standby"], force=False, notice=quiet)
+    assert f"{os.strerror(errno.ENOSPC)}; nothing in {out} was changed" in str(caught.value)
+    assert str(caught.value).startswith(str(out / STATE))  # the file it was writing, not "a file"
+
+
 @pytest.mark.parametrize("kind", ["file", "link to a folder outside"])
 def test_a_state_corner_that_is_not_a_real_folder_stops_the_run(tmp_path, kind):
     out, outside = tmp_path / "out", tmp_path / "outside"

@@ -469,6 +469,13 @@ def test_a_cache_entry_that_is_a_link_is_replaced_not_written_through(tmp_path):
     assert engine.lint_paths([str(group)], LintConfig(), cache_folder=str(cache)).findings
 
 
+def test_a_link_named_that_leads_nowhere_is_said_to_be_one(lint, tmp_path):
+    """A link to itself was "no such file or directory", though the user sees it there."""
+    (tmp_path / "start.bat").symlink_to("start.bat")
+    code, _, err = lint("start.bat")
+    assert code == 2 and "start.bat: is a symbolic link that leads to no file" in err
+
+
 def fail_with(error: int):
     def fail(*args, **kwargs):
         raise OSError(error, os.strerror(error))

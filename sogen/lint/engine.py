@@ -174,8 +174,11 @@ def _missing(path: str) -> str:
         os.stat(path)
     except PermissionError as exc:
         return _("{path}: cannot be read: {reason}").format(path=path, reason=exc.strerror)
-    except OSError:
-        pass
+    except OSError as exc:
+        if os.path.islink(path):  # a link to itself, or to what is not there
+            return _("{path}: is a symbolic link that leads to no file ({reason})").format(
+                path=path, reason=exc.strerror
+            )
     return _("{path}: no such file or directory").format(path=path)
 
 
