@@ -70,6 +70,10 @@ class Changes:
         return bool(self.created or self.updated or self.removed or self.conflicts)
 
 
+def _is_digest(value: object) -> bool:
+    return isinstance(value, str) and _HEX_DIGEST.fullmatch(value) is not None
+
+
 def _sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
@@ -238,8 +242,11 @@ def _same(name: str, now, data: bytes) -> bool:
     return recorded is not None and recorded == _manifest_content(data)
 
 
-def _compare(folder: OutputFolder, files: dict[str, bytes], owned: dict[str, str]) -> tuple[Changes, dict]:
-    """The changes, and what stands at every name now (bytes, _Link, _Other or None)."""
+def _compare(
+    folder: OutputFolder, files: dict[str, bytes], owned: dict[str, str], removing: bool = True
+) -> tuple[Changes, dict]:
+    """The changes, and what stands at every name now (bytes, _Link, _Other or None);
+    without ``removing``, the files sogen wrote and ``files`` lacks are no change."""
     changes = Changes()
     current: dict[str, object] = {}
     for name, data in files.items():
@@ -252,7 +259,7 @@ def _compare(folder: OutputFolder, files: dict[str, bytes], owned: dict[str, str
             changes.updated.append(name)
         else:
             changes.conflicts.append(name)
-    for name, digest in owned.items():
+    for name, digest in owned.items() if removing else ():
         if name in files:
             continue
         now = folder.read(name)
@@ -385,7 +392,10 @@ def _locked(folder: OutputFolder, wait: float, notice) -> Iterator[None]:
 def _write_new(path: str, data: bytes) -> None:
     """A new file, on disk (fsync) before anything refers to it."""
     os.makedirs(os.path.dirname(path), exist_ok=True)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0), 0o644)
+    if os.path.lexists(path) and not os.path.isdir(path) or os.path.islink(path):
+        os.unlink(path)  # the entry itself, a link included: a file is made new, never written through
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+    fd = os.open(path, flags, 0o644)
     try:
         view = memoryview(data)
         while view:
@@ -426,6 +436,13 @@ class _Journal:
         journal = cls(dict(raw["replace"]), dict(raw["remove"]), raw["forced"] is True)
         if not all(map(is_plain_name, [*journal.replace, *journal.remove])):
             raise ValueError("a name in the journal is not a name sogen writes")
+        digests = [*journal.remove.values()]
+        for shas in journal.replace.values():
+            if not isinstance(shas, dict) or not (shas.get("old") is None or _is_digest(shas.get("old"))):
+                raise ValueError("not a journal entry")
+            digests.append(shas.get("new"))
+        if not all(map(_is_digest, digests)):
+            raise ValueError("not a SHA-256")
         return journal
 
 
@@ -467,10 +484,14 @@ class _Update:
             now = self.folder.read(name)
             if isinstance(now, bytes) and _sha(now) == shas["new"]:
                 continue
-            if isinstance(now, bytes) and _sha(now) != shas["old"] and name != MANIFEST:
+            expected = now is None or (isinstance(now, bytes) and (_sha(now) == shas["old"] or name == MANIFEST))
+            # A link, a FIFO or a large file only --force replaces; a folder never is.
+            if not expected and not (journal.forced and not isinstance(now, bytes) and not self.folder.is_folder(name)):
                 raise OutputError(
                     _("{path}: changed while sogen was updating it; not replaced").format(path=self.folder.show(name))
                 )
+            if not journal.forced and os.path.lexists(self.saved(name) + ".aside"):
+                raise OutputError(self._not_staged(self.saved(name) + ".aside"))
             self._holds(self.staged(name), shas["new"])
         for name, sha in [*((n, s["old"]) for n, s in journal.replace.items() if s["old"]), *journal.remove.items()]:
             self._holds(self.saved(name), sha)
@@ -595,7 +616,7 @@ class _Update:
         if not isinstance(data, bytes):
             raise OutputError(self._not_staged(self.saved(name)))
         restored = self._in_staging("undo", name)
-        _write_new(restored, data)
+        _write_new(restored, data)  # a new file (O_EXCL): never through what stands there
         os.makedirs(os.path.dirname(target), exist_ok=True)
         os.replace(restored, target)
 
@@ -627,8 +648,13 @@ def _remove_empty_folders(folder: OutputFolder, names: list[str]) -> None:
             parts.pop()
 
 
-def write(out: Path, files: dict[str, bytes], *, force: bool, lock_wait: float = LOCK_WAIT_SECONDS, notice=None) -> Changes:
-    """Write ``files`` into ``out``, all or nothing; OutputError before touching anything on conflict."""
+def write(
+    out: Path, files: dict[str, bytes], *, force: bool, lock_wait: float = LOCK_WAIT_SECONDS, notice=None,
+    only: bool = False,
+) -> Changes:
+    """Write ``files`` into ``out``, all or nothing; OutputError before touching anything on conflict.
+    ``only``: ``files`` are some of OUT's (migrate's imported topology alone): the files the
+    manifest records and ``files`` does not hold stay, and the manifest is not written."""
     notice = notice or (lambda message: print(message, file=sys.stderr))
     folder = OutputFolder(out)
     for name in files:
@@ -638,6 +664,9 @@ def write(out: Path, files: dict[str, bytes], *, force: bool, lock_wait: float =
         update = _Update(folder)
         pending = update.pending()
         if pending is not None:
+            # The journal's "forced" is its writer's word, and the staging may be anyone's:
+            # what only --force may replace is replaced only when this run has it too.
+            pending.forced = pending.forced and force
             update.verify(pending)
             try:
                 completed = update.apply(pending)
@@ -667,7 +696,7 @@ def write(out: Path, files: dict[str, bytes], *, force: bool, lock_wait: float =
         else:
             update.discard()  # staging of a run killed before its commit point: OUT was never touched
         owned = folder.owned()
-        changes, current = _compare(folder, files, owned)
+        changes, current = _compare(folder, files, owned, removing=not only)
         # --force replaces files, never a folder of the user's and what is in it.
         folders = [name for name in changes.conflicts if current[name] is _Other and folder.is_folder(name)]
         if folders:
@@ -837,19 +866,17 @@ class FixRefused(Exception):
         self.reason = reason
 
 
-def write_fix(path: str, before: bytes, after: bytes, linted: list[str]) -> None:
+def write_fix(path: str, before: bytes, after: bytes, roots: list[str]) -> None:
     """lint --fix's write of one file, ``after`` for ``before`` (write_atomically). Refused
     when the file changed since it was read (an editor's save, a checkout: that text
     would be lost), when it has other hard links (they would keep the old text), and
-    when it is a link to a file outside both the working folder and the ``linted``
-    paths: a link committed to a repository must not rewrite a file elsewhere on the
-    machine (a script shared by the group folders has its target fixed, as ruff does)."""
+    when it is a link to a file outside the ``roots`` (real paths: those linted and their
+    repositories): a link committed to a repository must not rewrite a file elsewhere on
+    the machine (a script the group folders of one repository share has its target
+    fixed, as ruff does)."""
     target = os.path.realpath(path)
-    roots = [os.getcwd(), *linted]
-    if os.path.islink(path) and not any(_inside(target, os.path.realpath(root)) for root in roots):
-        raise FixRefused(
-            _("is a link to {target}, outside the working folder and the paths linted").format(target=target)
-        )
+    if os.path.islink(path) and not any(_inside(target, root) for root in roots):
+        raise FixRefused(_("is a link to {target}, outside the paths linted and their repository").format(target=target))
     try:
         now = read_regular(target, len(before) + 1)
     except UnreadableFile as exc:

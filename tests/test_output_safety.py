@@ -315,6 +315,72 @@ def test_a_planted_staging_whose_files_differ_from_its_journal_moves_nothing(tmp
     assert visible_tree(out) == SETS["single-standby"] | {"notes.txt": b"the user's\n"}
 
 
+def test_a_planted_journal_says_forced_but_only_this_runs_force_counts(tmp_path):
+    """A planted journal marked "forced" had the user's folder, a large file and a link in OUT
+    moved aside and deleted, without --force; a folder must not go even with it."""
+    out = tmp_path / "out"
+    write(out, SETS["single-standby"], force=False, notice=quiet)
+    (out / "notes").mkdir()
+    (out / "notes" / "todo.txt").write_bytes(b"mine\n")
+    (out / "backup.zip").write_bytes(b"\0" * (5 << 20))
+    (out / "mylink").symlink_to(tmp_path)
+    txn = plant_staging(out, {
+        "replace": {name: {"new": sha(b"x\n"), "old": None} for name in ("notes", "backup.zip", "mylink")},
+        "remove": {}, "forced": True,
+    })  # fmt: skip
+    (txn / "new").mkdir()
+    for name in ("notes", "backup.zip", "mylink"):
+        (txn / "new" / name).write_bytes(b"x\n")
+    for force in ([], ["--force"]):
+        result = sogen("generate", SINGLE, "-o", out, *force, timeout=20)
+        assert result.returncode == 2 and "changed while sogen was updating it" in result.stderr, result.stderr
+        assert (out / "notes" / "todo.txt").read_bytes() == b"mine\n" and (out / "mylink").is_symlink()
+        assert (out / "backup.zip").stat().st_size == 5 << 20
+
+
+def test_a_planted_link_in_the_staging_is_never_written_through(tmp_path, monkeypatch):
+    """The copy that puts an old file back was written to txn/undo/<name>, opened through
+    whatever stood there: a planted link made sogen write its content outside OUT."""
+    out = tmp_path / "out"
+    write(out, SETS["single-standby"], force=False, notice=quiet)
+    victim = tmp_path / "victim.sh"
+    victim.write_bytes(b"the user's script\n")
+    runbook = SETS["single-standby"]["RUNBOOK.md"]
+    txn = plant_staging(out, {
+        "replace": {"RUNBOOK.md": {"new": sha(b"new\n"), "old": sha(runbook)},
+                    "sogroup/start.bat": {"new": sha(b"start\n"), "old": sha(SETS["single-standby"]["sogroup/start.bat"])}},
+        "remove": {}, "forced": False,
+    })  # fmt: skip
+    for kind, name, data in (("new", "RUNBOOK.md", b"new\n"), ("new", "sogroup/start.bat", b"start\n"),
+                             ("old", "RUNBOOK.md", runbook),
+                             ("old", "sogroup/start.bat", SETS["single-standby"]["sogroup/start.bat"])):
+        (txn / kind / name).parent.mkdir(parents=True, exist_ok=True)
+        (txn / kind / name).write_bytes(data)
+    (txn / "undo").mkdir()
+    (txn / "undo" / "RUNBOOK.md").symlink_to(victim)
+    monkeypatch.setattr(os, "replace", refusing_replace("sogroup/start.bat"))  # the update must be put back
+    with pytest.raises(OutputError, match="was undone"):
+        write(out, SETS["single-standby"], force=False, notice=quiet)
+    assert victim.read_bytes() == b"the user's script\n"
+    assert visible_tree(out) == SETS["single-standby"]
+
+
+@pytest.mark.parametrize(
+    "journal",
+    [
+        {"replace": {"a.txt": "x"}, "remove": {}, "forced": False},
+        {"replace": {"a.txt": {"new": "x", "old": None}}, "remove": {}, "forced": False},
+        {"replace": {}, "remove": {"a.txt": 5}, "forced": False},
+    ],
+)
+def test_a_journal_of_another_shape_is_damaged_not_an_internal_error(tmp_path, journal):
+    out = tmp_path / "out"
+    write(out, SETS["single-standby"], force=False, notice=quiet)
+    plant_staging(out, journal)
+    result = sogen("generate", SINGLE, "-o", out, timeout=20)
+    assert result.returncode == 2 and "the journal of an interrupted update is damaged" in result.stderr, result.stderr
+
+
 def test_a_folder_where_a_file_goes_is_never_removed_even_with_force(tmp_path):
     # --force moved the user's folder into sogen's corner and deleted it with what it held.
     out = tmp_path / "out"

@@ -376,6 +376,7 @@ def test_fix_keeps_the_mode_of_a_writable_file(lint, tmp_path, mode):
 
 @pytest.mark.parametrize("relative", [True, False], ids=["relative-link", "absolute-link"])
 def test_fix_writes_through_a_symbolic_link_and_keeps_it(lint, tmp_path, relative):
+    (tmp_path / ".git").mkdir()  # one repository: a group folder's link to its shared script
     target = broken_script(tmp_path / "shared" / "start.bat", 0o640)
     group = tmp_path / "group"
     group.mkdir()
@@ -389,7 +390,20 @@ def test_fix_writes_through_a_symbolic_link_and_keeps_it(lint, tmp_path, relativ
     assert listing(group) == ["start.bat"] and listing(tmp_path / "shared") == ["start.bat"]
 
 
+def test_fix_does_not_take_the_working_folder_for_the_repository(tmp_path, monkeypatch):
+    """Run from / (a container's working folder), every target counted as inside it."""
+    victim = broken_script(tmp_path / "outside" / "start.bat")
+    before = victim.read_bytes()
+    (tmp_path / "repo" / "group").mkdir(parents=True)
+    (tmp_path / "repo" / "group" / "start.bat").symlink_to(victim)
+    monkeypatch.chdir("/")
+    result = CliRunner().invoke(app, ["lint", "--fix", "--unsafe-fixes", str(tmp_path / "repo")])
+    assert result.exit_code == 2 and "outside the paths linted and their repository; not fixed" in result.stderr
+    assert victim.read_bytes() == before
+
+
 def test_fix_refuses_a_link_to_a_read_only_file(lint, tmp_path):
+    (tmp_path / ".git").mkdir()
     target = broken_script(tmp_path / "shared" / "start.bat", 0o444)
     (tmp_path / "group").mkdir()
     (tmp_path / "group" / "start.bat").symlink_to(target)
@@ -409,7 +423,7 @@ def test_fix_never_rewrites_a_file_a_link_leads_to_outside_the_working_folder(li
     monkeypatch.chdir(repo)
     result = CliRunner().invoke(app, ["lint", "--fix", "--unsafe-fixes", "."])
     assert result.exit_code == 2
-    assert f"is a link to {victim}, outside the working folder and the paths linted; not fixed" in result.stderr
+    assert f"is a link to {victim}, outside the paths linted and their repository; not fixed" in result.stderr
     assert victim.read_bytes() == before and is_fixed(repo / "group" / "start.bat")
 
 
@@ -771,6 +785,20 @@ def test_migrate_never_overwrites_an_edited_imported_topology(tmp_path):
     assert result.exit_code == 2 and "were not written by sogen or were edited since" in result.stderr
     assert f"  {written}\n" in result.stderr and "use --force to overwrite them" in result.stderr
     assert written.read_text(encoding="utf-8") == edited
+
+
+def test_an_invalid_import_leaves_the_last_migrations_files(tmp_path):
+    """Writing the imported topology alone removed every file the last migration wrote
+    (they were not in the set written), though the message said nothing else was written."""
+    good = make_group_folder(tmp_path / "legacy", "sogroup")
+    out = tmp_path / "out"
+    assert run("migrate", good, "-o", out).exit_code in (0, 1)
+    before = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
+    assert "MIGRATION.md" in before and "sogroup/start.bat" in before
+    bad = make_group_folder(tmp_path / "other", "CON")
+    result = run("migrate", bad, "-o", out)
+    assert result.exit_code == 2 and "the imported topology is not valid" in result.stderr
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()) == before
 
 
 def test_migrate_writes_the_imported_topology_as_generate_writes_out(tmp_path):

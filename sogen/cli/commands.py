@@ -230,7 +230,7 @@ def migrate(argv: list[str]) -> int:
         # The problems cite the imported topology: write it, for the user to correct.
         # Into OUT as generate writes it (no link followed, a file of the user's kept without --force).
         try:
-            write(out, {IMPORTED: utf8(exc.yaml_text)}, force=args.force)
+            write(out, {IMPORTED: utf8(exc.yaml_text)}, force=args.force, only=True)
         except OutputError as refused:
             err(str(refused))
             return EXIT_USAGE

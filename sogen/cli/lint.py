@@ -66,6 +66,19 @@ def read_stdin(name: str) -> tuple[str, bytes]:
     return name, data
 
 
+def fix_roots(linted: list[str]) -> list[str]:
+    """Where lint --fix may write through a link: the paths linted, and the repository
+    (the folder holding .git) each is in, as real paths."""
+    from sogen.lint.gitignore import repository_root
+
+    roots = []
+    for path in linted:
+        real = os.path.realpath(path)
+        repository = repository_root(real if os.path.isdir(real) else os.path.dirname(real))
+        roots += [real] if repository is None else [real, os.path.realpath(repository)]
+    return roots
+
+
 def not_written(exc: OSError | ReadOnlyFile | FixRefused) -> str:
     """Why a file was not written, for a message."""
     if isinstance(exc, ReadOnlyFile):
@@ -250,9 +263,10 @@ def run_lint(
     fixed = 0
     if fix:
         unwritten = False
+        roots = fix_roots(files)
         for changed in result.changed:
             try:
-                write_fix(changed.path, changed.original, changed.fixed, files)
+                write_fix(changed.path, changed.original, changed.fixed, roots)
                 fixed += changed.fixes_applied
             except (ReadOnlyFile, FixRefused, OSError) as exc:
                 print(
