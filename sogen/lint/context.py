@@ -231,10 +231,13 @@ class FileContext(_Placed):
         """Upper-case name -> the event variable it copies, for a variable whose every SET
         is ``SET NAME=%VARIABLE%`` of one event variable: ``SET EV=%ARMS_EVENT%``, and
         ``SET ARMS_EVENT=%CLP_EVENT%``, the shim of a migration to CLUSTERPRO X. A test
-        of the copy is a test of the variable (a copy with a blank more is no copy)."""
+        of the copy is a test of the variable (a copy with a blank more is no copy). The
+        dialect's own variables are the cluster's, never a copy (an ARM script's fallback
+        ``IF "%ARMS_EVENT%" == "" SET ARMS_EVENT=%CLP_EVENT%`` still tests ARMS_EVENT)."""
+        own = self.dialect.variables
         copied: dict[str, str | None] = {}
         for stmt in self.statements:
-            if stmt.__class__ is Set:
+            if stmt.__class__ is Set and stmt.name.upper() not in own:
                 name = stmt.name.upper()
                 match = None if stmt.arithmetic or stmt.prompt else _REFERENCE.fullmatch(stmt.value)
                 source = match.group(1).upper() if match else None

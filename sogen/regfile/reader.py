@@ -59,7 +59,8 @@ class RegValue:
         raw = cast(bytes, self.data)
         if not raw.strip(b"\x00"):
             return False  # empty either way
-        ascii_in_utf16 = len(raw) % 2 == 0 and not any(raw[1::2])
+        # (one character and its NUL, 31,00, is as good ANSI as UTF-16: only longer data tells)
+        ascii_in_utf16 = len(raw) >= 4 and len(raw) % 2 == 0 and not any(raw[1::2])
         if self.wide:  # UTF-16 data has an even length and ends in 00,00 (Japanese has no 00 bytes)
             return not (len(raw) % 2 == 0 and (raw.endswith(b"\x00\x00") or ascii_in_utf16))
         return ascii_in_utf16  # (Japanese in UTF-16 is not told from cp932 bytes: left alone)

@@ -443,16 +443,18 @@ class TopologyVersionKey(TopologyRule):
 class TopologyRegFormat(TopologyRule):
     """
     ## What it does
-    With `--topology`, checks that every `.reg` patch has the header of the
-    topology's `settings.reg_format`: `REGEDIT4` for `regedit4` (the default),
-    `Windows Registry Editor Version 5.00` for `v5`.
+    With `--topology`, checks that no `.reg` patch is a version 5.00 file
+    (`Windows Registry Editor Version 5.00`) when the topology's
+    `settings.reg_format` is `regedit4` (the default): the nodes' regedit reads
+    only `REGEDIT4`. A `REGEDIT4` patch is read by every regedit, whichever the
+    topology says.
 
     ## Why it matters in a cluster
     The guide's servers run Windows NT 4.0 (1.1.3), whose regedit reads only
     `REGEDIT4` files and refuses a version 5.00 one whole: none of its values is
     written, and the group fails over to a server that still has the old ones.
     A patch exported on a newer server and copied beside the scripts has the
-    newer header; the topology says which the nodes read.
+    newer header; the topology says which the nodes run.
 
     ## Example
     ```text
@@ -467,7 +469,8 @@ class TopologyRegFormat(TopologyRule):
 
     ## Fix
     Not automatic: regenerate the patch with `sogen generate` (it writes the
-    topology's format), or set `settings.reg_format` to what the nodes run.
+    topology's format), or set `settings.reg_format` to `v5` if the nodes run
+    Windows 2000 or later.
     """
 
     code = "SO807"
@@ -477,20 +480,12 @@ class TopologyRegFormat(TopologyRule):
     languages = (REGISTRY,)
 
     def check(self, ctx: LintContext) -> Iterator[Finding]:
-        from sogen.regfile.reader import V4_HEADER, V5_HEADER
-
-        wanted = ctx.topology.settings.reg_format
-        header = ctx.reg.header
-        if header is None or header == wanted:
-            return
-        yield self.finding(
-            ctx,
-            ctx.first_line_span(),
-            _("{header} file, but the topology's settings.reg_format is {wanted} ({written} files): {effect}").format(
-                header=V5_HEADER if header == "v5" else V4_HEADER,
-                wanted=wanted,
-                written=V5_HEADER if wanted == "v5" else V4_HEADER,
-                effect=_("the regedit of Windows NT 4.0 refuses it whole") if wanted == "regedit4"
-                else _("write it as the topology's other patches are"),
-            ),
-        )
+        if ctx.reg.header == "v5" and ctx.topology.settings.reg_format == "regedit4":
+            yield self.finding(
+                ctx,
+                ctx.first_line_span(),
+                _(
+                    "a version 5.00 .reg file, but the topology's settings.reg_format is regedit4 (Windows NT 4.0): "
+                    "its regedit refuses the file whole; write it as REGEDIT4"
+                ),
+            )
