@@ -158,6 +158,14 @@ def test_exit_inside_a_call_ends_everything():
     assert texts("CALL :s\nARMLOAD back\n:s\nARMLOAD s\nEXIT\n") == ["ARMLOAD s"]
 
 
+def test_a_for_variable_whose_letter_is_a_modifier_takes_its_modifiers():
+    """%%~nf with the variable f: the modifiers took the f and the next character was read
+    as the variable, so the text stayed as it was (f, a, n, d, p, x, s, t, z alike)."""
+    lines = 'FOR %%f IN (D:\\SO\\bin\\al2start.exe) DO ARMBCAST /MSG "%%~nf.log %%~nxf %%~dpf" /A\n'
+    assert texts(lines) == ['ARMBCAST /MSG "al2start.log al2start.exe D:\\SO\\bin\\" /A']
+    assert texts('FOR %%a IN ("x y") DO ARMSLEEP %%~a\n') == ["ARMSLEEP x y"]
+
+
 def test_exit_b_without_a_number_keeps_the_errorlevel():
     """EXIT /B alone leaves the errorlevel as it is ("when omitting exit code the errorlevel
     value will not be changed"): a routine's own code comes back through it. Wine's cmd

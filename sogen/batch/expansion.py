@@ -182,10 +182,17 @@ def only_quoted_percent(text: str) -> bool:
 
 
 def for_value(match: re.Match[str], bound: dict[str, str]) -> str:
-    value = bound.get(match.group(2))
-    if value is None:
-        return match.group(0)
-    return path_modified(value, match.group(1)[1:])[0] if match.group(1) else value
+    modifiers, name = match.group(1), match.group(2)
+    value = bound.get(name)
+    if value is not None:
+        return path_modified(value, modifiers[1:])[0] if modifiers else value
+    # %%~nf.log with f bound: the modifiers took the variable's letter (f, a, n ... are both),
+    # and cmd backs off to the longest run of modifiers that leaves a bound variable.
+    letters = modifiers[1:] if modifiers else ""
+    for cut in range(len(letters) - 1, -1, -1):
+        if letters[cut] in bound:
+            return path_modified(bound[letters[cut]], letters[:cut])[0] + letters[cut + 1 :] + name
+    return match.group(0)
 
 
 def path_modified(value: str, modifiers: str) -> tuple[str, bool]:

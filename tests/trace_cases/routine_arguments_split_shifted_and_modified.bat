@@ -9,6 +9,7 @@ CALL :LOG first second third
 CALL :LOG2 a b c
 CALL :PROGRAM C:\app\sosvc.exe
 FOR %%i IN (D:\SO\bin\al2start.exe) DO ARMBCAST /MSG "%%~nxi %%~dpi" /A
+FOR %%f IN (D:\SO\bin\al2start.exe) DO ARMBCAST /MSG "%%~nf.log %%~nxf" /A
 GOTO EXIT
 :LOAD
 ARMLOAD %1 /S /M %2
