@@ -144,3 +144,16 @@ def test_an_entry_that_would_run_code_is_linted_again(scripts, tmp_path):
         entry.write_bytes(pickle.dumps(RunsCode()))
     assert lint(scripts, cache).findings == first.findings
     assert not witness.exists()
+
+
+def test_an_entry_of_the_right_classes_with_wrong_fields_is_linted_again(scripts, tmp_path):
+    """Only the result's classes were checked: findings=5 stopped the run (exit 3)."""
+    import pickle
+
+    cache = tmp_path / "cache"
+    first = lint(scripts, cache)
+    for entry in entries(cache):
+        result = pickle.loads(entry.read_bytes())
+        result.findings = 5
+        entry.write_bytes(pickle.dumps(result))
+    assert lint(scripts, cache).findings == first.findings

@@ -52,6 +52,36 @@ class _ResultUnpickler(pickle.Unpickler):
         return super().find_class(module, name)
 
 
+def _well_formed(result) -> bool:
+    """Whether an entry is a FileResult as sogen stores one, down to the types of the fields
+    the report reads: the classes alone would let a crafted entry (findings=5) stop the run."""
+    from sogen.lint.engine import FileResult
+    from sogen.lint.rules.base import Edit, Finding, Fix
+    from sogen.lint.rules.suppression import Suppression
+
+    def of(value, *kinds) -> bool:
+        return type(value) in kinds
+
+    def finding(f) -> bool:
+        fix = f.fix
+        return (
+            type(f) is Finding and all(of(v, int) for v in f[1:5]) and all(of(v, str) for v in (f.path, *f[5:8]))
+            and (fix is None or (of(fix, Fix) and of(fix.description, str) and of(fix.edits, tuple) and of(fix.unsafe, bool)
+                                 and all(of(e, Edit) and of(e.start, int) and of(e.end, int) and of(e.text, str) for e in fix.edits)))
+        )  # fmt: skip
+
+    return (
+        type(result) is FileResult
+        and all(of(v, str) for v in (result.path, result.display_path, result.folder))
+        and of(result.kind, str, type(None)) and of(result.error, str, type(None)) and of(result.fixes_applied, int)
+        and (result.pair_key is None or (of(result.pair_key, tuple) and all(of(k, str) for k in result.pair_key)))
+        and of(result.findings, list) and all(map(finding, result.findings))
+        and of(result.suppressions, list) and all(of(x, Suppression) for x in result.suppressions)
+        and of(result.summaries, dict) and all(of(code, str) for code in result.summaries)
+        and of(result.original, bytes, type(None)) and of(result.fixed, bytes, type(None))
+    )  # fmt: skip
+
+
 def cache_folder() -> str:
     base = os.environ.get("SOGEN_CACHE_DIR")
     if not base:
@@ -99,7 +129,8 @@ def load(folder: str, key: str):
 
     try:  # the entry itself, never what a link there points at (nor a FIFO, which would block)
         data = read_regular(_entry_path(folder, key), MAX_ENTRY_BYTES, follow_links=False)
-        return _ResultUnpickler(io.BytesIO(data)).load()
+        result = _ResultUnpickler(io.BytesIO(data)).load()
+        return result if _well_formed(result) else None
     except Exception:  # noqa: BLE001 - missing, damaged, foreign or from another Python: lint again
         return None
 
