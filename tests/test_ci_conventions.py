@@ -176,7 +176,7 @@ def test_trace_speaks_japanese_and_lines_up_its_columns(tmp_path):
         before = line[: line.rindex(text)]
         return len(before) + sum(unicodedata.east_asian_width(c) in "WF" for c in before)
 
-    assert len({column(line, "exit") for line in matrix[2:]} | {column(matrix[1], "終了")}) == 1
+    assert len({column(line, "EXIT で終了") for line in matrix[2:]} | {column(matrix[1], "終了")}) == 1
     one = sogen("--lang", "ja", "trace", str(script), "--event", "START", cwd=tmp_path).stdout.decode("cp932")
     assert one.rstrip().endswith("終了: 54 行目の EXIT")
 

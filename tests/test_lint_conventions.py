@@ -199,7 +199,7 @@ def test_unsafe_fixes_from_the_command_line(tmp_path):
     assert b"+GOTO EXIT" in unsafe_diff.stdout and path.read_bytes() == batch(SCRIPT)
     fixed = sogen("lint", "--fix", "start.bat", cwd=tmp_path)
     assert fixed.returncode == 1 and b"SO103" in fixed.stdout
-    assert fixed.stdout.decode().splitlines()[-1] == "0 fixable with `--fix` (1 more with `--fix --unsafe-fixes`)."
+    assert fixed.stdout.decode().splitlines()[-1] == "None fixable with `--fix` (1 with `--fix --unsafe-fixes`)."
     assert sogen("lint", "--fix", "--unsafe-fixes", "start.bat", cwd=tmp_path).returncode == 0
     assert "/W CONTINUE\r\nGOTO EXIT\r\n:RECOVER" in path.read_bytes().decode("cp932")
 

@@ -192,6 +192,8 @@ def render_human(
 def fixable_line(safe: int, unsafe: int) -> str:
     """As ruff says it: "2 fixable with `--fix` (1 more with `--fix --unsafe-fixes`)."""
     if unsafe:
+        if not safe:  # "0 fixable ... 8 more" reads oddly, in Japanese above all
+            return _("None fixable with `--fix` ({unsafe} with `--fix --unsafe-fixes`).").format(unsafe=unsafe)
         return _("{safe} fixable with `--fix` ({unsafe} more with `--fix --unsafe-fixes`).").format(safe=safe, unsafe=unsafe)
     return _("{safe} fixable with `--fix`.").format(safe=safe)
 
