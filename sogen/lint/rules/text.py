@@ -312,7 +312,7 @@ class BlankEndsSetValue(Rule):
     """
     ## What it does
     Checks for `SET NAME=value` whose value ends with blanks: before an `&`, a
-    `)` or the end of the line. `SET /A` (whose blanks are no part of a number),
+    `)`, a redirection (`2>NUL`) or the end of the line. `SET /A` (whose blanks are no part of a number),
     `SET /P` (a prompt) and `SET "NAME=value"` (whose quotes end the value) are
     left alone.
 
@@ -340,7 +340,8 @@ class BlankEndsSetValue(Rule):
     ## Fix
     Unsafe (`--unsafe-fixes`): the blanks are removed, which changes the value;
     a script that meant them (a prefix glued to the next word) keeps them in
-    quotes, `SET "PREFIX=abc "`.
+    quotes, `SET "PREFIX=abc "`. Before a redirection, none: `abc2>NUL` would
+    redirect another handle; write `SET "X=abc" 2>NUL`.
     """
 
     code = "SO705"
@@ -357,11 +358,14 @@ class BlankEndsSetValue(Rule):
             if kept == value or span.line != span.end_line:
                 continue
             text = ctx.line_text(span.line)
-            start, end = span.end_column, span.end_column + len(value) - len(kept)  # 1-based, the blanks
-            if text[start - 1 : end - 1] != value[len(kept) :] or _QUOTED_SET.match(text, span.column - 1):
-                continue  # not where the parser put the statement's end: no place to point at
+            assigned = text.lower().find(stmt.name.lower() + "=", span.column - 1)
+            first = assigned + len(stmt.name) + 1  # 0-based, the value's first character
+            if assigned < 0 or text[first : first + len(value)] != value or _QUOTED_SET.match(text, span.column - 1):
+                continue  # written otherwise than it reads (carets, %VAR% in the name): no place to point at
+            start, end = first + len(kept) + 1, first + len(value) + 1  # 1-based, the blanks (before a 2>NUL too)
             fix = None
-            if ctx.fixable:
+            # Not before a redirection: SET X=abc 2>NUL would become abc2>NUL, another redirection.
+            if ctx.fixable and text[end - 1 : end] in ("", "&", "|", ")"):
                 fix = Fix(_("remove the blanks that end the value"), (Edit(ctx.offset(span.line, start), ctx.offset(span.line, end), ""),), unsafe=True)
             count = end - start
             message = ngettext(
