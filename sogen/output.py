@@ -25,7 +25,6 @@ import hashlib
 import json
 import os
 import re
-import shutil
 import stat
 import sys
 import tempfile
@@ -438,9 +437,9 @@ class _Journal:
             raise ValueError("a name in the journal is not a name sogen writes")
         digests = [*journal.remove.values()]
         for shas in journal.replace.values():
-            if not isinstance(shas, dict) or not (shas.get("old") is None or _is_digest(shas.get("old"))):
+            if not isinstance(shas, dict) or set(shas) != {"new", "old"} or not (shas["old"] is None or _is_digest(shas["old"])):
                 raise ValueError("not a journal entry")
-            digests.append(shas.get("new"))
+            digests.append(shas["new"])
         if not all(map(_is_digest, digests)):
             raise ValueError("not a SHA-256")
         return journal
@@ -453,6 +452,11 @@ class _Update:
         self.folder = folder
         self.txn = os.path.join(folder.root, STATE, "txn")
         self.journal_path = os.path.join(self.txn, "journal.json")
+        # What apply did in this process, in order: only that is undone, and only folders
+        # it made, or emptied by removing sogen's files, are removed (a user's stay).
+        self.moved_in: list[str] = []
+        self.removed: list[str] = []
+        self.made: list[str] = []
 
     def staged(self, name: str) -> str:
         return self._in_staging("new", name)
@@ -503,7 +507,7 @@ class _Update:
 
     def discard(self) -> None:
         if os.path.lexists(self.txn):
-            shutil.rmtree(self.txn)
+            _remove_tree(self.txn)
 
     def pending(self) -> _Journal | None:
         """The journal of an update that was committed and not finished, if there is one."""
@@ -522,7 +526,7 @@ class _Update:
             data = b""  # a link, a folder, a device: not a journal sogen wrote
         try:
             return _Journal.load(data)
-        except (ValueError, KeyError, TypeError, AttributeError):
+        except (ValueError, KeyError, TypeError, AttributeError, RecursionError):
             raise OutputError(
                 _(
                     "{path}: the journal of an interrupted update is damaged; "
@@ -573,14 +577,21 @@ class _Update:
                 # Only --force gets here: a link, FIFO or device where the file goes is moved aside.
                 os.makedirs(os.path.dirname(self.saved(name)), exist_ok=True)
                 os.replace(target, self.saved(name) + ".aside")
+            parts = name.split("/")[:-1]
+            self.made += [
+                "/".join(parts[:depth]) for depth in range(1, len(parts) + 1)
+                if not os.path.lexists(os.path.join(self.folder.root, *parts[:depth]))
+            ]  # fmt: skip
             os.makedirs(os.path.dirname(target), exist_ok=True)
             os.replace(self.staged(name), target)
+            self.moved_in.append(name)
             touched_folders.add(os.path.dirname(target))
             moved += 1
         for name, sha in journal.remove.items():
             now = self.folder.read(name)
             if isinstance(now, bytes) and _sha(now) == sha:
                 os.unlink(self.folder.path(name))
+                self.removed.append(name)
                 touched_folders.add(os.path.dirname(self.folder.path(name)))
                 moved += 1
         for path in touched_folders:
@@ -588,10 +599,11 @@ class _Update:
         return moved
 
     def undo(self, journal: _Journal) -> None:
-        """Put back what ``apply`` replaced or removed. Each new file goes back to the
-        staging and the old one comes back as a copy, so that the journal stays
-        complete: a run killed while undoing leaves an update the next run completes."""
-        for name, shas in reversed(journal.replace.items()):
+        """Put back what ``apply`` replaced or removed in this process. Each new file goes
+        back to the staging and the old one comes back as a copy, so that the journal
+        stays complete: a run killed while undoing leaves an update the next run completes."""
+        for name in reversed(self.moved_in):
+            shas = journal.replace[name]
             now = self.folder.read(name)
             if not (isinstance(now, bytes) and _sha(now) == shas["new"]):
                 continue
@@ -604,11 +616,12 @@ class _Update:
             aside = self.saved(name) + ".aside"
             if os.path.lexists(aside):
                 os.replace(aside, target)
-        for name in journal.remove:
+        for name in self.removed:
             if self.folder.read(name) is None:
                 self._copy_back(name, self.folder.path(name))
-        created = [name for name, shas in journal.replace.items() if shas["old"] is None]
-        _remove_empty_folders(self.folder, created)
+        for made in reversed(self.made):
+            with suppress(OSError):  # not empty: something else is in it now
+                os.rmdir(os.path.join(self.folder.root, *made.split("/")))
 
     def _copy_back(self, name: str, target: str) -> None:
         """The saved copy of ``name`` back at ``target``, in one rename, the copy kept."""
@@ -624,7 +637,7 @@ class _Update:
         """Clear the staging of a complete update. A failure here changes nothing in OUT:
         the journal left behind is found complete by the next run, which clears it."""
         try:
-            _remove_empty_folders(self.folder, list(journal.remove))
+            _remove_empty_folders(self.folder, self.removed)
             os.unlink(self.journal_path)
             self.discard()
         except OSError as exc:
@@ -633,6 +646,23 @@ class _Update:
                     path=self.folder.show(STATE), reason=_reason(exc)
                 )
             )
+
+
+def _remove_tree(top: str) -> None:
+    """shutil.rmtree without recursion (it recurses before Python 3.12: a staging planted
+    a thousand folders deep stopped every run); links are removed, never followed."""
+    folders, stack = [], [top]
+    while stack:
+        folder = stack.pop()
+        folders.append(folder)
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    stack.append(entry.path)
+                else:
+                    os.unlink(entry.path)
+    for folder in reversed(folders):
+        os.rmdir(folder)
 
 
 def _remove_empty_folders(folder: OutputFolder, names: list[str]) -> None:
@@ -666,26 +696,28 @@ def write(
         if pending is not None:
             # The journal's "forced" is its writer's word, and the staging may be anyone's:
             # what only --force may replace is replaced only when this run has it too.
-            pending.forced = pending.forced and force
-            update.verify(pending)
+            asked, pending.forced = pending.forced, pending.forced and force
+            try:
+                update.verify(pending)
+            except OutputError:
+                if asked and not force:  # a killed --force run: what it was replacing needs it again
+                    raise OutputError(
+                        _(
+                            "{path}: an update made with --force was interrupted; run again with --force "
+                            "to complete it; nothing was changed"
+                        ).format(path=out)
+                    ) from None
+                raise
             try:
                 completed = update.apply(pending)
             except (OSError, OutputError) as exc:
-                try:
-                    update.undo(pending)
-                except (OSError, OutputError):
-                    raise OutputError(
-                        _(
-                            "{path}: an interrupted update could not be completed ({reason}); "
-                            "its files are in {state}; this run wrote nothing"
-                        ).format(path=out, reason=_reason(exc), state=folder.show(STATE))
-                    ) from None
-                update.finish(pending, notice)
+                # Not undone: this run did not write the journal, and what the killed run had
+                # moved in is indistinguishable from what was there. The next run goes on.
                 raise OutputError(
                     _(
-                        "{path}: an interrupted update could not be completed ({reason}) and was undone: "
-                        "{path} is as it was before it; this run wrote nothing"
-                    ).format(path=out, reason=_reason(exc))
+                        "{path}: an interrupted update could not be completed ({reason}); {path} is partly "
+                        "updated and the rest is in {state}: remove the cause and run again to complete it"
+                    ).format(path=out, reason=_reason(exc), state=folder.show(STATE))
                 ) from None
             update.finish(pending, notice)
             notice(
@@ -890,7 +922,8 @@ def write_fix(path: str, before: bytes, after: bytes, roots: list[str]) -> None:
         raise FixRefused(
             _("has {count} hard links: a new file would leave the others with the old text").format(count=links)
         )
-    write_atomically(path, after)
+    # The file checked, not the link again: a link swapped meanwhile must not lead elsewhere.
+    write_atomically(target, after, follow_links=False)
 
 
 def _inside(path: str, root: str) -> bool:

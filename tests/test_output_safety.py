@@ -254,11 +254,11 @@ def test_a_journal_that_is_no_file_stops_the_run_without_waiting(tmp_path, kind)
     assert visible_tree(out) == SETS["single-standby"]  # nothing of OUT touched
 
 
-def plant_staging(out: Path, journal: dict) -> Path:
+def plant_staging(out: Path, journal: dict | str) -> Path:
     """An OUT/.sogen/txn someone committed beside the scripts: a journal of their making."""
     txn = out / STATE / "txn"
     txn.mkdir(parents=True, exist_ok=True)
-    (txn / "journal.json").write_text(json.dumps(journal))
+    (txn / "journal.json").write_text(journal if isinstance(journal, str) else json.dumps(journal))
     return txn
 
 
@@ -303,6 +303,8 @@ def test_a_planted_staging_whose_files_differ_from_its_journal_moves_nothing(tmp
     (txn / "new").mkdir()
     (txn / "new" / "notes.txt").write_bytes(b"planted\n")
     result = sogen("generate", SINGLE, "-o", out, timeout=20)
+    assert result.returncode == 2 and "run again with --force to complete it" in result.stderr, result.stderr
+    result = sogen("generate", SINGLE, "-o", out, "--force", timeout=20)  # even then: no copy, no replacing
     assert result.returncode == 2 and "changed while sogen was updating it" in result.stderr, result.stderr
     assert (out / "notes.txt").read_bytes() == b"the user's\n"
     (txn / "journal.json").write_text(json.dumps({
@@ -331,9 +333,9 @@ def test_a_planted_journal_says_forced_but_only_this_runs_force_counts(tmp_path)
     (txn / "new").mkdir()
     for name in ("notes", "backup.zip", "mylink"):
         (txn / "new" / name).write_bytes(b"x\n")
-    for force in ([], ["--force"]):
+    for force, said in (([], "run again with --force to complete it"), (["--force"], "changed while sogen was updating it")):
         result = sogen("generate", SINGLE, "-o", out, *force, timeout=20)
-        assert result.returncode == 2 and "changed while sogen was updating it" in result.stderr, result.stderr
+        assert result.returncode == 2 and said in result.stderr, result.stderr
         assert (out / "notes" / "todo.txt").read_bytes() == b"mine\n" and (out / "mylink").is_symlink()
         assert (out / "backup.zip").stat().st_size == 5 << 20
 
@@ -358,17 +360,75 @@ def test_a_planted_link_in_the_staging_is_never_written_through(tmp_path, monkey
         (txn / kind / name).write_bytes(data)
     (txn / "undo").mkdir()
     (txn / "undo" / "RUNBOOK.md").symlink_to(victim)
-    monkeypatch.setattr(os, "replace", refusing_replace("sogroup/start.bat"))  # the update must be put back
-    with pytest.raises(OutputError, match="was undone"):
+    monkeypatch.setattr(os, "replace", refusing_replace("sogroup/start.bat"))  # the update stops midway
+    with pytest.raises(OutputError, match="could not be completed"):
         write(out, SETS["single-standby"], force=False, notice=quiet)
     assert victim.read_bytes() == b"the user's script\n"
-    assert visible_tree(out) == SETS["single-standby"]
+    assert not (out / "RUNBOOK.md").is_symlink()
+
+
+def test_a_planted_journal_is_never_undone_over_the_users_files_and_folders(tmp_path):
+    """A planted journal that failed midway was "undone": a user's file whose content it named
+    went into the staging and was deleted, another was replaced by a planted copy, and the
+    user's empty folders went too; a planted "remove" of a file that is not there removed
+    the empty folders above it."""
+    out = tmp_path / "out"
+    write(out, SETS["single-standby"], force=False, notice=quiet)
+    (out / "notes.txt").write_bytes(b"")
+    (out / "docs").mkdir()
+    (out / "logs" / "archive").mkdir(parents=True)
+    txn = plant_staging(out, {
+        "replace": {"notes.txt": {"new": sha(b""), "old": None}, "a": {"new": sha(b"a\n"), "old": None}},
+        "remove": {"a/b": sha(b"b\n"), "logs/archive/x": sha(b"x\n"), "docs/y": sha(b"y\n")},
+        "forced": False,
+    })  # fmt: skip
+    for kind, name, data in (("new", "notes.txt", b""), ("new", "a", b"a\n"), ("old", "a/b", b"b\n"),
+                             ("old", "logs/archive/x", b"x\n"), ("old", "docs/y", b"y\n")):
+        (txn / kind / name).parent.mkdir(parents=True, exist_ok=True)
+        (txn / kind / name).write_bytes(data)
+    sogen("generate", SINGLE, "-o", out, timeout=20)
+    assert (out / "notes.txt").read_bytes() == b"" and (out / "docs").is_dir() and (out / "logs" / "archive").is_dir()
+
+
+def test_a_staging_planted_a_thousand_folders_deep_is_cleared(tmp_path):
+    """shutil.rmtree recurses before Python 3.12: every run stopped with an internal error."""
+    out = tmp_path / "out"
+    write(out, SETS["single-standby"], force=False, notice=quiet)
+    deep = out / STATE / "txn"
+    deep.mkdir(parents=True)
+    os.chdir(deep)  # one level at a time: the path grows past what one call takes
+    try:
+        for _ in range(1100):
+            os.mkdir("a")
+            os.chdir("a")
+        Path("f").write_bytes(b"x")
+    finally:
+        os.chdir(ROOT)
+    try:
+        result = sogen("generate", SINGLE, "-o", out, timeout=20)
+        assert result.returncode == 0, result.stderr
+        assert not (out / STATE).exists()
+    finally:  # pytest's own clean-up recurses too
+        remove_deep(out / STATE)
+
+
+def remove_deep(top: Path) -> None:
+    stack, folders = [str(top)], []
+    while stack and os.path.isdir(stack[-1]):
+        folder = stack.pop()
+        folders.append(folder)
+        for entry in os.scandir(folder):
+            stack.append(entry.path) if entry.is_dir(follow_symlinks=False) else os.unlink(entry.path)
+    for folder in reversed(folders):
+        os.rmdir(folder)
 
 
 @pytest.mark.parametrize(
     "journal",
     [
         {"replace": {"a.txt": "x"}, "remove": {}, "forced": False},
+        {"replace": {"a.txt": {"new": "0" * 64}}, "remove": {}, "forced": False},
+        "[" * 200_000 + "]" * 200_000,  # json recurses: RecursionError
         {"replace": {"a.txt": {"new": "x", "old": None}}, "remove": {}, "forced": False},
         {"replace": {}, "remove": {"a.txt": 5}, "forced": False},
     ],

@@ -427,6 +427,43 @@ def test_fix_never_rewrites_a_file_a_link_leads_to_outside_the_working_folder(li
     assert victim.read_bytes() == before and is_fixed(repo / "group" / "start.bat")
 
 
+def test_fix_of_a_link_named_on_the_command_line_stays_in_its_repository(tmp_path, monkeypatch):
+    """scripts/*.bat, or git ls-files, names the link itself: its target was taken for a
+    root, and a file outside the repository was rewritten."""
+    victim = broken_script(tmp_path / "outside" / "victim.bat")
+    before = victim.read_bytes()
+    (tmp_path / "repo" / ".git").mkdir(parents=True)
+    (tmp_path / "repo" / "scripts").mkdir()
+    (tmp_path / "repo" / "scripts" / "start.bat").symlink_to(victim)
+    monkeypatch.chdir(tmp_path / "repo")
+    result = CliRunner().invoke(app, ["lint", "--fix", "--unsafe-fixes", "scripts/start.bat"])
+    assert result.exit_code == 2 and "outside the paths linted and their repository; not fixed" in result.stderr
+    assert victim.read_bytes() == before
+
+
+def test_fix_writes_the_file_it_checked_not_where_a_swapped_link_leads(tmp_path, monkeypatch):
+    """The checks resolved the link, the write resolved it again: a link swapped in between
+    (a racing process) had a file outside written."""
+    from sogen import output
+
+    shared = broken_script(tmp_path / "repo" / "shared.bat")
+    victim = broken_script(tmp_path / "outside" / "victim.bat")
+    before = shared.read_bytes()
+    link = tmp_path / "repo" / "start.bat"
+    link.symlink_to(shared)
+    real_stat = os.stat
+
+    def swap_then_stat(path, *args, **kwargs):  # the hard-link check: the last look before the write
+        if os.path.islink(link) and os.readlink(link) == str(shared):
+            link.unlink()
+            link.symlink_to(victim)
+        return real_stat(path, *args, **kwargs)
+
+    monkeypatch.setattr(output.os, "stat", swap_then_stat)
+    output.write_fix(str(link), before, b"fixed\r\n", [str(tmp_path / "repo")])
+    assert shared.read_bytes() == b"fixed\r\n" and victim.read_bytes() == before
+
+
 def test_fix_leaves_a_file_with_other_hard_links_as_it_is(lint, tmp_path):
     """A new file in its place left the other names of a hard-linked script with the old text."""
     path = broken_script(tmp_path / "group" / "start.bat")

@@ -68,14 +68,18 @@ def read_stdin(name: str) -> tuple[str, bytes]:
 
 def fix_roots(linted: list[str]) -> list[str]:
     """Where lint --fix may write through a link: the paths linted, and the repository
-    (the folder holding .git) each is in, as real paths."""
+    (the folder holding .git) each is in. A path is taken as named, its folder resolved,
+    never its own target: a link named on the command line (scripts/*.bat) is no root
+    for where it leads."""
     from sogen.lint.gitignore import repository_root
 
     roots = []
     for path in linted:
-        real = os.path.realpath(path)
-        repository = repository_root(real if os.path.isdir(real) else os.path.dirname(real))
-        roots += [real] if repository is None else [real, os.path.realpath(repository)]
+        absolute = os.path.abspath(path)
+        named = os.path.join(os.path.realpath(os.path.dirname(absolute)), os.path.basename(absolute))
+        folder = named if os.path.isdir(named) and not os.path.islink(named) else os.path.dirname(named)
+        repository = repository_root(folder)
+        roots += [named] if repository is None else [named, os.path.realpath(repository)]
     return roots
 
 
