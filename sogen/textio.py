@@ -220,14 +220,14 @@ def obeys_escapes(stream) -> bool:
     Every terminal does but Windows' console, which obeys them once asked to
     (ENABLE_VIRTUAL_TERMINAL_PROCESSING, Windows 10 and Server 2016 on) and otherwise
     prints them as they are (←[1m): it is asked here, and a console that cannot gets none."""
-    if os.name != "nt":
+    if sys.platform != "win32":
         return True
     try:
         import ctypes
         import msvcrt
 
         handle = msvcrt.get_osfhandle(stream.fileno())
-        kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined]
+        kernel32 = ctypes.windll.kernel32
         mode = ctypes.c_uint32()
         if not kernel32.GetConsoleMode(handle, ctypes.byref(mode)):
             return False

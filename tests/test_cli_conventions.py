@@ -355,7 +355,7 @@ def test_a_windows_console_is_asked_for_escapes_before_it_gets_colours(monkeypat
     import types
 
     console = WindowsConsole(can)
-    monkeypatch.setattr(os, "name", "nt")
+    monkeypatch.setattr(sys, "platform", "win32")
     monkeypatch.setattr(ctypes, "windll", types.SimpleNamespace(kernel32=console), raising=False)
     monkeypatch.setitem(sys.modules, "msvcrt", types.SimpleNamespace(get_osfhandle=lambda fd: 7))
     monkeypatch.delenv("NO_COLOR", raising=False)

@@ -2,4 +2,4 @@ IF "%ARMS_EVENT%" == "START" (
   SET ALROOT=D:\SO 	
 )
 (set MODE=test )
-"%ALROOT%\bin\al2start"
+SET BIN=%ALROOT%\bin
