@@ -173,7 +173,14 @@ _UNSEEN = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202
 
 
 def visible(text: str) -> str:
-    """``text`` with what a terminal would act on written as ``\\x1b`` (``\\u202e``)."""
+    """``text`` with what a terminal would act on written as ``\\x1b`` (``\\u202e``), composed
+    (NFC): a name in NFD, as macOS writes it, shows ガイド, not カ and a combining mark,
+    which a code page 932 console shows as "?"."""
+    if not text.isascii():
+        import unicodedata  # not loaded where all text is ASCII (start-up)
+
+        if not unicodedata.is_normalized("NFC", text):
+            text = unicodedata.normalize("NFC", text)
     if _UNSEEN.search(text) is None:
         return text
     return _UNSEEN.sub(lambda m: f"\\x{ord(m.group()):02x}" if m.group() < "\u0100" else f"\\u{ord(m.group()):04x}", text)

@@ -597,3 +597,19 @@ def test_the_caret_stands_under_its_column_on_a_code_page_932_console():
         _gutter, shown, carets = snippet(finding, lambda text, *styles: text, "cp932")
         shown_bytes, caret_bytes = shown.encode("cp932", "replace"), carets.encode("cp932")
         assert caret_bytes.index(b"^") == shown_bytes.index(b"GOTO"), (shown, carets)
+
+
+def test_a_name_in_nfd_is_shown_composed_on_a_code_page_932_console():
+    """A folder named on macOS (NFD) showed カ?イト? on a Japanese console: cp932 has no
+    combining marks. Shown composed, the caret stays under its column."""
+    import unicodedata
+
+    from sogen.lint.report import snippet
+    from sogen.lint.rules.base import Finding
+
+    source = unicodedata.normalize("NFD", "ECHO ガイド & GOTO NOWHERE")
+    column = source.index("GOTO") + 1
+    finding = Finding("ガイド/start.bat", 1, column, 1, column + 4, "SO101", "m", source)
+    _gutter, shown, carets = snippet(finding, lambda text, *styles: text, "cp932")
+    assert "ガイド" in shown and "?" not in shown.encode("cp932", "replace").decode("cp932")
+    assert carets.encode("cp932").index(b"^") == shown.encode("cp932").index(b"GOTO")
