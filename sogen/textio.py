@@ -172,11 +172,12 @@ def encode_batch(text: str) -> bytes:
 _UNSEEN = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
-def visible(text: str) -> str:
+def visible(text: str, compose: bool = True) -> str:
     """``text`` with what a terminal would act on written as ``\\x1b`` (``\\u202e``), composed
     (NFC): a name in NFD, as macOS writes it, shows ガイド, not カ and a combining mark,
-    which a code page 932 console shows as "?"."""
-    if not text.isascii():
+    which a code page 932 console shows as "?". Without ``compose``, a name a program
+    must find again (a GitHub annotation's file) keeps its form."""
+    if compose and not text.isascii():
         import unicodedata  # not loaded where all text is ASCII (start-up)
 
         if not unicodedata.is_normalized("NFC", text):

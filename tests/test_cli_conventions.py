@@ -613,3 +613,17 @@ def test_a_name_in_nfd_is_shown_composed_on_a_code_page_932_console():
     _gutter, shown, carets = snippet(finding, lambda text, *styles: text, "cp932")
     assert "ガイド" in shown and "?" not in shown.encode("cp932", "replace").decode("cp932")
     assert carets.encode("cp932").index(b"^") == shown.encode("cp932").index(b"GOTO")
+
+
+def test_a_github_annotation_names_an_nfd_file_as_it_is():
+    """The file property is for GitHub to find the file: it keeps the name's form."""
+    import io
+    import unicodedata
+
+    from sogen.lint.report import render_github
+    from sogen.lint.rules.base import Finding
+
+    name = unicodedata.normalize("NFD", "ガイド/start.bat")
+    out = io.StringIO()
+    render_github([Finding(name, 1, 1, 1, 2, "SO101", "m", "x")], out)
+    assert f"file={name}," in out.getvalue()

@@ -369,12 +369,12 @@ def render_sarif(
 # -- GitHub Actions ---------------------------------------------------------------
 
 
-def _escape_data(text: str) -> str:
-    return visible(text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
+def _escape_data(text: str, compose: bool = True) -> str:
+    return visible(text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"), compose)
 
 
 def _escape_property(text: str) -> str:
-    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+    return _escape_data(text, compose=False).replace(":", "%3A").replace(",", "%2C")
 
 
 def render_github(findings: list[Finding], stream: TextIO, unread: tuple[str, ...] = ()) -> None:
