@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sogen.i18n import N_, _
-from sogen.textio import UnreadableFile, decode_bytes, read_regular
+from sogen.textio import UnreadableFile, decode_bytes, read_regular, walk_folders
 
 MANIFEST = "manifest.json"
 # sogen's own corner of OUT: the lock and the staging of an update.
@@ -391,7 +391,7 @@ def _locked(folder: OutputFolder, wait: float, notice) -> Iterator[None]:
 def _write_new(path: str, data: bytes) -> None:
     """A new file, on disk (fsync) before anything refers to it."""
     os.makedirs(os.path.dirname(path), exist_ok=True)
-    if os.path.lexists(path) and not os.path.isdir(path) or os.path.islink(path):
+    if os.path.islink(path) or (os.path.lexists(path) and not os.path.isdir(path)):
         os.unlink(path)  # the entry itself, a link included: a file is made new, never written through
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
     fd = os.open(path, flags, 0o644)
@@ -649,18 +649,16 @@ class _Update:
 
 
 def _remove_tree(top: str) -> None:
-    """shutil.rmtree without recursion (it recurses before Python 3.12: a staging planted
-    a thousand folders deep stopped every run); links are removed, never followed."""
-    folders, stack = [], [top]
-    while stack:
-        folder = stack.pop()
+    """shutil.rmtree without recursion (see walk_folders); links are removed, never followed."""
+
+    def fail(exc: OSError) -> None:
+        raise exc
+
+    folders = []
+    for folder, dirs, files in walk_folders(top, fail):
         folders.append(folder)
-        with os.scandir(folder) as entries:
-            for entry in entries:
-                if entry.is_dir(follow_symlinks=False):
-                    stack.append(entry.path)
-                else:
-                    os.unlink(entry.path)
+        for name in [*files, *(d for d in dirs if os.path.islink(os.path.join(folder, d)))]:
+            os.unlink(os.path.join(folder, name))
     for folder in reversed(folders):
         os.rmdir(folder)
 

@@ -8,6 +8,7 @@ import os
 import re
 import stat
 import sys
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from sogen.i18n import N_, _
@@ -49,6 +50,33 @@ def _size(count: int) -> str:
         if count >= scale:
             return f"{-(-count * 10 // scale) / 10}".removesuffix(".0") + f" {unit}"
     return _("{count} bytes").format(count=count)
+
+
+def walk_folders(top: str, report: Callable[[OSError], None]) -> Iterator[tuple[str, list[str], list[str]]]:
+    """os.walk(top)'s (folder, folders, files), top down, the caller pruning ``folders`` in
+    place; a link to a folder is listed among the folders and not entered. One folder at a
+    time off a stack: os.walk (and shutil.rmtree) recurse before Python 3.12, and a tree a
+    thousand folders deep, linted or planted in OUT's staging, ended in a RecursionError."""
+    stack = [top]
+    while stack:
+        folder = stack.pop()
+        try:
+            with os.scandir(folder) as listing:
+                entries = list(listing)
+        except OSError as exc:
+            report(exc)
+            continue
+        dirs, files, links = [], [], set()
+        for entry in entries:
+            try:
+                is_dir = entry.is_dir()
+                if is_dir and entry.is_symlink():
+                    links.add(entry.name)
+            except OSError:
+                is_dir = False
+            (dirs if is_dir else files).append(entry.name)
+        yield folder, dirs, files
+        stack.extend(os.path.join(folder, name) for name in reversed(dirs) if name not in links)
 
 
 def read_regular(path: str | os.PathLike, limit: int, *, follow_links: bool = True) -> bytes:

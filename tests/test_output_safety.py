@@ -700,14 +700,22 @@ def test_ten_parallel_runs_into_one_folder_leave_one_complete_set(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
 
 
+def held_lock(out: Path, text: bytes) -> int:
+    """OUT's lock, held as another run holds it, holding ``text``; the descriptor."""
+    import fcntl
+
+    (out / STATE).mkdir(parents=True)
+    lock = os.open(out / STATE / "lock", os.O_RDWR | os.O_CREAT)
+    os.write(lock, text)
+    fcntl.flock(lock, fcntl.LOCK_EX)
+    return lock
+
+
 def test_a_held_lock_makes_a_run_wait_and_say_so(tmp_path):
     import fcntl
 
     out = tmp_path / "out"
-    (out / STATE).mkdir(parents=True)
-    lock = os.open(out / STATE / "lock", os.O_RDWR | os.O_CREAT)
-    os.write(lock, b"4242\n")
-    fcntl.flock(lock, fcntl.LOCK_EX)
+    lock = held_lock(out, b"4242\n")
     messages = []
     with pytest.raises(OutputError, match="still being written by another sogen run"):
         write(out, SETS["single-standby"], force=False, lock_wait=0.3, notice=messages.append)
@@ -729,13 +737,8 @@ def test_a_held_lock_makes_a_run_wait_and_say_so(tmp_path):
 def test_a_lock_held_with_other_text_than_a_process_id_shows_none_of_it(tmp_path):
     """Whatever holds the lock wrote the text shown as its process: terminal escapes went to
     the console as they were."""
-    import fcntl
-
     out = tmp_path / "out"
-    (out / STATE).mkdir(parents=True)
-    lock = os.open(out / STATE / "lock", os.O_RDWR | os.O_CREAT)
-    os.write(lock, b"\x1b[31mRED\r")
-    fcntl.flock(lock, fcntl.LOCK_EX)
+    lock = held_lock(out, b"\x1b[31mRED\r")
     messages = []
     try:
         with pytest.raises(OutputError):

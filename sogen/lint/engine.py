@@ -27,7 +27,7 @@ from sogen.lint.rules import RULES, Finding
 from sogen.lint.rules.base import CLUSTER, FILE, FINDING_ORDER, GROUP, PAIR, SEVERITIES, Edit
 from sogen.lint.rules.suppression import Suppression, apply_suppressions, by_line, find_suppressions, is_suppressed
 from sogen.output import MANIFEST
-from sogen.textio import MAX_SOURCE_BYTES, UnreadableFile, parse_utf8, read_regular, utf8
+from sogen.textio import MAX_SOURCE_BYTES, UnreadableFile, parse_utf8, read_regular, utf8, walk_folders
 
 LANGUAGES = {".bat": BATCH, ".cmd": BATCH, ".reg": REGISTRY}
 MAX_FIX_ROUNDS = 10
@@ -194,7 +194,7 @@ def _walk(
 
         ignore = Ignored(top, unread)
     levels = top.rstrip(os.sep).count(os.sep)
-    for folder, dirs, files in _folders(top, report):
+    for folder, dirs, files in walk_folders(top, report):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         if depth is not None and folder.rstrip(os.sep).count(os.sep) - levels >= depth:
             dirs[:] = []
@@ -208,32 +208,6 @@ def _walk(
                 found.setdefault(os.path.join(folder, name), language)
             elif texts is not None and name.lower() in TOPOLOGY_TEXT_FILES:
                 texts.append(os.path.join(folder, name))
-
-
-def _folders(top: str, report: Callable[[OSError], None]) -> Iterator[tuple[str, list[str], list[str]]]:
-    """os.walk(top)'s (folder, folders, files), top down, folders not followed where they
-    are links; one folder at a time off a stack: os.walk recurses before Python 3.12, and
-    a tree a thousand folders deep ended in a RecursionError."""
-    stack = [top]
-    while stack:
-        folder = stack.pop()
-        try:
-            with os.scandir(folder) as listing:
-                entries = list(listing)
-        except OSError as exc:
-            report(exc)
-            continue
-        dirs, files, links = [], [], set()
-        for entry in entries:
-            try:
-                is_dir = entry.is_dir()
-                if is_dir and entry.is_symlink():
-                    links.add(entry.name)
-            except OSError:
-                is_dir = False
-            (dirs if is_dir else files).append(entry.name)
-        yield folder, dirs, files  # the caller prunes ``dirs`` in place, as with os.walk
-        stack.extend(os.path.join(folder, name) for name in reversed(dirs) if name not in links)
 
 
 # Four nodes, a few failover groups, a dozen files each: a folder holding more is no
