@@ -113,10 +113,11 @@ def _as_copied(operand: str, copies: dict[str, str]) -> str:
     """The operand with each copy's %NAME% read as the event variable it copies."""
     if "%" not in operand:
         return operand
-    return _REFERENCE.sub(lambda m: f"%{copies.get(m.group(1).upper(), m.group(1))}%", operand)
+    return WHOLE_REFERENCE.sub(lambda m: f"%{copies.get(m.group(1).upper(), m.group(1))}%", operand)
 
 
-_REFERENCE = re.compile(r"%([^%:=\s]+)%")
+# One %VAR% reference, no more (a SET value that copies a variable: SET EV=%ARMS_EVENT%).
+WHOLE_REFERENCE = re.compile(r"%([^%:=\s]+)%")
 
 
 @lru_cache(maxsize=4096)  # scripts share most of their IF lines
@@ -239,7 +240,7 @@ class FileContext(_Placed):
         for stmt in self.statements:
             if stmt.__class__ is Set and stmt.name.upper() not in own:
                 name = stmt.name.upper()
-                match = None if stmt.arithmetic or stmt.prompt else _REFERENCE.fullmatch(stmt.value)
+                match = None if stmt.arithmetic or stmt.prompt else WHOLE_REFERENCE.fullmatch(stmt.value)
                 source = match.group(1).upper() if match else None
                 if source not in VALUES or source == name:
                     source = None

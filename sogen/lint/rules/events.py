@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from typing import NamedTuple
 
 from sogen.i18n import N_, _, ngettext
-from sogen.lint.context import START, STOP, FileContext, event_variable, tested_event_variable
+from sogen.lint.context import START, STOP, WHOLE_REFERENCE, FileContext, event_variable, tested_event_variable
 from sogen.batch.events import VALUES
 from sogen.batch.expansion import ONE_WORD_ALWAYS, never_equal, one_word, operand_ends
 from sogen.batch.ir import Call, Chain, Command, Comment, Exit, Goto, If, Label, Set, Span, Stmt, Word
@@ -81,8 +81,6 @@ class Assignment(NamedTuple):
 
 # A SET value wholly in one pair of double quotes: one token, never empty.
 _QUOTED_VALUE = re.compile(r'"[^"]*"')
-# A SET value that is one variable's value, no more (SET EXITCODE=%ERROR_CLUSTER%).
-_COPY = re.compile(r"%([^%:=\s]+)%")
 
 
 def assignments(ctx: FileContext) -> dict[str, list[Assignment]]:
@@ -125,7 +123,7 @@ def assignments(ctx: FileContext) -> dict[str, list[Assignment]]:
                 kind = "quoted"
             else:
                 kind = "empty" if stmt.value == "" else None
-            copied = _COPY.fullmatch(stmt.value) if kind is None and not stmt.prompt else None
+            copied = WHOLE_REFERENCE.fullmatch(stmt.value) if kind is None and not stmt.prompt else None
             above = bisect.bisect_left(label_lines, stmt.span.line)  # the labels above the SET
             section = above > 0 and called[above - 1]
             sets.setdefault(name, []).append(
