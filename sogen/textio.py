@@ -66,7 +66,9 @@ def walk_folders(top: str, report: Callable[[OSError], None]) -> Iterator[tuple[
         except OSError as exc:
             report(exc)
             continue
-        dirs, files, links = [], [], set()
+        dirs: list[str] = []
+        files: list[str] = []
+        links: set[str] = set()
         for entry in entries:
             try:
                 is_dir = entry.is_dir()
