@@ -798,6 +798,21 @@ def test_import_command_writes_a_commented_topology(tmp_path):
     assert run("import", LEGACY / "guide-32-sqlserver", "-o", output).exit_code == 2  # no overwrite without --force
 
 
+def test_a_programs_own_options_leave_it_a_program(tmp_path):
+    """A review's case: the program's arguments after /W (cmd.exe /S /C, robocopy /S) once
+    chose ARMLOAD's service form, and import wrote a custom product whose service was
+    "Administrator cmd.exe D:\\job\\prep.bat"."""
+    _, text = import_group(
+        tmp_path,
+        b'IF "%ARMS_EVENT%" == "START" GOTO NORMAL\r\nGOTO EXIT\r\n:NORMAL\r\n'
+        b'ARMLOAD StarOffice /S /M "StarOffice Server"\r\n'
+        b'armload BKUP /U Administrator /W cmd.exe /S /C "D:\\job\\prep.bat"\r\n:EXIT\r\n',
+        b"ARMKILL StarOffice\r\n",
+    )
+    assert [p["type"] for p in YAML(typ="safe").load(text)["groups"][0]["products"]] == ["staroffice-server"]
+    assert '#   grp/start.bat:5: armload BKUP /U Administrator /W cmd.exe /S /C "D:\\job\\prep.bat"' in text
+
+
 def test_programs_are_listed_not_taken_for_services_nor_dropped(tmp_path):
     """ARMLOAD's application form (/U user /W program), as NEC's EXPRESSCLUSTER templates
     use it, runs a program: importing it as a custom product with service REPNORMAL made

@@ -105,7 +105,7 @@ def _classify(program: str, words: list[str], catalogue: _Catalogue):
     """(verb, target, product, instance, phase) of an external program and its argument values."""
     verb = _ARM_VERBS.get(program)
     if verb is not None:
-        if verb not in _WATCHED or not words:
+        if verb not in _WATCHED or not words or words[0][:1] == "/":  # `ARMLOAD /S ...` has no watch ID
             return verb, None, None, None, None
         product, instance = catalogue.by_watch_id(words[0])
         phase = {"ARMLOAD": "start", "ARMKILL": "stop"}.get(verb)

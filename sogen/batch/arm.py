@@ -27,6 +27,7 @@ class Bounded:
 
     minimum: int | None = None
     maximum: int | None = None
+    assumed: bool = False  # no source gives the range: sogen takes one
 
     @property
     def bounds(self) -> str:
@@ -54,6 +55,7 @@ class ArmOption(Bounded):
     value: str | None = None  # what its value is called ("retry"); None: a flag
     choices: tuple[str, ...] = ()
     rest: bool = False  # the value is the rest of the line: a program and its arguments
+    required: bool = False  # every line of its form has it
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -84,6 +86,11 @@ class ArmCommand:
         if len(self.forms) == 1:
             return self.forms[0]
         return next((f for f in self.forms if f.marker in given), None)
+
+    @property
+    def markers(self) -> tuple[str, ...]:
+        """The options that select a form (ARMLOAD's /S and /W), when it has several."""
+        return tuple(f.marker for f in self.forms if f.marker is not None) if len(self.forms) > 1 else ()
 
     def usages(self, form: ArmForm | None = None) -> str:
         """How NEC documents the command: ``form``, else every form."""
@@ -138,6 +145,8 @@ def _option(raw: dict) -> ArmOption:
         maximum=raw.get("maximum"),
         choices=tuple(raw.get("choices", ())),
         rest=raw.get("rest", False),
+        required=raw.get("required", False),
+        assumed=raw.get("assumed", False),
     )
 
 
@@ -148,7 +157,9 @@ def _form(raw: dict) -> ArmForm:
         usage=raw["usage"],
         marker=raw.get("marker"),
         options={o.name: o for o in map(_option, raw.get("options", ()))},
-        operand=ArmOperand(name=operand["name"], minimum=operand.get("minimum")) if operand else None,
+        operand=ArmOperand(name=operand["name"], minimum=operand.get("minimum"), assumed=operand.get("assumed", False))
+        if operand
+        else None,
     )
 
 
@@ -220,7 +231,16 @@ def _layout(program: str, texts: tuple[str, ...]) -> tuple:
     spec = load_arm_commands().commands[program]
     watched = bool(spec.watch_id and texts and texts[0][:1] != "/")
     first = 1 if watched else 0
-    form = spec.form_of_options({text.upper() for text in texts[first:] if text[:1] == "/"})
+    # The options up to one that takes the rest of the line choose the form: after
+    # `/W program` come the program's own arguments (`/W robocopy.exe D:\a E:\a /S`).
+    named = set()
+    for text in texts[first:]:
+        if text[:1] == "/":
+            named.add(text.upper())
+            option = spec.options.get(text.upper())
+            if option is not None and option.rest:
+                break
+    form = spec.form_of_options(named)
     known = form.options if form is not None else spec.options
     options, operands = [], []
     index = first

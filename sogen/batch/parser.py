@@ -56,6 +56,7 @@ __all__ = [
     "BUILTINS",
     "MAX_LINE",
     "MAX_NESTING",
+    "called_command",
     "parse_lines",
     "parse_script",
     "program_of",
@@ -568,6 +569,12 @@ def _simple_block_body(lines: Sequence[str], i: int, first_line: int) -> tuple[t
 
 
 # -- statements from a command's name and words (both paths) ----------------------------
+
+
+def called_command(call: Call) -> Command:
+    """What ``CALL program args`` runs, as a command of its own, marked as run through CALL."""
+    raw = " ".join([call.target, *(word.text for word in call.args)])
+    return Command(call.span, call.target, program_of(call.target), call.args, (), raw, ("call",))
 
 
 @lru_cache(maxsize=4096)  # scripts name few programs, over and over

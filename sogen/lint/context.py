@@ -19,8 +19,8 @@ from sogen.batch.control import ControlFlow, control_flow, walk
 from sogen.batch.events import COMBINATIONS, DIALECTS, VALUES, Combination, Dialect
 from sogen.batch.expansion import VARIABLE, operand_ends, percent_template
 from sogen.batch.interpreter import PathResult, analyse, script_dialect
-from sogen.batch.ir import Command, Comment, If, Label, Script, Set, Span, Stmt, Word
-from sogen.batch.parser import parse_script
+from sogen.batch.ir import Call, Command, Comment, If, Label, Script, Set, Span, Stmt, Word
+from sogen.batch.parser import called_command, parse_script
 from sogen.textio import DecodedText, decode_bytes
 
 if TYPE_CHECKING:
@@ -214,9 +214,21 @@ class FileContext(_Placed):
         return [s for s in self.statements if isinstance(s, Command)]
 
     @cached_property
+    def commands_run(self) -> list[Command]:
+        """The commands, and each CALL of a program as the command it runs (``call ARMLOAD
+        ...`` runs ARMLOAD as the line without CALL does), in file order."""
+        if not any(s.__class__ is Call for s in self.statements):
+            return self.commands
+        return [
+            s if s.__class__ is Command else called_command(s)
+            for s in self.statements
+            if s.__class__ is Command or (s.__class__ is Call and not s.is_label)
+        ]
+
+    @cached_property
     def arm_calls(self) -> list[tuple[Command, ArmCall]]:
         """The ARM command lines, read against NEC's documented forms once for every rule."""
-        return [(command, call) for command in self.commands if (call := read_arm_call(command)) is not None]
+        return [(command, call) for command in self.commands_run if (call := read_arm_call(command)) is not None]
 
     @cached_property
     def ifs(self) -> list[If]:

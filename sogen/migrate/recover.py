@@ -376,10 +376,10 @@ def unknown_watch_id(action) -> bool:
     variable (``ARMLOAD %a /S /M "%b"`` for each line of a file), or a variable the script
     does not set (``ARMLOAD %APPID% ...``, read as ARMLOAD /S ...), which no product of a
     topology can be."""
-    if action.target is None:
-        return False
+    if action.target is None:  # ARMLOAD /S ...: no watch ID at all
+        return action.verb in ("ARMLOAD", "ARMKILL")
     service = _service_of(action) if action.verb == "ARMLOAD" else None
-    return "%" in action.target or action.target.startswith("/") or (service is not None and "%" in service)
+    return "%" in action.target or (service is not None and "%" in service)
 
 
 def runs_a_program(action) -> bool:

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 from sogen.i18n import N_, _
 from sogen.batch.actions import described
-from sogen.batch.arm import ArmCall, Bounded, is_option, load_arm_commands
+from sogen.batch.arm import ArmCall, Bounded, GivenOption, is_option, load_arm_commands
 from sogen.lint.context import FileContext, kind_from_name
 from sogen.batch.ir import Command, Span, Word
 from sogen.lint.rules.base import ERROR, WARNING, Edit, Finding, Fix, Rule, ClusterRule, one_per_line, register
@@ -45,8 +45,9 @@ def covering(words: list[Word]) -> Span:
 class UnquotedServiceName(Rule):
     """
     ## What it does
-    Checks for service names with a space that are not in double quotes. This is
-    about ARMLOAD's `/M` and about `net start` / `net stop`.
+    Checks for service names with a space that are not in double quotes: the
+    name that ends ARMLOAD's service form (after `/M` or `/R retry ...`) and that
+    of `net start` / `net stop`, also run through `CALL`.
 
     ## Why it matters in a cluster
     cmd splits arguments at spaces: `ARMLOAD StarOffice /S /M StarOffice Server`
@@ -75,10 +76,16 @@ class UnquotedServiceName(Rule):
     severity = ERROR
 
     def check(self, ctx: FileContext) -> Iterator[Finding]:
-        for command in ctx.commands:
-            if command.program == "armload":
-                found = option_value(command, "/M")
-                words, how = (found[1] if found else []), f"{command.name} /M"
+        services = {id(command): call for command, call in ctx.arm_calls if command.program == "armload"}
+        for command in ctx.commands_run:
+            call = services.get(id(command))
+            if call is not None:
+                if call.watch_id is None or (call.form is not None and call.form.operand is None):
+                    continue  # SO309's: the first word is no watch ID; the application form runs a program
+                # The words no option took (`/S /M StarOffice Server`, `/S /R 3 StarOffice Server`).
+                words = list(call.operands)
+                watched = any(given.word.text.upper() == "/M" for given in call.options)
+                how = f"{command.name} /M" if watched else command.name
             elif command.program == "net" and command.args and command.args[0].value.lower() in ("start", "stop"):
                 words = list(command.args[1:])
                 words = words[: next((i for i, w in enumerate(words) if is_option(w)), len(words))]
@@ -87,15 +94,13 @@ class UnquotedServiceName(Rule):
                 continue
             if len(words) < 2:
                 continue
-            name = " ".join(w.text for w in words)
             stray = " ".join(w.text for w in words[1:])
-            yield self.finding(
-                ctx,
-                covering(words),
-                _('{how} gets the service name {first} and a stray {stray}: the name has a space, write {how} "{name}"').format(
-                    how=how, first=words[0].text, stray=stray, name=name
-                ),
-            )
+            if any('"' in w.text for w in words):  # no one pair of quotes makes them one name
+                message = _("{how} gets the service name {first} and a stray {stray}: give it one name, in double quotes")
+            else:
+                message = _('{how} gets the service name {first} and a stray {stray}: the name has a space, write {how} "{name}"')
+            name = " ".join(w.text for w in words)
+            yield self.finding(ctx, covering(words), message.format(how=how, first=words[0].text, stray=stray, name=name))
 
 
 @register
@@ -131,7 +136,7 @@ class BadArmloadcAction(Rule):
 
     def check(self, ctx: FileContext) -> Iterator[Finding]:
         actions = load_arm_commands().commands["armloadc"].options["/W"].choices
-        for command in ctx.commands:
+        for command in ctx.commands_run:
             if command.program != "armloadc":
                 continue
             found = option_value(command, "/W")
@@ -217,7 +222,7 @@ class PauseWithoutContinue(Rule):
 
     @one_per_line
     def check(self, ctx: FileContext) -> Iterator[Finding]:
-        if not any(c.program == "armloadc" for c in ctx.commands):
+        if not any(c.program == "armloadc" for c in ctx.commands_run):
             return
         for result in ctx.distinct_paths:
             paused = {}  # watch ID -> its PAUSE
@@ -313,8 +318,11 @@ class UnknownArmOption(Rule):
     [/H hour] [/SCR] [/WAIT time] [/INT time]} service-name` and its application
     form `ARMLOAD watchID /U user /W program [arguments]` (whose program
     arguments are the program's, not ARMLOAD's), `ARMLOADC watchID /W action`,
-    `ARMBCAST /MSG "text" /A`; ARMKILL and ARMSLEEP take none. A line with `/S`
-    is judged by the service form, one with `/W` by the application form.
+    `ARMBCAST /MSG "text" /A`, `ARMKILL watchID [/T time]` (the `/T` of NEC's
+    EXPRESSCLUSTER migration samples); ARMSLEEP takes none. A line with `/S` is
+    judged by the service form, one with `/W` by the application form: only the
+    options before `/W` say which, what follows `/W` is the program's
+    (`/W cmd.exe /S /C ...`). Lines run through `CALL` are judged the same.
 
     ## Why it matters in a cluster
     An unknown option makes the ARM command fail or ignore the rest of the line,
@@ -342,6 +350,8 @@ class UnknownArmOption(Rule):
     chapter 8 "General Customization Process", Command Reference (ARMLOAD,
     ARMKILL), and the guide's sections 1.4.1, 1.5 and 3.2; `sogen/arm_commands.toml`
     holds what they say, with the addresses.
+    NEC's EXPRESSCLUSTER/UM8700 README, a migration of ARM scripts to
+    EXPRESSCLUSTER X (`armload ... /WAIT 0`, `armkill ID /T 0`).
     """
 
     code = "SO307"
@@ -365,12 +375,17 @@ class BadArmValue(Rule):
     ## What it does
     Checks the values ARM command options take, against their documented
     ranges: ARMLOAD `/R retry` is 1 to 9, `/H hour` 1 to 24, `/WAIT time` 0 to
-    3600 (0: wait for the start without end), `/INT time` a positive whole
-    number, `/U` names a user and `/W` a program;
-    ARMBCAST `/MSG` has a text. It also checks that ARMLOAD's service form ends
-    with the service name and that ARMSLEEP has a positive number of seconds.
+    3600 (0: wait for the start without end), `/U` names a user and `/W` a
+    program; ARMBCAST has `/MSG` and a text. Where no document at hand gives a
+    range, a whole number is asked for and the message says the range is
+    sogen's: `/INT time` 1 or more, ARMKILL `/T time` and ARMSLEEP's seconds 0
+    or more. It also checks that ARMLOAD has `/S` (a service) or `/W` (a
+    program), that its service form ends with the service name, that no option
+    is given twice with other values, and that no words are left over that the
+    command does not take (`ARMSLEEP 30 40`, `ARMKILL StarOffice "StarOffice
+    Server"`, a message cut at its first blank: `ARMBCAST /MSG Failed to connect`).
     Values with `%VAR%` are only known on the server and are not judged;
-    ARMLOADC's `/W` is SO302's.
+    ARMLOADC's `/W` is SO302's, a service name of several words SO301's.
 
     ## Why it matters in a cluster
     ARMLOAD with a retry count it does not accept, or without the service it
@@ -398,6 +413,8 @@ class BadArmValue(Rule):
     chapter 8 "General Customization Process", Command Reference (ARMLOAD,
     ARMKILL), and the guide's sections 1.4.1, 1.5 and 3.2; `sogen/arm_commands.toml`
     holds what they say, with the addresses.
+    NEC's EXPRESSCLUSTER/UM8700 README, a migration of ARM scripts to
+    EXPRESSCLUSTER X (`armload ... /WAIT 0`, `armkill ID /T 0`).
     """
 
     code = "SO308"
@@ -412,10 +429,22 @@ class BadArmValue(Rule):
                 yield self.finding(ctx, problems[0][0], "; ".join(text for _span, text in problems))
 
     def problems(self, command: Command, call: ArmCall) -> Iterator[tuple[Span, str]]:
-        name = command.name
+        name, form = command.name, call.form
+        if form is None and call.spec.markers:
+            yield command.span, _("{command} has no {markers}: NEC documents {usages}").format(
+                command=name, markers=_(" or ").join(call.spec.markers), usages=call.usages
+            )
+        given_once: dict[str, GivenOption] = {}
         for given in call.options:
             option = given.option
-            if option is None or option.value is None or option.choices:
+            if option is None:
+                continue
+            first = given_once.setdefault(option.name, given)
+            if first is not given and _values(first) != _values(given):
+                yield given.word.span, _("{command} gives {option} twice, with other values: {usages}").format(
+                    command=name, option=given.word.text, usages=call.usages
+                )
+            if option.value is None or option.choices:
                 continue
             if not given.values:
                 needs = f" ({option.bounds})" if option.minimum is not None else ""
@@ -424,7 +453,29 @@ class BadArmValue(Rule):
                 )
             elif not option.accepts(given.values[0].value) and not expanded_at_run_time(given.values[0]):
                 yield given.values[0].span, out_of_range(f"{name} {given.word.text}", given.values[0], option)
-        operand = call.form.operand if call.form is not None else None
+        if form is None:
+            return
+        for option in form.options.values():
+            if option.required and option.name not in given_once:
+                yield command.span, _("{command} has no {option}: {usages}").format(
+                    command=name, option=option.name, usages=call.usages
+                )
+        operand = form.operand
+        # A service name in several words is SO301's (`/M StarOffice Server`).
+        taken = 0 if operand is None else len(call.operands) if operand.name == "service name" else 1
+        stray = call.operands[taken:]
+        if stray:
+            words = " ".join(w.text for w in stray)
+            cut = _value_before(command, call, stray[0])
+            if cut is not None:  # `ARMBCAST /MSG Failed to connect`: a text cut at its first blank
+                whole = " ".join(w.value for w in (*cut.values, *stray))
+                yield covering(list(stray)), _(
+                    '{command} {option} takes one word, {value}, and not {words}: write {option} "{whole}"'
+                ).format(command=name, option=cut.word.text, value=cut.values[-1].text, words=words, whole=whole)
+            else:
+                yield covering(list(stray)), _("{command} does not take {words}: NEC documents {usages}").format(
+                    command=name, words=words, usages=call.usages
+                )
         if operand is None:
             return
         if not call.operands:
@@ -435,7 +486,22 @@ class BadArmValue(Rule):
             yield call.operands[0].span, out_of_range(name, call.operands[0], operand)
 
 
+def _values(given: GivenOption) -> list[str]:
+    return [word.value.upper() for word in given.values]
+
+
+def _value_before(command: Command, call: ArmCall, word: Word) -> GivenOption | None:
+    """The option whose value ``word`` follows: the rest of a text cut at a blank."""
+    at = next(index for index, arg in enumerate(command.args) if arg is word)
+    before = command.args[at - 1] if at else None
+    return next((given for given in call.options if given.values and given.values[-1] is before), None)
+
+
 def out_of_range(what: str, word: Word, bounded: Bounded) -> str:
+    if bounded.assumed:
+        return _("{what} takes {bounds}, not {value} (no NEC document at hand gives the range: sogen takes this one)").format(
+            what=what, bounds=bounded.bounds, value=word.text
+        )
     return _("{what} takes {bounds} (NEC's documented range), not {value}").format(
         what=what, bounds=bounded.bounds, value=word.text
     )
@@ -484,7 +550,7 @@ class BadWatchId(Rule):
 
     def check(self, ctx: FileContext) -> Iterator[Finding]:
         documented = load_arm_commands()
-        for command in ctx.commands:
+        for command in ctx.commands_run:
             spec = documented.commands.get(command.program)
             if spec is None or not spec.watch_id:
                 continue

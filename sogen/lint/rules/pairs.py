@@ -7,8 +7,7 @@ from typing import NamedTuple
 
 from sogen.i18n import N_, _
 from sogen.lint.context import FileContext
-from sogen.batch.ir import Call, Span
-from sogen.batch.parser import program_of
+from sogen.batch.ir import Span
 from sogen.lint.rules.arm import watch_id
 from sogen.lint.rules.base import ERROR, WARNING, Finding, PairRule, register
 
@@ -69,34 +68,32 @@ class WatchPairRule(PairRule):
     def summarize(ctx: FileContext) -> WatchUses:
         uses = []
         within_script = loaded_then_killed(ctx)
-        written = {}  # id(command) -> whether it runs a program; its watch ID is a %variable%
+        written = {}  # span of a line whose watch ID is a %variable% -> whether it runs a program
         for command, call in ctx.arm_calls:
             word = watch_id(command) if command.program in ("armload", "armkill") else None
             if word is None or (command.span.line, command.span.column) in within_script:
                 continue
             runs_program = call.form is not None and call.form.name == "application"
             if "%" in word.value or "!" in word.value:
-                written[id(command)] = runs_program
+                written[command.span] = runs_program
                 continue
             uses.append(WatchUse(command.program, word.value, command.span, ctx.line_text(command.span.line), runs_program))
-        # A watch ID only a path knows (`armload %1` in a routine CALLed with it), or a line
-        # read as another command (`call ARMKILL StarOffice`): the IDs the paths ran.
-        called = any(isinstance(s, Call) and program_of(s.target) in ("armload", "armkill") for s in ctx.statements)
-        if not written and not called:
+        if not written:
             return WatchUses(ctx.display_path, tuple(uses))
-        known = {id(command) for command, _call in ctx.arm_calls}
+        # A watch ID only a path knows (`armload %1` in a routine CALLed with it): the IDs the paths ran.
+        read = {command.span for command, _call in ctx.arm_calls if command.span not in written}
         ran: dict[tuple, WatchUse] = {}
         for result in ctx.distinct_paths:
             for action in result.actions:
-                stmt = action.stmt
-                if action.verb not in ("ARMLOAD", "ARMKILL") or not action.target:
+                span = action.stmt.span
+                if action.verb not in ("ARMLOAD", "ARMKILL") or not action.target or span in read:
                     continue
-                if (id(stmt) in known and id(stmt) not in written) or (stmt.span.line, stmt.span.column) in within_script:
+                if (span.line, span.column) in within_script:
                     continue
-                key = (action.verb, action.target.lower(), stmt.span)
+                key = (action.verb, action.target.lower(), span)
                 if key not in ran:
-                    source = ctx.line_text(stmt.span.line)
-                    ran[key] = WatchUse(action.verb.lower(), action.target, stmt.span, source, written.get(id(stmt), False))
+                    source = ctx.line_text(span.line)
+                    ran[key] = WatchUse(action.verb.lower(), action.target, span, source, written.get(span, False))
         return WatchUses(ctx.display_path, tuple(uses) + tuple(ran.values()))
 
     def report(

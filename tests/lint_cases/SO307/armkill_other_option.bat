@@ -1,0 +1,9 @@
+rem start.bat
+IF "%ARMS_EVENT%" == "START" GOTO NORMAL
+GOTO EXIT
+:NORMAL
+IF "%ARMS_DISK%" == "FAILURE" GOTO EXIT
+ARMKILL StarOffice /T 0 /F
+GOTO EXIT
+:EXIT
+exit
