@@ -71,11 +71,21 @@ def _read_at(lowered: str, at: int) -> bool:
     if not _NAME_AT.match(lowered, at):
         return False
     if at and lowered[at - 1] in "%!":
-        return True
+        return not _in_comment(lowered, at)
     blank = at
     while blank and lowered[blank - 1] in " \t":
         blank -= 1
-    return blank < at and lowered.endswith("defined", 0, blank)
+    return blank < at and lowered.endswith("defined", 0, blank) and not _in_comment(lowered, at)
+
+
+def _in_comment(text: str, at: int) -> bool:
+    """Whether ``at`` stands in a comment: a REM or :: line, or a ``& rem`` after a command
+    (``rem was: IF "%ARMS_EVENT%" == "START"`` in a script ported to CLUSTERPRO X)."""
+    from sogen.batch.parser import code_of  # loaded by then wherever scripts are read; not by generate
+
+    start = text.rfind("\n", 0, at) + 1
+    end = text.find("\n", at)
+    return at - start >= len(code_of(text[start : end if end >= 0 else len(text)]))
 
 
 def dialect_of(text: str) -> Dialect:

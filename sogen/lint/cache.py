@@ -37,6 +37,7 @@ RESULT_CLASSES = frozenset({
     ("sogen.lint.rules.suppression", "Suppression"),
     ("sogen.lint.rules.pairs", "WatchUse"),
     ("sogen.lint.rules.pairs", "WatchUses"),
+    ("sogen.lint.rules.events", "DialectRead"),
     ("sogen.batch.ir", "Span"),
 })  # fmt: skip
 

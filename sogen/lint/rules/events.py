@@ -14,10 +14,10 @@ from typing import NamedTuple
 
 from sogen.i18n import N_, _, ngettext
 from sogen.lint.context import START, STOP, WHOLE_REFERENCE, FileContext, event_variable, tested_event_variable
-from sogen.batch.events import VALUES
+from sogen.batch.events import CLP, DIALECTS, VALUES
 from sogen.batch.expansion import ONE_WORD_ALWAYS, never_equal, one_word, operand_ends
 from sogen.batch.ir import Call, Chain, Command, Comment, Exit, Goto, If, Label, Set, Span, Stmt, Word
-from sogen.lint.rules.base import ERROR, WARNING, Edit, Finding, Fix, Rule, one_per_line, register
+from sogen.lint.rules.base import ERROR, WARNING, ClusterRule, Edit, Finding, Fix, Rule, one_per_line, register
 from sogen.lint.rules.labels import only_exits, sections
 
 EVENTS_BY_KIND = {START: ("START", "FAILOVER", "RECOVER"), STOP: ("START", "FAILOVER")}
@@ -810,3 +810,101 @@ class OperandsNeverEqual(Rule):
 def repr_text(text: str) -> str:
     """Literal text in a message, in single quotes: ``'"'``, ``'S'``."""
     return f"'{text}'"
+
+
+class DialectRead(NamedTuple):
+    """What a script's event tests read: a summary for SO208."""
+
+    dialect: str  # "arm" or "clp"
+    variable: str  # the first event variable it tests
+    span: Span
+    source: str
+
+
+@register
+class MixedClusterDialects(ClusterRule):
+    """
+    ## What it does
+    Compares the event variables the scripts of one cluster (a folder with a
+    `manifest.json`, or the group folders side by side in one folder) test: all
+    of them ARM's `ARMS_*`, or all CLUSTERPRO X's `CLP_*`. A script that tests
+    neither is left out; one that mixes both is SO206's; with `--dialect` every
+    script is read in the dialect given, and SO206 reports the others.
+
+    ## Why it matters in a cluster
+    A cluster runs one product, which sets its own variables and no others. When
+    a cluster moves to CLUSTERPRO X and one script is left behind, that script
+    never sees its event: a stop script that still tests `"%ARMS_EVENT%" ==
+    "START"` takes its fallback path on every stop, and ARMKILL never runs.
+    Each script on its own looks right. The cluster's dialect is the one most of
+    its scripts test (CLUSTERPRO X's when as many test each: the cluster is being
+    ported); the others are reported.
+
+    ## Example
+    ```batch
+    rem start.bat
+    IF "%CLP_EVENT%" == "START" GOTO NORMAL
+    GOTO EXIT
+    :NORMAL
+    IF "%CLP_DISK%" == "FAILURE" GOTO EXIT
+    ARMLOAD StarOffice /S /M "StarOffice Server"
+    :EXIT
+    rem stop.bat
+    IF "%ARMS_EVENT%" == "START" GOTO NORMAL
+    GOTO EXIT
+    :NORMAL
+    ARMKILL StarOffice
+    :EXIT
+    ```
+
+    ## Use instead
+    ```batch
+    rem stop.bat
+    IF "%CLP_EVENT%" == "START" GOTO NORMAL
+    GOTO EXIT
+    :NORMAL
+    ARMKILL StarOffice
+    :EXIT
+    ```
+
+    ## Fix
+    Not automatic: rename the script's tests to the variables of the product
+    the cluster runs.
+    """
+
+    code = "SO208"
+    name = "mixed-cluster-dialects"
+    severity = ERROR
+
+    @staticmethod
+    def summarize(ctx: FileContext) -> DialectRead | None:
+        if ctx.forced_dialect is not None:
+            return None
+        dialect = ctx.dialect
+        for stmt, variable, _word in ctx.arms_tests:
+            if variable in dialect.variables:
+                return DialectRead(dialect.name, variable, stmt.span, ctx.line_text(stmt.span.line))
+        return None
+
+    def check_cluster(self, summaries: dict[str, object]) -> Iterator[Finding]:
+        reads = {path: read for path, read in summaries.items() if isinstance(read, DialectRead)}
+        counts = {name: sum(1 for read in reads.values() if read.dialect == name) for name in DIALECTS}
+        if sum(1 for count in counts.values() if count) < 2:
+            return
+        # The most scripts' dialect; on a tie CLUSTERPRO X's, where a half-ported cluster is going.
+        cluster = max(DIALECTS, key=lambda name: (counts[name], name == CLP.name))
+        example = next(path for path in sorted(reads) if reads[path].dialect == cluster)
+        for path in sorted(reads):
+            read = reads[path]
+            if read.dialect == cluster:
+                continue
+            counterpart = DIALECTS[cluster].counterpart(read.variable)
+            yield self.finding_at(
+                path,
+                read.span,
+                read.source,
+                _(
+                    "this script tests {variable}, the cluster's other scripts {counterpart} ({example}): a "
+                    "cluster sets one product's variables, so this script never sees its event; write %{counterpart}%"
+                ).format(variable=read.variable, counterpart=counterpart, example=example),
+            )

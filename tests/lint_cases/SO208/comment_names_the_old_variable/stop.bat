@@ -1,0 +1,8 @@
+rem stop.bat
+IF "%CLP_EVENT%" == "START" GOTO NORMAL
+IF "%CLP_EVENT%" == "FAILOVER" GOTO NORMAL
+GOTO EXIT
+:NORMAL
+ARMKILL StarOffice
+:EXIT
+exit
