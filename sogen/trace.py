@@ -157,7 +157,10 @@ def render_path(path: str, result: PathResult, dialect: Dialect) -> str:
     for number, (action, place) in enumerate(zip(result.actions, places), start=1):
         note = _product_note(action)
         lines.append(f"  {number:>{width}}  {place:<{place_width}}  {action.text}{note}")
-    lines.append(_("ends: {how}").format(how=ending(result)))
+    how = ending(result)
+    if exit_code(result) is not None:
+        how = _("{how}, exit code {code}").format(how=how, code=result.exit_code)
+    lines.append(_("ends: {how}").format(how=how))
     if result.uncertain:
         lines.append(_(
             "note: this path depends on something only the server knows (a variable the script\n"
@@ -199,6 +202,13 @@ END_NAMES = {
     "undefined-label": N_("undefined-label"), "batch-file": N_("batch-file"),
 }  # fmt: skip
 _ERROR_ENDS = ("syntax-error", "undefined-label", "loop-limit")
+# The ends whose exit code the analysis knows (after a syntax error it is cmd's; after a
+# batch file run without CALL, that file's): CLUSTERPRO X reads it as success or failure.
+_CODE_KNOWN = ("exit", "eof", "undefined-label")
+
+
+def exit_code(result: PathResult) -> int | None:
+    return result.exit_code if result.end in _CODE_KNOWN else None
 
 
 def _rows(results: list[PathResult]) -> list[tuple[str, ...]]:
@@ -206,7 +216,11 @@ def _rows(results: list[PathResult]) -> list[tuple[str, ...]]:
     for result in results:
         combination = result.combination
         actions = ", ".join(compact(action) for action in result.actions) or "-"
-        end = _(END_NAMES[result.end]) + (" " + _("(uncertain)") if result.uncertain else "")
+        end = _(END_NAMES[result.end])
+        if result.exit_code and result.end in _CODE_KNOWN:
+            end = _("{end} (code {code})").format(end=end, code=result.exit_code)
+        if result.uncertain:
+            end += " " + _("(uncertain)")
         rows.append((combination.event or _("(unset)"), combination.server, combination.disk, actions, end))
     return rows
 
@@ -249,6 +263,7 @@ def to_json(path: str, results: list[PathResult], dialect: Dialect) -> dict:
                 "server": result.combination.server,
                 "disk": result.combination.disk,
                 "end": result.end,
+                "exit_code": exit_code(result),  # null: not known (a syntax error, a batch file run)
                 "uncertain": result.uncertain,
                 "actions": [
                     {

@@ -599,12 +599,33 @@ def test_trace_one_combination():
     assert lines[0].endswith("ARMS_EVENT=START ARMS_SERVER=OTHER ARMS_DISK=SUCCESS")
     assert lines[1].split() == ["1", "22:1", "ARMBCAST", "/MSG", '"プライオリティサーバ以外で起動中です"', "/A"]
     assert "NET start MSSQLServer  [sqlserver #1 start]" in lines[2]
-    assert lines[-1] == "ends: EXIT at line 47"
+    assert lines[-1] == "ends: EXIT at line 47, exit code 0"
 
 
 def test_trace_syntax_error_and_unset_event():
     _, text = run(str(TRACE_CASES / "wf_sqlserver_start_as_printed.bat"), "unset")
-    assert "no cluster actions" in text and "ends: syntax error at line 4: Windows' cmd stops the script here" in text
+    assert "no cluster actions" in text and "ends: syntax error at line 4: Windows' cmd stops the script here\n" in text
+
+
+def test_trace_shows_the_exit_code_clusterpro_x_reads(tmp_path):
+    """A review's case: NEC's CLUSTERPRO X templates end a failure with `exit 1`, which X
+    takes for a failed start; trace showed only "ends: EXIT at line 6"."""
+    script = tmp_path / "start.bat"
+    script.write_bytes(
+        b'IF "%CLP_EVENT%" == "RECOVER" GOTO EXIT\r\nIF NOT "%CLP_DISK%" == "SUCCESS" GOTO ERROR_DISK\r\n'
+        b'armload StarOffice /S /M "StarOffice Server"\r\nGOTO EXIT\r\n:ERROR_DISK\r\nexit 1\r\n:EXIT\r\n'
+    )
+    _, text = run(str(script), "start", "home", "failure")
+    assert text.splitlines()[-1] == "ends: EXIT at line 6, exit code 1"
+    _, text = run(str(script), "start", "home", "success")
+    assert text.splitlines()[-1] == "ends: end of the file, exit code 0"
+    _, text = run(str(script), matrix=True)
+    rows = {tuple(line.split()[:3]): line for line in text.splitlines()[2:]}
+    assert rows["START", "HOME", "FAILURE"].endswith("exit (code 1)")
+    assert rows["START", "HOME", "SUCCESS"].endswith("ARMLOAD StarOffice  eof")
+    _, text = run(str(script), matrix=True, output_format="json")
+    codes = {(c["event"], c["disk"]): c["exit_code"] for c in json.loads(text)["combinations"]}
+    assert codes["START", "FAILURE"] == 1 and codes["START", "SUCCESS"] == 0
 
 
 def test_trace_matrix_plain_text(capsys):

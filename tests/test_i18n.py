@@ -406,5 +406,5 @@ def test_trace_table_and_migration_rows_name_their_ends_and_an_unset_event_in_ja
     finally:
         i18n.set_language(before)
     rows = out.getvalue().splitlines()[2:]
-    assert rows and all(row.endswith(("ラベルなし", "ファイル末尾")) for row in rows), rows
+    assert rows and all(row.endswith(("ラベルなし (終了コード 1)", "ファイル末尾")) for row in rows), rows
     assert unset.startswith("(未設定)/")
