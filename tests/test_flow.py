@@ -784,7 +784,28 @@ def test_generated_clusterpro_x_scripts_run_as_the_arm_ones():
     arm = load_topology(Path(__file__).resolve().parent.parent / "samples" / "single-standby.yaml")
     clp = arm.model_copy(update={"settings": arm.settings.model_copy(update={"dialect": "clp"})})
     arm_files, clp_files = group_artifacts(arm, 0), group_artifacts(clp, 0)
+    not_running = "rem ActiveRecoveryManager 未動作".encode("cp932"), "rem Cluster Server 未動作".encode("cp932")
     for name in ("start.bat", "stop.bat"):
-        assert b"ARMS_" not in clp_files[name] and clp_files[name] == in_clp(arm_files[name])
+        assert b"ARMS_" not in clp_files[name] and clp_files[name] == in_clp(arm_files[name]).replace(*not_running)
         results = analyse(parse_script(name, clp_files[name]))
         assert results[Combination("START", "HOME", "SUCCESS")].tests[0] == (0, "CLP_EVENT")
+
+
+def test_clusterpro_x_topologies_say_cluster_server_where_the_guide_says_arm(tmp_path):
+    """A review's case: X-dialect scripts said "ActiveRecoveryManager" is not running, where
+    NEC's CLUSTERPRO X samples (9.0.3-1) say "Cluster Server"; and the topology refused
+    the spelling clusterpro-x that --dialect takes."""
+    from sogen.generator.artifacts import group_artifacts
+    from sogen.topology.load import load_topology
+
+    sample = (Path(__file__).resolve().parent.parent / "samples" / "single-standby.yaml").read_text(encoding="utf-8")
+    path = tmp_path / "x.yaml"
+    path.write_text(sample + "settings:\n  dialect: clusterpro-x\n", encoding="utf-8")
+    start = group_artifacts(load_topology(path), 0)["start.bat"].decode("cp932")
+    assert "rem Cluster Server 未動作\r\nGOTO no_arm" in start
+    assert 'ARMBCAST /MSG "Cluster Server が動作状態にありません" /A' in start and "ActiveRecoveryManager" not in start
+    path.write_text(sample + "settings:\n  dialect: clp\n  messages:\n    no_arm: クラスタ停止中\n", encoding="utf-8")
+    start = group_artifacts(load_topology(path), 0)["start.bat"].decode("cp932")
+    assert 'ARMBCAST /MSG "クラスタ停止中" /A' in start
+    path.write_text(sample, encoding="utf-8")
+    assert 'ARMBCAST /MSG "ActiveRecoveryManagerが動作状態にありません" /A' in group_artifacts(load_topology(path), 0)["start.bat"].decode("cp932")

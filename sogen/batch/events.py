@@ -41,6 +41,8 @@ class Dialect(NamedTuple):
 ARM = Dialect("arm", "ARMS_EVENT", "ARMS_SERVER", "ARMS_DISK")
 CLP = Dialect("clp", "CLP_EVENT", "CLP_SERVER", "CLP_DISK")
 DIALECTS = {dialect.name: dialect for dialect in (ARM, CLP)}
+# How --dialect and settings.dialect may name one: "clusterpro-x" is migrate's first spelling.
+SPELLINGS = {"arm": "arm", "clp": "clp", "clusterpro-x": "clp"}
 # The values the cluster sets, by variable of either dialect (a script tests "not set"
 # as an empty string).
 VALUES = {

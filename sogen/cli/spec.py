@@ -14,6 +14,7 @@ This module imports nothing heavy: `sogen lint FILE` reads it on every run.
 
 from __future__ import annotations
 
+from sogen.batch.events import SPELLINGS
 from sogen.i18n import N_
 
 # Global options: accepted anywhere before "--", for every command.
@@ -24,9 +25,8 @@ SHELLS = ("bash", "zsh", "fish", "powershell")
 # against sogen.lint.report.FORMATS, sogen.lint.rules.base.SEVERITIES, sogen.batch.events.DIALECTS.
 LINT_FORMATS = ("human", "json", "sarif", "github")
 SEVERITIES = ("error", "warning", "info")
-# "clusterpro-x" is the other spelling of "clp" (migrate's, from before the lint issue).
-DIALECT_CHOICES = ("arm", "clp", "clusterpro-x")
-DIALECT_NAMES = {"arm": "arm", "clp": "clp", "clusterpro-x": "clp"}
+DIALECT_CHOICES = tuple(SPELLINGS)
+DIALECT_NAMES = SPELLINGS
 
 # What a value names, for the completion scripts: the metavars that complete file names
 # and the ones that complete folder names.

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from sogen.i18n import N_, _, ngettext
 from sogen.migrate.recover import ImportError_, RecoveredGroup, Sourced
 from sogen.topology.load import PLACEHOLDER
-from sogen.topology.model import Messages
+from sogen.topology.model import default_messages
 
 SCHEMA_LINE = "yaml-language-server: $schema=topology.schema.json\n"
 
@@ -314,7 +314,8 @@ def texts_not_kept(groups: list[RecoveredGroup]) -> list[str]:
     """A group's broadcast texts that differ from those the topology keeps (see
     kept_messages). A group that broadcasts the guide's text loses it too."""
     kept = kept_messages(groups)
-    guide = Messages()
+    dialect = next((g.dialect.value for g in groups if g.dialect), "arm")  # the topology's, as below
+    guide = default_messages(dialect)
     dropped = []
     for group in order_groups(groups):
         for key, text in kept.items():

@@ -12,10 +12,11 @@ import ipaddress
 import re
 from typing import Annotated, Literal, Union, get_args
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from sogen.batch import MAX_LINE
 from sogen.batch.arm import load_arm_commands
+from sogen.batch.events import SPELLINGS
 from sogen.i18n import N_, _
 
 # Characters that change what a batch line means (&|<> redirect or chain,
@@ -551,6 +552,12 @@ class Group(StrictModel):
         return next((p for p in self.products if isinstance(p, kind)), None)
 
 
+# What a script broadcasts when the cluster product is not running (its event variable is
+# unset), by dialect: the guide's (section 1.4.1) and that of NEC's CLUSTERPRO X script
+# samples (start.bat and stop.bat, sample version 9.0.3-1: `rem Cluster Server 未動作`).
+NOT_RUNNING_MESSAGES = {"arm": "ActiveRecoveryManagerが動作状態にありません", "clp": "Cluster Server が動作状態にありません"}
+
+
 class Messages(StrictModel):
     """ARMBCAST texts. Defaults are the guide's (section 1.4.1)."""
 
@@ -565,7 +572,11 @@ class Messages(StrictModel):
     stop_home_failover: QuotedText = "最高プライオリティサーバで終了中です(フェイルオーバ後)"
     stop_other_failover: QuotedText = "プライオリティサーバ以外で終了中です(フェイルオーバ後)"
     disk_error: QuotedText = "切替パーティションの接続に失敗しました"
-    no_arm: QuotedText = "ActiveRecoveryManagerが動作状態にありません"
+    no_arm: QuotedText = Field(default=NOT_RUNNING_MESSAGES["arm"], description=N_(
+        "broadcast when the event variable is unset; the default is the guide's, and with dialect clp "
+        "that of NEC's CLUSTERPRO X script samples"))
+
+
 
 
 class Settings(StrictModel):
@@ -582,12 +593,22 @@ class Settings(StrictModel):
         "v5: Windows Registry Editor 5.00, UTF-16LE with BOM (Windows 2000 and later)"),
     )
     # The variable names CLUSTERPRO sets for a start/stop script, by product (sogen.batch.events).
-    dialect: Literal["arm", "clp"] = Field(
+    dialect: Annotated[Literal["arm", "clp", "clusterpro-x"], AfterValidator(SPELLINGS.__getitem__)] = Field(
         default="arm",
         description=N_("event variables the scripts test; arm: ARMS_EVENT, ARMS_SERVER, ARMS_DISK (ARM, the guide's); "
-        "clp: CLP_EVENT, CLP_SERVER, CLP_DISK (CLUSTERPRO X)"),
+        "clp (or clusterpro-x): CLP_EVENT, CLP_SERVER, CLP_DISK (CLUSTERPRO X)"),
     )
     messages: Messages = Field(default_factory=Messages)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _not_running_message_of_the_dialect(cls, data):
+        """With dialect clp, messages.no_arm defaults to CLUSTERPRO X's text, not the guide's."""
+        if isinstance(data, dict) and isinstance(data.get("dialect"), str) and SPELLINGS.get(data["dialect"]) == "clp":
+            messages = data.get("messages", {})
+            if isinstance(messages, dict) and "no_arm" not in messages:
+                data = {**data, "messages": {**messages, "no_arm": NOT_RUNNING_MESSAGES["clp"]}}
+        return data
     db_settle_seconds: WholeNumber = Field(
         default=30, ge=0, le=3600, description=N_("ARMSLEEP after the database stops; 0: no ARMSLEEP (as some legacy scripts)")
     )
@@ -599,6 +620,12 @@ class Settings(StrictModel):
         default="ja",
         description=N_("language of RUNBOOK.md; ja: Japanese in the guide's terms (現用系, 待機系, ...); en: English"),
     )
+
+
+
+def default_messages(dialect: str = "arm") -> Messages:
+    """The broadcast texts a topology of ``dialect`` has where it names none."""
+    return Settings(dialect=dialect).messages
 
 
 class Topology(StrictModel):
