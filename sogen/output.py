@@ -219,7 +219,7 @@ def _read_plain(path: str) -> bytes | type[_Link] | type[_Other] | None:
         os.close(fd)
 
 
-def _manifest_content(data: bytes) -> tuple | None:
+def manifest_content(data: bytes) -> tuple | None:
     """What a manifest says about OUT's content: the files' hashes and the topology's.
     The sogen version and the topology's file name are recorded for information only."""
     try:
@@ -237,8 +237,8 @@ def _same(name: str, now, data: bytes) -> bool:
         return True
     if name != MANIFEST or not isinstance(now, bytes):
         return False
-    recorded = _manifest_content(now)
-    return recorded is not None and recorded == _manifest_content(data)
+    recorded = manifest_content(now)
+    return recorded is not None and recorded == manifest_content(data)
 
 
 def _compare(

@@ -190,3 +190,60 @@ def test_a_folder_of_many_groups_is_no_cluster_to_bring(tmp_path, monkeypatch):
     assert partners([named], [named], True, LintConfig().patterns) == {}
     (tmp_path / "cases" / "case0" / "stop.bat").write_bytes(b"rem\r\n")
     assert list(partners([named], [named], True, LintConfig().patterns)) == [str(tmp_path / "cases" / "case0" / "stop.bat")]
+
+
+def _site(folder: Path, service: str, groups=("failover1",), layout="{group}") -> None:
+    """A site of legacy groups whose start scripts watch DB as ``service`` (SO310 between sites)."""
+    for group in groups:
+        where = folder / layout.format(group=group)
+        where.mkdir(parents=True)
+        (where / "start.bat").write_bytes(
+            b'IF "%ARMS_EVENT%" == "START" GOTO NORMAL\r\nGOTO EXIT\r\n:NORMAL\r\n'
+            b'IF "%ARMS_DISK%" == "FAILURE" GOTO EXIT\r\n'
+            b'ARMLOAD DB /S /M "' + service.encode() + b'"\r\n:EXIT\r\n'
+        )
+        (where / "stop.bat").write_bytes(b'IF "%ARMS_EVENT%" == "START" GOTO NORMAL\r\nGOTO EXIT\r\n:NORMAL\r\nARMKILL DB\r\n:EXIT\r\n')
+
+
+def test_a_manifest_sogen_did_not_write_marks_no_cluster(tmp_path, monkeypatch):
+    """A review's case: a web app's manifest.json above a tree of sites made them one cluster
+    (SO310 between two sites' own DB watches)."""
+    monkeypatch.chdir(tmp_path)
+    _site(tmp_path / "repo" / "siteC", "OracleServiceORCL", ("failover1", "failover2"))
+    _site(tmp_path / "repo" / "siteE", "OracleServiceSALES", ("failover1", "failover2"))
+    (tmp_path / "repo" / "manifest.json").write_text('{"name": "my docs", "files": {}}\n', encoding="utf-8")
+    alone = findings(["repo/siteC"]) | findings(["repo/siteE"])
+    assert findings(["repo"]) == alone and "SO310" not in {c for *_, c in alone}
+
+
+def test_a_file_named_alone_under_a_deep_manifest_is_compared_with_its_cluster(tmp_path, monkeypatch):
+    """A review's case: with sogen's manifest three folders above the named stop script, the
+    cluster was searched two levels down, found nothing, and the named file was compared
+    with nothing, not even the start script beside it (no SO305)."""
+    site = tmp_path / "site"
+    shutil.copytree(GENERATED_MULTI / "group1", site / "scripts" / "failover" / "grp1")
+    shutil.copy(GENERATED_MULTI / "manifest.json", site / "manifest.json")
+    stop = site / "scripts" / "failover" / "grp1" / "stop.bat"
+    stop.write_bytes(b"".join(line for line in stop.read_bytes().splitlines(True) if b"ARMKILL" not in line))
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)  # outside the working folder: only the manifest makes it a cluster
+    assert "SO305" in {c for *_, c in findings([str(stop)])}
+
+
+def test_a_clusterpro_x_configuration_is_one_cluster(tmp_path, monkeypatch):
+    """CLUSTERPRO X keeps a group's scripts in scripts/<group>/<resource>/, beside clp.conf:
+    each resource folder was taken for a cluster of its own, and a watch ID two groups
+    use for different services (SO310) was missed."""
+    monkeypatch.chdir(tmp_path)
+    config = tmp_path / "site"
+    _site(config, "OracleServiceORCL", ("failover1",), "scripts/{group}/script")
+    _site(config, "OracleServiceSALES", ("failover2",), "scripts/{group}/script")
+    assert "SO310" not in {c for *_, c in findings(["site"])}
+    (config / "clp.conf").write_text("<root/>\n", encoding="ascii")
+    assert "SO310" in {c for *_, c in findings(["site"])}
+    # Two configurations side by side stay apart.
+    _site(tmp_path / "other", "OracleServiceTEST", ("failover1",), "scripts/{group}/script")
+    (tmp_path / "other" / "clp.conf").write_text("<root/>\n", encoding="ascii")
+    together = findings(["."])
+    assert {(p.removeprefix("./"), *rest) for p, *rest in together} == findings(["site"]) | findings(["other"])

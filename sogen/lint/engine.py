@@ -26,7 +26,7 @@ from sogen.lint.context import BATCH, REGISTRY, STOP, TEXT, FileContext, NamePat
 from sogen.lint.rules import RULES, Finding
 from sogen.lint.rules.base import CLUSTER, FILE, FINDING_ORDER, GROUP, PAIR, SEVERITIES, Edit
 from sogen.lint.rules.suppression import Suppression, apply_suppressions, by_line, find_suppressions, is_suppressed
-from sogen.output import MANIFEST
+from sogen.output import MANIFEST, manifest_content
 from sogen.textio import MAX_SOURCE_BYTES, UnreadableFile, parse_utf8, read_regular, utf8, walk_folders
 
 LANGUAGES = {".bat": BATCH, ".cmd": BATCH, ".reg": REGISTRY}
@@ -245,14 +245,16 @@ def partners(named: list[str], linted: list[str], respect_gitignore: bool, patte
         folder = absolute_folder(os.path.dirname(path))
         root = cluster_of(folder)
         tops = [(folder, 1)]  # a folder of more scripts than a cluster's is no cluster
-        if os.path.isfile(os.path.join(root, MANIFEST)) or root == here or root.startswith(here + os.sep):
-            tops.insert(0, (root, 2))
+        if _marked_folder(folder) == root or root == here or root.startswith(here + os.sep):
+            # Down to the named file's folder, however deep a manifest stands above it.
+            tops.insert(0, (root, max(2, folder.count(os.sep) - root.count(os.sep) + 1)))
         for top, depth in tops:
             files: dict[str, str] = {}
             _walk(top, files, [], None, respect_gitignore, lambda exc: None, depth)
             files = {f: kind for f, kind in files.items() if _compared_by_name(f, kind, patterns)}
             groups = {_group_folder(os.path.dirname(f)) for f in files}
-            if len(files) <= MAX_CLUSTER_FILES and len(groups) <= MAX_CLUSTER_GROUPS:
+            # A top where the named file's group is not found (a .gitignore'd folder) is no cluster of it.
+            if _group_folder(folder) in groups and len(files) <= MAX_CLUSTER_FILES and len(groups) <= MAX_CLUSTER_GROUPS:
                 extra.update(files)
                 break
     known = {os.path.abspath(path) for path in linted}
@@ -262,34 +264,53 @@ def partners(named: list[str], linted: list[str], respect_gitignore: bool, patte
 @lru_cache(maxsize=1024)
 def cluster_of(folder: str) -> str:
     """The cluster whose files the cross-file rules compare, for a file in ``folder`` (absolute):
-    the nearest folder holding a manifest.json (what sogen generate writes), else the folder
-    the group folders stand side by side in. Linting several sites' clusters at once then
-    finds exactly what linting each alone does."""
-    return _manifest_folder(folder) or os.path.dirname(_group_folder(folder))
+    the nearest folder that marks one, holding the manifest.json sogen generate writes or
+    the clp.conf of a CLUSTERPRO X configuration (its scripts stand in
+    ``scripts\\<group>\\<resource>\\``), else the folder the group folders stand side by side
+    in. Linting several sites' clusters at once then finds exactly what linting each alone does."""
+    return _marked_folder(folder) or os.path.dirname(_group_folder(folder))
 
 
-# Folder -> the nearest folder from it up holding a manifest.json (None: none), filled
+# Folder -> the nearest folder from it up that marks a cluster (see cluster_of; None: none), filled
 # once a run as folders are asked about: the group folders of a site share their parents.
-_manifest_folders: dict[str, str | None] = {}
+_marked_folders: dict[str, str | None] = {}
 
 
-def _manifest_folder(folder: str) -> str | None:
+def _marked_folder(folder: str) -> str | None:
     passed = []
     current = folder
-    while current not in _manifest_folders:
-        if os.path.isfile(os.path.join(current, MANIFEST)):
-            _manifest_folders[current] = current
+    while current not in _marked_folders:
+        if _is_sogen_manifest(os.path.join(current, MANIFEST)) or os.path.isfile(os.path.join(current, CLUSTERPRO_X_CONFIG)):
+            _marked_folders[current] = current
             break
         passed.append(current)
         parent = os.path.dirname(current)
         if parent == current:
-            _manifest_folders[current] = None
+            _marked_folders[current] = None
             break
         current = parent
-    found = _manifest_folders[current]
+    found = _marked_folders[current]
     for below in passed:
-        _manifest_folders[below] = found
+        _marked_folders[below] = found
     return found
+
+
+def _is_sogen_manifest(path: str) -> bool:
+    """Whether ``path`` is a manifest.json sogen generate wrote: a web app's or an editor
+    extension's above a tree of sites marks no cluster."""
+    try:
+        data = read_regular(path, MAX_MANIFEST_BYTES)
+    except UnreadableFile:
+        return False
+    return manifest_content(data) is not None
+
+
+# A manifest lists a cluster's few dozen files: a larger file is no manifest of sogen's.
+MAX_MANIFEST_BYTES = 1024 * 1024
+# A CLUSTERPRO X configuration as clpcfctrl exports it: clp.conf beside its scripts folder
+# (NEC's UM8700 README: "copy scripts directory" with clp.conf; genw.bat of NEC's Hyper-V
+# samples: ..\scripts\failover\replica_script).
+CLUSTERPRO_X_CONFIG = "clp.conf"
 
 
 # -- one file (runs in a worker) ----------------------------------------------------
@@ -581,7 +602,7 @@ def lint_paths(
     # Worked out once a run: the working folder and the manifests may change between runs.
     absolute_folder.cache_clear()
     cluster_of.cache_clear()
-    _manifest_folders.clear()
+    _marked_folders.clear()
     _working_folder_prefix.cache_clear()
     unread: list[str] = []
     lang = language()

@@ -223,8 +223,9 @@ def _same_value(variable: str, value: str) -> str:
 class AlenvCollision(ClusterRule):
     """
     ## What it does
-    Compares every `alenvN.bat` in the linted tree: no two may set the same
-    `ALROOT`, `ALSERVICE` or `ALPROC`.
+    Compares the `alenvN.bat` files of one cluster (a folder with a
+    `manifest.json`, or the group folders side by side in one folder): no two
+    may set the same `ALROOT`, `ALSERVICE` or `ALPROC`.
 
     ## Why it matters in a cluster
     Two environment files that share a root, a service or a process name make
