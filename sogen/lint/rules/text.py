@@ -1,5 +1,5 @@
-"""SO701-SO705: the file as cmd.exe reads it: line endings, encoding, syntax, path separators,
-blanks that end up in a value."""
+"""SO701-SO706: the file as cmd.exe reads it: line endings, encoding, syntax, path separators,
+blanks that end up in a value, full-width spaces between words."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 from sogen.i18n import _, ngettext
 from sogen.lint.context import FileContext
-from sogen.batch.ir import Call, Goto, ParseError, Set
+from sogen.batch.ir import Call, Goto, ParseError, Set, Span
 from sogen.batch.parser import LONE_CR, code_of
 from sogen.lint.rules.base import (
     ERROR,
@@ -376,3 +376,82 @@ class BlankEndsSetValue(Rule):
                 count,
             ).format(name=stmt.name, count=count, value=value, kept=kept)
             yield self.finding(ctx, span_of(span.line, start, end), message, fix)
+
+
+# cmd splits a command line's words at half-width blanks (and , ; =), never at the
+# full-width space a Japanese IME types in full-width mode.
+_FULL_WIDTH_SPACE = "\u3000"
+
+
+@register
+class FullWidthSpaceInCommand(Rule):
+    """
+    ## What it does
+    Checks for a full-width space (U+3000, 全角スペース) in the name of a command:
+    `ARMLOAD　WorkFlow ...`, `GOTO　NORMAL`, `net　start ...`.
+
+    ## Why it matters in a cluster
+    cmd.exe separates a command from its arguments only at half-width blanks (and
+    `,` `;` `=`). A full-width space, typed when the IME was left in full-width
+    mode, is part of the word: cmd looks for a program named `ARMLOAD　WorkFlow`,
+    finds none ("is not recognized as an internal or external command") and goes
+    on with the next line. The service is never started or stopped, a GOTO never
+    jumps, and in an editor the line looks right.
+
+    ## Example
+    ```batch
+    ARMLOAD　WorkFlow /S /M "WWF Server"
+    GOTO　EXIT
+    ```
+
+    ## Use instead
+    ```batch
+    ARMLOAD WorkFlow /S /M "WWF Server"
+    GOTO EXIT
+    ```
+
+    ## Fix
+    With `--unsafe-fixes`: the full-width space becomes a half-width one. Unsafe,
+    because the command then runs (or the GOTO jumps), which it did not.
+    """
+
+    code = "SO706"
+    name = "full-width-space-in-command"
+    severity = ERROR
+
+    def check(self, ctx: FileContext) -> Iterator[Finding]:
+        for command in ctx.commands_run:
+            inside = _unquoted_full_width_space(command.name)
+            if inside is None:
+                continue
+            line = command.span.line
+            start = ctx.line_text(line).find(command.name, command.span.column - 1)
+            if start < 0:
+                continue  # a name that came out of expansion: not on this line as written
+            at = start + inside
+            fix = None
+            if ctx.fixable:
+                offset = ctx.offset(line, at + 1)
+                fix = Fix(_("replace the full-width space with a half-width one"), (Edit(offset, offset + 1, " "),), unsafe=True)
+            first = command.name.split(_FULL_WIDTH_SPACE, 1)[0]
+            yield self.finding(
+                ctx,
+                Span(line, at + 1, line, at + 2),
+                _(
+                    "a full-width space (U+3000) follows {word}: cmd splits words only at half-width blanks, "
+                    "so it runs no {word} but a program named {name}, which does not exist"
+                ).format(word=first, name=command.name),
+                fix,
+            )
+
+
+def _unquoted_full_width_space(name: str) -> int | None:
+    """Where the first full-width space outside double quotes stands in a command's name
+    (``"C:\\新しい　フォルダ\\x.exe"`` is one quoted path, which cmd runs)."""
+    quoted = False
+    for index, char in enumerate(name):
+        if char == '"':
+            quoted = not quoted
+        elif char == _FULL_WIDTH_SPACE and not quoted:
+            return index
+    return None
