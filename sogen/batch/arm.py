@@ -135,6 +135,12 @@ class WatchIdRules:
 class ArmCommands:
     commands: dict[str, ArmCommand]
     watch_id: WatchIdRules
+    unjudged: frozenset[str]  # other ARM commands NEC's scripts run, lower case
+
+    @property
+    def names(self) -> frozenset[str]:
+        """Every ARM command sogen knows of, lower case."""
+        return frozenset(self.commands) | self.unjudged
 
 
 def _option(raw: dict) -> ArmOption:
@@ -165,6 +171,7 @@ def _form(raw: dict) -> ArmForm:
 
 def parse_arm_commands(text: str) -> ArmCommands:
     data = tomllib.loads(text)
+    unjudged = frozenset(data.pop("unjudged"))
     ids = data.pop("watch_id")
     watch_id = WatchIdRules(ids["source"], ids["max_length"], re.compile(ids["characters"]), ids["reserved_prefix"])
     commands = {}
@@ -172,7 +179,7 @@ def parse_arm_commands(text: str) -> ArmCommands:
         forms = tuple(_form(f) for f in raw["form"])
         options = {name: option for form in forms for name, option in form.options.items()}
         commands[program] = ArmCommand(program, raw["source"], raw["watch_id"], forms, options)
-    return ArmCommands(commands, watch_id)
+    return ArmCommands(commands, watch_id, unjudged)
 
 
 @cache

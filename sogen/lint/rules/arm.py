@@ -1,4 +1,4 @@
-"""SO301-SO303, SO306-SO311: how the ARM commands and net start/stop are written and used.
+"""SO301-SO303, SO306-SO312: how the ARM commands and net start/stop are written and used.
 
 What the ARM commands accept is data (``sogen/arm_commands.toml``, read by
 :mod:`sogen.batch.arm`), with the NEC documents it comes from.
@@ -721,3 +721,62 @@ class ClusterCommandNotAwaited(Rule):
             return None
         at = ctx.offset(command.span.line, start + len(command.via[0]) + 1)
         return Fix(_("add /wait before {command}").format(command=command.name), (Edit(at, at, " /wait"),), unsafe=True)
+
+
+@register
+class MisspeltArmCommand(Rule):
+    """
+    ## What it does
+    Checks for a command whose name is one or two letters off an ARM command's:
+    `ARMLAOD`, `ARMKIL`, `ARMLOADD`, `ARMBCST`. The ARM commands it knows are
+    those `sogen/arm_commands.toml` holds (ARMLOAD, ARMKILL, ARMLOADC, ARMBCAST,
+    ARMSLEEP) and the others NEC's scripts run (ARMGETCD, ARMSETCD, ARMDELAY).
+
+    ## Why it matters in a cluster
+    cmd finds no program of that name ("is not recognized as an internal or
+    external command"), sets the errorlevel and goes on with the next line: the
+    service is not started, the watch not stopped, and the script ends as if all
+    went well. Across a start/stop pair it may surface as SO304 or SO305; in a
+    script of its own nothing else says so.
+
+    ## Example
+    ```batch
+    ARMLAOD StarOffice /S /M "StarOffice Server"
+    ```
+
+    ## Use instead
+    ```batch
+    ARMLOAD StarOffice /S /M "StarOffice Server"
+    ```
+
+    ## Fix
+    Not automatic: a name so close is almost always a typo, but which command
+    was meant is for you to say.
+    """
+
+    code = "SO312"
+    name = "misspelt-arm-command"
+    severity = WARNING
+
+    def check(self, ctx: FileContext) -> Iterator[Finding]:
+        known = load_arm_commands().names
+        for command in ctx.commands_run:
+            program = command.program
+            if not program.startswith("arm") or program in known:
+                continue
+            meant = _closest_arm_command(program, known)
+            if meant is None:
+                continue
+            yield self.finding(
+                ctx,
+                command.span,
+                _("{name} is no ARM command: did you mean {meant}? cmd runs no program of this name and goes on").format(
+                    name=program.upper(), meant=meant.upper()
+                ),
+            )
+
+
+def _closest_arm_command(program: str, known: frozenset[str]) -> str | None:
+    """The ARM command ``program`` is one or two letters off, if any (ARMLAOD: ARMLOAD)."""
+    found = difflib.get_close_matches(program, sorted(known), n=1, cutoff=0.8)
+    return found[0] if found else None

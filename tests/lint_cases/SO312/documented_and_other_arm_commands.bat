@@ -1,0 +1,15 @@
+rem start.bat
+IF "%ARMS_EVENT%" == "START" GOTO NORMAL
+GOTO EXIT
+:NORMAL
+IF "%ARMS_DISK%" == "FAILURE" GOTO EXIT
+ARMLOAD StarOffice /S /M "StarOffice Server"
+armgetcd RETURNSTART
+armsetcd RETURNSTART 0
+ARMLOADC StarOffice /W PAUSE
+ARMLOADC StarOffice /W CONTINUE
+ARMSLEEP 30
+ARMKILL StarOffice
+GOTO EXIT
+:EXIT
+exit
