@@ -125,13 +125,14 @@ def test_translations_keep_every_placeholder():
 
 def test_translations_read_as_japanese():
     """No English left in a translation: each has Japanese text, unless it is only a
-    command, a path or a placeholder ("- (net start/stop)", "sogen lint: {error}")."""
+    command, a path or a placeholder ("- (net start/stop)", "sogen lint: {error}"), or the
+    separator of a finding's problems ("; ", 。 in Japanese)."""
     english_only = [
         m.id
         for m in read_po()
         if m.id and not any(JAPANESE.search(s) for s in (m.string if isinstance(m.string, tuple) else (m.string,)))
     ]
-    assert set(english_only) <= {"- (net start/stop)", "sogen lint: {error}", "{problem}; {advice}"}, english_only
+    assert set(english_only) <= {"- (net start/stop)", "sogen lint: {error}", "{problem}; {advice}", "; "}, english_only
 
 
 def test_no_function_hides_the_translation_function():

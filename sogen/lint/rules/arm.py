@@ -47,7 +47,8 @@ class UnquotedServiceName(Rule):
     ## What it does
     Checks for service names with a space that are not in double quotes: the
     name that ends ARMLOAD's service form (after `/M` or `/R retry ...`) and that
-    of `net start` / `net stop`, also run through `CALL`.
+    of `net start` / `net stop`, also run through `CALL`. An ARMLOAD line with a
+    `%VAR%` is not judged: the variable may hold options or the whole name.
 
     ## Why it matters in a cluster
     cmd splits arguments at spaces: `ARMLOAD StarOffice /S /M StarOffice Server`
@@ -82,8 +83,13 @@ class UnquotedServiceName(Rule):
             if call is not None:
                 if call.watch_id is None or (call.form is not None and call.form.operand is None):
                     continue  # SO309's: the first word is no watch ID; the application form runs a program
-                # The words no option took (`/S /M StarOffice Server`, `/S /R 3 StarOffice Server`).
-                words = list(call.operands)
+                if any(expanded_at_run_time(word) for word in command.args):
+                    continue  # a %VAR% may hold options or the whole name: only the server knows
+                # The words no option took (`/S /M StarOffice Server`, `/S /R 3 StarOffice Server`),
+                # up to an option ARMLOAD does not take (SO307's), whose value they may be.
+                unknown = [given.word for given in call.options if given.option is None]
+                end = _position(command, unknown[0]) if unknown else len(command.args)
+                words = [word for word in call.operands if _position(command, word) < end]
                 watched = any(given.word.text.upper() == "/M" for given in call.options)
                 how = f"{command.name} /M" if watched else command.name
             elif command.program == "net" and command.args and command.args[0].value.lower() in ("start", "stop"):
@@ -426,11 +432,14 @@ class BadArmValue(Rule):
             # One finding a line (the engine keeps one per line and rule): it names every problem.
             problems = list(self.problems(command, call))
             if problems:
-                yield self.finding(ctx, problems[0][0], "; ".join(text for _span, text in problems))
+                yield self.finding(ctx, problems[0][0], _("; ").join(text for _span, text in problems))
 
     def problems(self, command: Command, call: ArmCall) -> Iterator[tuple[Span, str]]:
         name, form = command.name, call.form
-        if form is None and call.spec.markers:
+        # A %VAR% may hold options or several words (`ARMLOAD %ID% %OPTIONS% "svc"`): which
+        # form the line has, and which words are left over, is only known on the server.
+        expands = any(expanded_at_run_time(word) for word in command.args)
+        if form is None and call.spec.markers and not expands:
             yield command.span, _("{command} has no {markers}: NEC documents {usages}").format(
                 command=name, markers=_(" or ").join(call.spec.markers), usages=call.usages
             )
@@ -440,7 +449,7 @@ class BadArmValue(Rule):
             if option is None:
                 continue
             first = given_once.setdefault(option.name, given)
-            if first is not given and _values(first) != _values(given):
+            if first is not given and _values(first) != _values(given) and not expands:
                 yield given.word.span, _("{command} gives {option} twice, with other values: {usages}").format(
                     command=name, option=given.word.text, usages=call.usages
                 )
@@ -456,7 +465,7 @@ class BadArmValue(Rule):
         if form is None:
             return
         for option in form.options.values():
-            if option.required and option.name not in given_once:
+            if option.required and option.name not in given_once and not expands:
                 yield command.span, _("{command} has no {option}: {usages}").format(
                     command=name, option=option.name, usages=call.usages
                 )
@@ -464,7 +473,7 @@ class BadArmValue(Rule):
         # A service name in several words is SO301's (`/M StarOffice Server`).
         taken = 0 if operand is None else len(call.operands) if operand.name == "service name" else 1
         stray = call.operands[taken:]
-        if stray:
+        if stray and not expands:
             words = " ".join(w.text for w in stray)
             cut = _value_before(command, call, stray[0])
             if cut is not None:  # `ARMBCAST /MSG Failed to connect`: a text cut at its first blank
@@ -486,15 +495,27 @@ class BadArmValue(Rule):
             yield call.operands[0].span, out_of_range(name, call.operands[0], operand)
 
 
+def _position(command: Command, word: Word) -> int:
+    return next(index for index, arg in enumerate(command.args) if arg is word)
+
+
 def _values(given: GivenOption) -> list[str]:
     return [word.value.upper() for word in given.values]
 
 
 def _value_before(command: Command, call: ArmCall, word: Word) -> GivenOption | None:
-    """The option whose value ``word`` follows: the rest of a text cut at a blank."""
-    at = next(index for index, arg in enumerate(command.args) if arg is word)
+    """The option of free text (`/MSG`, `/U`) whose value ``word`` follows: the rest of a
+    text cut at a blank. Not a number's nor a choice's (`/T 0 5`, `/W CONTINUE now`)."""
+    at = _position(command, word)
     before = command.args[at - 1] if at else None
-    return next((given for given in call.options if given.values and given.values[-1] is before), None)
+    return next(
+        (
+            given for given in call.options
+            if given.values and given.values[-1] is before and given.option is not None
+            and given.option.minimum is None and not given.option.choices
+        ),
+        None,
+    )  # fmt: skip
 
 
 def out_of_range(what: str, word: Word, bounded: Bounded) -> str:
@@ -582,8 +603,9 @@ def watched_target(call: ArmCall) -> str | None:
 class WatchIdReused(ClusterRule):
     """
     ## What it does
-    Compares the ARMLOAD lines of the files of one cluster (a folder with a
-    `manifest.json`, or the group folders side by side in one folder): one watch ID must not watch different services (or programs) in
+    Compares the ARMLOAD lines of the files of one cluster (a folder with the
+    `manifest.json` sogen writes or CLUSTERPRO X's `clp.conf`, else the group
+    folders side by side in one folder): one watch ID must not watch different services (or programs) in
     two failover groups. A group is a folder's start/stop scripts (`start2.bat`
     and `stop2.bat` are a second group in the same folder).
 

@@ -825,11 +825,14 @@ class DialectRead(NamedTuple):
 class MixedClusterDialects(ClusterRule):
     """
     ## What it does
-    Compares the event variables the scripts of one cluster (a folder with a
-    `manifest.json`, or the group folders side by side in one folder) test: all
+    Compares the event variables the scripts of one cluster (a folder with the
+    `manifest.json` sogen writes or CLUSTERPRO X's `clp.conf`, else the group
+    folders side by side in one folder) test: all
     of them ARM's `ARMS_*`, or all CLUSTERPRO X's `CLP_*`. A script that tests
-    neither is left out; one that mixes both is SO206's; with `--dialect` every
-    script is read in the dialect given, and SO206 reports the others.
+    neither is left out, and so is one that sets the variables it tests itself
+    (`IF NOT DEFINED ARMS_EVENT SET ARMS_EVENT=%CLP_EVENT%`, a shim that runs
+    under either product); one that mixes both is SO206's; with `--dialect`
+    every script is read in the dialect given, and SO206 reports the others.
 
     ## Why it matters in a cluster
     A cluster runs one product, which sets its own variables and no others. When
@@ -881,6 +884,10 @@ class MixedClusterDialects(ClusterRule):
         if ctx.forced_dialect is not None:
             return None
         dialect = ctx.dialect
+        # A script that sets its dialect's variables itself is a shim between the two
+        # (`IF NOT DEFINED ARMS_EVENT SET ARMS_EVENT=%CLP_EVENT%`): it runs under either.
+        if any(isinstance(s, Set) and s.name.upper() in dialect.variables for s in ctx.statements):
+            return None
         for stmt, variable, _word in ctx.arms_tests:
             if variable in dialect.variables:
                 return DialectRead(dialect.name, variable, stmt.span, ctx.line_text(stmt.span.line))

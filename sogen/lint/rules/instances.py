@@ -223,8 +223,9 @@ def _same_value(variable: str, value: str) -> str:
 class AlenvCollision(ClusterRule):
     """
     ## What it does
-    Compares the `alenvN.bat` files of one cluster (a folder with a
-    `manifest.json`, or the group folders side by side in one folder): no two
+    Compares the `alenvN.bat` files of one cluster (a folder with the
+    `manifest.json` sogen writes or CLUSTERPRO X's `clp.conf`, else the group
+    folders side by side in one folder): no two
     may set the same `ALROOT`, `ALSERVICE` or `ALPROC`.
 
     ## Why it matters in a cluster

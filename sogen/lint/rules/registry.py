@@ -397,7 +397,7 @@ class ImagePathMismatch(RegistryRule):
                 continue
             problems = self.problems(service, image)
             if problems:
-                yield self.finding(ctx, key.value("ImagePath").span, "; ".join(problems))
+                yield self.finding(ctx, key.value("ImagePath").span, _("; ").join(problems))
 
     @staticmethod
     def problems(service: str, image: str) -> list[str]:

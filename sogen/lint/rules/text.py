@@ -388,7 +388,9 @@ class FullWidthSpaceInCommand(Rule):
     """
     ## What it does
     Checks for a full-width space (U+3000, 全角スペース) in the name of a command:
-    `ARMLOAD　WorkFlow ...`, `GOTO　NORMAL`, `net　start ...`.
+    `ARMLOAD　WorkFlow ...`, `GOTO　NORMAL`, `net　start ...`. One inside double
+    quotes or in a path (`C:\\新しい　フォルダ\\tool.exe`) is part of the name it
+    means to be.
 
     ## Why it matters in a cluster
     cmd.exe separates a command from its arguments only at half-width blanks (and
@@ -446,8 +448,10 @@ class FullWidthSpaceInCommand(Rule):
 
 
 def _unquoted_full_width_space(name: str) -> int | None:
-    """Where the first full-width space outside double quotes stands in a command's name
-    (``"C:\\新しい　フォルダ\\x.exe"`` is one quoted path, which cmd runs)."""
+    """Where the first full-width space outside double quotes stands in a command's name;
+    None in a path, quoted or not (``C:\\新しい　フォルダ\\x.exe`` is what cmd runs)."""
+    if "\\" in name or "/" in name or ":" in name.split(_FULL_WIDTH_SPACE, 1)[0]:
+        return None
     quoted = False
     for index, char in enumerate(name):
         if char == '"':

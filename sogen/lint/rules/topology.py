@@ -379,7 +379,7 @@ class TopologySyncKeys(TopologyRule):
                 yield self.finding(
                     ctx, Span(line, 1, line, len(ctx.line_text(line)) + 1),
                     _("registry synchronization keys of group {group}: {problems}").format(
-                        group=group.name, problems="; ".join(parts)
+                        group=group.name, problems=_("; ").join(parts)
                     ),
                 )
 

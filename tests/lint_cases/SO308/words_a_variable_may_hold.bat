@@ -3,10 +3,10 @@ IF "%ARMS_EVENT%" == "START" GOTO NORMAL
 GOTO EXIT
 :NORMAL
 IF "%ARMS_DISK%" == "FAILURE" GOTO EXIT
-echo 全角　スペース
-ARMBCAST /MSG "サーバ　起動中" /A
-"C:\新しい　フォルダ\tool.exe" /q
-rem 全角　スペース
+SET ARMOPT=/S /M
+ARMLOAD %APPID% %ARMOPT% "StarOffice Server"
+ARMBCAST %BCASTARGS%
+ARMKILL %APPID% %KILLOPTS%
 GOTO EXIT
 :EXIT
 exit

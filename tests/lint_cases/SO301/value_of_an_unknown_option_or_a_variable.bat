@@ -1,0 +1,11 @@
+rem start.bat
+IF "%ARMS_EVENT%" == "START" GOTO NORMAL
+GOTO EXIT
+:NORMAL
+IF "%ARMS_DISK%" == "FAILURE" GOTO EXIT
+ARMLOAD A3 /S /M svc /X y
+ARMLOAD %APPID% %ARMOPT% "StarOffice Server"
+ARMLOAD B3 /S /M %SVC% Server
+GOTO EXIT
+:EXIT
+exit
