@@ -160,6 +160,8 @@ def render_path(path: str, result: PathResult, dialect: Dialect) -> str:
     how = ending(result)
     if exit_code(result) is not None:
         how = _("{how}, exit code {code}").format(how=how, code=result.exit_code)
+        if result.exit_assumed:
+            how += " " + _("(a program's, taken to succeed)")
     lines.append(_("ends: {how}").format(how=how))
     if result.uncertain:
         lines.append(_(
@@ -264,6 +266,7 @@ def to_json(path: str, results: list[PathResult], dialect: Dialect) -> dict:
                 "disk": result.combination.disk,
                 "end": result.end,
                 "exit_code": exit_code(result),  # null: not known (a syntax error, a batch file run)
+                "exit_code_assumed": result.exit_assumed,  # a program's errorlevel, taken to be 0
                 "uncertain": result.uncertain,
                 "actions": [
                     {

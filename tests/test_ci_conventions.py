@@ -178,7 +178,7 @@ def test_trace_speaks_japanese_and_lines_up_its_columns(tmp_path):
 
     assert len({column(line, "EXIT で終了") for line in matrix[2:]} | {column(matrix[1], "終了")}) == 1
     one = sogen("--lang", "ja", "trace", str(script), "--event", "START", cwd=tmp_path).stdout.decode("cp932")
-    assert one.rstrip().endswith("終了: 54 行目の EXIT、終了コード 0")
+    assert one.rstrip().endswith("終了: 54 行目の EXIT、終了コード 0 (プログラムのもので、成功したものとみなした値)")
 
 
 @pytest.mark.parametrize("name, kind", [("opcntrl.reg", "a registry patch"), ("cluster.yaml", "a topology file")])

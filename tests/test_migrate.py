@@ -1423,3 +1423,33 @@ def test_placeholders_are_described_in_japanese_under_ja(tmp_path):
     assert any("groups[0].policy[0]: " in m and "(フェイルオーバポリシ: ちょうど 2 ノード" in m for m in messages)
     described = [m.split("値を記入してください", 1)[1] for m in messages if "値を記入してください (" in m]
     assert described and not [d for d in described if re.search(r"[A-Za-z]{4,} [a-z]{3,} [a-z]{3,}", d)]
+
+
+def test_a_group_in_the_other_dialect_keeps_its_broadcast_text_reported(tmp_path):
+    """A review's case: so2 ported to CLUSTERPRO X (CLP_*, NEC's "Cluster Server" text), so1
+    still ARM's. The topology is clp, whose scripts broadcast the X text: so1's ARM text is
+    not kept, and import must say so (it said nothing, each text being its own dialect's)."""
+    legacy = tmp_path / "multi"
+    shutil.copytree(LEGACY / "multi", legacy)
+    arm_text = "ActiveRecoveryManagerが動作状態にありません".encode("cp932")
+    for name in ("start.bat", "stop.bat"):
+        script = legacy / "so2" / name
+        data = script.read_bytes().replace(b"ARMS_", b"CLP_")
+        script.write_bytes(data.replace(arm_text, "Cluster Server が動作状態にありません".encode("cp932")))
+    output = tmp_path / "cluster.yaml"
+    assert run("import", legacy / "so1", legacy / "so2", "-o", output).exit_code == 0
+    text = output.read_text(encoding="utf-8")
+    settings = YAML(typ="safe").load(text)["settings"]
+    assert settings["dialect"] == "clp" and "no_arm" not in settings.get("messages", {})
+    assert "so1 (the guide's text, or no broadcast there): no_arm: ActiveRecoveryManagerが動作状態にありません" in text
+
+
+def test_migrating_to_clusterpro_x_broadcasts_its_text_and_says_so(tmp_path):
+    """A review's case: `migrate --dialect clp` wrote `rem Cluster Server 未動作` above an
+    ARMBCAST of ARM's text (the dialect was switched without the model's defaults)."""
+    out = tmp_path / "out"
+    assert run("migrate", "--dialect", "clp", "-o", out, LEGACY / "guide-141-as-printed").exit_code in (0, 1)
+    start = (out / "guide-141-as-printed" / "start.bat").read_bytes().decode("cp932")
+    assert 'ARMBCAST /MSG "Cluster Server が動作状態にありません" /A' in start and "ActiveRecoveryManager" not in start
+    report = (out / "MIGRATION.md").read_text(encoding="utf-8")
+    assert "no_arm: ActiveRecoveryManagerが動作状態にありません" in report

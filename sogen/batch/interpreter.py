@@ -94,6 +94,7 @@ class PathResult:
     end: str  # "exit", "eof", "syntax-error", "loop-limit", "undefined-label", "batch-file"
     uncertain: bool
     exit_code: int = 0  # the errorlevel it ends with: what CLUSTERPRO X takes for success or failure
+    exit_assumed: bool = False  # that errorlevel is a program's, taken to succeed
 
 
 # Code page 932 unit by unit: a lead byte and whatever byte follows it, or a run
@@ -493,11 +494,14 @@ class _Interpreter:
                 continue  # split: its parts are pending
             if path.marks and end != "loop-limit":  # a limit reached at another count would cut elsewhere
                 path.reads.append((_ERRORLEVEL, None, path.errorlevel))  # the exit code reads it
+                path.reads.append((_OUTCOME, None, (path.success, path.assumed)))  # and whether it is a guess
                 self._keep_rests(path, end)
             # The combinations of one walk share its lists: nothing changes a PathResult.
             steps, actions, tests = path.steps, path.actions, path.tests
             for combination in path.combinations:
-                results[combination] = PathResult(combination, steps, actions, tests, end, path.uncertain, path.errorlevel)
+                results[combination] = PathResult(
+                    combination, steps, actions, tests, end, path.uncertain, path.errorlevel, path.assumed
+                )
         return {combination: results[combination] for combination in COMBINATIONS}
 
     def _walk(self, path: _Path, pending: list[_Path]) -> str | None:
@@ -598,6 +602,7 @@ class _Interpreter:
                     path.steps.extend(ended.steps[steps:])
                     path.actions.extend(ended.actions[actions:])
                     end, uncertain, path.errorlevel = ended.end, ended.uncertain, ended.exit_code
+                    path.assumed = ended.exit_assumed
                     path.uncertain = path.uncertain or uncertain
                     path.count += count
                     if path.marks:  # the walk's own marks were read on through the rest
@@ -611,7 +616,7 @@ class _Interpreter:
         """Keep what ``path`` did after each of its marks (the first at each label, which
         holds the later ones), with what it read of its state from there on. One pass
         back over the marks and the reads: a walk through thousands of labels stays linear."""
-        ended = _Ended(path.steps, path.actions, end, path.uncertain, path.errorlevel)
+        ended = _Ended(path.steps, path.actions, end, path.uncertain, path.errorlevel, path.assumed)
         kept: dict[int, tuple] = {}
         guards: dict[tuple[str, str | None], object] = {}
         lowest = len(path.scopes)
@@ -803,6 +808,7 @@ class _Interpreter:
             if stmt.code is not None:  # EXIT /B alone leaves the errorlevel as it is (a routine's own code)
                 code = cmd_integer(self._resolve(stmt.code, path))
                 path.errorlevel = code if code is not None else 0
+                path.assumed = False  # the script's own code, no program's guessed one
             if stmt.batch_only:
                 return self._return(path, "exit")
             return "exit"
@@ -1134,6 +1140,7 @@ class _Ended(NamedTuple):
     end: str
     uncertain: bool
     exit_code: int
+    exit_assumed: bool
 
 
 # What a walk read of its state (see _Interpreter._converge): a variable's value, the

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from sogen.i18n import N_, _, ngettext
 from sogen.migrate.recover import ImportError_, RecoveredGroup, Sourced
 from sogen.topology.load import PLACEHOLDER
-from sogen.topology.model import default_messages
+from sogen.topology.model import Messages, default_messages
 
 SCHEMA_LINE = "yaml-language-server: $schema=topology.schema.json\n"
 
@@ -300,34 +300,46 @@ def _comment(value) -> str | None:
     return f"# {comment_text(text)}"
 
 
-def kept_messages(groups: list[RecoveredGroup]) -> dict[str, Sourced]:
+def kept_messages(groups: list[RecoveredGroup], dialect: str | None = None) -> dict[str, Sourced]:
     """The cluster's one set of broadcast texts (settings.messages): of each, the first
-    group's that differs from the guide's (import records no text that does not)."""
+    group's that differs from the guide's (import records no text that does not), unless
+    it is what the topology's dialect broadcasts anyway (CLUSTERPRO X's "Cluster Server
+    が動作状態にありません" in a clp cluster)."""
     kept: dict[str, Sourced] = {}
     for group in order_groups(groups):
         for key, value in group.messages.items():
             kept.setdefault(key, value)
-    return kept
+    defaults = default_messages(dialect or topology_dialect(groups))
+    return {key: value for key, value in kept.items() if value.value != getattr(defaults, key)}
 
 
-def texts_not_kept(groups: list[RecoveredGroup]) -> list[str]:
-    """A group's broadcast texts that differ from those the topology keeps (see
-    kept_messages). A group that broadcasts the guide's text loses it too."""
-    kept = kept_messages(groups)
-    dialect = next((g.dialect.value for g in groups if g.dialect), "arm")  # the topology's, as below
-    guide = default_messages(dialect)
+def topology_dialect(groups: list[RecoveredGroup]) -> str:
+    """The dialect the topology's scripts are written in: the first group's that tells one."""
+    return next((g.dialect.value for g in groups if g.dialect), "arm")
+
+
+def texts_not_kept(groups: list[RecoveredGroup], dialect: str | None = None) -> list[str]:
+    """A group's broadcast texts that differ from those the topology's scripts will
+    broadcast (see kept_messages), in ``dialect`` (migrate --dialect) or the topology's.
+    A group that broadcasts the guide's text loses it too."""
+    dialect = dialect or topology_dialect(groups)
+    kept = kept_messages(groups, dialect)
+    guide = Messages()
+    final = default_messages(dialect).model_dump() | {key: text.value for key, text in kept.items()}
+    # The texts some group has of its own, or whose default the topology's dialect changes.
+    keys = [key for key in final if key in kept or any(key in g.messages for g in groups) or final[key] != getattr(guide, key)]
     dropped = []
     for group in order_groups(groups):
-        for key, text in kept.items():
+        for key in keys:
             own = group.messages.get(key)
             if own is None:
-                if getattr(guide, key) != text.value:
+                if getattr(guide, key) != final[key]:
                     dropped.append(
                         _("{group} (the guide's text, or no broadcast there): {key}: {text}").format(
                             group=group.name, key=key, text=getattr(guide, key)
                         )
                     )
-            elif own.value != text.value:
+            elif own.value != final[key]:
                 dropped.append(f"{own.source}: {key}: {own.value}")
     return dropped
 

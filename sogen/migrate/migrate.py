@@ -294,7 +294,7 @@ def migrate(
     if topology_path is None:
         result.not_carried = [line for group in imported.groups for line in group.programs]
         result.options_not_kept = [line for group in imported.groups for line in group.options]
-        result.texts_not_kept = texts_not_kept(imported.groups)
+        result.texts_not_kept = texts_not_kept(imported.groups, t.settings.dialect)
     report = utf8(migration_report(result, [str(f) for f in folder_of.values()]))
     from sogen.generator.artifacts import with_manifest
 
@@ -329,7 +329,7 @@ _MARKDOWN = re.compile(r"([`*|<]|\\(?=[!-/:-@\[-`{-~]))")
 
 
 def _in_dialect(t: Topology, dialect: str) -> Topology:
-    return t.model_copy(update={"settings": t.settings.model_copy(update={"dialect": dialect})})
+    return t.model_copy(update={"settings": t.settings.in_dialect(dialect)})
 
 
 def migration_report(result: Migration, folders: list[str]) -> str:

@@ -26,7 +26,7 @@ from sogen.batch.parser import BUILTINS, parse_script
 from sogen.i18n import N_, _
 from sogen.regfile.reader import HIVES, parse_registry
 from sogen.textio import MAX_SOURCE_BYTES, UnreadableFile, decode_bytes, read_regular
-from sogen.topology.model import default_messages
+from sogen.topology.model import Messages
 
 SCRIPT_NAMES = re.compile(r"(start|stop)(\d?)\.(bat|cmd)$", re.I)
 # The words of a command line as a program's C runtime splits them (quotes keep blanks).
@@ -502,7 +502,7 @@ _TESTED_FIRST = {"disk_error": "_DISK", "no_arm": "_EVENT"}
 
 
 def _recover_messages(group: RecoveredGroup) -> None:
-    defaults = default_messages(group.dialect.value if group.dialect else "arm").model_dump()
+    defaults = Messages().model_dump()  # the guide's: build compares with the topology's dialect
     for kind, paths in MESSAGE_PATHS.items():
         script = group.scripts[kind]
         for key, combination in paths.items():

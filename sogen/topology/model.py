@@ -600,6 +600,12 @@ class Settings(StrictModel):
     )
     messages: Messages = Field(default_factory=Messages)
 
+    def in_dialect(self, dialect: str) -> Settings:
+        """These settings for scripts in ``dialect``: a broadcast text they do not name
+        follows it, as when the topology says so itself."""
+        data = self.model_dump(exclude_unset=True)
+        return Settings.model_validate({**data, "dialect": dialect})
+
     @model_validator(mode="before")
     @classmethod
     def _not_running_message_of_the_dialect(cls, data):
