@@ -59,6 +59,19 @@ def import_group(tmp_path: Path, start: bytes, stop: bytes):
     return result, output.read_text(encoding="utf-8")
 
 
+def imported_beside_staroffice(tmp_path: Path, line: bytes, stop: bytes = b"ARMKILL StarOffice\r\n") -> str:
+    """The YAML `sogen import` writes for a group whose start script runs ``line`` (line 5)
+    after ARMLOAD StarOffice, of which StarOffice alone is a product."""
+    _, text = import_group(
+        tmp_path,
+        b'IF "%ARMS_EVENT%" == "START" GOTO NORMAL\r\nGOTO EXIT\r\n:NORMAL\r\n'
+        b'ARMLOAD StarOffice /S /M "StarOffice Server"\r\n' + line + b"\r\n:EXIT\r\n",
+        stop,
+    )
+    assert [p["type"] for p in YAML(typ="safe").load(text)["groups"][0]["products"]] == ["staroffice-server"]
+    return text
+
+
 def so1_with_lines_before_its_watch(tmp_path: Path, lines: bytes) -> Path:
     """A copy "grp" of the guide's multi standby group so1 (its ARMLOAD StarOffice is on
     line 22 of start.bat), with ``lines`` before the first ARMLOAD StarOffice."""
@@ -802,14 +815,7 @@ def test_a_programs_own_options_leave_it_a_program(tmp_path):
     """A review's case: the program's arguments after /W (cmd.exe /S /C, robocopy /S) once
     chose ARMLOAD's service form, and import wrote a custom product whose service was
     "Administrator cmd.exe D:\\job\\prep.bat"."""
-    _, text = import_group(
-        tmp_path,
-        b'IF "%ARMS_EVENT%" == "START" GOTO NORMAL\r\nGOTO EXIT\r\n:NORMAL\r\n'
-        b'ARMLOAD StarOffice /S /M "StarOffice Server"\r\n'
-        b'armload BKUP /U Administrator /W cmd.exe /S /C "D:\\job\\prep.bat"\r\n:EXIT\r\n',
-        b"ARMKILL StarOffice\r\n",
-    )
-    assert [p["type"] for p in YAML(typ="safe").load(text)["groups"][0]["products"]] == ["staroffice-server"]
+    text = imported_beside_staroffice(tmp_path, b'armload BKUP /U Administrator /W cmd.exe /S /C "D:\\job\\prep.bat"')
     assert '#   grp/start.bat:5: armload BKUP /U Administrator /W cmd.exe /S /C "D:\\job\\prep.bat"' in text
 
 
@@ -1117,14 +1123,11 @@ def test_a_block_that_writes_a_file_is_a_file_change(tmp_path):
 def test_a_watch_id_read_from_a_file_is_no_product(tmp_path):
     """for /f %%a in (services.txt) do ARMLOAD %%a ...: the body runs once with %a, and
     import made a product with watch ID '%a' (and service '%b'), which validate refused."""
-    _, text = import_group(
+    text = imported_beside_staroffice(
         tmp_path,
-        b'IF "%ARMS_EVENT%" == "START" GOTO NORMAL\r\nGOTO EXIT\r\n:NORMAL\r\n'
-        b'ARMLOAD StarOffice /S /M "StarOffice Server"\r\n'
-        b'for /f "tokens=1,2" %%a in (services.txt) do ARMLOAD %%a /S /M "%%b"\r\n:EXIT\r\n',
+        b'for /f "tokens=1,2" %%a in (services.txt) do ARMLOAD %%a /S /M "%%b"',
         b"for /f %%a in (services.txt) do ARMKILL %%a\r\nARMKILL StarOffice\r\n",
     )
-    assert [p["type"] for p in YAML(typ="safe").load(text)["groups"][0]["products"]] == ["staroffice-server"]
     assert '#   grp/start.bat:5: for /f "tokens=1,2" %%a in (services.txt) do ARMLOAD %%a /S /M "%%b"' in text
     assert "#   grp/stop.bat:1: for /f %%a in (services.txt) do ARMKILL %%a" in text
 
