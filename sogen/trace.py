@@ -219,7 +219,7 @@ def _rows(results: list[PathResult]) -> list[tuple[str, ...]]:
         combination = result.combination
         actions = ", ".join(compact(action) for action in result.actions) or "-"
         end = _(END_NAMES[result.end])
-        if result.exit_code and result.end in _CODE_KNOWN:
+        if exit_code(result):
             end = _("{end} (code {code})").format(end=end, code=result.exit_code)
         if result.uncertain:
             end += " " + _("(uncertain)")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache, cached_property, lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -137,7 +137,7 @@ class ArmCommands:
     watch_id: WatchIdRules
     unjudged: frozenset[str]  # other ARM commands NEC's scripts run, lower case
 
-    @property
+    @cached_property  # asked by SO312 for every script
     def names(self) -> frozenset[str]:
         """Every ARM command sogen knows of, lower case."""
         return frozenset(self.commands) | self.unjudged

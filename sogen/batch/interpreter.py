@@ -737,13 +737,12 @@ class _Interpreter:
             return self._lookup(part[1], path) or ""
         if kind is ARGUMENT:
             return self._argument(path, part[1], part[2])
-        return next((frame.all for frame in reversed(path.frames) if type(frame) is _Return), "")
+        routine = _routine(path)
+        return routine.all if routine is not None else ""
 
     def _arguments(self, path: _Path) -> list[str]:
-        for frame in reversed(path.frames):
-            if type(frame) is _Return:
-                return frame.args
-        return [self.script.path]
+        routine = _routine(path)
+        return routine.args if routine is not None else [self.script.path]
 
     def _argument(self, path: _Path, number: int, modifiers: str | None) -> str:
         args = self._arguments(path)
@@ -1147,6 +1146,11 @@ class _Ended(NamedTuple):
 # errorlevel, the last command's (success, assumed), whether a variable is known, and
 # the SETLOCAL depth an ENDLOCAL or a CALL's return left.
 _VARIABLE, _ERRORLEVEL, _OUTCOME, _KNOWN, _DEPTH = "variable", "errorlevel", "outcome", "known", "depth"
+
+
+def _routine(path: _Path) -> _Return | None:
+    """The CALLed routine the walk is in, innermost (None: the script itself)."""
+    return next((frame for frame in reversed(path.frames) if type(frame) is _Return), None)
 
 
 def _reads(path: _Path, kind: str, name: str | None) -> object:

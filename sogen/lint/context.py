@@ -231,6 +231,11 @@ class FileContext(_Placed):
         return [(command, call) for command in self.commands_run if (call := read_arm_call(command)) is not None]
 
     @cached_property
+    def names_set(self) -> frozenset[str]:
+        """The upper-case names the script SETs (a migration's shim sets ARMS_EVENT itself)."""
+        return frozenset(s.name.upper() for s in self.statements if s.__class__ is Set)
+
+    @cached_property
     def ifs(self) -> list[If]:
         return [s for s in self.statements if isinstance(s, If)]
 

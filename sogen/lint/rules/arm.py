@@ -23,6 +23,12 @@ def expanded_at_run_time(word: Word) -> bool:
     return "%" in word.text or "!" in word.text
 
 
+def words_known_on_the_server(command: Command) -> bool:
+    """Whether a word of ``command`` is a %VAR%, which may hold options or several words
+    (`ARMLOAD %ID% %OPTIONS% "svc"`): how the line reads is only known on the server."""
+    return any(map(expanded_at_run_time, command.args))
+
+
 def option_value(command: Command, option: str) -> tuple[int, list[Word]] | None:
     """(index of ``option``, the words after it up to the next option), or None."""
     for index, word in enumerate(command.args):
@@ -83,8 +89,8 @@ class UnquotedServiceName(Rule):
             if call is not None:
                 if call.watch_id is None or (call.form is not None and call.form.operand is None):
                     continue  # SO309's: the first word is no watch ID; the application form runs a program
-                if any(expanded_at_run_time(word) for word in command.args):
-                    continue  # a %VAR% may hold options or the whole name: only the server knows
+                if words_known_on_the_server(command):
+                    continue
                 # The words no option took (`/S /M StarOffice Server`, `/S /R 3 StarOffice Server`),
                 # up to an option ARMLOAD does not take (SO307's), whose value they may be.
                 unknown = [given.word for given in call.options if given.option is None]
@@ -436,9 +442,7 @@ class BadArmValue(Rule):
 
     def problems(self, command: Command, call: ArmCall) -> Iterator[tuple[Span, str]]:
         name, form = command.name, call.form
-        # A %VAR% may hold options or several words (`ARMLOAD %ID% %OPTIONS% "svc"`): which
-        # form the line has, and which words are left over, is only known on the server.
-        expands = any(expanded_at_run_time(word) for word in command.args)
+        expands = words_known_on_the_server(command)  # which form, which words are left over
         if form is None and call.spec.markers and not expands:
             yield command.span, _("{command} has no {markers}: NEC documents {usages}").format(
                 command=name, markers=_(" or ").join(call.spec.markers), usages=call.usages

@@ -690,13 +690,9 @@ class MixedEventDialects(Rule):
 
     def check(self, ctx: FileContext) -> Iterator[Finding]:
         dialect = ctx.dialect
-        own = None
         for stmt, variable, _word in ctx.arms_tests:
-            if variable in dialect.variables:
-                continue
-            if own is None:  # a script that sets them itself (a migration's shim) tests its own values
-                own = {s.name.upper() for s in ctx.statements if isinstance(s, Set)}
-            if variable in own:
+            # A script that sets them itself (a migration's shim) tests its own values.
+            if variable in dialect.variables or variable in ctx.names_set:
                 continue
             yield self.finding(
                 ctx,
@@ -886,7 +882,7 @@ class MixedClusterDialects(ClusterRule):
         dialect = ctx.dialect
         # A script that sets its dialect's variables itself is a shim between the two
         # (`IF NOT DEFINED ARMS_EVENT SET ARMS_EVENT=%CLP_EVENT%`): it runs under either.
-        if any(isinstance(s, Set) and s.name.upper() in dialect.variables for s in ctx.statements):
+        if ctx.names_set.intersection(dialect.variables):
             return None
         for stmt, variable, _word in ctx.arms_tests:
             if variable in dialect.variables:
