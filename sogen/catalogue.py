@@ -85,6 +85,9 @@ class Product:
     tool_scripts: dict[str, str] = field(default_factory=dict, hash=False)  # script name (lower case) -> phase
     files: tuple[ProductFile, ...] = ()
     recover: dict[str, Recovery] = field(default_factory=dict, hash=False)  # placeholder -> option
+    # "group": group N runs instance N (StarOffice's environments, 1.2.2); "occurrence":
+    # the Nth group that runs the product runs instance N (FormServer).
+    instances_by: str = "group"
 
     def instance(self, number: int) -> Instance:
         """Identifiers for StarOffice instance ``number``; single-instance products have one."""
@@ -186,10 +189,11 @@ class Catalogue:
     @cached_property
     def instance_specific_ids(self) -> dict[str, tuple[str, int]]:
         """Watch IDs and service names (lower case) that belong to one StarOffice instance only:
-        identifier -> (product id, instance number). The rest are shared or single-instance."""
+        identifier -> (product id, instance number). The rest are shared or single-instance,
+        or of a product numbered by occurrence (a cluster's one FormServer may run in group 2)."""
         result: dict[str, tuple[str, int]] = {}
         for product in self.products.values():
-            if len(product.instances) < 2:
+            if len(product.instances) < 2 or product.instances_by != "group":
                 continue
             for number, inst in enumerate(product.instances, start=1):
                 others = [o for n, o in enumerate(product.instances, start=1) if n != number]
@@ -253,6 +257,7 @@ def parse_catalogue(text: str) -> Catalogue:
             tool_scripts={name.lower(): phase for name, phase in raw.get("tool_scripts", {}).items()},
             files=tuple(ProductFile(f["name"], f["template"], f["role"]) for f in raw.get("files", ())),
             recover={name: Recovery(r["option"], r["form"]) for name, r in raw.get("recover", {}).items()},
+            instances_by=raw.get("instances_by", "group"),
         )
     addons = {
         a["id"]: Addon(a["id"], a["title"], a["multi_standby"], a.get("icon_command"))

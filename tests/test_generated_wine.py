@@ -72,10 +72,10 @@ EXPECTED_ACTIONS = {
                             'net stop "OracleTNSListener"', 'net stop "OracleServiceORCL"', "ARMSLEEP 30"],
     },
     ("multi-standby", "group2"): {
-        ("start", "HOME"): [SO2_START, 'ARMLOAD FormServer2 /S /M "StarOffice FormServer2"'],
-        ("start", "OTHER"): [SO2_START, 'ARMLOAD FormServer2 /S /M "StarOffice FormServer2"'],
-        ("stop", "HOME"): ["ARMKILL FormServer2", "ARMKILL StarOffice2"],
-        ("stop", "OTHER"): ["ARMKILL FormServer2", "ARMKILL StarOffice2"],
+        ("start", "HOME"): [SO2_START, 'ARMLOAD FormServer /S /M "StarOffice FormServer"'],
+        ("start", "OTHER"): [SO2_START, 'ARMLOAD FormServer /S /M "StarOffice FormServer"'],
+        ("stop", "HOME"): ["ARMKILL FormServer", "ARMKILL StarOffice2"],
+        ("stop", "OTHER"): ["ARMKILL FormServer", "ARMKILL StarOffice2"],
     },
     ("four-node", "so-main"): {
         ("start", "HOME"): [SO1_START, MG_START, 'ARMLOAD SOWebIF /S /M "StarOffice WEBINTERFACE"'],
@@ -166,3 +166,16 @@ def test_backup_script_pauses_stops_starts_and_continues(wine_runner, outputs):
         'net start "StarOffice Server"',
         "ARMLOADC StarOffice /W CONTINUE",
     ]
+
+
+def test_backup_script_does_nothing_where_the_group_is_not_running(wine_runner, outputs, tmp_path):
+    # The RUNBOOK schedules it on every node; on the standby the switched partition holding
+    # ALROOT is not there: no pause, no al2stop, no net start of a service whose files are
+    # elsewhere. (The shared Wine prefix may hold a stub under E:\SO2 from other tests: the
+    # install root here is one nothing creates.)
+    generated = (outputs / "arm" / "multi-standby" / "group2" / "backup.bat").read_bytes()
+    assert b"SET ALROOT=E:\\SO2\r\n" in generated
+    script = tmp_path / "backup.bat"
+    script.write_bytes(generated.replace(b"SET ALROOT=E:\\SO2\r\n", b"SET ALROOT=R:\\sogen-not-mounted\r\n"))
+    (calls,) = wine_runner.run_many([(script, {})])
+    assert calls == []

@@ -30,11 +30,9 @@ def sites(tmp_path, monkeypatch) -> list[str]:
     shutil.copytree(LEGACY_MULTI, tmp_path / "osaka")
     shutil.copytree(GENERATED_MULTI, tmp_path / "nagoya")
     shutil.copytree(GENERATED_MULTI, tmp_path / "fukuoka" / "2026" / "out")
-    # A site whose second group watches FormServer2 as another service: its own finding only.
-    stop = tmp_path / "nagoya" / "group2" / "stop.bat"
+    # A site whose FormServer is watched as the second one's service: its own finding only.
     start = tmp_path / "nagoya" / "group2" / "start.bat"
-    for script in (start, stop):
-        script.write_bytes(script.read_bytes().replace(b"FormServer2", b"FormServer"))
+    start.write_bytes(start.read_bytes().replace(b'"StarOffice FormServer"', b'"StarOffice FormServer2"'))
     return ["tokyo", "osaka", "nagoya", "fukuoka"]
 
 
@@ -247,3 +245,4 @@ def test_a_clusterpro_x_configuration_is_one_cluster(tmp_path, monkeypatch):
     (tmp_path / "other" / "clp.conf").write_text("<root/>\n", encoding="ascii")
     together = findings(["."])
     assert {(p.removeprefix("./"), *rest) for p, *rest in together} == findings(["site"]) | findings(["other"])
+

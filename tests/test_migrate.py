@@ -1456,3 +1456,29 @@ def test_migrating_to_clusterpro_x_broadcasts_its_text_and_says_so(tmp_path):
     assert 'ARMBCAST /MSG "Cluster Server が動作状態にありません" /A' in start and "ActiveRecoveryManager" not in start
     report = (out / "MIGRATION.md").read_text(encoding="utf-8")
     assert "no_arm: ActiveRecoveryManagerが動作状態にありません" in report
+
+
+def test_a_sites_second_formserver_keeps_its_names_when_its_group_runs_the_only_one(tmp_path):
+    """A site's group 2 watches FormServer2 / "StarOffice FormServer2" (as sogen generated
+    before a cluster's one FormServer got the guide's names): imported and generated again,
+    the scripts still start the service the site has."""
+    folders = []
+    for group in ("group1", "group2"):
+        shutil.copytree(ROOT / "tests" / "golden" / "multi-standby" / group, tmp_path / group)
+        folders.append(str(tmp_path / group))
+    for name in ("start.bat", "stop.bat"):
+        script = tmp_path / "group2" / name
+        script.write_bytes(
+            script.read_bytes()
+            .replace(b'FormServer /S /M "StarOffice FormServer"', b'FormServer2 /S /M "StarOffice FormServer2"')
+            .replace(b"ARMKILL FormServer\r\n", b"ARMKILL FormServer2\r\n")
+        )
+    assert b"FormServer2" in (tmp_path / "group2" / "stop.bat").read_bytes()
+    text = import_folders(folders, "cluster.yaml").yaml_text
+    (formserver,) = [p for p in YAML(typ="safe").load(text)["groups"][1]["products"] if p["type"] == "formserver"]
+    assert (formserver["watch_id"], formserver["service"]) == ("FormServer2", "StarOffice FormServer2")
+    path = tmp_path / "cluster.yaml"
+    path.write_text(text, encoding="utf-8")
+    t = load_topology(path)
+    start = generate(t, topology_hash(t.model_dump(mode="json")), "cluster.yaml")["group2/start.bat"]
+    assert b'ARMLOAD FormServer2 /S /M "StarOffice FormServer2"' in start

@@ -218,3 +218,34 @@ def test_formserver_online_shells_start_from_the_script_only_when_chosen(tmp_pat
     for i in starts:
         assert lines[i + 1 : i + 3] == shells
     assert "without** starting them with the service" in runbook_of(write_topology(tmp_path, chosen))
+
+
+# 3.2 3: "現用系サーバにて待機系サーバでのセットアップ手順 1~6を行います" -- only StarOffice's
+# own 2-4 are skipped: the active node's DBMS gets the WorkFlow database too (2-5).
+def test_the_active_node_repeats_the_workflow_database_steps():
+    single = runbook_of(SINGLE)  # SQL Server
+    assert "6. Repeat steps 3 to 4 there: the WorkFlow database as this node's DBMS sees it" in single
+    multi = runbook_of(MULTI)  # Oracle: createsystbl.sql first, on this node too
+    assert "6. Repeat steps 2 to 4 there: the WorkFlow database as this node's DBMS sees it" in multi
+
+
+# 3.4.1.1: server 2's clients reach WorkFlow through the server link; 1.7 note 5: its connection
+# between servers is given virtual host names.
+def test_multi_standby_workflow_joins_the_servers_by_virtual_host_names():
+    text = runbook_of(MULTI)
+    entries = text[text.index("WorkFlow entries of server 2") : text.index("## 3. ")]
+    join = entries[entries.index("3. Join server 1 and server 2 with the server link") :]
+    assert "`sovhost1`\n   for server 1, `sovhost2` for server 2" in join
+    assert "section 3.4.1.1, 1.7 note 5" in join
+
+
+def test_only_a_second_formserver_is_said_to_have_sogens_names(tmp_path):
+    assert "second FormServer" not in runbook_of(MULTI)  # its one FormServer, in group 2
+    text = MULTI.read_text(encoding="utf-8")
+    both = text.replace("      - type: workflow\n", "      - type: formserver\n      - type: workflow\n", 1)
+    assert both != text
+    path = write_topology(tmp_path, both)
+    group2 = runbook_of(path)
+    group2 = group2[group2.index("## 2. ") :]
+    assert "This is the cluster's second FormServer" in group2
+    assert "`StarOffice FormServer2`" in group2

@@ -877,6 +877,20 @@ def test_formserver_in_both_groups_of_multi_standby(tmp_path):
         )
 
 
+# The guide names one FormServer service only, 4.2.1's: a multi standby cluster's one FormServer
+# has it in whichever group runs it (group 2 here), not an invented "StarOffice FormServer2".
+def test_the_clusters_only_formserver_has_the_guides_names_in_group_2(tmp_path):
+    from sogen.topology.products import group_products
+
+    path = tmp_path / "group2.yaml"
+    path.write_text(VALID_MULTI + FORMSERVER, encoding="utf-8")
+    t = load_topology(path)
+    (formserver,) = [p for p in group_products(t, 1) if p.key == "formserver"]
+    assert (formserver.watch_id, formserver.service, formserver.registry_sync) == (
+        "FormServer", "StarOffice FormServer", ("HKEY_LOCAL_MACHINE\\SOFTWARE\\NEC\\StarOffice FormServer",)
+    )
+
+
 WITH_MAILGATEWAY = edit(VALID_SINGLE, "      - type: workflow", MAILGATEWAY.rstrip("\n") + "\n      - type: workflow")
 FLOATING_IP = "virtual_ip: 192.168.10.100\n"
 

@@ -141,7 +141,7 @@ def _formserver_files(t: Topology, plan: GroupPlan) -> dict[str, bytes]:
     formserver = plan.entry("formserver")
     if not formserver.online_shells:
         return {}
-    # The instance's own key (group 2's FormServer has another, 4.1.1), as the plan names it.
+    # The instance's own key (a second FormServer has another, 4.1.1), as the plan names it.
     (formserver_key,) = plan.planned("formserver").registry_sync
     return {
         "registry/formserver.reg": render_reg(

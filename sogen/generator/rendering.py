@@ -37,7 +37,7 @@ FILE_ROLES = {
     "registry/imagepath.reg": N_("import on each node of the policy during setup"),
     "registry/procinfo.reg": N_("import on each node of the policy after checking the PROCINFO numbers"),
     "registry/formserver.reg": N_("import on each node of the policy during setup"),
-    ORACLE_SYSTEM_TABLES: N_("run once with Server Manager before the WorkFlow database is created (section 3.2)"),
+    ORACLE_SYSTEM_TABLES: N_("run with Server Manager before the WorkFlow database is created, on each node (section 3.2)"),
 }
 ALENV_ROLE = N_("every node, outside the install root; run it before StarOffice commands")
 DECOMMISSION_ROLE = N_("import on %(node)s only when the group is taken out of the cluster")

@@ -50,7 +50,9 @@ class GroupRunbook:
     mailgateway: object | None  # the topology's entries of the products the guide's chapters describe
     workflow: object | None
     formserver: object | None
-    formserver_service: str | None  # group 2's FormServer has a service of its own (4.1.1)
+    formserver_service: str | None  # a second FormServer has a service of its own (4.1.1)
+    # Its names are sogen's: the guide's multi standby FormServer steps (4.2.2) are lost.
+    formserver_second: bool
     products: list[PlannedProduct]  # start order
     sync_keys: list[str]
     files: list[tuple[str, str]]  # (name in the group's folder, where it goes)
@@ -158,6 +160,7 @@ def runbook(t: Topology, files: list[str], plans: tuple[GroupPlan, ...] | None =
                 workflow=plan.entry("workflow"),
                 formserver=plan.entry("formserver"),
                 formserver_service=formserver.service if formserver else None,
+                formserver_second=formserver is not None and formserver.instance > 1,
                 products=list(plan.products),
                 sync_keys=list(plan.sync_keys),
                 files=_file_roles(group, files),

@@ -349,6 +349,13 @@ def _recover_products(group: RecoveredGroup) -> None:
             seen[product] = RecoveredProduct(product, where)
             if renamed is not None and "watch_id" in entry.overridden_by:
                 seen[product].options["watch_id"] = Sourced(renamed, where)
+            elif entry.instances_by == "occurrence" and instance and instance > 1:
+                # A second instance's names (FormServer2) are generated only after a first
+                # FormServer in an earlier group: the site's are kept as they are.
+                names = entry.instance(instance)
+                kept = {"watch_id": names.watch_id, "service": names.service, "registry_sync": names.registry_sync[0]}
+                for name, value in kept.items():
+                    seen[product].options[entry.overridden_by[name]] = Sourced(value, where)
     for results in group.analyses["stop"].values():
         database_stopped = False  # the settle time is the wait after the database stops (3.2)
         for action in results.actions:

@@ -457,8 +457,9 @@ class WorkFlow(StrictModel):
 class FormServer(StrictModel):
     """StarOffice FormServer (chapter 4); in multi standby each group may run one (4.1.1, figure 3).
 
-    Chapter 4 breaks off before it names a watch ID, group 2's service or the registry keys:
-    the defaults are the catalogue's formserver instances (interpretation), overridable here.
+    The cluster's first FormServer has 4.2.1's service name; chapter 4 breaks off before it names
+    a watch ID, a second FormServer's service or the registry keys: the defaults are the
+    catalogue's formserver instances (interpretation), overridable here.
     """
 
     type: Literal["formserver"]
@@ -466,12 +467,12 @@ class FormServer(StrictModel):
         default=[], description=N_("Online shell titles (OnlineShellManager\\<title>\\HostName = virtual IP)")
     )
     watch_id: WatchId | None = Field(
-        default=None, description=N_("ARM watch ID; default FormServer in group 1, FormServer2 in group 2")
+        default=None, description=N_("ARM watch ID; default FormServer, FormServer2 for the cluster's second FormServer")
     )
     service: ServiceName | None = Field(
         default=None,
-        description=N_("Windows service; default 'StarOffice FormServer' (section 4.2.1) in group 1, "
-        "'StarOffice FormServer2' in group 2"),
+        description=N_("Windows service; default 'StarOffice FormServer' (section 4.2.1), "
+        "'StarOffice FormServer2' for the cluster's second FormServer"),
     )
     # 4.2.1 step 3: the shells start with the service, or, if not registered so, from the start script.
     online_shell_command: Annotated[WindowsPath, WrittenInQuotes] | None = Field(
@@ -482,7 +483,8 @@ class FormServer(StrictModel):
     registry_key: RegistryKey | None = Field(
         default=None,
         description=N_("FormServer's key: synced on failover, holds OnlineShellManager; default "
-        "HKEY_LOCAL_MACHINE\\SOFTWARE\\NEC\\StarOffice FormServer in group 1, ...\\StarOffice FormServer2 in group 2"),
+        "HKEY_LOCAL_MACHINE\\SOFTWARE\\NEC\\StarOffice FormServer, ...\\StarOffice FormServer2 for the cluster's second "
+        "FormServer"),
     )
 
 

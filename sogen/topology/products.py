@@ -29,6 +29,7 @@ class PlannedProduct:
     rank: int
     loc: tuple  # where the topology declares it (for error messages)
     also_services: tuple[str, ...] = ()  # services it starts besides its own (Oracle's TNS listener)
+    instance: int = 1  # which of the catalogue's instances it is
 
 
 class DependencyCycle(Exception):
@@ -46,6 +47,15 @@ def product_key(product) -> str:
 def instance_number(group_index: int) -> int:
     """Group 1 runs StarOffice instance 1, group 2 instance 2 (section 1.2.2)."""
     return group_index + 1
+
+
+def _product_instance(entry: Product, t, group_index: int) -> int:
+    """The instance of ``entry`` group ``group_index`` runs: by group, or, for a product
+    numbered by occurrence, one more than the groups before it that run the product."""
+    if entry.instances_by == "group":
+        return instance_number(group_index)
+    earlier = [group for group in t.groups[:group_index] if group is not None]  # None: failed validation
+    return 1 + sum(any(p.type == entry.id for p in group.products) for group in earlier)
 
 
 def _render(actions, values: dict) -> tuple[Action, ...]:
@@ -84,6 +94,7 @@ def _planned(entry: Product, product, number: int, values: dict, settle: str, lo
         rank=entry.rank,
         loc=loc,
         also_services=tuple(service.format(**values) for service in entry.also_services),
+        instance=number,
         **identifiers,
     )
 
@@ -121,7 +132,7 @@ def group_products(t, group_index: int) -> list[PlannedProduct]:
         for role in entry.roles(catalogue):
             chosen = catalogue.product(getattr(product, role))
             planned.append(_planned(chosen, product, number, values, settle, loc + (role,)))
-        planned.append(_planned(entry, product, number, values, settle, loc))
+        planned.append(_planned(entry, product, _product_instance(entry, t, group_index), values, settle, loc))
     return planned
 
 

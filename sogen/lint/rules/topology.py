@@ -130,7 +130,7 @@ class TopologyProductExtra(TopologyRule):
     ## Use instead
     ```batch
     ARMLOAD StarOffice2 /S /M "StarOffice Server2"
-    ARMLOAD FormServer2 /S /M "StarOffice FormServer2"
+    ARMLOAD FormServer /S /M "StarOffice FormServer"
     ```
 
     ## Fix

@@ -1,5 +1,5 @@
 REMARK createsystbl.sql: Oracle's system tables for the WorkFlow database (section 3.2, step 2-5).
-REMARK Run once with Server Manager before the WorkFlow database is created:
+REMARK Run with Server Manager before the WorkFlow database is created, on each node (3.2 step 3):
 REMARK   svrmgr30 command=@createsystbl.sql
 REMARK The guide's passwords (internal/oracle, system/manager) are Oracle's defaults: use yours.
 connect internal/oracle

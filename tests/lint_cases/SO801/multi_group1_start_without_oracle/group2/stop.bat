@@ -23,13 +23,13 @@ rem プライオリティチェック
 IF "%ARMS_SERVER%" == "OTHER" GOTO ON_OTHER1
 rem 最高プライオリティでの処理
 ARMBCAST /MSG "最高プライオリティサーバで終了中です" /A
-ARMKILL FormServer2
+ARMKILL FormServer
 ARMKILL StarOffice2
 GOTO EXIT
 :ON_OTHER1
 rem 最高プライオリティ以外での処理
 ARMBCAST /MSG "プライオリティサーバ以外で終了です" /A
-ARMKILL FormServer2
+ARMKILL FormServer
 ARMKILL StarOffice2
 GOTO EXIT
 rem ***************************************************************
@@ -42,13 +42,13 @@ rem プライオリティチェック
 IF "%ARMS_SERVER%" == "OTHER" GOTO ON_OTHER2
 rem 最高プライオリティでの処理
 ARMBCAST /MSG "最高プライオリティサーバで終了中です(フェイルオーバ後)" /A
-ARMKILL FormServer2
+ARMKILL FormServer
 ARMKILL StarOffice2
 GOTO EXIT
 :ON_OTHER2
 rem 最高プライオリティ以外での処理
 ARMBCAST /MSG "プライオリティサーバ以外で終了中です(フェイルオーバ後)" /A
-ARMKILL FormServer2
+ARMKILL FormServer
 ARMKILL StarOffice2
 GOTO EXIT
 rem ***************************************************************

@@ -25,13 +25,13 @@ IF "%ARMS_SERVER%" == "OTHER" GOTO ON_OTHER1
 rem 最高プライオリティでの処理
 ARMBCAST /MSG "最高プライオリティサーバで起動中です" /A
 ARMLOAD StarOffice2 /S /M "StarOffice Server2"
-ARMLOAD FormServer2 /S /M "StarOffice FormServer2"
+ARMLOAD FormServer /S /M "StarOffice FormServer"
 GOTO EXIT
 :ON_OTHER1
 rem 最高プライオリティ以外での処理
 ARMBCAST /MSG "プライオリティサーバ以外で起動中です" /A
 ARMLOAD StarOffice2 /S /M "StarOffice Server2"
-ARMLOAD FormServer2 /S /M "StarOffice FormServer2"
+ARMLOAD FormServer /S /M "StarOffice FormServer"
 GOTO EXIT
 rem ***************************************************************
 rem リカバリ対応処理
@@ -50,13 +50,13 @@ IF "%ARMS_SERVER%" == "OTHER" GOTO ON_OTHER2
 rem 最高プライオリティでの処理
 ARMBCAST /MSG "最高プライオリティサーバで起動中です(フェイルオーバ後)" /A
 ARMLOAD StarOffice2 /S /M "StarOffice Server2"
-ARMLOAD FormServer2 /S /M "StarOffice FormServer2"
+ARMLOAD FormServer /S /M "StarOffice FormServer"
 GOTO EXIT
 :ON_OTHER2
 rem 最高プライオリティ以外での処理
 ARMBCAST /MSG "プライオリティサーバ以外で起動中です(フェイルオーバ後)" /A
 ARMLOAD StarOffice2 /S /M "StarOffice Server2"
-ARMLOAD FormServer2 /S /M "StarOffice FormServer2"
+ARMLOAD FormServer /S /M "StarOffice FormServer"
 GOTO EXIT
 rem ***************************************************************
 rem 例外処理
