@@ -10,7 +10,7 @@ from typing import TextIO
 
 from sogen import EXIT_OK, EXIT_USAGE
 from sogen.batch.actions import ClusterAction
-from sogen.batch.events import COMBINATIONS, DIALECTS, DISKS, EVENTS, SERVERS, Combination, Dialect
+from sogen.batch.events import COMBINATIONS, DIALECTS, DISKS, EVENTS, SERVERS, Combination, Dialect, x_configuration
 from sogen.batch.interpreter import PathResult, analyse, script_dialect
 from sogen.batch.parser import parse_script
 from sogen.i18n import N_, _
@@ -108,7 +108,8 @@ def run_trace(
     except TraceError as exc:
         print(f"sogen trace: {visible_lines(str(exc))}", file=sys.stderr)
         return EXIT_USAGE
-    names = DIALECTS[dialect.lower()] if dialect else script_dialect(script)
+    unread = DIALECTS["clp"] if x_configuration(os.path.dirname(os.path.abspath(path))) else DIALECTS["arm"]
+    names = DIALECTS[dialect.lower()] if dialect else script_dialect(script, unread)
     results = analyse(script, dialect=names)
     chosen = [results[combination] for combination in combinations]
     if output_format == "json":

@@ -3,14 +3,18 @@ sites' clusters at once finds exactly what linting each site alone does."""
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 from pathlib import Path
 
 import pytest
+from ruamel.yaml import YAML
 
 from sogen.lint.config import LintConfig
 from sogen.lint.engine import lint_paths, partners
+from sogen.migrate.importer import import_folders
+from sogen.trace import run_trace
 
 ROOT = Path(__file__).resolve().parent.parent
 LEGACY_MULTI = ROOT / "tests" / "legacy" / "multi"  # so1/ and so2/, no manifest
@@ -246,3 +250,27 @@ def test_a_clusterpro_x_configuration_is_one_cluster(tmp_path, monkeypatch):
     together = findings(["."])
     assert {(p.removeprefix("./"), *rest) for p, *rest in together} == findings(["site"]) | findings(["other"])
 
+
+def test_scripts_of_a_clusterpro_x_configuration_are_x_scripts_when_they_test_nothing(tmp_path, monkeypatch):
+    """NEC's UM8700 scripts test no event variable: beside clp.conf they were linted as ARM
+    scripts, and the advice (test %ARMS_EVENT%, %ARMS_DISK%) named variables X never sets."""
+    monkeypatch.chdir(tmp_path)
+    resource = tmp_path / "x" / "scripts" / "failover" / "UM8700"
+    resource.mkdir(parents=True)
+    (resource / "start.bat").write_bytes(b'rem UM8700\r\narmload PERLE /S /A /R 3 "TruePortSrv"\r\nexit\r\n')
+    (resource / "stop.bat").write_bytes(b"armkill PERLE\r\nexit\r\n")
+
+    def advice() -> str:
+        result = lint_paths(["x"], LintConfig())
+        return " ".join(f.message for f in result.findings if f.code in ("SO203", "SO204"))
+
+    assert "ARMS_EVENT" in advice()
+    (tmp_path / "x" / "clp.conf").write_text("<root/>\n", encoding="ascii")
+    said = advice()
+    assert "CLP_EVENT" in said and "CLP_DISK" in said and "ARMS_" not in said
+    # trace varies X's variables, and import writes an X topology.
+    out = io.StringIO()
+    run_trace(resource / "start.bat", matrix=True, out=out)
+    assert out.getvalue().splitlines()[1].split()[:3] == ["CLP_EVENT", "CLP_SERVER", "CLP_DISK"]
+    text = import_folders([str(resource)], "cluster.yaml").yaml_text
+    assert YAML(typ="safe").load(text)["settings"]["dialect"] == "clp"

@@ -13,6 +13,7 @@ definitions of their names and values in sogen.
 
 from __future__ import annotations
 
+import os
 import re
 from typing import NamedTuple
 
@@ -90,14 +91,33 @@ def _in_comment(text: str, at: int) -> bool:
     return at - start >= len(code_of(text[start : end if end >= 0 else len(text)]))
 
 
-def dialect_of(text: str) -> Dialect:
+def dialect_of(text: str, unread: Dialect = ARM) -> Dialect:
     """The dialect a script is written in: the one it reads first (a script half ported
     to CLUSTERPRO X usually has its new dispatch at the top); when it reads neither,
-    CLUSTERPRO X's if it uses what only that has (see :func:`clusterpro_x_clue`), else ARM."""
+    CLUSTERPRO X's if it uses what only that has (see :func:`clusterpro_x_clue`), else
+    ``unread`` (CLUSTERPRO X's for a script of an X configuration: see x_configuration)."""
     found = dialects_read(text)
     if found:
         return found[0]
-    return CLP if clusterpro_x_clue(text) else ARM
+    return CLP if clusterpro_x_clue(text) else unread
+
+
+# A CLUSTERPRO X configuration as clpcfctrl exports it: clp.conf beside its scripts folder
+# (NEC's UM8700 README: "copy scripts directory" with clp.conf; genw.bat of NEC's Hyper-V
+# samples: ..\scripts\failover\replica_script). ARM had no such file.
+CLUSTERPRO_X_CONFIG = "clp.conf"
+
+
+def x_configuration(folder: str) -> str | None:
+    """The folder at or above ``folder`` that holds a CLUSTERPRO X configuration's clp.conf, or None."""
+    current = os.path.abspath(folder)
+    while True:
+        if os.path.isfile(os.path.join(current, CLUSTERPRO_X_CONFIG)):
+            return current
+        parent = os.path.dirname(current)
+        if parent == current:
+            return None
+        current = parent
 
 
 def cluster_dialect(texts: list[str]) -> tuple[Dialect, int | None]:

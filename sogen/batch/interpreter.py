@@ -52,7 +52,7 @@ from typing import Iterator, Mapping, NamedTuple, Sequence, Union, cast
 
 from sogen.batch.actions import LIST_DELIMITERS, ClusterAction, described
 from sogen.batch.control import children, walk
-from sogen.batch.events import COMBINATIONS, ENVIRONMENTS, Combination, Dialect, dialect_of
+from sogen.batch.events import ARM, COMBINATIONS, ENVIRONMENTS, Combination, Dialect, dialect_of
 from sogen.batch.expansion import (
     ALL_ARGUMENTS,
     ARGUMENT,
@@ -1197,7 +1197,8 @@ def analyse_as_written(script: Script, dialect: Dialect | None = None) -> dict[C
     return analyse(replace(script, encoding=BATCH_ENCODING), dialect=dialect)
 
 
-def script_dialect(script: Script) -> Dialect:
-    """The dialect ``script`` is written in, from one scan of its text."""
-    return dialect_of("\n".join(script.lines))
+def script_dialect(script: Script, unread: Dialect = ARM) -> Dialect:
+    """The dialect ``script`` is written in, from one scan of its text (``unread``: when it
+    reads neither dialect's variables, see events.dialect_of)."""
+    return dialect_of("\n".join(script.lines), unread)
 

@@ -165,12 +165,16 @@ class _Placed:
 class FileContext(_Placed):
     language = BATCH
 
-    def __init__(self, path: str, display_path: str, data: bytes, patterns: NamePatterns, dialect: str | None = None):
+    def __init__(
+        self, path: str, display_path: str, data: bytes, patterns: NamePatterns, dialect: str | None = None,
+        x_configured: bool = False,
+    ):
         self.path = path
         self.display_path = display_path
         self.data = data
         self.patterns = patterns
         self.forced_dialect = dialect  # --dialect: "arm" or "clp"; None: the script's own
+        self.x_configured = x_configured  # in a CLUSTERPRO X configuration (engine.in_x_configuration)
         self.script: Script = parse_script(path, data)
 
     # -- what the rules read --------------------------------------------------
@@ -181,9 +185,12 @@ class FileContext(_Placed):
 
     @cached_property
     def dialect(self) -> Dialect:
-        """The event variables' names: as forced (--dialect), else the script's own."""
+        """The event variables' names: as forced (--dialect), else the script's own (CLUSTERPRO
+        X's, in an X configuration, for a script that reads neither's)."""
         forced = self.forced_dialect
-        return DIALECTS[forced] if forced else script_dialect(self.script)
+        if forced:
+            return DIALECTS[forced]
+        return script_dialect(self.script, DIALECTS["clp"] if self.x_configured else DIALECTS["arm"])
 
     @cached_property
     def analysis(self) -> dict[Combination, PathResult]:

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
+from sogen.batch.events import CLUSTERPRO_X_CONFIG
 from sogen.catalogue import ALENV_NAME
 from sogen.i18n import _, language, set_language
 from sogen.lint.config import LintConfig
@@ -52,6 +53,9 @@ class Job:
     lang: str = "en"  # the language of the messages (sogen.i18n), set in the worker too
     unsafe_fixes: bool = False  # --unsafe-fixes: also apply the fixes that change which lines run
     dialect: str | None = None  # --dialect: "arm" or "clp"; None: each script's own
+    # In a CLUSTERPRO X configuration (clp.conf above it): a script that reads neither
+    # dialect's variables is X's, not ARM's.
+    x_configured: bool = False
     # With --topology (the worker's _topology): its digest, for the cache, and the index of
     # the file's failover group (None: in no group's folder).
     topology_key: str | None = None
@@ -295,6 +299,12 @@ def _marked_folder(folder: str) -> str | None:
     return found
 
 
+def in_x_configuration(folder: str) -> bool:
+    """Whether a file in ``folder`` belongs to a CLUSTERPRO X configuration (its cluster is marked by clp.conf)."""
+    marked = _marked_folder(absolute_folder(folder))
+    return marked is not None and os.path.isfile(os.path.join(marked, CLUSTERPRO_X_CONFIG))
+
+
 def _is_sogen_manifest(path: str) -> bool:
     """Whether ``path`` is a manifest.json sogen generate wrote: a web app's or an editor
     extension's above a tree of sites marks no cluster."""
@@ -307,10 +317,6 @@ def _is_sogen_manifest(path: str) -> bool:
 
 # A manifest lists a cluster's few dozen files: a larger file is no manifest of sogen's.
 MAX_MANIFEST_BYTES = 1024 * 1024
-# A CLUSTERPRO X configuration as clpcfctrl exports it: clp.conf beside its scripts folder
-# (NEC's UM8700 README: "copy scripts directory" with clp.conf; genw.bat of NEC's Hyper-V
-# samples: ..\scripts\failover\replica_script).
-CLUSTERPRO_X_CONFIG = "clp.conf"
 
 
 # -- one file (runs in a worker) ----------------------------------------------------
@@ -393,7 +399,7 @@ def make_context(job: Job, data: bytes, language: str):
 
         ctx = TextContext(job.path, job.display_path, data)
     else:
-        ctx = FileContext(job.path, job.display_path, data, job.patterns, job.dialect)
+        ctx = FileContext(job.path, job.display_path, data, job.patterns, job.dialect, job.x_configured)
     if job.topology_key is not None:
         ctx.topology, ctx.group = _topology, job.group
     return ctx
@@ -439,7 +445,7 @@ def lint_file(job: Job) -> FileResult:
     from sogen.lint import cache
 
     parts = (
-        job.lang, job.language, ",".join(sorted(job.codes)), repr(job.patterns), str(job.dialect),
+        job.lang, job.language, ",".join(sorted(job.codes)), repr(job.patterns), str(job.dialect), str(job.x_configured),
         str(job.topology_key), str(job.group), job.path, job.display_path, os.getcwd(),
     )  # fmt: skip
     key = cache.entry_key(parts, data)
@@ -622,7 +628,7 @@ def lint_paths(
         group = None if topology is None else _group_of(path, group_names)
         return Job(
             path, display_path(path), codes, config.patterns, fix, language, data, cache_folder, lang, unsafe_fixes,
-            config.dialect, topology_key, group,
+            config.dialect, language == BATCH and in_x_configuration(os.path.dirname(path)), topology_key, group,
         )  # fmt: skip
 
     jobs = [job(path, language) for path, language in files.items()]

@@ -16,7 +16,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sogen.catalogue import ALENV_NAME, DATABASE_ROLE, Product, load_catalogue, template_values
-from sogen.batch.events import COMBINATIONS, DIALECTS, Combination, cluster_dialect, clusterpro_x_clue, dialects_read
+from sogen.batch.events import (
+    CLUSTERPRO_X_CONFIG, COMBINATIONS, DIALECTS, Combination, cluster_dialect, clusterpro_x_clue, dialects_read,
+    x_configuration,
+)
 from sogen.batch.actions import file_change, writes_a_file
 from sogen.batch.arm import operand_texts, read_arm_call
 from sogen.batch.control import walk
@@ -222,7 +225,15 @@ def recover_group(name: str, folder: Path) -> RecoveredGroup:
     # dialect would take the no-ARM path on every event.
     texts = ["\n".join(group.lines[kind]) for kind in ("start", "stop")]
     dialect, telling = cluster_dialect(texts)
-    if dialect is not DIALECTS["arm"]:
+    configuration = x_configuration(str(folder)) if telling is None else None
+    if configuration is not None:
+        # Scripts that test no event and use nothing of X's, in a configuration clp.conf
+        # marks (NEC's UM8700 scripts): X runs them, so they are regenerated for X.
+        group.dialect = Sourced(
+            "clp", _("{config} is a CLUSTERPRO X configuration").format(
+                config=os.path.join(configuration, CLUSTERPRO_X_CONFIG))
+        )
+    elif dialect is not DIALECTS["arm"]:
         text = texts[telling]
         script = f"{folder_name(folder)}/{group.scripts[('start', 'stop')[telling]].name}"
         if dialects_read(text):
