@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 from pathlib import Path
@@ -1354,6 +1355,15 @@ def test_migrate_with_a_topology_of_other_groups_than_folders(tmp_path):
 def test_a_group_is_named_after_the_letters_and_digits_of_its_folder(tmp_path, folder, group):
     shutil.copytree(LEGACY / "guide-141-lf-utf8", tmp_path / folder)
     assert [g.name for g in import_folders([str(tmp_path / folder)], "cluster.yaml").groups] == [group]
+
+
+@pytest.mark.parametrize("folder, group", [("グループ", "group"), ("グループ 2", "g2")])
+def test_a_code_page_932_folder_name_names_its_group_by_its_own_letters(tmp_path, folder, group):
+    """A Windows zip unpacked on Linux keeps the cp932 bytes of グループ: its ASCII trail
+    bytes (0x83 0x4F ...) named the group "O-v"."""
+    raw = os.fsdecode(os.fsencode(str(tmp_path)) + b"/" + folder.encode("cp932"))
+    shutil.copytree(LEGACY / "guide-141-lf-utf8", raw)
+    assert [g.name for g in import_folders([raw], "cluster.yaml").groups] == [group]
 
 
 def test_folders_that_give_one_name_are_numbered_by_their_place(tmp_path):

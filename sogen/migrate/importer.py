@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,10 +38,22 @@ def parse_group_spec(spec: str) -> tuple[str, Path]:
                 "digits, - or _ (ASCII)"
             ).format(spec=spec, name=repr(name))
         )
-    base = re.sub(r"[^A-Za-z0-9_-]+", "-", path.resolve().name).strip("-") or "group"
+    base = re.sub(r"[^A-Za-z0-9_-]+", "-", _folder_name(path)).strip("-") or "group"
     if not base[0].isalpha():
         base = "g" + base
     return base[:31], path
+
+
+def _folder_name(path: Path) -> str:
+    """The folder's name as it was written: a code page 932 name unpacked from a Windows zip
+    on Linux reaches Python as lone surrogates, whose ASCII trail bytes (グ is 0x83 0x4F) would
+    otherwise name the group ("O-v")."""
+    name = path.resolve().name
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return os.fsencode(name).decode("cp932", errors="replace")
+    return name
 
 
 def group_folders(specs: list[str]) -> list[tuple[str, Path]]:
