@@ -93,6 +93,28 @@ def test_files_no_longer_generated_are_removed_only_if_untouched(tmp_path):
     assert not (out / "sogroup" / "somg.ini").exists()
 
 
+def test_a_look_alike_character_is_written_in_windows_form_everywhere(tmp_path):
+    """U+301C WAVE DASH (typed on a Mac) is 0x8160 in code page 932, which Windows reads back as
+    U+FF5E: the batch files, the UTF-16 registry patches and the runbook must name one folder."""
+    text = MULTI.read_text(encoding="utf-8")
+    text = text.replace("alroot: 'D:\\SO1'", "alroot: 'D:\\SO\u301c1'").replace("帳票シェル", "帳票\u301cシェル")
+    topology = tmp_path / "wave.yaml"
+    topology.write_text(text + "  reg_format: v5\n", encoding="utf-8")
+    out = tmp_path / "out"
+    assert run("generate", topology, "-o", out).exit_code == 0
+    result = run("lint", out, "--topology", topology)
+    assert result.exit_code == 0, result.output
+    windows = "\uff5e"
+    assert f"SET ALROOT=D:\\SO{windows}1".encode("cp932") in (out / "group1" / "alenv1.bat").read_bytes()
+    patches = "".join(p.read_bytes().decode("utf-16") for p in (out / "group1" / "registry").glob("*.reg"))
+    assert f"D:\\\\SO{windows}1" in patches
+    shells = (out / "group2" / "registry" / "formserver.reg").read_bytes().decode("utf-16")
+    assert f"帳票{windows}シェル" in shells
+    runbook = (out / "RUNBOOK.md").read_text(encoding="utf-8")
+    assert f"D:\\SO{windows}1" in runbook and f"帳票{windows}シェル" in runbook
+    assert "\u301c" not in runbook + patches + shells
+
+
 def test_invalid_topology_writes_nothing(tmp_path):
     bad = tmp_path / "bad.yaml"
     bad.write_text(SINGLE.read_text(encoding="utf-8").replace("192.168.10.100", "192.168.10.11"), encoding="utf-8")

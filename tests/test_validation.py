@@ -723,6 +723,36 @@ def test_characters_outside_code_page_932(tmp_path):
     )
 
 
+def test_every_character_outside_code_page_932_is_named_with_the_look_alike_to_use(tmp_path):
+    text = VALID_SINGLE + "settings:\n  messages:\n    no_arm: '起動中 😀 𠮷 한 ¥100 — 終了'\n"
+    expect(
+        tmp_path, text, "'起動中", "settings.messages.no_arm",
+        "contains '😀' (U+1F600), '𠮷' (U+20BB7), '한' (U+D55C), '¥' (U+00A5), '—' (U+2014), which code page 932 "
+        "cannot represent; batch files are written in code page 932; write '\\' or '￥' (U+FFE5) instead of "
+        "'¥' (U+00A5); write '―' (U+2015) instead of '—' (U+2014)",
+    )
+
+
+def test_text_pasted_in_nfd_is_composed(tmp_path):
+    """macOS Finder names files in NFD: デ is テ and U+3099, which code page 932 has only composed."""
+    import unicodedata
+
+    decomposed = unicodedata.normalize("NFD", "データベース停止")
+    assert decomposed != "データベース停止"
+    path = tmp_path / "t.yaml"
+    path.write_text(VALID_SINGLE + f"settings:\n  messages:\n    stop_home: '{decomposed}'\n", encoding="utf-8")
+    assert load_topology(path).settings.messages.stop_home == "データベース停止"
+
+
+def test_look_alikes_are_kept_as_windows_reads_them_back(tmp_path):
+    path = tmp_path / "t.yaml"
+    path.write_text(edit(VALID_SINGLE, "'D:\\SO'", "'D:\\SO\u301c1'"), encoding="utf-8")
+    assert load_topology(path).groups[0].alroot == "D:\\SO\uff5e1"
+    path.write_text(VALID_SINGLE + "settings:\n  messages:\n    no_arm: '\u2212\u2016\u00a2\u00a3\u00ac \u212b'\n", encoding="utf-8")
+    # U+212B ANGSTROM SIGN is code page 932's own: NFC would make it U+00C5, which is not
+    assert load_topology(path).settings.messages.no_arm == "\uff0d\u2225\uffe0\uffe1\uffe2 \u212b"
+
+
 def test_procinfo_only_in_multi_standby(tmp_path):
     text = edit(VALID_SINGLE, "database: sqlserver", "database: sqlserver\n        procinfo: {mvm: 1, wfocom: 2}")
     expect(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+import unicodedata
 from typing import Annotated, Literal, Union, get_args
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
@@ -27,6 +28,7 @@ FORBIDDEN_DESCRIPTION = N_('& | < > ^ % ! " and control characters')
 
 
 def _reject_unsafe(value: str) -> str:
+    value = _composed(value)
     forbidden = dict.fromkeys(ch for ch in value if ch in FORBIDDEN_CHARACTERS)
     if forbidden:  # all of them at once: one fix, not one run per character
         raise ValueError(
@@ -46,17 +48,47 @@ def _reject_unsafe(value: str) -> str:
                     "(not allowed: {forbidden})"
                 ).format(character=name, forbidden=_(FORBIDDEN_DESCRIPTION))
             )
+    cannot = [ch for ch in dict.fromkeys(value) if not _in_code_page_932(ch)]
+    if cannot:  # all of them at once, as above
+        message = _(
+            "contains {characters}, which code page 932 cannot represent; batch files are written in code page 932"
+        ).format(characters=", ".join(f"{ch!r} (U+{ord(ch):04X})" for ch in cannot))
+        for ch in cannot:
+            if ch in _LOOK_ALIKES:
+                message += _("; ") + _("write {replacement} instead of {character}").format(
+                    replacement=_(_LOOK_ALIKES[ch]), character=f"{ch!r} (U+{ord(ch):04X})"
+                )
+        raise ValueError(message)
+    # Windows' form: what the code page 932 files hold and Windows reads back from them. A few
+    # characters come back as others (U+301C WAVE DASH is written as 0x8160, which Windows reads
+    # as U+FF5E FULLWIDTH TILDE); the UTF-16 registry patches and the runbook must name the same.
+    return value.encode("cp932").decode("cp932")
+
+
+def _in_code_page_932(ch: str) -> bool:
     try:
-        value.encode("cp932")
-    except UnicodeEncodeError as exc:
-        bad = value[exc.start]
-        raise ValueError(
-            _(
-                "contains {character} (U+{code:04X}), which code page 932 cannot represent; "
-                "batch files are written in code page 932"
-            ).format(character=repr(bad), code=ord(bad))
-        ) from None
-    return value
+        ch.encode("cp932")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+# Characters code page 932 lacks, with the one of it they are usually mistaken for.
+_LOOK_ALIKES = {"\u00a5": N_("'\\' or '\uffe5' (U+FFE5)"), "\u2014": "'\u2015' (U+2015)"}
+
+
+def _composed(value: str) -> str:
+    """Each character with the combining marks after it composed (NFD, as macOS Finder names
+    files, to NFC: 'テ' U+30C6 and U+3099 to 'デ'). Only those: NFC also replaces single
+    characters code page 932 holds with others (U+212B ANGSTROM SIGN with U+00C5, the IBM
+    extension kanji such as U+FA19 with their JIS twins), which would name another folder."""
+    runs: list[str] = []
+    for ch in value:
+        if runs and unicodedata.combining(ch):
+            runs[-1] += ch
+        else:
+            runs.append(ch)
+    return "".join(unicodedata.normalize("NFC", run) if len(run) > 1 else run for run in runs)
 
 
 def _not_before_closing_quote(value: str) -> str:
