@@ -115,6 +115,22 @@ def test_a_look_alike_character_is_written_in_windows_form_everywhere(tmp_path):
     assert "\u301c" not in runbook + patches + shells
 
 
+def test_a_topology_whose_file_name_is_no_utf8(tmp_path):
+    """A code page 932 name from a Windows zip unpacked on Linux (クラスタ.yaml): Python holds
+    its bytes as lone surrogates, which the manifest once failed to write (exit 3)."""
+    import os
+
+    name = os.fsdecode(b"\x83N\x83\x89\x83X\x83^.yaml")
+    topology = tmp_path / name
+    topology.write_bytes(SINGLE.read_bytes())
+    out = tmp_path / "out"
+    result = run("generate", topology, "-o", out)
+    assert result.exit_code == 0, result.output
+    assert json.loads((out / "manifest.json").read_bytes())["topology"]["file"] == name
+    assert run("generate", topology, "-o", out, "--check").exit_code == 0
+    assert run("generate", SINGLE, "-o", out, "--check").exit_code == 0
+
+
 def test_invalid_topology_writes_nothing(tmp_path):
     bad = tmp_path / "bad.yaml"
     bad.write_text(SINGLE.read_text(encoding="utf-8").replace("192.168.10.100", "192.168.10.11"), encoding="utf-8")

@@ -1225,14 +1225,20 @@ def test_a_late_disk_check_explains_only_the_paths_where_generated_checks_the_di
     assert not any(e.code == "SO203" for e in rows["START/HOME/SUCCESS"].explanations)  # same service, no reason
 
 
-def test_migrate_with_a_given_topology(tmp_path):
-    topology = tmp_path / "t.yaml"
+# A code page 932 file name from a Windows zip unpacked on Linux is no UTF-8 (クラスタ.yaml).
+CP932_NAME = os.fsdecode(b"\x83N\x83\x89\x83X\x83^.yaml")
+
+
+@pytest.mark.parametrize("name", ["t.yaml", CP932_NAME])
+def test_migrate_with_a_given_topology(tmp_path, name):
+    topology = tmp_path / name
     topology.write_text((ROOT / "samples" / "single-standby.yaml").read_text(encoding="utf-8"), encoding="utf-8")
     folders = write_generated(load_topology(topology), tmp_path / "legacy")
     out = tmp_path / "out"
     result = run("migrate", *folders, "--topology", topology, "-o", out)
     assert result.exit_code == 0, result.output
     assert (out / "RUNBOOK.md").is_file() and not (out / "cluster.yaml").exists()
+    assert json.loads((out / "manifest.json").read_bytes())["topology"]["file"] == name
 
 
 def echo_scripts(folder: Path) -> None:

@@ -16,7 +16,7 @@ from sogen.generator.plan import GroupPlan, InstanceEnvironment, event_variables
 from sogen.generator.rendering import ORACLE_SYSTEM_TABLES, render
 from sogen.generator.runbook import runbook
 from sogen.output import MANIFEST
-from sogen.textio import encode_batch
+from sogen.textio import encode_batch, utf8
 from sogen.topology.model import Topology
 
 NEC_SOFTWARE = "HKEY_LOCAL_MACHINE\\SOFTWARE\\NEC"
@@ -202,5 +202,7 @@ def with_manifest(files: dict[str, bytes], topology_digest: str, source_name: st
         "topology": {"file": source_name, "sha256": topology_digest},
         "files": {name: hashlib.sha256(data).hexdigest() for name, data in sorted(files.items())},
     }
-    files[MANIFEST] = (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+    # A topology's file name that is no UTF-8 (a code page 932 name from a Windows zip) is kept
+    # as its \udcXX escapes, which JSON reads back as the same name.
+    files[MANIFEST] = utf8(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
     return dict(sorted(files.items()))
