@@ -402,6 +402,22 @@ def test_a_start_that_does_not_wait_gets_wait_with_unsafe_fixes(run, tmp_path):
     ]
 
 
+def test_the_full_width_space_an_ime_leaves_after_a_set_value_is_removed_with_unsafe_fixes(run, tmp_path):
+    """SET SV=%ARMS_SERVER%　 makes SV "HOME　": the IF below never runs ARMLOAD."""
+    text = 'SET SV=%ARMS_SERVER%\u3000\nIF "%SV%" == "HOME" ARMLOAD StarOffice /S /M "StarOffice Server"\nSET ALROOT=D:\\SO \u3000& echo\n'
+    path = write(tmp_path / "start.bat", text)
+    code, out, _ = run("lint", "start.bat", "--select", "SO705", "--format", "json")
+    findings = json.loads(out)["findings"]
+    assert code == 1 and [(f["line"], f["column"]) for f in findings] == [(1, 21), (3, 17)]
+    assert "full-width space (U+3000)" in findings[0]["message"] and "full-width spaces" in findings[1]["message"]
+    assert fixed_lines(run, path, "SO705") == text.splitlines()
+    assert fixed_lines(run, path, "SO705", unsafe=True) == [
+        "SET SV=%ARMS_SERVER%",
+        'IF "%SV%" == "HOME" ARMLOAD StarOffice /S /M "StarOffice Server"',
+        "SET ALROOT=D:\\SO& echo",
+    ]
+
+
 def test_quotes_that_change_which_branch_runs_wait_for_unsafe_fixes(run, tmp_path):
     """Quoting both bare operands of ARM's event variables keeps the comparison: safe.
     Quoting the bare one when the other had quotes (SO201) or made the two comparable at

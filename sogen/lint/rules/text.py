@@ -307,12 +307,17 @@ class YenSignInPath(Rule):
 _QUOTED_SET = re.compile(r'[@\s]*set[\s,;=]*"', re.I)
 
 
+# What ends a SET value unseen: cmd keeps every character, a Japanese IME's full-width space too.
+_SET_VALUE_BLANKS = " \t\u3000"
+
+
 @register
 class BlankEndsSetValue(Rule):
     """
     ## What it does
-    Checks for `SET NAME=value` whose value ends with blanks: before an `&`, a
-    `)`, a redirection (`2>NUL`) or the end of the line. `SET /A` (whose blanks are no part of a number),
+    Checks for `SET NAME=value` whose value ends with blanks (spaces, tabs, or
+    the full-width space U+3000, 全角スペース, that a Japanese IME leaves): before
+    an `&`, a `)`, a redirection (`2>NUL`) or the end of the line. `SET /A` (whose blanks are no part of a number),
     `SET /P` (a prompt) and `SET "NAME=value"` (whose quotes end the value) are
     left alone.
 
@@ -323,7 +328,8 @@ class BlankEndsSetValue(Rule):
     so `IF "%EV%" == "START"` is never true: the script takes its fallback for
     every event and the group comes up without its services. The same blank
     after a path (`SET ALROOT=D:\\SO `) makes `%ALROOT%\\bin` a folder that does
-    not exist.
+    not exist. cmd ends a value at no blank at all: a full-width space typed
+    after `%ARMS_SERVER%` makes the value `HOME　`, as invisible as the others.
 
     ## Example
     ```batch
@@ -338,7 +344,7 @@ class BlankEndsSetValue(Rule):
     ```
 
     ## Fix
-    Unsafe (`--unsafe-fixes`): the blanks are removed, which changes the value;
+    Unsafe (`--unsafe-fixes`): the blanks, full-width ones too, are removed, which changes the value;
     a script that meant them (a prefix glued to the next word) keeps them in
     quotes, `SET "PREFIX=abc "`. Before a redirection, none: `abc2>NUL` would
     redirect another handle; write `SET "X=abc" 2>NUL`.
@@ -353,7 +359,7 @@ class BlankEndsSetValue(Rule):
             if stmt.__class__ is not Set or stmt.arithmetic or stmt.prompt:
                 continue
             value = stmt.value
-            kept = value.rstrip(" \t")
+            kept = value.rstrip(_SET_VALUE_BLANKS)
             span = stmt.span
             if kept == value or span.line != span.end_line:
                 continue
@@ -369,6 +375,12 @@ class BlankEndsSetValue(Rule):
                 fix = Fix(_("remove the blanks that end the value"), (Edit(ctx.offset(span.line, start), ctx.offset(span.line, end), ""),), unsafe=True)
             count = end - start
             message = ngettext(
+                'the value of {name} ends with {count} blank, a full-width space (U+3000), which cmd keeps: '
+                '"%{name}%" is "{value}", not "{kept}"; remove it or write SET "{name}={kept}"',
+                'the value of {name} ends with {count} blanks, full-width spaces (U+3000) among them, which cmd '
+                'keeps: "%{name}%" is "{value}", not "{kept}"; remove them or write SET "{name}={kept}"',
+                count,
+            ) if _FULL_WIDTH_SPACE in value[len(kept):] else ngettext(
                 'the value of {name} ends with {count} blank, which cmd keeps: "%{name}%" is "{value}", not "{kept}"; '
                 'remove it or write SET "{name}={kept}"',
                 'the value of {name} ends with {count} blanks, which cmd keeps: "%{name}%" is "{value}", not "{kept}"; '

@@ -1,0 +1,3 @@
+SET MSG=‹N“®@’†‚Å‚·
+SET "SV=%ARMS_SERVER%@"
+SET EV=%ARMS_EVENT%
