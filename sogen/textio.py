@@ -180,6 +180,32 @@ def decode_bytes(data: bytes) -> DecodedText:
         return DecodedText(data.decode(BATCH_ENCODING), BATCH_ENCODING, False)
 
 
+def undecodable_at(data: bytes, encodings: tuple[str, ...] = ("utf-8", BATCH_ENCODING)) -> tuple[int, int]:
+    """Where the first byte that is no text stands: 1-based line and column, counted in the
+    characters before it (as every position of sogen's messages is), for bytes that
+    :func:`decode_bytes` refuses. After a BOM, in its encoding; otherwise in the one of
+    ``encodings`` that reads furthest, the file's likely own (a stray byte in a cp932 file
+    fails UTF-8 at its first Japanese character)."""
+    for bom, codec in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")):
+        if data.startswith(bom):
+            start, encodings = len(bom), (codec,)
+            break
+    else:
+        start = 0
+    furthest = None
+    for encoding in encodings:
+        try:
+            data[start:].decode(encoding)
+        except UnicodeDecodeError as exc:
+            if furthest is None or exc.start > furthest[1]:
+                furthest = (encoding, exc.start)
+    if furthest is None:
+        return 1, 1
+    encoding, offset = furthest
+    before = data[start : start + offset].decode(encoding)
+    return before.count("\n") + 1, len(before) - before.rfind("\n")
+
+
 def looks_binary(data: bytes) -> bool:
     """A NUL byte outside UTF-16 text means the file is not text."""
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):

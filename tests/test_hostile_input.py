@@ -1262,7 +1262,7 @@ def test_a_lone_cr_in_bytes_that_are_no_text_is_reported_not_a_crash(tmp_path):
     result = sogen("lint", "stop.bat", "--select", "SO701,SO702", "--format", "json", cwd=tmp_path)
     no_traceback(result)
     assert {(f["code"], f["line"], f["column"]) for f in json.loads(result.stdout)["findings"]} == {
-        ("SO702", 1, 1), ("SO701", 2, 17)
+        ("SO702", 1, 6), ("SO701", 2, 17)
     }
 
 

@@ -794,6 +794,22 @@ def test_unusable_files_give_one_line(tmp_path, content, message):
     assert [str(p) for p in info.value.problems] == [f"{path}:1:1: {message}"]
 
 
+@pytest.mark.parametrize("encoding", ["cp932", "utf-8"])
+def test_a_byte_that_is_no_text_is_reported_where_it_stands(tmp_path, encoding):
+    """A stray byte in a comment on line 20 (a copy through another code page), not 1:1."""
+    text = VALID_SINGLE.replace("      - type: workflow\n", "      - type: workflow  # 日本語の説明\n")
+    line, column = position(text, "説明")
+    data = text.encode(encoding)
+    at = data.index("説明".encode(encoding))
+    path = tmp_path / "t.yaml"
+    path.write_bytes(data[:at] + b"\x81\x20" + data[at:])
+    with pytest.raises(TopologyError) as info:
+        load_topology(path)
+    assert [str(p) for p in info.value.problems] == [
+        f"{path}:{line}:{column}: is neither UTF-8, UTF-16 nor code page 932 text"
+    ]
+
+
 def test_malformed_yaml_points_at_the_problem(tmp_path):
     path = tmp_path / "t.yaml"
     path.write_text("cluster:\n  name: [unclosed\n  mode: x\n", encoding="utf-8")

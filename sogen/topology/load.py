@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from sogen.i18n import N_, _, language
-from sogen.textio import UnreadableFile, decode_bytes, looks_binary, read_regular
+from sogen.textio import UnreadableFile, decode_bytes, looks_binary, read_regular, undecodable_at
 from sogen.topology.document import LoadedDocument, Loc, Positions, Problem, TopologyError
 
 # What `sogen import` writes where the legacy files hold no value.
@@ -216,7 +216,7 @@ def read_document(path: Path) -> LoadedDocument:
     try:
         text = decode_bytes(raw).text
     except UnicodeDecodeError:
-        raise fail(_("is neither UTF-8, UTF-16 nor code page 932 text")) from None
+        raise fail(_("is neither UTF-8, UTF-16 nor code page 932 text"), *undecodable_at(raw)) from None
     if not text.strip():
         raise fail(_("is empty; run `sogen init` for a starter topology"))
 

@@ -10,6 +10,7 @@ from sogen.i18n import _, ngettext
 from sogen.lint.context import FileContext
 from sogen.batch.ir import Call, Goto, ParseError, Set, Span
 from sogen.batch.parser import LONE_CR, code_of
+from sogen.textio import BATCH_ENCODING, undecodable_at
 from sogen.lint.rules.base import (
     ERROR,
     WARNING,
@@ -149,8 +150,11 @@ class Encoding(Rule):
 
     def check(self, ctx: FileContext) -> Iterator[Finding]:
         decoded = ctx.decoded
+        line, column = 1, 1
         if decoded is None:
             problem = _("the bytes are valid neither as cp932 (Shift_JIS) nor as UTF-8: the text is garbled")
+            # Where cmd, reading code page 932, meets the first byte it cannot (as the lines are shown).
+            line, column = undecodable_at(ctx.data, (BATCH_ENCODING,))
         elif decoded.encoding.startswith("utf-16"):
             problem = _("the file is UTF-16: cmd.exe cannot run it; save it as cp932 (Shift_JIS)")
         elif decoded.encoding == "utf-8" and decoded.bom:
@@ -164,7 +168,7 @@ class Encoding(Rule):
             )
         else:
             return
-        yield self.finding(ctx, span_of(1, 1, 1), problem)
+        yield self.finding(ctx, span_of(line, column, column), problem)
 
     @staticmethod
     def switches_to_utf8(ctx: FileContext) -> bool:
