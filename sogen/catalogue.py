@@ -289,7 +289,7 @@ def _site_catalogue(path: str) -> Catalogue:
         return CatalogueError(f"{CATALOGUE_VARIABLE}={path}: {reason}")
 
     try:
-        text = read_regular(path, MAX_CATALOGUE_BYTES).decode("utf-8")
+        text = read_regular(path, MAX_CATALOGUE_BYTES).decode("utf-8-sig")  # a BOM (Notepad) is no TOML
     except UnreadableFile as exc:
         raise refuse(exc.reason) from None
     except UnicodeDecodeError:

@@ -131,14 +131,17 @@ def _read_up_to(descriptor: int, most: int, expected: int) -> bytes:
 def parse_utf8(path: str | os.PathLike, limit: int, parse, language: str):
     """``parse`` of the UTF-8 text of ``path``, a regular file of at most ``limit`` bytes.
 
-    UnreadableFile when the file cannot be read, is not UTF-8, or goes past a parser's
-    limits: json and tomllib raise RecursionError on deep nesting, and a plain ValueError
+    A UTF-8 byte order mark is skipped. UnreadableFile when the file cannot be read, is
+    not UTF-8, or goes past a parser's limits: json and tomllib raise RecursionError on
+    deep nesting, and a plain ValueError
     (not their syntax error) for more digits than Python turns into an int. The parser's
     own syntax error, a subclass of ValueError, passes through for its line and column.
     """
     data = read_regular(path, limit)
     try:
-        text = data.decode("utf-8")
+        # A byte order mark is no part of the text: Notepad before Windows 10 1903 and
+        # PowerShell 5's -Encoding UTF8 write one, and TOML and JSON parsers refuse it.
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise UnreadableFile(path, _("is not UTF-8 text, which {language} must be").format(language=language)) from None
     try:

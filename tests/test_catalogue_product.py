@@ -8,6 +8,7 @@ against it, the analysis classifies its tool's lines, and import recovers it.
 
 from __future__ import annotations
 
+import codecs
 import os
 import subprocess
 import sys
@@ -113,6 +114,15 @@ def test_a_catalogue_entry_is_all_a_new_product_needs(site):
     imported = sogen(site, "import", "out/sogroup", "-o", "imported.yaml")
     assert imported.returncode == 0, imported.stderr
     assert "- type: document-archive" in (site / "imported.yaml").read_text(encoding="utf-8")
+
+
+def test_a_catalogue_saved_with_a_byte_order_mark_is_read(site):
+    """Notepad before Windows 10 1903 and PowerShell 5's -Encoding UTF8 begin the file with a
+    BOM, which tomllib refused: "Invalid statement (at line 1, column 1)"."""
+    catalogue = site / "catalogue.toml"
+    catalogue.write_bytes(codecs.BOM_UTF8 + catalogue.read_bytes())
+    result = sogen(site, "validate", "topology.yaml")
+    assert result.returncode == 0, result.stderr
 
 
 @pytest.mark.parametrize(

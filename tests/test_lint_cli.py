@@ -280,9 +280,11 @@ def test_select_and_ignore_by_prefix(run, broken):
         ("pyproject.toml", '[project]\nname = "x"\n\n[tool.sogen.lint]\nignore = ["SO3"]\n'),
     ],
 )
-def test_config_is_found_upward(run, tmp_path, name, text):
+# utf-8-sig: with the BOM of Notepad before Windows 10 1903 and PowerShell 5's -Encoding UTF8.
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig"])
+def test_config_is_found_upward(run, tmp_path, name, text, encoding):
     write(tmp_path / "scripts" / "group1" / "start.bat", BROKEN)
-    (tmp_path / name).write_text(text, encoding="utf-8")
+    (tmp_path / name).write_text(text, encoding=encoding)
     found = codes(run("lint", "scripts/group1/start.bat", "--format", "json")[1])
     assert found and not any(c.startswith("SO3") for c in found)
 
