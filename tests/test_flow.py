@@ -629,6 +629,60 @@ def test_trace_shows_the_exit_code_clusterpro_x_reads(tmp_path):
     assert codes["START", "FAILURE"] == (1, False) and codes["START", "SUCCESS"] == (0, True)
 
 
+_PROGRAM = "PowerShell -File .\\start.ps1\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "last"),
+    [
+        (_PROGRAM + "set ret=%ERRORLEVEL%\nexit %ret%\n", "ends: EXIT at line 3"),
+        (_PROGRAM + "exit %ERRORLEVEL%\n", "ends: EXIT at line 2"),
+        (_PROGRAM + "echo done\n", "ends: end of the file"),
+        (_PROGRAM + "set x=1\n", "ends: end of the file"),
+        (_PROGRAM + "set EXITCODE=%ERRORLEVEL%\necho done\nexit %EXITCODE%\n", "ends: EXIT at line 4"),
+        (_PROGRAM + "set A=%ERRORLEVEL%\nset B=%A%\nexit /b %B%\n", "ends: EXIT at line 4"),
+        ("setlocal enabledelayedexpansion\n" + _PROGRAM + "set ret=!ERRORLEVEL!\nexit !ret!\n", "ends: EXIT at line 4"),
+    ],
+    ids=["copy", "errorlevel", "echo", "set", "named-copy", "copy-of-a-copy", "delayed"],
+)
+def test_trace_a_programs_exit_code_handed_on_is_a_guess(tmp_path, text, last):
+    """A review's case (NEC's CLUSTERPRO X samples): a program's errorlevel handed on by
+    EXIT %ERRORLEVEL%, by a copy of it, or left by the SET and ECHO after it, was shown
+    as a certain exit code 0 ("exit_code_assumed": false)."""
+    script = tmp_path / "start.bat"
+    script.write_bytes(text.replace("\n", "\r\n").encode("cp932"))
+    _, shown = run(str(script), "start")
+    assert shown.splitlines()[-1] == last + ", exit code 0 (a program's, taken to succeed)"
+    _, shown = run(str(script), "start", output_format="json")
+    [only] = json.loads(shown)["combinations"]
+    assert (only["exit_code"], only["exit_code_assumed"]) == (0, True)
+
+
+def test_program_exit_code_handed_on_case():
+    """tests/trace_cases/program_exit_code_handed_on.bat: each way of handing the code on."""
+    results = case("program_exit_code_handed_on.bat")
+    ends = {
+        (combination.event, combination.server): (result.end, result.exit_code, result.exit_assumed)
+        for combination, result in results.items()
+    }
+    assert ends["START", "HOME"] == ("exit", 0, True)  # set ret=%ERRORLEVEL%, exit %ret%
+    assert ends["START", "OTHER"] == ("exit", 3, False)  # set ret=3: the script's own
+    assert ends["FAILOVER", "HOME"] == ("exit", 0, True)  # exit %ERRORLEVEL%
+    assert ends["FAILOVER", "OTHER"] == ("exit", 0, False)  # copied before the program ran
+    assert ends["RECOVER", "HOME"] == ("exit", 0, True)  # a copy of a copy, after ECHO
+    assert ends[None, "HOME"] == ("eof", 0, True)  # ECHO and SET, then the end of the file
+    assert all([action.text for action in result.actions] == ["POWERSHELL -File .\\start.ps1"] for result in results.values())
+
+
+def test_if_errorlevel_after_echo_still_reads_a_programs_guess():
+    """ECHO leaves the program's errorlevel: an IF on it is as uncertain as right after the
+    program; ECHO's own success, which && reads, is no guess."""
+    result = analyse(script_of(_PROGRAM + "echo done\nif errorlevel 1 exit 1\n"))[Combination("START", "HOME", "SUCCESS")]
+    assert result.uncertain and result.end == "eof" and result.exit_assumed
+    result = analyse(script_of(_PROGRAM + "echo done && echo ok\n"))[Combination("START", "HOME", "SUCCESS")]
+    assert not result.uncertain
+
+
 def test_trace_matrix_plain_text(capsys):
     code, text = run(str(TRACE_CASES / "guide_start.bat"), matrix=True)
     lines = text.splitlines()

@@ -227,8 +227,10 @@ class _Path:
     caller set (reading any other is an uncertain guess); ``varying``: the event
     variables whose value still differs among ``combinations`` (absent from ``env``);
     ``scopes``: what SETLOCAL saved; ``frames``: what is being run, innermost
-    last; ``success``/``assumed``: whether the last command succeeded, and whether
-    that is an assumption about an external program; ``deferred``: the statement
+    last; ``success``/``success_assumed``: whether the last command succeeded, and
+    whether that is an assumption about an external program; ``assumed``: the
+    errorlevel is a program's, taken to be 0 (the builtins after it, SET and ECHO,
+    leave it so); ``deferred``: the statement
     being run expands its %VAR% as it goes (see :class:`_FileLine`); ``marks``: the
     labels passed since the walk last read an event variable, where what follows
     may be kept for other walks, and ``reads``: what of its state the walk read
@@ -238,7 +240,7 @@ class _Path:
 
     __slots__ = (
         "combinations", "env", "known", "varying", "scopes", "frames", "for_vars", "delayed",
-        "errorlevel", "success", "assumed", "steps", "actions", "tests", "uncertain", "count", "deferred", "marks", "reads",
+        "errorlevel", "success", "success_assumed", "assumed", "steps", "actions", "tests", "uncertain", "count", "deferred", "marks", "reads",
         "handed_over",
     )  # fmt: skip
     combinations: tuple[Combination, ...]
@@ -251,6 +253,7 @@ class _Path:
     delayed: bool
     errorlevel: int
     success: bool
+    success_assumed: bool
     assumed: bool
     steps: list[Stmt]
     actions: list[ClusterAction]
@@ -274,6 +277,7 @@ class _Path:
         clone.delayed = self.delayed
         clone.errorlevel = self.errorlevel
         clone.success = self.success
+        clone.success_assumed = self.success_assumed
         clone.assumed = self.assumed
         clone.steps = list(self.steps)
         clone.actions = list(self.actions)
@@ -478,6 +482,7 @@ class _Interpreter:
         start.delayed = False
         start.errorlevel = 0
         start.success = True
+        start.success_assumed = False
         start.assumed = False
         start.steps, start.actions, start.tests = [], [], []
         start.uncertain = False
@@ -494,7 +499,7 @@ class _Interpreter:
                 continue  # split: its parts are pending
             if path.marks and end != "loop-limit":  # a limit reached at another count would cut elsewhere
                 path.reads.append((_ERRORLEVEL, None, path.errorlevel))  # the exit code reads it
-                path.reads.append((_OUTCOME, None, (path.success, path.assumed)))  # and whether it is a guess
+                path.reads.append((_OUTCOME, None, _outcome(path)))  # and whether it is a guess
                 self._keep_rests(path, end)
             # The combinations of one walk share its lists: nothing changes a PathResult.
             steps, actions, tests = path.steps, path.actions, path.tests
@@ -805,9 +810,13 @@ class _Interpreter:
             self._set(stmt, original, path)
         elif stmt.__class__ is Exit:
             if stmt.code is not None:  # EXIT /B alone leaves the errorlevel as it is (a routine's own code)
+                written = original.code if original.__class__ is Exit and original.code is not None else stmt.code
+                # The script's own code, unless it hands on a program's guessed one (EXIT
+                # %ERRORLEVEL%, EXIT %RET% after SET RET=%ERRORLEVEL%).
+                guessed = self._copies_guess(written, path)
                 code = cmd_integer(self._resolve(stmt.code, path))
                 path.errorlevel = code if code is not None else 0
-                path.assumed = False  # the script's own code, no program's guessed one
+                path.assumed = guessed
             if stmt.batch_only:
                 return self._return(path, "exit")
             return "exit"
@@ -833,8 +842,8 @@ class _Interpreter:
             operator = chain.operators[index - 1]
             if operator in ("&&", "||"):
                 if path.marks:
-                    path.reads.append((_OUTCOME, None, (path.success, path.assumed)))
-                if path.assumed:
+                    path.reads.append((_OUTCOME, None, _outcome(path)))
+                if path.success_assumed:
                     path.uncertain = True
                 if path.success != (operator == "&&"):
                     return None  # skipped; the chain's outcome so far stands
@@ -849,14 +858,14 @@ class _Interpreter:
                 option = word.value.lower()
                 if option in ("enabledelayedexpansion", "disabledelayedexpansion"):
                     path.delayed = option.startswith("enable")
-            path.success, path.assumed = True, False
+            path.success, path.success_assumed = True, False  # the errorlevel stays as it was
             return
         if program == "endlocal":
             if len(path.scopes) > self._scope_floor(path):
                 self._restore(path, path.scopes.pop())
                 if path.marks:
                     path.reads.append((_DEPTH, None, len(path.scopes)))
-            path.success, path.assumed = True, False
+            path.success, path.success_assumed = True, False  # the errorlevel stays as it was
             return
         if program == "shift":  # %1 becomes %0 (SHIFT /n: %n+1 becomes %n); %* stays
             args = self._arguments(path)
@@ -866,7 +875,7 @@ class _Interpreter:
                 del args[start]
             return
         if program in BUILTINS:
-            path.success, path.assumed = True, False
+            path.success, path.success_assumed = True, False  # the errorlevel stays as it was
             return
         command_line = self._resolve(stmt.raw, path, escaped=True)
         written = original if isinstance(original, Command) else stmt
@@ -885,7 +894,7 @@ class _Interpreter:
         if action is None:
             action = self.actions[key] = ClusterAction(original, *described(name, command_line))
         path.actions.append(action)
-        path.errorlevel, path.success, path.assumed = 0, True, True
+        path.errorlevel, path.success, path.success_assumed, path.assumed = 0, True, True, True
 
     def _if(self, stmt: If, original: Stmt, path: _Path) -> str | None:
         condition = stmt.condition
@@ -901,7 +910,7 @@ class _Interpreter:
             result = threshold is not None and path.errorlevel >= threshold
             if path.marks:
                 path.reads.append((_ERRORLEVEL, None, path.errorlevel))
-                path.reads.append((_OUTCOME, None, (path.success, path.assumed)))
+                path.reads.append((_OUTCOME, None, _outcome(path)))
             if path.assumed:
                 path.uncertain = True
         else:  # exist: the file system of the server is unknown; take "not there"
@@ -936,7 +945,7 @@ class _Interpreter:
         found = self._find_label(name, path)
         if found is None:
             # cmd: "The system cannot find the batch label specified"; the batch (or the CALLed routine) ends.
-            path.errorlevel, path.success, path.assumed = 1, False, False
+            path.errorlevel, path.success, path.success_assumed, path.assumed = 1, False, False, False
             return self._return(path, "undefined-label")
         frames = path.frames
         while frames[-1].__class__ is not _Seq or frames[-1].lines is None:
@@ -961,7 +970,7 @@ class _Interpreter:
             return None
         found = self._find_label(target.lower(), path)
         if found is None:
-            path.errorlevel, path.success, path.assumed = 1, False, False
+            path.errorlevel, path.success, path.success_assumed, path.assumed = 1, False, False, False
             return None  # CALL to a missing label fails; the script goes on
         depth = sum(1 for frame in path.frames if frame.__class__ is _Return) + 1
         if depth > CALL_DEPTH_LIMIT:
@@ -1040,15 +1049,34 @@ class _Interpreter:
             self.rest_of_block[id(label)] = rest
         return _Seq(rest[0], 0, rest[1], resume=index + 1)
 
+    def _copies_guess(self, text: str, path: _Path) -> bool:
+        """Whether ``text`` (a SET's value or an EXIT's code as written) reads a program's
+        errorlevel taken to be 0: %ERRORLEVEL% while it is one, or a variable SET from
+        such a copy (which the script set, and yet is not known: see :meth:`_learn`)."""
+        if "errorlevel" in text.lower():
+            if path.marks:
+                path.reads.append((_OUTCOME, None, _outcome(path)))  # whether it copies a guess
+            if path.assumed:
+                return True
+        for key in _names_read(text, path.delayed):
+            if key in self.dialect.variables:
+                continue
+            if path.marks:
+                path.reads.append((_KNOWN, key, key in path.known))
+                path.reads.append((_VARIABLE, key, path.env.get(key)))
+            if key not in path.known and key in path.env:
+                return True
+        return False
+
     def _set(self, stmt: Set, original: Stmt, path: _Path) -> None:
         # After an external program the errorlevel is a guess (0): a copy of it (SET
-        # RET=%ERRORLEVEL%, NEC's samples after ARMGETCD) is one too, so the IF that reads
-        # the copy makes the path uncertain as one on %ERRORLEVEL% itself does.
-        copies_errorlevel = "errorlevel" in (original if original.__class__ is Set else stmt).value.lower()
-        if copies_errorlevel and path.marks:
-            path.reads.append((_OUTCOME, None, (path.success, path.assumed)))  # whether it copies a guess
-        guessed = path.assumed and copies_errorlevel
-        path.success, path.assumed = True, False
+        # RET=%ERRORLEVEL%, NEC's samples after ARMGETCD) is one too, and so is a copy of
+        # that copy, so the IF that reads the copy makes the path uncertain as one on
+        # %ERRORLEVEL% itself does, and EXIT %RET% ends with a guessed code. SET leaves
+        # the errorlevel as it is in a .bat file (a .cmd file's sets 0; Wine's cmd may
+        # differ): a program's stays a guess after it.
+        guessed = self._copies_guess((original if original.__class__ is Set else stmt).value, path)
+        path.success, path.success_assumed = True, False
         if stmt.prompt:
             return  # SET /P reads the console: the value is unknown, the variable stays as it was
         if stmt.arithmetic:
@@ -1057,7 +1085,7 @@ class _Interpreter:
                 path.env[target.upper()] = str(number)
                 self._learn(path, target.upper(), guessed)
             if failed:  # cmd sets an errorlevel of its own (1073750988 and up): a guess, as a program's is
-                path.errorlevel, path.success, path.assumed = SET_ARITHMETIC_ERROR, False, True
+                path.errorlevel, path.success, path.success_assumed, path.assumed = SET_ARITHMETIC_ERROR, False, True, True
             return
         name = self._resolve(stmt.name, path).upper()
         value = self._resolve(stmt.value, path)
@@ -1143,7 +1171,7 @@ class _Ended(NamedTuple):
 
 
 # What a walk read of its state (see _Interpreter._converge): a variable's value, the
-# errorlevel, the last command's (success, assumed), whether a variable is known, and
+# errorlevel, the last command's outcome (see _outcome), whether a variable is known, and
 # the SETLOCAL depth an ENDLOCAL or a CALL's return left.
 _VARIABLE, _ERRORLEVEL, _OUTCOME, _KNOWN, _DEPTH = "variable", "errorlevel", "outcome", "known", "depth"
 
@@ -1153,6 +1181,11 @@ def _routine(path: _Path) -> _Return | None:
     return next((frame for frame in reversed(path.frames) if type(frame) is _Return), None)
 
 
+def _outcome(path: _Path) -> tuple[bool, bool, bool]:
+    """The last command's outcome and what of it is a guess, as a walk reads it."""
+    return (path.success, path.success_assumed, path.assumed)
+
+
 def _reads(path: _Path, kind: str, name: str | None) -> object:
     """What ``path`` would read now, as a walk's reads recorded it."""
     if kind is _VARIABLE:
@@ -1160,7 +1193,7 @@ def _reads(path: _Path, kind: str, name: str | None) -> object:
     if kind is _ERRORLEVEL:
         return path.errorlevel
     if kind is _OUTCOME:
-        return (path.success, path.assumed)
+        return _outcome(path)
     return name in path.known
 
 
