@@ -586,3 +586,19 @@ def test_topology_rules_in_workers_give_the_sequential_result(monkeypatch, tmp_p
     parallel = lint_paths([str(tmp_path)], LintConfig(), topology=topology)
     assert {"SO804", "SO805"} <= {f.code for f in sequential.findings}
     assert parallel.findings == sequential.findings
+
+
+def test_a_missing_label_no_event_jumps_to_is_reported_as_harmless_today():
+    """A review's case (NEC's CLUSTERPRO X sample): the second `IF "%CLP_EVENT%" ==
+    "RECOVER" GOTO RECOVER` never jumps, RECOVER having left at the first test, yet SO101
+    said cmd.exe stops the script there."""
+    cases = Path(__file__).parent / "lint_cases" / "SO101"
+    never = cases / "clp_goto_never_reached.bat"
+    reached = cases / "clp_goto_reached_after_a_program.bat"
+    result = lint_paths([str(never), str(reached)], LintConfig(select=("SO101",)))
+    messages = {Path(f.path).name: f.message for f in result.findings}
+    assert messages[never.name] == (
+        "GOTO RECOVER names no label in this script; no cluster event reaches this jump, so it is harmless "
+        "today, but an edit that lets it run makes cmd.exe stop the script there"
+    )
+    assert messages[reached.name] == "GOTO START_SERVICE names no label in this script: cmd.exe stops the script here"

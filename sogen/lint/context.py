@@ -212,6 +212,23 @@ class FileContext(_Placed):
         return list(distinct.values())
 
     @cached_property
+    def _lines_run(self) -> frozenset[tuple[type, int]] | None:
+        """(kind, line) of each statement some path of the analysis runs; None when a path
+        was cut off as a loop (what it would have run after is not known)."""
+        step_lists = {id(result.steps): result.steps for result in self.paths}  # combinations share a walk's
+        if any(result.end == "loop-limit" for result in self.paths):
+            return None
+        return frozenset((step.__class__, step.span.line) for steps in step_lists.values() for step in steps)
+
+    def runs(self, stmt: Stmt) -> bool:
+        """Whether some combination of the cluster's variables runs ``stmt``. By its kind and
+        line: the analysis may run statements of its own reading (a line parsed again
+        after %VAR% expansion, a file read in code page 932 as cmd reads it); of two
+        statements of a kind on one line, both are taken to run when one does."""
+        lines = self._lines_run
+        return lines is None or (stmt.__class__, stmt.span.line) in lines
+
+    @cached_property
     def statements(self) -> list[Stmt]:
         """All statements, nested ones included, in file order; comments left out."""
         return [s for s in walk(self.script.statements) if not isinstance(s, Comment)]
