@@ -602,3 +602,15 @@ def test_a_missing_label_no_event_jumps_to_is_reported_as_harmless_today():
         "today, but an edit that lets it run makes cmd.exe stop the script there"
     )
     assert messages[reached.name] == "GOTO START_SERVICE names no label in this script: cmd.exe stops the script here"
+
+
+def test_a_start_before_the_goto_exit_of_an_unset_event_is_reported():
+    """A review's case (NEC's VSS sample): `IF "%CLP_EVENT%" == "RECOVER" GOTO EXIT` /
+    `mountvol x:\\ /p` / `GOTO EXIT` dismounts the volume on a hand run, as a script that
+    runs into a handler's label does, but got no SO205: its GOTO counted as a fallback."""
+    case = Path(__file__).parent / "lint_cases" / "SO205" / "clp_runs_a_program_before_goto_exit.bat"
+    [finding] = lint_paths([str(case)], LintConfig(select=("SO205",))).findings
+    assert finding.message == (
+        "when the cluster is not running (CLP_EVENT unset) the script goes on past the tests and runs "
+        "mountvol x:\\ /p (line 4) before it leaves; add GOTO to a fallback section right after the tests"
+    )

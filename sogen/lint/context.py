@@ -18,10 +18,10 @@ from sogen.batch.arm import ArmCall, read_arm_call
 from sogen.batch.control import ControlFlow, control_flow, walk
 from sogen.batch.events import COMBINATIONS, DIALECTS, VALUES, Combination, Dialect
 from sogen.batch.expansion import VARIABLE, operand_ends, percent_template
-from sogen.batch.interpreter import PathResult, analyse, script_dialect
+from sogen.batch.interpreter import PathResult, analyse, analyse_as_written, script_dialect
 from sogen.batch.ir import Call, Command, Comment, If, Label, Script, Set, Span, Stmt, Word
 from sogen.batch.parser import called_command, parse_script
-from sogen.textio import DecodedText, decode_bytes
+from sogen.textio import BATCH_ENCODING, DecodedText, decode_bytes
 
 if TYPE_CHECKING:
     from sogen.regfile.reader import RegFile
@@ -212,19 +212,30 @@ class FileContext(_Placed):
         return list(distinct.values())
 
     @cached_property
+    def paths_as_written(self) -> list[PathResult]:
+        """:attr:`paths` of the script as its author wrote it: a file in another encoding
+        than code page 932 read as its text, not as cmd reads its bytes (which SO702
+        reports), for the rules that judge what the lines say."""
+        if self.script.encoding == BATCH_ENCODING or self.script.raw.isascii():
+            return self.paths
+        results = analyse_as_written(self.script, dialect=self.dialect)
+        return [results[c] for c in COMBINATIONS if c in results]
+
+    @cached_property
     def _lines_run(self) -> frozenset[tuple[type, int]] | None:
-        """(kind, line) of each statement some path of the analysis runs; None when a path
-        was cut off as a loop (what it would have run after is not known)."""
-        step_lists = {id(result.steps): result.steps for result in self.paths}  # combinations share a walk's
-        if any(result.end == "loop-limit" for result in self.paths):
+        """(kind, line) of each statement some path as written runs; None when a path was
+        cut off as a loop (what it would have run after is not known)."""
+        paths = self.paths_as_written
+        if any(result.end == "loop-limit" for result in paths):
             return None
+        step_lists = {id(result.steps): result.steps for result in paths}  # combinations share a walk's
         return frozenset((step.__class__, step.span.line) for steps in step_lists.values() for step in steps)
 
     def runs(self, stmt: Stmt) -> bool:
-        """Whether some combination of the cluster's variables runs ``stmt``. By its kind and
-        line: the analysis may run statements of its own reading (a line parsed again
-        after %VAR% expansion, a file read in code page 932 as cmd reads it); of two
-        statements of a kind on one line, both are taken to run when one does."""
+        """Whether some combination of the cluster's variables runs ``stmt``, in the script
+        as written. By its kind and line: the analysis runs a line parsed again after
+        %VAR% expansion as statements of its own; of two statements of a kind on one
+        line, both are taken to run when one does."""
         lines = self._lines_run
         return lines is None or (stmt.__class__, stmt.span.line) in lines
 

@@ -359,8 +359,8 @@ def explain(
         cited = _cite(by_code, "SO205")
         if cited:
             reasons.append(Explanation(
-                _("with {variable} unset legacy falls into a handler ({cited}); generated only broadcasts that ARM is not "
-                  "running").format(variable=dialect.event, cited=_at(cited)),
+                _("with {variable} unset legacy goes on past its tests and runs what a handler does ({cited}); generated "
+                  "only broadcasts that ARM is not running").format(variable=dialect.event, cited=_at(cited)),
                 cited[0]))
     # A missing branch or dependency explains what legacy does not run here at all; an
     # action it runs with other arguments (ARMLOAD W1 /S /R 3 for /S /M) is another matter.

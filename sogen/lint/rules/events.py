@@ -14,11 +14,11 @@ from typing import NamedTuple
 
 from sogen.i18n import N_, _, ngettext
 from sogen.lint.context import START, STOP, WHOLE_REFERENCE, FileContext, event_variable, tested_event_variable
+from sogen.batch.actions import ClusterAction
 from sogen.batch.events import CLP, DIALECTS, VALUES
 from sogen.batch.expansion import ONE_WORD_ALWAYS, never_equal, one_word, operand_ends
-from sogen.batch.ir import Call, Chain, Command, Comment, Exit, Goto, If, Label, Set, Span, Stmt, Word
+from sogen.batch.ir import Call, Chain, Command, Comment, Exit, Goto, Label, Set, Span, Word
 from sogen.lint.rules.base import ERROR, WARNING, ClusterRule, Edit, Finding, Fix, Rule, one_per_line, register
-from sogen.lint.rules.labels import only_exits, sections
 
 EVENTS_BY_KIND = {START: ("START", "FAILOVER", "RECOVER"), STOP: ("START", "FAILOVER")}
 KIND_NAMES = {START: N_("start"), STOP: N_("stop")}  # "this start script", in messages
@@ -558,17 +558,20 @@ class MissingDiskCheck(Rule):
 class NoEventFallback(Rule):
     """
     ## What it does
-    Checks that the `ARMS_EVENT` tests are followed by an unconditional `GOTO`. A
-    `GOTO` (or `EXIT`) must come before the next label. An `IF ... ELSE IF ...
-    ELSE` chain whose last `ELSE` takes the unset event needs none, nor tests
-    followed straight by the script's end (`:end` and `ENDLOCAL`).
+    Checks what the script does after its `ARMS_EVENT` tests when the variable is
+    unset: it must leave, or only say so (`ARMBCAST`, `ARMSLEEP`), before it starts
+    or stops anything (`ARMLOAD`, `ARMKILL`, `net start`, `net stop`, any other
+    program), whether it falls into a handler's label or runs the commands that
+    follow the tests before their `GOTO EXIT`. A `GOTO no_arm` after the tests, an
+    inline fallback that broadcasts and leaves, an `ELSE` that does, or tests
+    followed straight by the script's end (`:end` and `ENDLOCAL`) need nothing more.
 
     ## Why it matters in a cluster
     When none of the tests matches (ARM not running, someone running the script by
     hand, an event the script does not know), cmd simply goes on with the next
-    line. Without a `GOTO no_arm` there, it runs into the first handler and starts
-    or stops the services of a normal start, on a node that may not own the
-    switched partition.
+    line. Without a `GOTO no_arm` there, it runs into the first handler, or the
+    commands after the tests, and starts or stops the services of a normal start,
+    on a node that may not own the switched partition.
 
     ## Example
     ```batch
@@ -601,49 +604,56 @@ class NoEventFallback(Rule):
         first = next((i for i, s in enumerate(top) if id(s) in event_tests), None)
         if first is None:
             return
+        # What the script does with the event unset decides, whatever its layout: an
+        # inline fallback that broadcasts and leaves is one, ARMLOAD before a GOTO EXIT is not.
+        action = self.started_without_event(ctx)
+        if action is None:
+            return
         rest = top[first:]
         while rest and id(rest[0]) in event_tests:
-            if _ends_in_else(rest[0], event_tests):
-                return  # IF ... ELSE IF ... ELSE: the last ELSE is the fallback
             rest = rest[1:]
         label = None
         for stmt in rest:
             if isinstance(stmt, (Goto, Exit)):
-                return  # an inline fallback
+                break
             if isinstance(stmt, Label):
                 label = stmt
                 break
-        if label is None or not self.reached_without_event(ctx, rest[0]):
-            return  # the unset event is handled some other way (IF "%ARMS_EVENT%" == "" ...)
-        grouped = sections(ctx)
-        at = next(i for i, (heading, _body) in enumerate(grouped) if heading is label)
-        if rest[0] is label and only_exits(grouped[at][1], at == len(grouped) - 1):
-            return  # straight into the script's end (:end / endlocal): nothing runs
-        if rest[0] is label:
-            message = _(
-                "no GOTO follows the {variable} tests: when the cluster is not running the script falls "
-                "into :{label} (line {line}); add GOTO to a fallback section after the tests"
-            ).format(variable=ctx.dialect.event, label=label.name, line=label.span.line)
+        if label is not None and label.span.line <= action.stmt.span.line:
+            if rest[0] is label:
+                message = _(
+                    "no GOTO follows the {variable} tests: when the cluster is not running the script falls "
+                    "into :{label} (line {line}); add GOTO to a fallback section after the tests"
+                ).format(variable=ctx.dialect.event, label=label.name, line=label.span.line)
+            else:
+                message = _(
+                    "no GOTO follows the {variable} tests: when the cluster is not running the script runs on from "
+                    "line {first} and falls into :{label} (line {line}); add GOTO to a fallback section after the tests"
+                ).format(variable=ctx.dialect.event, first=rest[0].span.line, label=label.name, line=label.span.line)
         else:
             message = _(
-                "no GOTO follows the {variable} tests: when the cluster is not running the script runs on from "
-                "line {first} and falls into :{label} (line {line}); add GOTO to a fallback section after the tests"
-            ).format(variable=ctx.dialect.event, first=rest[0].span.line, label=label.name, line=label.span.line)
+                "when the cluster is not running ({variable} unset) the script goes on past the tests and runs "
+                "{command} (line {line}) before it leaves; add GOTO to a fallback section right after the tests"
+            ).format(variable=ctx.dialect.event, command=action.stmt.raw.strip(), line=action.stmt.span.line)
         yield self.finding(ctx, top[first].span, message)
 
     @staticmethod
-    def reached_without_event(ctx: FileContext, stmt: Stmt) -> bool:
-        return any(result.combination.event is None and any(step is stmt for step in result.steps) for result in ctx.paths)
-
-
-def _ends_in_else(stmt: Stmt, event_tests: set[int]) -> bool:
-    """An IF on the event whose ELSE IF chain ends in a plain ELSE, where an unset event goes."""
-    while isinstance(stmt, If) and stmt.otherwise:
-        if len(stmt.otherwise) == 1 and id(stmt.otherwise[0]) in event_tests:
-            stmt = stmt.otherwise[0]
-            continue
-        return True
-    return False
+    def started_without_event(ctx: FileContext) -> ClusterAction | None:
+        """The first action that starts or stops something (ARM's watches, a service, a
+        program; not a broadcast or a sleep) that a path with the event variable unset
+        runs after its first test of the variable, in the script as written (the lines cmd
+        reads otherwise in another encoding are SO702's)."""
+        event = ctx.dialect.event
+        for result in ctx.paths_as_written:
+            if result.combination.event is not None:
+                continue
+            tested = next((index for index, name in result.tests if name == event), None)
+            if tested is None:
+                continue
+            for action in result.actions[tested:]:
+                if action.verb not in FALLBACK_VERBS:
+                    return action
+        return None
 
 
 @register
