@@ -187,6 +187,15 @@ def test_set_arithmetic_stops_at_an_invalid_number_and_leaves_a_guessed_errorlev
     assert [a.text for a in after.actions] == ["ARMSLEEP 1"] and after.uncertain  # which code: not confirmed
 
 
+def test_set_arithmetic_wraps_every_step_at_32_bits():
+    """A product of large hex numbers divided stopped lint, trace, import and migrate with an
+    internal error (a float quotient overflowed); 2147483647*4/4 traced as 2147483647."""
+    huge = "*".join(["0xFFFFFFFFFF"] * 26)
+    (after,) = texts(f"SET /A X={huge}/1\nARMSLEEP [%X%]\n")  # a value of 32 bits, whichever cmd gives
+    assert -(2**31) <= int(after.removeprefix("ARMSLEEP [").removesuffix("]")) < 2**31
+    assert texts("SET /A X=0x7FFFFFFF*4/4, Y=-7/2, Z=-7%%2\nARMSLEEP [%X%][%Y%][%Z%]\n") == ["ARMSLEEP [-1][-3][-1]"]
+
+
 def test_call_to_a_missing_label_goes_on_and_goto_ends_the_routine():
     assert texts("CALL :nowhere\nARMLOAD after\n") == ["ARMLOAD after"]
     assert texts("CALL :s\nARMLOAD back\nGOTO :EOF\n:s\nGOTO nowhere\nARMLOAD s\n") == ["ARMLOAD back"]

@@ -107,7 +107,7 @@ def _evaluate(tokens: tuple, names: tuple[str, ...], read: tuple[str | None, ...
             return value
         if op in ("-", "+", "!", "~"):
             value = primary()
-            return {"-": -value, "+": value, "!": int(not value), "~": ~value}[op]
+            return _wrap32({"-": -value, "+": value, "!": int(not value), "~": ~value}[op])
         raise ValueError(op)
 
     def binary(level: int) -> int:
@@ -140,26 +140,29 @@ def _evaluate(tokens: tuple, names: tuple[str, ...], read: tuple[str | None, ...
         while peek()[2] == ",":
             pos += 1
             assignment()
-    except (ValueError, ZeroDivisionError, RecursionError):
+    except (ValueError, ArithmeticError, RecursionError):
         return tuple(assignments), True
     return tuple(assignments), False
 
 
 def _apply(op: str, a: int, b: int) -> int:
-    if op == "/":
-        return int(a / b)
-    if op == "%":
-        return a - b * int(a / b)
-    return {
-        "+": a + b,
-        "-": a - b,
-        "*": a * b,
-        "&": a & b,
-        "|": a | b,
-        "^": a ^ b,
-        "<<": a << (b & 31),
-        ">>": a >> (b & 31),
-    }[op]
+    """One step of cmd's 32-bit arithmetic: every result wraps as a C int does, and / and %
+    round toward zero (in integers: a float quotient of large values overflows)."""
+    if op in ("/", "%"):
+        quotient = abs(a) // abs(b) * (1 if (a < 0) == (b < 0) else -1)
+        return _wrap32(quotient if op == "/" else a - b * quotient)
+    return _wrap32(
+        {
+            "+": a + b,
+            "-": a - b,
+            "*": a * b,
+            "&": a & b,
+            "|": a | b,
+            "^": a ^ b,
+            "<<": a << (b & 31),
+            ">>": a >> (b & 31),
+        }[op]
+    )
 
 
 def _wrap32(value: int) -> int:
