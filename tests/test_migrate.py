@@ -1498,3 +1498,23 @@ def test_a_sites_second_formserver_keeps_its_names_when_its_group_runs_the_only_
     t = load_topology(path)
     start = generate(t, topology_hash(t.model_dump(mode="json")), "cluster.yaml")["group2/start.bat"]
     assert b'ARMLOAD FormServer2 /S /M "StarOffice FormServer2"' in start
+
+
+def test_migrate_with_a_topology_pairs_folders_with_groups_by_their_names(tmp_path):
+    """Given as group2 then group1 (by folder name, or NAME=DIR), the folders were paired
+    with the topology's groups by position: MIGRATION.md compared group1's new scripts with
+    group2's old ones and reported 16 differences to review for identical scripts."""
+    sample = ROOT / "samples" / "multi-standby.yaml"
+    t = load_topology(sample)
+    for name, data in generate(t, topology_hash(t.model_dump(mode="json")), sample.name).items():
+        (tmp_path / "site" / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / "site" / name).write_bytes(data)
+    site = tmp_path / "site"
+    for n, folders in enumerate(([site / "group2", site / "group1"], [f"group2={site / 'group2'}", f"group1={site / 'group1'}"])):
+        result = run("migrate", *folders, "--topology", sample, "-o", tmp_path / f"out{n}")
+        assert result.exit_code == 0, result.output
+        assert "0 behaviour difference(s)" in result.output
+    refused = run("migrate", f"gx={site / 'group2'}", f"group1={site / 'group1'}", "--topology", sample, "-o", tmp_path / "bad")
+    assert refused.exit_code == 2
+    assert "the folders name the groups gx, group1, but its failover groups are group1, group2" in refused.stderr
+    assert not (tmp_path / "bad").exists()

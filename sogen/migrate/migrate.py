@@ -14,7 +14,7 @@ from sogen.batch.parser import parse_script
 from sogen.i18n import _, language
 from sogen.migrate.build import texts_not_kept
 from sogen.migrate.diff import ScriptDiff, diff_script
-from sogen.migrate.importer import group_folders, import_folders, legacy_findings
+from sogen.migrate.importer import _names_its_group, group_folders, import_folders, legacy_findings
 from sogen.migrate.recover import ImportError_, find_scripts
 from sogen.textio import BATCH_ENCODING, MAX_SOURCE_BYTES, read_regular, utf8, visible
 from sogen.topology.load import (
@@ -212,6 +212,25 @@ def pending_artifacts(files: dict[str, bytes], other: dict[str, bytes], placehol
     ]
 
 
+def _folders_of_groups(t, specs: list[str], parsed: list[tuple[str, Path]], topology_path: Path) -> dict[str, Path]:
+    """Each topology group's legacy folder: by name where the folders name the topology's
+    groups (``NAME=DIR``, or folders named as the groups are), else in the topology's order."""
+    names = [group.name for group in t.groups]
+    given = [name for name, _folder in parsed]
+    same = sorted(n.lower() for n in given) == sorted(n.lower() for n in names)
+    if any(_names_its_group(spec) for spec in specs) and not same:
+        raise ImportError_(
+            _("{path}: the folders name the groups {given}, but its failover groups are {groups}: "
+              "give each group's folder as NAME=DIR with one of those names").format(
+                path=topology_path, given=", ".join(given), groups=", ".join(names)
+            )
+        )
+    if same:
+        by_name = {name.lower(): folder for name, folder in parsed}
+        return {name: by_name[name.lower()] for name in names}
+    return {group.name: folder for group, (_name, folder) in zip(t.groups, parsed)}
+
+
 def migrate(
     specs: list[str], topology_path: Path | None, imported_as: Path = Path(IMPORTED), dialect: str | None = None
 ) -> Migration:
@@ -231,7 +250,7 @@ def migrate(
                     path=topology_path, groups=len(t.groups), folders=len(parsed)
                 )
             )
-        folder_of = {group.name: folder for group, (_, folder) in zip(t.groups, parsed)}
+        folder_of = _folders_of_groups(t, specs, parsed, topology_path)
         findings = legacy_findings(list(folder_of.values()))
         source_name = topology_path.name
     else:
