@@ -26,7 +26,7 @@ def parse_group_spec(spec: str) -> tuple[str, Path]:
     """``name=DIR`` or ``DIR``: the group is named after the folder, its letters and
     digits kept (``グループ 2`` gives ``g2``)."""
     name, sep, folder = spec.partition("=")
-    if _names_its_group(spec):
+    if names_its_group(spec):
         if not folder:  # NAME=$DIR with DIR unset: not the current folder
             raise ImportError_(_("{spec}: names no folder after '='").format(spec=spec))
         return name, Path(folder)
@@ -72,7 +72,7 @@ def group_folders(specs: list[str]) -> list[tuple[str, Path]]:
     return parsed
 
 
-def _names_its_group(spec: str) -> bool:
+def names_its_group(spec: str) -> bool:
     """``NAME=DIR`` with a NAME a group may have."""
     name, sep, _folder = spec.partition("=")
     return bool(sep and _GROUP_NAME.fullmatch(name))
@@ -96,9 +96,9 @@ def import_folders(specs: list[str], output_name: str) -> ImportResult:
     parsed = group_folders(specs)
     # Folders named alike once their other characters go (東京 and 大阪 are both "group")
     # are told apart by their place; a name given with NAME=DIR is kept as given.
-    derived = [name for (name, _), spec in zip(parsed, specs) if not _names_its_group(spec)]
+    derived = [name for (name, _), spec in zip(parsed, specs) if not names_its_group(spec)]
     parsed = [
-        (f"{name[:28]}-{index}" if not _names_its_group(spec) and derived.count(name) > 1 else name, folder)
+        (f"{name[:28]}-{index}" if not names_its_group(spec) and derived.count(name) > 1 else name, folder)
         for index, ((name, folder), spec) in enumerate(zip(parsed, specs), start=1)
     ]
     names = [name for name, _ in parsed]

@@ -14,7 +14,7 @@ from sogen.batch.parser import parse_script
 from sogen.i18n import _, language
 from sogen.migrate.build import texts_not_kept
 from sogen.migrate.diff import ScriptDiff, diff_script
-from sogen.migrate.importer import _names_its_group, group_folders, import_folders, legacy_findings
+from sogen.migrate.importer import names_its_group, group_folders, import_folders, legacy_findings
 from sogen.migrate.recover import ImportError_, find_scripts
 from sogen.textio import BATCH_ENCODING, MAX_SOURCE_BYTES, read_regular, utf8, visible
 from sogen.topology.load import (
@@ -218,7 +218,7 @@ def _folders_of_groups(t, specs: list[str], parsed: list[tuple[str, Path]], topo
     names = [group.name for group in t.groups]
     given = [name for name, _folder in parsed]
     same = sorted(n.lower() for n in given) == sorted(n.lower() for n in names)
-    if any(_names_its_group(spec) for spec in specs) and not same:
+    if any(names_its_group(spec) for spec in specs) and not same:
         raise ImportError_(
             _("{path}: the folders name the groups {given}, but its failover groups are {groups}: "
               "give each group's folder as NAME=DIR with one of those names").format(
