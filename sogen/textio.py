@@ -209,6 +209,19 @@ def undecodable_at(data: bytes, encodings: tuple[str, ...] = ("utf-8", BATCH_ENC
     return before.count("\n") + 1, len(before) - before.rfind("\n")
 
 
+def damaged_utf8(data: bytes) -> bool:
+    """Whether bytes that are not UTF-8 are UTF-8 text with a few bad bytes (one flipped or
+    pasted in) rather than code page 932: read as UTF-8, their other characters outside ASCII
+    outnumber the bad sequences at least two to one. Code page 932 text read as UTF-8 is
+    nearly all bad sequences (its lead bytes 0x81-0x9F never start one)."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return False
+    text = data.decode("utf-8", "replace")
+    bad = text.count("\ufffd")
+    other = sum(1 for ch in text if ch > "\x7f" and ch != "\ufffd")
+    return 0 < bad and other >= max(2, 2 * bad)
+
+
 def looks_binary(data: bytes) -> bool:
     """A NUL byte outside UTF-16 text means the file is not text."""
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):

@@ -805,9 +805,29 @@ def test_a_byte_that_is_no_text_is_reported_where_it_stands(tmp_path, encoding):
     path.write_bytes(data[:at] + b"\x81\x20" + data[at:])
     with pytest.raises(TopologyError) as info:
         load_topology(path)
+    message = {
+        "cp932": "is neither UTF-8, UTF-16 nor code page 932 text",
+        "utf-8": "is UTF-8 text with a byte here that is not UTF-8: correct or remove it",
+    }[encoding]
+    assert [str(p) for p in info.value.problems] == [f"{path}:{line}:{column}: {message}"]
+
+
+def test_utf8_with_one_stray_byte_is_refused_not_read_as_code_page_932(tmp_path):
+    """One flipped byte in a comment of a UTF-8 topology made the whole file read as code page
+    932: valid, and every Japanese value garbled in the artifacts (帳票シェル as 蟶ｳ逾ｨ...)."""
+    text = VALID_MULTI + FORMSERVER.replace("[Shell1]", "[帳票シェル]") + "# 備考\n"
+    data = text.encode("utf-8")
+    path = tmp_path / "t.yaml"
+    path.write_bytes(data + b"# \xe6x\n")
+    with pytest.raises(TopologyError) as info:
+        load_topology(path)
+    line = text.count("\n") + 1
     assert [str(p) for p in info.value.problems] == [
-        f"{path}:{line}:{column}: is neither UTF-8, UTF-16 nor code page 932 text"
+        f"{path}:{line}:3: is UTF-8 text with a byte here that is not UTF-8: correct or remove it"
     ]
+    path.write_bytes(text.encode("cp932"))  # a code page 932 topology is still read as one
+    (formserver,) = [p for p in load_topology(path).groups[1].products if p.type == "formserver"]
+    assert formserver.online_shells == ["帳票シェル"]
 
 
 def test_malformed_yaml_points_at_the_problem(tmp_path):

@@ -17,7 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from sogen.i18n import N_, _, language
-from sogen.textio import UnreadableFile, decode_bytes, looks_binary, read_regular, undecodable_at
+from sogen.textio import (
+    BATCH_ENCODING, UnreadableFile, damaged_utf8, decode_bytes, looks_binary, read_regular, undecodable_at,
+)
 from sogen.topology.document import LoadedDocument, Loc, Positions, Problem, TopologyError
 
 # What `sogen import` writes where the legacy files hold no value.
@@ -214,9 +216,17 @@ def read_document(path: Path) -> LoadedDocument:
     if looks_binary(raw):
         raise fail(_("is a binary file, not a YAML or JSON topology"))
     try:
-        text = decode_bytes(raw).text
+        decoded = decode_bytes(raw)
     except UnicodeDecodeError:
-        raise fail(_("is neither UTF-8, UTF-16 nor code page 932 text"), *undecodable_at(raw)) from None
+        decoded = None
+    if (decoded is None or decoded.encoding == BATCH_ENCODING) and damaged_utf8(raw):
+        # Read as code page 932 it could pass, with every Japanese value garbled in the artifacts.
+        raise fail(
+            _("is UTF-8 text with a byte here that is not UTF-8: correct or remove it"), *undecodable_at(raw, ("utf-8",))
+        )
+    if decoded is None:
+        raise fail(_("is neither UTF-8, UTF-16 nor code page 932 text"), *undecodable_at(raw))
+    text = decoded.text
     if not text.strip():
         raise fail(_("is empty; run `sogen init` for a starter topology"))
 
