@@ -715,6 +715,26 @@ def test_the_backup_command_is_one_command_that_comes_back(tmp_path):
         ), refused
 
 
+# Found by fuzzing: each of these validated, and gave a backup.bat that sogen's own lint
+# flags (SO101, SO303, SO501, SO802) or that never returns with StarOffice stopped.
+@pytest.mark.parametrize(
+    "command, says",
+    [
+        ("call :nowhere", "is to be one command that runs and comes back"),
+        ("ARMKILL StarOffice", "runs ARMKILL: backup.bat itself pauses and resumes the watch (guide 1.5.1)"),
+        ("ARMLOADC StarOffice /W PAUSE", "runs ARMLOADC: backup.bat itself pauses and resumes the watch"),
+        ("net stop StarOffice Server2", "starts or stops 'StarOffice Server2': backup.bat itself stops and starts"),
+        ("net stop StarOffice", "starts or stops 'StarOffice': backup.bat itself stops and starts"),
+        ("pause", "'pause' waits for someone to answer: backup.bat would not go on"),
+        ("cmd /k C:\\bk.cmd", "'cmd /k C:\\bk.cmd' waits for someone to answer"),
+        ("setlocal", "setlocal changes backup.bat itself instead of backing up"),
+    ],
+)
+def test_the_backup_command_only_backs_up(tmp_path, command, says):
+    text = VALID_SINGLE + "settings:\n  backup_command: '" + command.replace("'", "''") + "'\n"
+    assert any(f"settings.backup_command: {says}" in p for p in problems_of(tmp_path, text)), problems_of(tmp_path, text)
+
+
 def test_characters_outside_code_page_932(tmp_path):
     text = VALID_SINGLE + "settings:\n  messages:\n    no_arm: 'ARM down 😀'\n"
     expect(

@@ -275,15 +275,57 @@ def _runs_and_comes_back(value: str) -> str:
                 "would stay stopped with its watch paused; write call {name}"
             ).format(name=stmt.name)
         )
-    if not isinstance(stmt, Command | Call):
+    if not isinstance(stmt, Command | Call) or (isinstance(stmt, Call) and stmt.is_label):
         raise ValueError(
             _(
                 "is to be one command that runs and comes back (a program, or CALL of a batch file): backup.bat "
-                "starts StarOffice and resumes its watch after it; IF, FOR, GOTO, EXIT, SET, labels, comments "
-                "and blocks are not allowed here (put them in a batch file of your own and CALL it)"
+                "starts StarOffice and resumes its watch after it; IF, FOR, GOTO, EXIT, SET, labels, CALL of a "
+                "label, comments and blocks are not allowed here (put them in a batch file of your own and CALL it)"
             )
         )
+    if isinstance(stmt, Command):
+        _backs_up_only(stmt, value)
     return value
+
+
+# Commands that wait for a person (at 3 a.m. nobody answers, and StarOffice stays stopped with
+# its watch paused) or that change backup.bat's own state instead of backing up.
+_WAITS = frozenset({"pause", "choice"})
+_CHANGES_BACKUP_BAT = frozenset({"setlocal", "endlocal", "shift"})
+
+
+def _backs_up_only(stmt, line: str) -> None:
+    """The backup command backs up: backup.bat itself pauses and resumes the watch and stops
+    and starts StarOffice (guide 1.5.1), so the command may do none of that, nor wait."""
+    from sogen.batch.arm import load_arm_commands
+    from sogen.catalogue import load_catalogue
+
+    program = stmt.program
+    words = [w.value for w in stmt.args]
+    if program in load_arm_commands().names:
+        raise ValueError(
+            _("runs {command}: backup.bat itself pauses and resumes the watch (guide 1.5.1); the backup command "
+              "only backs up").format(command=stmt.name)
+        )
+    service = " ".join(words[1:]).strip('"')
+    if program == "net" and words[:1] and words[0].lower() in ("start", "stop") and service:
+        catalogue = load_catalogue()
+        known = catalogue.identify_service(service) or catalogue.by_watch_id.get(service)
+        if known is not None and known[0].id == "staroffice-server":
+            raise ValueError(
+                _("starts or stops {service}: backup.bat itself stops and starts StarOffice (guide 1.5.1); the "
+                  "backup command only backs up").format(service=repr(service))
+            )
+    if program in _WAITS or program == "cmd" or any("/k" in wrapper.lower().split() for wrapper in stmt.via):
+        raise ValueError(
+            _("{command} waits for someone to answer: backup.bat would not go on, and StarOffice would stay stopped "
+              "with its watch paused (run a batch file with CALL, or with cmd /C)").format(command=f"'{line}'")
+        )
+    if program in _CHANGES_BACKUP_BAT:
+        raise ValueError(
+            _("{command} changes backup.bat itself instead of backing up (put it in a batch file of your own and "
+              "CALL it)").format(command=stmt.name)
+        )
 
 
 BackupCommand = Annotated[SafeText, AfterValidator(_runs_and_comes_back)]
