@@ -12,7 +12,7 @@ from sogen import EXIT_OK, EXIT_USAGE
 from sogen.batch.actions import ClusterAction
 from sogen.batch.events import COMBINATIONS, DIALECTS, DISKS, EVENTS, SERVERS, Combination, Dialect, x_configuration
 from sogen.batch.interpreter import PathResult, analyse, script_dialect
-from sogen.batch.parser import parse_script
+from sogen.batch.parser import cmd_misreading, parse_script
 from sogen.i18n import N_, _
 from sogen.textio import MAX_SOURCE_BYTES, UnreadableFile, cells, read_regular, visible, visible_lines, write_utf8
 
@@ -112,13 +112,29 @@ def run_trace(
     names = DIALECTS[dialect.lower()] if dialect else script_dialect(script, unread)
     results = analyse(script, dialect=names)
     chosen = [results[combination] for combination in combinations]
+    misreading = cmd_misreading(script)
     if output_format == "json":
-        write_utf8(out, json.dumps(to_json(str(path), chosen, names), ensure_ascii=False, indent=2) + "\n")
-    elif len(chosen) == 1:
+        document = to_json(str(path), chosen, names) | {"cmd_misreads": misreading}
+        write_utf8(out, json.dumps(document, ensure_ascii=False, indent=2) + "\n")
+        return EXIT_OK
+    if misreading is not None:
+        # What follows is cmd's reading of the bytes (garbled text, or nothing run at all).
+        out.write(_("note: cmd.exe does not read this file as it is written ({why}): the paths below are what "
+                    "it runs; sogen lint reports it (SO702)").format(why=_(MISREADINGS[misreading])) + "\n")
+    if len(chosen) == 1:
         out.write(render_path(str(path), chosen[0], names))
     else:
         render_matrix(str(path), chosen, out, names, color=color)
     return EXIT_OK
+
+
+# cmd_misreading's kinds, as the note says them.
+MISREADINGS = {
+    "undecodable": N_("bytes that no encoding reads"),
+    "utf-16": N_("UTF-16, of which cmd runs nothing"),
+    "utf-8-bom": N_("UTF-8 with a byte order mark, which joins the first command"),
+    "utf-8": N_("UTF-8 text, read in code page 932"),
+}
 
 
 # -- one combination -------------------------------------------------------------------

@@ -873,3 +873,30 @@ def test_clusterpro_x_topologies_say_cluster_server_where_the_guide_says_arm(tmp
     assert 'ARMBCAST /MSG "クラスタ停止中" /A' in start
     path.write_text(sample, encoding="utf-8")
     assert 'ARMBCAST /MSG "ActiveRecoveryManagerが動作状態にありません" /A' in group_artifacts(load_topology(path), 0)["start.bat"].decode("cp932")
+
+
+@pytest.mark.parametrize(
+    "data, kind, why",
+    [
+        ('IF "%ARMS_EVENT%" == "START" ARMBCAST /MSG "起動中です" /A\r\n'.encode("utf-8"), "utf-8",
+         "UTF-8 text, read in code page 932"),
+        ('IF "%ARMS_EVENT%" == "START" ARMBCAST /MSG "起動中" /A\r\n'.encode("utf-16"), "utf-16",
+         "UTF-16, of which cmd runs nothing"),
+    ],
+)
+def test_trace_says_when_cmd_misreads_the_files_encoding(tmp_path, data, kind, why):
+    """A UTF-8 script traced as ARMBCAST /MSG "襍ｷ蜍穂ｸｭ..." and a UTF-16 one as "no cluster
+    actions", neither saying why; lint reported SO702 for both."""
+    path = tmp_path / "start.bat"
+    path.write_bytes(data)
+    code, text = run(str(path), event="START", server="HOME", disk="SUCCESS")
+    assert code == 0
+    assert text.splitlines()[0] == (
+        f"note: cmd.exe does not read this file as it is written ({why}): the paths below are what it runs; "
+        "sogen lint reports it (SO702)"
+    )
+    code, text = run(str(path), matrix=True, output_format="json")
+    assert json.loads(text)["cmd_misreads"] == kind
+    path.write_bytes('IF "%ARMS_EVENT%" == "START" ARMBCAST /MSG "起動中です" /A\r\n'.encode("cp932"))
+    assert not run(str(path), event="START", server="HOME", disk="SUCCESS")[1].startswith("note:")
+    assert json.loads(run(str(path), matrix=True, output_format="json")[1])["cmd_misreads"] is None

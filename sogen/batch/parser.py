@@ -206,6 +206,31 @@ def parse_script(path: str, data: bytes) -> Script:
     )
 
 
+def cmd_misreading(script: Script) -> str | None:
+    """How cmd.exe, reading code page 932, misreads the file (None: it reads it as written):
+    "undecodable" (no encoding reads it), "utf-16" (cmd runs nothing of it), "utf-8-bom"
+    (the BOM joins the first command) or "utf-8" (its text outside ASCII, without chcp 65001)."""
+    decoded = script.decoded
+    if decoded is None:
+        return "undecodable"
+    if decoded.encoding.startswith("utf-16"):
+        return "utf-16"
+    if decoded.encoding == "utf-8" and decoded.bom:
+        return "utf-8-bom"
+    if decoded.encoding == "utf-8" and not decoded.text.isascii() and not _switches_to_utf8(script):
+        return "utf-8"
+    return None
+
+
+def _switches_to_utf8(script: Script) -> bool:
+    from sogen.batch.control import walk
+
+    return any(
+        s.__class__ is Command and s.program == "chcp" and any(a.value == "65001" for a in s.args)
+        for s in walk(script.statements)
+    )
+
+
 def split_lines(text: str) -> list[str]:
     """The lines cmd reads: only LF ends one; the CR of a CRLF is dropped."""
     lines = text.split("\n")

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from sogen.i18n import _, ngettext
 from sogen.lint.context import FileContext
 from sogen.batch.ir import Call, Goto, ParseError, Set, Span
-from sogen.batch.parser import LONE_CR, code_of
+from sogen.batch.parser import LONE_CR, cmd_misreading, code_of
 from sogen.textio import BATCH_ENCODING, undecodable_at
 from sogen.lint.rules.base import (
     ERROR,
@@ -149,30 +149,25 @@ class Encoding(Rule):
     severity = ERROR
 
     def check(self, ctx: FileContext) -> Iterator[Finding]:
-        decoded = ctx.decoded
+        misreading = cmd_misreading(ctx.script)
+        if misreading is None:
+            return
         line, column = 1, 1
-        if decoded is None:
-            problem = _("the bytes are valid neither as cp932 (Shift_JIS) nor as UTF-8: the text is garbled")
+        if misreading == "undecodable":
             # Where cmd, reading code page 932, meets the first byte it cannot (as the lines are shown).
             line, column = undecodable_at(ctx.data, (BATCH_ENCODING,))
-        elif decoded.encoding.startswith("utf-16"):
-            problem = _("the file is UTF-16: cmd.exe cannot run it; save it as cp932 (Shift_JIS)")
-        elif decoded.encoding == "utf-8" and decoded.bom:
-            problem = _(
+        problem = {
+            "undecodable": _("the bytes are valid neither as cp932 (Shift_JIS) nor as UTF-8: the text is garbled"),
+            "utf-16": _("the file is UTF-16: cmd.exe cannot run it; save it as cp932 (Shift_JIS)"),
+            "utf-8-bom": _(
                 "UTF-8 with a byte order mark: cmd.exe reads the BOM as part of the first command; save it as cp932"
-            )
-        elif decoded.encoding == "utf-8" and not decoded.text.isascii() and not self.switches_to_utf8(ctx):
-            problem = _(
+            ),
+            "utf-8": _(
                 "UTF-8 text without chcp 65001: cmd.exe reads it in code page 932 and its text outside ASCII is garbled; "
                 "save it as cp932 (Shift_JIS)"
-            )
-        else:
-            return
+            ),
+        }[misreading]
         yield self.finding(ctx, span_of(line, column, column), problem)
-
-    @staticmethod
-    def switches_to_utf8(ctx: FileContext) -> bool:
-        return any(c.program == "chcp" and any(a.value == "65001" for a in c.args) for c in ctx.commands)
 
 
 @register
