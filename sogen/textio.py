@@ -222,6 +222,21 @@ def damaged_utf8(data: bytes) -> bool:
     return 0 < bad and other >= max(2, 2 * bad)
 
 
+def euc_jp_text(data: bytes) -> str | None:
+    """The text of bytes that are EUC-JP (a Unix editor's Japanese), or None. Such bytes
+    also read as code page 932, as half-width katakana: they are taken for EUC-JP only when
+    they decode as it strictly and hold full-width kana, which code page 932 writes with lead
+    bytes 0x82 and 0x83, never valid EUC-JP; text of half-width katakana alone stays cp932's."""
+    if data.isascii():
+        return None
+    try:
+        text = data.decode("euc_jp")
+    except UnicodeDecodeError:
+        return None
+    kana = sum(1 for ch in text if "\u3041" <= ch <= "\u30fa")
+    return text if kana >= 2 else None
+
+
 def looks_binary(data: bytes) -> bool:
     """A NUL byte outside UTF-16 text means the file is not text."""
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):

@@ -850,6 +850,19 @@ def test_utf8_with_one_stray_byte_is_refused_not_read_as_code_page_932(tmp_path)
     assert formserver.online_shells == ["帳票シェル"]
 
 
+def test_an_euc_jp_topology_is_read_as_euc_jp(tmp_path):
+    """A topology saved by a Unix editor in EUC-JP generated alroot D:\\･ｽ･ﾕ･ﾈ (its bytes read
+    as code page 932's half-width katakana) without a word."""
+    text = VALID_MULTI.replace("alroot: 'D:\\SO1'", "alroot: 'D:\\ソフト'") + FORMSERVER.replace("[Shell1]", "[帳票シェル]")
+    assert "ソフト" in text
+    path = tmp_path / "t.yaml"
+    path.write_bytes(text.encode("euc_jp"))
+    t = load_topology(path)
+    assert t.groups[0].alroot == "D:\\ソフト"
+    (formserver,) = [p for p in t.groups[1].products if p.type == "formserver"]
+    assert formserver.online_shells == ["帳票シェル"]
+
+
 def test_malformed_yaml_points_at_the_problem(tmp_path):
     path = tmp_path / "t.yaml"
     path.write_text("cluster:\n  name: [unclosed\n  mode: x\n", encoding="utf-8")

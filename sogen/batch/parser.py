@@ -50,7 +50,7 @@ from sogen.batch.ir import (
     Stmt,
     Word,
 )
-from sogen.textio import BATCH_ENCODING, DecodedText, decode_bytes
+from sogen.textio import BATCH_ENCODING, DecodedText, decode_bytes, euc_jp_text
 
 __all__ = [
     "BUILTINS",
@@ -209,8 +209,11 @@ def parse_script(path: str, data: bytes) -> Script:
 def cmd_misreading(script: Script) -> str | None:
     """How cmd.exe, reading code page 932, misreads the file (None: it reads it as written):
     "undecodable" (no encoding reads it), "utf-16" (cmd runs nothing of it), "utf-8-bom"
-    (the BOM joins the first command) or "utf-8" (its text outside ASCII, without chcp 65001)."""
+    (the BOM joins the first command), "utf-8" (its text outside ASCII, without chcp 65001)
+    or "euc-jp" (a Unix editor's Japanese, which cmd reads as other characters)."""
     decoded = script.decoded
+    if (decoded is None or decoded.encoding == BATCH_ENCODING) and euc_jp_text(script.raw) is not None:
+        return "euc-jp"
     if decoded is None:
         return "undecodable"
     if decoded.encoding.startswith("utf-16"):

@@ -18,7 +18,8 @@ from typing import Any
 
 from sogen.i18n import N_, _, language
 from sogen.textio import (
-    BATCH_ENCODING, UnreadableFile, damaged_utf8, decode_bytes, looks_binary, read_regular, undecodable_at,
+    BATCH_ENCODING, UnreadableFile, damaged_utf8, decode_bytes, euc_jp_text, looks_binary, read_regular,
+    undecodable_at,
 )
 from sogen.topology.document import LoadedDocument, Loc, Positions, Problem, TopologyError
 
@@ -219,14 +220,17 @@ def read_document(path: Path) -> LoadedDocument:
         decoded = decode_bytes(raw)
     except UnicodeDecodeError:
         decoded = None
-    if (decoded is None or decoded.encoding == BATCH_ENCODING) and damaged_utf8(raw):
+    cp932_or_none = decoded is None or decoded.encoding == BATCH_ENCODING
+    # EUC-JP (a Unix editor's Japanese) fails code page 932, or reads as its half-width katakana.
+    euc = euc_jp_text(raw) if cp932_or_none else None
+    if euc is None and cp932_or_none and damaged_utf8(raw):
         # Read as code page 932 it could pass, with every Japanese value garbled in the artifacts.
         raise fail(
             _("is UTF-8 text with a byte here that is not UTF-8: correct or remove it"), *undecodable_at(raw, ("utf-8",))
         )
-    if decoded is None:
+    if decoded is None and euc is None:
         raise fail(_("is neither UTF-8, UTF-16 nor code page 932 text"), *undecodable_at(raw))
-    text = decoded.text
+    text = euc if euc is not None else decoded.text
     if not text.strip():
         raise fail(_("is empty; run `sogen init` for a starter topology"))
 

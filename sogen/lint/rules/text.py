@@ -124,8 +124,9 @@ class Encoding(Rule):
     Japanese text becomes mojibake: ARMBCAST messages are garbled, and a label or
     service name with non-ASCII characters no longer matches. A UTF-8 byte order
     mark becomes part of the first command, and cmd.exe cannot run UTF-16 at all.
-    Bytes that are neither cp932 nor UTF-8 come from a copy through another code
-    page and are garbled already.
+    EUC-JP, a Unix editor's Japanese, reads as other characters (half-width
+    katakana, unrelated kanji). Bytes that are neither cp932 nor UTF-8 come from a
+    copy through another code page and are garbled already.
 
     ## Example
     ```batch
@@ -165,6 +166,10 @@ class Encoding(Rule):
             "utf-8": _(
                 "UTF-8 text without chcp 65001: cmd.exe reads it in code page 932 and its text outside ASCII is garbled; "
                 "save it as cp932 (Shift_JIS)"
+            ),
+            "euc-jp": _(
+                "EUC-JP text: cmd.exe reads it in code page 932 and its Japanese text is garbled; save it as cp932 "
+                "(Shift_JIS)"
             ),
         }[misreading]
         yield self.finding(ctx, span_of(line, column, column), problem)
