@@ -411,7 +411,12 @@ def test_the_full_width_space_an_ime_leaves_after_a_set_value_is_removed_with_un
     code, out, _ = run("lint", "start.bat", "--select", "SO705", "--format", "json")
     findings = json.loads(out)["findings"]
     assert code == 1 and [(f["line"], f["column"]) for f in findings] == [(1, 21), (3, 17)]
-    assert "full-width space (U+3000)" in findings[0]["message"] and "full-width spaces" in findings[1]["message"]
+    assert [f["message"] for f in findings] == [
+        'the value of SV ends with 1 blank, a full-width space (U+3000), which cmd keeps: "%SV%" is '
+        '"%ARMS_SERVER%\u3000", not "%ARMS_SERVER%"; remove it or write SET "SV=%ARMS_SERVER%"',
+        'the value of ALROOT ends with 2 blanks, full-width spaces (U+3000) among them, which cmd keeps: '
+        '"%ALROOT%" is "D:\\SO \u3000", not "D:\\SO"; remove them or write SET "ALROOT=D:\\SO"',
+    ]
     assert fixed_lines(run, path, "SO705") == text.splitlines()
     assert fixed_lines(run, path, "SO705", unsafe=True) == [
         "SET SV=%ARMS_SERVER%",

@@ -378,7 +378,7 @@ class BlankEndsSetValue(Rule):
             if ctx.fixable and text[end - 1 : end] in ("", "&", "|", ")"):
                 fix = Fix(_("remove the blanks that end the value"), (Edit(ctx.offset(span.line, start), ctx.offset(span.line, end), ""),), unsafe=True)
             count = end - start
-            message = ngettext(
+            template = ngettext(
                 'the value of {name} ends with {count} blank, a full-width space (U+3000), which cmd keeps: '
                 '"%{name}%" is "{value}", not "{kept}"; remove it or write SET "{name}={kept}"',
                 'the value of {name} ends with {count} blanks, full-width spaces (U+3000) among them, which cmd '
@@ -390,7 +390,8 @@ class BlankEndsSetValue(Rule):
                 'the value of {name} ends with {count} blanks, which cmd keeps: "%{name}%" is "{value}", not "{kept}"; '
                 'remove them or write SET "{name}={kept}"',
                 count,
-            ).format(name=stmt.name, count=count, value=value, kept=kept)
+            )
+            message = template.format(name=stmt.name, count=count, value=value, kept=kept)
             yield self.finding(ctx, span_of(span.line, start, end), message, fix)
 
 
