@@ -211,15 +211,16 @@ def undecodable_at(data: bytes, encodings: tuple[str, ...] = ("utf-8", BATCH_ENC
 
 def damaged_utf8(data: bytes) -> bool:
     """Whether bytes that are not UTF-8 are UTF-8 text with a few bad bytes (one flipped or
-    pasted in) rather than code page 932: read as UTF-8, their other characters outside ASCII
-    outnumber the bad sequences at least two to one. Code page 932 text read as UTF-8 is
-    nearly all bad sequences (its lead bytes 0x81-0x9F never start one)."""
+    pasted in) rather than code page 932: read as UTF-8, their characters of three bytes or
+    more (Japanese, from U+0800) outnumber the bad sequences at least two to one. Code page
+    932 text read as UTF-8 is nearly all bad sequences (its lead bytes 0x81-0x9F never
+    start one), and its half-width katakana pairs read as two-byte characters only."""
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return False
     text = data.decode("utf-8", "replace")
     bad = text.count("\ufffd")
-    other = sum(1 for ch in text if ch > "\x7f" and ch != "\ufffd")
-    return 0 < bad and other >= max(2, 2 * bad)
+    wide = sum(1 for ch in text if ch >= "\u0800" and ch != "\ufffd")
+    return 0 < bad and wide >= max(2, 2 * bad)
 
 
 def euc_jp_text(data: bytes) -> str | None:

@@ -848,6 +848,11 @@ def test_utf8_with_one_stray_byte_is_refused_not_read_as_code_page_932(tmp_path)
     path.write_bytes(text.encode("cp932"))  # a code page 932 topology is still read as one
     (formserver,) = [p for p in load_topology(path).groups[1].products if p.type == "formserver"]
     assert formserver.online_shells == ["帳票シェル"]
+    # Also with half-width katakana alone, whose pairs (0xC6 0xAF ...) are valid UTF-8 too.
+    for shell in ("ﾆｯﾎﾟｳ", "ﾆｯﾎﾟｳ ｼｭｳｹｲ", "ｻｰﾊﾞｰ"):
+        path.write_bytes(text.replace("帳票シェル", shell).replace("# 備考\n", "").encode("cp932"))
+        (formserver,) = [p for p in load_topology(path).groups[1].products if p.type == "formserver"]
+        assert formserver.online_shells == [shell]
 
 
 def test_an_euc_jp_topology_is_read_as_euc_jp(tmp_path):
