@@ -15,6 +15,7 @@ from typing import NamedTuple
 from sogen.i18n import N_, _, ngettext
 from sogen.lint.context import START, STOP, WHOLE_REFERENCE, FileContext, event_variable, tested_event_variable
 from sogen.batch.actions import ClusterAction
+from sogen.batch.parser import program_of
 from sogen.batch.events import CLP, DIALECTS, VALUES
 from sogen.batch.expansion import ONE_WORD_ALWAYS, never_equal, one_word, operand_ends
 from sogen.batch.ir import Call, Chain, Command, Comment, Exit, Goto, Label, Set, Span, Word
@@ -24,6 +25,9 @@ EVENTS_BY_KIND = {START: ("START", "FAILOVER", "RECOVER"), STOP: ("START", "FAIL
 KIND_NAMES = {START: N_("start"), STOP: N_("stop")}  # "this start script", in messages
 SERVICE_STARTS = ("ARMLOAD", "NET START", "DB")
 FALLBACK_VERBS = ("ARMBCAST", "ARMSLEEP")  # what a fallback path does: say so, wait
+# Programs that only say so too, as fallback sections of CLUSTERPRO X scripts do: X's
+# log (clplogcmd), the event log (eventcreate, logevent), a console message (msg).
+NOTIFYING_PROGRAMS = frozenset({"clplogcmd", "eventcreate", "logevent", "msg"})
 
 
 # %1, %~1, %~dp1, %*: a batch argument.
@@ -559,8 +563,8 @@ class NoEventFallback(Rule):
     """
     ## What it does
     Checks what the script does after its `ARMS_EVENT` tests when the variable is
-    unset: it must leave, or only say so (`ARMBCAST`, `ARMSLEEP`), before it starts
-    or stops anything (`ARMLOAD`, `ARMKILL`, `net start`, `net stop`, any other
+    unset: it must leave, or only say so (`ARMBCAST`, `ARMSLEEP`, CLUSTERPRO X's
+    `clplogcmd`, `eventcreate`, `msg`), before it starts or stops anything (`ARMLOAD`, `ARMKILL`, `net start`, `net stop`, any other
     program), whether it falls into a handler's label or runs the commands that
     follow the tests before their `GOTO EXIT`. A `GOTO no_arm` after the tests, an
     inline fallback that broadcasts and leaves, an `ELSE` that does, or tests
@@ -651,7 +655,7 @@ class NoEventFallback(Rule):
             if tested is None:
                 continue
             for action in result.actions[tested:]:
-                if action.verb not in FALLBACK_VERBS:
+                if action.verb not in FALLBACK_VERBS and program_of(action.program) not in NOTIFYING_PROGRAMS:
                     return action
         return None
 
