@@ -607,6 +607,14 @@ def test_a_missing_label_no_event_jumps_to_is_reported_as_harmless_today():
         "today, but an edit that lets it run makes cmd.exe stop the script there"
     )
     assert messages[reached.name] == "GOTO START_SERVICE names no label in this script: cmd.exe stops the script here"
+    # Jumps on a program's exit code or on %COMPUTERNAME% run on the server: the branch the
+    # analysis took is a guess, so they are never called harmless.
+    server = cases / "jumps_only_the_server_decides.bat"
+    result = lint_paths([str(server)], LintConfig(select=("SO101",)))
+    assert [f.message for f in result.findings] == [
+        "GOTO DBFAIL names no label in this script: cmd.exe stops the script here",
+        "GOTO ONSV2 names no label in this script: cmd.exe stops the script here",
+    ]
 
 
 def test_a_start_before_the_goto_exit_of_an_unset_event_is_reported():

@@ -224,9 +224,10 @@ class FileContext(_Placed):
     @cached_property
     def _lines_run(self) -> frozenset[tuple[type, int]] | None:
         """(kind, line) of each statement some path as written runs; None when a path was
-        cut off as a loop (what it would have run after is not known)."""
+        cut off as a loop or depends on what only the server knows (IF ERRORLEVEL after a
+        program, IF on %COMPUTERNAME%): the branch the analysis took is then a guess."""
         paths = self.paths_as_written
-        if any(result.end == "loop-limit" for result in paths):
+        if any(result.end == "loop-limit" or result.uncertain for result in paths):
             return None
         step_lists = {id(result.steps): result.steps for result in paths}  # combinations share a walk's
         return frozenset((step.__class__, step.span.line) for steps in step_lists.values() for step in steps)
