@@ -274,3 +274,28 @@ def test_scripts_of_a_clusterpro_x_configuration_are_x_scripts_when_they_test_no
     assert out.getvalue().splitlines()[1].split()[:3] == ["CLP_EVENT", "CLP_SERVER", "CLP_DISK"]
     text = import_folders([str(resource)], "cluster.yaml").yaml_text
     assert YAML(typ="safe").load(text)["settings"]["dialect"] == "clp"
+
+
+def test_a_clp_conf_marks_only_the_scripts_folder_beside_it(tmp_path, monkeypatch):
+    """A review's cases: a clp.conf at a repository's root made an ARM site's scripts in
+    legacy-nt/so1 X's (import wrote dialect: clp, and the regenerated scripts would take
+    GOTO no_arm on every ARM start), and in a sogen output with its manifest below that root
+    lint read ARM while trace read X."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "clp.conf").write_text("<root/>\n", encoding="ascii")
+    site = tmp_path / "legacy-nt" / "so1"
+    site.mkdir(parents=True)
+    (site / "start.bat").write_bytes(b'ARMLOAD StarOffice /S /M "StarOffice Server"\r\n')
+    (site / "stop.bat").write_bytes(b"ARMKILL StarOffice\r\n")
+    out = tmp_path / "out" / "g1"
+    out.mkdir(parents=True)
+    (tmp_path / "out" / "manifest.json").write_text("{}", encoding="ascii")
+    (out / "start.bat").write_bytes((site / "start.bat").read_bytes())
+    for folder in (site, out):
+        said = " ".join(f.message for f in lint_paths([str(folder)], LintConfig()).findings if f.code == "SO203")
+        assert "ARMS_EVENT" in said, folder
+        text = io.StringIO()
+        run_trace(folder / "start.bat", matrix=True, out=text)
+        assert text.getvalue().splitlines()[1].split()[0] == "ARMS_EVENT", folder
+    data = YAML(typ="safe").load(import_folders([str(site)], "cluster.yaml").yaml_text)
+    assert "dialect" not in data.get("settings", {})

@@ -109,11 +109,18 @@ CLUSTERPRO_X_CONFIG = "clp.conf"
 
 
 def x_configuration(folder: str) -> str | None:
-    """The folder at or above ``folder`` that holds a CLUSTERPRO X configuration's clp.conf, or None."""
-    current = os.path.abspath(folder)
+    """The CLUSTERPRO X configuration ``folder`` belongs to: the folder above it whose
+    clp.conf stands beside the scripts folder ``folder`` is in, or None. A manifest.json
+    on the way up (sogen's output, another cluster of its own) ends the search, as does a
+    clp.conf ``folder`` is not under the scripts folder of (a repository's root)."""
+    start = os.path.abspath(folder)
+    current = start
     while True:
         if os.path.isfile(os.path.join(current, CLUSTERPRO_X_CONFIG)):
-            return current
+            scripts = os.path.join(current, "scripts")
+            return current if os.path.normcase(start).startswith(os.path.normcase(scripts) + os.sep) else None
+        if os.path.isfile(os.path.join(current, "manifest.json")):
+            return None
         parent = os.path.dirname(current)
         if parent == current:
             return None

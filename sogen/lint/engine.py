@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
-from sogen.batch.events import CLUSTERPRO_X_CONFIG
+from sogen.batch.events import CLUSTERPRO_X_CONFIG, x_configuration
 from sogen.catalogue import ALENV_NAME
 from sogen.i18n import _, language, set_language
 from sogen.lint.config import LintConfig
@@ -299,10 +299,11 @@ def _marked_folder(folder: str) -> str | None:
     return found
 
 
+@lru_cache(maxsize=1024)
 def in_x_configuration(folder: str) -> bool:
-    """Whether a file in ``folder`` belongs to a CLUSTERPRO X configuration (its cluster is marked by clp.conf)."""
-    marked = _marked_folder(absolute_folder(folder))
-    return marked is not None and os.path.isfile(os.path.join(marked, CLUSTERPRO_X_CONFIG))
+    """Whether a file in ``folder`` belongs to a CLUSTERPRO X configuration (events.x_configuration:
+    trace and import ask the same), worked out once a folder a run."""
+    return x_configuration(absolute_folder(folder)) is not None
 
 
 def _is_sogen_manifest(path: str) -> bool:
@@ -608,6 +609,7 @@ def lint_paths(
     # Worked out once a run: the working folder and the manifests may change between runs.
     absolute_folder.cache_clear()
     cluster_of.cache_clear()
+    in_x_configuration.cache_clear()
     _marked_folders.clear()
     _working_folder_prefix.cache_clear()
     unread: list[str] = []
