@@ -213,22 +213,29 @@ def pending_artifacts(files: dict[str, bytes], other: dict[str, bytes], placehol
 
 
 def _folders_of_groups(t, specs: list[str], parsed: list[tuple[str, Path]], topology_path: Path) -> dict[str, Path]:
-    """Each topology group's legacy folder: by name where the folders name the topology's
-    groups (``NAME=DIR``, or folders named as the groups are), else in the topology's order."""
-    names = [group.name for group in t.groups]
-    given = [name for name, _folder in parsed]
-    same = sorted(n.lower() for n in given) == sorted(n.lower() for n in names)
-    if any(names_its_group(spec) for spec in specs) and not same:
+    """Each topology group's legacy folder: a folder that names one of its groups (``NAME=DIR``,
+    or a folder named as the group is) goes with that group, the others with the groups left,
+    in the topology's order."""
+    names = {group.name.lower(): group.name for group in t.groups}
+    unknown = [name for (name, _folder), spec in zip(parsed, specs) if names_its_group(spec) and name.lower() not in names]
+    if unknown:
         raise ImportError_(
             _("{path}: the folders name the groups {given}, but its failover groups are {groups}: "
               "give each group's folder as NAME=DIR with one of those names").format(
-                path=topology_path, given=", ".join(given), groups=", ".join(names)
+                path=topology_path, given=", ".join(unknown), groups=", ".join(names.values())
             )
         )
-    if same:
-        by_name = {name.lower(): folder for name, folder in parsed}
-        return {name: by_name[name.lower()] for name in names}
-    return {group.name: folder for group, (_name, folder) in zip(t.groups, parsed)}
+    folder_of: dict[str, Path] = {}
+    unnamed = []
+    for name, folder in parsed:
+        group = names.get(name.lower())
+        if group is not None and group not in folder_of:
+            folder_of[group] = folder
+        else:
+            unnamed.append(folder)
+    left = [group.name for group in t.groups if group.name not in folder_of]
+    folder_of.update(zip(left, unnamed))
+    return {group.name: folder_of[group.name] for group in t.groups if group.name in folder_of}
 
 
 def migrate(
