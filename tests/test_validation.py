@@ -728,11 +728,23 @@ def test_the_backup_command_is_one_command_that_comes_back(tmp_path):
         ("pause", "'pause' waits for someone to answer: backup.bat would not go on"),
         ("cmd /k C:\\bk.cmd", "'cmd /k C:\\bk.cmd' waits for someone to answer"),
         ("setlocal", "setlocal changes backup.bat itself instead of backing up"),
+        ("start ntbackup backup D:\\SO /f E:\\so.bkf",
+         "'start ntbackup backup D:\\SO /f E:\\so.bkf' returns at once: backup.bat would start StarOffice again"),
+        ("net stop StarOffice-MailGateway-Service",
+         "starts or stops 'StarOffice-MailGateway-Service', which ARM watches and backup.bat does not pause"),
     ],
 )
 def test_the_backup_command_only_backs_up(tmp_path, command, says):
     text = VALID_SINGLE + "settings:\n  backup_command: '" + command.replace("'", "''") + "'\n"
     assert any(f"settings.backup_command: {says}" in p for p in problems_of(tmp_path, text)), problems_of(tmp_path, text)
+
+
+def test_backup_commands_that_only_say_so_wait_a_while_or_stop_a_database_are_kept(tmp_path):
+    for command in ("ARMBCAST /MSG backup-start /A", "ARMSLEEP 30", "choice /T 10 /D Y", "net stop MSSQLServer",
+                    "start /wait ntbackup backup D:\\SO /f E:\\so.bkf"):
+        path = tmp_path / "ok.yaml"
+        path.write_text(VALID_SINGLE + "settings:\n  backup_command: '" + command + "'\n", encoding="utf-8")
+        assert load_topology(path).settings.backup_command == command
 
 
 def test_characters_outside_code_page_932(tmp_path):

@@ -292,17 +292,20 @@ def _runs_and_comes_back(value: str) -> str:
 # its watch paused) or that change backup.bat's own state instead of backing up.
 _WAITS = frozenset({"pause", "choice"})
 _CHANGES_BACKUP_BAT = frozenset({"setlocal", "endlocal", "shift"})
+# ARM commands that only say something or wait: harmless in the backup.
+_ARM_NOTICES = frozenset({"armbcast", "armsleep"})
 
 
 def _backs_up_only(stmt, line: str) -> None:
     """The backup command backs up: backup.bat itself pauses and resumes the watch and stops
-    and starts StarOffice (guide 1.5.1), so the command may do none of that, nor wait."""
+    and starts StarOffice (guide 1.5.1), so the command may do none of that, nor touch
+    another watched service, nor wait, nor return before the backup is done."""
     from sogen.batch.arm import load_arm_commands
     from sogen.catalogue import load_catalogue
 
     program = stmt.program
     words = [w.value for w in stmt.args]
-    if program in load_arm_commands().names:
+    if program in load_arm_commands().names and program not in _ARM_NOTICES:
         raise ValueError(
             _("runs {command}: backup.bat itself pauses and resumes the watch (guide 1.5.1); the backup command "
               "only backs up").format(command=stmt.name)
@@ -316,10 +319,22 @@ def _backs_up_only(stmt, line: str) -> None:
                 _("starts or stops {service}: backup.bat itself stops and starts StarOffice (guide 1.5.1); the "
                   "backup command only backs up").format(service=repr(service))
             )
-    if program in _WAITS or program == "cmd" or any("/k" in wrapper.lower().split() for wrapper in stmt.via):
+        if known is not None and known[0].kind == "arm":
+            raise ValueError(
+                _("starts or stops {service}, which ARM watches and backup.bat does not pause: ARM would restart "
+                  "it or fail the group over").format(service=repr(service))
+            )
+    wrappers = [wrapper.lower().split() for wrapper in stmt.via]
+    timed_choice = program == "choice" and any(w.lower().startswith("/t") for w in words)
+    if (program in _WAITS and not timed_choice) or program == "cmd" or any("/k" in w for w in wrappers):
         raise ValueError(
             _("{command} waits for someone to answer: backup.bat would not go on, and StarOffice would stay stopped "
               "with its watch paused (run a batch file with CALL, or with cmd /C)").format(command=f"'{line}'")
+        )
+    if any(w[0] == "start" and "/wait" not in w for w in wrappers):
+        raise ValueError(
+            _("{command} returns at once: backup.bat would start StarOffice again while the backup still reads its "
+              "files; give start /WAIT, or run the program without start").format(command=f"'{line}'")
         )
     if program in _CHANGES_BACKUP_BAT:
         raise ValueError(
