@@ -1490,9 +1490,20 @@ def test_a_sites_second_formserver_keeps_its_names_when_its_group_runs_the_only_
             .replace(b"ARMKILL FormServer\r\n", b"ARMKILL FormServer2\r\n")
         )
     assert b"FormServer2" in (tmp_path / "group2" / "stop.bat").read_bytes()
+    patch = tmp_path / "group2" / "registry" / "formserver.reg"
+    patch.write_bytes(patch.read_bytes().replace(b"\\StarOffice FormServer\\", b"\\StarOffice FormServer2\\"))
     text = import_folders(folders, "cluster.yaml").yaml_text
     (formserver,) = [p for p in YAML(typ="safe").load(text)["groups"][1]["products"] if p["type"] == "formserver"]
-    assert (formserver["watch_id"], formserver["service"]) == ("FormServer2", "StarOffice FormServer2")
+    assert (formserver["watch_id"], formserver["service"], formserver["registry_key"]) == (
+        "FormServer2", "StarOffice FormServer2", "HKEY_LOCAL_MACHINE\\SOFTWARE\\NEC\\StarOffice FormServer2"
+    )
+    assert "registry_key: HKEY_LOCAL_MACHINE\\SOFTWARE\\NEC\\StarOffice FormServer2 # from group2/registry/formserver.reg" in text
+    # The site's own service name is kept, not the catalogue's.
+    start = tmp_path / "group2" / "start.bat"
+    start.write_bytes(start.read_bytes().replace(b'"StarOffice FormServer2"', b'"SO FormSrv 2"'))
+    text2 = import_folders(folders, "cluster.yaml").yaml_text
+    (renamed,) = [p for p in YAML(typ="safe").load(text2)["groups"][1]["products"] if p["type"] == "formserver"]
+    assert renamed["service"] == "SO FormSrv 2"
     path = tmp_path / "cluster.yaml"
     path.write_text(text, encoding="utf-8")
     t = load_topology(path)

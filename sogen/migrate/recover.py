@@ -362,11 +362,19 @@ def _recover_products(group: RecoveredGroup) -> None:
                 seen[product].options["watch_id"] = Sourced(renamed, where)
             elif entry.instances_by == "occurrence" and instance and instance > 1:
                 # A second instance's names (FormServer2) are generated only after a first
-                # FormServer in an earlier group: the site's are kept as they are.
-                names = entry.instance(instance)
-                kept = {"watch_id": names.watch_id, "service": names.service, "registry_sync": names.registry_sync[0]}
-                for name, value in kept.items():
-                    seen[product].options[entry.overridden_by[name]] = Sourced(value, where)
+                # FormServer in an earlier group: the site's are kept as its line has them, and
+                # the key as its patch has it (below), else as sogen named it.
+                options = seen[product].options
+                options[entry.overridden_by["watch_id"]] = Sourced(action.target, where)
+                options[entry.overridden_by["service"]] = Sourced(
+                    _service_of(action) or entry.instance(instance).service, where
+                )
+                options[entry.overridden_by["registry_sync"]] = Sourced(
+                    entry.instance(instance).registry_sync[0],
+                    _("sogen's key for the FormServer watched as {watch_id} ({where})").format(
+                        watch_id=action.target, where=where
+                    ),
+                )
     for results in group.analyses["stop"].values():
         database_stopped = False  # the settle time is the wait after the database stops (3.2)
         for action in results.actions:
@@ -612,6 +620,10 @@ def _recover_registry(group: RecoveredGroup, path: Path) -> None:
                 _take(group, "alroot", found, N_("install root (ALROOT)"))
         elif "ONLINESHELLMANAGER" in upper and segments[-2].upper() == "ONLINESHELLMANAGER":
             _add_option(group, "formserver", "online_shells", segments[-1], where(key.span.line))
+            formserver = next((p for p in group.products if p.type == "formserver"), None)
+            if formserver is not None and "registry_key" in formserver.options:  # a second FormServer's
+                shell_manager = key.path.upper().rindex("\\ONLINESHELLMANAGER")
+                formserver.options["registry_key"] = Sourced(key.path[:shell_manager], where(key.span.line))
             host = key.value("HostName")
             if host and host.text is not None:
                 _take(group, "virtual_ip", Sourced(host.text, where(host.span.line)), N_("virtual IP address"))
