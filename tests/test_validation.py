@@ -1007,6 +1007,25 @@ def test_the_clusters_only_formserver_has_the_guides_names_in_group_2(tmp_path):
     )
 
 
+def test_a_group_that_fails_its_checks_does_not_rename_the_next_groups_formserver(tmp_path):
+    """With group 1's virtual IP mistyped, group 2's FormServer was taken for the cluster's first
+    and its own watch ID FormServer reported as a clash besides the real problem."""
+    own_names = "        watch_id: FS1\n        service: SO FormServer One\n        registry_key: 'HKEY_LOCAL_MACHINE\\SOFTWARE\\NEC\\FS1'\n"
+    text = VALID_MULTI.replace(
+        "staroffice-server\n  - name: g2", "staroffice-server\n" + FORMSERVER + own_names + "  - name: g2", 1
+    )
+    # Group 2 runs the cluster's second FormServer (FormServer2) and a product of its own
+    # watched as FormServer, a name group 1's FormServer (FS1) leaves free.
+    text += FORMSERVER + "      - type: custom\n        name: archiver\n        watch_id: FormServer\n        service: Archiver\n"
+    bad = text.replace("virtual_ip: 192.168.10.101", "virtual_ip: 192.168.10.1011", 1)
+    assert bad != text
+    problems = problems_of(tmp_path, bad)
+    assert len(problems) == 1 and "groups[0].virtual_ip" in problems[0], problems
+    path = tmp_path / "ok.yaml"
+    path.write_text(text, encoding="utf-8")
+    load_topology(path)
+
+
 WITH_MAILGATEWAY = edit(VALID_SINGLE, "      - type: workflow", MAILGATEWAY.rstrip("\n") + "\n      - type: workflow")
 FLOATING_IP = "virtual_ip: 192.168.10.100\n"
 

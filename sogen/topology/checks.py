@@ -454,8 +454,11 @@ def check_unique_names(t: Topology) -> Iterator[Finding]:
     node runs both groups, and ARM, Windows and the registry each hold one of a name (so a FormServer
     in each group of a multi standby cluster, 4.1.1, needs names of its own)."""
     owners: dict[tuple[str, str], tuple[str, str]] = {}  # (label, name) -> (product, group)
+    products = load_catalogue().products
     for g, group in _groups(t):
         for planned in group_products(t, g):
+            if None in t.groups[:g] and planned.key in products and products[planned.key].instances_by != "group":
+                continue  # its default names depend on what a group that failed its checks runs
             names = [(N_("watch ID"), planned.watch_id), (N_("service"), planned.service)]
             names += [(N_("service"), service) for service in planned.also_services]
             names += [(N_("synced registry key"), key) for key in planned.registry_sync]
