@@ -249,3 +249,11 @@ def test_only_a_second_formserver_is_said_to_have_sogens_names(tmp_path):
     group2 = group2[group2.index("## 2. ") :]
     assert "This is the cluster's second FormServer" in group2
     assert "`StarOffice FormServer2`" in group2
+    # Named in the topology, its names are the SE's own: nothing to say.
+    own = both.replace(
+        "online_shells: [FormShell1, 帳票シェル]",
+        "online_shells: [FormShell1, 帳票シェル]\n        watch_id: FSB\n        service: SO FormServer B\n"
+        "        registry_key: 'HKEY_LOCAL_MACHINE\\SOFTWARE\\NEC\\FSB'",
+    )
+    assert own != both
+    assert "second FormServer" not in runbook_of(write_topology(tmp_path, own))

@@ -51,7 +51,7 @@ class GroupRunbook:
     workflow: object | None
     formserver: object | None
     formserver_service: str | None  # a second FormServer has a service of its own (4.1.1)
-    # Its names are sogen's: the guide's multi standby FormServer steps (4.2.2) are lost.
+    # A second FormServer with sogen's names: the guide's multi standby steps (4.2.2) are lost.
     formserver_second: bool
     products: list[PlannedProduct]  # start order
     sync_keys: list[str]
@@ -160,7 +160,7 @@ def runbook(t: Topology, files: list[str], plans: tuple[GroupPlan, ...] | None =
                 workflow=plan.entry("workflow"),
                 formserver=plan.entry("formserver"),
                 formserver_service=formserver.service if formserver else None,
-                formserver_second=formserver is not None and formserver.instance > 1,
+                formserver_second=formserver is not None and formserver.instance > 1 and _named_by_sogen(plan.entry("formserver")),
                 products=list(plan.products),
                 sync_keys=list(plan.sync_keys),
                 files=_file_roles(group, files),
@@ -182,3 +182,8 @@ def runbook(t: Topology, files: list[str], plans: tuple[GroupPlan, ...] | None =
         virus_scan_nodes=[node.name for g in scanned for node in (g.active, g.standby)],
         **translated(t.settings.language, "runbook"),  # the topology's language, not the user's
     )
+
+
+def _named_by_sogen(formserver) -> bool:
+    """Whether a FormServer entry of the topology leaves a name to the catalogue's defaults."""
+    return not (formserver.watch_id and formserver.service and formserver.registry_key)
