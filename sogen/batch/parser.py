@@ -50,7 +50,7 @@ from sogen.batch.ir import (
     Stmt,
     Word,
 )
-from sogen.textio import BATCH_ENCODING, DecodedText, decode_bytes, euc_jp_text
+from sogen.textio import BATCH_ENCODING, DecodedText, damaged_utf8, decode_bytes, euc_jp_text
 
 __all__ = [
     "BUILTINS",
@@ -250,6 +250,8 @@ def _decode_with_replacement(data: bytes) -> tuple[str, str]:
     ):
         if data.startswith(bom):
             return data[len(bom) :].decode(codec, errors="replace"), codec
+    if damaged_utf8(data):  # UTF-8 with a stray byte: shown, and pointed at, as its author wrote it
+        return data.decode("utf-8", errors="replace"), "utf-8"
     return data.decode(BATCH_ENCODING, errors="replace"), BATCH_ENCODING
 
 

@@ -10,7 +10,7 @@ from sogen.i18n import _, ngettext
 from sogen.lint.context import FileContext
 from sogen.batch.ir import Call, Goto, ParseError, Set, Span
 from sogen.batch.parser import LONE_CR, cmd_misreading, code_of
-from sogen.textio import BATCH_ENCODING, undecodable_at
+from sogen.textio import undecodable_at
 from sogen.lint.rules.base import (
     ERROR,
     WARNING,
@@ -155,8 +155,9 @@ class Encoding(Rule):
             return
         line, column = 1, 1
         if misreading == "undecodable":
-            # Where cmd, reading code page 932, meets the first byte it cannot (as the lines are shown).
-            line, column = undecodable_at(ctx.data, (BATCH_ENCODING,))
+            # The first byte that is no text, in the encoding the lines are shown in: code page 932,
+            # or UTF-8 for a UTF-8 file with a stray byte.
+            line, column = undecodable_at(ctx.data, (ctx.script.encoding,))
         problem = {
             "undecodable": _("the bytes are valid neither as cp932 (Shift_JIS) nor as UTF-8: the text is garbled"),
             "utf-16": _("the file is UTF-16: cmd.exe cannot run it; save it as cp932 (Shift_JIS)"),
