@@ -280,6 +280,17 @@ def visible_lines(text: str) -> str:
     return "\n".join(visible(line) for line in text.split("\n"))
 
 
+def name_as_written(name: str) -> str:
+    """A file or folder name as its owner wrote it: a code page 932 name unpacked from a
+    Windows zip on Linux reaches Python as lone surrogates (one per byte), read here as the
+    cp932 text it is; any other name as it is."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return os.fsencode(name).decode(BATCH_ENCODING, errors="replace")
+    return name
+
+
 def utf8(text: str) -> bytes:
     """``text`` as UTF-8 bytes for a file or a report. A file name that is no UTF-8 (a
     code page 932 name unpacked from a Windows zip, which Python keeps as lone

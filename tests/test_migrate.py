@@ -1369,7 +1369,14 @@ def test_a_code_page_932_folder_name_names_its_group_by_its_own_letters(tmp_path
     bytes (0x83 0x4F ...) named the group "O-v"."""
     raw = os.fsdecode(os.fsencode(str(tmp_path)) + b"/" + folder.encode("cp932"))
     shutil.copytree(LEGACY / "guide-141-lf-utf8", raw)
-    assert [g.name for g in import_folders([raw], "cluster.yaml").groups] == [group]
+    imported = import_folders([raw], "cluster.yaml")
+    assert [g.name for g in imported.groups] == [group]
+    # Where each value came from names the folder as written, not as \udc83O\udc83\udc8b...
+    assert f"# from {folder}/start.bat:" in imported.yaml_text and "\\udc" not in imported.yaml_text
+    out = tmp_path / "out"
+    assert run("migrate", raw, "-o", out).exit_code in (0, 1)
+    report = (out / "MIGRATION.md").read_text(encoding="utf-8")
+    assert f"{folder}/start.bat" in report and "\\udc" not in report
 
 
 def test_folders_that_give_one_name_are_numbered_by_their_place(tmp_path):

@@ -14,6 +14,7 @@ from sogen.i18n import N_, _, ngettext
 from sogen.migrate.recover import ImportError_, RecoveredGroup, Sourced
 from sogen.topology.load import PLACEHOLDER
 from sogen.topology.model import Messages, default_messages
+from sogen.textio import name_as_written
 
 SCHEMA_LINE = "yaml-language-server: $schema=topology.schema.json\n"
 
@@ -76,7 +77,7 @@ def order_groups(groups: list[RecoveredGroup]) -> list[RecoveredGroup]:
         raise ImportError_(
             _(
                 "{folders}: more than two failover groups: a cluster has one (single standby) or two (multi standby)"
-            ).format(folders=", ".join(str(g.folder) for g in groups))
+            ).format(folders=", ".join(name_as_written(str(g.folder)) for g in groups))
         )
     return [claimed[n] for n in sorted(claimed)]
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,6 +9,7 @@ from pathlib import Path
 from sogen.migrate.build import order_groups, topology_yaml
 from sogen.i18n import _
 from sogen.migrate.recover import ImportError_, RecoveredGroup, recover_group
+from sogen.textio import name_as_written
 
 
 @dataclass
@@ -38,22 +38,11 @@ def parse_group_spec(spec: str) -> tuple[str, Path]:
                 "digits, - or _ (ASCII)"
             ).format(spec=spec, name=repr(name))
         )
-    base = re.sub(r"[^A-Za-z0-9_-]+", "-", _folder_name(path)).strip("-") or "group"
+    # A cp932 name from a Windows zip: its own letters, not the ASCII trail bytes (グ is 0x83 0x4F).
+    base = re.sub(r"[^A-Za-z0-9_-]+", "-", name_as_written(path.resolve().name)).strip("-") or "group"
     if not base[0].isalpha():
         base = "g" + base
     return base[:31], path
-
-
-def _folder_name(path: Path) -> str:
-    """The folder's name as it was written: a code page 932 name unpacked from a Windows zip
-    on Linux reaches Python as lone surrogates, whose ASCII trail bytes (グ is 0x83 0x4F) would
-    otherwise name the group ("O-v")."""
-    name = path.resolve().name
-    try:
-        name.encode("utf-8")
-    except UnicodeEncodeError:
-        return os.fsencode(name).decode("cp932", errors="replace")
-    return name
 
 
 def group_folders(specs: list[str]) -> list[tuple[str, Path]]:
@@ -108,5 +97,5 @@ def import_folders(specs: list[str], output_name: str) -> ImportResult:
             _("two group folders are both named {name}: name them with NAME=DIR").format(name=repr(duplicate))
         )
     groups = order_groups([recover_group(name, folder) for name, folder in parsed])
-    text = topology_yaml(groups, [str(folder) for _, folder in parsed], output_name)
+    text = topology_yaml(groups, [name_as_written(str(folder)) for _, folder in parsed], output_name)
     return ImportResult(groups, text, legacy_findings([folder for _, folder in parsed]))

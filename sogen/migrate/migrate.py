@@ -16,7 +16,7 @@ from sogen.migrate.build import texts_not_kept
 from sogen.migrate.diff import ScriptDiff, diff_script
 from sogen.migrate.importer import names_its_group, group_folders, import_folders, legacy_findings
 from sogen.migrate.recover import ImportError_, find_scripts
-from sogen.textio import BATCH_ENCODING, MAX_SOURCE_BYTES, read_regular, utf8, visible
+from sogen.textio import BATCH_ENCODING, MAX_SOURCE_BYTES, name_as_written, read_regular, utf8, visible
 from sogen.topology.load import (
     PLACEHOLDER,
     LoadedDocument,
@@ -297,7 +297,7 @@ def migrate(
             legacy_path, script = scripts[kind], parsed[kind]
             reads = dialects_read("\n".join(script.lines))
             if reads and reads[0] != legacy_dialect:
-                mixed.append(MixedScript(str(legacy_path), reads[0], legacy_dialect))
+                mixed.append(MixedScript(name_as_written(str(legacy_path)), reads[0], legacy_dialect))
             legacy = analyse(script, dialect=legacy_dialect)
             name = f"{group.name}/{kind}.bat"
             generated_script = parse_script(name, files[name])
@@ -312,7 +312,8 @@ def migrate(
             # As its author wrote it: cmd reads another encoding's bytes in code page 932 (interpreter.cmd_lines).
             intended = analyse_as_written(script, legacy_dialect) if script.encoding != BATCH_ENCODING else legacy
             diffs.append(diff_script(
-                group.name, kind, str(legacy_path), legacy, generated, own, falls_into, dialect_of_output, intended,
+                group.name, kind, name_as_written(str(legacy_path)), legacy, generated, own, falls_into, dialect_of_output,
+                intended,
                 script.encoding,
             ))
     kept = {name: data for name, data in files.items() if name not in pending and name != "manifest.json"}
@@ -321,7 +322,7 @@ def migrate(
         result.not_carried = [line for group in imported.groups for line in group.programs]
         result.options_not_kept = [line for group in imported.groups for line in group.options]
         result.texts_not_kept = texts_not_kept(imported.groups, t.settings.dialect)
-    report = utf8(migration_report(result, [str(f) for f in folder_of.values()]))
+    report = utf8(migration_report(result, [name_as_written(str(f)) for f in folder_of.values()]))
     from sogen.generator.artifacts import with_manifest
 
     result.files = with_manifest({**kept, **extra, MIGRATION: report}, digest, source_name)
@@ -364,7 +365,7 @@ def migration_report(result: Migration, folders: list[str]) -> str:
 
     return render(
         "MIGRATION.md.j2", result=result, folders=folders, actions=_actions, combinations=COMBINATIONS, zip=zip,
-        shown=_combination, code=_code, prose=_prose, **translated(language(), "migration"),
+        shown=_combination, code=_code, prose=_prose, written=name_as_written, **translated(language(), "migration"),
     )  # fmt: skip
 
 

@@ -28,7 +28,7 @@ from sogen.batch.ir import Block, Call, Command
 from sogen.batch.parser import BUILTINS, parse_script
 from sogen.i18n import N_, _
 from sogen.regfile.reader import HIVES, parse_registry
-from sogen.textio import MAX_SOURCE_BYTES, UnreadableFile, decode_bytes, read_regular
+from sogen.textio import MAX_SOURCE_BYTES, UnreadableFile, decode_bytes, name_as_written, read_regular
 from sogen.topology.model import Messages
 
 SCRIPT_NAMES = re.compile(r"(start|stop)(\d?)\.(bat|cmd)$", re.I)
@@ -108,13 +108,13 @@ def _number(digits: str, where: str, what: str) -> int:
 def _where(path: Path, folder: Path, line: int) -> str:
     """Where a value came from, as the group folder's name, the file and the line
     (the folder "." is named as it is called, not left out)."""
-    return f"{folder_name(folder)}/{path.relative_to(folder).as_posix()}:{line}"
+    return f"{folder_name(folder)}/{name_as_written(path.relative_to(folder).as_posix())}:{line}"
 
 
 def folder_name(folder: Path) -> str:
     """A group folder as the origin comments name it: its own name, also when given as
     ".", ".." or "sub/.." (symbolic links are not followed)."""
-    return os.path.basename(os.path.abspath(folder))
+    return name_as_written(os.path.basename(os.path.abspath(folder)))
 
 
 def find_scripts(folder: Path) -> dict[str, Path]:
