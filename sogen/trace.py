@@ -118,9 +118,11 @@ def run_trace(
         write_utf8(out, json.dumps(document, ensure_ascii=False, indent=2) + "\n")
         return EXIT_OK
     if misreading is not None:
-        # What follows is cmd's reading of the bytes (garbled text, or nothing run at all).
-        out.write(_("note: cmd.exe does not read this file as it is written ({why}): the paths below are what "
-                    "it runs; sogen lint reports it (SO702)").format(why=_(MISREADINGS[misreading])) + "\n")
+        # What follows is cmd's reading of the bytes (garbled text, or nothing run at all); on
+        # standard error, as a warning: standard output keeps its form.
+        note = _("note: cmd.exe does not read this file as it is written ({why}): the paths are what it runs; "
+                 "sogen lint reports it (SO702)").format(why=_(MISREADINGS[misreading]))
+        print(f"sogen trace: {visible_lines(note)}", file=sys.stderr)
     if len(chosen) == 1:
         out.write(render_path(str(path), chosen[0], names))
     else:

@@ -31,8 +31,11 @@ HARMLESS = st.sampled_from(
 DANGEROUS = st.sampled_from(["^", "&", "|", "<", ">", "%", "!", '"', "\r\n", "\n", "\t", "\x1a", "%ARMS_EVENT%", "&&"])
 SAFE_TEXT = st.lists(HARMLESS, min_size=1, max_size=5).map("".join)
 # Why a value is refused: a character that changes the line, or (the backup command) a
-# line that would not run one command and come back.
-REFUSALS = ("contains", "is not allowed", "is not a line cmd can run", "runs the batch file", "is to be one command")
+# line that would not run one command and come back, or would do backup.bat's own work.
+REFUSALS = (
+    "contains", "is not allowed", "is not a line cmd can run", "runs the batch file", "is to be one command",
+    "backup.bat itself", "which ARM watches", "waits for someone", "returns at once", "changes backup.bat",
+)
 POISONED_TEXT = st.lists(st.one_of(HARMLESS, DANGEROUS), min_size=1, max_size=5).map("".join)
 FIELDS = ("watch_id", "service", "virtual_host", "alroot", "start_home", "stop_other", "disk_error", "no_arm", "backup_command")
 
