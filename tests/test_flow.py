@@ -902,3 +902,17 @@ def test_trace_says_when_cmd_misreads_the_files_encoding(tmp_path, capsys, data,
     run(str(path), event="START", server="HOME", disk="SUCCESS")
     assert capsys.readouterr().err == ""
     assert json.loads(run(str(path), matrix=True, output_format="json")[1])["cmd_misreads"] is None
+
+
+def test_a_utf8_script_is_read_as_utf8_after_its_chcp_65001():
+    """Windows' cmd reads a batch file line by line in the console's code page: after
+    `chcp 65001` the UTF-8 messages are what they say (Wine's cmd keeps code page 932,
+    tests/test_trace_wine.py deviation 3); before it, cmd still reads code page 932."""
+    raw = (
+        'ARMBCAST /MSG "起動前" /A\r\nchcp 65001 > nul\r\n'
+        'IF "%ARMS_EVENT%" == "START" ARMBCAST /MSG "起動中です" /A\r\n'
+    ).encode("utf-8")
+    result = analyse(parse_script("start.bat", raw))[Combination("START", "HOME", "SUCCESS")]
+    texts = [a.text for a in result.actions]
+    assert texts[-1] == 'ARMBCAST /MSG "起動中です" /A'
+    assert texts[0] != 'ARMBCAST /MSG "起動前" /A'  # the line before the chcp, in code page 932

@@ -20,11 +20,10 @@ as documented here:
 2. ``&&`` and ``||``. Wine runs the right-hand side whatever the left-hand side's
    exit code (``ver || ARMSLEEP 1`` runs ARMSLEEP). On a path that ran such a
    chain, the predicted calls must be a subsequence of Wine's.
-3. ``chcp 65001``. Windows' cmd reads the lines after it as UTF-8; Wine's keeps
-   reading code page 932. ``analyse`` does not follow chcp (it reads code page
-   932 throughout, as cmd does before any chcp), so it agrees with Wine here and
-   nothing is loosened; for Windows, the trace of a UTF-8 file that runs
-   ``chcp 65001`` is right up to the chcp only.
+3. ``chcp 65001``. Windows' cmd reads the lines after it as UTF-8 (it reads a batch
+   file line by line, in the console's code page); Wine's keeps reading code page
+   932. ``analyse`` follows Windows, so a UTF-8 file that runs ``chcp 65001`` is
+   not run (tests/test_flow.py checks its trace).
 4. UTF-16. Wine's cmd hangs on a UTF-16 batch file (Windows' cmd cannot run one
    either: it reads the bytes as code page 932). Such files are not run.
 5. ``^`` continuation. Wine drops the blanks that start the continued line (and
@@ -72,7 +71,7 @@ from sogen.batch.events import COMBINATIONS, DIALECTS, Combination, Dialect
 from sogen.batch.interpreter import PathResult, analyse, script_dialect
 from tests.winecmd import normalise_recorded
 from sogen.batch.ir import Chain, Command
-from sogen.batch.parser import parse_script, program_of
+from sogen.batch.parser import parse_script, program_of, utf8_from_line
 from tests.winecmd import DEFAULT_STUBS, WineBatchRunner, require_wine
 
 pytestmark = pytest.mark.wine
@@ -125,7 +124,7 @@ def _generated_scripts(folder: Path) -> list[Case]:
 
 
 def _file_cases() -> list[Case]:
-    """Trace and lint cases (UTF-16 ones included: see :func:`test_utf16_cases_are_not_run`)."""
+    """Trace and lint cases (UTF-16 ones and UTF-8 ones that run chcp 65001 included: see :func:`_not_run`)."""
     found = sorted(TRACE_CASES.glob("*.bat")) + sorted(LINT_CASES.glob("**/*.bat")) + sorted(LEGACY.glob("**/*.bat"))
     return [Case(str(path.relative_to(ROOT / "tests")), path) for path in found]
 
@@ -205,7 +204,7 @@ def observed(tmp_path_factory) -> dict[str, Observed]:
     copies = tmp_path_factory.mktemp("cases")
     cases = []
     for case in _file_cases():
-        if not _utf16(case.path):
+        if not _not_run(case.path):
             copy = copies / case.name
             copy.parent.mkdir(parents=True, exist_ok=True)
             copy.write_bytes(case.path.read_bytes())
@@ -253,6 +252,14 @@ def _utf16(path: Path) -> bool:
     return path.read_bytes()[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 
 
+def _not_run(path: Path) -> bool:
+    """Deviations 3 and 4: a UTF-16 file, or a UTF-8 one that runs chcp 65001."""
+    if _utf16(path):
+        return True
+    script = parse_script(str(path), path.read_bytes())
+    return script.encoding == "utf-8" and utf8_from_line(script) is not None
+
+
 def _ran_conditional_chain(result: PathResult) -> bool:
     return any(isinstance(stmt, Chain) and {"&&", "||"} & set(stmt.operators) for stmt in result.steps)
 
@@ -293,7 +300,7 @@ def _all_cases() -> list[str]:
     # Generated scripts are named after the samples; their list needs no generation.
     from sogen.topology.load import load_topology
 
-    names = [case.name for case in _file_cases() if not _utf16(case.path)]  # deviation 4
+    names = [case.name for case in _file_cases() if not _not_run(case.path)]  # deviations 3 and 4
     for sample in sorted((ROOT / "samples").glob("*.yaml")):
         topology = load_topology(sample)
         names += [
@@ -334,6 +341,12 @@ def test_clusterpro_x_scripts_run_with_clp_variables(observed):
 def test_utf16_cases_are_not_run(observed):
     utf16 = [case.name for case in _file_cases() if _utf16(case.path)]
     assert not set(utf16) & set(observed)
+
+
+def test_utf8_cases_that_run_chcp_65001_are_not_run(observed):
+    switching = [case.name for case in _file_cases() if _not_run(case.path) and not _utf16(case.path)]
+    assert "lint_cases/SO702/utf8_with_chcp.bat" in switching
+    assert not set(switching) & set(observed)
 
 
 def test_wine_goes_on_after_an_if_syntax_error(observed):

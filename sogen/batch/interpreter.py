@@ -69,7 +69,9 @@ from sogen.batch.expansion import (
 )
 from sogen.batch.ir import Block, Call, Chain, Command, Comment, Exit, For, Goto, If, Label, ParseError, Script, Set, Stmt
 from sogen.batch.numbers import cmd_compare, cmd_integer, set_arithmetic
-from sogen.batch.parser import BUILTINS, MAX_LINE, parse_lines, program_of, runs_batch_file, split_lines, unescape
+from sogen.batch.parser import (
+    BUILTINS, MAX_LINE, parse_lines, program_of, runs_batch_file, split_lines, unescape, utf8_from_line,
+)
 from sogen.textio import BATCH_ENCODING
 
 #: Statements one path may execute before it is cut off as a loop, on top of one
@@ -445,6 +447,11 @@ class _Interpreter:
             # characters and may swallow the quote after it; a byte order mark
             # glues onto the first command ("'・ｿ@echo' is not recognized").
             self.lines = cmd_lines(script.raw)
+            decoded = script.decoded
+            switch = utf8_from_line(script) if decoded is not None and decoded.encoding == "utf-8" else None
+            if switch is not None and decoded is not None and not decoded.bom and len(self.lines) == len(script.lines):
+                # From the line after chcp 65001 on, Windows' cmd reads UTF-8: the lines as written.
+                self.lines = self.lines[:switch] + script.lines[switch:]
             self.statements = parse_lines(self.lines)
         self.environment = {name.upper(): value for name, value in environment.items()}
         self.file_lines = _FileLines(self.statements, self.lines)

@@ -220,17 +220,23 @@ def cmd_misreading(script: Script) -> str | None:
         return "utf-16"
     if decoded.encoding == "utf-8" and decoded.bom:
         return "utf-8-bom"
-    if decoded.encoding == "utf-8" and not decoded.text.isascii() and not _switches_to_utf8(script):
+    if decoded.encoding == "utf-8" and not decoded.text.isascii() and utf8_from_line(script) is None:
         return "utf-8"
     return None
 
 
-def _switches_to_utf8(script: Script) -> bool:
+def utf8_from_line(script: Script) -> int | None:
+    """The line of the script's first ``chcp 65001``, after which Windows' cmd reads the file
+    as UTF-8 (it reads a batch file line by line, in the console's code page); None without."""
     from sogen.batch.control import walk
 
-    return any(
-        s.__class__ is Command and s.program == "chcp" and any(a.value == "65001" for a in s.args)
-        for s in walk(script.statements)
+    return next(
+        (
+            s.span.line
+            for s in walk(script.statements)
+            if s.__class__ is Command and s.program == "chcp" and any(a.value == "65001" for a in s.args)
+        ),
+        None,
     )
 
 
