@@ -185,6 +185,11 @@ def test_createsystbl_sql_is_written_with_the_topology_paths(tmp_path):
     assert "startup PFILE=W:\\DB\\initprod.ora\r\nspool W:\\DB\\spool.log\r\n" in sql
     assert "@C:\\ORANT\\RDBMS73\\ADMIN\\CATALOG.SQL\r\n" in sql
     assert "`so/createsystbl.sql`" in files["RUNBOOK.md"].decode("utf-8")
+    # Oracle7 7.3's Server Manager, svrmgr23, goes with its RDBMS73 (the guide's svrmgrxx, rdbmsxx).
+    oracle73 = ORACLE.replace("        oracle_sid: PROD\n", "        oracle_sid: PROD\n        svrmgr: svrmgr23\n")
+    assert oracle73 != ORACLE
+    sql = generated(write_topology(tmp_path, oracle73))["so/createsystbl.sql"].decode("cp932")
+    assert "@C:\\ORANT\\RDBMS73\\ADMIN\\CATALOG.SQL\r\n" in sql and "RDBMS80" not in sql
 
 
 FORMSERVER = """

@@ -48,8 +48,18 @@ def oracle_system_tables(group, workflow) -> str:
         workflow=workflow,
         pfile=pfile,
         spool=ntpath.join(ntpath.dirname(pfile), "spool.log"),
-        admin_dir=workflow.oracle_admin_dir or f"{workflow.script_dir}\\RDBMS80\\ADMIN",
+        admin_dir=workflow.oracle_admin_dir or f"{workflow.script_dir}\\{_rdbms_folder(workflow.svrmgr)}\\ADMIN",
     )
+
+
+# The guide writes "svrmgrxx" and "rdbmsxx" (3.2): Oracle on Windows NT ships them in pairs,
+# Server Manager svrmgr23 with RDBMS73 (Oracle7 7.3), svrmgr30 with RDBMS80 (Oracle8 8.0).
+_RDBMS_OF_SVRMGR = {"svrmgr23": "RDBMS73", "svrmgr30": "RDBMS80"}
+
+
+def _rdbms_folder(svrmgr: str) -> str:
+    """Oracle's admin scripts folder for the Server Manager a topology names (else 8.0's)."""
+    return _RDBMS_OF_SVRMGR.get(ntpath.splitext(ntpath.basename(svrmgr))[0].lower(), "RDBMS80")
 
 
 def render_reg(t: Topology, title: str, keys: list[PatchKey]) -> bytes:

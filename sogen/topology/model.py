@@ -528,7 +528,7 @@ class WorkFlow(StrictModel):
     oracle_admin_dir: WindowsPath | None = Field(
         default=None,
         description=N_("Oracle only: folder of CATALOG.SQL, CATPROC.SQL, UTLCHAIN.SQL and UTLXPLAN.SQL; "
-        "default <sql_dir>\\RDBMS80\\ADMIN (the guide's rdbmsXX)"),
+        "default <sql_dir>\\RDBMS73\\ADMIN with svrmgr23, else <sql_dir>\\RDBMS80\\ADMIN (the guide's rdbmsXX)"),
     )
     procinfo: ProcInfo | None = Field(
         default=None, description=N_("Multi standby only: PROCINFO indexes of server 2's mail movement process and wfocom")
