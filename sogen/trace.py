@@ -136,6 +136,7 @@ MISREADINGS = {
     "utf-16": N_("UTF-16, of which cmd runs nothing"),
     "utf-8-bom": N_("UTF-8 with a byte order mark, which joins the first command"),
     "utf-8": N_("UTF-8 text, read in code page 932"),
+    "utf-8-before-chcp": N_("UTF-8 text before its chcp 65001, read in code page 932"),
     "euc-jp": N_("EUC-JP text, read in code page 932"),
 }
 

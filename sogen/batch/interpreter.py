@@ -17,9 +17,10 @@ It follows cmd where it matters for these scripts:
   SETLOCAL / ENDLOCAL (also ended by a CALL's return), ``!VAR!`` once delayed
   expansion is enabled, FOR /L and FOR over a list, SET /A;
 * the file is read as cmd reads it on these servers, in code page 932, whatever
-  encoding sogen decoded it with (``chcp 65001`` is not followed: Windows reads
-  the lines after it as UTF-8); a UTF-16 file, every other byte a NUL, runs
-  nothing of the script;
+  encoding sogen decoded it with, but for a UTF-8 file's lines after its first
+  ``chcp 65001``, which Windows reads as UTF-8 (a later ``chcp`` back, or the rest
+  of a block the chcp stands in, are not followed); a UTF-16 file, every other byte
+  a NUL, runs nothing of the script;
 * a variable holds at most 8191 characters, as in cmd; a longer value is cut there
   and the path marked uncertain;
 * external programs succeed (errorlevel 0): IF ERRORLEVEL, ``&&`` and ``||``

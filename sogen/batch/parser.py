@@ -209,8 +209,9 @@ def parse_script(path: str, data: bytes) -> Script:
 def cmd_misreading(script: Script) -> str | None:
     """How cmd.exe, reading code page 932, misreads the file (None: it reads it as written):
     "undecodable" (no encoding reads it), "utf-16" (cmd runs nothing of it), "utf-8-bom"
-    (the BOM joins the first command), "utf-8" (its text outside ASCII, without chcp 65001)
-    or "euc-jp" (a Unix editor's Japanese, which cmd reads as other characters)."""
+    (the BOM joins the first command), "utf-8" (its text outside ASCII, without chcp 65001),
+    "utf-8-before-chcp" (such text up to its chcp 65001) or "euc-jp" (a Unix editor's
+    Japanese, which cmd reads as other characters)."""
     decoded = script.decoded
     if (decoded is None or decoded.encoding == BATCH_ENCODING) and euc_jp_text(script.raw) is not None:
         return "euc-jp"
@@ -220,8 +221,13 @@ def cmd_misreading(script: Script) -> str | None:
         return "utf-16"
     if decoded.encoding == "utf-8" and decoded.bom:
         return "utf-8-bom"
-    if decoded.encoding == "utf-8" and not decoded.text.isascii() and utf8_from_line(script) is None:
-        return "utf-8"
+    if decoded.encoding == "utf-8" and not decoded.text.isascii():
+        switch = utf8_from_line(script)
+        # Up to its chcp 65001 cmd still reads code page 932: text outside ASCII there is garbled.
+        if switch is None:
+            return "utf-8"
+        if not all(line.isascii() for line in script.lines[:switch]):
+            return "utf-8-before-chcp"
     return None
 
 

@@ -168,6 +168,10 @@ class Encoding(Rule):
                 "UTF-8 text without chcp 65001: cmd.exe reads it in code page 932 and its text outside ASCII is garbled; "
                 "save it as cp932 (Shift_JIS)"
             ),
+            "utf-8-before-chcp": _(
+                "UTF-8 text before the script's chcp 65001: cmd.exe reads the lines up to it in code page 932 and "
+                "their text outside ASCII is garbled; put chcp 65001 first, or save the file as cp932 (Shift_JIS)"
+            ),
             "euc-jp": _(
                 "EUC-JP text: cmd.exe reads it in code page 932 and its Japanese text is garbled; save it as cp932 "
                 "(Shift_JIS)"
