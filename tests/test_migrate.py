@@ -1539,4 +1539,6 @@ def test_migrate_with_a_topology_pairs_folders_with_groups_by_their_names(tmp_pa
     refused = run("migrate", f"gx={site / 'group2'}", f"group1={site / 'group1'}", "--topology", sample, "-o", tmp_path / "bad")
     assert refused.exit_code == 2
     assert "the folders name the groups gx, but its failover groups are group1, group2" in refused.stderr
+    twice = run("migrate", f"group1={site / 'group1'}", f"group1={site / 'group2'}", "--topology", sample, "-o", tmp_path / "bad")
+    assert twice.exit_code == 2 and "both name its group group1" in twice.stderr
     assert not (tmp_path / "bad").exists()

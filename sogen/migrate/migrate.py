@@ -229,10 +229,15 @@ def _folders_of_groups(t, specs: list[str], parsed: list[tuple[str, Path]], topo
     unnamed = []
     for name, folder in parsed:
         group = names.get(name.lower())
-        if group is not None and group not in folder_of:
-            folder_of[group] = folder
-        else:
+        if group is None:
             unnamed.append(folder)
+        elif group in folder_of:  # two folders for one group: which is its legacy is the SE's to say
+            raise ImportError_(
+                _("{path}: {first} and {second} both name its group {group}: give each group's folder once "
+                  "(NAME=DIR)").format(path=topology_path, first=folder_of[group], second=folder, group=group)
+            )
+        else:
+            folder_of[group] = folder
     left = [group.name for group in t.groups if group.name not in folder_of]
     folder_of.update(zip(left, unnamed))
     return {group.name: folder_of[group.name] for group in t.groups if group.name in folder_of}
