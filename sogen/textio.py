@@ -281,14 +281,18 @@ def visible_lines(text: str) -> str:
 
 
 def name_as_written(name: str) -> str:
-    """A file or folder name as its owner wrote it: a code page 932 name unpacked from a
-    Windows zip on Linux reaches Python as lone surrogates (one per byte), read here as the
-    cp932 text it is; any other name as it is."""
+    """A file or folder name (or path) as its owner wrote it: a code page 932 name unpacked
+    from a Windows zip on Linux reaches Python as lone surrogates (one per byte), read here as
+    the cp932 text it is; every other part of the path as it is."""
+    return "/".join(_part_as_written(part) for part in name.split("/"))
+
+
+def _part_as_written(part: str) -> str:
     try:
-        name.encode("utf-8")
+        part.encode("utf-8")
     except UnicodeEncodeError:
-        return os.fsencode(name).decode(BATCH_ENCODING, errors="replace")
-    return name
+        return os.fsencode(part).decode(BATCH_ENCODING, errors="replace")
+    return part
 
 
 def utf8(text: str) -> bytes:

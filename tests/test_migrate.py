@@ -1367,12 +1367,14 @@ def test_a_group_is_named_after_the_letters_and_digits_of_its_folder(tmp_path, f
 def test_a_code_page_932_folder_name_names_its_group_by_its_own_letters(tmp_path, folder, group):
     """A Windows zip unpacked on Linux keeps the cp932 bytes of グループ: its ASCII trail
     bytes (0x83 0x4F ...) named the group "O-v"."""
-    raw = os.fsdecode(os.fsencode(str(tmp_path)) + b"/" + folder.encode("cp932"))
+    (tmp_path / "移行").mkdir()  # a UTF-8 folder above it stays as it is
+    raw = os.fsdecode(os.fsencode(str(tmp_path / "移行")) + b"/" + folder.encode("cp932"))
     shutil.copytree(LEGACY / "guide-141-lf-utf8", raw)
     imported = import_folders([raw], "cluster.yaml")
     assert [g.name for g in imported.groups] == [group]
     # Where each value came from names the folder as written, not as \udc83O\udc83\udc8b...
     assert f"# from {folder}/start.bat:" in imported.yaml_text and "\\udc" not in imported.yaml_text
+    assert f"移行/{folder}" in imported.yaml_text
     out = tmp_path / "out"
     assert run("migrate", raw, "-o", out).exit_code in (0, 1)
     report = (out / "MIGRATION.md").read_text(encoding="utf-8")
