@@ -253,12 +253,16 @@ def test_only_a_second_formserver_is_said_to_have_sogens_names(tmp_path):
     group2 = runbook_of(path)
     group2 = group2[group2.index("## 2. ") :]
     assert "This is the cluster's second FormServer" in group2
-    assert "`StarOffice FormServer2`" in group2
-    # Named in the topology, its names are the SE's own: nothing to say.
+    assert (
+        "These names are sogen's: service: StarOffice FormServer2, watch_id: FormServer2, "
+        "registry_key: HKEY_LOCAL_MACHINE\\SOFTWARE\\NEC\\StarOffice FormServer2;"
+    ) in " ".join(group2.split())
+    # Named in the topology, its names are the SE's own: only the guide's gap is said.
     own = both.replace(
         "online_shells: [FormShell1, 帳票シェル]",
-        "online_shells: [FormShell1, 帳票シェル]\n        watch_id: FSB\n        service: SO FormServer B\n"
-        "        registry_key: 'HKEY_LOCAL_MACHINE\\SOFTWARE\\NEC\\FSB'",
+        "online_shells: [FormShell1, 帳票シェル]\n        watch_id: FSB\n        service: SO FormServer B",
     )
     assert own != both
-    assert "second FormServer" not in runbook_of(write_topology(tmp_path, own))
+    text = " ".join(runbook_of(write_topology(tmp_path, own)).split())
+    assert "This is the cluster's second FormServer" in text
+    assert "These names are sogen's: registry_key: HKEY_LOCAL_MACHINE\\SOFTWARE\\NEC\\StarOffice FormServer2;" in text

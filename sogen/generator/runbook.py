@@ -51,8 +51,10 @@ class GroupRunbook:
     workflow: object | None
     formserver: object | None
     formserver_service: str | None  # a second FormServer has a service of its own (4.1.1)
-    # A second FormServer with sogen's names: the guide's multi standby steps (4.2.2) are lost.
+    # A second FormServer: the guide's multi standby steps (4.2.2) are lost; and the names of
+    # it sogen chose (topology field -> the name), those the topology leaves unset.
     formserver_second: bool
+    formserver_defaults: dict[str, str]
     products: list[PlannedProduct]  # start order
     sync_keys: list[str]
     files: list[tuple[str, str]]  # (name in the group's folder, where it goes)
@@ -160,7 +162,8 @@ def runbook(t: Topology, files: list[str], plans: tuple[GroupPlan, ...] | None =
                 workflow=plan.entry("workflow"),
                 formserver=plan.entry("formserver"),
                 formserver_service=formserver.service if formserver else None,
-                formserver_second=formserver is not None and formserver.instance > 1 and _named_by_sogen(plan.entry("formserver")),
+                formserver_second=formserver is not None and formserver.instance > 1,
+                formserver_defaults=_named_by_sogen(plan.entry("formserver"), formserver),
                 products=list(plan.products),
                 sync_keys=list(plan.sync_keys),
                 files=_file_roles(group, files),
@@ -184,6 +187,9 @@ def runbook(t: Topology, files: list[str], plans: tuple[GroupPlan, ...] | None =
     )
 
 
-def _named_by_sogen(formserver) -> bool:
-    """Whether a FormServer entry of the topology leaves a name to the catalogue's defaults."""
-    return not (formserver.watch_id and formserver.service and formserver.registry_key)
+def _named_by_sogen(entry, planned) -> dict[str, str]:
+    """The names of a FormServer the topology leaves to the catalogue: field -> name."""
+    if planned is None:
+        return {}
+    names = {"service": planned.service, "watch_id": planned.watch_id or "", "registry_key": planned.registry_sync[0]}
+    return {field: name for field, name in names.items() if not getattr(entry, field)}
