@@ -728,6 +728,7 @@ def test_the_backup_command_is_one_command_that_comes_back(tmp_path):
         ("pause", "'pause' waits for someone to answer: backup.bat would not go on"),
         ("cmd /k C:\\bk.cmd", "'cmd /k C:\\bk.cmd' waits for someone to answer"),
         ("setlocal", "setlocal changes backup.bat itself instead of backing up"),
+        ("call start ntbackup backup D:\\SO", "'call start ntbackup backup D:\\SO' returns at once"),
         ("start ntbackup backup D:\\SO /f E:\\so.bkf",
          "'start ntbackup backup D:\\SO /f E:\\so.bkf' returns at once: backup.bat would start StarOffice again"),
         ("net stop StarOffice-MailGateway-Service",
@@ -737,6 +738,18 @@ def test_the_backup_command_is_one_command_that_comes_back(tmp_path):
 def test_the_backup_command_only_backs_up(tmp_path, command, says):
     text = VALID_SINGLE + "settings:\n  backup_command: '" + command.replace("'", "''") + "'\n"
     assert any(f"settings.backup_command: {says}" in p for p in problems_of(tmp_path, text)), problems_of(tmp_path, text)
+
+
+def test_the_backup_command_stops_no_service_the_topology_has_arm_watch(tmp_path):
+    """A custom product's own service (or a product renamed in the topology) is as watched
+    as the catalogue's: backup.bat pauses StarOffice's watch only."""
+    custom = "      - type: custom\n        name: archiver\n        watch_id: Arch\n        service: SO Archiver\n"
+    base = VALID_SINGLE.replace("      - type: workflow\n", custom + "      - type: workflow\n", 1)
+    assert base != VALID_SINGLE
+    for command in ("net stop SO Archiver", "net start Arch"):
+        text = base + "settings:\n  backup_command: '" + command + "'\n"
+        said = "settings.backup_command: starts or stops '" + command.split(None, 2)[2] + "', which ARM watches"
+        assert any(said in p for p in problems_of(tmp_path, text)), problems_of(tmp_path, text)
 
 
 def test_backup_commands_that_only_say_so_wait_a_while_or_stop_a_database_are_kept(tmp_path):

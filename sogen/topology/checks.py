@@ -314,6 +314,32 @@ def check_formserver_shells(t: Topology) -> Iterator[Finding]:
                 seen.add(shell.lower())
 
 
+def check_backup_services(t: Topology) -> Iterator[Finding]:
+    """backup.bat pauses StarOffice's watch only (guide 1.5.1): its command may not start or
+    stop another service ARM watches, by the names this topology gives it (the model knows
+    only the catalogue's)."""
+    from sogen.batch.ir import Command
+    from sogen.batch.parser import parse_lines
+
+    command = t.settings.backup_command if t.settings is not None else None
+    statements = parse_lines((command,), 1) if command else []
+    stmt = statements[0] if len(statements) == 1 else None
+    words = [w.value for w in stmt.args] if isinstance(stmt, Command) and stmt.program == "net" else []
+    if len(words) < 2 or words[0].lower() not in ("start", "stop"):
+        return
+    service = " ".join(words[1:]).strip('"')
+    catalogue = load_catalogue()
+    for g, _group in _groups(t):
+        for planned in group_products(t, g):
+            watched = planned.key not in catalogue.products or catalogue.products[planned.key].kind == "arm"
+            if watched and service.lower() in (planned.service.lower(), (planned.watch_id or "").lower()):
+                yield ("settings", "backup_command"), _(
+                    "starts or stops {service}, which ARM watches and backup.bat does not pause: ARM would restart "
+                    "it or fail the group over"
+                ).format(service=repr(service))
+                return
+
+
 def check_products(t: Topology) -> Iterator[Finding]:
     catalogue = load_catalogue()
     multi = t.cluster.mode == "multi-standby"
@@ -525,6 +551,7 @@ GROUP_CHECKS = (
     check_unique_names,
     check_synced_keys_apart,
     check_dependency_cycles,
+    check_backup_services,
 )
 
 

@@ -283,6 +283,10 @@ def _runs_and_comes_back(value: str) -> str:
                 "label, comments and blocks are not allowed here (put them in a batch file of your own and CALL it)"
             )
         )
+    if isinstance(stmt, Call) and len(value.split(None, 1)) == 2:
+        # CALL of a program runs it as the line without CALL does (call start ntbackup ...).
+        called = parse_lines((value.split(None, 1)[1],), 1)
+        stmt = called[0] if len(called) == 1 else stmt
     if isinstance(stmt, Command):
         _backs_up_only(stmt, value)
     return value
