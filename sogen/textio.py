@@ -280,6 +280,17 @@ def visible_lines(text: str) -> str:
     return "\n".join(visible(line) for line in text.split("\n"))
 
 
+def folders_up(folder: str) -> Iterator[str]:
+    """``folder`` (made absolute) and every folder above it, nearest first."""
+    current = os.path.abspath(folder)
+    while True:
+        yield current
+        parent = os.path.dirname(current)
+        if parent == current:
+            return
+        current = parent
+
+
 def name_as_written(name: str) -> str:
     """A file or folder name (or path) as its owner wrote it: a code page 932 name unpacked
     from a Windows zip on Linux reaches Python as lone surrogates (one per byte), read here as

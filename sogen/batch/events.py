@@ -17,6 +17,8 @@ import os
 import re
 from typing import NamedTuple
 
+from sogen.textio import folders_up
+
 EVENTS = ("START", "FAILOVER", "RECOVER", None)  # None: unset
 SERVERS = ("HOME", "OTHER")
 DISKS = ("SUCCESS", "FAILURE")
@@ -114,17 +116,13 @@ def x_configuration(folder: str) -> str | None:
     on the way up (sogen's output, another cluster of its own) ends the search, as does a
     clp.conf ``folder`` is not under the scripts folder of (a repository's root)."""
     start = os.path.abspath(folder)
-    current = start
-    while True:
+    for current in folders_up(start):
         if os.path.isfile(os.path.join(current, CLUSTERPRO_X_CONFIG)):
             scripts = os.path.join(current, "scripts")
             return current if os.path.normcase(start).startswith(os.path.normcase(scripts) + os.sep) else None
         if os.path.isfile(os.path.join(current, "manifest.json")):
             return None
-        parent = os.path.dirname(current)
-        if parent == current:
-            return None
-        current = parent
+    return None
 
 
 def cluster_dialect(texts: list[str]) -> tuple[Dialect, int | None]:

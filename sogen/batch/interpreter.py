@@ -449,10 +449,11 @@ class _Interpreter:
             # glues onto the first command ("'・ｿ@echo' is not recognized").
             self.lines = cmd_lines(script.raw)
             decoded = script.decoded
-            switch = utf8_from_line(script) if decoded is not None and decoded.encoding == "utf-8" else None
-            if switch is not None and decoded is not None and not decoded.bom and len(self.lines) == len(script.lines):
-                # From the line after chcp 65001 on, Windows' cmd reads UTF-8: the lines as written.
-                self.lines = self.lines[:switch] + script.lines[switch:]
+            if decoded is not None and decoded.encoding == "utf-8" and not decoded.bom:
+                switch = utf8_from_line(script)
+                if switch is not None and len(self.lines) == len(script.lines):
+                    # From the line after chcp 65001 on, Windows' cmd reads UTF-8: the lines as written.
+                    self.lines = self.lines[:switch] + script.lines[switch:]
             self.statements = parse_lines(self.lines)
         self.environment = {name.upper(): value for name, value in environment.items()}
         self.file_lines = _FileLines(self.statements, self.lines)

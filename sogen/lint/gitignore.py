@@ -26,6 +26,7 @@ import os
 import re
 
 from sogen.i18n import _
+from sogen.textio import folders_up
 
 GITIGNORE = ".gitignore"
 # A .gitignore is a few hundred bytes; anything this large is not one.
@@ -244,14 +245,7 @@ class Patterns:
 def repository_root(folder: str) -> str | None:
     """The nearest folder at or above ``folder`` holding ``.git`` (a folder, or a file in a
     worktree or submodule)."""
-    current = os.path.abspath(folder)
-    while True:
-        if os.path.exists(os.path.join(current, ".git")):
-            return current
-        parent = os.path.dirname(current)
-        if parent == current:
-            return None
-        current = parent
+    return next((current for current in folders_up(folder) if os.path.exists(os.path.join(current, ".git"))), None)
 
 
 class Ignored:
