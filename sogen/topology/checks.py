@@ -315,9 +315,9 @@ def check_formserver_shells(t: Topology) -> Iterator[Finding]:
 
 
 def check_backup_services(t: Topology) -> Iterator[Finding]:
-    """backup.bat pauses StarOffice's watch only (guide 1.5.1): its command may not start or
-    stop another service ARM watches, by the names this topology gives it (the model knows
-    only the catalogue's)."""
+    """backup.bat stops and starts StarOffice itself and pauses its watch only (guide 1.5.1):
+    its command may start or stop neither StarOffice nor another service ARM watches, by the
+    catalogue's names or by those this topology gives its products."""
     from sogen.batch.ir import Command
     from sogen.batch.parser import parse_lines
 
@@ -329,15 +329,23 @@ def check_backup_services(t: Topology) -> Iterator[Finding]:
         return
     service = " ".join(words[1:]).strip('"')
     catalogue = load_catalogue()
+    known = catalogue.identify_service(service) or catalogue.by_watch_id.get(service)
+    if known is not None and known[0].id == "staroffice-server":
+        yield ("settings", "backup_command"), _(
+            "starts or stops {service}: backup.bat itself stops and starts StarOffice (guide 1.5.1); the "
+            "backup command only backs up"
+        ).format(service=repr(service))
+        return
+    watched = known is not None and known[0].kind == "arm"
     for g, _group in _groups(t):
         for planned in group_products(t, g):
-            watched = planned.key not in catalogue.products or catalogue.products[planned.key].kind == "arm"
-            if watched and service.lower() in (planned.service.lower(), (planned.watch_id or "").lower()):
-                yield ("settings", "backup_command"), _(
-                    "starts or stops {service}, which ARM watches and backup.bat does not pause: ARM would restart "
-                    "it or fail the group over"
-                ).format(service=repr(service))
-                return
+            armed = planned.key not in catalogue.products or catalogue.products[planned.key].kind == "arm"
+            watched = watched or (armed and service.lower() in (planned.service.lower(), (planned.watch_id or "").lower()))
+    if watched:
+        yield ("settings", "backup_command"), _(
+            "starts or stops {service}, which ARM watches and backup.bat does not pause: ARM would restart "
+            "it or fail the group over"
+        ).format(service=repr(service))
 
 
 def check_products(t: Topology) -> Iterator[Finding]:

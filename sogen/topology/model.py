@@ -302,10 +302,9 @@ _ARM_NOTICES = frozenset({"armbcast", "armsleep"})
 
 def _backs_up_only(stmt, line: str) -> None:
     """The backup command backs up: backup.bat itself pauses and resumes the watch and stops
-    and starts StarOffice (guide 1.5.1), so the command may do none of that, nor touch
-    another watched service, nor wait, nor return before the backup is done."""
+    and starts StarOffice (guide 1.5.1), so the command may do none of that, nor wait, nor
+    return before the backup is done."""
     from sogen.batch.arm import load_arm_commands
-    from sogen.catalogue import load_catalogue
 
     program = stmt.program
     words = [w.value for w in stmt.args]
@@ -314,20 +313,8 @@ def _backs_up_only(stmt, line: str) -> None:
             _("runs {command}: backup.bat itself pauses and resumes the watch (guide 1.5.1); the backup command "
               "only backs up").format(command=stmt.name)
         )
-    service = " ".join(words[1:]).strip('"')
-    if program == "net" and words[:1] and words[0].lower() in ("start", "stop") and service:
-        catalogue = load_catalogue()
-        known = catalogue.identify_service(service) or catalogue.by_watch_id.get(service)
-        if known is not None and known[0].id == "staroffice-server":
-            raise ValueError(
-                _("starts or stops {service}: backup.bat itself stops and starts StarOffice (guide 1.5.1); the "
-                  "backup command only backs up").format(service=repr(service))
-            )
-        if known is not None and known[0].kind == "arm":
-            raise ValueError(
-                _("starts or stops {service}, which ARM watches and backup.bat does not pause: ARM would restart "
-                  "it or fail the group over").format(service=repr(service))
-            )
+    # net start/stop of a watched service: topology.checks.check_backup_services, which knows
+    # the topology's own names too.
     wrappers = [wrapper.lower().split() for wrapper in stmt.via]
     timed_choice = program == "choice" and any(w.lower().startswith("/t") for w in words)
     if (program in _WAITS and not timed_choice) or program == "cmd" or any("/k" in w for w in wrappers):
